@@ -1,0 +1,36 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "dlboard",
+    products: [
+        .executable(name: "dlboard", targets: ["dlboard"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // C system libraries: module map + shim header only (see docs in README "Building").
+        .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // No pkgConfig for ncursesw: its .pc adds flags SwiftPM prohibits and nothing we need.
+        .systemLibrary(name: "CNcursesw", providers: [.apt(["libncurses-dev"])]),
+
+        // The engine: matrices over OpenBLAS, layers, optimizers, data, trainer. Knows no terminal.
+        .target(name: "NN", dependencies: ["CBLAS", "CZlib"]),
+        // Terminal widgets rendering into an in-memory buffer. Knows no network.
+        .target(name: "TUI", dependencies: ["CNcursesw"]),
+        // The executable: CLI, sessions, views.
+        .executableTarget(
+            name: "dlboard",
+            dependencies: [
+                "NN", "TUI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        .testTarget(name: "NNTests", dependencies: ["NN", "CZlib"]),
+        .testTarget(name: "TUITests", dependencies: ["TUI"]),
+        .testTarget(name: "DLBoardTests", dependencies: ["dlboard", "NN"]),
+    ]
+)

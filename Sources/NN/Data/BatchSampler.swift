@@ -1,0 +1,43 @@
+/// Draws mini-batch indices from a seeded stream of its own.
+///
+/// `.withReplacement` is the book's `Trainer` (`np.random.choice(train_size, batch_size)` every
+/// iteration); `.shuffledEpochs` walks a fresh permutation per epoch, like the NumPy reference.
+/// Several networks fed from one sampler see exactly the same batches — that is how comparison
+/// runs are kept in lock-step, and why the sampler's stream does not depend on the network.
+public struct BatchSampler: Sendable, Equatable {
+    public enum Policy: String, Sendable, Codable, CaseIterable {
+        case withReplacement = "replacement"
+        case shuffledEpochs = "shuffle"
+    }
+
+    public let count: Int
+    public let batchSize: Int
+    public let policy: Policy
+    private var generator: SeededGenerator
+    private var permutation: [Int] = []
+    private var position = 0
+
+    public init(count: Int, batchSize: Int, policy: Policy = .withReplacement, seed: UInt64) {
+        precondition(count >= 1 && batchSize >= 1, "BatchSampler needs count ≥ 1 and batchSize ≥ 1")
+        self.count = count
+        self.batchSize = batchSize
+        self.policy = policy
+        self.generator = SeededGenerator(seed: seed, stream: "batches")
+    }
+
+    public mutating func next() -> [Int] {
+        switch policy {
+        case .withReplacement:
+            return (0..<batchSize).map { _ in generator.nextInt(below: count) }
+        case .shuffledEpochs:
+            let size = min(batchSize, count)
+            if position + size > permutation.count {
+                permutation = Array(0..<count)
+                permutation.shuffle(using: &generator)
+                position = 0
+            }
+            defer { position += size }
+            return Array(permutation[position..<(position + size)])
+        }
+    }
+}

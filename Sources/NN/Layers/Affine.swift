@@ -1,0 +1,68 @@
+/// Fully connected layer: `out = x·W + b`.
+///
+/// Backward gives `dW = xᵀ·dout`, `db = Σ_rows dout`, `dx = dout·Wᵀ`. The network's first Affine
+/// skips `dx` (`computesInputGradient == false`): nothing consumes the gradient of the pixels, and it
+/// would cost as much as the layer's forward product.
+public final class Affine: Layer {
+    public let name: String
+    public let weight: Parameter
+    public let bias: Parameter
+    public var computesInputGradient: Bool
+
+    private var input: Matrix?
+    private let out = Matrix(rows: 0, cols: 0)
+    private let dx = Matrix(rows: 0, cols: 0)
+
+    public var inputSize: Int { weight.value.rows }
+    public var outputSize: Int { weight.value.cols }
+
+    /// `index` is the 1-based position used in names (`W1`, `b1`).
+    public init(index: Int, weight: Matrix, bias: Matrix? = nil, computesInputGradient: Bool = true) {
+        self.name = "Affine\(index)"
+        self.weight = Parameter(name: "W\(index)", value: weight, isDecayed: true)
+        self.bias = Parameter(name: "b\(index)", value: bias ?? Matrix(rows: 1, cols: weight.cols), isDecayed: false)
+        precondition(self.bias.value.rows == 1 && self.bias.value.cols == weight.cols, "Affine bias must be 1x\(weight.cols)")
+        self.computesInputGradient = computesInputGradient
+    }
+
+    private init(copying other: Affine) {
+        name = other.name
+        weight = other.weight.copy()
+        bias = other.bias.copy()
+        computesInputGradient = other.computesInputGradient
+    }
+
+    public var parameters: [Parameter] { [weight, bias] }
+
+    public func forward(_ x: Matrix, mode: Mode) -> Matrix {
+        precondition(x.cols == inputSize, "\(name): input has \(x.cols) columns, expected \(inputSize)")
+        input = x
+        let n = x.rows, d = outputSize
+        out.resize(rows: n, cols: d)
+        // Broadcast the bias into every row, then accumulate the product on top (one pass less).
+        let b = bias.value.pointer, o = out.pointer
+        for r in 0..<n { (o + r * d).update(from: b, count: d) }
+        out.gemm(x, weight.value, beta: 1)
+        return out
+    }
+
+    public func backward(_ dout: Matrix) -> Matrix {
+        guard let x = input else { preconditionFailure("\(name): backward before forward") }
+        weight.gradient.gemm(x, transposeA: true, dout)
+        let n = dout.rows, d = dout.cols
+        let db = bias.gradient.pointer, g = dout.pointer
+        db.update(repeating: 0, count: d)
+        for r in 0..<n {
+            let row = g + r * d
+            for j in 0..<d { db[j] += row[j] }
+        }
+        if computesInputGradient {
+            dx.gemm(dout, weight.value, transposeB: true)
+        } else {
+            dx.resize(rows: 0, cols: inputSize)
+        }
+        return dx
+    }
+
+    public func clone() -> any Layer { Affine(copying: self) }
+}

@@ -1,0 +1,147 @@
+import Foundation
+
+/// Batch normalization (Ioffe & Szegedy 2015) exactly as the book's `BatchNormalization`.
+///
+/// Train mode normalizes each feature with the batch mean and the biased batch variance (÷N),
+/// `xn = (x − μ) / √(σ² + ε)` with ε = 1e-6 (the book's `10e-7`), outputs `γ·xn + β`, and moves the
+/// running statistics `r ← 0.9·r + 0.1·batch` — starting from **zero**, not from mean 0 / var 1.
+/// Eval mode uses the running statistics. γ starts at 1 and β at 0.
+///
+/// Backward is the book's graph-derived formula (dβ = Σ dout; dγ = Σ xn·dout; dxn = γ·dout;
+/// dxc = dxn/std; dstd = −Σ dxn·xc/std²; dvar = 0.5·dstd/std; dxc += (2/N)·xc·dvar; dμ = Σ dxc;
+/// dx = dxc − dμ/N).
+public final class BatchNorm: Layer {
+    public static let epsilon: Float = 1e-6
+    public let index: Int
+    public var name: String { "BatchNorm\(index)" }
+    public let gamma: Parameter
+    public let beta: Parameter
+    public let momentum: Float
+    public let runningMean: Matrix
+    public let runningVariance: Matrix
+
+    private let xc = Matrix(rows: 0, cols: 0)
+    private let xn = Matrix(rows: 0, cols: 0)
+    private let std = Matrix(rows: 0, cols: 0)
+    private let out = Matrix(rows: 0, cols: 0)
+    private let dx = Matrix(rows: 0, cols: 0)
+
+    public var features: Int { gamma.value.cols }
+
+    public init(index: Int, features: Int, momentum: Float = 0.9) {
+        self.index = index
+        let g = Matrix(rows: 1, cols: features)
+        g.fill(1)
+        gamma = Parameter(name: "gamma\(index)", value: g, isDecayed: false)
+        beta = Parameter(name: "beta\(index)", value: Matrix(rows: 1, cols: features), isDecayed: false)
+        self.momentum = momentum
+        runningMean = Matrix(rows: 1, cols: features)
+        runningVariance = Matrix(rows: 1, cols: features)
+    }
+
+    private init(copying o: BatchNorm) {
+        index = o.index
+        gamma = o.gamma.copy()
+        beta = o.beta.copy()
+        momentum = o.momentum
+        runningMean = o.runningMean.copy()
+        runningVariance = o.runningVariance.copy()
+    }
+
+    public var parameters: [Parameter] { [gamma, beta] }
+
+    public func forward(_ x: Matrix, mode: Mode) -> Matrix {
+        let n = x.rows, d = x.cols
+        precondition(d == features, "\(name): input has \(d) columns, expected \(features)")
+        out.resize(rows: n, cols: d)
+        let g = gamma.value.pointer, b = beta.value.pointer, src = x.pointer, o = out.pointer
+        switch mode {
+        case .train:
+            precondition(n >= 1, "\(name): empty batch")
+            xc.resize(rows: n, cols: d); xn.resize(rows: n, cols: d); std.resize(rows: 1, cols: d)
+            let c = xc.pointer, z = xn.pointer, s = std.pointer
+            // Column means and variances, accumulated row by row (cache friendly), in Double.
+            var mean = [Double](repeating: 0, count: d)
+            var variance = [Double](repeating: 0, count: d)
+            for r in 0..<n { let row = src + r * d; for j in 0..<d { mean[j] += Double(row[j]) } }
+            for j in 0..<d { mean[j] /= Double(n) }
+            for r in 0..<n {
+                let row = src + r * d, crow = c + r * d
+                for j in 0..<d {
+                    let v = row[j] - Float(mean[j])
+                    crow[j] = v
+                    variance[j] += Double(v) * Double(v)
+                }
+            }
+            let rm = runningMean.pointer, rv = runningVariance.pointer
+            for j in 0..<d {
+                variance[j] /= Double(n)
+                s[j] = Float((variance[j] + Double(Self.epsilon)).squareRoot())
+                rm[j] = momentum * rm[j] + (1 - momentum) * Float(mean[j])
+                rv[j] = momentum * rv[j] + (1 - momentum) * Float(variance[j])
+            }
+            for r in 0..<n {
+                let crow = c + r * d, zrow = z + r * d, orow = o + r * d
+                for j in 0..<d {
+                    let v = crow[j] / s[j]
+                    zrow[j] = v
+                    orow[j] = g[j] * v + b[j]
+                }
+            }
+        case .eval:
+            let rm = runningMean.pointer, rv = runningVariance.pointer
+            var scale = [Float](repeating: 0, count: d)
+            for j in 0..<d { scale[j] = 1 / (rv[j] + Self.epsilon).squareRoot() }
+            for r in 0..<n {
+                let row = src + r * d, orow = o + r * d
+                for j in 0..<d { orow[j] = g[j] * ((row[j] - rm[j]) * scale[j]) + b[j] }
+            }
+        }
+        return out
+    }
+
+    public func backward(_ dout: Matrix) -> Matrix {
+        let n = dout.rows, d = dout.cols
+        precondition(n == xn.rows && d == xn.cols, "\(name): backward shape differs from the last train-mode forward")
+        dx.resize(rows: n, cols: d)
+        let go = dout.pointer, c = xc.pointer, z = xn.pointer, s = std.pointer
+        let g = gamma.value.pointer, dg = gamma.gradient.pointer, dbt = beta.gradient.pointer
+        let out = dx.pointer
+        dg.update(repeating: 0, count: d)
+        dbt.update(repeating: 0, count: d)
+        // dstd = −Σ (γ·dout)·xc / std²  (per column)
+        var dstd = [Float](repeating: 0, count: d)
+        for r in 0..<n {
+            let grow = go + r * d, crow = c + r * d, zrow = z + r * d
+            for j in 0..<d {
+                dbt[j] += grow[j]
+                dg[j] += zrow[j] * grow[j]
+                dstd[j] -= g[j] * grow[j] * crow[j]
+            }
+        }
+        var dvarTimes2OverN = [Float](repeating: 0, count: d)
+        for j in 0..<d {
+            dstd[j] /= s[j] * s[j]
+            let dvar = 0.5 * dstd[j] / s[j]
+            dvarTimes2OverN[j] = (2 / Float(n)) * dvar
+        }
+        // dxc = γ·dout/std + (2/N)·xc·dvar; dμ = Σ dxc; dx = dxc − dμ/N
+        var dmu = [Float](repeating: 0, count: d)
+        for r in 0..<n {
+            let grow = go + r * d, crow = c + r * d, orow = out + r * d
+            for j in 0..<d {
+                let v = g[j] * grow[j] / s[j] + crow[j] * dvarTimes2OverN[j]
+                orow[j] = v
+                dmu[j] += v
+            }
+        }
+        for j in 0..<d { dmu[j] /= Float(n) }
+        for r in 0..<n {
+            let orow = out + r * d
+            for j in 0..<d { orow[j] -= dmu[j] }
+        }
+        return dx
+    }
+
+    public func clone() -> any Layer { BatchNorm(copying: self) }
+}

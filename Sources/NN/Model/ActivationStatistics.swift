@@ -1,0 +1,118 @@
+/// What one hidden layer's activations look like after the last forward pass: the book's E3
+/// histogram plus the numbers that tell a healthy layer from a collapsed, saturated or dead one.
+public struct ActivationStatistics: Sendable, Equatable {
+    public var layer: String
+    public var activation: Activation
+    /// Counts per bin over `range`, equal-width; values outside the range are in `underflow`/`overflow`.
+    /// With `excludesZeros`, exact zeros are not binned (they are `zeroFraction`).
+    public var bins: [Int]
+    public var excludesZeros: Bool
+    public var range: ClosedRange<Float>
+    public var underflow: Int
+    public var overflow: Int
+    public var count: Int
+    public var mean: Float
+    public var standardDeviation: Float
+    /// Fraction of outputs that are exactly 0 (dead ReLU units produce these).
+    public var zeroFraction: Float
+    /// Fraction of outputs within 0.01 of the activation's bounds (sigmoid 0/1, tanh ±1); 0 for ReLU.
+    public var saturatedFraction: Float
+
+    /// Computes the statistics of `values` for a layer of the given activation.
+    public init(layer: String, activation: Activation, values: UnsafeBufferPointer<Float>,
+                bins binCount: Int, range: ClosedRange<Float>, excludesZeros: Bool = false) {
+        precondition(binCount >= 1, "need at least one bin")
+        self.layer = layer
+        self.activation = activation
+        self.range = range
+        self.excludesZeros = excludesZeros
+        var bins = [Int](repeating: 0, count: binCount)
+        var under = 0, over = 0, zeros = 0, saturated = 0
+        var sum = 0.0, sumSq = 0.0
+        let lo = range.lowerBound, width = range.upperBound - range.lowerBound
+        let scale = width > 0 ? Float(binCount) / width : 0
+        for v in values {
+            sum += Double(v); sumSq += Double(v) * Double(v)
+            if v == 0 { zeros += 1 }
+            switch activation {
+            case .sigmoid: if v < 0.01 || v > 0.99 { saturated += 1 }
+            case .tanh: if abs(v) > 0.99 { saturated += 1 }
+            case .relu: break
+            }
+            if excludesZeros && v == 0 { continue }
+            if v < lo { under += 1; continue }
+            if v > range.upperBound || v.isNaN { over += 1; continue }
+            let b = min(binCount - 1, Int((v - lo) * scale))
+            bins[b] += 1
+        }
+        let n = values.count
+        self.bins = bins
+        self.underflow = under
+        self.overflow = over
+        self.count = n
+        let mean = n > 0 ? sum / Double(n) : 0
+        self.mean = Float(mean)
+        self.standardDeviation = n > 0 ? Float(max(0, sumSq / Double(n) - mean * mean).squareRoot()) : 0
+        self.zeroFraction = n > 0 ? Float(zeros) / Float(n) : 0
+        self.saturatedFraction = n > 0 ? Float(saturated) / Float(n) : 0
+    }
+}
+
+extension Network {
+    /// Statistics of every hidden activation's output from the last forward pass (train or eval).
+    /// `range` defaults to the activation's natural range (`Activation.histogramRange`).
+    public func activationStatistics(bins: Int = 30, range: ClosedRange<Float>? = nil) -> [ActivationStatistics] {
+        activations.map { layer in
+            let out = layer.output
+            return ActivationStatistics(layer: layer.name, activation: layer.activation,
+                                        values: UnsafeBufferPointer(out.buffer), bins: bins,
+                                        range: range ?? layer.activation.histogramRange)
+        }
+    }
+
+    /// Statistics shaped for a live display: ReLU histograms leave out the exact zeros (shown as a
+    /// percentage instead, so they do not flatten every other bar) and reach up to
+    /// max(1, mean + 3σ) of the positive outputs, so a healthy layer's tail stays in view.
+    public func displayActivationStatistics(bins: Int = 30) -> [ActivationStatistics] {
+        activations.map { layer in
+            let values = UnsafeBufferPointer(layer.output.buffer)
+            guard layer.activation == .relu else {
+                return ActivationStatistics(layer: layer.name, activation: layer.activation, values: values,
+                                            bins: bins, range: layer.activation.histogramRange)
+            }
+            var n = 0.0, sum = 0.0, sumSq = 0.0
+            for v in values where v > 0 { n += 1; sum += Double(v); sumSq += Double(v) * Double(v) }
+            let mean = n > 0 ? sum / n : 0
+            let sd = n > 0 ? max(0, sumSq / n - mean * mean).squareRoot() : 0
+            let upper = Float(max(1, mean + 3 * sd))
+            return ActivationStatistics(layer: layer.name, activation: .relu, values: values, bins: bins,
+                                        range: 0...upper, excludesZeros: true)
+        }
+    }
+}
+
+extension ActivationStatistics {
+    /// A one-word reading of the layer, in the terms of the book's weight-init discussion.
+    public enum Verdict: String, Sendable {
+        /// Spread out, neither stuck at the bounds nor at one value.
+        case healthy
+        /// Nearly every output is the same value (the book's std-0.01 case: "expressive power" lost).
+        case collapsed
+        /// Most outputs sit at the sigmoid/tanh bounds, where gradients vanish.
+        case saturated
+        /// Most ReLU units output exactly 0 for every input in the batch.
+        case dead
+    }
+
+    public var verdict: Verdict {
+        switch activation {
+        case .relu:
+            if zeroFraction > 0.9 { return .dead }
+            if standardDeviation < 0.01 { return .collapsed }
+        case .sigmoid, .tanh:
+            if saturatedFraction > 0.5 { return .saturated }
+            if standardDeviation < 0.02 { return .collapsed }
+        }
+        return .healthy
+    }
+}

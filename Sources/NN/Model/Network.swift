@@ -1,0 +1,208 @@
+/// A multi-layer perceptron in the book's `MultiLayerNetExtend` form, trainable by backprop.
+///
+/// Each hidden layer is Affine → [BatchNorm] → activation → [Dropout]; the output layer is
+/// Affine → SoftmaxWithLoss. Weight decay adds ½λΣW² over every Affine weight (output layer
+/// included) to the loss and λW to each dW.
+///
+/// The structure can change between two steps (the dashboard does this mid-session):
+/// - `setBatchNorm(_:)` inserts fresh BatchNorm layers (γ = 1, β = 0, running statistics 0) or
+///   removes them with their γ/β; Affine weights are kept either way.
+/// - `setDropout(_:)` changes every Dropout ratio in place, or inserts/removes the Dropout layers
+///   when it crosses 0; weights are kept.
+/// - `setActivation(_:)` swaps the activation layers; weights are kept (callers usually re-initialize).
+/// - `reinitialize(_:)` draws all Affine weights anew (biases 0) and resets BatchNorm γ, β and
+///   running statistics; the structure is kept.
+/// - `weightDecay` can be assigned at any time and applies from the next gradient.
+/// Optimizer state lives in the optimizer, keyed by parameter name; see `Optimizer`.
+public final class Network {
+    /// The configuration the network currently has (updated by the setters above).
+    public private(set) var config: NetworkConfig
+    public private(set) var affines: [Affine]
+    public private(set) var batchNorms: [BatchNorm]
+    public private(set) var activations: [any ActivationLayer]
+    public private(set) var dropouts: [Dropout]
+    /// All layers in forward order.
+    public private(set) var layers: [any Layer] = []
+    public let lossLayer = SoftmaxWithLoss()
+
+    public var weightDecay: Float {
+        get { config.weightDecay }
+        set {
+            precondition(newValue >= 0 && newValue.isFinite, "weight decay must be finite and ≥ 0")
+            config.weightDecay = newValue
+        }
+    }
+
+    private let seed: UInt64
+    private var initGenerator: SeededGenerator
+    /// Counts Dropout layer rebuilds, so each rebuild draws masks from a new deterministic stream.
+    private var dropoutGeneration = 0
+
+    /// Builds the network with weights drawn from `config.initializer`, using randomness derived
+    /// from `seed` only. Precondition: `config` is valid (see `NetworkConfig.validate()`).
+    public init(config: NetworkConfig, seed: UInt64) {
+        precondition((try? config.validate()) != nil, "invalid NetworkConfig")
+        self.config = config
+        self.seed = seed
+        self.initGenerator = SeededGenerator(seed: seed, stream: "init")
+        let sizes = config.sizes
+        var affines: [Affine] = []
+        for k in 0..<(sizes.count - 1) {
+            let w = Matrix(rows: sizes[k], cols: sizes[k + 1])
+            config.initializer.fill(w, generator: &initGenerator)
+            affines.append(Affine(index: k + 1, weight: w, computesInputGradient: k > 0))
+        }
+        self.affines = affines
+        self.batchNorms = config.batchNorm ? config.hidden.indices.map { BatchNorm(index: $0 + 1, features: config.hidden[$0]) } : []
+        self.activations = config.hidden.indices.map { config.activation.makeLayer(index: $0 + 1) }
+        self.dropouts = []
+        self.dropouts = config.dropout > 0 ? makeDropouts(ratio: config.dropout) : []
+        rebuildLayerList()
+    }
+
+    private init(copying o: Network) {
+        config = o.config
+        seed = o.seed
+        initGenerator = o.initGenerator
+        dropoutGeneration = o.dropoutGeneration
+        affines = o.affines.map { $0.clone() as! Affine }
+        batchNorms = o.batchNorms.map { $0.clone() as! BatchNorm }
+        activations = o.activations.map { $0.clone() as! any ActivationLayer }
+        dropouts = o.dropouts.map { $0.clone() as! Dropout }
+        rebuildLayerList()
+    }
+
+    /// A deep copy — weights, BatchNorm statistics, RNG states — that trains independently.
+    public func clone() -> Network { Network(copying: self) }
+
+    private func makeDropouts(ratio: Float) -> [Dropout] {
+        dropoutGeneration += 1
+        return config.hidden.indices.map {
+            Dropout(index: $0 + 1, ratio: ratio,
+                    generator: SeededGenerator(seed: seed, stream: "dropout\($0 + 1)/\(dropoutGeneration)"))
+        }
+    }
+
+    private func rebuildLayerList() {
+        var list: [any Layer] = []
+        for k in config.hidden.indices {
+            list.append(affines[k])
+            if config.batchNorm { list.append(batchNorms[k]) }
+            list.append(activations[k])
+            if config.dropout > 0 { list.append(dropouts[k]) }
+        }
+        list.append(affines[affines.count - 1])
+        layers = list
+    }
+
+    /// Every learnable parameter, in the book's order: W1, b1, W2, …, then gamma1, beta1, ….
+    public var parameters: [Parameter] {
+        affines.flatMap(\.parameters) + batchNorms.flatMap(\.parameters)
+    }
+
+    public var parameterCount: Int { parameters.reduce(0) { $0 + $1.value.count } }
+
+    // MARK: Forward, loss, backward
+
+    /// Class scores (before softmax) for each row of `x`.
+    public func predict(_ x: Matrix, mode: Mode = .eval) -> Matrix {
+        var h = x
+        for layer in layers { h = layer.forward(h, mode: mode) }
+        return h
+    }
+
+    /// ½λΣW² over all Affine weights.
+    public var weightDecayLoss: Double {
+        guard config.weightDecay > 0 else { return 0 }
+        return 0.5 * Double(config.weightDecay) * affines.reduce(0) { $0 + $1.weight.value.sumOfSquares() }
+    }
+
+    /// Cross-entropy of the batch plus the weight-decay term, without touching gradients.
+    public func loss(_ x: Matrix, labels: [Int32], mode: Mode) -> Double {
+        lossLayer.forward(predict(x, mode: mode), labels: labels) + weightDecayLoss
+    }
+
+    /// A train-mode forward and backward pass: fills every parameter's `gradient` (weight decay
+    /// included) and returns the batch loss (cross-entropy + ½λΣW²) as computed by that forward pass,
+    /// i.e. before any update.
+    @discardableResult
+    public func gradient(_ x: Matrix, labels: [Int32]) -> Double {
+        let data = lossLayer.forward(predict(x, mode: .train), labels: labels)
+        var d = lossLayer.backward()
+        for layer in layers.reversed() { d = layer.backward(d) }
+        let lambda = config.weightDecay
+        if lambda > 0 {
+            for a in affines { a.weight.gradient.add(a.weight.value, scaledBy: lambda) }
+        }
+        return data + weightDecayLoss
+    }
+
+    /// Number of rows of `x` whose highest score is the label.
+    public func correctCount(_ x: Matrix, labels: [Int32]) -> Int {
+        let scores = predict(x, mode: .eval)
+        let k = scores.cols, p = scores.pointer
+        var correct = 0
+        for r in 0..<scores.rows {
+            let row = p + r * k
+            var best = 0
+            for j in 1..<k where row[j] > row[best] { best = j }
+            if best == Int(labels[r]) { correct += 1 }
+        }
+        return correct
+    }
+
+    // MARK: Changes between steps
+
+    /// Switches BatchNorm on (fresh layers: γ 1, β 0, running stats 0) or off (drops them and their
+    /// γ/β). Affine weights are kept.
+    public func setBatchNorm(_ on: Bool) {
+        guard on != config.batchNorm else { return }
+        config.batchNorm = on
+        batchNorms = on ? config.hidden.indices.map { BatchNorm(index: $0 + 1, features: config.hidden[$0]) } : []
+        rebuildLayerList()
+    }
+
+    /// Sets the Dropout ratio of every hidden layer; 0 removes the Dropout layers, a positive ratio
+    /// inserts them (with fresh mask streams) if absent. Weights are kept.
+    public func setDropout(_ ratio: Float) {
+        precondition(ratio >= 0 && ratio < 1, "Dropout ratio must be in [0, 1)")
+        let wasOn = config.dropout > 0
+        config.dropout = ratio
+        if ratio > 0 && wasOn {
+            for d in dropouts { d.ratio = ratio }
+        } else if ratio > 0 {
+            dropouts = makeDropouts(ratio: ratio)
+        } else {
+            dropouts = []
+        }
+        rebuildLayerList()
+    }
+
+    /// Replaces the hidden activations. Weights are kept; callers usually `reinitialize` after.
+    public func setActivation(_ activation: Activation) {
+        config.activation = activation
+        activations = config.hidden.indices.map { activation.makeLayer(index: $0 + 1) }
+        rebuildLayerList()
+    }
+
+    /// Draws every Affine weight anew from `initializer` (biases 0) and resets BatchNorm (γ 1, β 0,
+    /// running statistics 0). Randomness continues the network's own init stream, so two networks
+    /// with one seed re-initialize identically.
+    public func reinitialize(_ initializer: Initializer) {
+        config.initializer = initializer
+        for a in affines {
+            initializer.fill(a.weight.value, generator: &initGenerator)
+            a.bias.value.fill(0)
+        }
+        if config.batchNorm {
+            batchNorms = config.hidden.indices.map { BatchNorm(index: $0 + 1, features: config.hidden[$0]) }
+            rebuildLayerList()
+        }
+    }
+
+    /// Fixes (or releases) every Dropout mask, so repeated train-mode passes see the same mask.
+    /// Gradient checks use it; training never does.
+    public func freezeDropoutMasks(_ frozen: Bool) {
+        for d in dropouts { d.freezesMask = frozen }
+    }
+}

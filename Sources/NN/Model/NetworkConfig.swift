@@ -1,0 +1,60 @@
+/// The architecture and regularization of a multi-layer network, as a value.
+///
+/// Layer order per hidden layer is the book's `MultiLayerNetExtend`:
+/// Affine → [BatchNorm] → activation → [Dropout]; then Affine → SoftmaxWithLoss.
+public struct NetworkConfig: Sendable, Equatable, Codable {
+    public var inputSize: Int = 784
+    public var hidden: [Int] = [100, 100, 100, 100]
+    public var outputSize: Int = 10
+    public var activation: Activation = .relu
+    public var initializer: Initializer = .he
+    public var batchNorm: Bool = false
+    /// Dropout ratio after every hidden activation; 0 means no Dropout layers.
+    public var dropout: Float = 0
+    /// L2 weight decay λ on all Affine weights (not biases, γ or β): loss += ½λΣW², dW += λW.
+    public var weightDecay: Float = 0
+
+    public init(inputSize: Int = 784, hidden: [Int] = [100, 100, 100, 100], outputSize: Int = 10,
+                activation: Activation = .relu, initializer: Initializer = .he, batchNorm: Bool = false,
+                dropout: Float = 0, weightDecay: Float = 0) {
+        self.inputSize = inputSize
+        self.hidden = hidden
+        self.outputSize = outputSize
+        self.activation = activation
+        self.initializer = initializer
+        self.batchNorm = batchNorm
+        self.dropout = dropout
+        self.weightDecay = weightDecay
+    }
+
+    /// All layer widths: input, hidden…, output.
+    public var sizes: [Int] { [inputSize] + hidden + [outputSize] }
+
+    /// Throws a `ConfigError` naming the first invalid value.
+    public func validate() throws(ConfigError) {
+        if inputSize < 1 { throw ConfigError("input size must be at least 1, got \(inputSize)") }
+        if outputSize < 2 { throw ConfigError("output size must be at least 2, got \(outputSize)") }
+        for h in hidden where h < 1 {
+            throw ConfigError("--hidden: every layer needs at least 1 unit, got \(h)")
+        }
+        if !(dropout >= 0 && dropout < 1) {
+            throw ConfigError("--dropout: ratio must be in [0, 1), got \(dropout)")
+        }
+        if !(weightDecay >= 0 && weightDecay.isFinite) {
+            throw ConfigError("--weight-decay: must be a finite number ≥ 0, got \(weightDecay)")
+        }
+        if case .std(let s) = initializer, !(s > 0 && s.isFinite) {
+            throw ConfigError("--init: standard deviation must be a positive number, got \(s)")
+        }
+    }
+
+    /// e.g. `784-100-100-10`.
+    public var shapeDescription: String { sizes.map(String.init).joined(separator: "-") }
+}
+
+/// A configuration value the engine cannot use; the message names the option and the value.
+public struct ConfigError: Error, CustomStringConvertible, Equatable {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}

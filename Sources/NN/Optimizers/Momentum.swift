@@ -1,0 +1,32 @@
+/// Momentum SGD (Qian 1999): `v = a·v − lr·g; p += v`, with a = 0.9 and v starting at 0.
+public final class Momentum: Optimizer {
+    public var kind: OptimizerKind { .momentum }
+    public var learningRate: Float { didSet { checkLearningRate(learningRate) } }
+    public let momentum: Float
+    var state = OptimizerSlots(perParameter: 1)
+
+    public init(learningRate: Float = 0.01, momentum: Float = 0.9) {
+        checkLearningRate(learningRate)
+        self.learningRate = learningRate
+        self.momentum = momentum
+    }
+
+    public func update(_ parameters: [Parameter]) {
+        state.prune(keeping: parameters)
+        let a = momentum, lr = learningRate
+        for p in parameters {
+            let v = state.buffers(for: p)[0].pointer, w = p.value.pointer, g = p.gradient.pointer
+            for i in 0..<p.value.count {
+                let nv = a * v[i] - lr * g[i]
+                v[i] = nv
+                w[i] += nv
+            }
+        }
+    }
+
+    public func clone() -> any Optimizer {
+        let c = Momentum(learningRate: learningRate, momentum: momentum)
+        c.state = state.copy()
+        return c
+    }
+}

@@ -1,0 +1,49 @@
+/// A gradient-descent update rule with its own per-parameter state.
+///
+/// State (velocity, squared-gradient sums, moments) is created lazily, zero-filled, the first time a
+/// parameter is seen, and is keyed by the parameter's name as in the book's `optimizer.py`. So:
+/// - replacing the optimizer of a live network means making a new one: all state restarts at 0
+///   (Adam's step count too);
+/// - `learningRate` can be changed at any time and keeps all state;
+/// - a parameter added later (BatchNorm switched on) gets fresh state on its first update, and state
+///   for parameters that no longer exist is dropped.
+public protocol Optimizer: AnyObject {
+    var kind: OptimizerKind { get }
+    var learningRate: Float { get set }
+    /// Applies one update to every parameter from its `gradient`.
+    func update(_ parameters: [Parameter])
+    /// A deep copy, state included.
+    func clone() -> any Optimizer
+}
+
+/// Per-parameter state buffers, keyed by parameter name, created zero-filled on first use.
+final class OptimizerSlots {
+    private let perParameter: Int
+    private var slots: [String: [Matrix]] = [:]
+
+    init(perParameter: Int) { self.perParameter = perParameter }
+
+    func copy() -> OptimizerSlots {
+        let c = OptimizerSlots(perParameter: perParameter)
+        c.slots = slots.mapValues { $0.map { $0.copy() } }
+        return c
+    }
+
+    /// The state buffers of `p`; fresh zeros if unseen or if its shape changed.
+    func buffers(for p: Parameter) -> [Matrix] {
+        if let s = slots[p.name], s[0].rows == p.value.rows, s[0].cols == p.value.cols { return s }
+        let s = (0..<perParameter).map { _ in Matrix(rows: p.value.rows, cols: p.value.cols) }
+        slots[p.name] = s
+        return s
+    }
+
+    /// Drops state of parameters not in `parameters` (e.g. γ/β after BatchNorm was switched off).
+    func prune(keeping parameters: [Parameter]) {
+        guard slots.count > parameters.count else { return }
+        let names = Set(parameters.map(\.name))
+        slots = slots.filter { names.contains($0.key) }
+    }
+
+    /// The state buffer `index` of the parameter named `name`, if it exists (tests read it).
+    func buffer(_ name: String, _ index: Int) -> Matrix? { slots[name]?[index] }
+}

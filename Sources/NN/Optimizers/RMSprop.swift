@@ -1,0 +1,33 @@
+/// RMSprop (Tieleman & Hinton 2012): `h = r·h + (1−r)·g²; p −= lr·g / (√h + 1e-7)`, r = 0.99, h from 0.
+public final class RMSprop: Optimizer {
+    public var kind: OptimizerKind { .rmsprop }
+    public var learningRate: Float { didSet { checkLearningRate(learningRate) } }
+    public let decay: Float
+    var state = OptimizerSlots(perParameter: 1)
+
+    public init(learningRate: Float = 0.01, decay: Float = 0.99) {
+        checkLearningRate(learningRate)
+        self.learningRate = learningRate
+        self.decay = decay
+    }
+
+    public func update(_ parameters: [Parameter]) {
+        state.prune(keeping: parameters)
+        let lr = learningRate, r = decay, oneMinusR = 1 - decay
+        for p in parameters {
+            let h = state.buffers(for: p)[0].pointer, w = p.value.pointer, g = p.gradient.pointer
+            for i in 0..<p.value.count {
+                let gi = g[i]
+                let nh = r * h[i] + oneMinusR * gi * gi
+                h[i] = nh
+                w[i] -= lr * gi / (nh.squareRoot() + 1e-7)
+            }
+        }
+    }
+
+    public func clone() -> any Optimizer {
+        let c = RMSprop(learningRate: learningRate, decay: decay)
+        c.state = state.copy()
+        return c
+    }
+}

@@ -1,0 +1,35 @@
+/// Everything that determines a training run, as a value: with the same data, the same
+/// `TrainingConfig` gives the same loss sequence.
+public struct TrainingConfig: Sendable, Equatable, Codable {
+    public var network: NetworkConfig
+    public var optimizer: OptimizerKind
+    /// nil means the book's default for the optimizer (0.001 Adam, 0.01 otherwise).
+    public var learningRate: Float?
+    public var batchSize: Int
+    public var epochs: Int
+    public var seed: UInt64
+    public var sampling: BatchSampler.Policy
+
+    public init(network: NetworkConfig = NetworkConfig(), optimizer: OptimizerKind = .sgd, learningRate: Float? = nil,
+                batchSize: Int = 100, epochs: Int = 5, seed: UInt64 = 0, sampling: BatchSampler.Policy = .withReplacement) {
+        self.network = network
+        self.optimizer = optimizer
+        self.learningRate = learningRate
+        self.batchSize = batchSize
+        self.epochs = epochs
+        self.seed = seed
+        self.sampling = sampling
+    }
+
+    public var effectiveLearningRate: Float { learningRate ?? optimizer.defaultLearningRate }
+
+    /// Throws a `ConfigError` naming the first invalid value.
+    public func validate() throws(ConfigError) {
+        try network.validate()
+        if let lr = learningRate, !(lr > 0 && lr.isFinite) {
+            throw ConfigError("--lr: learning rate must be a positive number, got \(lr)")
+        }
+        if batchSize < 1 { throw ConfigError("--batch: must be at least 1, got \(batchSize)") }
+        if epochs < 1 { throw ConfigError("--epochs: must be at least 1, got \(epochs)") }
+    }
+}

@@ -1,0 +1,86 @@
+/// A dot grid over a rectangle of cells, drawn with braille, half blocks or ASCII (`GlyphSet`).
+///
+/// Each cell remembers the style of the highest-priority layer that put a dot in it, so a bold
+/// smoothed line stays bold where it crosses a faint raw envelope.
+public struct DotCanvas {
+    public let glyphs: GlyphSet
+    public let columns: Int
+    public let rows: Int
+    /// Dot resolution: `columns × dotsPerCell.x` by `rows × dotsPerCell.y`.
+    public var width: Int { columns * glyphs.dotsPerCell.x }
+    public var height: Int { rows * glyphs.dotsPerCell.y }
+
+    private var bits: [UInt8]
+    private var styles: [Style?]
+    private var priorities: [Int]
+
+    public init(columns: Int, rows: Int, glyphs: GlyphSet) {
+        self.glyphs = glyphs
+        self.columns = max(0, columns)
+        self.rows = max(0, rows)
+        bits = Array(repeating: 0, count: self.columns * self.rows)
+        styles = Array(repeating: nil, count: self.columns * self.rows)
+        priorities = Array(repeating: Int.min, count: self.columns * self.rows)
+    }
+
+    /// Sets the dot at (`x`, `y`), y growing downwards; dots outside are ignored.
+    public mutating func set(_ x: Int, _ y: Int, style: Style, priority: Int = 0) {
+        guard x >= 0, y >= 0, x < width, y < height else { return }
+        let (dx, dy) = glyphs.dotsPerCell
+        let cx = x / dx, cy = y / dy
+        let i = cy * columns + cx
+        let bit: UInt8
+        switch glyphs {
+        case .braille:
+            // Braille dot numbering: left column 1,2,3,7 and right column 4,5,6,8.
+            let table: [[UInt8]] = [[0x01, 0x02, 0x04, 0x40], [0x08, 0x10, 0x20, 0x80]]
+            bit = table[x % 2][y % 4]
+        case .blocks:
+            bit = y % 2 == 0 ? 1 : 2
+        case .ascii:
+            bit = 1
+        }
+        bits[i] |= bit
+        if priority >= priorities[i] {
+            priorities[i] = priority
+            styles[i] = style
+        }
+    }
+
+    /// A straight line between two dots (Bresenham).
+    public mutating func line(from a: (x: Int, y: Int), to b: (x: Int, y: Int), style: Style, priority: Int = 0) {
+        var x0 = a.x, y0 = a.y
+        let dx = abs(b.x - x0), dy = -abs(b.y - y0)
+        let sx = x0 < b.x ? 1 : -1, sy = y0 < b.y ? 1 : -1
+        var err = dx + dy
+        var guardCount = 0
+        while guardCount <= dx - dy + 1 {
+            set(x0, y0, style: style, priority: priority)
+            if x0 == b.x && y0 == b.y { break }
+            let e2 = 2 * err
+            if e2 >= dy { err += dy; x0 += sx }
+            if e2 <= dx { err += dx; y0 += sy }
+            guardCount += 1
+        }
+    }
+
+    /// Whether the cell at (`column`, `row`) has any dot.
+    public func isSet(column: Int, row: Int) -> Bool { bits[row * columns + column] != 0 }
+
+    /// Draws the dots into `buffer` with the top-left cell at (`x`, `y`); empty cells are left as they are.
+    public func render(into buffer: inout Buffer, x: Int, y: Int) {
+        for r in 0..<rows {
+            for c in 0..<columns {
+                let b = bits[r * columns + c]
+                guard b != 0 else { continue }
+                let ch: Character
+                switch glyphs {
+                case .braille: ch = Character(Unicode.Scalar(0x2800 + UInt32(b))!)
+                case .blocks: ch = b == 3 ? "█" : (b == 1 ? "▀" : "▄")
+                case .ascii: ch = "*"
+                }
+                buffer[x + c, y + r] = Cell(ch, style: styles[r * columns + c] ?? .plain)
+            }
+        }
+    }
+}

@@ -1,0 +1,13 @@
+/// What a key asks the dashboard to do.
+enum Action: Equatable, Sendable {
+    case nextOptimizer, previousOptimizer
+    case nextInitializer
+    case toggleBatchNorm
+    case toggleDropout, dropoutDown, dropoutUp
+    case nextWeightDecay
+    case learningRateUp, learningRateDown
+    case nextActivation
+    case togglePause, singleStep, restart
+    case nextSmoothing, toggleLogY, toggleFreeze
+    case help, quit, closeOverlay
+}

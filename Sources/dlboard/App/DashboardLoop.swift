@@ -1,0 +1,90 @@
+import Foundation
+import NN
+import TUI
+
+/// The main-thread loop of the dashboard: read keys (the frame clock), fold in what the trainer
+/// published, redraw at most 30 times a second when something changed. It never waits for the
+/// trainer, and the trainer never waits for it.
+struct DashboardLoop {
+    let screen: NcursesScreen
+    let session: TrainingSession
+    var state: DashboardState
+    let log: MetricsLog?
+    let logEvery: Int
+    static let frameSeconds = 1.0 / 30
+
+    init(screen: NcursesScreen, session: TrainingSession, datasetName: String, log: MetricsLog?, logEvery: Int) {
+        self.screen = screen
+        self.session = session
+        self.state = DashboardState(datasetName: datasetName)
+        self.log = log
+        self.logEvery = logEvery
+    }
+
+    static func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
+
+    /// Runs until the user quits or a stop signal arrives; returns a one-line summary.
+    mutating func run(startPaused: Bool) -> String {
+        let stop = StopSignal.install()
+        session.start(paused: startPaused)
+        var lastDraw = -1.0
+        var dirty = true
+        var lastFlush = Self.now()
+        while !state.shouldQuit && !stop.isRequested {
+            let before = Self.now()
+            // With something to draw, wake for the next frame; otherwise wait a whole frame for keys.
+            let wait = dirty ? max(0, lastDraw + Self.frameSeconds - before) : Self.frameSeconds
+            var key = screen.readKey(timeoutMilliseconds: Int(wait * 1000))
+            var sawKey = false
+            while let k = key {
+                sawKey = true
+                dirty = true
+                if k != .resize {
+                    for command in state.handle(k) { session.send(command) }
+                }
+                if state.shouldQuit { break }
+                key = screen.readKey(timeoutMilliseconds: 0)
+            }
+            let out = session.drain()
+            if !out.losses.isEmpty || !out.evaluations.isEmpty || !out.events.isEmpty || out.status != state.status {
+                state.apply(out)
+                record(out)
+                dirty = true
+            }
+            let now = Self.now()
+            if now - lastFlush >= 1 { log?.flush(); lastFlush = now }
+            if dirty && now - lastDraw >= Self.frameSeconds * 0.9 {
+                let (w, h) = screen.size
+                screen.present(DashboardView(state: state, glyphs: screen.glyphs).render(width: w, height: h))
+                lastDraw = now
+                dirty = false
+            }
+            // wgetch returns at once when stdin is at EOF: keep to the clock anyway, never spin.
+            let elapsed = Self.now() - before
+            if !sawKey && elapsed < wait - 0.001 { usleep(UInt32((wait - elapsed) * 1e6)) }
+        }
+        session.stop()
+        record(session.drain())
+        guard let s = state.status else { return "dlboard: stopped before the first step" }
+        var line = String(format: "dlboard: stopped at step %d (epoch %.2f)", s.step, s.epochProgress)
+        if let acc = state.testAccuracy.last { line += String(format: "; last test accuracy %.4f", acc.y) }
+        if let log { line += "; metrics in \(log.path)" }
+        return line
+    }
+
+    private func record(_ out: SessionOutput) {
+        guard let log else { return }
+        let perEpoch = max(1, state.status?.stepsPerEpoch ?? 1)
+        for (step, loss) in out.losses where step % logEvery == 0 {
+            log.writeStep(step: step, epoch: (step - 1) / perEpoch + 1, loss: Double(loss))
+        }
+        for e in out.evaluations {
+            log.writeEval(epoch: e.epoch, step: e.step, loss: nil, trainAccuracy: e.trainAccuracy,
+                          testAccuracy: e.testAccuracy, validationAccuracy: e.validationAccuracy,
+                          trainSeconds: e.trainSeconds, samplesPerSecond: e.samplesPerSecond)
+        }
+        for e in out.events {
+            log.writeEvent(step: e.step, what: e.label)
+        }
+    }
+}

@@ -1,0 +1,47 @@
+import TUI
+
+/// The dashboard's keys: one table drives both the key handling and the help overlay.
+enum KeyMap {
+    struct Binding {
+        var keys: [Key]
+        var action: Action
+        var help: String
+    }
+
+    static let bindings: [Binding] = [
+        Binding(keys: [.character("o")], action: .nextOptimizer, help: "next optimizer (fresh optimizer state, weights kept)"),
+        Binding(keys: [.character("O")], action: .previousOptimizer, help: "previous optimizer"),
+        Binding(keys: [.character("+"), .character("=")], action: .learningRateUp, help: "learning rate × √10 (optimizer state kept)"),
+        Binding(keys: [.character("-")], action: .learningRateDown, help: "learning rate ÷ √10"),
+        Binding(keys: [.character("i")], action: .nextInitializer, help: "next initializer and re-initialize (asks first)"),
+        Binding(keys: [.character("a")], action: .nextActivation, help: "next activation (ReLU, Sigmoid, Tanh) and re-initialize"),
+        Binding(keys: [.character("b")], action: .toggleBatchNorm, help: "BatchNorm on/off (weights kept)"),
+        Binding(keys: [.character("d")], action: .toggleDropout, help: "Dropout on/off"),
+        Binding(keys: [.character("[")], action: .dropoutDown, help: "Dropout ratio − 0.05"),
+        Binding(keys: [.character("]")], action: .dropoutUp, help: "Dropout ratio + 0.05"),
+        Binding(keys: [.character("w")], action: .nextWeightDecay, help: "next weight decay (0, 1e-4, 1e-3, 1e-2, 0.1)"),
+        Binding(keys: [.character(" ")], action: .togglePause, help: "pause / resume (resume past the target trains on)"),
+        Binding(keys: [.character("n")], action: .singleStep, help: "one step while paused"),
+        Binding(keys: [.character("r")], action: .restart, help: "restart from fresh weights (curves kept, marked)"),
+        Binding(keys: [.character("s")], action: .nextSmoothing, help: "loss smoothing strength"),
+        Binding(keys: [.character("l")], action: .toggleLogY, help: "log scale for the loss"),
+        Binding(keys: [.character("f")], action: .toggleFreeze, help: "freeze the view (training goes on)"),
+        Binding(keys: [.character("?"), .function(1)], action: .help, help: "this help"),
+        Binding(keys: [.character("q")], action: .quit, help: "quit (asks first)"),
+        Binding(keys: [.escape], action: .closeOverlay, help: "close a popup or this help"),
+    ]
+
+    private static let table: [Key: Action] = {
+        var t: [Key: Action] = [:]
+        for b in bindings { for k in b.keys { t[k] = b.action } }
+        return t
+    }()
+
+    static func action(for key: Key) -> Action? { table[key] }
+
+    /// The always-visible hint line, shortest first when space is tight.
+    static let hints: [(key: String, label: String)] = [
+        ("o", "optim"), ("+/-", "lr"), ("i", "init"), ("b", "BN"), ("d", "dropout"), ("w", "decay"),
+        ("space", "pause"), ("?", "help"), ("q", "quit"),
+    ]
+}

@@ -1,0 +1,46 @@
+import ArgumentParser
+import NN
+
+extension OptimizerKind: ExpressibleByArgument {
+    public init?(argument: String) { self.init(rawValue: argument.lowercased()) }
+}
+
+extension Activation: ExpressibleByArgument {
+    public init?(argument: String) { self.init(rawValue: argument.lowercased()) }
+}
+
+extension BatchSampler.Policy: ExpressibleByArgument {}
+
+/// `--init he|xavier|<std>`.
+struct InitializerArgument: ExpressibleByArgument, Sendable {
+    let value: Initializer
+    init?(argument: String) {
+        guard let v = Initializer(argument: argument) else { return nil }
+        value = v
+    }
+    var defaultValueDescription: String { value.argument }
+}
+
+/// `--hidden 100,100,100,100`: the hidden layer widths. Zero or negative widths parse (so that
+/// validation can name them) but are rejected by `NetworkConfig.validate()`.
+struct HiddenLayers: ExpressibleByArgument, Sendable {
+    let sizes: [Int]
+    init(_ sizes: [Int]) { self.sizes = sizes }
+    init?(argument: String) {
+        let parts = argument.split(separator: ",", omittingEmptySubsequences: false)
+        var sizes: [Int] = []
+        for p in parts {
+            guard let v = Int(p.trimmingCharacters(in: .whitespaces)) else { return nil }
+            sizes.append(v)
+        }
+        guard !sizes.isEmpty else { return nil }
+        self.sizes = sizes
+    }
+    var defaultValueDescription: String { sizes.map(String.init).joined(separator: ",") }
+}
+
+/// The datasets dlboard knows by name.
+enum DatasetName: String, ExpressibleByArgument, CaseIterable, Sendable {
+    case mnist
+    case fashion
+}

@@ -1,0 +1,122 @@
+import Foundation
+import NN
+import Synchronization
+
+/// Drives one `Trainer` without a screen: a line per epoch on stdout, metrics to the log, and a
+/// clean stop (log flushed, summary printed) on Ctrl-C or SIGTERM.
+final class HeadlessRun {
+    let trainer: Trainer
+    let dataDirectory: String
+    let log: MetricsLog?
+    let logEvery: Int
+
+    init(config: TrainingConfig, dataset: Dataset, dataDirectory: String, log: MetricsLog?, logEvery: Int) {
+        self.trainer = Trainer(config: config, data: dataset)
+        self.dataDirectory = dataDirectory
+        self.log = log
+        self.logEvery = logEvery
+    }
+
+    /// Trains to the end (or until stopped) and returns the process exit status.
+    func run() -> Int32 {
+        let stop = StopSignal.install()
+        let config = trainer.config
+        let data = trainer.data
+        let start = DispatchTime.now().uptimeNanoseconds
+        log?.writeConfig(config, dataset: data, dataDirectory: dataDirectory)
+        log?.flush()
+
+        var validation = ""
+        if let v = data.validation { validation = " / \(v.count) validation" }
+        say("dlboard train: \(data.name) (\(data.train.count) train\(validation) / \(data.test.count) test) from \(dataDirectory)")
+        let net = config.network
+        var extras: [String] = []
+        if net.batchNorm { extras.append("BatchNorm") }
+        if net.dropout > 0 { extras.append("Dropout \(Format.number(net.dropout))") }
+        if net.weightDecay > 0 { extras.append("weight decay \(Format.number(net.weightDecay))") }
+        say("network \(net.shapeDescription) \(net.activation.displayName), init \(net.initializer.displayName)"
+            + (extras.isEmpty ? "" : ", " + extras.joined(separator: ", "))
+            + " · \(config.optimizer.displayName) lr \(Format.number(config.effectiveLearningRate)) · batch \(config.batchSize)"
+            + " · \(trainer.stepsPerEpoch) steps/epoch · seed \(config.seed) · \(BLASThreads.current) BLAS thread(s)")
+        let valHeader = data.validation == nil ? "" : "     val"
+        say("epoch      loss   train    test\(valHeader)    time   samples/s")
+
+        var stopReason: String?
+        var last: EpochReport?
+        var epochsDone = 0
+        trainer.train(onStep: { step, loss in
+            let epoch = (step - 1) / trainer.stepsPerEpoch + 1
+            if step % logEvery == 0 || !loss.isFinite { log?.writeStep(step: step, epoch: epoch, loss: loss) }
+            if !loss.isFinite {
+                stopReason = "diverged"
+                return false
+            }
+            if stop.isRequested {
+                stopReason = "interrupted"
+                return false
+            }
+            return true
+        }, onEpoch: { report in
+            if stopReason != nil && stopReason != "interrupted" { return }
+            last = report
+            epochsDone = report.epoch
+            log?.writeEval(report)
+            log?.flush()
+            let val = report.validationAccuracy.map { String(format: "  %6.4f", $0) } ?? ""
+            say(String(format: "%5d  %8.4f  %6.4f  %6.4f%@  %5.1f s  %10.0f",
+                       report.epoch, report.meanLoss, report.trainAccuracy, report.testAccuracy, val,
+                       report.trainSeconds, report.samplesPerSecond))
+        })
+
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        log?.writeSummary(steps: trainer.steps, epochs: epochsDone, seconds: seconds, final: last, stopReason: stopReason)
+        log?.close()
+        if let failure = log?.failure {
+            FileHandle.standardError.write(Data("dlboard: warning: \(failure); metrics after that point were not saved\n".utf8))
+        }
+        switch stopReason {
+        case "diverged":
+            say("diverged at step \(trainer.steps): the loss is not a number any more — try a lower learning rate (now \(Format.number(config.effectiveLearningRate)))")
+            return 0
+        case "interrupted":
+            say("interrupted at step \(trainer.steps)" + (log.map { "; metrics saved to \($0.path)" } ?? ""))
+            return 130
+        default:
+            // Wall time includes loading-free setup and evaluation; the epoch lines give the training-only rate.
+            say(String(format: "done: %d epochs, %d steps in %.1f s; final test accuracy %.4f",
+                       epochsDone, trainer.steps, seconds, last?.testAccuracy ?? 0))
+            return 0
+        }
+    }
+
+    private func say(_ line: String) {
+        print(line)
+        fflush(nil)  // stdout is block-buffered when piped; show each line as it happens
+    }
+}
+
+/// Ctrl-C and SIGTERM set a flag that the training loop polls between steps.
+final class StopSignal: Sendable {
+    private let requested = Atomic<Bool>(false)
+    var isRequested: Bool { requested.load(ordering: .relaxed) }
+
+    /// Keeps the dispatch sources alive for as long as the signal object lives; created and
+    /// resumed inside the lock so they never leave its isolation.
+    private let sources = Mutex<[any DispatchSourceSignal]>([])
+
+    static func install() -> StopSignal {
+        let s = StopSignal()
+        s.sources.withLock { sources in
+            for sig in [SIGINT, SIGTERM] {
+                signal(sig, SIG_IGN)
+                let src = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+                // @Sendable: without it the closure is inferred main-actor isolated and traps when
+                // it runs on the global queue (platform notes, §4).
+                src.setEventHandler { @Sendable in s.requested.store(true, ordering: .relaxed) }
+                src.resume()
+                sources.append(src)
+            }
+        }
+        return s
+    }
+}

@@ -1,0 +1,98 @@
+import ArgumentParser
+import Foundation
+import NN
+
+/// The options every training command shares: network, optimizer, data, logging.
+struct RunOptions: ParsableArguments {
+    @Option(help: "Optimizer (the book's update rules and defaults).")
+    var optimizer: OptimizerKind = .sgd
+
+    @Option(help: "Learning rate (default: the book's, 0.001 for adam and 0.01 otherwise).")
+    var lr: Float?
+
+    @Option(name: .customLong("init"), help: "Weight initializer: he, xavier, or a standard deviation such as 0.01.")
+    var initializer: InitializerArgument = InitializerArgument(argument: "he")!
+
+    @Option(help: "Hidden-layer activation.")
+    var activation: Activation = .relu
+
+    @Option(help: "Hidden layer widths, comma-separated.")
+    var hidden: HiddenLayers = HiddenLayers([100, 100, 100, 100])
+
+    @Flag(help: "BatchNorm after every hidden Affine layer.")
+    var batchnorm = false
+
+    @Option(help: "Dropout ratio after every hidden activation (the book's non-inverted form); 0 = off.")
+    var dropout: Float = 0
+
+    @Option(name: .customLong("weight-decay"), help: "L2 weight decay λ on the Affine weights.")
+    var weightDecay: Float = 0
+
+    @Option(help: "Mini-batch size.")
+    var batch: Int = 100
+
+    @Option(help: "Epochs to train (an epoch is train-size / batch steps); default 5 for train, 20 for the dashboard.")
+    var epochs: Int?
+
+    @Option(name: .customLong("train-size"), help: "Use only the first N training images (the book's overfitting runs use 300).")
+    var trainSize: Int?
+
+    @Option(help: "Fraction of the training images held out for validation (e.g. 0.2).")
+    var validation: Double = 0
+
+    @Option(help: "Seed of every random choice (weights, batches, dropout, validation split).")
+    var seed: UInt64 = 0
+
+    @Option(help: "Mini-batch sampling: with replacement (the book's Trainer) or a shuffled permutation per epoch.")
+    var sampling: BatchSampler.Policy = .withReplacement
+
+    @Option(help: "Folder with the four MNIST-format IDX files (default: the bundled assets/mnist).")
+    var data: String?
+
+    @Option(help: "Named dataset: the bundled MNIST, or Fashion-MNIST from Debian's dataset-fashion-mnist.")
+    var dataset: DatasetName?
+
+    @Option(name: .customLong("metrics-out"), help: "Write JSON Lines metrics to this file.")
+    var metricsOut: String?
+
+    @Option(name: .customLong("log-every"), help: "Write a step record to --metrics-out every N steps.")
+    var logEvery: Int = 1
+
+    @Option(help: "OpenBLAS threads.")
+    var threads: Int = 1
+
+    /// The run configuration; `defaultEpochs` applies when `--epochs` is not given.
+    func trainingConfig(defaultEpochs: Int = 5) -> TrainingConfig {
+        TrainingConfig(
+            network: NetworkConfig(hidden: hidden.sizes, activation: activation, initializer: initializer.value,
+                                   batchNorm: batchnorm, dropout: dropout, weightDecay: weightDecay),
+            optimizer: optimizer, learningRate: lr, batchSize: batch, epochs: epochs ?? defaultEpochs, seed: seed, sampling: sampling)
+    }
+
+    func validate() throws {
+        do { try trainingConfig().validate() } catch { throw ValidationError(error.message) }
+        if let n = trainSize, n < 1 { throw ValidationError("--train-size: must be at least 1, got \(n)") }
+        if !(validation >= 0 && validation < 1) {
+            throw ValidationError("--validation: fraction must be in [0, 1), got \(validation)")
+        }
+        if logEvery < 1 { throw ValidationError("--log-every: must be at least 1, got \(logEvery)") }
+        if !(1...64).contains(threads) { throw ValidationError("--threads: must be in 1…64, got \(threads)") }
+        if data != nil && dataset != nil { throw ValidationError("--data and --dataset: give only one of them") }
+    }
+
+
+    /// Opens the metrics log (first, so an unwritable path fails before any work), loads and
+    /// restricts the data, and sets the BLAS threads.
+    func prepare() throws -> (dataset: Dataset, directory: String, log: MetricsLog?) {
+        let log = try metricsOut.map { path throws(LogError) in try MetricsLog(path: path) }
+        let (directory, name) = try DataLocator.resolve(data: data, dataset: dataset)
+        let loaded = try MNIST.load(directory: directory)
+        if let n = trainSize, n > loaded.train.count {
+            throw ValidationError("--train-size: \(n) is more than the \(loaded.train.count) training images in \(directory)")
+        }
+        let restricted = Dataset(name: name, train: loaded.train, test: loaded.test)
+            .restricted(trainSize: trainSize, validationFraction: validation, seed: seed)
+        BLASThreads.set(threads)
+        return (restricted, directory, log)
+    }
+}

@@ -1,0 +1,21 @@
+import ArgumentParser
+import Foundation
+import NN
+
+/// `dlboard train`: trains one network headless and prints a line per epoch.
+struct TrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train one network without the dashboard, printing one line per epoch."
+    )
+
+    @OptionGroup var options: RunOptions
+
+    func run() throws {
+        let (dataset, directory, log) = try options.prepare()
+        let run = HeadlessRun(config: options.trainingConfig(defaultEpochs: 5), dataset: dataset, dataDirectory: directory,
+                              log: log, logEvery: options.logEvery)
+        let status = run.run()
+        if status != 0 { throw ExitCode(status) }
+    }
+}

@@ -1,0 +1,51 @@
+import NN
+
+/// What the training thread publishes for the screen. Values only: it crosses threads.
+struct SessionOutput: Sendable {
+    /// (step, loss) of every step since the last drain.
+    var losses: [(step: Int, loss: Float)] = []
+    /// Evaluations since the last drain.
+    var evaluations: [Evaluation] = []
+    /// Switches applied since the last drain, with the step before which they took effect.
+    var events: [Event] = []
+    /// The latest state (always present after the first publish).
+    var status: Status?
+    /// The latest activation statistics, one per hidden layer.
+    var activations: [ActivationStatistics] = []
+
+    struct Evaluation: Sendable, Equatable {
+        var step: Int
+        var epoch: Int
+        var trainAccuracy: Double
+        var testAccuracy: Double
+        var validationAccuracy: Double?
+        /// Wall seconds of the epoch's training (evaluation excluded) and its throughput.
+        var trainSeconds: Double
+        var samplesPerSecond: Double
+    }
+
+    struct Event: Sendable, Equatable {
+        var step: Int
+        var label: String
+    }
+
+    struct Status: Sendable, Equatable {
+        var config: TrainingConfig
+        var step: Int
+        var stepsPerEpoch: Int
+        var epochTarget: Int
+        var paused: Bool
+        var diverged: Bool
+        var finished: Bool
+        var samplesPerSecond: Double
+        var lastLoss: Float
+
+        var epochProgress: Double { Double(step) / Double(max(1, stepsPerEpoch)) }
+        /// Seconds until the epoch target at the current speed; nil when not running.
+        var secondsToTarget: Double? {
+            guard !paused, !finished, samplesPerSecond > 0 else { return nil }
+            let remaining = max(0, epochTarget * stepsPerEpoch - step)
+            return Double(remaining * config.batchSize) / samplesPerSecond
+        }
+    }
+}

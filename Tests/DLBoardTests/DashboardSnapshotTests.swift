@@ -1,0 +1,91 @@
+import Foundation
+import NN
+import TUI
+import Testing
+@testable import dlboard
+
+/// The whole dashboard rendered from a fixed state, compared with stored text snapshots
+/// (`Snapshots/*.txt`). Run with DLBOARD_RECORD_SNAPSHOTS=1 to write them after a deliberate change.
+@Suite struct DashboardSnapshotTests {
+    static func fixedState() -> DashboardState {
+        var s = DashboardState(datasetName: "MNIST")
+        var g = SeededGenerator(seed: 5)
+        for step in 1...1200 {
+            let base = 2.3 * exp(-Double(step) / 150) + 0.1
+            s.losses.append(ChartPoint(x: Double(step), y: base * (0.8 + 0.4 * Double(g.nextUniform()))))
+        }
+        s.trainAccuracy = [0.90, 0.94].enumerated().map { ChartPoint(x: Double($0.offset + 1), y: $0.element) }
+        s.testAccuracy = [0.89, 0.92].enumerated().map { ChartPoint(x: Double($0.offset + 1), y: $0.element) }
+        s.markers = [ChartMarker(x: 400, label: "→ Momentum"), ChartMarker(x: 800, label: "+BN")]
+        var config = TrainingConfig(optimizer: .momentum)
+        config.network.batchNorm = true
+        s.status = .init(config: config, step: 1200, stepsPerEpoch: 600, epochTarget: 20, paused: false, diverged: false,
+                         finished: false, samplesPerSecond: 98_500, lastLoss: 0.31)
+        // Activation statistics of a real network on fixed inputs: deterministic.
+        let net = Network(config: NetworkConfig(inputSize: 20, hidden: [50, 50, 50, 50]), seed: 3)
+        let x = Matrix(rows: 100, cols: 20)
+        for i in 0..<x.count { x.pointer[i] = g.nextNormal() }
+        _ = net.predict(x, mode: .train)
+        s.activations = net.displayActivationStatistics()
+        return s
+    }
+
+    static func check(_ buffer: Buffer, _ name: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Snapshots/\(name).txt")
+        let text = buffer.text + "\n"
+        if ProcessInfo.processInfo.environment["DLBOARD_RECORD_SNAPSHOTS"] == "1" {
+            try text.write(to: url, atomically: true, encoding: .utf8)
+            return
+        }
+        let expected = try String(contentsOf: url, encoding: .utf8)
+        if expected != text {
+            let e = expected.split(separator: "\n", omittingEmptySubsequences: false)
+            let g = text.split(separator: "\n", omittingEmptySubsequences: false)
+            let first = zip(e, g).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(e.count, g.count)
+            Issue.record("snapshot \(name) differs from line \(first + 1):\n- \(first < e.count ? e[first] : "∅")\n+ \(first < g.count ? g[first] : "∅")",
+                         sourceLocation: sourceLocation)
+        }
+    }
+
+    @Test(arguments: [(80, 24), (160, 48)])
+    func dashboard(width: Int, height: Int) throws {
+        let buffer = DashboardView(state: Self.fixedState(), glyphs: .braille).render(width: width, height: height)
+        try Self.check(buffer, "dashboard-\(width)x\(height)")
+        // What a user must find on the screen whatever the snapshot: status, hints, markers, layers.
+        #expect(buffer.text.contains("Momentum lr 0.01 │ init He │ BN on │ dropout off"))
+        #expect(buffer.text.contains("? help") && buffer.text.contains("q quit"))
+        #expect(buffer.text.contains("→ Momentum") && buffer.text.contains("+BN"))
+        #expect(buffer.text.contains("4 ReLU") || buffer.text.contains("layer 4 ReLU"))
+    }
+
+    @Test func asciiFallback() throws {
+        let buffer = DashboardView(state: Self.fixedState(), glyphs: .ascii).render(width: 80, height: 24)
+        try Self.check(buffer, "dashboard-80x24-ascii")
+        #expect(buffer.text.unicodeScalars.allSatisfy { $0.isASCII }, "ASCII mode draws ASCII only")
+    }
+
+    @Test func helpOverlayListsEveryKey() throws {
+        var state = Self.fixedState()
+        state.overlay = .help
+        let buffer = DashboardView(state: state, glyphs: .braille).render(width: 100, height: 30)
+        try Self.check(buffer, "help-100x30")
+        for b in KeyMap.bindings { #expect(buffer.text.contains(b.help)) }
+    }
+
+    @Test func tooSmallShowsANotice() {
+        let buffer = DashboardView(state: Self.fixedState(), glyphs: .braille).render(width: 40, height: 10)
+        #expect(buffer.line(0).hasPrefix("terminal too small (40×10)"))
+        #expect((1..<10).allSatisfy { buffer.line($0).isEmpty })
+        _ = DashboardView(state: Self.fixedState(), glyphs: .braille).render(width: 1, height: 1)
+        _ = DashboardView(state: Self.fixedState(), glyphs: .braille).render(width: 0, height: 0)
+    }
+
+    @Test func divergedStatusSaysWhatToDo() {
+        var state = Self.fixedState()
+        state.status?.diverged = true
+        state.status?.paused = true
+        state.losses.append(ChartPoint(x: 1201, y: .nan))
+        let text = DashboardView(state: state, glyphs: .braille).render(width: 120, height: 30).text
+        #expect(text.contains("diverged: lower lr (-), restart (r)"))
+    }
+}

@@ -1,0 +1,88 @@
+import NN
+import TUI
+import Testing
+@testable import dlboard
+
+/// Keys → state changes and session commands, without a terminal.
+@Suite struct DashboardStateTests {
+    static func state(optimizer: OptimizerKind = .sgd, lr: Float? = nil, paused: Bool = false) -> DashboardState {
+        var s = DashboardState(datasetName: "MNIST")
+        s.status = .init(config: TrainingConfig(optimizer: optimizer, learningRate: lr), step: 10, stepsPerEpoch: 600,
+                         epochTarget: 20, paused: paused, diverged: false, finished: false, samplesPerSecond: 1000, lastLoss: 1)
+        return s
+    }
+
+    @Test func optimizerCyclesBothWays() {
+        var s = Self.state()
+        #expect(s.handle(.character("o")) == [.setOptimizer(.momentum)])
+        #expect(s.handle(.character("O")) == [.setOptimizer(.adam)])
+    }
+
+    @Test func learningRateStepsBySquareRootOfTen() {
+        var s = Self.state(lr: 0.01)
+        #expect(s.handle(.character("+")) == [.setLearningRate(0.032)])
+        #expect(s.handle(.character("=")) == [.setLearningRate(0.032)])
+        #expect(s.handle(.character("-")) == [.setLearningRate(0.0032)])
+    }
+
+    @Test func initializerAsksFirst() {
+        var s = Self.state()
+        #expect(s.handle(.character("i")) == [])
+        #expect(s.overlay == .confirmInitializer(.std(0.01)), "He → next is std 0.01")
+        #expect(s.handle(.character("n")) == [])
+        #expect(s.overlay == .none)
+        _ = s.handle(.character("i"))
+        #expect(s.handle(.character("y")) == [.reinitialize(.std(0.01))])
+    }
+
+    @Test func dropoutToggleAndRatio() {
+        var s = Self.state()
+        #expect(s.handle(.character("d")) == [.setDropout(0.2)])
+        #expect(s.handle(.character("]")) == [.setDropout(0.05)], "ratio keys act on the current (off) ratio")
+        var on = Self.state()
+        on.status?.config.network.dropout = 0.2
+        #expect(on.handle(.character("]")) == [.setDropout(0.25)])
+        #expect(on.handle(.character("d")) == [.setDropout(0)])
+    }
+
+    @Test func pauseStepAndQuitPopup() {
+        var s = Self.state()
+        #expect(s.handle(.character(" ")) == [.pause])
+        #expect(s.handle(.character("n")) == [], "single step only while paused")
+        #expect(s.notice != nil)
+        var p = Self.state(paused: true)
+        #expect(p.handle(.character("n")) == [.stepOnce])
+        #expect(p.handle(.character("q")) == [])
+        #expect(p.overlay == .quit && !p.shouldQuit)
+        #expect(p.handle(.escape) == [] && p.overlay == .none)
+        _ = p.handle(.character("q"))
+        #expect(p.handle(.character("k")) == [.resume], "keep training resumes a paused run")
+        _ = p.handle(.character("q"))
+        _ = p.handle(.character("q"))
+        #expect(p.shouldQuit)
+    }
+
+    @Test func viewKeysChangeOnlyTheView() {
+        var s = Self.state()
+        s.losses = [ChartPoint(x: 1, y: 2)]
+        #expect(s.handle(.character("l")) == [] && s.logY)
+        #expect(s.handle(.character("s")) == [] && s.smoothing == 0.95)
+        #expect(s.handle(.character("f")) == [] && s.frozen != nil)
+        s.apply(SessionOutput(losses: [(2, 1.5)]))
+        #expect(s.frozen?.losses.count == 1 && s.losses.count == 2, "frozen view stays, data goes on")
+        #expect(s.handle(.character("?")) == [] && s.overlay == .help)
+        #expect(s.handle(.escape) == [] && s.overlay == .none)
+    }
+
+    @Test func everyBindingIsInTheHelpAndDistinct() {
+        var seen = Set<Key>()
+        for b in KeyMap.bindings {
+            #expect(!b.help.isEmpty)
+            for k in b.keys { #expect(seen.insert(k).inserted, "\(k) bound twice") }
+        }
+        for action in [Action.nextOptimizer, .toggleBatchNorm, .toggleDropout, .nextWeightDecay, .togglePause,
+                       .singleStep, .restart, .nextSmoothing, .toggleLogY, .toggleFreeze, .help, .quit, .nextActivation] {
+            #expect(KeyMap.bindings.contains { $0.action == action })
+        }
+    }
+}

@@ -1,0 +1,157 @@
+import Foundation
+import Testing
+
+/// The real binary in a real terminal (tmux), driven by keys as a person would, asserting on the
+/// captured screen. Needs tmux (installed by .ci/run).
+@Suite(.serialized) struct TmuxEndToEndTests {
+    final class Tmux {
+        let session = "dlboard-test-\(UUID().uuidString.prefix(8))"
+
+        /// Runs a tmux client command. Output is captured only when asked: `new-session` may fork
+        /// the tmux server, which would inherit a pipe and keep it open for as long as it lives.
+        @discardableResult
+        func run(_ args: [String], output: Bool = false) -> String {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            p.arguments = ["tmux"] + args
+            let out = Pipe()
+            p.standardOutput = output ? out : FileHandle.nullDevice
+            p.standardError = FileHandle.nullDevice
+            p.standardInput = FileHandle.nullDevice
+            guard (try? p.run()) != nil else { return "" }
+            let data = output ? out.fileHandleForReading.readDataToEndOfFile() : Data()
+            p.waitUntilExit()
+            return String(decoding: data, as: UTF8.self)
+        }
+
+        func start(width: Int, height: Int, command: String) {
+            run(["new-session", "-d", "-s", session, "-x", "\(width)", "-y", "\(height)", command])
+        }
+
+        func screen() -> String { run(["capture-pane", "-p", "-t", session], output: true) }
+        func keys(_ k: String...) { run(["send-keys", "-t", session] + k) }
+        func kill() { run(["kill-session", "-t", session]) }
+
+        /// Waits until the screen contains `text`; returns the screen (recording an issue on timeout).
+        @discardableResult
+        func waitFor(_ text: String, seconds: Double = 30, sourceLocation: SourceLocation = #_sourceLocation) -> String {
+            let deadline = Date().addingTimeInterval(seconds)
+            var s = ""
+            while Date() < deadline {
+                s = screen()
+                if s.contains(text) { return s }
+                usleep(100_000)
+            }
+            Issue.record("screen never showed '\(text)':\n\(s)", sourceLocation: sourceLocation)
+            return s
+        }
+    }
+
+    static var tmuxAvailable: Bool {
+        FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux") || FileManager.default.isExecutableFile(atPath: "/usr/local/bin/tmux")
+    }
+
+    /// Sanitizer options pass into the pane explicitly: a tmux server started elsewhere would not
+    /// have them in its environment.
+    static var sanitizerEnvironment: String {
+        ProcessInfo.processInfo.environment["TSAN_OPTIONS"].map { "TSAN_OPTIONS='\($0)' " } ?? ""
+    }
+
+    /// The shell command run in the pane: dlboard on 3,000 bundled images, then its exit status.
+    func command(_ extra: String = "") -> String {
+        let exe = BinaryRunner.executable.path
+        return "env LANG=C.UTF-8 TERM=tmux-256color SWIFT_BACKTRACE=enable=no \(Self.sanitizerEnvironment)'\(exe)' --train-size 3000 --hidden 50,50 \(extra); echo \"EXIT=$?\"; sleep 60"
+    }
+
+    func switchAndQuit(width: Int, height: Int, resizeTo: (Int, Int)? = nil) throws {
+        try #require(Self.tmuxAvailable, "tmux is not installed")
+        let t = Tmux()
+        defer { t.kill() }
+        t.start(width: width, height: height, command: command())
+        t.waitFor("samples/s")
+        t.waitFor("step 3")
+        #expect(t.screen().contains("loss"))
+        t.keys("o")
+        t.waitFor("Momentum lr 0.01")
+        t.keys("b")
+        t.waitFor("BN on")
+        t.keys("d")
+        t.waitFor("dropout 0.2")
+        t.keys("+")
+        t.waitFor("lr 0.032")
+        if let (w, h) = resizeTo {
+            t.run(["resize-window", "-t", t.session, "-x", "\(w)", "-y", "\(h)"])
+            usleep(500_000)
+            t.waitFor("Momentum lr 0.032")
+        }
+        t.keys("Space")
+        let paused = t.waitFor("paused")
+        #expect(paused.contains("→ Momentum"), "marker of the optimizer switch")
+        #expect(paused.contains("+BN"), "marker of the BatchNorm switch")
+        #expect(paused.contains("⠀") || paused.contains { ("\u{2801}"..."\u{28FF}").contains($0) }, "braille curves drawn")
+        t.keys("q")
+        t.waitFor("Quit dlboard?")
+        t.keys("q")
+        let after = t.waitFor("EXIT=0")
+        #expect(after.contains("dlboard: stopped at step"))
+        #expect(!after.contains("space pause"), "the dashboard is gone: the shell screen is back")
+    }
+
+    @Test func switchesAt120x40() throws { try switchAndQuit(width: 120, height: 40) }
+
+    @Test func switchesAt80x24() throws { try switchAndQuit(width: 80, height: 24) }
+
+    @Test func survivesAResizeMidRun() throws { try switchAndQuit(width: 120, height: 40, resizeTo: (90, 28)) }
+
+    @Test func tooSmallShowsANoticeAndCtrlCRestores() throws {
+        try #require(Self.tmuxAvailable, "tmux is not installed")
+        let t = Tmux()
+        defer { t.kill() }
+        t.start(width: 50, height: 12, command: command())
+        t.waitFor("terminal too small (50×12)")
+        t.run(["resize-window", "-t", t.session, "-x", "100", "-y", "30"])
+        t.waitFor("samples/s")
+        t.keys("C-c")
+        let after = t.waitFor("EXIT=0")
+        #expect(after.contains("dlboard: stopped at step"), "Ctrl-C restores the terminal and exits cleanly")
+    }
+
+    @Test func sigtermRestoresTheTerminal() throws {
+        try #require(Self.tmuxAvailable, "tmux is not installed")
+        let t = Tmux()
+        defer { t.kill() }
+        t.start(width: 100, height: 30, command: command())
+        t.waitFor("samples/s")
+        let pid = t.run(["display-message", "-p", "-t", t.session, "#{pane_pid}"], output: true).trimmingCharacters(in: .whitespacesAndNewlines)
+        // The pane runs sh; dlboard is its child.
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/pkill")
+        p.arguments = ["-TERM", "-P", pid, "dlboard"]
+        try p.run()
+        p.waitUntilExit()
+        let after = t.waitFor("EXIT=0")
+        #expect(after.contains("dlboard: stopped at step"))
+        #expect(!after.contains("space pause"))
+    }
+
+    @Test func noTerminalMeansHeadless() throws {
+        // Output to a pipe: the line-per-epoch trainer runs instead of the dashboard.
+        let r = try BinaryRunner.run(["--train-size", "500", "--hidden", "20", "--epochs", "2"])
+        #expect(r.status == 0)
+        #expect(r.stderr.contains("training without the dashboard"))
+        #expect(r.stdout.contains("done: 2 epochs"))
+    }
+
+    @Test func asciiWhenTheLocaleIsNotUTF8() throws {
+        try #require(Self.tmuxAvailable, "tmux is not installed")
+        let t = Tmux()
+        defer { t.kill() }
+        let exe = BinaryRunner.executable.path
+        t.start(width: 100, height: 30, command: "env LANG=C LC_ALL=C TERM=tmux-256color NO_COLOR=1 \(Self.sanitizerEnvironment)'\(exe)' --train-size 3000 --hidden 50; echo \"EXIT=$?\"; sleep 60")
+        let s = t.waitFor("samples/s")
+        #expect(s.contains(" | init He | BN off"), "ASCII separators")
+        #expect(!s.contains { ("\u{2800}"..."\u{28FF}").contains($0) }, "no braille")
+        t.keys("q", "q")
+        t.waitFor("EXIT=0")
+    }
+}

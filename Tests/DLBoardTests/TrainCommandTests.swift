@@ -1,0 +1,43 @@
+import Foundation
+import Testing
+
+/// `dlboard train` end to end on a small made-up dataset: the epoch lines and the JSONL log.
+@Suite(.serialized) struct TrainCommandTests {
+    @Test func trainsAndWritesMetrics() throws {
+        let fx = CLIFixtures(); defer { fx.remove() }
+        fx.writeMNIST(train: 200, test: 100)
+        let log = fx.path("m.jsonl")
+        let r = try BinaryRunner.run(["train", "--data", fx.directory, "--optimizer", "adam", "--hidden", "32,32",
+                                      "--epochs", "3", "--batch", "20", "--validation", "0.2", "--metrics-out", log])
+        #expect(r.status == 0, "\(r.stderr)")
+        let lines = r.stdout.split(separator: "\n")
+        #expect(lines.contains { $0.contains("784-32-32-10") && $0.contains("Adam lr 0.001") })
+        let epochLines = lines.filter { $0.trimmingCharacters(in: .whitespaces).first?.isNumber == true }
+        #expect(epochLines.count == 3)
+        #expect(lines.last?.hasPrefix("done: 3 epochs, 24 steps") == true, "160 train images / 20 = 8 steps per epoch")
+
+        let records = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").map {
+            try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any]
+        }
+        #expect(records.first?["type"] as? String == "config")
+        #expect(records.first?["train_size"] as? Int == 160 && records.first?["validation_size"] as? Int == 40)
+        let config = records.first?["config"] as? [String: Any]
+        #expect(config?["optimizer"] as? String == "adam")
+        #expect(records.filter { $0["type"] as? String == "step" }.count == 24)
+        let evals = records.filter { $0["type"] as? String == "eval" }
+        #expect(evals.count == 3)
+        #expect(evals.allSatisfy { $0["val_acc"] is Double && $0["test_acc"] is Double })
+        #expect(records.last?["type"] as? String == "summary")
+        // The task is easy: the band's row gives the label away.
+        #expect((evals.last?["test_acc"] as? Double ?? 0) > 0.5)
+    }
+
+    @Test func divergenceIsReportedNotCrashed() throws {
+        let fx = CLIFixtures(); defer { fx.remove() }
+        fx.writeMNIST(train: 200, test: 50)
+        let r = try BinaryRunner.run(["train", "--data", fx.directory, "--lr", "1e30", "--hidden", "16", "--epochs", "2", "--batch", "20"])
+        #expect(!r.crashed)
+        #expect(r.stdout.contains("diverged at step"), "\(r.stdout)")
+        #expect(r.stdout.contains("lower learning rate"))
+    }
+}

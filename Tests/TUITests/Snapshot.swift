@@ -1,0 +1,25 @@
+import Testing
+import TUI
+
+/// Compares a buffer's text with the expected lines (trailing spaces and trailing empty lines
+/// ignored) and reports a line-by-line diff on mismatch.
+func expectSnapshot(_ buffer: Buffer, _ expected: String, sourceLocation: SourceLocation = #_sourceLocation) {
+    func norm(_ s: String) -> [String] {
+        var lines = s.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
+            var l = String(line)
+            while l.last == " " { l.removeLast() }
+            return l
+        }
+        while lines.last == "" { lines.removeLast() }
+        return lines
+    }
+    let got = norm(buffer.text), want = norm(expected)
+    guard got != want else { return }
+    var diff: [String] = []
+    for i in 0..<max(got.count, want.count) {
+        let g = i < got.count ? got[i] : "∅", w = i < want.count ? want[i] : "∅"
+        diff.append(g == w ? "  \(g)" : "- \(w)\n+ \(g)")
+    }
+    let report = diff.joined(separator: "\n")
+    Issue.record(Comment(rawValue: "snapshot differs:\n\(report)"), sourceLocation: sourceLocation)
+}
