@@ -42,10 +42,7 @@ struct CLIFixtures {
 
     private func write(_ name: String, _ data: Data) {
         FileManager.default.createFile(atPath: path(name), contents: data)
-        let gz = Process()
-        gz.executableURL = URL(fileURLWithPath: "/bin/gzip")
-        gz.arguments = ["-f", "-n", path(name)]
-        try! gz.run()
-        gz.waitUntilExit()
+        let r = try! Subprocess.run("/bin/gzip", ["-f", "-n", path(name)], timeout: 60)
+        precondition(r.status == 0, "gzip failed: \(r.stderr)")
     }
 }

@@ -4,33 +4,26 @@ import Testing
 /// The real binary in a real terminal (tmux), driven by keys as a person would, asserting on the
 /// captured screen. Needs tmux (installed by .ci/run).
 @Suite(.serialized) struct TmuxEndToEndTests {
+    /// One tmux server per test, on its own socket, killed at the end: nothing outlives the test.
     final class Tmux {
-        let session = "dlboard-test-\(UUID().uuidString.prefix(8))"
+        let session = "dlboard-test"
+        let socket = "dlboard-test-\(UUID().uuidString.prefix(8))"
+        static let path = ["/usr/bin/tmux", "/usr/local/bin/tmux"].first { FileManager.default.isExecutableFile(atPath: $0) }
 
-        /// Runs a tmux client command. Output is captured only when asked: `new-session` may fork
-        /// the tmux server, which would inherit a pipe and keep it open for as long as it lives.
+        /// Runs a tmux client command (never longer than 20 s) and returns what it printed.
         @discardableResult
-        func run(_ args: [String], output: Bool = false) -> String {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            p.arguments = ["tmux"] + args
-            let out = Pipe()
-            p.standardOutput = output ? out : FileHandle.nullDevice
-            p.standardError = FileHandle.nullDevice
-            p.standardInput = FileHandle.nullDevice
-            guard (try? p.run()) != nil else { return "" }
-            let data = output ? out.fileHandleForReading.readDataToEndOfFile() : Data()
-            p.waitUntilExit()
-            return String(decoding: data, as: UTF8.self)
+        func run(_ args: [String]) -> String {
+            guard let tmux = Self.path else { return "" }
+            return (try? Subprocess.run(tmux, ["-L", socket] + args, timeout: 20).stdout) ?? ""
         }
 
         func start(width: Int, height: Int, command: String) {
             run(["new-session", "-d", "-s", session, "-x", "\(width)", "-y", "\(height)", command])
         }
 
-        func screen() -> String { run(["capture-pane", "-p", "-t", session], output: true) }
+        func screen() -> String { run(["capture-pane", "-p", "-t", session]) }
         func keys(_ k: String...) { run(["send-keys", "-t", session] + k) }
-        func kill() { run(["kill-session", "-t", session]) }
+        func kill() { run(["kill-server"]) }
 
         /// Waits until the screen contains `text`; returns the screen (recording an issue on timeout).
         @discardableResult
@@ -47,9 +40,7 @@ import Testing
         }
     }
 
-    static var tmuxAvailable: Bool {
-        FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux") || FileManager.default.isExecutableFile(atPath: "/usr/local/bin/tmux")
-    }
+    static var tmuxAvailable: Bool { Tmux.path != nil }
 
     /// Sanitizer options pass into the pane explicitly: a tmux server started elsewhere would not
     /// have them in its environment.
@@ -122,13 +113,10 @@ import Testing
         defer { t.kill() }
         t.start(width: 100, height: 30, command: command())
         t.waitFor("samples/s")
-        let pid = t.run(["display-message", "-p", "-t", t.session, "#{pane_pid}"], output: true).trimmingCharacters(in: .whitespacesAndNewlines)
+        let pid = t.run(["display-message", "-p", "-t", t.session, "#{pane_pid}"]).trimmingCharacters(in: .whitespacesAndNewlines)
         // The pane runs sh; dlboard is its child.
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/pkill")
-        p.arguments = ["-TERM", "-P", pid, "dlboard"]
-        try p.run()
-        p.waitUntilExit()
+        let r = try Subprocess.run("/usr/bin/pkill", ["-TERM", "-P", pid, "dlboard"], timeout: 20)
+        #expect(r.status == 0, "pkill found dlboard under the pane's shell")
         let after = t.waitFor("EXIT=0")
         #expect(after.contains("dlboard: stopped at step"))
         #expect(!after.contains("space pause"))
