@@ -19,7 +19,7 @@ import Testing
         s.markers = [ChartMarker(x: 400, label: "→ Momentum"), ChartMarker(x: 800, label: "+BN")]
         var config = TrainingConfig(optimizer: .momentum)
         config.network.batchNorm = true
-        s.status = .init(config: config, step: 1200, stepsPerEpoch: 600, epochTarget: 20, paused: false, diverged: false,
+        s.status = .init(config: config, step: 1200, stepsPerEpoch: 600, epochTarget: 20, stepTarget: 12000, paused: false, diverged: false,
                          finished: false, samplesPerSecond: 98_500, lastLoss: 0.31)
         // Activation statistics of a real network on fixed inputs: deterministic.
         let net = Network(config: NetworkConfig(inputSize: 20, hidden: [50, 50, 50, 50]), seed: 3)

@@ -8,7 +8,7 @@ import Testing
     static func state(optimizer: OptimizerKind = .sgd, lr: Float? = nil, paused: Bool = false) -> DashboardState {
         var s = DashboardState(datasetName: "MNIST")
         s.status = .init(config: TrainingConfig(optimizer: optimizer, learningRate: lr), step: 10, stepsPerEpoch: 600,
-                         epochTarget: 20, paused: paused, diverged: false, finished: false, samplesPerSecond: 1000, lastLoss: 1)
+                         epochTarget: 20, stepTarget: 12000, paused: paused, diverged: false, finished: false, samplesPerSecond: 1000, lastLoss: 1)
         return s
     }
 

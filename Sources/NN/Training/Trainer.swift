@@ -19,6 +19,8 @@ public final class Trainer {
     }
     public private(set) var sampler: BatchSampler
     public private(set) var steps = 0
+    /// The training-image indices of the last step's batch (what lock-step runs must agree on).
+    public private(set) var lastBatch: [Int] = []
 
     private let batch = Matrix(rows: 0, cols: 0)
     private var batchLabels: [Int32] = []
@@ -38,6 +40,21 @@ public final class Trainer {
         self.sampler = BatchSampler(count: data.train.count, batchSize: config.batchSize,
                                     policy: config.sampling, seed: config.seed)
     }
+
+    private init(forking other: Trainer) {
+        baseConfig = other.baseConfig
+        data = other.data
+        network = other.network.clone()
+        optimizer = other.optimizer.clone()
+        sampler = other.sampler
+        steps = other.steps
+        lastBatch = other.lastBatch
+    }
+
+    /// An independent copy that goes on exactly where this one stands: the same weights, BatchNorm
+    /// running statistics, optimizer state and position in the batch sequence. Trained on, the fork
+    /// and the original stay identical until one of them is switched.
+    public func fork() -> Trainer { Trainer(forking: self) }
 
     /// Replaces the optimizer with a fresh one (all state restarts at 0). Weights are kept.
     public func setOptimizer(_ kind: OptimizerKind, learningRate: Float? = nil) {
@@ -71,14 +88,14 @@ public final class Trainer {
     /// One step on the next batch of this trainer's own sampler. Returns the batch loss.
     @discardableResult
     public func step() -> Double {
-        let indices = sampler.next()
-        return step(indices: indices)
+        step(indices: sampler.next())
     }
 
     /// One step on the training images at `indices`. Returns the batch loss (may be NaN or infinite
     /// if training diverged; the caller decides what to do).
     @discardableResult
     public func step(indices: [Int]) -> Double {
+        lastBatch = indices
         data.train.gather(indices, into: batch, labels: &batchLabels)
         let loss = network.gradient(batch, labels: batchLabels)
         optimizer.update(network.parameters)

@@ -45,7 +45,7 @@ struct DashboardState {
         for (step, loss) in out.losses { losses.append(ChartPoint(x: Double(step), y: Double(loss))) }
         for e in out.evaluations {
             trainAccuracy.append(ChartPoint(x: Double(e.epoch), y: e.trainAccuracy))
-            testAccuracy.append(ChartPoint(x: Double(e.epoch), y: e.testAccuracy))
+            if let t = e.testAccuracy { testAccuracy.append(ChartPoint(x: Double(e.epoch), y: t)) }
             if let v = e.validationAccuracy { validationAccuracy.append(ChartPoint(x: Double(e.epoch), y: v)) }
         }
         for e in out.events { markers.append(ChartMarker(x: Double(e.step), label: e.label)) }

@@ -55,8 +55,11 @@ final class MetricsLog {
             + #""test_size":\#(dataset.test.count),"config":\#(configJSON)}"#)
     }
 
-    func writeStep(step: Int, epoch: Int, loss: Double) {
-        write(#"{"type":"step","step":\#(step),"epoch":\#(epoch),"loss":\#(Self.number(loss))}"#)
+    /// `"run":N,` for records of a comparison session's run N; nothing for a single run.
+    static func runField(_ run: Int?) -> String { run.map { #""run":\#($0),"# } ?? "" }
+
+    func writeStep(step: Int, epoch: Int, loss: Double, run: Int? = nil) {
+        write(#"{"type":"step",\#(Self.runField(run))"step":\#(step),"epoch":\#(epoch),"loss":\#(Self.number(loss))}"#)
     }
 
     func writeEval(_ r: EpochReport) {
@@ -66,18 +69,18 @@ final class MetricsLog {
     }
 
     /// An evaluation record; `loss` (the epoch's mean batch loss) is left out when not known.
-    func writeEval(epoch: Int, step: Int, loss: Double?, trainAccuracy: Double, testAccuracy: Double,
-                   validationAccuracy: Double?, trainSeconds: Double, samplesPerSecond: Double) {
+    func writeEval(epoch: Int, step: Int, loss: Double?, trainAccuracy: Double, testAccuracy: Double?,
+                   validationAccuracy: Double?, trainSeconds: Double, samplesPerSecond: Double, run: Int? = nil) {
         let lossField = loss.map { #""loss":\#(Self.number($0)),"# } ?? ""
-        write(#"{"type":"eval","epoch":\#(epoch),"step":\#(step),\#(lossField)"#
-            + #""train_acc":\#(Self.number(trainAccuracy)),"test_acc":\#(Self.number(testAccuracy)),"#
+        write(#"{"type":"eval",\#(Self.runField(run))"epoch":\#(epoch),"step":\#(step),\#(lossField)"#
+            + #""train_acc":\#(Self.number(trainAccuracy)),"test_acc":\#(testAccuracy.map(Self.number) ?? "null"),"#
             + #""val_acc":\#(validationAccuracy.map(Self.number) ?? "null"),"#
             + #""train_seconds":\#(Self.number(trainSeconds)),"samples_per_s":\#(Self.number(samplesPerSecond))}"#)
     }
 
     /// A user switch (what, and the step before which it took effect).
-    func writeEvent(step: Int, what: String) {
-        write(#"{"type":"event","step":\#(step),"what":\#(Self.quoted(what))}"#)
+    func writeEvent(step: Int, what: String, run: Int? = nil) {
+        write(#"{"type":"event",\#(Self.runField(run))"step":\#(step),"what":\#(Self.quoted(what))}"#)
     }
 
     func writeSummary(steps: Int, epochs: Int, seconds: Double, final: EpochReport?, stopReason: String?) {

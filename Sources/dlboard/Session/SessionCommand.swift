@@ -18,4 +18,7 @@ enum SessionCommand: Sendable, Equatable {
     case stepOnce
     /// Fresh weights from the current initializer and a fresh optimizer; curves are kept.
     case restart
+    /// A copy of the run from where it stands (weights, optimizer state, batch position), added
+    /// beside it; switches sent to the copy leave the original alone.
+    case fork
 }

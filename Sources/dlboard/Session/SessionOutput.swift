@@ -12,12 +12,15 @@ struct SessionOutput: Sendable {
     var status: Status?
     /// The latest activation statistics, one per hidden layer.
     var activations: [ActivationStatistics] = []
+    /// What the screen calls this run.
+    var title = ""
 
     struct Evaluation: Sendable, Equatable {
         var step: Int
         var epoch: Int
         var trainAccuracy: Double
-        var testAccuracy: Double
+        /// nil when the run has no test set (random search never looks at it).
+        var testAccuracy: Double?
         var validationAccuracy: Double?
         /// Wall seconds of the epoch's training (evaluation excluded) and its throughput.
         var trainSeconds: Double
@@ -34,6 +37,7 @@ struct SessionOutput: Sendable {
         var step: Int
         var stepsPerEpoch: Int
         var epochTarget: Int
+        var stepTarget: Int
         var paused: Bool
         var diverged: Bool
         var finished: Bool
@@ -44,7 +48,7 @@ struct SessionOutput: Sendable {
         /// Seconds until the epoch target at the current speed; nil when not running.
         var secondsToTarget: Double? {
             guard !paused, !finished, samplesPerSecond > 0 else { return nil }
-            let remaining = max(0, epochTarget * stepsPerEpoch - step)
+            let remaining = max(0, stepTarget - step)
             return Double(remaining * config.batchSize) / samplesPerSecond
         }
     }

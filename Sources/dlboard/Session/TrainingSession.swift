@@ -2,35 +2,69 @@ import Foundation
 import NN
 import Synchronization
 
-/// One training run on a background queue, steered by commands and observed through a mailbox.
+/// One or several training runs on a background queue, steered by commands and observed through a
+/// mailbox.
 ///
-/// The `Trainer` is created on the training queue and never leaves it; the screen talks to it
-/// only through `commands` (UI → trainer) and `output` (trainer → UI), both behind a `Mutex`, so
-/// neither side ever waits for the other longer than a copy. The trainer publishes at most every
-/// `publishInterval`, and computes activation histograms at most every `histogramInterval`.
+/// The trainers are created on the training queue and never leave it; the screen talks to them only
+/// through `commands` (UI → trainer) and `output` (trainer → UI), both behind a `Mutex`, so neither
+/// side ever waits for the other longer than a copy. Output is published at most every
+/// `publishInterval`; activation histograms are computed at most every `histogramInterval`.
+///
+/// Several runs train in lock-step: every run draws its batches from a sampler with the same seed, so
+/// batch *k* is the same images for all of them (whatever the network), and the running ones step
+/// together, in parallel on the cores (`concurrentPerform`). A paused run keeps its place in the
+/// sequence and resumes there.
 final class TrainingSession: Sendable {
-    let config: TrainingConfig
+    struct RunSpec: Sendable {
+        var config: TrainingConfig
+        var title: String
+        /// Finish at this step instead of after `config.epochs` epochs (the book's iteration counts).
+        var stepTarget: Int?
+        init(config: TrainingConfig, title: String = "", stepTarget: Int? = nil) {
+            self.config = config
+            self.title = title
+            self.stepTarget = stepTarget
+        }
+    }
+
+    /// Everything published since the last drain, for every run, in pane order.
+    struct Snapshot: Sendable {
+        var order: [Int] = []
+        var runs: [Int: SessionOutput] = [:]
+        /// Why the last fork was refused, if it was.
+        var notice: String?
+    }
+
+    let specs: [RunSpec]
     let dataset: Dataset
-    /// Training accuracy is measured on at most this many training images per evaluation (the
-    /// book's `evaluate_sample_num_per_epoch`); the test set is always measured whole.
     let trainEvaluationLimit: Int
     let publishInterval: Double
     let histogramInterval: Double
+    /// Forks beyond this many runs are refused.
+    let maxRuns: Int
 
-    private let commands = Mutex<[SessionCommand]>([])
-    private let output = Mutex(SessionOutput())
+    private let commands = Mutex<[(run: Int?, command: SessionCommand)]>([])
+    private let output = Mutex(Snapshot())
     private let stopRequested = Atomic<Bool>(false)
     private let wake = DispatchSemaphore(value: 0)
     private let finished = DispatchSemaphore(value: 0)
     private let queue = DispatchQueue(label: "dlboard.training", qos: .userInitiated)
 
-    init(config: TrainingConfig, dataset: Dataset, trainEvaluationLimit: Int = 10_000,
-         publishInterval: Double = 0.03, histogramInterval: Double = 0.25) {
-        self.config = config
+    convenience init(config: TrainingConfig, dataset: Dataset, trainEvaluationLimit: Int = 10_000,
+                     publishInterval: Double = 0.03, histogramInterval: Double = 0.25) {
+        self.init(runs: [RunSpec(config: config)], dataset: dataset, trainEvaluationLimit: trainEvaluationLimit,
+                  publishInterval: publishInterval, histogramInterval: histogramInterval)
+    }
+
+    init(runs: [RunSpec], dataset: Dataset, trainEvaluationLimit: Int = 10_000,
+         publishInterval: Double = 0.03, histogramInterval: Double = 0.25, maxRuns: Int = 4) {
+        precondition(!runs.isEmpty, "a session needs at least one run")
+        self.specs = runs
         self.dataset = dataset
         self.trainEvaluationLimit = trainEvaluationLimit
         self.publishInterval = publishInterval
         self.histogramInterval = histogramInterval
+        self.maxRuns = max(maxRuns, runs.count)
     }
 
     /// Starts training (or, with `paused`, waits for `.resume` or `.stepOnce`).
@@ -42,24 +76,33 @@ final class TrainingSession: Sendable {
         }
     }
 
-    /// Queues a command; the trainer applies it before its next step.
-    func send(_ command: SessionCommand) {
-        commands.withLock { $0.append(command) }
+    /// Queues a command for one run (nil: the first); the trainer applies it before its next step.
+    func send(_ command: SessionCommand, to run: Int? = nil) {
+        commands.withLock { $0.append((run, command)) }
         wake.signal()
     }
 
-    /// Everything published since the last call (the status and histograms stay current).
+    /// What the first run published since the last call (the status and histograms stay current).
     func drain() -> SessionOutput {
+        let snapshot = drainAll()
+        return snapshot.order.first.flatMap { snapshot.runs[$0] } ?? SessionOutput()
+    }
+
+    /// What every run published since the last call.
+    func drainAll() -> Snapshot {
         output.withLock { out in
             let taken = out
-            out.losses.removeAll(keepingCapacity: true)
-            out.evaluations.removeAll()
-            out.events.removeAll()
+            for id in out.order {
+                out.runs[id]?.losses.removeAll(keepingCapacity: true)
+                out.runs[id]?.evaluations.removeAll()
+                out.runs[id]?.events.removeAll()
+            }
+            out.notice = nil
             return taken
         }
     }
 
-    /// Stops the trainer after its current step and waits for it (at most `timeout` seconds).
+    /// Stops the trainers after their current step and waits (at most `timeout` seconds).
     func stop(timeout: Double = 5) {
         stopRequested.store(true, ordering: .relaxed)
         wake.signal()
@@ -69,177 +112,117 @@ final class TrainingSession: Sendable {
     // MARK: Used by the training loop
 
     fileprivate var isStopRequested: Bool { stopRequested.load(ordering: .relaxed) }
-    fileprivate func takeCommands() -> [SessionCommand] { commands.withLock { c in defer { c.removeAll() }; return c } }
+    fileprivate func takeCommands() -> [(run: Int?, command: SessionCommand)] {
+        commands.withLock { c in defer { c.removeAll() }; return c }
+    }
     fileprivate func waitForWork(seconds: Double) { _ = wake.wait(timeout: .now() + seconds) }
-    fileprivate func publish(_ update: (inout SessionOutput) -> Void) { output.withLock { update(&$0) } }
+    fileprivate func publish(order: [Int], outputs: [SessionOutput], notice: String?) {
+        output.withLock { out in
+            out.order = order
+            for (id, o) in zip(order, outputs) {
+                var merged = out.runs[id] ?? SessionOutput()
+                merged.losses.append(contentsOf: o.losses)
+                merged.evaluations.append(contentsOf: o.evaluations)
+                merged.events.append(contentsOf: o.events)
+                merged.status = o.status
+                merged.activations = o.activations
+                merged.title = o.title
+                out.runs[id] = merged
+            }
+            if let notice { out.notice = notice }
+        }
+    }
 }
 
 /// The state that lives on the training queue only.
 private struct TrainingLoop {
     let session: TrainingSession
-    let trainer: Trainer
-    var paused: Bool
-    var diverged = false
-    var finished = false
-    var epochTarget: Int
-    var pendingLosses: [(step: Int, loss: Float)] = []
-    var pendingEvaluations: [SessionOutput.Evaluation] = []
-    var pendingEvents: [SessionOutput.Event] = []
-    var activations: [ActivationStatistics] = []
-    var lastLoss: Float = .nan
+    var drivers: [RunDriver]
+    var nextID: Int
     var lastPublish = 0.0
-    var lastHistogram = -1.0
-    var rateWindowSteps = 0
-    var trainingSecondsInWindow = 0.0
-    var samplesPerSecond = 0.0
-    /// Wall-clock start of the current epoch's training, and the steps it has taken so far.
-    var epochStart = 0.0
-    var epochSteps = 0
+    var notice: String?
 
     init(session: TrainingSession, paused: Bool) {
         self.session = session
-        self.trainer = Trainer(config: session.config, data: session.dataset)
-        self.paused = paused
-        self.epochTarget = session.config.epochs
+        drivers = session.specs.enumerated().map { i, spec in
+            RunDriver(id: i, trainer: Trainer(config: spec.config, data: session.dataset), title: spec.title,
+                      paused: paused, stepTarget: spec.stepTarget,
+                      trainEvaluationLimit: session.trainEvaluationLimit, histogramInterval: session.histogramInterval)
+        }
+        nextID = drivers.count
     }
-
-    static func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
 
     mutating func run() {
         publish(force: true)
         while !session.isStopRequested {
             // Commands in order; a single step runs where it stands, between the commands around it.
             var stepped = false
-            for command in session.takeCommands() {
-                if command == .stepOnce {
-                    if !diverged { trainOneStep(); stepped = true }
-                } else {
-                    apply(command)
+            for (run, command) in session.takeCommands() {
+                guard let i = run.map({ id in drivers.firstIndex { $0.id == id } }) ?? 0 else { continue }
+                switch command {
+                case .stepOnce:
+                    if !drivers[i].diverged { drivers[i].trainOneStep(); stepped = true }
+                case .fork:
+                    fork(i)
+                default:
+                    drivers[i].apply(command)
                 }
             }
-            if paused || diverged || finished {
+            let running = drivers.indices.filter { drivers[$0].isRunning }
+            if running.isEmpty {
                 publish(force: true)
                 if !stepped { session.waitForWork(seconds: 0.05) }
                 continue
             }
-            trainOneStep()
-            publish(force: diverged || finished)
+            stepAll(running)
+            publish(force: running.contains { !drivers[$0].isRunning })
         }
         publish(force: true)
     }
 
-    mutating func trainOneStep() {
-        let t0 = Self.now()
-        if epochSteps == 0 { epochStart = t0 }
-        epochSteps += 1
-        let loss = Float(trainer.step())
-        trainingSecondsInWindow += Self.now() - t0
-        rateWindowSteps += 1
-        lastLoss = loss
-        pendingLosses.append((trainer.steps, loss))
-        if !loss.isFinite {
-            diverged = true
-            paused = true
-            pendingEvents.append(.init(step: trainer.steps, label: "✗ diverged"))
+    /// One lock-step step of every running run, in parallel when there are several.
+    mutating func stepAll(_ running: [Int]) {
+        if running.count == 1 {
+            drivers[running[0]].trainOneStep()
+            return
         }
-        let now = Self.now()
-        if now - lastHistogram >= session.histogramInterval {
-            activations = trainer.network.displayActivationStatistics()
-            lastHistogram = now
-        }
-        if trainer.steps % trainer.stepsPerEpoch == 0 && !diverged {
-            evaluate()
-            if trainer.steps / trainer.stepsPerEpoch >= epochTarget {
-                finished = true
-                paused = true
+        drivers.withUnsafeMutableBufferPointer { buffer in
+            let runs = DisjointRuns(buffer: buffer)
+            DispatchQueue.concurrentPerform(iterations: running.count) { k in
+                runs.buffer[running[k]].trainOneStep()
             }
         }
     }
 
-    mutating func evaluate() {
-        let data = trainer.data
-        let seconds = Self.now() - epochStart
-        let samples = epochSteps * trainer.config.batchSize
-        epochSteps = 0
-        pendingEvaluations.append(.init(
-            step: trainer.steps, epoch: trainer.steps / trainer.stepsPerEpoch,
-            trainAccuracy: trainer.accuracy(on: data.train, limit: session.trainEvaluationLimit),
-            testAccuracy: trainer.accuracy(on: data.test),
-            validationAccuracy: data.validation.map { trainer.accuracy(on: $0) },
-            trainSeconds: seconds, samplesPerSecond: seconds > 0 ? Double(samples) / seconds : 0))
-    }
-
-    /// Applies one command (`.stepOnce` is handled by the loop).
-    mutating func apply(_ command: SessionCommand) {
-        let step = trainer.steps
-        func event(_ label: String) { pendingEvents.append(.init(step: step, label: label)) }
-        switch command {
-        case .setOptimizer(let kind):
-            trainer.setOptimizer(kind)
-            event("→ \(kind.displayName)")
-        case .setLearningRate(let lr):
-            trainer.setLearningRate(lr)
-            event("lr \(Format.number(lr))")
-        case .reinitialize(let initializer):
-            trainer.reinitialize(initializer)
-            diverged = false
-            event("↺ \(initializer.displayName)")
-        case .setActivation(let a):
-            trainer.setActivation(a)
-            diverged = false
-            event("→ \(a.displayName)")
-        case .setBatchNorm(let on):
-            trainer.network.setBatchNorm(on)
-            event(on ? "+BN" : "−BN")
-        case .setDropout(let r):
-            trainer.network.setDropout(r)
-            event(r > 0 ? "dropout \(Format.number(r))" : "−dropout")
-        case .setWeightDecay(let w):
-            trainer.network.weightDecay = w
-            event("wd \(Format.number(w))")
-        case .pause:
-            paused = true
-        case .resume:
-            if finished {
-                // Continue past the target: one more target's worth of epochs.
-                finished = false
-                epochTarget += session.config.epochs
-            }
-            if !diverged { paused = false }
-        case .stepOnce:
-            break
-        case .restart:
-            trainer.reinitialize(trainer.network.config.initializer)
-            diverged = false
-            finished = false
-            event("↺ restart")
+    mutating func fork(_ i: Int) {
+        guard drivers.count < session.maxRuns else {
+            notice = "at most \(session.maxRuns) runs: close one before forking"
+            return
         }
+        let base = drivers[i].title.isEmpty ? "run \(drivers[i].id + 1)" : drivers[i].title
+        let copy = drivers[i].fork(id: nextID, title: "fork of \(base) @\(drivers[i].trainer.steps)")
+        nextID += 1
+        drivers.insert(copy, at: i + 1)
     }
 
     mutating func publish(force: Bool) {
-        let now = Self.now()
+        let now = RunDriver.now()
         guard force || now - lastPublish >= session.publishInterval else { return }
-        if trainingSecondsInWindow >= 0.25 || (force && trainingSecondsInWindow > 0.05) {
-            samplesPerSecond = Double(rateWindowSteps * trainer.config.batchSize) / trainingSecondsInWindow
-            rateWindowSteps = 0
-            trainingSecondsInWindow = 0
-        }
         lastPublish = now
-        let status = SessionOutput.Status(
-            config: trainer.config, step: trainer.steps, stepsPerEpoch: trainer.stepsPerEpoch,
-            epochTarget: epochTarget, paused: paused, diverged: diverged, finished: finished,
-            samplesPerSecond: samplesPerSecond, lastLoss: lastLoss)
-        let losses = pendingLosses, evaluations = pendingEvaluations, events = pendingEvents
-        let activations = self.activations
-        pendingLosses.removeAll(keepingCapacity: true)
-        pendingEvaluations.removeAll()
-        pendingEvents.removeAll()
-        session.publish { out in
-            out.losses.append(contentsOf: losses)
-            out.evaluations.append(contentsOf: evaluations)
-            out.events.append(contentsOf: events)
-            out.status = status
-            out.activations = activations
-        }
+        let outputs = drivers.indices.map { drivers[$0].takeOutput() }
+        session.publish(order: drivers.map(\.id), outputs: outputs, notice: notice)
+        notice = nil
     }
+}
+
+/// The drivers' buffer handed to `concurrentPerform`.
+///
+/// Why `@unchecked Sendable` is safe here: `running` holds distinct indices, so iteration *k* reads
+/// and writes only element `running[k]` — one `RunDriver` and the `Trainer` (network, optimizer,
+/// buffers) that it alone references; no two iterations share memory. The buffer outlives the
+/// call (`concurrentPerform` returns only when every iteration is done, inside
+/// `withUnsafeMutableBufferPointer`), and nothing else touches `drivers` meanwhile: the loop that
+/// owns them is blocked in that call. What is shared is read-only: the `Dataset` (immutable arrays).
+private struct DisjointRuns: @unchecked Sendable {
+    let buffer: UnsafeMutableBufferPointer<RunDriver>
 }

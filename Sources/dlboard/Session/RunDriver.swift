@@ -1,0 +1,184 @@
+import Foundation
+import NN
+
+/// One run inside a session: its `Trainer` plus what the screen needs to know about it (paused,
+/// diverged, finished, throughput) and what it has produced since the last publish.
+///
+/// Lives on the training queue only. Several drivers may step at the same time on different threads
+/// (lock-step comparison); each touches only its own trainer.
+struct RunDriver {
+    let id: Int
+    let trainer: Trainer
+    /// Training accuracy is measured on at most this many training images per evaluation (the
+    /// book's `evaluate_sample_num_per_epoch`); the test set is always measured whole.
+    let trainEvaluationLimit: Int
+    let histogramInterval: Double
+    /// Epochs added by each resume past the target.
+    let epochsPerTarget: Int
+    /// Training stops (finished) at this step: the epoch target, or a preset's iteration count.
+    var stepTarget: Int
+    var paused: Bool
+    var diverged = false
+    var finished = false
+    var pendingLosses: [(step: Int, loss: Float)] = []
+    var pendingEvaluations: [SessionOutput.Evaluation] = []
+    var pendingEvents: [SessionOutput.Event] = []
+    var activations: [ActivationStatistics] = []
+    var lastLoss: Float = .nan
+    var lastHistogram = -1.0
+    var rateWindowSteps = 0
+    var trainingSecondsInWindow = 0.0
+    var samplesPerSecond = 0.0
+    /// Wall-clock training seconds of the current epoch, and the steps it has taken so far.
+    var epochSeconds = 0.0
+    var epochSteps = 0
+    /// The label the screen gives this run (what differs from the first run, or a preset's name).
+    var title: String
+
+    init(id: Int, trainer: Trainer, title: String, paused: Bool, stepTarget: Int? = nil,
+         trainEvaluationLimit: Int, histogramInterval: Double) {
+        self.id = id
+        self.trainer = trainer
+        self.title = title
+        self.paused = paused
+        self.epochsPerTarget = trainer.config.epochs
+        self.stepTarget = stepTarget ?? trainer.config.epochs * trainer.stepsPerEpoch
+        self.trainEvaluationLimit = trainEvaluationLimit
+        self.histogramInterval = histogramInterval
+    }
+
+    static func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
+
+    var isRunning: Bool { !paused && !diverged && !finished }
+
+    /// A copy that goes on from exactly here (weights, optimizer state, batch position); see
+    /// `Trainer.fork()`. Both get a fork marker.
+    mutating func fork(id newID: Int, title: String) -> RunDriver {
+        var copy = RunDriver(id: newID, trainer: trainer.fork(), title: title, paused: paused, stepTarget: stepTarget,
+                             trainEvaluationLimit: trainEvaluationLimit, histogramInterval: histogramInterval)
+        copy.diverged = diverged
+        copy.finished = finished
+        copy.lastLoss = lastLoss
+        copy.activations = activations
+        copy.epochSteps = epochSteps
+        copy.epochSeconds = epochSeconds
+        pendingEvents.append(.init(step: trainer.steps, label: "⑂ fork → \(title)"))
+        copy.pendingEvents.append(.init(step: trainer.steps, label: "⑂ forked"))
+        return copy
+    }
+
+    mutating func trainOneStep() {
+        let t0 = Self.now()
+        epochSteps += 1
+        let loss = Float(trainer.step())
+        let dt = Self.now() - t0
+        trainingSecondsInWindow += dt
+        epochSeconds += dt
+        rateWindowSteps += 1
+        lastLoss = loss
+        pendingLosses.append((trainer.steps, loss))
+        if !loss.isFinite {
+            diverged = true
+            paused = true
+            pendingEvents.append(.init(step: trainer.steps, label: "✗ diverged"))
+        }
+        let now = Self.now()
+        if now - lastHistogram >= histogramInterval {
+            activations = trainer.network.displayActivationStatistics()
+            lastHistogram = now
+        }
+        if !diverged && (trainer.steps % trainer.stepsPerEpoch == 0 || trainer.steps == stepTarget) {
+            evaluate()
+        }
+        if !diverged && trainer.steps >= stepTarget {
+            finished = true
+            paused = true
+        }
+    }
+
+    mutating func evaluate() {
+        let data = trainer.data
+        let samples = epochSteps * trainer.config.batchSize
+        let seconds = epochSeconds
+        epochSteps = 0
+        epochSeconds = 0
+        pendingEvaluations.append(.init(
+            step: trainer.steps, epoch: trainer.steps / trainer.stepsPerEpoch,
+            trainAccuracy: trainer.accuracy(on: data.train, limit: trainEvaluationLimit),
+            testAccuracy: data.test.count > 0 ? trainer.accuracy(on: data.test) : nil,
+            validationAccuracy: data.validation.map { trainer.accuracy(on: $0) },
+            trainSeconds: seconds, samplesPerSecond: seconds > 0 ? Double(samples) / seconds : 0))
+    }
+
+    /// Applies one command (`.stepOnce` and `.fork` are the session's).
+    mutating func apply(_ command: SessionCommand) {
+        let step = trainer.steps
+        func event(_ label: String) { pendingEvents.append(.init(step: step, label: label)) }
+        switch command {
+        case .setOptimizer(let kind):
+            trainer.setOptimizer(kind)
+            event("→ \(kind.displayName)")
+        case .setLearningRate(let lr):
+            trainer.setLearningRate(lr)
+            event("lr \(Format.number(lr))")
+        case .reinitialize(let initializer):
+            trainer.reinitialize(initializer)
+            diverged = false
+            event("↺ \(initializer.displayName)")
+        case .setActivation(let a):
+            trainer.setActivation(a)
+            diverged = false
+            event("→ \(a.displayName)")
+        case .setBatchNorm(let on):
+            trainer.network.setBatchNorm(on)
+            event(on ? "+BN" : "−BN")
+        case .setDropout(let r):
+            trainer.network.setDropout(r)
+            event(r > 0 ? "dropout \(Format.number(r))" : "−dropout")
+        case .setWeightDecay(let w):
+            trainer.network.weightDecay = w
+            event("wd \(Format.number(w))")
+        case .pause:
+            paused = true
+        case .resume:
+            if finished {
+                // Continue past the target: one more target's worth of epochs.
+                finished = false
+                stepTarget += max(1, epochsPerTarget) * trainer.stepsPerEpoch
+            }
+            if !diverged { paused = false }
+        case .stepOnce, .fork:
+            break
+        case .restart:
+            trainer.reinitialize(trainer.network.config.initializer)
+            diverged = false
+            finished = false
+            event("↺ restart")
+        }
+    }
+
+    /// The status now plus everything pending, which is cleared.
+    mutating func takeOutput() -> SessionOutput {
+        if trainingSecondsInWindow >= 0.25 || (!isRunning && trainingSecondsInWindow > 0.05) {
+            samplesPerSecond = Double(rateWindowSteps * trainer.config.batchSize) / trainingSecondsInWindow
+            rateWindowSteps = 0
+            trainingSecondsInWindow = 0
+        }
+        let status = SessionOutput.Status(
+            config: trainer.config, step: trainer.steps, stepsPerEpoch: trainer.stepsPerEpoch,
+            epochTarget: (stepTarget + trainer.stepsPerEpoch - 1) / trainer.stepsPerEpoch, stepTarget: stepTarget,
+            paused: paused, diverged: diverged, finished: finished,
+            samplesPerSecond: samplesPerSecond, lastLoss: lastLoss)
+        var out = SessionOutput()
+        out.losses = pendingLosses
+        out.evaluations = pendingEvaluations
+        out.events = pendingEvents
+        out.status = status
+        out.activations = activations
+        out.title = title
+        pendingLosses.removeAll(keepingCapacity: true)
+        pendingEvaluations.removeAll()
+        pendingEvents.removeAll()
+        return out
+    }
+}
