@@ -21,6 +21,9 @@ struct RunDriver {
     var diverged = false
     var finished = false
     var pendingLosses: [(step: Int, loss: Float)] = []
+    /// When set, every step's batch indices are published too (tests check lock-step with them).
+    var recordsBatches = false
+    var pendingBatches: [[Int]] = []
     var pendingEvaluations: [SessionOutput.Evaluation] = []
     var pendingEvents: [SessionOutput.Event] = []
     var activations: [ActivationStatistics] = []
@@ -59,6 +62,7 @@ struct RunDriver {
         copy.diverged = diverged
         copy.finished = finished
         copy.lastLoss = lastLoss
+        copy.recordsBatches = recordsBatches
         copy.activations = activations
         copy.epochSteps = epochSteps
         copy.epochSeconds = epochSeconds
@@ -77,6 +81,7 @@ struct RunDriver {
         rateWindowSteps += 1
         lastLoss = loss
         pendingLosses.append((trainer.steps, loss))
+        if recordsBatches { pendingBatches.append(trainer.lastBatch) }
         if !loss.isFinite {
             diverged = true
             paused = true
@@ -176,6 +181,8 @@ struct RunDriver {
         out.status = status
         out.activations = activations
         out.title = title
+        out.batches = pendingBatches
+        pendingBatches.removeAll()
         pendingLosses.removeAll(keepingCapacity: true)
         pendingEvaluations.removeAll()
         pendingEvents.removeAll()

@@ -12,6 +12,8 @@ struct SessionOutput: Sendable {
     var status: Status?
     /// The latest activation statistics, one per hidden layer.
     var activations: [ActivationStatistics] = []
+    /// Each step's batch indices, only when the session records them (tests).
+    var batches: [[Int]] = []
     /// What the screen calls this run.
     var title = ""
 

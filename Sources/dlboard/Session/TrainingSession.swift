@@ -42,6 +42,8 @@ final class TrainingSession: Sendable {
     let histogramInterval: Double
     /// Forks beyond this many runs are refused.
     let maxRuns: Int
+    /// Publish every step's batch indices (for tests of lock-step).
+    let recordsBatches: Bool
 
     private let commands = Mutex<[(run: Int?, command: SessionCommand)]>([])
     private let output = Mutex(Snapshot())
@@ -57,7 +59,9 @@ final class TrainingSession: Sendable {
     }
 
     init(runs: [RunSpec], dataset: Dataset, trainEvaluationLimit: Int = 10_000,
-         publishInterval: Double = 0.03, histogramInterval: Double = 0.25, maxRuns: Int = 4) {
+         publishInterval: Double = 0.03, histogramInterval: Double = 0.25, maxRuns: Int = 4,
+         recordsBatches: Bool = false) {
+        self.recordsBatches = recordsBatches
         precondition(!runs.isEmpty, "a session needs at least one run")
         self.specs = runs
         self.dataset = dataset
@@ -95,6 +99,7 @@ final class TrainingSession: Sendable {
             for id in out.order {
                 out.runs[id]?.losses.removeAll(keepingCapacity: true)
                 out.runs[id]?.evaluations.removeAll()
+                out.runs[id]?.batches.removeAll()
                 out.runs[id]?.events.removeAll()
             }
             out.notice = nil
@@ -123,6 +128,7 @@ final class TrainingSession: Sendable {
                 var merged = out.runs[id] ?? SessionOutput()
                 merged.losses.append(contentsOf: o.losses)
                 merged.evaluations.append(contentsOf: o.evaluations)
+                merged.batches.append(contentsOf: o.batches)
                 merged.events.append(contentsOf: o.events)
                 merged.status = o.status
                 merged.activations = o.activations
@@ -145,9 +151,11 @@ private struct TrainingLoop {
     init(session: TrainingSession, paused: Bool) {
         self.session = session
         drivers = session.specs.enumerated().map { i, spec in
-            RunDriver(id: i, trainer: Trainer(config: spec.config, data: session.dataset), title: spec.title,
+            var driver = RunDriver(id: i, trainer: Trainer(config: spec.config, data: session.dataset), title: spec.title,
                       paused: paused, stepTarget: spec.stepTarget,
                       trainEvaluationLimit: session.trainEvaluationLimit, histogramInterval: session.histogramInterval)
+            driver.recordsBatches = session.recordsBatches
+            return driver
         }
         nextID = drivers.count
     }
