@@ -8,15 +8,17 @@ import TUI
 struct DashboardLoop {
     let screen: NcursesScreen
     let session: TrainingSession
-    var state: DashboardState
+    var state: ComparisonState
     let log: MetricsLog?
     let logEvery: Int
     static let frameSeconds = 1.0 / 30
 
-    init(screen: NcursesScreen, session: TrainingSession, datasetName: String, log: MetricsLog?, logEvery: Int) {
+    init(screen: NcursesScreen, session: TrainingSession, datasetName: String, sessionName: String = "",
+         log: MetricsLog?, logEvery: Int) {
         self.screen = screen
         self.session = session
-        self.state = DashboardState(datasetName: datasetName)
+        self.state = ComparisonState(datasetName: datasetName, sessionName: sessionName)
+        self.state.maxPanes = session.maxRuns
         self.log = log
         self.logEvery = logEvery
     }
@@ -40,22 +42,21 @@ struct DashboardLoop {
                 sawKey = true
                 dirty = true
                 if k != .resize {
-                    for command in state.handle(k) { session.send(command) }
+                    for (run, command) in state.handle(k) { session.send(command, to: run) }
                 }
                 if state.shouldQuit { break }
                 key = screen.readKey(timeoutMilliseconds: 0)
             }
-            let out = session.drain()
-            if !out.losses.isEmpty || !out.evaluations.isEmpty || !out.events.isEmpty || out.status != state.status {
-                state.apply(out)
-                record(out)
+            let snapshot = session.drainAll()
+            if state.apply(snapshot) {
+                record(snapshot)
                 dirty = true
             }
             let now = Self.now()
             if now - lastFlush >= 1 { log?.flush(); lastFlush = now }
             if dirty && now - lastDraw >= Self.frameSeconds * 0.9 {
                 let (w, h) = screen.size
-                screen.present(DashboardView(state: state, glyphs: screen.glyphs).render(width: w, height: h))
+                screen.present(ComparisonView(state: state, glyphs: screen.glyphs).render(width: w, height: h))
                 lastDraw = now
                 dirty = false
             }
@@ -64,27 +65,39 @@ struct DashboardLoop {
             if !sawKey && elapsed < wait - 0.001 { usleep(UInt32((wait - elapsed) * 1e6)) }
         }
         session.stop()
-        record(session.drain())
-        guard let s = state.status else { return "dlboard: stopped before the first step" }
+        let last = session.drainAll()
+        _ = state.apply(last)
+        record(last)
+        guard let first = state.panes.first?.state, let s = first.status else { return "dlboard: stopped before the first step" }
         var line = String(format: "dlboard: stopped at step %d (epoch %.2f)", s.step, s.epochProgress)
-        if let acc = state.testAccuracy.last { line += String(format: "; last test accuracy %.4f", acc.y) }
+        if state.isComparison {
+            let accs = state.panes.enumerated().compactMap { i, p in p.state.testAccuracy.last.map { String(format: "%d: %.4f", i + 1, $0.y) } }
+            if !accs.isEmpty { line += "; last test accuracy " + accs.joined(separator: ", ") }
+        } else if let acc = first.testAccuracy.last {
+            line += String(format: "; last test accuracy %.4f", acc.y)
+        }
         if let log { line += "; metrics in \(log.path)" }
         return line
     }
 
-    private func record(_ out: SessionOutput) {
+    private func record(_ snapshot: TrainingSession.Snapshot) {
         guard let log else { return }
-        let perEpoch = max(1, state.status?.stepsPerEpoch ?? 1)
-        for (step, loss) in out.losses where step % logEvery == 0 {
-            log.writeStep(step: step, epoch: (step - 1) / perEpoch + 1, loss: Double(loss))
-        }
-        for e in out.evaluations {
-            log.writeEval(epoch: e.epoch, step: e.step, loss: nil, trainAccuracy: e.trainAccuracy,
-                          testAccuracy: e.testAccuracy, validationAccuracy: e.validationAccuracy,
-                          trainSeconds: e.trainSeconds, samplesPerSecond: e.samplesPerSecond)
-        }
-        for e in out.events {
-            log.writeEvent(step: e.step, what: e.label)
+        let several = snapshot.order.count > 1 || session.specs.count > 1
+        for id in snapshot.order {
+            guard let out = snapshot.runs[id] else { continue }
+            let run = several ? id : nil
+            let perEpoch = max(1, out.status?.stepsPerEpoch ?? 1)
+            for (step, loss) in out.losses where step % logEvery == 0 {
+                log.writeStep(step: step, epoch: (step - 1) / perEpoch + 1, loss: Double(loss), run: run)
+            }
+            for e in out.evaluations {
+                log.writeEval(epoch: e.epoch, step: e.step, loss: nil, trainAccuracy: e.trainAccuracy,
+                              testAccuracy: e.testAccuracy, validationAccuracy: e.validationAccuracy,
+                              trainSeconds: e.trainSeconds, samplesPerSecond: e.samplesPerSecond, run: run)
+            }
+            for e in out.events {
+                log.writeEvent(step: e.step, what: e.label, run: run)
+            }
         }
     }
 }

@@ -31,6 +31,30 @@ enum KeyMap {
         Binding(keys: [.escape], action: .closeOverlay, help: "close a popup or this help"),
     ]
 
+    struct ComparisonBinding {
+        var keys: [Key]
+        var action: ComparisonAction
+        var help: String
+    }
+
+    /// Keys of sessions with several runs; the keys above act on the focused pane.
+    static let comparisonBindings: [ComparisonBinding] = [
+        ComparisonBinding(keys: [.tab, .right], action: .nextPane, help: "focus the next pane (the keys above act on it)"),
+        ComparisonBinding(keys: [.backTab, .left], action: .previousPane, help: "focus the previous pane"),
+        ComparisonBinding(keys: [.character("v")], action: .toggleOverlay, help: "overlay view: all runs on one loss and one accuracy chart"),
+        ComparisonBinding(keys: [.character("x")], action: .toggleDifference, help: "difference view: focused run minus run 1"),
+        ComparisonBinding(keys: [.character("F")], action: .fork, help: "fork the focused run here (next switch applies to the fork)"),
+        ComparisonBinding(keys: [.character("P")], action: .pauseAll, help: "pause / resume all runs"),
+    ]
+
+    private static let comparisonTable: [Key: ComparisonAction] = {
+        var t: [Key: ComparisonAction] = [:]
+        for b in comparisonBindings { for k in b.keys { t[k] = b.action } }
+        return t
+    }()
+
+    static func comparisonAction(for key: Key) -> ComparisonAction? { comparisonTable[key] }
+
     private static let table: [Key: Action] = {
         var t: [Key: Action] = [:]
         for b in bindings { for k in b.keys { t[k] = b.action } }
@@ -43,5 +67,11 @@ enum KeyMap {
     static let hints: [(key: String, label: String)] = [
         ("o", "optim"), ("+/-", "lr"), ("i", "init"), ("b", "BN"), ("d", "dropout"), ("w", "decay"),
         ("space", "pause"), ("?", "help"), ("q", "quit"),
+    ]
+
+    /// The hint line of a comparison session.
+    static let comparisonHints: [(key: String, label: String)] = [
+        ("tab", "pane"), ("v", "overlay"), ("x", "diff"), ("F", "fork"), ("o", "optim"), ("+/-", "lr"),
+        ("b", "BN"), ("d", "drop"), ("space", "pause"), ("P", "all"), ("?", "help"), ("q", "quit"),
     ]
 }

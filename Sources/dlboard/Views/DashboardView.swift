@@ -12,6 +12,14 @@ struct DashboardView {
 
     var state: DashboardState
     var glyphs: GlyphSet
+    /// Part of a comparison session: the help lists the comparison keys too, and the hints are theirs.
+    var comparison = false
+
+    init(state: DashboardState, glyphs: GlyphSet, comparison: Bool = false) {
+        self.state = state
+        self.glyphs = glyphs
+        self.comparison = comparison
+    }
 
     func render(width: Int, height: Int) -> Buffer {
         var buffer = Buffer(width: width, height: height)
@@ -64,14 +72,14 @@ struct DashboardView {
         if left.count + right.count + 2 <= width { buffer.put(right, x: width - right.count, y: row, style: .plain) }
     }
 
-    private func renderLoss(in rect: Rect, into buffer: inout Buffer) {
+    func renderLoss(in rect: Rect, into buffer: inout Buffer, color: Color = .palette(39)) {
         let losses = state.frozen?.losses ?? state.losses
         let markers = state.frozen?.markers ?? state.markers
         var title = "loss"
         if let last = losses.last { title += String(format: " %.4f", last.y) }
         if state.smoothing > 0 { title += " (smoothing \(state.smoothing))" }
         if state.logY { title += " log" }
-        var chart = LineChart(title: title, series: [ChartSeries(name: "loss", points: losses, color: .palette(39), smoothing: state.smoothing)])
+        var chart = LineChart(title: title, series: [ChartSeries(name: "loss", points: losses, color: color, smoothing: state.smoothing)])
         chart.markers = markers
         chart.glyphs = glyphs
         chart.logY = state.logY
@@ -79,7 +87,7 @@ struct DashboardView {
         chart.render(in: rect, into: &buffer)
     }
 
-    private func renderAccuracy(in rect: Rect, into buffer: inout Buffer) {
+    func renderAccuracy(in rect: Rect, into buffer: inout Buffer) {
         var series = [ChartSeries(name: "train", points: state.frozen?.train ?? state.trainAccuracy, color: .palette(34)),
                       ChartSeries(name: "test", points: state.frozen?.test ?? state.testAccuracy, color: .palette(208))]
         if !state.validationAccuracy.isEmpty {
@@ -93,7 +101,7 @@ struct DashboardView {
         chart.render(in: rect, into: &buffer)
     }
 
-    private func renderHistograms(in rect: Rect, into buffer: inout Buffer) {
+    func renderHistograms(in rect: Rect, into buffer: inout Buffer) {
         guard !state.activations.isEmpty else {
             buffer.put("activations: waiting for the first steps…", in: rect, row: 1, style: .dim)
             return
@@ -144,7 +152,7 @@ struct DashboardView {
         }
     }
 
-    private func renderStatus(into buffer: inout Buffer, row: Int, width: Int) {
+    func renderStatus(into buffer: inout Buffer, row: Int, width: Int) {
         let style = Style(reverse: true)
         buffer.fill(Rect(x: 0, y: row, width: width, height: 1), with: Cell(" ", style: style))
         guard let s = state.status else {
@@ -179,9 +187,9 @@ struct DashboardView {
         buffer.put(text, x: 0, y: row, style: danger, maxWidth: width)
     }
 
-    private func renderHints(into buffer: inout Buffer, row: Int, width: Int) {
+    func renderHints(into buffer: inout Buffer, row: Int, width: Int) {
         var x = 0
-        for (key, label) in KeyMap.hints {
+        for (key, label) in comparison ? KeyMap.comparisonHints : KeyMap.hints {
             let needed = key.count + label.count + 3
             if x + needed > width { break }
             buffer.put(key, x: x, y: row, style: .bold)
@@ -190,18 +198,21 @@ struct DashboardView {
         }
     }
 
-    private func renderOverlay(in area: Rect, into buffer: inout Buffer) {
+    func renderOverlay(in area: Rect, into buffer: inout Buffer) {
         switch state.overlay {
         case .none:
             return
         case .help:
-            let lines = KeyMap.bindings.map { b in
-                let keys = b.keys.map(\.displayName).joined(separator: " ")
-                return keys.padding(toLength: 9, withPad: " ", startingAt: 0) + b.help
+            var bindings = KeyMap.bindings.map { ($0.keys, $0.help) }
+            if comparison {
+                bindings = KeyMap.comparisonBindings.map { ($0.keys, $0.help) } + bindings
+            }
+            let lines = bindings.map { keys, help in
+                keys.map(\.displayName).joined(separator: " ").padding(toLength: 9, withPad: " ", startingAt: 0) + help
             }
             let width = min(area.width - 2, (lines.map(\.count).max() ?? 20) + 4)
             let rect = Panel.centered(width: width, height: min(area.height, lines.count + 2), in: area)
-            var panel = Panel(title: "keys — Esc closes")
+            var panel = Panel(title: comparison ? "keys (single-run keys act on the focused pane) — Esc closes" : "keys — Esc closes")
             panel.glyphs = glyphs
             let inner = panel.render(in: rect, into: &buffer)
             for (i, l) in lines.enumerated() where i < inner.height {

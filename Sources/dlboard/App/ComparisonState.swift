@@ -1,0 +1,155 @@
+import Foundation
+import NN
+import TUI
+
+/// The screen state of a session with one or more runs: a `DashboardState` per pane, which pane has
+/// the focus, and how the runs are shown (side by side, overlaid, or as a difference).
+///
+/// The single-run keys go to the focused pane's state, and its commands to that pane's run; the
+/// comparison keys (tab, v, x, F, P) are handled here. With one run it is the plain dashboard.
+struct ComparisonState {
+    enum Mode: Equatable {
+        /// One pane per run.
+        case panes
+        /// All runs on one loss chart and one accuracy chart.
+        case overlay
+        /// The focused run minus the first.
+        case difference
+    }
+
+    struct Pane {
+        var id: Int
+        var state: DashboardState
+        /// Where the run came from when it did not start with the session, e.g. "fork @1200".
+        var origin: String?
+    }
+
+    var datasetName: String
+    /// The session's name in the header, e.g. "compare" or "preset optimizer-race".
+    var sessionName: String
+    var panes: [Pane] = []
+    var focus = 0
+    var mode: Mode = .panes
+    var notice: String?
+    var shouldQuit = false
+    /// Forks beyond this many panes are refused here already (the session refuses them too).
+    var maxPanes = 4
+
+    init(datasetName: String, sessionName: String = "") {
+        self.datasetName = datasetName
+        self.sessionName = sessionName
+    }
+
+    var focused: DashboardState? { panes.indices.contains(focus) ? panes[focus].state : nil }
+    var isComparison: Bool { panes.count > 1 }
+
+    /// Pane colours, fixed per position: the legend of the overlay view and the pane borders agree.
+    static let colors: [Color] = [.palette(39), .palette(208), .palette(34), .palette(171), .palette(226), .palette(45)]
+    static func color(_ i: Int) -> Color { colors[i % colors.count] }
+
+    /// Pane titles: a number and what differs from the first run, now (switches change them).
+    var titles: [String] {
+        let configs = panes.compactMap { $0.state.status?.config }
+        guard configs.count == panes.count else { return panes.indices.map { "\($0 + 1)" } }
+        let diffs = ConfigDiff.titles(configs)
+        return panes.indices.map { i in
+            var t = "\(i + 1) · \(diffs[i])"
+            if let o = panes[i].origin { t += " (\(o))" }
+            return t
+        }
+    }
+
+    // MARK: From the training thread
+
+    /// Folds in a snapshot; returns whether anything changed. A run that appears next to another
+    /// (a fork) starts its pane with a copy of that pane's curves, so its history is continuous.
+    mutating func apply(_ snapshot: TrainingSession.Snapshot) -> Bool {
+        var changed = false
+        if let n = snapshot.notice { notice = n; changed = true }
+        for (position, id) in snapshot.order.enumerated() where !panes.contains(where: { $0.id == id }) {
+            var pane = Pane(id: id, state: DashboardState(datasetName: datasetName))
+            if position > 0, panes.indices.contains(position - 1), !panes.isEmpty {
+                let parent = panes[position - 1].state
+                pane.state.losses = parent.losses
+                pane.state.trainAccuracy = parent.trainAccuracy
+                pane.state.testAccuracy = parent.testAccuracy
+                pane.state.validationAccuracy = parent.validationAccuracy
+                pane.state.markers = parent.markers
+                pane.state.smoothingIndex = parent.smoothingIndex
+                pane.state.logY = parent.logY
+                if let s = snapshot.runs[id]?.status { pane.origin = "fork @\(s.step)" }
+            }
+            panes.insert(pane, at: min(position, panes.count))
+            changed = true
+        }
+        for i in panes.indices {
+            guard let out = snapshot.runs[panes[i].id] else { continue }
+            if !out.losses.isEmpty || !out.evaluations.isEmpty || !out.events.isEmpty || out.status != panes[i].state.status {
+                panes[i].state.apply(out)
+                changed = true
+            }
+        }
+        return changed
+    }
+
+    // MARK: Keys
+
+    /// Handles a key; returns the commands for the session, each with its run id.
+    mutating func handle(_ key: Key) -> [(run: Int, command: SessionCommand)] {
+        notice = nil
+        guard !panes.isEmpty else {
+            if key == .character("q") || key == .character("Q") { shouldQuit = true }
+            return []
+        }
+        let inOverlay = panes[focus].state.overlay != .none
+        if isComparison && !inOverlay, let action = KeyMap.comparisonAction(for: key) {
+            return perform(action)
+        }
+        let id = panes[focus].id
+        let commands = panes[focus].state.handle(key)
+        if panes[focus].state.shouldQuit { shouldQuit = true }
+        // View settings are shared by all panes: keep them in step with the focused one.
+        let s = panes[focus].state
+        for i in panes.indices where i != focus {
+            panes[i].state.logY = s.logY
+            panes[i].state.smoothingIndex = s.smoothingIndex
+        }
+        return commands.map { (id, $0) }
+    }
+
+    mutating func perform(_ action: ComparisonAction) -> [(run: Int, command: SessionCommand)] {
+        switch action {
+        case .nextPane:
+            focus = (focus + 1) % panes.count
+        case .previousPane:
+            focus = (focus + panes.count - 1) % panes.count
+        case .toggleOverlay:
+            mode = mode == .overlay ? .panes : .overlay
+        case .toggleDifference:
+            if focus == 0 { notice = "x shows the focused run minus run 1: tab to another pane first" }
+            mode = mode == .difference ? .panes : .difference
+        case .fork:
+            guard panes.count < maxPanes else {
+                notice = "at most \(maxPanes) panes: cannot fork"
+                return []
+            }
+            // The fork appears right after the focused pane; focus follows it so the next switch
+            // applies to the fork only.
+            let id = panes[focus].id
+            focus += 1
+            return [(id, .fork)]
+        case .pauseAll:
+            let anyRunning = panes.contains { $0.state.status.map { !$0.paused } ?? false }
+            return panes.compactMap { p in
+                guard let st = p.state.status, !st.diverged else { return nil }
+                return (p.id, anyRunning ? .pause : .resume)
+            }
+        }
+        return []
+    }
+}
+
+/// What a comparison key asks for.
+enum ComparisonAction: Equatable, Sendable {
+    case nextPane, previousPane, toggleOverlay, toggleDifference, fork, pauseAll
+}

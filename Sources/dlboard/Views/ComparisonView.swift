@@ -1,0 +1,198 @@
+import Foundation
+import NN
+import TUI
+
+/// Draws a session: the plain dashboard for one run; for several, one pane per run (side by side,
+/// or a 2×2 grid when columns would be too narrow), all runs overlaid on shared charts (`v`), or the
+/// focused run minus the first (`x`). Header on top; the focused run's status bar and the key hints
+/// at the bottom.
+struct ComparisonView {
+    static let minimumSize = DashboardView.minimumSize
+    /// Narrower panes than this go into a grid.
+    static let minimumPaneWidth = 38
+
+    var state: ComparisonState
+    var glyphs: GlyphSet
+
+    private var unicode: Bool { glyphs != .ascii }
+
+    func render(width: Int, height: Int) -> Buffer {
+        guard state.isComparison, let focused = state.focused else {
+            let single = state.focused ?? DashboardState(datasetName: state.datasetName)
+            return DashboardView(state: single, glyphs: glyphs).render(width: width, height: height)
+        }
+        var buffer = Buffer(width: width, height: height)
+        guard width >= Self.minimumSize.width, height >= Self.minimumSize.height else {
+            buffer.put("terminal too small (\(width)×\(height)): dlboard needs \(Self.minimumSize.width)×\(Self.minimumSize.height) — q quits",
+                       x: 0, y: 0, style: .bold, maxWidth: width)
+            return buffer
+        }
+        var focusedView = DashboardView(state: focused, glyphs: glyphs, comparison: true)
+        if let n = state.notice { focusedView.state.notice = n }
+        renderHeader(into: &buffer, width: width)
+        focusedView.renderStatus(into: &buffer, row: height - 2, width: width)
+        focusedView.renderHints(into: &buffer, row: height - 1, width: width)
+        let middle = Rect(x: 0, y: 1, width: width, height: height - 3)
+        switch state.mode {
+        case .panes: renderPanes(in: middle, into: &buffer)
+        case .overlay: renderOverlay(in: middle, into: &buffer)
+        case .difference: renderDifference(in: middle, into: &buffer)
+        }
+        focusedView.renderOverlay(in: buffer.area, into: &buffer)
+        if glyphs == .ascii { DashboardView.asciify(&buffer) }
+        return buffer
+    }
+
+    // MARK: Header
+
+    private func renderHeader(into buffer: inout Buffer, width: Int) {
+        let sep = unicode ? " · " : " | "
+        var left = "dlboard" + sep + (state.sessionName.isEmpty ? "compare" : state.sessionName) + sep + state.datasetName
+        if let c = state.panes.first?.state.status?.config {
+            left += sep + "\(c.network.shapeDescription) \(c.network.activation.displayName)"
+        }
+        let view: String
+        switch state.mode {
+        case .panes: view = "\(state.panes.count) runs in lock-step"
+        case .overlay: view = "overlay view (v)"
+        case .difference: view = "difference view (x): \(state.focus + 1) − 1"
+        }
+        var right = view + sep + "focus \(state.focus + 1)"
+        if let s = state.focused?.status { right += sep + "step \(s.step)" }
+        buffer.put(left, x: 0, y: 0, style: .bold, maxWidth: width)
+        if left.count + right.count + 2 <= width { buffer.put(right, x: width - right.count, y: 0) }
+    }
+
+    // MARK: Panes
+
+    /// Where each pane goes: one row of columns if they are wide enough, else a grid of two columns.
+    static func paneRects(count: Int, in rect: Rect, minimumWidth: Int = minimumPaneWidth) -> [Rect] {
+        guard count > 0 else { return [] }
+        if rect.width / count >= minimumWidth || count == 1 { return rect.columns(count, gap: 0) }
+        let columns = 2
+        let rows = (count + columns - 1) / columns
+        let rowHeight = rect.height / rows
+        var rects: [Rect] = []
+        for r in 0..<rows {
+            let band = Rect(x: rect.x, y: rect.y + r * rowHeight, width: rect.width,
+                            height: r == rows - 1 ? rect.height - r * rowHeight : rowHeight)
+            let inRow = min(columns, count - r * columns)
+            rects += band.columns(columns, gap: 0).prefix(inRow)
+        }
+        return rects
+    }
+
+    private func renderPanes(in rect: Rect, into buffer: inout Buffer) {
+        let titles = state.titles
+        for (i, area) in Self.paneRects(count: state.panes.count, in: rect).enumerated() {
+            let focused = i == state.focus
+            var panel = Panel(title: (focused ? (unicode ? "▸ " : "> ") : "") + titles[i])
+            panel.glyphs = glyphs
+            panel.style = focused ? Style(foreground: ComparisonState.color(i), bold: true) : Style(dim: true)
+            let inner = panel.render(in: area, into: &buffer)
+            renderPane(state.panes[i].state, index: i, in: inner, into: &buffer)
+        }
+    }
+
+    private func renderPane(_ pane: DashboardState, index: Int, in rect: Rect, into buffer: inout Buffer) {
+        guard rect.height >= 3, rect.width >= 10 else { return }
+        buffer.put(Self.paneStatus(pane, unicode: unicode), in: rect, row: 0, style: .dim)
+        let body = Rect(x: rect.x, y: rect.y + 1, width: rect.width, height: rect.height - 1)
+        let histogramRows = body.height >= 16 ? max(4, body.height / 4) : 0
+        let charts = Rect(x: body.x, y: body.y, width: body.width, height: body.height - histogramRows)
+        let lossRows = max(2, charts.height * 3 / 5)
+        let (lossArea, accuracyArea) = charts.splitRows(at: lossRows)
+        let view = DashboardView(state: pane, glyphs: glyphs, comparison: true)
+        view.renderLoss(in: lossArea, into: &buffer, color: ComparisonState.color(index))
+        if accuracyArea.height >= 2 { view.renderAccuracy(in: accuracyArea, into: &buffer) }
+        if histogramRows > 0 {
+            view.renderHistograms(in: Rect(x: body.x, y: charts.maxY, width: body.width, height: histogramRows), into: &buffer)
+        }
+    }
+
+    /// One line under a pane's title: optimizer, lr, step, last loss and test accuracy, run state.
+    static func paneStatus(_ pane: DashboardState, unicode: Bool) -> String {
+        guard let s = pane.status else { return "starting…" }
+        var parts = ["\(s.config.optimizer.displayName) \(Format.number(s.config.effectiveLearningRate))", "step \(s.step)"]
+        if s.lastLoss.isFinite { parts.append(String(format: "loss %.3f", s.lastLoss)) }
+        if let t = pane.testAccuracy.last { parts.append(String(format: "test %.3f", t.y)) }
+        else if let v = pane.validationAccuracy.last { parts.append(String(format: "val %.3f", v.y)) }
+        if s.diverged { parts.append(unicode ? "✗ diverged" : "X diverged") }
+        else if s.finished { parts.append(unicode ? "✓ done" : "+ done") }
+        else if s.paused { parts.append(unicode ? "❚❚" : "||") }
+        return parts.joined(separator: " ")
+    }
+
+    // MARK: Overlay and difference
+
+    private func renderOverlay(in rect: Rect, into buffer: inout Buffer) {
+        let (lossArea, accuracyArea) = rect.splitColumns(at: rect.width * 3 / 5, gap: 2)
+        let smoothing = state.focused?.smoothing ?? 0
+        let names = state.panes.indices.map { "\($0 + 1)" }
+        var loss = LineChart(title: "loss, all runs" + (smoothing > 0 ? " (smoothing \(smoothing))" : ""),
+                             series: state.panes.enumerated().map { i, p in
+                                 ChartSeries(name: names[i], points: p.state.losses, color: ComparisonState.color(i), smoothing: max(smoothing, 0.6))
+                             })
+        loss.markers = state.focused?.markers ?? []
+        loss.glyphs = glyphs
+        loss.logY = state.focused?.logY ?? false
+        loss.xUnit = "step"
+        let lossRect = Rect(x: lossArea.x, y: lossArea.y, width: lossArea.width, height: lossArea.height - legendRows)
+        loss.render(in: lossRect, into: &buffer)
+        renderLegend(in: Rect(x: lossArea.x, y: lossRect.maxY, width: rect.width, height: legendRows), into: &buffer)
+        var accuracy = LineChart(title: "test accuracy, all runs", series: state.panes.enumerated().map { i, p in
+            ChartSeries(name: names[i], points: p.state.testAccuracy.isEmpty ? p.state.validationAccuracy : p.state.testAccuracy,
+                        color: ComparisonState.color(i))
+        })
+        accuracy.glyphs = glyphs
+        accuracy.xUnit = "epoch"
+        accuracy.render(in: Rect(x: accuracyArea.x, y: accuracyArea.y, width: accuracyArea.width,
+                                 height: accuracyArea.height - legendRows), into: &buffer)
+    }
+
+    private var legendRows: Int { min(2, state.panes.count) }
+
+    /// Which colour is which run, with its title.
+    private func renderLegend(in rect: Rect, into buffer: inout Buffer) {
+        let titles = state.titles
+        let perRow = max(1, (state.panes.count + rect.height - 1) / max(1, rect.height))
+        let cells = rect.columns(perRow, gap: 1)
+        for (i, title) in titles.enumerated() {
+            let row = i / perRow, cell = cells[i % perRow]
+            guard row < rect.height else { break }
+            buffer.put(unicode ? "━━ " : "-- ", x: cell.x, y: rect.y + row, style: Style(foreground: ComparisonState.color(i), bold: true))
+            buffer.put(title, x: cell.x + 3, y: rect.y + row, maxWidth: cell.width - 3)
+        }
+    }
+
+    /// The focused run's loss and accuracy minus the first run's, at the steps (epochs) both have.
+    static func difference(_ a: [ChartPoint], minus b: [ChartPoint]) -> [ChartPoint] {
+        var base: [Double: Double] = [:]
+        for p in b { base[p.x] = p.y }
+        return a.compactMap { p in base[p.x].map { ChartPoint(x: p.x, y: p.y - $0) } }
+    }
+
+    private func renderDifference(in rect: Rect, into buffer: inout Buffer) {
+        guard state.focus > 0, let first = state.panes.first?.state, let focused = state.focused else {
+            buffer.put("difference view: tab to a pane other than 1 (x shows the focused run minus run 1)", in: rect, row: 1, style: .dim)
+            return
+        }
+        let k = state.focus + 1
+        let (lossArea, accuracyArea) = rect.splitColumns(at: rect.width * 3 / 5, gap: 2)
+        var loss = LineChart(title: "loss \(k) − 1 (below 0: run \(k) lower)", series: [
+            ChartSeries(name: "\(k) − 1", points: Self.difference(focused.losses, minus: first.losses),
+                        color: ComparisonState.color(state.focus), smoothing: max(focused.smoothing, 0.6)),
+        ])
+        loss.markers = focused.markers
+        loss.glyphs = glyphs
+        loss.xUnit = "step"
+        loss.render(in: lossArea, into: &buffer)
+        var series = [ChartSeries(name: "train", points: Self.difference(focused.trainAccuracy, minus: first.trainAccuracy), color: .palette(34))]
+        let test = Self.difference(focused.testAccuracy, minus: first.testAccuracy)
+        if !test.isEmpty { series.append(ChartSeries(name: "test", points: test, color: .palette(208))) }
+        var accuracy = LineChart(title: "accuracy \(k) − 1", series: series)
+        accuracy.glyphs = glyphs
+        accuracy.xUnit = "epoch"
+        accuracy.render(in: accuracyArea, into: &buffer)
+    }
+}
