@@ -44,3 +44,19 @@ enum DatasetName: String, ExpressibleByArgument, CaseIterable, Sendable {
     case mnist
     case fashion
 }
+
+/// A comma-separated list of values, e.g. `--optimizers sgd,adam` or `--dropout 0,0.2`.
+struct CommaList<Element: ExpressibleByArgument & Sendable>: ExpressibleByArgument, Sendable {
+    let values: [Element]
+    init(_ values: [Element]) { self.values = values }
+    init?(argument: String) {
+        var values: [Element] = []
+        for part in argument.split(separator: ",", omittingEmptySubsequences: false) {
+            guard let v = Element(argument: part.trimmingCharacters(in: .whitespaces)) else { return nil }
+            values.append(v)
+        }
+        guard !values.isEmpty else { return nil }
+        self.values = values
+    }
+}
+

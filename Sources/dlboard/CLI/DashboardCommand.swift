@@ -12,6 +12,7 @@ struct DashboardCommand: ParsableCommand {
     )
 
     @OptionGroup var options: RunOptions
+    @OptionGroup var regularization: RegularizationOptions
 
     @Option(help: "Characters for charts: braille, blocks or ascii (default: braille in a UTF-8 locale, else ascii).")
     var glyphs: GlyphSet?
@@ -20,7 +21,7 @@ struct DashboardCommand: ParsableCommand {
     var paused = false
 
     func run() throws {
-        let config = options.trainingConfig(defaultEpochs: 20)
+        let config = regularization.config(options, defaultEpochs: 20)
         let (dataset, directory, log) = try options.prepare()
         let screen: NcursesScreen
         do {

@@ -2,7 +2,8 @@ import ArgumentParser
 import Foundation
 import NN
 
-/// The options every training command shares: network, optimizer, data, logging.
+/// The options every training command shares: network, optimizer, data, logging. BatchNorm, Dropout
+/// and weight decay are `RegularizationOptions` (single values) or `VariationOptions` (lists, compare).
 struct RunOptions: ParsableArguments {
     @Option(help: "Optimizer (the book's update rules and defaults).")
     var optimizer: OptimizerKind = .sgd
@@ -18,15 +19,6 @@ struct RunOptions: ParsableArguments {
 
     @Option(help: "Hidden layer widths, comma-separated.")
     var hidden: HiddenLayers = HiddenLayers([100, 100, 100, 100])
-
-    @Flag(help: "BatchNorm after every hidden Affine layer.")
-    var batchnorm = false
-
-    @Option(help: "Dropout ratio after every hidden activation (the book's non-inverted form); 0 = off.")
-    var dropout: Float = 0
-
-    @Option(name: .customLong("weight-decay"), help: "L2 weight decay λ on the Affine weights.")
-    var weightDecay: Float = 0
 
     @Option(help: "Mini-batch size.")
     var batch: Int = 100
@@ -62,10 +54,10 @@ struct RunOptions: ParsableArguments {
     var threads: Int = 1
 
     /// The run configuration; `defaultEpochs` applies when `--epochs` is not given.
-    func trainingConfig(defaultEpochs: Int = 5) -> TrainingConfig {
+    func trainingConfig(defaultEpochs: Int = 5, batchNorm: Bool = false, dropout: Float = 0, weightDecay: Float = 0) -> TrainingConfig {
         TrainingConfig(
             network: NetworkConfig(hidden: hidden.sizes, activation: activation, initializer: initializer.value,
-                                   batchNorm: batchnorm, dropout: dropout, weightDecay: weightDecay),
+                                   batchNorm: batchNorm, dropout: dropout, weightDecay: weightDecay),
             optimizer: optimizer, learningRate: lr, batchSize: batch, epochs: epochs ?? defaultEpochs, seed: seed, sampling: sampling)
     }
 
@@ -94,5 +86,28 @@ struct RunOptions: ParsableArguments {
             .restricted(trainSize: trainSize, validationFraction: validation, seed: seed)
         BLASThreads.set(threads)
         return (restricted, directory, log)
+    }
+}
+
+/// BatchNorm, Dropout and weight decay of a single run (`train`, the dashboard).
+struct RegularizationOptions: ParsableArguments {
+    @Flag(help: "BatchNorm after every hidden Affine layer.")
+    var batchnorm = false
+
+    @Option(help: "Dropout ratio after every hidden activation (the book's non-inverted form); 0 = off.")
+    var dropout: Float = 0
+
+    @Option(name: .customLong("weight-decay"), help: "L2 weight decay λ on the Affine weights.")
+    var weightDecay: Float = 0
+
+    func validate() throws {
+        var c = TrainingConfig()
+        c.network.dropout = dropout
+        c.network.weightDecay = weightDecay
+        do { try c.validate() } catch { throw ValidationError(error.message) }
+    }
+
+    func config(_ options: RunOptions, defaultEpochs: Int) -> TrainingConfig {
+        options.trainingConfig(defaultEpochs: defaultEpochs, batchNorm: batchnorm, dropout: dropout, weightDecay: weightDecay)
     }
 }

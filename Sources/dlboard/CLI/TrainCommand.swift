@@ -10,10 +10,11 @@ struct TrainCommand: ParsableCommand {
     )
 
     @OptionGroup var options: RunOptions
+    @OptionGroup var regularization: RegularizationOptions
 
     func run() throws {
         let (dataset, directory, log) = try options.prepare()
-        let run = HeadlessRun(config: options.trainingConfig(defaultEpochs: 5), dataset: dataset, dataDirectory: directory,
+        let run = HeadlessRun(config: regularization.config(options, defaultEpochs: 5), dataset: dataset, dataDirectory: directory,
                               log: log, logEvery: options.logEvery)
         let status = run.run()
         if status != 0 { throw ExitCode(status) }

@@ -46,11 +46,12 @@ final class MetricsLog {
 
     // MARK: Records
 
-    func writeConfig(_ config: TrainingConfig, dataset: Dataset, dataDirectory: String) {
+    func writeConfig(_ config: TrainingConfig, dataset: Dataset, dataDirectory: String, run: Int? = nil, title: String? = nil) {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let configJSON = (try? encoder.encode(config)).flatMap { String(data: $0, encoding: .utf8) } ?? "null"
-        write(#"{"type":"config","dataset":\#(Self.quoted(dataset.name)),"data":\#(Self.quoted(dataDirectory)),"#
+        let titleField = title.map { #""title":\#(Self.quoted($0)),"# } ?? ""
+        write(#"{"type":"config",\#(Self.runField(run))\#(titleField)"dataset":\#(Self.quoted(dataset.name)),"data":\#(Self.quoted(dataDirectory)),"#
             + #""train_size":\#(dataset.train.count),"validation_size":\#(dataset.validation?.count ?? 0),"#
             + #""test_size":\#(dataset.test.count),"config":\#(configJSON)}"#)
     }

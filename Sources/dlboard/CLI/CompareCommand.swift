@@ -1,0 +1,44 @@
+import ArgumentParser
+import Foundation
+import NN
+import TUI
+
+/// `dlboard compare`: several runs that differ in one knob, in lock-step on the same batches,
+/// side by side (or headless).
+struct CompareCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "compare",
+        abstract: "Compare runs that differ in one knob, side by side, trained in lock-step on the same batches.",
+        discussion: "Example: dlboard compare --optimizers sgd,momentum,adagrad,adam. Up to 4 runs on screen; more with --headless."
+    )
+
+    @OptionGroup var options: RunOptions
+    @OptionGroup var variation: VariationOptions
+
+    @Flag(help: "No dashboard: a line per run and evaluation, then a summary.")
+    var headless = false
+
+    @Option(help: "Characters for charts: braille, blocks or ascii.")
+    var glyphs: GlyphSet?
+
+    @Flag(help: "Start paused (space starts the focused run, P all of them).")
+    var paused = false
+
+    func validate() throws {
+        if variation.variedFlags.isEmpty {
+            throw ValidationError("compare needs one knob with several values, e.g. --optimizers sgd,adam or --batchnorm both")
+        }
+    }
+
+    func run() throws {
+        let configs = variation.configs(options, defaultEpochs: 5)
+        if !headless && configs.count > SessionLauncher.maxPanes {
+            throw ValidationError("compare: at most \(SessionLauncher.maxPanes) runs side by side, got \(configs.count); add --headless to train more")
+        }
+        let titles = ConfigDiff.titles(configs)
+        let (dataset, directory, log) = try options.prepare()
+        try SessionLauncher(runs: zip(configs, titles).map { TrainingSession.RunSpec(config: $0, title: $1) },
+                            dataset: dataset, dataDirectory: directory, log: log, logEvery: options.logEvery,
+                            sessionName: "compare", headless: headless, glyphs: glyphs, paused: paused).run()
+    }
+}

@@ -1,0 +1,59 @@
+import ArgumentParser
+import Foundation
+import NN
+import TUI
+
+/// Opens a session of one or more runs on the dashboard, or headless when asked or when there is
+/// no terminal to draw on. Shared by `compare` and `preset`.
+struct SessionLauncher {
+    var runs: [TrainingSession.RunSpec]
+    var dataset: Dataset
+    var dataDirectory: String
+    var log: MetricsLog?
+    var logEvery: Int
+    var sessionName: String
+    var headless: Bool
+    var glyphs: GlyphSet?
+    var paused: Bool
+    /// Training accuracy is measured on at most this many images per evaluation.
+    var trainEvaluationLimit = 10_000
+
+    /// The most runs shown side by side.
+    static let maxPanes = 4
+
+    func run() throws {
+        if !headless && runs.count > Self.maxPanes {
+            throw ValidationError("\(sessionName): at most \(Self.maxPanes) runs side by side, got \(runs.count); add --headless to train more")
+        }
+        if headless { return try runHeadless() }
+        let screen: NcursesScreen
+        do {
+            screen = try NcursesScreen(glyphs: glyphs)
+        } catch {
+            FileHandle.standardError.write(Data("dlboard: \(error.description); training without the dashboard\n".utf8))
+            return try runHeadless()
+        }
+        let session = TrainingSession(runs: runs, dataset: dataset, trainEvaluationLimit: trainEvaluationLimit,
+                                      maxRuns: max(Self.maxPanes, runs.count))
+        for (i, spec) in runs.enumerated() {
+            log?.writeConfig(spec.config, dataset: dataset, dataDirectory: dataDirectory, run: i, title: spec.title)
+        }
+        var loop = DashboardLoop(screen: screen, session: session, datasetName: dataset.name, sessionName: sessionName,
+                                 log: log, logEvery: logEvery)
+        let summary = loop.run(startPaused: paused)
+        screen.close()
+        log?.close()
+        print(summary)
+        if let failure = log?.failure {
+            FileHandle.standardError.write(Data("dlboard: warning: \(failure); metrics after that point were not saved\n".utf8))
+        }
+    }
+
+    private func runHeadless() throws {
+        let session = TrainingSession(runs: runs, dataset: dataset, trainEvaluationLimit: trainEvaluationLimit,
+                                      publishInterval: 0.05, histogramInterval: 1e9, maxRuns: runs.count)
+        let status = HeadlessComparison(session: session, sessionName: sessionName, dataDirectory: dataDirectory,
+                                        log: log, logEvery: logEvery).run().status
+        if status != 0 { throw ExitCode(status) }
+    }
+}

@@ -1,0 +1,85 @@
+import ArgumentParser
+import NN
+
+/// The one knob a comparison varies, given as a list: `--optimizers sgd,adam`, `--inits 0.01,he`,
+/// `--batchnorm both`, `--dropout 0,0.2`, `--weight-decay 0,0.1`, `--lrs 0.1,0.01`, `--activations …`.
+/// Everything else comes from `RunOptions` and is the same for every run.
+struct VariationOptions: ParsableArguments {
+    enum BatchNormChoice: String, ExpressibleByArgument, CaseIterable, Sendable {
+        case off, on, both
+    }
+
+    @Option(help: "Optimizers to compare, comma-separated (e.g. sgd,momentum,adagrad,adam).")
+    var optimizers: CommaList<OptimizerKind>?
+
+    @Option(help: "Initializers to compare (e.g. 0.01,xavier,he).")
+    var inits: CommaList<InitializerArgument>?
+
+    @Option(help: "Activations to compare (e.g. sigmoid,relu).")
+    var activations: CommaList<Activation>?
+
+    @Option(help: "Learning rates to compare (e.g. 0.1,0.01,0.001).")
+    var lrs: CommaList<Float>?
+
+    @Option(help: "BatchNorm: off, on, or both (two runs).")
+    var batchnorm: BatchNormChoice = .off
+
+    @Option(help: "Dropout ratio, or ratios to compare (e.g. 0,0.2).")
+    var dropout: CommaList<Float> = CommaList([0])
+
+    @Option(name: .customLong("weight-decay"), help: "Weight decay λ, or values to compare (e.g. 0,0.1).")
+    var weightDecay: CommaList<Float> = CommaList([0])
+
+    /// The knobs given with more than one value, by flag.
+    var variedFlags: [String] {
+        var flags: [String] = []
+        if (optimizers?.values.count ?? 0) > 1 { flags.append("--optimizers") }
+        if (inits?.values.count ?? 0) > 1 { flags.append("--inits") }
+        if (activations?.values.count ?? 0) > 1 { flags.append("--activations") }
+        if (lrs?.values.count ?? 0) > 1 { flags.append("--lrs") }
+        if batchnorm == .both { flags.append("--batchnorm both") }
+        if dropout.values.count > 1 { flags.append("--dropout") }
+        if weightDecay.values.count > 1 { flags.append("--weight-decay") }
+        return flags
+    }
+
+    func validate() throws {
+        let varied = variedFlags
+        if varied.count > 1 {
+            throw ValidationError("compare varies one knob at a time; got \(varied.joined(separator: " and "))")
+        }
+        for r in dropout.values where !(r >= 0 && r < 1) {
+            throw ValidationError("--dropout: ratio must be in [0, 1), got \(Format.number(r))")
+        }
+        for w in weightDecay.values where !(w >= 0 && w.isFinite) {
+            throw ValidationError("--weight-decay: must be a finite value ≥ 0, got \(Format.number(w))")
+        }
+        for lr in lrs?.values ?? [] where !(lr > 0 && lr.isFinite) {
+            throw ValidationError("--lrs: learning rates must be finite and > 0, got \(Format.number(lr))")
+        }
+    }
+
+    /// One config per value of the varied knob (one config if nothing varies).
+    func configs(_ options: RunOptions, defaultEpochs: Int) -> [TrainingConfig] {
+        var base = options.trainingConfig(defaultEpochs: defaultEpochs, batchNorm: batchnorm == .on,
+                                          dropout: dropout.values[0], weightDecay: weightDecay.values[0])
+        if let o = optimizers?.values, o.count == 1 { base.optimizer = o[0] }
+        if let i = inits?.values, i.count == 1 { base.network.initializer = i[0].value }
+        if let a = activations?.values, a.count == 1 { base.network.activation = a[0] }
+        if let l = lrs?.values, l.count == 1 { base.learningRate = l[0] }
+        func each<T>(_ values: [T], _ set: (inout TrainingConfig, T) -> Void) -> [TrainingConfig] {
+            values.map { v in var c = base; set(&c, v); return c }
+        }
+        if let o = optimizers?.values, o.count > 1 {
+            // Each optimizer at its book default unless --lr fixes one rate for all.
+            return each(o) { c, v in c.optimizer = v; c.learningRate = options.lr }
+        }
+        if let i = inits?.values, i.count > 1 { return each(i) { $0.network.initializer = $1.value } }
+        if let a = activations?.values, a.count > 1 { return each(a) { $0.network.activation = $1 } }
+        if let l = lrs?.values, l.count > 1 { return each(l) { $0.learningRate = $1 } }
+        if batchnorm == .both { return each([false, true]) { $0.network.batchNorm = $1 } }
+        if dropout.values.count > 1 { return each(dropout.values) { $0.network.dropout = $1 } }
+        if weightDecay.values.count > 1 { return each(weightDecay.values) { $0.network.weightDecay = $1 } }
+        return [base]
+    }
+}

@@ -1,0 +1,136 @@
+import Foundation
+import NN
+
+/// Runs a session of several runs without a screen: the runs train in lock-step on the session's
+/// queue while this thread prints a line per run and evaluation, writes the log, and stops cleanly
+/// (log flushed, summary printed) when every run is done, or on Ctrl-C / SIGTERM.
+struct HeadlessComparison {
+    let session: TrainingSession
+    let sessionName: String
+    let dataDirectory: String
+    let log: MetricsLog?
+    let logEvery: Int
+    /// Called with every evaluation as it arrives (presets add their own verdicts).
+    var onEvaluation: ((_ run: Int, _ title: String, _ evaluation: SessionOutput.Evaluation) -> Void)?
+
+    init(session: TrainingSession, sessionName: String, dataDirectory: String, log: MetricsLog?, logEvery: Int) {
+        self.session = session
+        self.sessionName = sessionName
+        self.dataDirectory = dataDirectory
+        self.log = log
+        self.logEvery = logEvery
+    }
+
+    struct RunResult {
+        var title: String
+        var steps = 0
+        var last: SessionOutput.Evaluation?
+        var diverged = false
+        var losses: [Float] = []
+    }
+
+    /// Trains to the end (or until stopped); returns the results by pane order and the exit status.
+    func run() -> (results: [RunResult], status: Int32) {
+        let stop = StopSignal.install()
+        let data = session.dataset
+        let start = DispatchTime.now().uptimeNanoseconds
+        let titles = session.specs.map(\.title)
+        for (i, spec) in session.specs.enumerated() {
+            log?.writeConfig(spec.config, dataset: data, dataDirectory: dataDirectory, run: i, title: spec.title)
+        }
+        log?.flush()
+        let validation = data.validation.map { " / \($0.count) validation" } ?? ""
+        let test = data.test.count > 0 ? " / \(data.test.count) test" : " (test set not used)"
+        say("dlboard \(sessionName): \(data.name) (\(data.train.count) train\(validation)\(test)) from \(dataDirectory)")
+        let c = session.specs[0].config
+        say("\(session.specs.count) runs in lock-step · \(c.network.shapeDescription) \(c.network.activation.displayName) · batch \(c.batchSize) · seed \(c.seed) · same batches for every run")
+        for (i, t) in titles.enumerated() { say("  run \(i + 1): \(t)") }
+
+        session.start()
+        var results = titles.map { RunResult(title: $0) }
+        var lossSums = [Double](repeating: 0, count: titles.count)
+        var lossCounts = [Int](repeating: 0, count: titles.count)
+        var lastFlush = Date()
+        var interrupted = false
+        while true {
+            let snapshot = session.drainAll()
+            var allDone = !snapshot.order.isEmpty
+            for (i, id) in snapshot.order.enumerated() where i < results.count {
+                guard let out = snapshot.runs[id] else { allDone = false; continue }
+                for (step, loss) in out.losses {
+                    if step % logEvery == 0 || !loss.isFinite {
+                        log?.writeStep(step: step, epoch: (step - 1) / max(1, out.status?.stepsPerEpoch ?? 1) + 1, loss: Double(loss), run: id)
+                    }
+                    lossSums[i] += Double(loss)
+                    lossCounts[i] += 1
+                    results[i].losses.append(loss)
+                }
+                for e in out.events { log?.writeEvent(step: e.step, what: e.label, run: id) }
+                for e in out.evaluations {
+                    let mean = lossCounts[i] > 0 ? lossSums[i] / Double(lossCounts[i]) : .nan
+                    lossSums[i] = 0
+                    lossCounts[i] = 0
+                    log?.writeEval(epoch: e.epoch, step: e.step, loss: mean, trainAccuracy: e.trainAccuracy,
+                                   testAccuracy: e.testAccuracy, validationAccuracy: e.validationAccuracy,
+                                   trainSeconds: e.trainSeconds, samplesPerSecond: e.samplesPerSecond, run: id)
+                    results[i].last = e
+                    onEvaluation?(i, titles[i], e)
+                    var line = String(format: "epoch %4d  step %6d  run %d  loss %7.4f  train %6.4f", e.epoch, e.step, i + 1, mean, e.trainAccuracy)
+                    if let t = e.testAccuracy { line += String(format: "  test %6.4f", t) }
+                    if let v = e.validationAccuracy { line += String(format: "  val %6.4f", v) }
+                    line += String(format: "  %9.0f samples/s  %@", e.samplesPerSecond, titles[i])
+                    say(line)
+                }
+                if let s = out.status {
+                    results[i].steps = s.step
+                    if s.diverged && !results[i].diverged {
+                        results[i].diverged = true
+                        say("run \(i + 1) (\(titles[i])) diverged at step \(s.step): the loss is not a number any more")
+                    }
+                    if !(s.finished || s.diverged) { allDone = false }
+                } else {
+                    allDone = false
+                }
+            }
+            if Date().timeIntervalSince(lastFlush) >= 1 { log?.flush(); lastFlush = Date() }
+            if allDone { break }
+            if stop.isRequested { interrupted = true; break }
+            usleep(20_000)
+        }
+        session.stop()
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        for (i, r) in results.enumerated() {
+            log?.write(#"{"type":"summary","run":\#(i),"steps":\#(r.steps),"seconds":\#(MetricsLog.number(seconds)),"#
+                + #""test_acc":\#(r.last?.testAccuracy.map(MetricsLog.number) ?? "null"),"#
+                + #""val_acc":\#(r.last?.validationAccuracy.map(MetricsLog.number) ?? "null"),"#
+                + #""stopped":\#(interrupted ? "\"interrupted\"" : r.diverged ? "\"diverged\"" : "null")}"#)
+        }
+        log?.close()
+        if let failure = log?.failure {
+            FileHandle.standardError.write(Data("dlboard: warning: \(failure); metrics after that point were not saved\n".utf8))
+        }
+        let totalSteps = results.reduce(0) { $0 + $1.steps }
+        say(String(format: "%@: %d runs, %d steps in all, %.1f s wall (%.0f samples/s in all, evaluation included)",
+                   interrupted ? "interrupted" : "done", results.count, totalSteps, seconds,
+                   Double(totalSteps * c.batchSize) / max(seconds, 1e-9)))
+        for (i, r) in results.enumerated() {
+            var line = "  run \(i + 1): "
+            if let e = r.last {
+                line += String(format: "train %.4f", e.trainAccuracy)
+                if let t = e.testAccuracy { line += String(format: "  test %.4f", t) }
+                if let v = e.validationAccuracy { line += String(format: "  val %.4f", v) }
+            } else {
+                line += "no evaluation"
+            }
+            if r.diverged { line += "  (diverged)" }
+            say(line + "  · \(r.title)")
+        }
+        if let log { say("metrics in \(log.path)") }
+        return (results, interrupted ? 130 : 0)
+    }
+
+    private func say(_ line: String) {
+        print(line)
+        fflush(nil)
+    }
+}
