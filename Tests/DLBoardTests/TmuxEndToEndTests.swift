@@ -122,6 +122,35 @@ import Testing
         #expect(!after.contains("space pause"))
     }
 
+    @Test func compareFocusesTogglesAndForks() throws {
+        try #require(Self.tmuxAvailable, "tmux is not installed")
+        let t = Tmux()
+        defer { t.kill() }
+        let exe = BinaryRunner.executable.path
+        t.start(width: 120, height: 40, command: "env LANG=C.UTF-8 TERM=tmux-256color SWIFT_BACKTRACE=enable=no \(Self.sanitizerEnvironment)'\(exe)' compare --optimizers sgd,adam --train-size 3000 --hidden 50,50 --epochs 50; echo \"EXIT=$?\"; sleep 60")
+        let first = t.waitFor("2 runs in lock-step")
+        #expect(first.contains("1 · SGD lr 0.01") && first.contains("2 · Adam lr 0.001"), "pane titles name what differs")
+        t.waitFor("step 3")
+        t.keys("Tab")
+        t.waitFor("▸ 2 · Adam")
+        t.keys("b")
+        let toggled = t.waitFor("2 · Adam lr 0.001 BN on")
+        #expect(toggled.contains("1 · SGD lr 0.01 BN off"), "the switch applied to the focused pane only")
+        #expect(toggled.contains("+BN"), "the switch is marked on the curve")
+        t.keys("F")
+        let forked = t.waitFor("3 runs in lock-step")
+        t.waitFor("(fork @")
+        let after = t.waitFor("▸ 3 · Adam lr 0.001 BN on (fork @")
+        #expect(after.contains("⑂"), "the fork point is marked")
+        #expect(forked.contains("1 · SGD") && forked.contains("2 · Adam"))
+        t.keys("q")
+        t.waitFor("Quit dlboard?")
+        t.keys("q")
+        let end = t.waitFor("EXIT=0")
+        #expect(end.contains("dlboard: stopped at step"))
+        #expect(!end.contains("lock-step"), "the shell screen is back")
+    }
+
     @Test func noTerminalMeansHeadless() throws {
         // Output to a pipe: the line-per-epoch trainer runs instead of the dashboard.
         let r = try BinaryRunner.run(["--train-size", "500", "--hidden", "20", "--epochs", "2"])

@@ -16,6 +16,9 @@ public struct ChartSeries: Sendable {
     /// points are drawn faint, as a per-column min/max envelope (spikes stay visible), and the
     /// debiased EMA bold on top.
     public var smoothing: Double
+    /// With smoothing, whether the faint raw envelope is drawn too (off where several smoothed
+    /// series share a chart and envelopes would bury each other).
+    public var showsRaw = true
 
     public init(name: String, points: [ChartPoint], color: Color? = nil, smoothing: Double = 0) {
         self.name = name
@@ -136,7 +139,7 @@ public struct LineChart {
             pts.reserveCapacity(s.points.count)
             for p in s.points where p.x.isFinite { if let y = transform(p.y) { pts.append((p.x, y)) } }
             if s.smoothing > 0 {
-                Self.drawColumns(pts, into: &canvas, toX: toX, toY: toY, style: faint, priority: 0)
+                if s.showsRaw { Self.drawColumns(pts, into: &canvas, toX: toX, toY: toY, style: faint, priority: 0) }
                 let sm = LineChart.smoothed(s.points.filter { $0.x.isFinite }.map(\.y), weight: s.smoothing)
                 var spts: [(Double, Double)] = []
                 for (p, y) in zip(s.points.filter { $0.x.isFinite }, sm) { if let ty = transform(y) { spts.append((p.x, ty)) } }

@@ -66,9 +66,10 @@ struct ComparisonState {
     mutating func apply(_ snapshot: TrainingSession.Snapshot) -> Bool {
         var changed = false
         if let n = snapshot.notice { notice = n; changed = true }
+        let hadPanes = !panes.isEmpty
         for (position, id) in snapshot.order.enumerated() where !panes.contains(where: { $0.id == id }) {
             var pane = Pane(id: id, state: DashboardState(datasetName: datasetName))
-            if position > 0, panes.indices.contains(position - 1), !panes.isEmpty {
+            if hadPanes, position > 0, panes.indices.contains(position - 1) {
                 let parent = panes[position - 1].state
                 pane.state.losses = parent.losses
                 pane.state.trainAccuracy = parent.trainAccuracy

@@ -57,10 +57,13 @@ struct ComparisonView {
         case .overlay: view = "overlay view (v)"
         case .difference: view = "difference view (x): \(state.focus + 1) − 1"
         }
-        var right = view + sep + "focus \(state.focus + 1)"
-        if let s = state.focused?.status { right += sep + "step \(s.step)" }
+        var full = view + sep + "focus \(state.focus + 1)"
+        if let s = state.focused?.status { full += sep + "step \(s.step)" }
         buffer.put(left, x: 0, y: 0, style: .bold, maxWidth: width)
-        if left.count + right.count + 2 <= width { buffer.put(right, x: width - right.count, y: 0) }
+        // The longest right-hand part that fits.
+        if let right = [full, view].first(where: { left.count + $0.count + 2 <= width }) {
+            buffer.put(right, x: width - right.count, y: 0)
+        }
     }
 
     // MARK: Panes
@@ -98,22 +101,39 @@ struct ComparisonView {
         guard rect.height >= 3, rect.width >= 10 else { return }
         buffer.put(Self.paneStatus(pane, unicode: unicode), in: rect, row: 0, style: .dim)
         let body = Rect(x: rect.x, y: rect.y + 1, width: rect.width, height: rect.height - 1)
-        let histogramRows = body.height >= 16 ? max(4, body.height / 4) : 0
+        // Histograms need room; a short pane gets one line of per-layer verdicts instead.
+        let histogramRows = body.height >= 26 ? max(5, body.height / 4) : (pane.activations.isEmpty ? 0 : 1)
         let charts = Rect(x: body.x, y: body.y, width: body.width, height: body.height - histogramRows)
         let lossRows = max(2, charts.height * 3 / 5)
         let (lossArea, accuracyArea) = charts.splitRows(at: lossRows)
         let view = DashboardView(state: pane, glyphs: glyphs, comparison: true)
         view.renderLoss(in: lossArea, into: &buffer, color: ComparisonState.color(index))
         if accuracyArea.height >= 2 { view.renderAccuracy(in: accuracyArea, into: &buffer) }
-        if histogramRows > 0 {
+        if histogramRows == 1 {
+            renderVerdicts(pane.activations, in: Rect(x: body.x, y: charts.maxY, width: body.width, height: 1), into: &buffer)
+        } else if histogramRows > 0 {
             view.renderHistograms(in: Rect(x: body.x, y: charts.maxY, width: body.width, height: histogramRows), into: &buffer)
+        }
+    }
+
+    /// "layers: 1 healthy 2 healthy 3 dead …", each verdict in its colour.
+    private func renderVerdicts(_ stats: [ActivationStatistics], in rect: Rect, into buffer: inout Buffer) {
+        var x = rect.x
+        buffer.put("layers", x: x, y: rect.y, style: .dim)
+        x += 7
+        for (i, a) in stats.enumerated() {
+            let word = a.verdict.rawValue
+            let text = "\(i + 1) " + (rect.width < 40 + stats.count * 4 ? String(word.prefix(4)) : word)
+            guard x + text.count <= rect.maxX else { break }
+            buffer.put(text, x: x, y: rect.y, style: Style(foreground: DashboardView.verdictColor(a.verdict)))
+            x += text.count + 1
         }
     }
 
     /// One line under a pane's title: optimizer, lr, step, last loss and test accuracy, run state.
     static func paneStatus(_ pane: DashboardState, unicode: Bool) -> String {
         guard let s = pane.status else { return "starting…" }
-        var parts = ["\(s.config.optimizer.displayName) \(Format.number(s.config.effectiveLearningRate))", "step \(s.step)"]
+        var parts = ["step \(s.step)"]
         if s.lastLoss.isFinite { parts.append(String(format: "loss %.3f", s.lastLoss)) }
         if let t = pane.testAccuracy.last { parts.append(String(format: "test %.3f", t.y)) }
         else if let v = pane.validationAccuracy.last { parts.append(String(format: "val %.3f", v.y)) }
@@ -131,7 +151,10 @@ struct ComparisonView {
         let names = state.panes.indices.map { "\($0 + 1)" }
         var loss = LineChart(title: "loss, all runs" + (smoothing > 0 ? " (smoothing \(smoothing))" : ""),
                              series: state.panes.enumerated().map { i, p in
-                                 ChartSeries(name: names[i], points: p.state.losses, color: ComparisonState.color(i), smoothing: max(smoothing, 0.6))
+                                 var s = ChartSeries(name: names[i], points: p.state.losses, color: ComparisonState.color(i),
+                                                     smoothing: max(smoothing, 0.6))
+                                 s.showsRaw = false
+                                 return s
                              })
         loss.markers = state.focused?.markers ?? []
         loss.glyphs = glyphs

@@ -1,0 +1,46 @@
+import Foundation
+import Testing
+
+/// `dlboard compare --headless` end to end on a small made-up dataset.
+@Suite(.serialized) struct CompareCommandTests {
+    static func records(_ path: String) throws -> [[String: Any]] {
+        try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map {
+            try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any]
+        }
+    }
+
+    @Test func headlessComparisonLogsEveryRun() throws {
+        let fx = CLIFixtures(); defer { fx.remove() }
+        fx.writeMNIST(train: 200, test: 100)
+        let log = fx.path("c.jsonl")
+        let r = try BinaryRunner.run(["compare", "--headless", "--data", fx.directory, "--inits", "0.01,he", "--hidden", "32,32,32",
+                                      "--epochs", "3", "--batch", "20", "--metrics-out", log])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("run 1: init std 0.01") && r.stdout.contains("run 2: init He"), "\(r.stdout)")
+        #expect(r.stdout.contains("2 runs in lock-step"))
+        let records = try Self.records(log)
+        let configs = records.filter { $0["type"] as? String == "config" }
+        #expect(configs.map { $0["run"] as? Int } == [0, 1])
+        #expect(configs.map { $0["title"] as? String } == ["init std 0.01", "init He"])
+        for run in 0...1 {
+            #expect(records.filter { $0["type"] as? String == "step" && $0["run"] as? Int == run }.count == 30)
+            #expect(records.filter { $0["type"] as? String == "eval" && $0["run"] as? Int == run }.count == 3)
+        }
+        #expect(records.filter { $0["type"] as? String == "summary" }.count == 2)
+    }
+
+    @Test func badComparisonsAreOneLineErrors() throws {
+        for (args, message) in [
+            (["compare", "--optimizers", "sgd,adam", "--lrs", "0.1,0.01"], "compare varies one knob at a time; got --optimizers and --lrs"),
+            (["compare"], "compare needs one knob with several values"),
+            (["compare", "--optimizers", "sgd,nadam"], "nadam"),
+            (["compare", "--dropout", "0,1.5"], "--dropout: ratio must be in [0, 1), got 1.5"),
+            (["compare", "--lrs", "0.1,0.01,0.001,1e-4,1e-5"], "at most 4 runs side by side, got 5; add --headless"),
+        ] {
+            let r = try BinaryRunner.run(args)
+            #expect(r.status != 0 && !r.crashed)
+            #expect(r.stderrLines.count == 1 && r.stderr.hasPrefix("dlboard: error:"), "\(args): \(r.stderr)")
+            #expect(r.stderr.contains(message), "\(args): \(r.stderr)")
+        }
+    }
+}

@@ -1,0 +1,157 @@
+import Foundation
+import NN
+import TUI
+import Testing
+@testable import dlboard
+
+/// The comparison screen from fixed states: pane layouts, titles, overlay and difference views,
+/// and the keys that act on the focused pane.
+@Suite struct ComparisonViewTests {
+    /// Two or more panes built from the dashboard's fixed state, each with a different optimizer
+    /// and a loss curve of its own.
+    static func fixedState(runs: Int = 2) -> ComparisonState {
+        var c = ComparisonState(datasetName: "MNIST", sessionName: "compare")
+        let kinds: [OptimizerKind] = [.sgd, .adam, .momentum, .adagrad]
+        for i in 0..<runs {
+            var s = DashboardSnapshotTests.fixedState()
+            s.status?.config.optimizer = kinds[i]
+            s.status?.config.network.batchNorm = false
+            s.losses = s.losses.map { ChartPoint(x: $0.x, y: $0.y * (1 - 0.15 * Double(i))) }
+            s.testAccuracy = s.testAccuracy.map { ChartPoint(x: $0.x, y: $0.y + 0.01 * Double(i)) }
+            c.panes.append(.init(id: i, state: s))
+        }
+        return c
+    }
+
+    @Test(arguments: [(80, 24), (160, 48)])
+    func twoPanes(width: Int, height: Int) throws {
+        var state = Self.fixedState()
+        state.focus = 1
+        let buffer = ComparisonView(state: state, glyphs: .braille).render(width: width, height: height)
+        try DashboardSnapshotTests.check(buffer, "compare-2-\(width)x\(height)")
+        let text = buffer.text
+        #expect(text.contains("1 · SGD lr 0.01"), "the first pane shows its value of the varied knob")
+        #expect(text.contains("▸ 2 · Adam lr 0.001"), "the focused pane is marked and titled by what differs")
+        #expect(!text.contains("init He BN"), "titles are a diff, not the whole config")
+        #expect(text.contains("2 runs in lock-step"))
+        #expect(text.contains("tab pane") && text.contains("F fork"))
+        #expect(text.contains("→ Momentum"), "markers show in the panes")
+    }
+
+    @Test(arguments: [(80, 24), (160, 48)])
+    func fourPanes(width: Int, height: Int) throws {
+        let buffer = ComparisonView(state: Self.fixedState(runs: 4), glyphs: .braille).render(width: width, height: height)
+        try DashboardSnapshotTests.check(buffer, "compare-4-\(width)x\(height)")
+        for t in ["1 · SGD", "2 · Adam", "3 · Momentum", "4 · AdaGrad"] { #expect(buffer.text.contains(t)) }
+    }
+
+    @Test func gridWhenColumnsWouldBeTooNarrow() {
+        let rects = ComparisonView.paneRects(count: 4, in: Rect(x: 0, y: 1, width: 80, height: 21))
+        #expect(rects.count == 4)
+        #expect(rects.allSatisfy { $0.width == 40 }, "2×2 at 80 columns")
+        #expect(Set(rects.map(\.y)).count == 2)
+        let wide = ComparisonView.paneRects(count: 4, in: Rect(x: 0, y: 1, width: 160, height: 45))
+        #expect(Set(wide.map(\.y)).count == 1, "one row of four at 160 columns")
+    }
+
+    @Test func overlayView() throws {
+        var state = Self.fixedState(runs: 3)
+        state.mode = .overlay
+        let buffer = ComparisonView(state: state, glyphs: .braille).render(width: 120, height: 36)
+        try DashboardSnapshotTests.check(buffer, "compare-overlay-120x36")
+        let text = buffer.text
+        #expect(text.contains("loss, all runs") && text.contains("test accuracy, all runs"))
+        #expect(text.contains("━━ 1 · SGD") && text.contains("━━ 3 · Momentum"), "legend names every run")
+        // Fixed colours: run k's legend swatch is drawn in pane colour k.
+        let row = (0..<buffer.height).first { buffer.line($0).contains("━━ 1 ·") }!
+        let x = Array(buffer.line(row)).firstIndex(of: "━")!
+        #expect(buffer[x, row].style.foreground == ComparisonState.color(0))
+    }
+
+    @Test func differenceView() {
+        var state = Self.fixedState()
+        state.focus = 1
+        state.mode = .difference
+        let text = ComparisonView(state: state, glyphs: .braille).render(width: 100, height: 30).text
+        #expect(text.contains("loss 2 − 1"))
+        // Run 2's loss is 15 % below run 1's everywhere: the difference is negative throughout.
+        let d = ComparisonView.difference(state.panes[1].state.losses, minus: state.panes[0].state.losses)
+        #expect(d.count == 1200 && d.allSatisfy { $0.y < 0 })
+        #expect(abs(d[0].y - (-0.15 * state.panes[0].state.losses[0].y)) < 1e-12)
+    }
+
+    @Test func asciiComparison() {
+        let text = ComparisonView(state: Self.fixedState(), glyphs: .ascii).render(width: 80, height: 24).text
+        #expect(text.unicodeScalars.allSatisfy { $0.isASCII })
+    }
+
+    @Test func tooSmall() {
+        let b = ComparisonView(state: Self.fixedState(), glyphs: .braille).render(width: 50, height: 12)
+        #expect(b.line(0).hasPrefix("terminal too small (50×12)"))
+    }
+
+    // MARK: Keys
+
+    @Test func singleRunKeysGoToTheFocusedPane() {
+        var state = Self.fixedState()
+        #expect(state.handle(.tab).isEmpty)
+        #expect(state.focus == 1)
+        let commands = state.handle(.character("b"))
+        #expect(commands.count == 1 && commands[0].run == 1 && commands[0].command == .setBatchNorm(true))
+        let o = state.handle(.character("o"))
+        #expect(o.first?.run == 1 && o.first?.command == .setOptimizer(.sgd), "Adam → SGD (the cycle wraps)")
+        _ = state.handle(.backTab)
+        #expect(state.focus == 0)
+        #expect(state.handle(.character("o")).first?.run == 0)
+    }
+
+    @Test func forkFocusesTheForkAndStopsAtFourPanes() {
+        var state = Self.fixedState()
+        _ = state.handle(.tab)
+        let f = state.handle(.character("F"))
+        #expect(f.count == 1 && f[0].run == 1 && f[0].command == .fork)
+        #expect(state.focus == 2, "the next switch goes to the fork, which appears after the focused pane")
+        var full = Self.fixedState(runs: 4)
+        #expect(full.handle(.character("F")).isEmpty)
+        #expect(full.notice?.contains("at most 4 panes") == true)
+    }
+
+    @Test func aForkArrivingInASnapshotInheritsTheCurves() {
+        var state = Self.fixedState()
+        var snap = TrainingSession.Snapshot()
+        snap.order = [0, 7, 1]
+        var out = SessionOutput()
+        out.status = state.panes[0].state.status
+        out.events = [.init(step: 1200, label: "⑂ forked")]
+        snap.runs[7] = out
+        let changed = state.apply(snap)
+        #expect(changed)
+        #expect(state.panes.map(\.id) == [0, 7, 1])
+        #expect(state.panes[1].state.losses == state.panes[0].state.losses, "the fork's history is its parent's")
+        #expect(state.panes[1].origin == "fork @1200")
+        #expect(state.titles[1].contains("(fork @1200)"))
+    }
+
+    @Test func viewModesAndPauseAll() {
+        var state = Self.fixedState()
+        _ = state.handle(.character("v"))
+        #expect(state.mode == .overlay)
+        _ = state.handle(.character("v"))
+        #expect(state.mode == .panes)
+        _ = state.handle(.character("x"))
+        #expect(state.mode == .difference && state.notice != nil, "x on pane 1 says to focus another pane")
+        let p = state.handle(.character("P"))
+        #expect(p.map(\.run) == [0, 1] && p.allSatisfy { $0.command == .pause })
+    }
+
+    @Test func helpListsTheComparisonKeys() {
+        var state = Self.fixedState()
+        _ = state.handle(.character("?"))
+        let text = ComparisonView(state: state, glyphs: .braille).render(width: 120, height: 40).text
+        for b in KeyMap.comparisonBindings { #expect(text.contains(b.help)) }
+        // Esc closes it, and Tab works again afterwards.
+        _ = state.handle(.escape)
+        _ = state.handle(.tab)
+        #expect(state.focus == 1)
+    }
+}
