@@ -34,6 +34,9 @@ struct ComparisonState {
     var shouldQuit = false
     /// Forks beyond this many panes are refused here already (the session refuses them too).
     var maxPanes = 4
+    /// More runs than fit as panes, drawn as small multiples of this many runs per cell (e.g. the
+    /// BatchNorm grid's BN / no-BN pairs); nil: one pane per run.
+    var groupSize: Int?
 
     init(datasetName: String, sessionName: String = "") {
         self.datasetName = datasetName

@@ -17,12 +17,14 @@ struct SessionLauncher {
     var paused: Bool
     /// Training accuracy is measured on at most this many images per evaluation.
     var trainEvaluationLimit = 10_000
+    /// Draw the runs as small multiples, this many per cell (more than 4 runs on screen).
+    var groupSize: Int? = nil
 
     /// The most runs shown side by side.
     static let maxPanes = 4
 
     func run() throws {
-        if !headless && runs.count > Self.maxPanes {
+        if !headless && runs.count > Self.maxPanes && groupSize == nil {
             throw ValidationError("\(sessionName): at most \(Self.maxPanes) runs side by side, got \(runs.count); add --headless to train more")
         }
         if headless { return try runHeadless() }
@@ -40,6 +42,7 @@ struct SessionLauncher {
         }
         var loop = DashboardLoop(screen: screen, session: session, datasetName: dataset.name, sessionName: sessionName,
                                  log: log, logEvery: logEvery)
+        loop.state.groupSize = groupSize
         let summary = loop.run(startPaused: paused)
         screen.close()
         log?.close()

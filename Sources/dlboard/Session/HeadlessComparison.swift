@@ -122,6 +122,10 @@ struct HeadlessComparison {
             } else {
                 line += "no evaluation"
             }
+            let tail = r.losses.suffix(max(1, r.losses.count / 10)).filter(\.isFinite)
+            if !tail.isEmpty {
+                line += String(format: "  loss (last %d steps) %.4f", tail.count, tail.reduce(0, +) / Float(tail.count))
+            }
             if r.diverged { line += "  (diverged)" }
             say(line + "  · \(r.title)")
         }

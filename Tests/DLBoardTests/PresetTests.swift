@@ -1,0 +1,96 @@
+import Foundation
+import Testing
+
+/// Every preset headless on a reduced size, asserting what its experiment is about.
+@Suite(.serialized) struct PresetTests {
+    struct Run {
+        var title = ""
+        var losses: [Double] = []
+        var evals: [[String: Any]] = []
+        var lastTrain: Double { evals.last?["train_acc"] as? Double ?? -1 }
+        var lastTest: Double { evals.last?["test_acc"] as? Double ?? -1 }
+        /// Mean of the last `n` step losses.
+        func tail(_ n: Int) -> Double { let t = losses.suffix(n); return t.reduce(0, +) / Double(t.count) }
+    }
+
+    /// Runs `dlboard preset …--headless --metrics-out` and returns the runs by index from the log.
+    static func preset(_ args: [String], sourceLocation: SourceLocation = #_sourceLocation) throws -> (runs: [Run], stdout: String, records: [[String: Any]]) {
+        let log = NSTemporaryDirectory() + "dlboard-preset-\(UUID().uuidString).jsonl"
+        defer { try? FileManager.default.removeItem(atPath: log) }
+        let r = try BinaryRunner.run(["preset"] + args + ["--headless", "--metrics-out", log], timeout: 300)
+        #expect(r.status == 0 && !r.crashed, "\(r.stderr)", sourceLocation: sourceLocation)
+        let records = try CompareCommandTests.records(log)
+        var runs: [Int: Run] = [:]
+        for rec in records {
+            guard let i = rec["run"] as? Int else { continue }
+            var run = runs[i] ?? Run()
+            switch rec["type"] as? String {
+            case "config": run.title = rec["title"] as? String ?? ""
+            case "step": run.losses.append(rec["loss"] as? Double ?? .nan)
+            case "eval": run.evals.append(rec)
+            default: break
+            }
+            runs[i] = run
+        }
+        return (runs.keys.sorted().map { runs[$0]! }, r.stdout, records)
+    }
+
+    @Test func listNamesEveryExperiment() throws {
+        let r = try BinaryRunner.run(["preset", "--list"])
+        #expect(r.status == 0)
+        for name in ["optimizer-paths", "optimizer-race", "init-compare", "activation-histograms", "batchnorm-grid",
+                     "overfit-weight-decay", "overfit-dropout", "random-search"] {
+            #expect(r.stdout.contains(name))
+        }
+        let bad = try BinaryRunner.run(["preset", "optimiser-race"])
+        #expect(bad.status != 0 && bad.stderr.contains("unknown experiment 'optimiser-race'"))
+    }
+
+    @Test func optimizerRaceLeavesSGDBehind() throws {
+        let (runs, _, _) = try Self.preset(["optimizer-race", "--steps", "80", "--train-size", "2000", "--test-size", "500"])
+        #expect(runs.map(\.title) == ["SGD", "Momentum", "AdaGrad", "Adam"])
+        #expect(runs.allSatisfy { $0.losses.count == 80 }, "every run takes the book's iterations (reduced)")
+        // The book's figure: SGD's loss falls slowest; the other three are far below it.
+        let sgd = runs[0].tail(10)
+        for r in runs.dropFirst() { #expect(r.tail(10) < sgd * 0.6, "\(r.title) \(r.tail(10)) vs SGD \(sgd)") }
+    }
+
+    @Test func initCompareStdPointZeroOneStaysAtLnTen() throws {
+        let (runs, _, _) = try Self.preset(["init-compare", "--steps", "120", "--train-size", "2000", "--test-size", "500"])
+        #expect(runs.map(\.title) == ["init std 0.01", "init Xavier", "init He"])
+        // std 0.01: the signal dies in 4 layers, every class gets 1/10 and the loss stays at ln 10.
+        #expect(abs(runs[0].tail(20) - log(10)) < 0.01, "\(runs[0].tail(20))")
+        #expect(runs[2].tail(20) < 2.0, "He learns: \(runs[2].tail(20))")
+        #expect(runs[2].tail(20) < runs[1].tail(20), "He falls faster than Xavier with ReLU")
+    }
+
+    @Test func batchNormLearnsWhereTinyInitsStall() throws {
+        let (runs, stdout, records) = try Self.preset(["batchnorm-grid", "--scales", "3", "--epochs", "8"])
+        #expect(runs.map(\.title) == ["std 1 BN", "std 1 no BN", "std 0.0074 BN", "std 0.0074 no BN", "std 0.0001 BN", "std 0.0001 no BN"])
+        #expect(!stdout.contains("  test 0"), "the book judges this one on the 1,000 training images only")
+        #expect(records.filter { $0["type"] as? String == "eval" }.allSatisfy { $0["test_acc"] is NSNull })
+        // At small scales the plain network never leaves chance; with BatchNorm it learns.
+        for pair in [(2, 3), (4, 5)] {
+            #expect(runs[pair.0].lastTrain > runs[pair.1].lastTrain + 0.2, "\(runs[pair.0].title) \(runs[pair.0].lastTrain) vs \(runs[pair.1].lastTrain)")
+            #expect(runs[pair.1].lastTrain < 0.2)
+        }
+    }
+
+    @Test func weightDecayNarrowsTheOverfittingGap() throws {
+        let (runs, _, _) = try Self.preset(["overfit-weight-decay", "--epochs", "90", "--test-size", "500"])
+        #expect(runs.map(\.title) == ["no weight decay", "weight decay 0.1"])
+        let plain = runs[0], decayed = runs[1]
+        #expect(plain.lastTrain >= 0.95, "300 images are learnt by heart without decay: \(plain.lastTrain)")
+        #expect(plain.lastTrain - plain.lastTest > decayed.lastTrain - decayed.lastTest,
+                "gap \(plain.lastTrain - plain.lastTest) vs \(decayed.lastTrain - decayed.lastTest)")
+        #expect(plain.evals.count == 90, "judged on train and test after every epoch")
+    }
+
+    @Test func dropoutNarrowsTheOverfittingGap() throws {
+        let (runs, _, _) = try Self.preset(["overfit-dropout", "--epochs", "90", "--test-size", "500"])
+        #expect(runs.map(\.title) == ["no dropout", "dropout 0.2"])
+        let plain = runs[0], dropped = runs[1]
+        #expect(plain.lastTrain >= 0.95)
+        #expect(plain.lastTrain - plain.lastTest > dropped.lastTrain - dropped.lastTest)
+    }
+}
