@@ -150,6 +150,19 @@ import Testing
         }
     }
 
+    @Test func nonFiniteOutputsOfADivergedNetworkAreCountedNotTrapped() {
+        let s = stats(.relu, [0.5, .nan, .infinity, -.infinity, 0.25])
+        #expect(s.overflow == 3 && s.bins.reduce(0, +) == 2)
+        #expect(s.mean == 0.375, "moments of the finite values only")
+        // The display statistics of a network whose outputs blew up: finite ranges, no trap.
+        let net = Network(config: NetworkConfig(inputSize: 4, hidden: [3, 3], outputSize: 2), seed: 1)
+        let x = Matrix(rows: 2, cols: 4)
+        for i in 0..<x.count { x.pointer[i] = i % 2 == 0 ? .greatestFiniteMagnitude : .nan }
+        _ = net.predict(x, mode: .train)
+        let display = net.displayActivationStatistics()
+        #expect(display.count == 2 && display.allSatisfy { $0.range.upperBound.isFinite })
+    }
+
     @Test func readingsOfTheBooksCases() {
         #expect(stats(.relu, [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0.5]).verdict == .dead)
         #expect(stats(.relu, [0.001, 0.002, 0, 0.001]).verdict == .collapsed)

@@ -31,7 +31,11 @@ public struct ActivationStatistics: Sendable, Equatable {
         var sum = 0.0, sumSq = 0.0
         let lo = range.lowerBound, width = range.upperBound - range.lowerBound
         let scale = width > 0 ? Float(binCount) / width : 0
+        var finite = 0
         for v in values {
+            // A diverged network's NaN/inf outputs are counted as overflow and left out of the moments.
+            guard v.isFinite else { over += 1; continue }
+            finite += 1
             sum += Double(v); sumSq += Double(v) * Double(v)
             if v == 0 { zeros += 1 }
             switch activation {
@@ -41,18 +45,19 @@ public struct ActivationStatistics: Sendable, Equatable {
             }
             if excludesZeros && v == 0 { continue }
             if v < lo { under += 1; continue }
-            if v > range.upperBound || v.isNaN { over += 1; continue }
-            let b = min(binCount - 1, Int((v - lo) * scale))
-            bins[b] += 1
+            if v > range.upperBound { over += 1; continue }
+            let position = (v - lo) * scale
+            guard position.isFinite else { over += 1; continue }
+            bins[min(binCount - 1, max(0, Int(position)))] += 1
         }
         let n = values.count
         self.bins = bins
         self.underflow = under
         self.overflow = over
         self.count = n
-        let mean = n > 0 ? sum / Double(n) : 0
+        let mean = finite > 0 ? sum / Double(finite) : 0
         self.mean = Float(mean)
-        self.standardDeviation = n > 0 ? Float(max(0, sumSq / Double(n) - mean * mean).squareRoot()) : 0
+        self.standardDeviation = finite > 0 ? Float(max(0, sumSq / Double(finite) - mean * mean).squareRoot()) : 0
         self.zeroFraction = n > 0 ? Float(zeros) / Float(n) : 0
         self.saturatedFraction = n > 0 ? Float(saturated) / Float(n) : 0
     }
@@ -81,10 +86,11 @@ extension Network {
                                             bins: bins, range: layer.activation.histogramRange)
             }
             var n = 0.0, sum = 0.0, sumSq = 0.0
-            for v in values where v > 0 { n += 1; sum += Double(v); sumSq += Double(v) * Double(v) }
+            for v in values where v > 0 && v.isFinite { n += 1; sum += Double(v); sumSq += Double(v) * Double(v) }
             let mean = n > 0 ? sum / n : 0
             let sd = n > 0 ? max(0, sumSq / n - mean * mean).squareRoot() : 0
-            let upper = Float(max(1, mean + 3 * sd))
+            // Huge (about to overflow) outputs must still give a finite range.
+            let upper = Float(min(max(1, mean + 3 * sd), Double(Float.greatestFiniteMagnitude)))
             return ActivationStatistics(layer: layer.name, activation: .relu, values: values, bins: bins,
                                         range: 0...upper, excludesZeros: true)
         }

@@ -48,6 +48,8 @@ public struct LineChart {
     public var yRange: ClosedRange<Double>?
     /// Text after the x range, e.g. "step".
     public var xUnit = ""
+    /// The series names in the title row (off for small multiples that share one legend).
+    public var showsLegend = true
 
     public init(title: String, series: [ChartSeries]) {
         self.title = title
@@ -83,7 +85,7 @@ public struct LineChart {
         guard !rect.isEmpty else { return }
         buffer.fill(rect)
         buffer.put(title, in: rect, style: .bold)
-        renderLegend(in: rect, into: &buffer)
+        if showsLegend { renderLegend(in: rect, into: &buffer) }
         let plotRows = rect.height - 2
         guard plotRows >= 1 else { return }
 

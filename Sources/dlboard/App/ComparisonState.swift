@@ -50,6 +50,17 @@ struct ComparisonState {
     static let colors: [Color] = [.palette(39), .palette(208), .palette(34), .palette(171), .palette(226), .palette(45)]
     static func color(_ i: Int) -> Color { colors[i % colors.count] }
 
+    /// Runs side by side at most; more are drawn as small multiples.
+    static let maxSideBySide = 4
+
+    /// The runs' own titles (a preset's names, or the first config diff), with any origin.
+    var runTitles: [String] {
+        panes.map { p in
+            let t = p.state.title.isEmpty ? "run \(p.id + 1)" : p.state.title
+            return p.origin.map { "\(t) (\($0))" } ?? t
+        }
+    }
+
     /// Pane titles: a number and what differs from the first run, now (switches change them).
     var titles: [String] {
         let configs = panes.compactMap { $0.state.status?.config }

@@ -13,6 +13,8 @@ struct DashboardState {
     }
 
     var datasetName: String
+    /// What the session calls this run (a preset's run name).
+    var title = ""
     var losses: [ChartPoint] = []
     var trainAccuracy: [ChartPoint] = []
     var testAccuracy: [ChartPoint] = []
@@ -50,6 +52,7 @@ struct DashboardState {
         }
         for e in out.events { markers.append(ChartMarker(x: Double(e.step), label: e.label)) }
         if let s = out.status { status = s }
+        if !out.title.isEmpty { title = out.title }
         if !out.activations.isEmpty { activations = out.activations }
     }
 
