@@ -1,0 +1,70 @@
+import Foundation
+import Testing
+@testable import NN
+
+/// The book's no-training experiments: activation histograms (E3) and optimizer paths (E1).
+@Suite struct ActivationExperimentTests {
+    func run(_ scale: Float, _ a: Activation) -> [ActivationStatistics] {
+        ActivationExperiment.run(scale: scale, activation: a, seed: 1)
+    }
+
+    @Test func sigmoidHistogramsAsInTheBook() {
+        let scales = Dictionary(uniqueKeysWithValues: ActivationExperiment.scales().map { ($0.name, $0.scale) })
+        #expect(abs(scales["Xavier"]! - 0.1) < 1e-6 && abs(scales["He"]! - 0.1414) < 1e-4)
+        let std1 = run(1, .sigmoid), tiny = run(0.01, .sigmoid), xavier = run(scales["Xavier"]!, .sigmoid)
+        #expect(std1.count == 5 && std1.allSatisfy { $0.count == 100_000 })
+        // std 1: outputs pile up at 0 and 1 (vanishing gradients).
+        #expect(std1.allSatisfy { $0.saturatedFraction > 0.3 }, "\(std1.map(\.saturatedFraction))")
+        #expect(std1[4].bins.first! + std1[4].bins.last! > std1[4].bins[10...19].reduce(0, +))
+        // std 0.01: everything sits at 0.5 (no expressive power).
+        #expect(tiny.allSatisfy { abs($0.mean - 0.5) < 0.01 && $0.standardDeviation < 0.03 }, "\(tiny.map(\.standardDeviation))")
+        #expect(tiny.dropFirst().allSatisfy { $0.verdict == .collapsed })
+        // Xavier: spread out, layer after layer.
+        #expect(xavier.allSatisfy { $0.verdict == .healthy && $0.saturatedFraction < 0.05 && $0.standardDeviation > 0.05 })
+    }
+
+    @Test func reluNeedsHe() {
+        let he = run((2 / Float(100)).squareRoot(), .relu), tiny = run(0.01, .relu)
+        #expect(he.allSatisfy { $0.verdict == .healthy })
+        // He keeps the scale from layer to layer; std 0.01 shrinks it ×~0.07 per layer.
+        #expect(he[4].standardDeviation / he[0].standardDeviation > 0.5)
+        #expect(tiny[4].standardDeviation < 1e-4 && tiny[4].verdict == .collapsed)
+    }
+
+    @Test func oneSeedOneResult() {
+        #expect(run(1, .tanh).map(\.bins) == run(1, .tanh).map(\.bins))
+        #expect(ActivationExperiment.run(scale: 1, activation: .tanh, seed: 2).map(\.bins) != run(1, .tanh).map(\.bins))
+    }
+}
+
+@Suite struct OptimizerPathsTests {
+    @Test func sgdStepsByHand() {
+        let p = OptimizerPaths.path(.sgd, learningRate: 0.95, steps: 3)
+        // x ← x − 0.95·x/10 = 0.905·x ; y ← y − 0.95·2y = −0.9·y
+        #expect(p[0] == (-7, 2))
+        #expect(abs(p[1].x - (-6.335)) < 1e-5 && abs(p[1].y - (-1.8)) < 1e-5)
+        #expect(abs(p[2].x - (-5.733175)) < 1e-5 && abs(p[2].y - 1.62) < 1e-5)
+    }
+
+    @Test func momentumStepsByHand() {
+        let p = OptimizerPaths.path(.momentum, learningRate: 0.1, steps: 3)
+        // v ← 0.9v − 0.1·g ; first v = (0.07, −0.4), then v = (0.9·0.07 − 0.1·(−0.693), 0.9·(−0.4) − 0.1·3.2)
+        #expect(abs(p[1].x - (-6.93)) < 1e-5 && abs(p[1].y - 1.6) < 1e-5)
+        #expect(abs(p[2].x - (-6.93 + 0.063 + 0.0693)) < 1e-5 && abs(p[2].y - (1.6 - 0.36 - 0.32)) < 1e-5)
+    }
+
+    @Test func theBooksFourPaths() {
+        for (kind, lr) in OptimizerPaths.bookRates {
+            let p = OptimizerPaths.path(kind, learningRate: lr)
+            #expect(p.count == 30 && p[0] == OptimizerPaths.start)
+            let last = p[29]
+            #expect(OptimizerPaths.f(last.x, last.y) < OptimizerPaths.f(-7, 2) / 4, "\(kind) gets well down the bowl")
+        }
+        // SGD zig-zags across the narrow y direction: y changes sign at every step.
+        let sgd = OptimizerPaths.path(.sgd, learningRate: 0.95)
+        #expect(zip(sgd, sgd.dropFirst()).allSatisfy { $0.y * $1.y < 0 })
+        // AdaGrad's step shrinks as squared gradients accumulate: no sign flips in y after the start.
+        let ada = OptimizerPaths.path(.adagrad, learningRate: 1.5)
+        #expect(zip(ada.dropFirst(5), ada.dropFirst(6)).filter { $0.y * $1.y < 0 }.count <= 1)
+    }
+}
