@@ -39,6 +39,9 @@ struct PresetCommand: ParsableCommand {
     @Option(help: "random-search: trials per round (the book: 100).")
     var trials: Int?
 
+    @Option(help: "activation-histograms: the activation to start with (a switches it on screen).")
+    var activation: Activation = .sigmoid
+
     @Option(help: "Seed of every random choice.")
     var seed: UInt64 = 0
 
@@ -99,7 +102,36 @@ struct PresetCommand: ParsableCommand {
                                 trainEvaluationLimit: training.trainEvaluationLimit, groupSize: training.groupSize).run()
             return
         }
-        throw ValidationError("preset \(preset.rawValue): not available yet")
+        switch preset {
+        case .activationHistograms:
+            var screen = ActivationHistogramsScreen(seed: seed, activation: activation)
+            try show(&screen, report: screen.report(), log: log)
+        case .optimizerPaths:
+            var screen = OptimizerPathsScreen(steps: steps ?? 30)
+            try show(&screen, report: screen.report(), log: log)
+        default:
+            throw ValidationError("preset \(preset.rawValue): not available yet")
+        }
+    }
+
+    /// An experiment without training: its screen, or its report when headless (or no terminal).
+    func show<S: InteractiveScreen>(_ model: inout S, report: [String], log: MetricsLog?) throws {
+        func printReport() {
+            for line in report { print(line) }
+            for line in report { log?.write(#"{"type":"report","line":\#(MetricsLog.quoted(line))}"#) }
+            log?.close()
+        }
+        if headless { return printReport() }
+        let screen: NcursesScreen
+        do {
+            screen = try NcursesScreen(glyphs: glyphs)
+        } catch {
+            FileHandle.standardError.write(Data("dlboard: \(error.description); printing the results instead\n".utf8))
+            return printReport()
+        }
+        ScreenLoop.run(&model, on: screen)
+        screen.close()
+        log?.close()
     }
 
     /// MNIST (or --data), restricted to the preset's training subset and split.

@@ -1,0 +1,47 @@
+import Foundation
+import TUI
+
+/// A screen that is not a training session (an experiment without MNIST training, the random
+/// search): it takes keys, may animate on the clock, and draws itself into a buffer.
+protocol InteractiveScreen {
+    var shouldQuit: Bool { get }
+    /// Handles a key; returns whether the screen changed.
+    mutating func handle(_ key: Key) -> Bool
+    /// Advances on the clock (animation, polling a background job); returns whether anything changed.
+    mutating func tick(now: Double) -> Bool
+    func render(width: Int, height: Int, glyphs: GlyphSet) -> Buffer
+}
+
+/// The main-thread loop for an `InteractiveScreen`: keys with a timeout, at most 30 frames a second,
+/// no spinning when idle, a clean stop on Ctrl-C / SIGTERM.
+enum ScreenLoop {
+    static func run<S: InteractiveScreen>(_ model: inout S, on screen: NcursesScreen) {
+        let stop = StopSignal.install()
+        let frame = 1.0 / 30
+        var dirty = true
+        var lastDraw = -1.0
+        func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
+        while !model.shouldQuit && !stop.isRequested {
+            let before = now()
+            var key = screen.readKey(timeoutMilliseconds: Int(frame * 1000))
+            var sawKey = false
+            while let k = key {
+                sawKey = true
+                if k == .resize || model.handle(k) { dirty = true }
+                if model.shouldQuit { break }
+                key = screen.readKey(timeoutMilliseconds: 0)
+            }
+            if model.tick(now: now()) { dirty = true }
+            let t = now()
+            if dirty && t - lastDraw >= frame * 0.9 {
+                let (w, h) = screen.size
+                screen.present(model.render(width: w, height: h, glyphs: screen.glyphs))
+                lastDraw = t
+                dirty = false
+            }
+            // At EOF wgetch returns at once: keep to the clock anyway.
+            let elapsed = now() - before
+            if !sawKey && elapsed < frame { usleep(UInt32((frame - elapsed) * 1e6)) }
+        }
+    }
+}

@@ -1,0 +1,162 @@
+import Foundation
+import NN
+import TUI
+
+/// E1 on screen: four optimizers walking down the bowl x²/20 + y² from (-7, 2), drawn over its
+/// contour, one step at a time. Steerable: tab picks a panel, `o` changes its optimizer, `+`/`-` its
+/// learning rate (×/÷ √10), `r` replays, space pauses.
+struct OptimizerPathsScreen: InteractiveScreen {
+    struct Panel {
+        var kind: OptimizerKind
+        var lr: Float
+        var path: [(x: Float, y: Float)]
+    }
+
+    var panels: [Panel]
+    var focus = 0
+    /// Points shown so far (the replay position).
+    var shown = 1
+    var paused = false
+    var steps: Int
+    var secondsPerStep = 0.15
+    var lastStep = 0.0
+    var showsHelp = false
+    var shouldQuit = false
+
+    init(steps: Int = 30) {
+        self.steps = steps
+        panels = OptimizerPaths.bookRates.map { Panel(kind: $0.kind, lr: $0.lr, path: OptimizerPaths.path($0.kind, learningRate: $0.lr, steps: steps)) }
+    }
+
+    mutating func recompute(_ i: Int) {
+        panels[i].path = OptimizerPaths.path(panels[i].kind, learningRate: panels[i].lr, steps: steps)
+    }
+
+    mutating func handle(_ key: Key) -> Bool {
+        if showsHelp { showsHelp = false; return true }
+        switch key {
+        case .tab, .right: focus = (focus + 1) % panels.count
+        case .backTab, .left: focus = (focus + panels.count - 1) % panels.count
+        case .character("o"), .character("O"):
+            let all = OptimizerKind.allCases
+            let i = all.firstIndex(of: panels[focus].kind) ?? 0
+            let next = all[(i + (key == .character("o") ? 1 : all.count - 1)) % all.count]
+            panels[focus].kind = next
+            panels[focus].lr = OptimizerPaths.bookRates.first { $0.kind == next }?.lr ?? next.defaultLearningRate
+            recompute(focus)
+        case .character("+"), .character("="), .character("-"):
+            let f = Float(10).squareRoot()
+            let lr = key == .character("-") ? panels[focus].lr / f : panels[focus].lr * f
+            guard lr > 1e-6 && lr < 1e3 else { return false }
+            panels[focus].lr = DashboardState.roundedRate(lr)
+            recompute(focus)
+        case .character("r"): shown = 1
+        case .character(" "): paused.toggle()
+        case .character("n"): shown = min(steps, shown + 1)
+        case .character("?"): showsHelp = true
+        case .character("q"), .escape: shouldQuit = true
+        default: return false
+        }
+        return true
+    }
+
+    mutating func tick(now: Double) -> Bool {
+        guard !paused, shown < steps, now - lastStep >= secondsPerStep else { return false }
+        lastStep = now
+        shown += 1
+        return true
+    }
+
+    static let keys: [(String, String)] = [("tab", "next panel"), ("o O", "optimizer of the panel (at the book's lr for it)"),
+                                           ("+ -", "learning rate × / ÷ √10"), ("r", "replay from the start"),
+                                           ("space", "pause / resume"), ("n", "one step while paused"), ("?", "this help"), ("q", "quit")]
+
+    func render(width: Int, height: Int, glyphs: GlyphSet) -> Buffer {
+        var buffer = Buffer(width: width, height: height)
+        guard width >= 60, height >= 16 else {
+            buffer.put("terminal too small (\(width)×\(height)): needs 60×16 — q quits", x: 0, y: 0, style: .bold, maxWidth: width)
+            return buffer
+        }
+        let sep = glyphs == .ascii ? " | " : " · "
+        buffer.put("dlboard" + sep + "preset optimizer-paths (E1): f(x,y) = x²/20 + y² from (-7, 2)" + sep + "step \(shown)/\(steps)",
+                   x: 0, y: 0, style: .bold, maxWidth: width)
+        let area = Rect(x: 0, y: 1, width: width, height: height - 2)
+        let half = area.splitRows(at: area.height / 2)
+        let rects = half.top.columns(2, gap: 1) + half.bottom.columns(2, gap: 1)
+        for (i, p) in panels.enumerated() {
+            var frame = TUI.Panel(title: (i == focus ? (glyphs == .ascii ? "> " : "▸ ") : "") + "\(p.kind.displayName) lr \(Format.number(p.lr))")
+            frame.glyphs = glyphs
+            frame.style = i == focus ? Style(foreground: ComparisonState.color(i), bold: true) : Style(dim: true)
+            let inner = frame.render(in: rects[i], into: &buffer)
+            drawBowl(p, color: ComparisonState.color(i), in: inner, into: &buffer, glyphs: glyphs)
+        }
+        var x = 0
+        for (k, label) in [("tab", "panel"), ("o", "optimizer"), ("+/-", "lr"), ("r", "replay"), ("space", "pause"), ("?", "help"), ("q", "quit")] {
+            guard x + k.count + label.count + 3 <= width else { break }
+            buffer.put(k, x: x, y: height - 1, style: .bold)
+            buffer.put(label, x: x + k.count + 1, y: height - 1, style: .dim)
+            x += k.count + label.count + 3
+        }
+        if showsHelp {
+            let lines = Self.keys.map { $0.0.padding(toLength: 6, withPad: " ", startingAt: 0) + $0.1 }
+            let rect = TUI.Panel.centered(width: (lines.map(\.count).max() ?? 10) + 6, height: lines.count + 2, in: buffer.area)
+            var panel = TUI.Panel(title: "keys — any key closes")
+            panel.glyphs = glyphs
+            let inner = panel.render(in: rect, into: &buffer)
+            for (i, l) in lines.enumerated() { buffer.put(" " + l, in: inner, row: i) }
+        }
+        if glyphs == .ascii { DashboardView.asciify(&buffer) }
+        return buffer
+    }
+
+    /// The contour of f over x ∈ [-10, 10], y ∈ [-5, 5] (as the book, levels above 7 blank), the
+    /// path so far, and the origin.
+    private func drawBowl(_ p: Panel, color: Color, in rect: Rect, into buffer: inout Buffer, glyphs: GlyphSet) {
+        guard rect.height >= 3, rect.width >= 8 else { return }
+        let chart = Rect(x: rect.x, y: rect.y + 1, width: rect.width, height: rect.height - 1)
+        var canvas = DotCanvas(columns: chart.width, rows: chart.height, glyphs: glyphs)
+        let W = canvas.width, H = canvas.height
+        func toX(_ x: Float) -> Int { Int(((x + 10) / 20 * Float(W - 1)).rounded()) }
+        func toY(_ y: Float) -> Int { Int(((5 - y) / 10 * Float(H - 1)).rounded()) }
+        let levels: [Float] = [0.5, 2, 5]
+        let contour = Style(dim: true)
+        for py in 0..<H {
+            for px in 0..<W {
+                let x = Float(px) / Float(W - 1) * 20 - 10, y = 5 - Float(py) / Float(H - 1) * 10
+                let x2 = Float(px + 1) / Float(W - 1) * 20 - 10, y2 = 5 - Float(py + 1) / Float(H - 1) * 10
+                let a = OptimizerPaths.f(x, y)
+                let neighbours = [OptimizerPaths.f(x2, y), OptimizerPaths.f(x, y2)]
+                // A level crossed between this dot and its right or lower neighbour.
+                if levels.contains(where: { l in neighbours.contains { ($0 - l) * (a - l) <= 0 } }) {
+                    canvas.set(px, py, style: contour, priority: 0)
+                }
+            }
+        }
+        let points = p.path.prefix(shown)
+        let strong = Style(foreground: color, bold: true)
+        for (a, b) in zip(points, points.dropFirst()) {
+            canvas.line(from: (toX(a.x), toY(a.y)), to: (toX(b.x), toY(b.y)), style: strong, priority: 2)
+        }
+        if let last = points.last { canvas.set(toX(last.x), toY(last.y), style: strong, priority: 2) }
+        canvas.render(into: &buffer, x: chart.x, y: chart.y)
+        let ox = chart.x + toX(0) / glyphs.dotsPerCell.x, oy = chart.y + toY(0) / glyphs.dotsPerCell.y
+        buffer.put("+", x: ox, y: oy, style: .bold)
+        if let last = points.last {
+            buffer.put(String(format: "(%.2f, %.2f) f %.3f", last.x, last.y, OptimizerPaths.f(last.x, last.y)),
+                       x: rect.x, y: rect.y, style: .dim, maxWidth: rect.width)
+        }
+    }
+
+    /// The headless report: each path's first and last points and its final f.
+    func report() -> [String] {
+        var lines = ["optimizer-paths (E1): f(x,y) = x²/20 + y² from (-7, 2), \(steps) steps"]
+        for p in panels {
+            let last = p.path.last!
+            let flips = zip(p.path, p.path.dropFirst()).filter { $0.y * $1.y < 0 }.count
+            lines.append(String(format: "%-9@ lr %-6@ end (%7.4f, %7.4f)  f %.5f  y sign flips %d", p.kind.displayName as NSString,
+                                Format.number(p.lr) as NSString, last.x, last.y, OptimizerPaths.f(last.x, last.y), flips))
+            lines.append("          path " + p.path.map { String(format: "(%.2f,%.2f)", $0.x, $0.y) }.joined(separator: " "))
+        }
+        return lines
+    }
+}
