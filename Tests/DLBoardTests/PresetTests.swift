@@ -93,4 +93,54 @@ import Testing
         #expect(plain.lastTrain >= 0.95)
         #expect(plain.lastTrain - plain.lastTest > dropped.lastTrain - dropped.lastTest)
     }
+
+    @Test func activationHistogramsHeadless() throws {
+        let r = try BinaryRunner.run(["preset", "activation-histograms", "--headless"])
+        #expect(r.status == 0)
+        let lines = r.stdout.split(separator: "\n").map(String.init)
+        let std1 = lines.first { $0.hasPrefix("std 1 ") } ?? "", tiny = lines.first { $0.hasPrefix("std 0.01") } ?? ""
+        let xavier = lines.first { $0.hasPrefix("Xavier") } ?? ""
+        #expect(std1.components(separatedBy: "saturated").count - 1 >= 3, "sigmoid with std 1 saturates: \(std1)")
+        #expect(tiny.components(separatedBy: "collapsed").count - 1 >= 4, "std 0.01 collapses to 0.5: \(tiny)")
+        #expect(xavier.components(separatedBy: "healthy").count - 1 == 5, "Xavier stays spread: \(xavier)")
+        let relu = try BinaryRunner.run(["preset", "activation-histograms", "--headless", "--activation", "relu"])
+        let he = relu.stdout.split(separator: "\n").first { $0.hasPrefix("He") } ?? ""
+        #expect(he.components(separatedBy: "healthy").count - 1 == 5, "ReLU with He: \(he)")
+    }
+
+    @Test func optimizerPathsHeadless() throws {
+        let r = try BinaryRunner.run(["preset", "optimizer-paths", "--headless"])
+        #expect(r.status == 0)
+        let lines = r.stdout.split(separator: "\n").map(String.init)
+        for name in ["SGD", "Momentum", "AdaGrad", "Adam"] { #expect(lines.contains { $0.hasPrefix(name) && $0.contains(" end (") }) }
+        #expect(lines.contains { $0.hasPrefix("SGD") && $0.contains("y sign flips 29") }, "SGD zig-zags across the valley at every step")
+        let paths = lines.filter { $0.contains("path (-7.00,2.00)") }
+        #expect(paths.count == 4 && paths.allSatisfy { $0.components(separatedBy: "(").count - 1 == 30 }, "30 points each")
+    }
+
+    @Test func randomSearchNeverTouchesTheTestSet() throws {
+        let (_, stdout, records) = try Self.preset(["random-search", "--trials", "6", "--epochs", "3", "--rounds", "2"])
+        let config = records.first { $0["type"] as? String == "config" }
+        #expect(config?["test_size"] as? Int == 0, "the search's dataset holds no test images at all")
+        #expect(config?["train_size"] as? Int == 400 && config?["validation_size"] as? Int == 100)
+        let evals = records.filter { $0["type"] as? String == "eval" }
+        #expect(evals.count == 12 * 3, "2 rounds × 6 trials × 3 epochs")
+        #expect(evals.allSatisfy { $0["test_acc"] is NSNull && $0["val_acc"] is Double })
+        let trials = records.filter { $0["type"] as? String == "trial" }
+        #expect(trials.count == 12)
+        let round1 = trials.filter { $0["round"] as? Int == 1 }, round2 = trials.filter { $0["round"] as? Int == 2 }
+        for t in round1 {
+            let lr = t["lr"] as! Double, wd = t["weight_decay"] as! Double
+            #expect(lr >= 1e-6 && lr <= 1e-2 && wd >= 1e-8 && wd <= 1e-4, "sampled in the book's ranges")
+        }
+        // Coarse to fine: round 2 samples around the best five of round 1.
+        let finalVal = Dictionary(grouping: evals, by: { $0["run"] as! Int }).mapValues { $0.last!["val_acc"] as! Double }
+        let best = round1.sorted { finalVal[$0["run"] as! Int]! > finalVal[$1["run"] as! Int]! }.prefix(5).map { log10($0["lr"] as! Double) }
+        for t in round2 {
+            let e = log10(t["lr"] as! Double)
+            #expect(e >= best.min()! - 0.25 - 1e-9 && e <= best.max()! + 0.25 + 1e-9)
+        }
+        #expect(stdout.contains("round 2: lr 10^["))
+        #expect(stdout.contains("test set not used"))
+    }
 }

@@ -42,6 +42,15 @@ struct PresetCommand: ParsableCommand {
     @Option(help: "activation-histograms: the activation to start with (a switches it on screen).")
     var activation: Activation = .sigmoid
 
+    @Option(help: "random-search: rounds to run headless (each narrowed around the best 5 of the last).")
+    var rounds: Int = 1
+
+    @Option(name: .customLong("lr-range"), help: "random-search: exponent range of the learning rate, e.g. -6,-2 for 10^U(-6,-2).")
+    var lrRange: CommaList<Double> = CommaList([-6, -2])
+
+    @Option(name: .customLong("wd-range"), help: "random-search: exponent range of the weight decay, e.g. -8,-4.")
+    var wdRange: CommaList<Double> = CommaList([-8, -4])
+
     @Option(help: "Seed of every random choice.")
     var seed: UInt64 = 0
 
@@ -80,6 +89,12 @@ struct PresetCommand: ParsableCommand {
             if let v = value, v < 1 { throw ValidationError("\(flag): must be at least 1, got \(v)") }
         }
         if let s = scales, s > 16 { throw ValidationError("--scales: the book has 16 init scales, got \(s)") }
+        for (flag, r) in [("--lr-range", lrRange.values), ("--wd-range", wdRange.values)] {
+            guard r.count == 2, r[0] < r[1], r.allSatisfy({ $0.isFinite && abs($0) < 30 }) else {
+                throw ValidationError("\(flag): give two exponents, low,high with low < high (e.g. -6,-2), got \(r.map { "\($0)" }.joined(separator: ","))")
+            }
+        }
+        if rounds < 1 { throw ValidationError("--rounds: must be at least 1, got \(rounds)") }
         if logEvery < 1 { throw ValidationError("--log-every: must be at least 1, got \(logEvery)") }
     }
 
@@ -109,9 +124,84 @@ struct PresetCommand: ParsableCommand {
         case .optimizerPaths:
             var screen = OptimizerPathsScreen(steps: steps ?? 30)
             try show(&screen, report: screen.report(), log: log)
+        case .randomSearch:
+            try runRandomSearch(log: log)
         default:
             throw ValidationError("preset \(preset.rawValue): not available yet")
         }
+    }
+
+    /// E9: the book's 500 images, shuffled, 20 % held out for validation; 784-100×6-10 ReLU He,
+    /// SGD, batch 100, 50 epochs; the test set is never loaded into the search.
+    func runRandomSearch(log: MetricsLog?) throws {
+        let (dataset, directory) = try loadData(trainSize: 500, validation: 0.2, usesTestSet: false)
+        let base = TrainingConfig(network: NetworkConfig(hidden: Array(repeating: 100, count: 6), activation: .relu, initializer: .he),
+                                  optimizer: .sgd, batchSize: 100, epochs: epochs ?? 50, seed: seed)
+        let search = RandomSearch(dataset: dataset, base: base, trialsPerRound: trials ?? 100)
+        let steps = max(1, search.dataset.train.count / base.batchSize)
+        let ranges = RandomSearch.Ranges(lr: lrRange.values[0]...lrRange.values[1], weightDecay: wdRange.values[0]...wdRange.values[1])
+        log?.writeConfig(base, dataset: search.dataset, dataDirectory: directory)
+        if !headless, let screen = try? NcursesScreen(glyphs: glyphs) {
+            var model = RandomSearchScreen(search: search)
+            search.startRound(ranges)
+            ScreenLoop.run(&model, on: screen)
+            search.stop()
+            screen.close()
+            logTrials(search.snapshot(), log: log, logged: [:], stepsPerEpoch: steps)
+            log?.close()
+            if let best = RandomSearchScreen.leaderboard(search.snapshot().trials).first {
+                print(String(format: "dlboard: best trial val %.4f at lr %.3e, weight decay %.3e", best.finalValidation, best.learningRate, best.weightDecay))
+            }
+            return
+        }
+        if !headless { FileHandle.standardError.write(Data("dlboard: no terminal to draw on; running the search headless\n".utf8)) }
+        let stop = StopSignal.install()
+        print("dlboard preset random-search (E9): \(search.dataset.train.count) train / \(search.dataset.validation?.count ?? 0) validation from \(directory); test set not used")
+        print("\(search.trialsPerRound) trials per round · 784-100×6-10 ReLU He · SGD · batch 100 · \(base.epochs) epochs · seed \(seed)")
+        var current = ranges
+        var logged: [Int: Int] = [:]
+        for round in 1...rounds {
+            print("round \(round): \(current.description)")
+            search.startRound(current)
+            while search.snapshot().running {
+                if stop.isRequested { search.stop(); break }
+                logged = logTrials(search.snapshot(), log: log, logged: logged, stepsPerEpoch: steps)
+                usleep(50_000)
+            }
+            logged = logTrials(search.snapshot(), log: log, logged: logged, stepsPerEpoch: steps)
+            log?.flush()
+            let board = RandomSearchScreen.leaderboard(search.snapshot().trials.filter { $0.round == round })
+            print(" rank  trial   val    train  lr         weight decay")
+            for (i, t) in board.prefix(20).enumerated() {
+                print(String(format: " %4d  %5d  %.3f  %.3f  %.3e  %.3e%@", i + 1, t.id + 1, t.finalValidation, t.trainAccuracy.last ?? 0,
+                             t.learningRate, t.weightDecay, t.diverged ? "  diverged" : ""))
+            }
+            fflush(nil)
+            if stop.isRequested { print("interrupted"); log?.close(); throw ExitCode(130) }
+            guard round < rounds else { break }
+            guard let next = search.narrowed() else { print("too few finished trials to narrow; stopping"); break }
+            current = next
+        }
+        log?.close()
+    }
+
+    /// Writes each trial's new epochs to the log (trial record first); returns the epochs logged per trial.
+    @discardableResult
+    func logTrials(_ s: RandomSearch.Snapshot, log: MetricsLog?, logged: [Int: Int], stepsPerEpoch: Int) -> [Int: Int] {
+        guard let log else { return logged }
+        var logged = logged
+        for t in s.trials {
+            let already = logged[t.id] ?? -1
+            if already < 0 {
+                log.write(#"{"type":"trial","run":\#(t.id),"round":\#(t.round),"lr":\#(MetricsLog.number(Double(t.learningRate))),"weight_decay":\#(MetricsLog.number(Double(t.weightDecay)))}"#)
+            }
+            for e in max(0, already)..<t.validationAccuracy.count {
+                log.writeEval(epoch: e + 1, step: (e + 1) * stepsPerEpoch, loss: nil, trainAccuracy: t.trainAccuracy[e], testAccuracy: nil,
+                              validationAccuracy: t.validationAccuracy[e], trainSeconds: 0, samplesPerSecond: 0, run: t.id)
+            }
+            logged[t.id] = t.validationAccuracy.count
+        }
+        return logged
     }
 
     /// An experiment without training: its screen, or its report when headless (or no terminal).

@@ -1,0 +1,135 @@
+import Foundation
+import NN
+import Synchronization
+
+/// The book's hyperparameter search (E9): trials with lr = 10^U(lr range) and weight decay =
+/// 10^U(wd range), each trained on the training subset and judged on the validation split —
+/// never on the test set, which the search's dataset does not even hold. Rounds run on a background
+/// queue, two trials at a time on the two cores; the screen (or the headless report) reads
+/// snapshots. A next round can narrow the ranges around the best trials (coarse to fine).
+final class RandomSearch: Sendable {
+    /// Ranges of the base-10 exponents.
+    struct Ranges: Sendable, Equatable {
+        var lr: ClosedRange<Double>
+        var weightDecay: ClosedRange<Double>
+        static let book = Ranges(lr: -6 ... -2, weightDecay: -8 ... -4)
+
+        var description: String {
+            String(format: "lr 10^[%.2f, %.2f], weight decay 10^[%.2f, %.2f]", lr.lowerBound, lr.upperBound,
+                   weightDecay.lowerBound, weightDecay.upperBound)
+        }
+    }
+
+    struct Trial: Sendable {
+        var id: Int
+        var round: Int
+        var learningRate: Float
+        var weightDecay: Float
+        var trainAccuracy: [Double] = []
+        var validationAccuracy: [Double] = []
+        var done = false
+        var diverged = false
+        var finalValidation: Double { validationAccuracy.last ?? 0 }
+    }
+
+    struct Snapshot: Sendable {
+        var trials: [Trial] = []
+        var round = 0
+        var ranges = Ranges.book
+        var running = false
+    }
+
+    let dataset: Dataset
+    let base: TrainingConfig
+    let trialsPerRound: Int
+    private let state = Mutex(Snapshot())
+    private let stopRequested = Atomic<Bool>(false)
+    private let queue = DispatchQueue(label: "dlboard.random-search", qos: .userInitiated)
+
+    /// `dataset` must hold a validation split; its test set is dropped here.
+    init(dataset: Dataset, base: TrainingConfig, trialsPerRound: Int) {
+        precondition(dataset.validation != nil, "random search needs a validation split")
+        var d = dataset
+        d.test = dataset.test.prefix(0)
+        self.dataset = d
+        self.base = base
+        self.trialsPerRound = trialsPerRound
+    }
+
+    func snapshot() -> Snapshot { state.withLock { $0 } }
+
+    /// Samples and starts a round in the given ranges; ignored while a round is running.
+    @discardableResult
+    func startRound(_ ranges: Ranges) -> Bool {
+        let trials: [Trial]? = state.withLock { s in
+            guard !s.running else { return nil }
+            s.round += 1
+            s.ranges = ranges
+            s.running = true
+            var g = SeededGenerator(seed: base.seed, stream: "random-search/round \(s.round)")
+            let first = s.trials.count
+            let new = (0..<trialsPerRound).map { k in
+                // The book's order: weight decay first, then lr.
+                let wd = pow(10, ranges.weightDecay.lowerBound + Double(g.nextUniform()) * (ranges.weightDecay.upperBound - ranges.weightDecay.lowerBound))
+                let lr = pow(10, ranges.lr.lowerBound + Double(g.nextUniform()) * (ranges.lr.upperBound - ranges.lr.lowerBound))
+                return Trial(id: first + k, round: s.round, learningRate: Float(lr), weightDecay: Float(wd))
+            }
+            s.trials += new
+            return new
+        }
+        guard let trials else { return false }
+        queue.async { [self] in
+            DispatchQueue.concurrentPerform(iterations: trials.count) { k in
+                run(trials[k])
+            }
+            state.withLock { $0.running = false }
+        }
+        return true
+    }
+
+    /// Ranges around the best `top` finished trials (by final validation accuracy), a quarter of a
+    /// decade wider on each side.
+    func narrowed(top: Int = 5, margin: Double = 0.25) -> Ranges? {
+        let s = snapshot()
+        let best = s.trials.filter { $0.done && !$0.diverged }.sorted { $0.finalValidation > $1.finalValidation }.prefix(top)
+        guard best.count >= 2 else { return nil }
+        let lrs = best.map { log10(Double($0.learningRate)) }, wds = best.map { log10(Double($0.weightDecay)) }
+        return Ranges(lr: (lrs.min()! - margin)...(lrs.max()! + margin),
+                      weightDecay: (wds.min()! - margin)...(wds.max()! + margin))
+    }
+
+    /// Stops the running trials after their current step and waits (at most `timeout` seconds).
+    func stop(timeout: Double = 5) {
+        stopRequested.store(true, ordering: .relaxed)
+        let deadline = Date().addingTimeInterval(timeout)
+        while snapshot().running && Date() < deadline { usleep(5_000) }
+    }
+
+    /// Waits for the running round to finish (or a stop).
+    func waitForRound() {
+        while snapshot().running { usleep(10_000) }
+    }
+
+    private func run(_ trial: Trial) {
+        var config = base
+        config.learningRate = trial.learningRate
+        config.network.weightDecay = trial.weightDecay
+        let trainer = Trainer(config: config, data: dataset)
+        for _ in 0..<config.epochs {
+            for _ in 0..<trainer.stepsPerEpoch {
+                if stopRequested.load(ordering: .relaxed) { return }
+                if !trainer.step().isFinite {
+                    state.withLock { s in s.trials[trial.id].diverged = true; s.trials[trial.id].done = true }
+                    return
+                }
+            }
+            let train = trainer.accuracy(on: dataset.train)
+            let val = trainer.accuracy(on: dataset.validation!)
+            state.withLock { s in
+                s.trials[trial.id].trainAccuracy.append(train)
+                s.trials[trial.id].validationAccuracy.append(val)
+            }
+        }
+        state.withLock { $0.trials[trial.id].done = true }
+    }
+}
