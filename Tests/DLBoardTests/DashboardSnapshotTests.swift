@@ -88,4 +88,16 @@ import Testing
         let text = DashboardView(state: state, glyphs: .braille).render(width: 120, height: 30).text
         #expect(text.contains("diverged: lower lr (-), restart (r)"))
     }
+
+    @Test func pathInsetReplaysTheCurrentOptimizer() {
+        var state = Self.fixedState()
+        #expect(state.handle(.character("e")).isEmpty, "a view key: no command for the trainer")
+        let text = DashboardView(state: state, glyphs: .braille).render(width: 120, height: 36).text
+        #expect(text.contains("E1 bowl: Momentum 0.01"))
+        // The inset shows where 30 steps of this optimizer and lr end on the bowl (start: f = 7²/20 + 2² = 6.45).
+        let f = OptimizerPaths.path(.momentum, learningRate: 0.01).last.map { OptimizerPaths.f($0.x, $0.y) } ?? 0
+        #expect(text.contains(String(format: "30 steps: f %.3g", f)) && f < 6.45)
+        _ = state.handle(.character("e"))
+        #expect(!DashboardView(state: state, glyphs: .braille).render(width: 120, height: 36).text.contains("E1 bowl"))
+    }
 }

@@ -8,6 +8,6 @@ enum Action: Equatable, Sendable {
     case learningRateUp, learningRateDown
     case nextActivation
     case togglePause, singleStep, restart
-    case nextSmoothing, toggleLogY, toggleFreeze
+    case nextSmoothing, toggleLogY, toggleFreeze, togglePathInset
     case help, quit, closeOverlay
 }

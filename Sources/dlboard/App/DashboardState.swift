@@ -24,6 +24,8 @@ struct DashboardState {
     var activations: [ActivationStatistics] = []
     var overlay: Overlay = .none
     var logY = false
+    /// The E1 inset: the current optimizer and lr walking down the book's bowl.
+    var showsPathInset = false
     var smoothingIndex = 3
     /// The curves as they were when the view was frozen (nil: live).
     var frozen: (losses: [ChartPoint], train: [ChartPoint], test: [ChartPoint], markers: [ChartMarker])?
@@ -134,6 +136,8 @@ struct DashboardState {
             smoothingIndex = (smoothingIndex + 1) % Self.smoothingWeights.count
         case .toggleLogY:
             logY.toggle()
+        case .togglePathInset:
+            showsPathInset.toggle()
         case .toggleFreeze:
             frozen = frozen == nil ? (losses, trainAccuracy, testAccuracy, markers) : nil
         case .help:

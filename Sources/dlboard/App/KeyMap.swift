@@ -26,6 +26,7 @@ enum KeyMap {
         Binding(keys: [.character("s")], action: .nextSmoothing, help: "loss smoothing strength"),
         Binding(keys: [.character("l")], action: .toggleLogY, help: "log scale for the loss"),
         Binding(keys: [.character("f")], action: .toggleFreeze, help: "freeze the view (training goes on)"),
+        Binding(keys: [.character("e")], action: .togglePathInset, help: "inset: the current optimizer and lr on the book's bowl (E1)"),
         Binding(keys: [.character("?"), .function(1)], action: .help, help: "this help"),
         Binding(keys: [.character("q")], action: .quit, help: "quit (asks first)"),
         Binding(keys: [.escape], action: .closeOverlay, help: "close a popup or this help"),

@@ -109,42 +109,14 @@ struct OptimizerPathsScreen: InteractiveScreen {
         return buffer
     }
 
-    /// The contour of f over x ∈ [-10, 10], y ∈ [-5, 5] (as the book, levels above 7 blank), the
-    /// path so far, and the origin.
     private func drawBowl(_ p: Panel, color: Color, in rect: Rect, into buffer: inout Buffer, glyphs: GlyphSet) {
         guard rect.height >= 3, rect.width >= 8 else { return }
-        let chart = Rect(x: rect.x, y: rect.y + 1, width: rect.width, height: rect.height - 1)
-        var canvas = DotCanvas(columns: chart.width, rows: chart.height, glyphs: glyphs)
-        let W = canvas.width, H = canvas.height
-        func toX(_ x: Float) -> Int { Int(((x + 10) / 20 * Float(W - 1)).rounded()) }
-        func toY(_ y: Float) -> Int { Int(((5 - y) / 10 * Float(H - 1)).rounded()) }
-        let levels: [Float] = [0.5, 2, 5]
-        let contour = Style(dim: true)
-        for py in 0..<H {
-            for px in 0..<W {
-                let x = Float(px) / Float(W - 1) * 20 - 10, y = 5 - Float(py) / Float(H - 1) * 10
-                let x2 = Float(px + 1) / Float(W - 1) * 20 - 10, y2 = 5 - Float(py + 1) / Float(H - 1) * 10
-                let a = OptimizerPaths.f(x, y)
-                let neighbours = [OptimizerPaths.f(x2, y), OptimizerPaths.f(x, y2)]
-                // A level crossed between this dot and its right or lower neighbour.
-                if levels.contains(where: { l in neighbours.contains { ($0 - l) * (a - l) <= 0 } }) {
-                    canvas.set(px, py, style: contour, priority: 0)
-                }
-            }
-        }
-        let points = p.path.prefix(shown)
-        let strong = Style(foreground: color, bold: true)
-        for (a, b) in zip(points, points.dropFirst()) {
-            canvas.line(from: (toX(a.x), toY(a.y)), to: (toX(b.x), toY(b.y)), style: strong, priority: 2)
-        }
-        if let last = points.last { canvas.set(toX(last.x), toY(last.y), style: strong, priority: 2) }
-        canvas.render(into: &buffer, x: chart.x, y: chart.y)
-        let ox = chart.x + toX(0) / glyphs.dotsPerCell.x, oy = chart.y + toY(0) / glyphs.dotsPerCell.y
-        buffer.put("+", x: ox, y: oy, style: .bold)
-        if let last = points.last {
+        if let last = p.path.prefix(shown).last {
             buffer.put(String(format: "(%.2f, %.2f) f %.3f", last.x, last.y, OptimizerPaths.f(last.x, last.y)),
                        x: rect.x, y: rect.y, style: .dim, maxWidth: rect.width)
         }
+        BowlPlot.draw(Array(p.path.prefix(shown)), color: color, in: Rect(x: rect.x, y: rect.y + 1, width: rect.width, height: rect.height - 1),
+                      into: &buffer, glyphs: glyphs)
     }
 
     /// The headless report: each path's first and last points and its final f.

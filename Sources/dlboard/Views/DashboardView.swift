@@ -85,6 +85,23 @@ struct DashboardView {
         chart.logY = state.logY
         chart.xUnit = "step"
         chart.render(in: rect, into: &buffer)
+        if state.showsPathInset { renderPathInset(in: rect, into: &buffer) }
+    }
+
+    /// The current optimizer and learning rate replayed on the bowl of the book's E1, top right of
+    /// the loss chart: how this update rule moves on an elongated valley.
+    func renderPathInset(in rect: Rect, into buffer: inout Buffer) {
+        guard let s = state.status, rect.width >= 36, rect.height >= 9 else { return }
+        let lr = s.config.effectiveLearningRate
+        let box = Rect(x: rect.maxX - min(34, rect.width / 2), y: rect.y + 1, width: min(34, rect.width / 2), height: min(10, rect.height - 2))
+        var panel = Panel(title: "E1 bowl: \(s.config.optimizer.displayName) \(Format.number(lr))")
+        panel.glyphs = glyphs
+        let inner = panel.render(in: box, into: &buffer)
+        let path = OptimizerPaths.path(s.config.optimizer, learningRate: lr, steps: 30)
+        BowlPlot.draw(path, color: .palette(39), in: inner, into: &buffer, glyphs: glyphs)
+        if let last = path.last {
+            buffer.put(String(format: "30 steps: f %.3g", OptimizerPaths.f(last.x, last.y)), x: inner.x, y: inner.maxY - 1, style: .dim, maxWidth: inner.width)
+        }
     }
 
     func renderAccuracy(in rect: Rect, into buffer: inout Buffer) {

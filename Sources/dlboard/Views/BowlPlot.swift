@@ -1,0 +1,36 @@
+import NN
+import TUI
+
+/// The bowl f(x, y) = x²/20 + y² of the book's optimizer-path experiment, as in its figure: a
+/// contour over x ∈ [-10, 10], y ∈ [-5, 5], a path, and '+' at the minimum.
+enum BowlPlot {
+    static func draw(_ points: [(x: Float, y: Float)], color: Color, in chart: Rect, into buffer: inout Buffer, glyphs: GlyphSet) {
+        guard chart.width >= 4, chart.height >= 2 else { return }
+        var canvas = DotCanvas(columns: chart.width, rows: chart.height, glyphs: glyphs)
+        let W = canvas.width, H = canvas.height
+        func toX(_ x: Float) -> Int { Int(((x + 10) / 20 * Float(W - 1)).rounded()) }
+        func toY(_ y: Float) -> Int { Int(((5 - y) / 10 * Float(H - 1)).rounded()) }
+        let levels: [Float] = [0.5, 2, 5]
+        let contour = Style(dim: true)
+        for py in 0..<H {
+            for px in 0..<W {
+                let x = Float(px) / Float(W - 1) * 20 - 10, y = 5 - Float(py) / Float(H - 1) * 10
+                let x2 = Float(px + 1) / Float(W - 1) * 20 - 10, y2 = 5 - Float(py + 1) / Float(H - 1) * 10
+                let a = OptimizerPaths.f(x, y)
+                let neighbours = [OptimizerPaths.f(x2, y), OptimizerPaths.f(x, y2)]
+                // A level crossed between this dot and its right or lower neighbour.
+                if levels.contains(where: { l in neighbours.contains { ($0 - l) * (a - l) <= 0 } }) {
+                    canvas.set(px, py, style: contour, priority: 0)
+                }
+            }
+        }
+        let strong = Style(foreground: color, bold: true)
+        for (a, b) in zip(points, points.dropFirst()) {
+            canvas.line(from: (toX(a.x), toY(a.y)), to: (toX(b.x), toY(b.y)), style: strong, priority: 2)
+        }
+        if let last = points.last { canvas.set(toX(last.x), toY(last.y), style: strong, priority: 2) }
+        canvas.render(into: &buffer, x: chart.x, y: chart.y)
+        let (dx, dy) = glyphs.dotsPerCell
+        buffer.put("+", x: chart.x + toX(0) / dx, y: chart.y + toY(0) / dy, style: .bold)
+    }
+}
