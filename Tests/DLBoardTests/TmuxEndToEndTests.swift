@@ -151,6 +151,42 @@ import Testing
         #expect(!end.contains("lock-step"), "the shell screen is back")
     }
 
+    /// The shell command for a preset screen.
+    func presetCommand(_ args: String) -> String {
+        "env LANG=C.UTF-8 TERM=tmux-256color SWIFT_BACKTRACE=enable=no \(Self.sanitizerEnvironment)'\(BinaryRunner.executable.path)' preset \(args); echo \"EXIT=$?\"; sleep 60"
+    }
+
+    @Test func optimizerPathsAreSteerable() throws {
+        try #require(Self.tmuxAvailable, "tmux is not installed")
+        let t = Tmux()
+        defer { t.kill() }
+        t.start(width: 100, height: 30, command: presetCommand("optimizer-paths"))
+        let s = t.waitFor("step 30/30")
+        for title in ["SGD lr 0.95", "Momentum lr 0.1", "AdaGrad lr 1.5", "Adam lr 0.3"] { #expect(s.contains(title)) }
+        t.keys("Tab", "o")
+        t.waitFor("▸ Nesterov lr 0.01")
+        t.keys("+")
+        t.waitFor("▸ Nesterov lr 0.032")
+        t.keys("q")
+        let end = t.waitFor("EXIT=0")
+        #expect(!end.contains("tab panel"), "the shell screen is back")
+    }
+
+    @Test func randomSearchRunsRoundsOnScreen() throws {
+        try #require(Self.tmuxAvailable, "tmux is not installed")
+        let t = Tmux()
+        defer { t.kill() }
+        t.start(width: 120, height: 36, command: presetCommand("random-search --trials 4 --epochs 2"))
+        let done = t.waitFor("4/4 trials done", seconds: 60)
+        #expect(done.contains("test set never used") && done.contains("lr × weight decay"))
+        t.keys("n")
+        t.waitFor("round 2", seconds: 30)
+        t.waitFor("8/8 trials done", seconds: 60)
+        t.keys("q")
+        let end = t.waitFor("EXIT=0")
+        #expect(end.contains("best trial val"))
+    }
+
     @Test func noTerminalMeansHeadless() throws {
         // Output to a pipe: the line-per-epoch trainer runs instead of the dashboard.
         let r = try BinaryRunner.run(["--train-size", "500", "--hidden", "20", "--epochs", "2"])
