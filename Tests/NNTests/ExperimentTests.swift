@@ -68,3 +68,16 @@ import Testing
         #expect(zip(ada.dropFirst(5), ada.dropFirst(6)).filter { $0.y * $1.y < 0 }.count <= 1)
     }
 }
+
+@Suite struct BLASKernelTests {
+    @Test func kernelFromCPUFlags() {
+        let info = "processor\t: 0\nflags\t\t: fpu sse2 avx avx2 fma avx512f avx512dq avx512cd avx512bw avx512vl avx512_bf16\n"
+        let flags = BLASKernel.cpuFlags(cpuinfo: info)
+        #expect(flags.contains("avx512_bf16") && flags.contains("fpu"))
+        #expect(BLASKernel.preferredCoreType(flags: flags) == "Cooperlake")
+        #expect(BLASKernel.preferredCoreType(flags: flags.subtracting(["avx512_bf16"])) == "SkylakeX")
+        #expect(BLASKernel.preferredCoreType(flags: ["avx", "avx2", "fma"]) == "Haswell")
+        #expect(BLASKernel.preferredCoreType(flags: ["sse2", "avx"]) == nil, "no override without AVX2")
+        #expect(BLASKernel.cpuFlags(cpuinfo: nil).isEmpty && BLASKernel.cpuFlags(cpuinfo: "garbage").isEmpty)
+    }
+}

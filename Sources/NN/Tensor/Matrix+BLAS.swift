@@ -1,3 +1,4 @@
+import Foundation
 import CBLAS
 
 extension Matrix {
@@ -59,4 +60,32 @@ public enum BLASThreads {
         guard let p = openblas_get_corename() else { return "unknown" }
         return String(cString: p)
     }
+}
+
+/// Which OpenBLAS kernel family suits a CPU, from its /proc/cpuinfo flags.
+///
+/// Why: Debian's OpenBLAS 0.3.21 (DYNAMIC_ARCH) identifies cores by model, and on CPUs it does not
+/// know (seen here: a VM reporting "Intel(R) Xeon(R) Processor" with AVX-512 and AVX512-FP16) it
+/// falls back to `Prescott`, an SSE3 kernel about 4× slower. `OPENBLAS_CORETYPE` overrides the
+/// choice, but only if set before the library initialises, i.e. before the process starts.
+public enum BLASKernel {
+    /// The best kernel the flags support, or nil when OpenBLAS's own choice should stand.
+    public static func preferredCoreType(flags: Set<String>) -> String? {
+        let avx512 = ["avx512f", "avx512bw", "avx512vl", "avx512dq", "avx512cd"].allSatisfy(flags.contains)
+        if avx512 && flags.contains("avx512_bf16") { return "Cooperlake" }
+        if avx512 { return "SkylakeX" }
+        if flags.contains("avx2") && flags.contains("fma") { return "Haswell" }
+        return nil
+    }
+
+    /// The flags of the first CPU in /proc/cpuinfo (empty if unreadable).
+    public static func cpuFlags(cpuinfo: String? = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) -> Set<String> {
+        guard let text = cpuinfo,
+              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("flags") }),
+              let colon = line.firstIndex(of: ":") else { return [] }
+        return Set(line[line.index(after: colon)...].split(separator: " ").map(String.init))
+    }
+
+    /// Kernels that are a fallback rather than a match for a modern x86-64 CPU.
+    public static let fallbackCores: Set<String> = ["Prescott", "Core2", "Penryn", "Dunnington", "Nehalem", "Atom", "Katmai", "Northwood"]
 }

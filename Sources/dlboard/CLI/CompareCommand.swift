@@ -15,6 +15,9 @@ struct CompareCommand: ParsableCommand {
     @OptionGroup var options: RunOptions
     @OptionGroup var variation: VariationOptions
 
+    @Option(help: "Stop every run after this many steps instead of after --epochs epochs.")
+    var steps: Int?
+
     @Flag(help: "No dashboard: a line per run and evaluation, then a summary.")
     var headless = false
 
@@ -25,6 +28,7 @@ struct CompareCommand: ParsableCommand {
     var paused = false
 
     func validate() throws {
+        if let s = steps, s < 1 { throw ValidationError("--steps: must be at least 1, got \(s)") }
         if variation.variedFlags.isEmpty {
             throw ValidationError("compare needs one knob with several values, e.g. --optimizers sgd,adam or --batchnorm both")
         }
@@ -37,7 +41,7 @@ struct CompareCommand: ParsableCommand {
         }
         let titles = ConfigDiff.titles(configs)
         let (dataset, directory, log) = try options.prepare()
-        try SessionLauncher(runs: zip(configs, titles).map { TrainingSession.RunSpec(config: $0, title: $1) },
+        try SessionLauncher(runs: zip(configs, titles).map { TrainingSession.RunSpec(config: $0, title: $1, stepTarget: steps) },
                             dataset: dataset, dataDirectory: directory, log: log, logEvery: options.logEvery,
                             sessionName: "compare", headless: headless, glyphs: glyphs, paused: paused).run()
     }

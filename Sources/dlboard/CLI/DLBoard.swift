@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NN
 
 /// The `dlboard` command. Errors from parsing, validation, data loading or logging are printed as
 /// one line, `dlboard: error: …`, with a non-zero exit status — never a trap or a usage dump.
@@ -13,6 +14,7 @@ struct DLBoard: ParsableCommand {
     )
 
     static func main() {
+        chooseBLASKernel()
         do {
             var command = try parseAsRoot()
             try command.run()
@@ -23,6 +25,18 @@ struct DLBoard: ParsableCommand {
             FileHandle.standardError.write(Data((oneLineMessage(for: error) + "\n").utf8))
             Foundation.exit(exitStatus(for: error))
         }
+    }
+
+    /// Restarts the process once with `OPENBLAS_CORETYPE` set when OpenBLAS fell back to a generic
+    /// kernel on a CPU with AVX2/AVX-512 (see `BLASKernel`). The variable must be in the environment
+    /// before OpenBLAS loads, hence the re-exec; a user's own `OPENBLAS_CORETYPE` is always kept.
+    static func chooseBLASKernel() {
+        guard getenv("OPENBLAS_CORETYPE") == nil, BLASKernel.fallbackCores.contains(BLASThreads.coreName),
+              let core = BLASKernel.preferredCoreType(flags: BLASKernel.cpuFlags()) else { return }
+        setenv("OPENBLAS_CORETYPE", core, 1)
+        var argv = CommandLine.arguments.map { strdup($0) } + [nil]
+        execv("/proc/self/exe", &argv)
+        // exec failed: carry on with the slow kernel rather than not at all.
     }
 
     /// `dlboard: error: <message>` on one line, whatever the error's origin.

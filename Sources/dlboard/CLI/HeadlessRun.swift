@@ -37,7 +37,7 @@ final class HeadlessRun {
         say("network \(net.shapeDescription) \(net.activation.displayName), init \(net.initializer.displayName)"
             + (extras.isEmpty ? "" : ", " + extras.joined(separator: ", "))
             + " · \(config.optimizer.displayName) lr \(Format.number(config.effectiveLearningRate)) · batch \(config.batchSize)"
-            + " · \(trainer.stepsPerEpoch) steps/epoch · seed \(config.seed) · \(BLASThreads.current) BLAS thread(s)")
+            + " · \(trainer.stepsPerEpoch) steps/epoch · seed \(config.seed) · \(BLASThreads.current) BLAS thread(s), kernel \(BLASThreads.coreName)")
         let valHeader = data.validation == nil ? "" : "     val"
         say("epoch      loss   train    test\(valHeader)    time   samples/s")
 

@@ -43,7 +43,7 @@ struct HeadlessComparison {
         let test = data.test.count > 0 ? " / \(data.test.count) test" : " (test set not used)"
         say("dlboard \(sessionName): \(data.name) (\(data.train.count) train\(validation)\(test)) from \(dataDirectory)")
         let c = session.specs[0].config
-        say("\(session.specs.count) runs in lock-step · \(c.network.shapeDescription) \(c.network.activation.displayName) · batch \(c.batchSize) · seed \(c.seed) · same batches for every run")
+        say("\(session.specs.count) runs in lock-step · \(c.network.shapeDescription) \(c.network.activation.displayName) · batch \(c.batchSize) · seed \(c.seed) · same batches for every run · BLAS kernel \(BLASThreads.coreName)")
         for (i, t) in titles.enumerated() { say("  run \(i + 1): \(t)") }
 
         session.start()
@@ -52,8 +52,10 @@ struct HeadlessComparison {
         var lossCounts = [Int](repeating: 0, count: titles.count)
         var lastFlush = Date()
         var interrupted = false
+        var stepping = (seconds: 0.0, steps: 0)
         while true {
             let snapshot = session.drainAll()
+            stepping = (snapshot.steppingSeconds, snapshot.runSteps)
             var allDone = !snapshot.order.isEmpty
             for (i, id) in snapshot.order.enumerated() where i < results.count {
                 guard let out = snapshot.runs[id] else { allDone = false; continue }
@@ -113,6 +115,10 @@ struct HeadlessComparison {
         say(String(format: "%@: %d runs, %d steps in all, %.1f s wall (%.0f samples/s in all, evaluation included)",
                    interrupted ? "interrupted" : "done", results.count, totalSteps, seconds,
                    Double(totalSteps * c.batchSize) / max(seconds, 1e-9)))
+        if stepping.seconds > 0 {
+            say(String(format: "lock-step training: %d run-steps in %.2f s = %.0f samples/s in all (%d BLAS thread(s) per run)",
+                       stepping.steps, stepping.seconds, Double(stepping.steps * c.batchSize) / stepping.seconds, BLASThreads.current))
+        }
         for (i, r) in results.enumerated() {
             var line = "  run \(i + 1): "
             if let e = r.last {

@@ -33,6 +33,10 @@ final class TrainingSession: Sendable {
         var runs: [Int: SessionOutput] = [:]
         /// Why the last fork was refused, if it was.
         var notice: String?
+        /// Wall seconds spent stepping (lock-step steps of all running runs, evaluations at epoch
+        /// ends included) and the run-steps taken in them: the session's aggregate throughput.
+        var steppingSeconds = 0.0
+        var runSteps = 0
     }
 
     let specs: [RunSpec]
@@ -121,9 +125,11 @@ final class TrainingSession: Sendable {
         commands.withLock { c in defer { c.removeAll() }; return c }
     }
     fileprivate func waitForWork(seconds: Double) { _ = wake.wait(timeout: .now() + seconds) }
-    fileprivate func publish(order: [Int], outputs: [SessionOutput], notice: String?) {
+    fileprivate func publish(order: [Int], outputs: [SessionOutput], notice: String?, steppingSeconds: Double, runSteps: Int) {
         output.withLock { out in
             out.order = order
+            out.steppingSeconds = steppingSeconds
+            out.runSteps = runSteps
             for (id, o) in zip(order, outputs) {
                 var merged = out.runs[id] ?? SessionOutput()
                 merged.losses.append(contentsOf: o.losses)
@@ -147,6 +153,8 @@ private struct TrainingLoop {
     var nextID: Int
     var lastPublish = 0.0
     var notice: String?
+    var steppingSeconds = 0.0
+    var runSteps = 0
 
     init(session: TrainingSession, paused: Bool) {
         self.session = session
@@ -182,7 +190,10 @@ private struct TrainingLoop {
                 if !stepped { session.waitForWork(seconds: 0.05) }
                 continue
             }
+            let t0 = RunDriver.now()
             stepAll(running)
+            steppingSeconds += RunDriver.now() - t0
+            runSteps += running.count
             publish(force: running.contains { !drivers[$0].isRunning })
         }
         publish(force: true)
@@ -218,7 +229,8 @@ private struct TrainingLoop {
         guard force || now - lastPublish >= session.publishInterval else { return }
         lastPublish = now
         let outputs = drivers.indices.map { drivers[$0].takeOutput() }
-        session.publish(order: drivers.map(\.id), outputs: outputs, notice: notice)
+        session.publish(order: drivers.map(\.id), outputs: outputs, notice: notice,
+                        steppingSeconds: steppingSeconds, runSteps: runSteps)
         notice = nil
     }
 }
