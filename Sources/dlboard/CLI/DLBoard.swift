@@ -35,7 +35,10 @@ struct DLBoard: ParsableCommand {
               let core = BLASKernel.preferredCoreType(flags: BLASKernel.cpuFlags()) else { return }
         setenv("OPENBLAS_CORETYPE", core, 1)
         var argv = CommandLine.arguments.map { strdup($0) } + [nil]
-        execv("/proc/self/exe", &argv)
+        // The resolved path, not /proc/self/exe: the process name (what `pkill dlboard` matches) is
+        // taken from it.
+        guard let path = realpath("/proc/self/exe", nil) else { return }
+        execv(path, &argv)
         // exec failed: carry on with the slow kernel rather than not at all.
     }
 
