@@ -110,7 +110,15 @@ import Testing
         _ = state.handle(.tab)
         let f = state.handle(.character("F"))
         #expect(f.count == 1 && f[0].run == 1 && f[0].command == .fork)
-        #expect(state.focus == 2, "the next switch goes to the fork, which appears after the focused pane")
+        #expect(state.handle(.character("b")).first?.run == 1, "until the fork arrives, keys still go to the focused run")
+        var snap = TrainingSession.Snapshot()
+        snap.order = [0, 1, 9]
+        var forkOut = SessionOutput()
+        forkOut.status = state.panes[1].state.status
+        snap.runs[9] = forkOut
+        _ = state.apply(snap)
+        #expect(state.focus == 2 && state.panes[2].id == 9, "the fork arrives after the focused pane and takes the focus")
+        #expect(state.handle(.character("b")).first?.run == 9, "so the next switch applies to the fork")
         var full = Self.fixedState(runs: 4)
         #expect(full.handle(.character("F")).isEmpty)
         #expect(full.notice?.contains("at most 4 panes") == true)
@@ -119,6 +127,7 @@ import Testing
     @Test func aForkArrivingInASnapshotInheritsTheCurves() {
         var state = Self.fixedState()
         var snap = TrainingSession.Snapshot()
+        state.focus = 0
         snap.order = [0, 7, 1]
         var out = SessionOutput()
         out.status = state.panes[0].state.status
@@ -153,5 +162,34 @@ import Testing
         _ = state.handle(.escape)
         _ = state.handle(.tab)
         #expect(state.focus == 1)
+    }
+
+    @Test func aSingleRunCanBeForked() {
+        var state = Self.fixedState(runs: 1)
+        let f = state.handle(.character("F"))
+        #expect(f.count == 1 && f[0].run == 0 && f[0].command == .fork)
+        #expect(state.handle(.tab).isEmpty && state.focus == 0, "keys before the fork arrives are safe")
+        var snap = TrainingSession.Snapshot()
+        snap.order = [0, 4]
+        snap.runs[4] = SessionOutput()
+        _ = state.apply(snap)
+        #expect(state.isComparison && state.focus == 1)
+    }
+
+    @Test func moreThanFourRunsBecomeSmallMultiples() {
+        var state = ComparisonState(datasetName: "MNIST", sessionName: "preset batchnorm-grid")
+        state.groupSize = 2
+        for (i, title) in ["std 1 BN", "std 1 no BN", "std 0.01 BN", "std 0.01 no BN", "std 0.0001 BN", "std 0.0001 no BN"].enumerated() {
+            var s = DashboardState(datasetName: "MNIST")
+            s.title = title
+            s.status = DashboardSnapshotTests.fixedState().status
+            s.trainAccuracy = (1...5).map { ChartPoint(x: Double($0), y: i % 2 == 0 ? 0.2 * Double($0) : 0.1) }
+            state.panes.append(.init(id: i, state: s))
+        }
+        let text = ComparisonView(state: state, glyphs: .braille).render(width: 120, height: 36).text
+        #expect(text.contains("━━ BN") && text.contains("━━ no BN"), "one legend for the pair")
+        for cell in ["std 1 1.00/0.10", "std 0.01 1.00/0.10", "std 0.0001 1.00/0.10"] { #expect(text.contains(cell)) }
+        #expect(!text.contains("┌─"), "cells, not bordered panes")
+        #expect(ComparisonView.split(["std 1 BN", "std 1 no BN"]).common == "std 1")
     }
 }

@@ -95,6 +95,9 @@ struct ComparisonState {
                 if let s = snapshot.runs[id]?.status { pane.origin = "fork @\(s.step)" }
             }
             panes.insert(pane, at: min(position, panes.count))
+            // A fork arrives next to the pane it was made from and takes the focus, so the next
+            // switch applies to it; inserting before the focused pane keeps that pane focused.
+            if hadPanes { focus = min(position, panes.count - 1) }
             changed = true
         }
         for i in panes.indices {
@@ -116,8 +119,10 @@ struct ComparisonState {
             if key == .character("q") || key == .character("Q") { shouldQuit = true }
             return []
         }
+        focus = min(max(0, focus), panes.count - 1)
         let inOverlay = panes[focus].state.overlay != .none
-        if isComparison && !inOverlay, let action = KeyMap.comparisonAction(for: key) {
+        if !inOverlay, let action = KeyMap.comparisonAction(for: key), isComparison || action == .fork {
+            // A single run can be forked too: "what if I had switched BatchNorm on at step 1,200?"
             return perform(action)
         }
         let id = panes[focus].id
@@ -148,11 +153,9 @@ struct ComparisonState {
                 notice = "at most \(maxPanes) panes: cannot fork"
                 return []
             }
-            // The fork appears right after the focused pane; focus follows it so the next switch
-            // applies to the fork only.
-            let id = panes[focus].id
-            focus += 1
-            return [(id, .fork)]
+            // The fork appears right after the focused pane and takes the focus when it arrives
+            // (`apply`), so the next switch applies to the fork only.
+            return [(panes[focus].id, .fork)]
         case .pauseAll:
             let anyRunning = panes.contains { $0.state.status.map { !$0.paused } ?? false }
             return panes.compactMap { p in

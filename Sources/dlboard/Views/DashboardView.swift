@@ -221,6 +221,9 @@ struct DashboardView {
             return
         case .help:
             var bindings = KeyMap.bindings.map { ($0.keys, $0.help) }
+            if !comparison {
+                bindings += KeyMap.comparisonBindings.filter { $0.action == .fork }.map { ($0.keys, "fork this run into a second pane (next switch applies to the fork)") }
+            }
             if comparison {
                 bindings = KeyMap.comparisonBindings.map { ($0.keys, $0.help) } + bindings
             }
