@@ -1,0 +1,191 @@
+import ArgumentParser
+import Foundation
+import NN
+import TUI
+
+/// `dlboard bench`: training speed of the book's network 784-100×5-10 (ReLU, He, batch 100) on MNIST
+/// for each optimizer and the BatchNorm / Dropout / weight-decay variants, at 1 and 2 BLAS threads,
+/// against the GEMM bound measured in the same run; and the dashboard's frame render time.
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure training speed against the GEMM bound, and the dashboard's frame time."
+    )
+
+    @Option(help: "Timed steps per case (after the warm-up).")
+    var steps: Int = 300
+
+    @Option(help: "Untimed steps first, per case.")
+    var warmup: Int = 50
+
+    @Option(help: "Timed repetitions per case; the median is reported.")
+    var repeats: Int = 3
+
+    @Option(help: "BLAS thread counts to measure, e.g. 1,2.")
+    var threads: CommaList<Int> = CommaList([1, 2])
+
+    @Option(help: "Optimizers for the plain network.")
+    var optimizers: CommaList<OptimizerKind> = CommaList(OptimizerKind.allCases)
+
+    @Flag(help: "Skip the BatchNorm / Dropout / weight-decay variants.")
+    var noVariants = false
+
+    @Flag(help: "Skip the frame render measurement.")
+    var noFrames = false
+
+    @Flag(help: "One JSON object on stdout instead of the table.")
+    var json = false
+
+    @Option(help: "Folder with the four MNIST-format IDX files (default: the bundled assets/mnist).")
+    var data: String?
+
+    func validate() throws {
+        if steps < 1 { throw ValidationError("--steps: must be at least 1, got \(steps)") }
+        if warmup < 0 { throw ValidationError("--warmup: must be ≥ 0, got \(warmup)") }
+        if repeats < 1 { throw ValidationError("--repeats: must be at least 1, got \(repeats)") }
+        for t in threads.values where !(1...64).contains(t) { throw ValidationError("--threads: must be in 1…64, got \(t)") }
+    }
+
+    struct Case: Codable {
+        var optimizer: String
+        var variant: String
+        var threads: Int
+        var samplesPerSecond: Double
+        var msPerStep: Double
+        var gemmBoundMsPerStep: Double
+        var fractionOfBound: Double
+        var samplesPerSecondRange: [Double]
+    }
+
+    struct Frame: Codable {
+        var view: String
+        var width: Int
+        var height: Int
+        var msPerFrame: Double
+    }
+
+    struct Report: Codable {
+        var network: String
+        var batch: Int
+        var blasKernel: String
+        var gemmFlopsPerSample: Double
+        var gemmBoundGflops: [String: Double]
+        var cases: [Case]
+        var frames: [Frame]
+        var peakRSSMegabytes: Double
+    }
+
+    func run() throws {
+        let (directory, name) = try DataLocator.resolve(data: data, dataset: nil)
+        let loaded = try MNIST.load(directory: directory)
+        let dataset = Dataset(name: name, train: loaded.train, test: loaded.test)
+        let network = NetworkConfig(hidden: Array(repeating: 100, count: 5), activation: .relu, initializer: .he)
+        let batch = 100
+        let flops = GEMMBound.flopsPerSample(of: network, batch: batch)
+        func say(_ s: String) { if !json { print(s); fflush(nil) } }
+        say("dlboard bench: \(network.shapeDescription) ReLU He, batch \(batch), \(name) from \(directory); BLAS kernel \(BLASThreads.coreName)")
+        say("\(warmup) warm-up + \(steps) timed steps per case, median of \(repeats); GEMM: \(String(format: "%.2f", flops / 1e6)) MFLOP per sample")
+
+        var variants: [(String, (inout TrainingConfig) -> Void)] = []
+        for o in optimizers.values { variants.append((o.rawValue + "|plain", { $0.optimizer = o })) }
+        if !noVariants {
+            for o in [OptimizerKind.sgd, .adam] {
+                variants.append((o.rawValue + "|batchnorm", { $0.optimizer = o; $0.network.batchNorm = true }))
+                variants.append((o.rawValue + "|dropout 0.2", { $0.optimizer = o; $0.network.dropout = 0.2 }))
+                variants.append((o.rawValue + "|weight decay 0.1", { $0.optimizer = o; $0.network.weightDecay = 0.1 }))
+            }
+        }
+        var cases: [Case] = []
+        var boundGflops: [String: Double] = [:]
+        for t in threads.values {
+            BLASThreads.set(t)
+            let boundSeconds = GEMMBound.measureStepSeconds(config: network, batch: batch, repeats: 40, rounds: 25)
+            boundGflops["\(t)"] = flops * Double(batch) / boundSeconds / 1e9
+            say(String(format: "\n%d BLAS thread(s): GEMM bound %.3f ms/step (%.1f GFLOP/s) = %.0f samples/s", t, boundSeconds * 1e3,
+                       flops * Double(batch) / boundSeconds / 1e9, Double(batch) / boundSeconds))
+            say("optimizer  variant             samples/s   (range)             ms/step  of GEMM bound")
+            for (key, set) in variants {
+                var config = TrainingConfig(network: network, optimizer: .sgd, batchSize: batch, epochs: 1, seed: 0, sampling: .shuffledEpochs)
+                set(&config)
+                let parts = key.split(separator: "|").map(String.init)
+                var rates: [Double] = []
+                for _ in 0..<repeats {
+                    let trainer = Trainer(config: config, data: dataset)
+                    for _ in 0..<warmup { trainer.step() }
+                    let t0 = DispatchTime.now().uptimeNanoseconds
+                    for _ in 0..<steps { trainer.step() }
+                    let seconds = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
+                    rates.append(Double(steps * batch) / seconds)
+                }
+                let median = rates.sorted()[rates.count / 2]
+                let ms = Double(batch) / median * 1e3
+                let c = Case(optimizer: parts[0], variant: parts[1], threads: t, samplesPerSecond: median, msPerStep: ms,
+                             gemmBoundMsPerStep: boundSeconds * 1e3, fractionOfBound: boundSeconds * 1e3 / ms,
+                             samplesPerSecondRange: [rates.min()!, rates.max()!])
+                cases.append(c)
+                let range = String(format: "(%.0f–%.0f)", rates.min()!, rates.max()!)
+                say(parts[0].padding(toLength: 10, withPad: " ", startingAt: 0) + " " + parts[1].padding(toLength: 18, withPad: " ", startingAt: 0)
+                    + String(format: " %10.0f   ", median) + range.padding(toLength: 19, withPad: " ", startingAt: 0)
+                    + String(format: " %7.3f  %5.2f", ms, c.fractionOfBound))
+            }
+        }
+        BLASThreads.set(1)
+        var frames: [Frame] = []
+        if !noFrames {
+            say("\nframe render (into the in-memory buffer, as the dashboard does before curses):")
+            for (view, w, h) in [("dashboard", 80, 24), ("dashboard", 200, 50), ("compare-4", 200, 50)] {
+                let ms = Self.frameMilliseconds(view: view, width: w, height: h)
+                frames.append(Frame(view: view, width: w, height: h, msPerFrame: ms))
+                say("  " + view.padding(toLength: 10, withPad: " ", startingAt: 0) + String(format: " %3d×%-3d %7.3f ms/frame", w, h, ms))
+            }
+        }
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        let rss = Double(usage.ru_maxrss) / 1024
+        say(String(format: "\npeak RSS %.0f MB (MNIST loaded, every case above run)", rss))
+        if json {
+            let report = Report(network: network.shapeDescription, batch: batch, blasKernel: BLASThreads.coreName,
+                                gemmFlopsPerSample: flops, gemmBoundGflops: boundGflops, cases: cases, frames: frames, peakRSSMegabytes: rss)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+        }
+    }
+
+    /// Median time to render one frame of a busy screen: 12,000 loss points, 40 evaluations, markers
+    /// and five histograms per run.
+    static func frameMilliseconds(view: String, width: Int, height: Int, frames: Int = 60) -> Double {
+        var g = SeededGenerator(seed: 3)
+        func pane(_ k: Int) -> DashboardState {
+            var s = DashboardState(datasetName: "MNIST")
+            for step in 1...12_000 {
+                s.losses.append(ChartPoint(x: Double(step), y: (2.3 * exp(-Double(step) / 900) + 0.05) * (0.7 + 0.6 * Double(g.nextUniform()))))
+            }
+            for e in 1...40 {
+                s.trainAccuracy.append(ChartPoint(x: Double(e), y: 1 - 0.3 / Double(e)))
+                s.testAccuracy.append(ChartPoint(x: Double(e), y: 0.98 - 0.3 / Double(e)))
+            }
+            s.markers = [ChartMarker(x: 3000, label: "→ Adam"), ChartMarker(x: 6000, label: "+BN")]
+            var c = TrainingConfig()
+            c.optimizer = OptimizerKind.allCases[k % OptimizerKind.allCases.count]
+            s.status = .init(config: c, step: 12_000, stepsPerEpoch: 600, epochTarget: 40, stepTarget: 24_000, paused: false,
+                             diverged: false, finished: false, samplesPerSecond: 150_000, lastLoss: 0.05)
+            let net = Network(config: NetworkConfig(inputSize: 20, hidden: Array(repeating: 100, count: 5)), seed: UInt64(k))
+            let x = Matrix(rows: 100, cols: 20)
+            for i in 0..<x.count { x.pointer[i] = g.nextNormal() }
+            _ = net.predict(x, mode: .train)
+            s.activations = net.displayActivationStatistics()
+            return s
+        }
+        var state = ComparisonState(datasetName: "MNIST", sessionName: "bench")
+        for k in 0..<(view == "compare-4" ? 4 : 1) { state.panes.append(.init(id: k, state: pane(k))) }
+        var times: [Double] = []
+        for _ in 0..<frames {
+            let t0 = DispatchTime.now().uptimeNanoseconds
+            let buffer = ComparisonView(state: state, glyphs: .braille).render(width: width, height: height)
+            times.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6)
+            precondition(buffer.width == width)
+        }
+        return times.sorted()[times.count / 2]
+    }
+}
