@@ -61,12 +61,14 @@ public struct LineChart {
     /// and do not disturb the average.
     public static func smoothed(_ ys: [Double], weight w: Double) -> [Double] {
         guard w > 0 else { return ys }
-        var s = 0.0, n = 0.0
+        // wⁿ kept as a running product: one multiply per point instead of a pow (12,000-point
+        // curves are smoothed on every frame).
+        var s = 0.0, wn = 1.0
         return ys.map { y in
             guard y.isFinite else { return y }
-            n += 1
+            wn *= w
             s = w * s + (1 - w) * y
-            return s / (1 - pow(w, n))
+            return s / (1 - wn)
         }
     }
 

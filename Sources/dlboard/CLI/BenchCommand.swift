@@ -99,28 +99,35 @@ struct BenchCommand: ParsableCommand {
         var boundGflops: [String: Double] = [:]
         for t in threads.values {
             BLASThreads.set(t)
-            let boundSeconds = GEMMBound.measureStepSeconds(config: network, batch: batch, repeats: 40, rounds: 25)
-            boundGflops["\(t)"] = flops * Double(batch) / boundSeconds / 1e9
-            say(String(format: "\n%d BLAS thread(s): GEMM bound %.3f ms/step (%.1f GFLOP/s) = %.0f samples/s", t, boundSeconds * 1e3,
-                       flops * Double(batch) / boundSeconds / 1e9, Double(batch) / boundSeconds))
+            // The bound is re-measured right before every timed repetition and each repetition's
+            // step time is divided by its own bound: on a noisy VM the machine's speed drifts, and a
+            // bound taken minutes earlier would make the fraction meaningless.
+            let overall = GEMMBound.measureStepSeconds(config: network, batch: batch, repeats: 40, rounds: 25)
+            boundGflops["\(t)"] = flops * Double(batch) / overall / 1e9
+            say(String(format: "\n%d BLAS thread(s): GEMM bound %.3f ms/step (%.1f GFLOP/s) = %.0f samples/s", t, overall * 1e3,
+                       flops * Double(batch) / overall / 1e9, Double(batch) / overall))
             say("optimizer  variant             samples/s   (range)             ms/step  of GEMM bound")
             for (key, set) in variants {
                 var config = TrainingConfig(network: network, optimizer: .sgd, batchSize: batch, epochs: 1, seed: 0, sampling: .shuffledEpochs)
                 set(&config)
                 let parts = key.split(separator: "|").map(String.init)
-                var rates: [Double] = []
+                var rates: [Double] = [], fractions: [Double] = [], bounds: [Double] = []
                 for _ in 0..<repeats {
+                    let bound = GEMMBound.measureStepSeconds(config: network, batch: batch, repeats: 20, rounds: 5)
                     let trainer = Trainer(config: config, data: dataset)
                     for _ in 0..<warmup { trainer.step() }
                     let t0 = DispatchTime.now().uptimeNanoseconds
                     for _ in 0..<steps { trainer.step() }
                     let seconds = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
                     rates.append(Double(steps * batch) / seconds)
+                    fractions.append(bound / (seconds / Double(steps)))
+                    bounds.append(bound)
                 }
                 let median = rates.sorted()[rates.count / 2]
+                let fraction = fractions.sorted()[fractions.count / 2]
                 let ms = Double(batch) / median * 1e3
                 let c = Case(optimizer: parts[0], variant: parts[1], threads: t, samplesPerSecond: median, msPerStep: ms,
-                             gemmBoundMsPerStep: boundSeconds * 1e3, fractionOfBound: boundSeconds * 1e3 / ms,
+                             gemmBoundMsPerStep: bounds.sorted()[bounds.count / 2] * 1e3, fractionOfBound: fraction,
                              samplesPerSecondRange: [rates.min()!, rates.max()!])
                 cases.append(c)
                 let range = String(format: "(%.0f–%.0f)", rates.min()!, rates.max()!)
