@@ -155,9 +155,10 @@ private struct TrainingLoop {
     var notice: String?
     var steppingSeconds = 0.0
     var runSteps = 0
-    /// Steps each run takes per parallel dispatch: enough for ~4 ms of work, so the cost of waking
-    /// the workers and waiting for the slowest run is paid rarely (commands still apply within a few
-    /// milliseconds). Adapted from the measured step time.
+    /// Steps each run takes per parallel dispatch: enough for ~30 ms of work, so the cost of waking
+    /// the workers and of waiting at the barrier for the slower core (on a shared VM one core is
+    /// often slowed for a while) is paid rarely; commands still apply within a frame. Adapted from
+    /// the measured step time.
     var chunk = 1
 
     init(session: TrainingSession, paused: Bool) {
@@ -204,7 +205,7 @@ private struct TrainingLoop {
             if running.count > 1 && taken > 0 {
                 // Per-run wall time per step, with the runs sharing the cores.
                 let perStep = dt / Double(max(1, taken / running.count))
-                chunk = max(1, min(32, Int(0.004 / max(perStep, 1e-6))))
+                chunk = max(1, min(64, Int(0.03 / max(perStep, 1e-6))))
             }
             publish(force: running.contains { !drivers[$0].isRunning })
         }
@@ -226,8 +227,10 @@ private struct TrainingLoop {
         drivers.withUnsafeMutableBufferPointer { buffer in
             let runs = DisjointRuns(buffer: buffer)
             DispatchQueue.concurrentPerform(iterations: groups.count) { g in
-                for _ in 0..<steps {
-                    for i in groups[g] where runs.buffer[i].isRunning { runs.buffer[i].trainOneStep() }
+                // Run by run (not step by step) so each network's weights and buffers stay in the
+                // core's cache for its whole chunk.
+                for i in groups[g] {
+                    for _ in 0..<steps where runs.buffer[i].isRunning { runs.buffer[i].trainOneStep() }
                 }
             }
         }
