@@ -17,7 +17,10 @@ let package = Package(
         .systemLibrary(name: "CNcursesw", providers: [.apt(["libncurses-dev"])]),
 
         // The engine: matrices over OpenBLAS, layers, optimizers, data, trainer. Knows no terminal.
-        .target(name: "NN", dependencies: ["CBLAS", "CZlib"]),
+        // Element-wise kernels in C, compiled per instruction set (AVX-512 / AVX2 / baseline) and
+        // picked at load time: Swift builds for baseline x86-64 (SSE), one width for everything.
+        .target(name: "CKernels"),
+        .target(name: "NN", dependencies: ["CBLAS", "CZlib", "CKernels"]),
         // Terminal widgets rendering into an in-memory buffer. Knows no network.
         .target(name: "TUI", dependencies: ["CNcursesw"]),
         // The executable: CLI, sessions, views.

@@ -1,3 +1,4 @@
+import CKernels
 /// AdaGrad (Duchi et al. 2011): `h += g²; p −= lr·g / (√h + 1e-7)`, h starting at 0.
 public final class AdaGrad: Optimizer {
     public var kind: OptimizerKind { .adagrad }
@@ -13,13 +14,7 @@ public final class AdaGrad: Optimizer {
         state.prune(keeping: parameters)
         let lr = learningRate
         for p in parameters {
-            let h = state.buffers(for: p)[0].pointer, w = p.value.pointer, g = p.gradient.pointer
-            for i in 0..<p.value.count {
-                let gi = g[i]
-                let nh = h[i] + gi * gi
-                h[i] = nh
-                w[i] -= lr * gi / (nh.squareRoot() + 1e-7)
-            }
+            dlboard_adagrad_update(p.value.pointer, p.gradient.pointer, state.buffers(for: p)[0].pointer, p.value.count, lr, 1e-7)
         }
     }
 

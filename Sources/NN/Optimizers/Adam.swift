@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 
 /// Adam (Kingma & Ba, arXiv 1412.6980v8) in the book's form: bias correction folded into one
@@ -27,28 +28,7 @@ public final class Adam: Optimizer {
         let c1 = 1 - beta1, c2 = 1 - beta2
         for p in parameters {
             let s = state.buffers(for: p)
-            let m = s[0].pointer, v = s[1].pointer, w = p.value.pointer, g = p.gradient.pointer
-            let n = p.value.count
-            let c1v = SIMD8<Float>(repeating: c1), c2v = SIMD8<Float>(repeating: c2)
-            let lrTv = SIMD8<Float>(repeating: lrT), eps = SIMD8<Float>(repeating: 1e-7)
-            var i = 0
-            while i < vectorEnd(n) {
-                let gi = load8(g, i), mi = load8(m, i), vi = load8(v, i)
-                let nm = mi + c1v * (gi - mi)
-                let nv = vi + c2v * (gi * gi - vi)
-                store8(nm, m, i)
-                store8(nv, v, i)
-                store8(load8(w, i) - lrTv * nm / (nv.squareRoot() + eps), w, i)
-                i += 8
-            }
-            for i in vectorEnd(n)..<n {
-                let gi = g[i]
-                let nm = m[i] + c1 * (gi - m[i])
-                let nv = v[i] + c2 * (gi * gi - v[i])
-                m[i] = nm
-                v[i] = nv
-                w[i] -= lrT * nm / (nv.squareRoot() + 1e-7)
-            }
+            dlboard_adam_update(p.value.pointer, p.gradient.pointer, s[0].pointer, s[1].pointer, p.value.count, c1, c2, lrT, 1e-7)
         }
     }
 

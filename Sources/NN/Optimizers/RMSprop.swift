@@ -1,3 +1,4 @@
+import CKernels
 /// RMSprop (Tieleman & Hinton 2012): `h = r·h + (1−r)·g²; p −= lr·g / (√h + 1e-7)`, r = 0.99, h from 0.
 public final class RMSprop: Optimizer {
     public var kind: OptimizerKind { .rmsprop }
@@ -13,15 +14,9 @@ public final class RMSprop: Optimizer {
 
     public func update(_ parameters: [Parameter]) {
         state.prune(keeping: parameters)
-        let lr = learningRate, r = decay, oneMinusR = 1 - decay
+        let lr = learningRate, r = decay
         for p in parameters {
-            let h = state.buffers(for: p)[0].pointer, w = p.value.pointer, g = p.gradient.pointer
-            for i in 0..<p.value.count {
-                let gi = g[i]
-                let nh = r * h[i] + oneMinusR * gi * gi
-                h[i] = nh
-                w[i] -= lr * gi / (nh.squareRoot() + 1e-7)
-            }
+            dlboard_rmsprop_update(p.value.pointer, p.gradient.pointer, state.buffers(for: p)[0].pointer, p.value.count, lr, r, 1e-7)
         }
     }
 

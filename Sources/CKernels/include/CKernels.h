@@ -1,0 +1,17 @@
+#ifndef DLBOARD_CKERNELS_H
+#define DLBOARD_CKERNELS_H
+#include <stddef.h>
+
+/// Adam's element-wise update in the book's form (see Adam.swift), over n parameters:
+/// m += c1 (g − m); v += c2 (g² − v); w −= lrT · m / (√v + eps).
+/// Compiled for several instruction sets (AVX-512, AVX2, baseline) and chosen at load time.
+void dlboard_adam_update(float *w, const float *g, float *m, float *v, size_t n,
+                         float c1, float c2, float lrT, float eps);
+
+/// AdaGrad: h += g²; w −= lr · g / (√h + eps).
+void dlboard_adagrad_update(float *w, const float *g, float *h, size_t n, float lr, float eps);
+
+/// RMSprop: h = decay·h + (1 − decay)·g²; w −= lr · g / (√h + eps).
+void dlboard_rmsprop_update(float *w, const float *g, float *h, size_t n, float lr, float decay, float eps);
+
+#endif

@@ -1,0 +1,42 @@
+#include "CKernels.h"
+#include <math.h>
+
+// Same operations in the same order as the Swift code, one rounding each: no FMA contraction, so
+// every instruction-set version gives bit-identical results.
+#pragma clang fp contract(off)
+
+__attribute__((target_clones("avx512f", "avx2", "default")))
+void dlboard_adam_update(float *restrict w, const float *restrict g, float *restrict m, float *restrict v, size_t n,
+                         float c1, float c2, float lrT, float eps) {
+    for (size_t i = 0; i < n; i++) {
+        float gi = g[i];
+        float nm = m[i] + c1 * (gi - m[i]);
+        float nv = v[i] + c2 * (gi * gi - v[i]);
+        m[i] = nm;
+        v[i] = nv;
+        // The builtin is IEEE sqrt without errno, so the loop vectorizes.
+        w[i] = w[i] - lrT * nm / (__builtin_elementwise_sqrt(nv) + eps);
+    }
+}
+
+__attribute__((target_clones("avx512f", "avx2", "default")))
+void dlboard_adagrad_update(float *restrict w, const float *restrict g, float *restrict h, size_t n, float lr, float eps) {
+    for (size_t i = 0; i < n; i++) {
+        float gi = g[i];
+        float nh = h[i] + gi * gi;
+        h[i] = nh;
+        w[i] = w[i] - lr * gi / (__builtin_elementwise_sqrt(nh) + eps);
+    }
+}
+
+__attribute__((target_clones("avx512f", "avx2", "default")))
+void dlboard_rmsprop_update(float *restrict w, const float *restrict g, float *restrict h, size_t n,
+                            float lr, float decay, float eps) {
+    float oneMinusDecay = 1 - decay;
+    for (size_t i = 0; i < n; i++) {
+        float gi = g[i];
+        float nh = decay * h[i] + oneMinusDecay * gi * gi;
+        h[i] = nh;
+        w[i] = w[i] - lr * gi / (__builtin_elementwise_sqrt(nh) + eps);
+    }
+}
