@@ -40,3 +40,8 @@ void dlboard_rmsprop_update(float *restrict w, const float *restrict g, float *r
         w[i] = w[i] - lr * gi / (__builtin_elementwise_sqrt(nh) + eps);
     }
 }
+
+__attribute__((target_clones("avx512f", "avx2", "default")))
+void dlboard_bytes_to_unit(const unsigned char *restrict src, float *restrict dst, size_t n) {
+    for (size_t i = 0; i < n; i++) dst[i] = (float)src[i] / 255.0f;
+}

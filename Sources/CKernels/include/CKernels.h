@@ -14,4 +14,7 @@ void dlboard_adagrad_update(float *w, const float *g, float *h, size_t n, float 
 /// RMSprop: h = decay·h + (1 − decay)·g²; w −= lr · g / (√h + eps).
 void dlboard_rmsprop_update(float *w, const float *g, float *h, size_t n, float lr, float decay, float eps);
 
+/// Pixels to network input: dst[i] = src[i] / 255 (IEEE division, as `Float(byte) / 255`).
+void dlboard_bytes_to_unit(const unsigned char *src, float *dst, size_t n);
+
 #endif

@@ -1,3 +1,4 @@
+import CKernels
 /// Images with their class labels, kept as the bytes of the file (UInt8 pixels, 0…255) and
 /// converted to Float32 `pixel / 255` per batch: a quarter of the memory of a Float copy, at no cost
 /// in speed since every batch is gathered anyway.
@@ -52,21 +53,15 @@ public struct LabeledImages: Sendable, Equatable {
         out.removeAll(keepingCapacity: true)
         let d = features
         let dst = x.pointer
-        pixels.withUnsafeBufferPointer { src in pixelValue.withUnsafeBufferPointer { lut in
+        pixels.withUnsafeBufferPointer { src in
             for (r, i) in indices.enumerated() {
                 precondition(i >= 0 && i < count, "image index \(i) outside 0..<\(count)")
-                let s = src.baseAddress! + i * d, o = dst + r * d
-                var j = 0
-                while j < vectorEnd(d) {
-                    // Exact IEEE division, lane by lane: the same values as `Float(byte) / 255`.
-                    let bytes = UnsafeRawPointer(s + j).loadUnaligned(as: SIMD8<UInt8>.self)
-                    store8(SIMD8<Float>(bytes) / 255, o, j)
-                    j += 8
-                }
-                for j in vectorEnd(d)..<d { o[j] = lut[Int(s[j])] }
+                // Exact IEEE division in the C kernel (AVX-512/AVX2 when present): the same values
+                // as `Float(byte) / 255`.
+                dlboard_bytes_to_unit(src.baseAddress! + i * d, dst + r * d, d)
                 out.append(Int32(labels[i]))
             }
-        } }
+        }
     }
 
     /// Writes the images in `range` into `x` and their labels (for evaluation in chunks).
@@ -77,4 +72,3 @@ public struct LabeledImages: Sendable, Equatable {
 
 /// `Float(byte) / 255` for every byte, exactly as the book (and NumPy's `astype(float32) / 255`)
 /// computes it, looked up rather than divided.
-private let pixelValue: [Float] = (0..<256).map { Float($0) / 255 }
