@@ -81,3 +81,54 @@ import Testing
         #expect(BLASKernel.cpuFlags(cpuinfo: nil).isEmpty && BLASKernel.cpuFlags(cpuinfo: "garbage").isEmpty)
     }
 }
+
+/// The C kernels (picked per instruction set at load time) compute exactly what the scalar formulas
+/// of the book compute, bit for bit, including the tails that do not fill a vector.
+@Suite struct KernelExactnessTests {
+    func parameter(_ n: Int, seed: UInt64) -> Parameter {
+        var g = SeededGenerator(seed: seed)
+        let p = Parameter(name: "W1", value: Matrix(rows: 1, cols: n), isDecayed: true)
+        for i in 0..<n { p.value.pointer[i] = g.nextNormal(); p.gradient.pointer[i] = g.nextNormal() * 0.1 }
+        return p
+    }
+
+    @Test(arguments: [OptimizerKind.adam, .adagrad, .rmsprop])
+    func updatesMatchTheScalarFormulaExactly(_ kind: OptimizerKind) {
+        let n = 1003
+        let p = parameter(n, seed: 9)
+        var w = Array(UnsafeBufferPointer(start: p.value.pointer, count: n))
+        let grad = Array(UnsafeBufferPointer(start: p.gradient.pointer, count: n))
+        var s1 = [Float](repeating: 0, count: n), s2 = [Float](repeating: 0, count: n)
+        let opt = kind.make(learningRate: 0.01)
+        for t in 1...3 {
+            opt.update([p])
+            for i in 0..<n {
+                let gi = grad[i]
+                switch kind {
+                case .adam:
+                    let lrT = Float(Double(Float(0.01)) * (1 - pow(Double(Float(0.999)), Double(t))).squareRoot() / (1 - pow(Double(Float(0.9)), Double(t))))
+                    s1[i] = s1[i] + (1 - 0.9) * (gi - s1[i])
+                    s2[i] = s2[i] + (1 - 0.999) * (gi * gi - s2[i])
+                    w[i] = w[i] - lrT * s1[i] / (s2[i].squareRoot() + 1e-7)
+                case .adagrad:
+                    s1[i] = s1[i] + gi * gi
+                    w[i] = w[i] - 0.01 * gi / (s1[i].squareRoot() + 1e-7)
+                default:
+                    s1[i] = 0.99 * s1[i] + (1 - 0.99) * gi * gi
+                    w[i] = w[i] - 0.01 * gi / (s1[i].squareRoot() + 1e-7)
+                }
+            }
+        }
+        let got = Array(UnsafeBufferPointer(start: p.value.pointer, count: n))
+        #expect(got == w, "\(kind): first difference at \(zip(got, w).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? -1)")
+    }
+
+    @Test func pixelsBecomeByteOver255Exactly() {
+        let bytes = (0..<1000).map { UInt8($0 % 256) }
+        let images = LabeledImages(pixels: bytes, labels: [0], features: 1000)
+        let x = Matrix(rows: 0, cols: 0)
+        var labels: [Int32] = []
+        images.gather([0], into: x, labels: &labels)
+        #expect((0..<1000).allSatisfy { x.pointer[$0] == Float(bytes[$0]) / 255 })
+    }
+}
