@@ -45,3 +45,19 @@ __attribute__((target_clones("avx512f", "avx2", "default")))
 void dlboard_bytes_to_unit(const unsigned char *restrict src, float *restrict dst, size_t n) {
     for (size_t i = 0; i < n; i++) dst[i] = (float)src[i] / 255.0f;
 }
+
+__attribute__((target_clones("avx512f", "avx2", "default")))
+void dlboard_gather_unit(const unsigned char *restrict pixels, size_t features, const long *restrict rows, size_t count,
+                         float *restrict out) {
+    // Rows come from anywhere in tens of megabytes of pixels: fetch the next two rows' cache lines
+    // while converting this one, so their memory latency overlaps the work.
+    for (size_t r = 0; r < count; r++) {
+        for (size_t ahead = 1; ahead <= 2 && r + ahead < count; ahead++) {
+            const unsigned char *next = pixels + (size_t)rows[r + ahead] * features;
+            for (size_t b = 0; b < features; b += 64) __builtin_prefetch(next + b, 0, 0);
+        }
+        const unsigned char *src = pixels + (size_t)rows[r] * features;
+        float *dst = out + r * features;
+        for (size_t j = 0; j < features; j++) dst[j] = (float)src[j] / 255.0f;
+    }
+}

@@ -17,4 +17,8 @@ void dlboard_rmsprop_update(float *w, const float *g, float *h, size_t n, float 
 /// Pixels to network input: dst[i] = src[i] / 255 (IEEE division, as `Float(byte) / 255`).
 void dlboard_bytes_to_unit(const unsigned char *src, float *dst, size_t n);
 
+/// The rows `rows[0..<count]` of a row-major byte matrix with `features` columns, converted to
+/// byte / 255 into `out` (count × features), prefetching rows ahead.
+void dlboard_gather_unit(const unsigned char *pixels, size_t features, const long *rows, size_t count, float *out);
+
 #endif

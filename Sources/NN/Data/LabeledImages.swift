@@ -53,15 +53,16 @@ public struct LabeledImages: Sendable, Equatable {
         out.removeAll(keepingCapacity: true)
         let d = features
         let dst = x.pointer
+        for i in indices { precondition(i >= 0 && i < count, "image index \(i) outside 0..<\(count)") }
+        guard !indices.isEmpty else { return }
         pixels.withUnsafeBufferPointer { src in
-            for (r, i) in indices.enumerated() {
-                precondition(i >= 0 && i < count, "image index \(i) outside 0..<\(count)")
+            indices.withUnsafeBufferPointer { rows in
                 // Exact IEEE division in the C kernel (AVX-512/AVX2 when present): the same values
                 // as `Float(byte) / 255`.
-                dlboard_bytes_to_unit(src.baseAddress! + i * d, dst + r * d, d)
-                out.append(Int32(labels[i]))
+                dlboard_gather_unit(src.baseAddress!, d, rows.baseAddress!, rows.count, dst)
             }
         }
+        for i in indices { out.append(Int32(labels[i])) }
     }
 
     /// Writes the images in `range` into `x` and their labels (for evaluation in chunks).

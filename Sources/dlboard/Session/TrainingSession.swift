@@ -220,18 +220,14 @@ private struct TrainingLoop {
             for _ in 0..<steps where drivers[running[0]].isRunning { drivers[running[0]].trainOneStep() }
             return
         }
-        // One group of runs per core, dealt round-robin, so the cores get equal shares (with one
-        // iteration per run, 4 runs on 2 cores could split 3:1 when a worker wakes late).
-        let cores = max(1, min(running.count, ProcessInfo.processInfo.activeProcessorCount))
-        let groups = (0..<cores).map { c in stride(from: c, to: running.count, by: cores).map { running[$0] } }
+        // One iteration per run: a free core takes the next run, so a core slowed by the VM's
+        // neighbours simply does fewer runs this chunk. The chunks are long (~30 ms), so a worker
+        // that wakes late costs little.
         drivers.withUnsafeMutableBufferPointer { buffer in
             let runs = DisjointRuns(buffer: buffer)
-            DispatchQueue.concurrentPerform(iterations: groups.count) { g in
-                // Run by run (not step by step) so each network's weights and buffers stay in the
-                // core's cache for its whole chunk.
-                for i in groups[g] {
-                    for _ in 0..<steps where runs.buffer[i].isRunning { runs.buffer[i].trainOneStep() }
-                }
+            DispatchQueue.concurrentPerform(iterations: running.count) { k in
+                let i = running[k]
+                for _ in 0..<steps where runs.buffer[i].isRunning { runs.buffer[i].trainOneStep() }
             }
         }
     }
@@ -260,9 +256,9 @@ private struct TrainingLoop {
 
 /// The drivers' buffer handed to `concurrentPerform`.
 ///
-/// Why `@unchecked Sendable` is safe here: the groups partition `running`, a list of distinct
-/// indices, so iteration *g* reads and writes only the elements of group *g* — `RunDriver`s and the
-/// `Trainer`s (network, optimizer, buffers) that they alone reference; no two iterations share memory. The buffer outlives the
+/// Why `@unchecked Sendable` is safe here: `running` holds distinct indices, so iteration *k* reads
+/// and writes only element `running[k]` — one `RunDriver` and the `Trainer` (network, optimizer,
+/// buffers) that it alone references; no two iterations share memory. The buffer outlives the
 /// call (`concurrentPerform` returns only when every iteration is done, inside
 /// `withUnsafeMutableBufferPointer`), and nothing else touches `drivers` meanwhile: the loop that
 /// owns them is blocked in that call. What is shared is read-only: the `Dataset` (immutable arrays).
