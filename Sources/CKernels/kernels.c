@@ -61,3 +61,13 @@ void dlboard_gather_unit(const unsigned char *restrict pixels, size_t features, 
         for (size_t j = 0; j < features; j++) dst[j] = (float)src[j] / 255.0f;
     }
 }
+
+__attribute__((target_clones("avx512f", "avx2", "default")))
+void dlboard_relu_forward(const float *restrict x, float *restrict y, size_t n) {
+    for (size_t i = 0; i < n; i++) { float v = x[i]; y[i] = v > 0 ? v : 0.0f; }
+}
+
+__attribute__((target_clones("avx512f", "avx2", "default")))
+void dlboard_relu_backward(float *restrict g, const float *restrict y, size_t n) {
+    for (size_t i = 0; i < n; i++) g[i] = y[i] > 0 ? g[i] : 0.0f;
+}

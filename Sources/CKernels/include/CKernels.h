@@ -21,4 +21,10 @@ void dlboard_bytes_to_unit(const unsigned char *src, float *dst, size_t n);
 /// byte / 255 into `out` (count × features), prefetching rows ahead.
 void dlboard_gather_unit(const unsigned char *pixels, size_t features, const long *rows, size_t count, float *out);
 
+/// ReLU: y = x where x > 0, else 0 (NaN gives 0, as `x > 0 ? x : 0`).
+void dlboard_relu_forward(const float *x, float *y, size_t n);
+
+/// ReLU backward in place: g = 0 where the output y is not > 0.
+void dlboard_relu_backward(float *g, const float *y, size_t n);
+
 #endif
