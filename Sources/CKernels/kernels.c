@@ -71,3 +71,81 @@ __attribute__((target_clones("avx512f", "avx2", "default")))
 void dlboard_relu_backward(float *restrict g, const float *restrict y, size_t n) {
     for (size_t i = 0; i < n; i++) g[i] = y[i] > 0 ? g[i] : 0.0f;
 }
+
+// BatchNorm, train mode, over an n×d batch (row-major). Same operations and order as the Swift
+// version it replaced: column sums in double, row by row; biased variance; std = √(var + eps).
+// `mean` and `variance` are d doubles of scratch.
+__attribute__((target_clones("avx512f", "avx2", "default")))
+void dlboard_batchnorm_forward(const float *restrict x, size_t n, size_t d,
+                               const float *restrict gamma, const float *restrict beta, float eps, float momentum,
+                               float *restrict runningMean, float *restrict runningVariance,
+                               float *restrict xc, float *restrict xn, float *restrict stdOut, float *restrict out,
+                               double *restrict mean, double *restrict variance) {
+    for (size_t j = 0; j < d; j++) { mean[j] = 0; variance[j] = 0; }
+    for (size_t r = 0; r < n; r++) {
+        const float *row = x + r * d;
+        for (size_t j = 0; j < d; j++) mean[j] += (double)row[j];
+    }
+    for (size_t j = 0; j < d; j++) mean[j] /= (double)n;
+    for (size_t r = 0; r < n; r++) {
+        const float *row = x + r * d;
+        float *crow = xc + r * d;
+        for (size_t j = 0; j < d; j++) {
+            float v = row[j] - (float)mean[j];
+            crow[j] = v;
+            variance[j] += (double)v * (double)v;
+        }
+    }
+    for (size_t j = 0; j < d; j++) {
+        variance[j] /= (double)n;
+        stdOut[j] = (float)__builtin_elementwise_sqrt(variance[j] + (double)eps);
+        runningMean[j] = momentum * runningMean[j] + (1 - momentum) * (float)mean[j];
+        runningVariance[j] = momentum * runningVariance[j] + (1 - momentum) * (float)variance[j];
+    }
+    for (size_t r = 0; r < n; r++) {
+        const float *crow = xc + r * d;
+        float *zrow = xn + r * d, *orow = out + r * d;
+        for (size_t j = 0; j < d; j++) {
+            float v = crow[j] / stdOut[j];
+            zrow[j] = v;
+            orow[j] = gamma[j] * v + beta[j];
+        }
+    }
+}
+
+// BatchNorm backward (the book's graph-derived formula), same order as the Swift version.
+// `dstd`, `dvarTimes2OverN` and `dmu` are d floats of scratch.
+__attribute__((target_clones("avx512f", "avx2", "default")))
+void dlboard_batchnorm_backward(const float *restrict dout, size_t n, size_t d,
+                                const float *restrict xc, const float *restrict xn, const float *restrict stdv,
+                                const float *restrict gamma, float *restrict dgamma, float *restrict dbeta,
+                                float *restrict dx, float *restrict dstd, float *restrict dvarTimes2OverN, float *restrict dmu) {
+    for (size_t j = 0; j < d; j++) { dgamma[j] = 0; dbeta[j] = 0; dstd[j] = 0; dmu[j] = 0; }
+    for (size_t r = 0; r < n; r++) {
+        const float *grow = dout + r * d, *crow = xc + r * d, *zrow = xn + r * d;
+        for (size_t j = 0; j < d; j++) {
+            dbeta[j] += grow[j];
+            dgamma[j] += zrow[j] * grow[j];
+            dstd[j] -= gamma[j] * grow[j] * crow[j];
+        }
+    }
+    for (size_t j = 0; j < d; j++) {
+        dstd[j] /= stdv[j] * stdv[j];
+        float dvar = 0.5f * dstd[j] / stdv[j];
+        dvarTimes2OverN[j] = (2 / (float)n) * dvar;
+    }
+    for (size_t r = 0; r < n; r++) {
+        const float *grow = dout + r * d, *crow = xc + r * d;
+        float *orow = dx + r * d;
+        for (size_t j = 0; j < d; j++) {
+            float v = gamma[j] * grow[j] / stdv[j] + crow[j] * dvarTimes2OverN[j];
+            orow[j] = v;
+            dmu[j] += v;
+        }
+    }
+    for (size_t j = 0; j < d; j++) dmu[j] /= (float)n;
+    for (size_t r = 0; r < n; r++) {
+        float *orow = dx + r * d;
+        for (size_t j = 0; j < d; j++) orow[j] -= dmu[j];
+    }
+}

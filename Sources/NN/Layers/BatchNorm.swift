@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 
 /// Batch normalization (Ioffe & Szegedy 2015) exactly as the book's `BatchNormalization`.
@@ -25,6 +26,10 @@ public final class BatchNorm: Layer {
     private let std = Matrix(rows: 0, cols: 0)
     private let out = Matrix(rows: 0, cols: 0)
     private let dx = Matrix(rows: 0, cols: 0)
+    /// Per-column scratch of the kernels (reused: no allocation per step).
+    private var columnSums: [Double] = []
+    private var columnSquares: [Double] = []
+    private let scratch = Matrix(rows: 0, cols: 0)
 
     public var features: Int { gamma.value.cols }
 
@@ -59,33 +64,16 @@ public final class BatchNorm: Layer {
         case .train:
             precondition(n >= 1, "\(name): empty batch")
             xc.resize(rows: n, cols: d); xn.resize(rows: n, cols: d); std.resize(rows: 1, cols: d)
-            let c = xc.pointer, z = xn.pointer, s = std.pointer
-            // Column means and variances, accumulated row by row (cache friendly), in Double.
-            var mean = [Double](repeating: 0, count: d)
-            var variance = [Double](repeating: 0, count: d)
-            for r in 0..<n { let row = src + r * d; for j in 0..<d { mean[j] += Double(row[j]) } }
-            for j in 0..<d { mean[j] /= Double(n) }
-            for r in 0..<n {
-                let row = src + r * d, crow = c + r * d
-                for j in 0..<d {
-                    let v = row[j] - Float(mean[j])
-                    crow[j] = v
-                    variance[j] += Double(v) * Double(v)
-                }
+            if columnSums.count != d {
+                columnSums = [Double](repeating: 0, count: d)
+                columnSquares = [Double](repeating: 0, count: d)
             }
-            let rm = runningMean.pointer, rv = runningVariance.pointer
-            for j in 0..<d {
-                variance[j] /= Double(n)
-                s[j] = Float((variance[j] + Double(Self.epsilon)).squareRoot())
-                rm[j] = momentum * rm[j] + (1 - momentum) * Float(mean[j])
-                rv[j] = momentum * rv[j] + (1 - momentum) * Float(variance[j])
-            }
-            for r in 0..<n {
-                let crow = c + r * d, zrow = z + r * d, orow = o + r * d
-                for j in 0..<d {
-                    let v = crow[j] / s[j]
-                    zrow[j] = v
-                    orow[j] = g[j] * v + b[j]
+            // Column means and biased variances accumulated row by row in double, then
+            // xn = (x − μ)/√(σ² + ε) and γ·xn + β — in the C kernel, same operations in the same order.
+            columnSums.withUnsafeMutableBufferPointer { mean in
+                columnSquares.withUnsafeMutableBufferPointer { variance in
+                    dlboard_batchnorm_forward(src, n, d, g, b, Self.epsilon, momentum, runningMean.pointer, runningVariance.pointer,
+                                              xc.pointer, xn.pointer, std.pointer, o, mean.baseAddress!, variance.baseAddress!)
                 }
             }
         case .eval:
@@ -104,42 +92,10 @@ public final class BatchNorm: Layer {
         let n = dout.rows, d = dout.cols
         precondition(n == xn.rows && d == xn.cols, "\(name): backward shape differs from the last train-mode forward")
         dx.resize(rows: n, cols: d)
-        let go = dout.pointer, c = xc.pointer, z = xn.pointer, s = std.pointer
-        let g = gamma.value.pointer, dg = gamma.gradient.pointer, dbt = beta.gradient.pointer
-        let out = dx.pointer
-        dg.update(repeating: 0, count: d)
-        dbt.update(repeating: 0, count: d)
-        // dstd = −Σ (γ·dout)·xc / std²  (per column)
-        var dstd = [Float](repeating: 0, count: d)
-        for r in 0..<n {
-            let grow = go + r * d, crow = c + r * d, zrow = z + r * d
-            for j in 0..<d {
-                dbt[j] += grow[j]
-                dg[j] += zrow[j] * grow[j]
-                dstd[j] -= g[j] * grow[j] * crow[j]
-            }
-        }
-        var dvarTimes2OverN = [Float](repeating: 0, count: d)
-        for j in 0..<d {
-            dstd[j] /= s[j] * s[j]
-            let dvar = 0.5 * dstd[j] / s[j]
-            dvarTimes2OverN[j] = (2 / Float(n)) * dvar
-        }
-        // dxc = γ·dout/std + (2/N)·xc·dvar; dμ = Σ dxc; dx = dxc − dμ/N
-        var dmu = [Float](repeating: 0, count: d)
-        for r in 0..<n {
-            let grow = go + r * d, crow = c + r * d, orow = out + r * d
-            for j in 0..<d {
-                let v = g[j] * grow[j] / s[j] + crow[j] * dvarTimes2OverN[j]
-                orow[j] = v
-                dmu[j] += v
-            }
-        }
-        for j in 0..<d { dmu[j] /= Float(n) }
-        for r in 0..<n {
-            let orow = out + r * d
-            for j in 0..<d { orow[j] -= dmu[j] }
-        }
+        scratch.resize(rows: 3, cols: d)
+        let sc = scratch.pointer
+        dlboard_batchnorm_backward(dout.pointer, n, d, xc.pointer, xn.pointer, std.pointer, gamma.value.pointer,
+                                   gamma.gradient.pointer, beta.gradient.pointer, dx.pointer, sc, sc + d, sc + 2 * d)
         return dx
     }
 
