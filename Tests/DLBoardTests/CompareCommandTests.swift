@@ -44,3 +44,26 @@ import Testing
         }
     }
 }
+
+/// `dlboard bench --json` on a small made-up dataset: every case reported, fractions sensible.
+@Suite(.serialized) struct BenchCommandTests {
+    @Test func benchReportsEveryCaseAgainstTheBound() throws {
+        let fx = CLIFixtures(); defer { fx.remove() }
+        fx.writeMNIST(train: 300, test: 20)
+        let r = try BinaryRunner.run(["bench", "--data", fx.directory, "--steps", "3", "--warmup", "1", "--repeats", "1",
+                                      "--threads", "1", "--optimizers", "sgd,adam", "--no-frames", "--json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let report = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+        #expect(report["network"] as? String == "784-100-100-100-100-100-10")
+        #expect(report["gemmFlopsPerSample"] as? Double == 559_600)
+        let cases = report["cases"] as! [[String: Any]]
+        #expect(cases.count == 2 + 6, "sgd, adam plain + SGD/Adam × BatchNorm, Dropout, weight decay")
+        for c in cases {
+            let f = c["fractionOfBound"] as! Double, rate = c["samplesPerSecond"] as! Double
+            #expect(f > 0 && f < 3 && rate > 0, "\(c)")
+        }
+        #expect((report["peakRSSMegabytes"] as? Double ?? 0) > 1)
+        let bad = try BinaryRunner.run(["bench", "--steps", "0"])
+        #expect(bad.status != 0 && bad.stderr.contains("--steps: must be at least 1"))
+    }
+}

@@ -132,3 +132,18 @@ import Testing
         #expect((0..<1000).allSatisfy { x.pointer[$0] == Float(bytes[$0]) / 255 })
     }
 }
+
+@Suite struct GEMMBoundTests {
+    @Test func theStepsProductsByHand() {
+        let net = NetworkConfig(hidden: Array(repeating: 100, count: 5))
+        let shapes = GEMMBound.shapes(of: net, batch: 100)
+        // 6 Affine layers: forward and weight gradient each, input gradient for all but the first.
+        #expect(shapes.count == 6 + 6 + 5)
+        #expect(shapes[0] == .init(m: 100, n: 100, k: 784, transposeA: false, transposeB: false), "X·W1")
+        #expect(shapes[1] == .init(m: 784, n: 100, k: 100, transposeA: true, transposeB: false), "Xᵀ·dY1")
+        // Per sample: 2·(784·100 + 4·100·100 + 100·10) twice (forward, weight gradients) plus
+        // 2·(4·100·100 + 100·10) for the input gradients = 559,600 FLOP.
+        #expect(GEMMBound.flopsPerSample(of: net, batch: 100) == 559_600)
+        #expect(GEMMBound.measureStepSeconds(config: NetworkConfig(inputSize: 8, hidden: [4], outputSize: 2), batch: 4, repeats: 2, rounds: 2) > 0)
+    }
+}
