@@ -193,3 +193,38 @@ import Testing
         #expect(ComparisonView.split(["std 1 BN", "std 1 no BN"]).common == "std 1")
     }
 }
+
+/// The random-search screen from a real (tiny) search.
+@Suite struct RandomSearchScreenTests {
+    @Test func leaderboardScatterAndNarrowing() throws {
+        var data = SessionTests.dataset().restricted(trainSize: nil, validationFraction: 0.2, seed: 1)
+        data.name = "synthetic"
+        let base = TrainingConfig(network: NetworkConfig(inputSize: 16, hidden: [8, 8], outputSize: 4), optimizer: .sgd,
+                                  batchSize: 20, epochs: 3, seed: 4)
+        let search = RandomSearch(dataset: data, base: base, trialsPerRound: 5)
+        #expect(search.dataset.test.count == 0, "the search's dataset holds no test images")
+        search.startRound(RandomSearch.Ranges(lr: -3 ... -0.5, weightDecay: -8 ... -4))
+        search.waitForRound()
+        var screen = RandomSearchScreen(search: search)
+        _ = screen.tick(now: 1)
+        let trials = screen.snapshot.trials
+        #expect(trials.count == 5 && trials.allSatisfy { $0.done && $0.validationAccuracy.count == 3 })
+        let board = RandomSearchScreen.leaderboard(trials)
+        #expect(zip(board, board.dropFirst()).allSatisfy { $0.finalValidation >= $1.finalValidation }, "best first")
+        for width in [80, 120] {
+            let text = screen.render(width: width, height: 24, glyphs: .braille).text
+            #expect(text.contains("round 1") && text.contains("5/5 trials done"))
+            #expect(text.contains(width < 96 ? " #  val   train lr      wd" : "weight decay"), "the table fits at \(width) columns")
+            #expect(text.contains(String(format: "%.3f", board[0].finalValidation)))
+        }
+        // n: the next round samples around the best trials.
+        let started = screen.handle(.character("n"))
+        #expect(started)
+        search.waitForRound()
+        let round2 = search.snapshot().trials.filter { $0.round == 2 }
+        let r = try #require(search.snapshot().ranges as RandomSearch.Ranges?)
+        #expect(round2.count == 5 && r.lr.upperBound - r.lr.lowerBound < 2.5 + 0.5)
+        for t in round2 { #expect(r.lr.contains(log10(Double(t.learningRate)))) }
+        search.stop()
+    }
+}

@@ -71,10 +71,15 @@ struct RandomSearchScreen: InteractiveScreen {
         let (top, bottom) = area.splitRows(at: area.height / 2)
         let (left, right) = top.splitColumns(at: min(48, top.width / 2), gap: 1)
         // Leaderboard.
-        buffer.put(" #  round   val    train  lr        weight decay", in: left, row: 0, style: .bold)
+        // The full columns need 48; narrower terminals get a compact table without the round.
+        let compact = left.width < 48
+        buffer.put(compact ? " #  val   train lr      wd" : " #  round   val    train  lr        weight decay", in: left, row: 0, style: .bold)
         for (i, t) in board.prefix(left.height - 1).enumerated() {
-            let line = String(format: "%2d  %5d  %.3f  %.3f  %.2e  %.2e%@", i + 1, t.round, t.finalValidation, t.trainAccuracy.last ?? 0,
-                              t.learningRate, t.weightDecay, t.done ? "" : " …")
+            let running = t.done ? "" : " …"
+            let line = compact
+                ? String(format: "%2d %.3f %.3f %.1e %.1e", i + 1, t.finalValidation, t.trainAccuracy.last ?? 0, t.learningRate, t.weightDecay) + running
+                : String(format: "%2d  %5d  %.3f  %.3f  %.2e  %.2e", i + 1, t.round, t.finalValidation, t.trainAccuracy.last ?? 0,
+                         t.learningRate, t.weightDecay) + running
             buffer.put(line, in: left, row: i + 1, style: Style(foreground: Self.accuracyColor(t.finalValidation)))
         }
         renderScatter(s.trials, in: right, into: &buffer, glyphs: glyphs)
