@@ -71,20 +71,8 @@ struct ActivationHistogramsScreen: InteractiveScreen {
                 h.render(in: cells[i], into: &buffer)
             }
         }
-        var x = 0
-        for (k, label) in [("a", "activation"), ("r", "new weights"), ("?", "help"), ("q", "quit")] {
-            buffer.put(k, x: x, y: height - 1, style: .bold)
-            buffer.put(label, x: x + k.count + 1, y: height - 1, style: .dim)
-            x += k.count + label.count + 3
-        }
-        if showsHelp {
-            let lines = Self.keys.map { $0.0.padding(toLength: 4, withPad: " ", startingAt: 0) + $0.1 }
-            let rect = Panel.centered(width: (lines.map(\.count).max() ?? 10) + 6, height: lines.count + 2, in: buffer.area)
-            var panel = Panel(title: "keys — any key closes")
-            panel.glyphs = glyphs
-            let inner = panel.render(in: rect, into: &buffer)
-            for (i, l) in lines.enumerated() { buffer.put(" " + l, in: inner, row: i) }
-        }
+        ScreenChrome.hints([("a", "activation"), ("r", "new weights"), ("?", "help"), ("q", "quit")], row: height - 1, width: width, into: &buffer)
+        if showsHelp { ScreenChrome.helpPopup(Self.keys, keyWidth: 4, glyphs: glyphs, into: &buffer) }
         if glyphs == .ascii { DashboardView.asciify(&buffer) }
         return buffer
     }

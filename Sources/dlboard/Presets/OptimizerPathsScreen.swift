@@ -90,21 +90,8 @@ struct OptimizerPathsScreen: InteractiveScreen {
             let inner = frame.render(in: rects[i], into: &buffer)
             drawBowl(p, color: ComparisonState.color(i), in: inner, into: &buffer, glyphs: glyphs)
         }
-        var x = 0
-        for (k, label) in [("tab", "panel"), ("o", "optimizer"), ("+/-", "lr"), ("r", "replay"), ("space", "pause"), ("?", "help"), ("q", "quit")] {
-            guard x + k.count + label.count + 3 <= width else { break }
-            buffer.put(k, x: x, y: height - 1, style: .bold)
-            buffer.put(label, x: x + k.count + 1, y: height - 1, style: .dim)
-            x += k.count + label.count + 3
-        }
-        if showsHelp {
-            let lines = Self.keys.map { $0.0.padding(toLength: 6, withPad: " ", startingAt: 0) + $0.1 }
-            let rect = TUI.Panel.centered(width: (lines.map(\.count).max() ?? 10) + 6, height: lines.count + 2, in: buffer.area)
-            var panel = TUI.Panel(title: "keys — any key closes")
-            panel.glyphs = glyphs
-            let inner = panel.render(in: rect, into: &buffer)
-            for (i, l) in lines.enumerated() { buffer.put(" " + l, in: inner, row: i) }
-        }
+        ScreenChrome.hints([("tab", "panel"), ("o", "optimizer"), ("+/-", "lr"), ("r", "replay"), ("space", "pause"), ("?", "help"), ("q", "quit")], row: height - 1, width: width, into: &buffer)
+        if showsHelp { ScreenChrome.helpPopup(Self.keys, keyWidth: 6, glyphs: glyphs, into: &buffer) }
         if glyphs == .ascii { DashboardView.asciify(&buffer) }
         return buffer
     }

@@ -99,21 +99,9 @@ struct RandomSearchScreen: InteractiveScreen {
             chart.showsLegend = false
             chart.render(in: cell, into: &buffer)
         }
-        var x = 0
-        for (k, label) in [("n", "next round (narrowed)"), ("?", "help"), ("q", "quit")] {
-            buffer.put(k, x: x, y: height - 1, style: .bold)
-            buffer.put(label, x: x + k.count + 1, y: height - 1, style: .dim)
-            x += k.count + label.count + 3
-        }
+        let x = ScreenChrome.hints([("n", "next round (narrowed)"), ("?", "help"), ("q", "quit")], row: height - 1, width: width, into: &buffer)
         if let n = notice { buffer.put(n, x: x + 2, y: height - 1, style: .bold, maxWidth: width - x - 2) }
-        if showsHelp {
-            let lines = Self.keys.map { $0.0.padding(toLength: 4, withPad: " ", startingAt: 0) + $0.1 }
-            let rect = Panel.centered(width: (lines.map(\.count).max() ?? 10) + 6, height: lines.count + 2, in: buffer.area)
-            var panel = Panel(title: "keys — any key closes")
-            panel.glyphs = glyphs
-            let inner = panel.render(in: rect, into: &buffer)
-            for (i, l) in lines.enumerated() { buffer.put(" " + l, in: inner, row: i) }
-        }
+        if showsHelp { ScreenChrome.helpPopup(Self.keys, keyWidth: 4, glyphs: glyphs, into: &buffer) }
         if glyphs == .ascii { DashboardView.asciify(&buffer) }
         return buffer
     }
