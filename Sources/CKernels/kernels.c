@@ -5,7 +5,21 @@
 // every instruction-set version gives bit-identical results.
 #pragma clang fp contract(off)
 
-__attribute__((target_clones("avx512f", "avx2", "default")))
+// One version per instruction set, chosen by an ifunc resolver at load time. Not under
+// ThreadSanitizer: the resolver runs before the TSan runtime is initialised and crashes in its
+// instrumentation (seen here), so a TSan build gets the baseline version only.
+#if defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define DLBOARD_NO_CLONES 1
+#endif
+#endif
+#ifdef DLBOARD_NO_CLONES
+#define DLBOARD_CLONES
+#else
+#define DLBOARD_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#endif
+
+DLBOARD_CLONES
 void dlboard_adam_update(float *restrict w, const float *restrict g, float *restrict m, float *restrict v, size_t n,
                          float c1, float c2, float lrT, float eps) {
     for (size_t i = 0; i < n; i++) {
@@ -19,7 +33,7 @@ void dlboard_adam_update(float *restrict w, const float *restrict g, float *rest
     }
 }
 
-__attribute__((target_clones("avx512f", "avx2", "default")))
+DLBOARD_CLONES
 void dlboard_adagrad_update(float *restrict w, const float *restrict g, float *restrict h, size_t n, float lr, float eps) {
     for (size_t i = 0; i < n; i++) {
         float gi = g[i];
@@ -29,7 +43,7 @@ void dlboard_adagrad_update(float *restrict w, const float *restrict g, float *r
     }
 }
 
-__attribute__((target_clones("avx512f", "avx2", "default")))
+DLBOARD_CLONES
 void dlboard_rmsprop_update(float *restrict w, const float *restrict g, float *restrict h, size_t n,
                             float lr, float decay, float eps) {
     float oneMinusDecay = 1 - decay;
@@ -41,12 +55,12 @@ void dlboard_rmsprop_update(float *restrict w, const float *restrict g, float *r
     }
 }
 
-__attribute__((target_clones("avx512f", "avx2", "default")))
+DLBOARD_CLONES
 void dlboard_bytes_to_unit(const unsigned char *restrict src, float *restrict dst, size_t n) {
     for (size_t i = 0; i < n; i++) dst[i] = (float)src[i] / 255.0f;
 }
 
-__attribute__((target_clones("avx512f", "avx2", "default")))
+DLBOARD_CLONES
 void dlboard_gather_unit(const unsigned char *restrict pixels, size_t features, const long *restrict rows, size_t count,
                          float *restrict out) {
     // Rows come from anywhere in tens of megabytes of pixels: fetch the next two rows' cache lines
@@ -62,12 +76,12 @@ void dlboard_gather_unit(const unsigned char *restrict pixels, size_t features, 
     }
 }
 
-__attribute__((target_clones("avx512f", "avx2", "default")))
+DLBOARD_CLONES
 void dlboard_relu_forward(const float *restrict x, float *restrict y, size_t n) {
     for (size_t i = 0; i < n; i++) { float v = x[i]; y[i] = v > 0 ? v : 0.0f; }
 }
 
-__attribute__((target_clones("avx512f", "avx2", "default")))
+DLBOARD_CLONES
 void dlboard_relu_backward(float *restrict g, const float *restrict y, size_t n) {
     for (size_t i = 0; i < n; i++) g[i] = y[i] > 0 ? g[i] : 0.0f;
 }
@@ -75,7 +89,7 @@ void dlboard_relu_backward(float *restrict g, const float *restrict y, size_t n)
 // BatchNorm, train mode, over an n×d batch (row-major). Same operations and order as the Swift
 // version it replaced: column sums in double, row by row; biased variance; std = √(var + eps).
 // `mean` and `variance` are d doubles of scratch.
-__attribute__((target_clones("avx512f", "avx2", "default")))
+DLBOARD_CLONES
 void dlboard_batchnorm_forward(const float *restrict x, size_t n, size_t d,
                                const float *restrict gamma, const float *restrict beta, float eps, float momentum,
                                float *restrict runningMean, float *restrict runningVariance,
@@ -115,7 +129,7 @@ void dlboard_batchnorm_forward(const float *restrict x, size_t n, size_t d,
 
 // BatchNorm backward (the book's graph-derived formula), same order as the Swift version.
 // `dstd`, `dvarTimes2OverN` and `dmu` are d floats of scratch.
-__attribute__((target_clones("avx512f", "avx2", "default")))
+DLBOARD_CLONES
 void dlboard_batchnorm_backward(const float *restrict dout, size_t n, size_t d,
                                 const float *restrict xc, const float *restrict xn, const float *restrict stdv,
                                 const float *restrict gamma, float *restrict dgamma, float *restrict dbeta,
