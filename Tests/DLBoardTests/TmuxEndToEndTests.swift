@@ -48,11 +48,15 @@ import Testing
         ProcessInfo.processInfo.environment["TSAN_OPTIONS"].map { "TSAN_OPTIONS='\($0)' " } ?? ""
     }
 
-    /// The shell command run in the pane: dlboard on 3,000 bundled images, then its exit status.
-    func command(_ extra: String = "") -> String {
-        let exe = BinaryRunner.executable.path
-        return "env LANG=C.UTF-8 TERM=tmux-256color SWIFT_BACKTRACE=enable=no \(Self.sanitizerEnvironment)'\(exe)' --train-size 3000 --hidden 50,50 \(extra); echo \"EXIT=$?\"; sleep 60"
+    /// The dashboard on 3,000 bundled images.
+    func command(_ extra: String = "") -> String { dlboard("--train-size 3000 --hidden 50,50 \(extra)") }
+
+    /// The shell command run in a pane: dlboard with `args` in a UTF-8 256-colour terminal, then its
+    /// exit status, then a pause so the screen can be read.
+    func dlboard(_ args: String) -> String {
+        "env LANG=C.UTF-8 TERM=tmux-256color SWIFT_BACKTRACE=enable=no \(Self.sanitizerEnvironment)'\(BinaryRunner.executable.path)' \(args); echo \"EXIT=$?\"; sleep 60"
     }
+
 
     func switchAndQuit(width: Int, height: Int, resizeTo: (Int, Int)? = nil) throws {
         try #require(Self.tmuxAvailable, "tmux is not installed")
@@ -126,8 +130,7 @@ import Testing
         try #require(Self.tmuxAvailable, "tmux is not installed")
         let t = Tmux()
         defer { t.kill() }
-        let exe = BinaryRunner.executable.path
-        t.start(width: 120, height: 40, command: "env LANG=C.UTF-8 TERM=tmux-256color SWIFT_BACKTRACE=enable=no \(Self.sanitizerEnvironment)'\(exe)' compare --optimizers sgd,adam --train-size 3000 --hidden 50,50 --epochs 50; echo \"EXIT=$?\"; sleep 60")
+        t.start(width: 120, height: 40, command: dlboard("compare --optimizers sgd,adam --train-size 3000 --hidden 50,50 --epochs 50"))
         let first = t.waitFor("2 runs in lock-step")
         #expect(first.contains("1 · SGD lr 0.01") && first.contains("2 · Adam lr 0.001"), "pane titles name what differs")
         t.waitFor("step 3")
@@ -152,9 +155,7 @@ import Testing
     }
 
     /// The shell command for a preset screen.
-    func presetCommand(_ args: String) -> String {
-        "env LANG=C.UTF-8 TERM=tmux-256color SWIFT_BACKTRACE=enable=no \(Self.sanitizerEnvironment)'\(BinaryRunner.executable.path)' preset \(args); echo \"EXIT=$?\"; sleep 60"
-    }
+    func presetCommand(_ args: String) -> String { dlboard("preset " + args) }
 
     @Test func optimizerPathsAreSteerable() throws {
         try #require(Self.tmuxAvailable, "tmux is not installed")

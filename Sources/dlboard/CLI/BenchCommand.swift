@@ -76,9 +76,8 @@ struct BenchCommand: ParsableCommand {
     }
 
     func run() throws {
-        let (directory, name) = try DataLocator.resolve(data: data, dataset: nil)
-        let loaded = try MNIST.load(directory: directory)
-        let dataset = Dataset(name: name, train: loaded.train, test: loaded.test)
+        let (dataset, directory) = try DataLocator.load(data: data, dataset: nil, trainSize: nil, validation: 0, seed: 0)
+        let name = dataset.name
         let network = NetworkConfig(hidden: Array(repeating: 100, count: 5), activation: .relu, initializer: .he)
         let batch = 100
         let flops = GEMMBound.flopsPerSample(of: network, batch: batch)

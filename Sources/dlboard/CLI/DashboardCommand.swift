@@ -23,26 +23,9 @@ struct DashboardCommand: ParsableCommand {
     func run() throws {
         let config = regularization.config(options, defaultEpochs: 20)
         let (dataset, directory, log) = try options.prepare()
-        let screen: NcursesScreen
-        do {
-            screen = try NcursesScreen(glyphs: glyphs)
-        } catch {
-            FileHandle.standardError.write(Data("dlboard: \(error.description); training without the dashboard\n".utf8))
-            let status = HeadlessRun(config: config, dataset: dataset, dataDirectory: directory, log: log,
-                                     logEvery: options.logEvery).run()
-            if status != 0 { throw ExitCode(status) }
-            return
-        }
-        let session = TrainingSession(config: config, dataset: dataset)
-        var loop = DashboardLoop(screen: screen, session: session, datasetName: dataset.name, log: log, logEvery: options.logEvery)
-        log?.writeConfig(config, dataset: dataset, dataDirectory: directory)
-        let summary = loop.run(startPaused: paused)
-        screen.close()
-        log?.close()
-        print(summary)
-        if let failure = log?.failure {
-            FileHandle.standardError.write(Data("dlboard: warning: \(failure); metrics after that point were not saved\n".utf8))
-        }
+        try SessionLauncher(runs: [TrainingSession.RunSpec(config: config)], dataset: dataset, dataDirectory: directory,
+                            log: log, logEvery: options.logEvery, sessionName: "dashboard", headless: false,
+                            glyphs: glyphs, paused: paused).run()
     }
 }
 

@@ -226,16 +226,9 @@ struct PresetCommand: ParsableCommand {
 
     /// MNIST (or --data), restricted to the preset's training subset and split.
     func loadData(trainSize presetSize: Int?, validation: Double, usesTestSet: Bool) throws -> (Dataset, String) {
-        let (directory, name) = try DataLocator.resolve(data: data, dataset: nil)
-        let loaded = try MNIST.load(directory: directory)
-        let size = trainSize ?? presetSize
-        if let n = size, n > loaded.train.count {
-            throw ValidationError("--train-size: \(n) is more than the \(loaded.train.count) training images in \(directory)")
+        try DataLocator.load(data: data, dataset: nil, trainSize: trainSize ?? presetSize, validation: validation, seed: seed) { test in
+            usesTestSet ? testSize.map { test.prefix($0) } ?? test : test.prefix(0)
         }
-        var test = loaded.test
-        if !usesTestSet { test = test.prefix(0) } else if let n = testSize { test = test.prefix(n) }
-        let dataset = Dataset(name: name, train: loaded.train, test: test)
-            .restricted(trainSize: size, validationFraction: validation, seed: seed)
-        return (dataset, directory)
     }
+
 }

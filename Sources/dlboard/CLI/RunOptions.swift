@@ -77,13 +77,8 @@ struct RunOptions: ParsableArguments {
     /// restricts the data, and sets the BLAS threads.
     func prepare() throws -> (dataset: Dataset, directory: String, log: MetricsLog?) {
         let log = try metricsOut.map { path throws(LogError) in try MetricsLog(path: path) }
-        let (directory, name) = try DataLocator.resolve(data: data, dataset: dataset)
-        let loaded = try MNIST.load(directory: directory)
-        if let n = trainSize, n > loaded.train.count {
-            throw ValidationError("--train-size: \(n) is more than the \(loaded.train.count) training images in \(directory)")
-        }
-        let restricted = Dataset(name: name, train: loaded.train, test: loaded.test)
-            .restricted(trainSize: trainSize, validationFraction: validation, seed: seed)
+        let (restricted, directory) = try DataLocator.load(data: data, dataset: dataset, trainSize: trainSize,
+                                                           validation: validation, seed: seed)
         BLASThreads.set(threads)
         return (restricted, directory, log)
     }

@@ -4,7 +4,8 @@ import NN
 import TUI
 
 /// Opens a session of one or more runs on the dashboard, or headless when asked or when there is
-/// no terminal to draw on. Shared by `compare` and `preset`.
+/// no terminal to draw on. Shared by the dashboard, `compare` and `preset`; a single run without a
+/// terminal gets the line-per-epoch output of `dlboard train`.
 struct SessionLauncher {
     var runs: [TrainingSession.RunSpec]
     var dataset: Dataset
@@ -37,8 +38,10 @@ struct SessionLauncher {
         }
         let session = TrainingSession(runs: runs, dataset: dataset, trainEvaluationLimit: trainEvaluationLimit,
                                       maxRuns: max(Self.maxPanes, runs.count))
+        let several = runs.count > 1
         for (i, spec) in runs.enumerated() {
-            log?.writeConfig(spec.config, dataset: dataset, dataDirectory: dataDirectory, run: i, title: spec.title)
+            log?.writeConfig(spec.config, dataset: dataset, dataDirectory: dataDirectory,
+                             run: several ? i : nil, title: several ? spec.title : nil)
         }
         var loop = DashboardLoop(screen: screen, session: session, datasetName: dataset.name, sessionName: sessionName,
                                  log: log, logEvery: logEvery)
@@ -53,6 +56,12 @@ struct SessionLauncher {
     }
 
     private func runHeadless() throws {
+        if runs.count == 1 {
+            let status = HeadlessRun(config: runs[0].config, dataset: dataset, dataDirectory: dataDirectory, log: log,
+                                     logEvery: logEvery).run()
+            if status != 0 { throw ExitCode(status) }
+            return
+        }
         let session = TrainingSession(runs: runs, dataset: dataset, trainEvaluationLimit: trainEvaluationLimit,
                                       publishInterval: 0.05, histogramInterval: 1e9, maxRuns: runs.count)
         let status = HeadlessComparison(session: session, sessionName: sessionName, dataDirectory: dataDirectory,

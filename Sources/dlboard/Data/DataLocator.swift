@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import NN
 
@@ -35,5 +36,20 @@ enum DataLocator {
             }
             return (fashionDirectory, "Fashion-MNIST")
         }
+    }
+
+    /// Loads the folder of `--data` / `--dataset`, keeps the first `trainSize` training images (an
+    /// error names the flag if there are fewer), trims the test set with `test`, and splits off a
+    /// validation fraction. Returns the dataset and the folder it came from.
+    static func load(data: String?, dataset: DatasetName?, trainSize: Int?, validation: Double, seed: UInt64,
+                     test: (LabeledImages) -> LabeledImages = { $0 }) throws -> (dataset: Dataset, directory: String) {
+        let (directory, name) = try resolve(data: data, dataset: dataset)
+        let loaded = try MNIST.load(directory: directory)
+        if let n = trainSize, n > loaded.train.count {
+            throw ValidationError("--train-size: \(n) is more than the \(loaded.train.count) training images in \(directory)")
+        }
+        let restricted = Dataset(name: name, train: loaded.train, test: test(loaded.test))
+            .restricted(trainSize: trainSize, validationFraction: validation, seed: seed)
+        return (restricted, directory)
     }
 }
