@@ -1,3 +1,5 @@
+import CZlib
+import Foundation
 /// The images a run trains and is judged on. `validation`, when present, was split off the
 /// training images; the test set is never used for any decision during training.
 public struct Dataset: Sendable, Equatable {
@@ -24,5 +26,30 @@ public struct Dataset: Sendable, Equatable {
             d.validation = v
         }
         return d
+    }
+}
+
+extension Dataset {
+    /// CRC-32 (zlib's) of every image and label the run sees — training, validation and test, in
+    /// that order — as 8 hex digits: a run record names exactly the data it was trained on, whatever
+    /// the files were called or how they were compressed.
+    public var checksum: String {
+        var crc: UInt = crc32(0, nil, 0)
+        func add(_ bytes: [UInt8]) {
+            bytes.withUnsafeBufferPointer { b in
+                var offset = 0
+                // zlib takes a 32-bit length.
+                while offset < b.count {
+                    let n = min(1 << 30, b.count - offset)
+                    crc = crc32(crc, b.baseAddress! + offset, UInt32(n))
+                    offset += n
+                }
+            }
+        }
+        for part in [train, validation, test].compactMap({ $0 }) {
+            add(part.pixels)
+            add(part.labels)
+        }
+        return String(format: "%08x", UInt32(truncatingIfNeeded: crc))
     }
 }

@@ -17,6 +17,9 @@ public struct ActivationStatistics: Sendable, Equatable {
     public var zeroFraction: Float
     /// Fraction of outputs within 0.01 of the activation's bounds (sigmoid 0/1, tanh ±1); 0 for ReLU.
     public var saturatedFraction: Float
+    /// The smallest and largest finite output (0 when there is none).
+    public var minimum: Float
+    public var maximum: Float
 
     /// Computes the statistics of `values` for a layer of the given activation.
     public init(layer: String, activation: Activation, values: UnsafeBufferPointer<Float>,
@@ -32,10 +35,13 @@ public struct ActivationStatistics: Sendable, Equatable {
         let lo = range.lowerBound, width = range.upperBound - range.lowerBound
         let scale = width > 0 ? Float(binCount) / width : 0
         var finite = 0
+        var smallest = Float.infinity, largest = -Float.infinity
         for v in values {
             // A diverged network's NaN/inf outputs are counted as overflow and left out of the moments.
             guard v.isFinite else { over += 1; continue }
             finite += 1
+            smallest = min(smallest, v)
+            largest = max(largest, v)
             sum += Double(v); sumSq += Double(v) * Double(v)
             if v == 0 { zeros += 1 }
             switch activation {
@@ -60,6 +66,8 @@ public struct ActivationStatistics: Sendable, Equatable {
         self.standardDeviation = finite > 0 ? Float(max(0, sumSq / Double(finite) - mean * mean).squareRoot()) : 0
         self.zeroFraction = n > 0 ? Float(zeros) / Float(n) : 0
         self.saturatedFraction = n > 0 ? Float(saturated) / Float(n) : 0
+        self.minimum = finite > 0 ? smallest : 0
+        self.maximum = finite > 0 ? largest : 0
     }
 }
 

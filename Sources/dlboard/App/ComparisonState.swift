@@ -31,6 +31,8 @@ struct ComparisonState {
     var focus = 0
     var mode: Mode = .panes
     var notice: String?
+    /// A lasting problem shown first in the status bar (the run record could not be written).
+    var warning: String?
     var shouldQuit = false
     /// Forks beyond this many panes are refused here already (the session refuses them too).
     var maxPanes = 4

@@ -9,18 +9,17 @@ struct DashboardLoop {
     let screen: NcursesScreen
     let session: TrainingSession
     var state: ComparisonState
-    let log: MetricsLog?
-    let logEvery: Int
+    let recorder: SessionRecorder?
+    var log: MetricsLog? { recorder?.log }
     static let frameSeconds = 1.0 / 30
 
     init(screen: NcursesScreen, session: TrainingSession, datasetName: String, sessionName: String = "",
-         log: MetricsLog?, logEvery: Int) {
+         recorder: SessionRecorder?) {
         self.screen = screen
         self.session = session
         self.state = ComparisonState(datasetName: datasetName, sessionName: sessionName)
         self.state.maxPanes = session.maxRuns
-        self.log = log
-        self.logEvery = logEvery
+        self.recorder = recorder
     }
 
     static func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
@@ -31,7 +30,6 @@ struct DashboardLoop {
         session.start(paused: startPaused)
         var lastDraw = -1.0
         var dirty = true
-        var lastFlush = Self.now()
         while !state.shouldQuit && !stop.isRequested {
             let before = Self.now()
             // With something to draw, wake for the next frame; otherwise wait a whole frame for keys.
@@ -49,11 +47,16 @@ struct DashboardLoop {
             }
             let snapshot = session.drainAll()
             if state.apply(snapshot) {
-                record(snapshot)
+                recorder?.record(snapshot)
+                dirty = true
+            }
+            log?.flushIfDue()
+            if state.warning == nil, let failure = log?.failure {
+                // Disk full or similar: say so for good; training goes on without the record.
+                state.warning = "log stopped: \(failure)"
                 dirty = true
             }
             let now = Self.now()
-            if now - lastFlush >= 1 { log?.flush(); lastFlush = now }
             if dirty && now - lastDraw >= Self.frameSeconds * 0.9 {
                 let (w, h) = screen.size
                 screen.present(ComparisonView(state: state, glyphs: screen.glyphs).render(width: w, height: h))
@@ -67,7 +70,7 @@ struct DashboardLoop {
         session.stop()
         let last = session.drainAll()
         _ = state.apply(last)
-        record(last)
+        recorder?.record(last)
         guard let first = state.panes.first?.state, let s = first.status else { return "dlboard: stopped before the first step" }
         var line = String(format: "dlboard: stopped at step %d (epoch %.2f)", s.step, s.epochProgress)
         if state.isComparison {
@@ -78,26 +81,5 @@ struct DashboardLoop {
         }
         if let log { line += "; metrics in \(log.path)" }
         return line
-    }
-
-    private func record(_ snapshot: TrainingSession.Snapshot) {
-        guard let log else { return }
-        let several = snapshot.order.count > 1 || session.specs.count > 1
-        for id in snapshot.order {
-            guard let out = snapshot.runs[id] else { continue }
-            let run = several ? id : nil
-            let perEpoch = max(1, out.status?.stepsPerEpoch ?? 1)
-            for (step, loss) in out.losses where step % logEvery == 0 {
-                log.writeStep(step: step, epoch: (step - 1) / perEpoch + 1, loss: Double(loss), run: run)
-            }
-            for e in out.evaluations {
-                log.writeEval(epoch: e.epoch, step: e.step, loss: nil, trainAccuracy: e.trainAccuracy,
-                              testAccuracy: e.testAccuracy, validationAccuracy: e.validationAccuracy,
-                              trainSeconds: e.trainSeconds, samplesPerSecond: e.samplesPerSecond, run: run)
-            }
-            for e in out.events {
-                log.writeEvent(step: e.step, what: e.label, run: run)
-            }
-        }
     }
 }

@@ -31,6 +31,8 @@ struct DashboardState {
     var frozen: (losses: [ChartPoint], train: [ChartPoint], test: [ChartPoint], markers: [ChartMarker])?
     /// A short notice shown in the status bar (e.g. why a key did nothing).
     var notice: String?
+    /// A lasting problem shown first in the status bar (the run record could not be written).
+    var warning: String?
     var shouldQuit = false
     /// The ratio Dropout gets when switched on.
     var dropoutWhenOn: Float = 0.2

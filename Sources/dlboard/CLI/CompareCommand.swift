@@ -40,7 +40,7 @@ struct CompareCommand: ParsableCommand {
             throw ValidationError("compare: at most \(SessionLauncher.maxPanes) runs side by side, got \(configs.count); add --headless to train more")
         }
         let titles = ConfigDiff.titles(configs)
-        let (dataset, directory, log) = try options.prepare()
+        let (dataset, directory, log) = try options.prepare(name: "compare")
         try SessionLauncher(runs: zip(configs, titles).map { TrainingSession.RunSpec(config: $0, title: $1, stepTarget: steps) },
                             dataset: dataset, dataDirectory: directory, log: log, logEvery: options.logEvery,
                             sessionName: "compare", headless: headless, glyphs: glyphs, paused: paused).run()

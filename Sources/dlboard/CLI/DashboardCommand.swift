@@ -22,7 +22,7 @@ struct DashboardCommand: ParsableCommand {
 
     func run() throws {
         let config = regularization.config(options, defaultEpochs: 20)
-        let (dataset, directory, log) = try options.prepare()
+        let (dataset, directory, log) = try options.prepare(name: "dashboard")
         try SessionLauncher(runs: [TrainingSession.RunSpec(config: config)], dataset: dataset, dataDirectory: directory,
                             log: log, logEvery: options.logEvery, sessionName: "dashboard", headless: false,
                             glyphs: glyphs, paused: paused).run()

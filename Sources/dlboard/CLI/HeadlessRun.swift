@@ -23,7 +23,7 @@ final class HeadlessRun {
         let config = trainer.config
         let data = trainer.data
         let start = DispatchTime.now().uptimeNanoseconds
-        log?.writeConfig(config, dataset: data, dataDirectory: dataDirectory)
+        log?.writeConfig(config, dataset: data, checksum: data.checksum, dataDirectory: dataDirectory)
         log?.flush()
 
         var validation = ""
@@ -47,8 +47,10 @@ final class HeadlessRun {
         trainer.train(onStep: { step, loss in
             let epoch = (step - 1) / trainer.stepsPerEpoch + 1
             if step % logEvery == 0 || !loss.isFinite { log?.writeStep(step: step, epoch: epoch, loss: loss) }
+            log?.flushIfDue()
             if !loss.isFinite {
                 stopReason = "diverged"
+                log?.writeEvent(.init(step: step, label: "✗ diverged", kind: "diverged"))
                 return false
             }
             if stop.isRequested {
@@ -61,6 +63,7 @@ final class HeadlessRun {
             last = report
             epochsDone = report.epoch
             log?.writeEval(report)
+            log?.writeHistograms(trainer.network.displayActivationStatistics(), step: report.step)
             log?.flush()
             let val = report.validationAccuracy.map { String(format: "  %6.4f", $0) } ?? ""
             say(String(format: "%5d  %8.4f  %6.4f  %6.4f%@  %5.1f s  %10.0f",

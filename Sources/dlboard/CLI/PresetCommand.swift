@@ -60,6 +60,9 @@ struct PresetCommand: ParsableCommand {
     @Option(name: .customLong("metrics-out"), help: "Write JSON Lines metrics to this file.")
     var metricsOut: String?
 
+    @Flag(help: "Keep a run record under runs/<timestamp>-preset-<name>/metrics.jsonl.")
+    var save = false
+
     @Option(name: .customLong("log-every"), help: "Write a step record every N steps.")
     var logEvery: Int = 1
 
@@ -96,6 +99,7 @@ struct PresetCommand: ParsableCommand {
         }
         if rounds < 1 { throw ValidationError("--rounds: must be at least 1, got \(rounds)") }
         if logEvery < 1 { throw ValidationError("--log-every: must be at least 1, got \(logEvery)") }
+        if save && metricsOut != nil { throw ValidationError("--save and --metrics-out: give only one of them") }
     }
 
     func run() throws {
@@ -107,7 +111,7 @@ struct PresetCommand: ParsableCommand {
             return
         }
         guard let preset else { return }
-        let log = try metricsOut.map { path throws(LogError) in try MetricsLog(path: path) }
+        let log = try MetricsLog.open(metricsOut: metricsOut, save: save, name: "preset-\(preset.rawValue)")
         BLASThreads.set(1)
         if let training = preset.training(overrides) {
             let (dataset, directory) = try loadData(trainSize: training.trainSize, validation: training.validationFraction,
@@ -140,7 +144,7 @@ struct PresetCommand: ParsableCommand {
         let search = RandomSearch(dataset: dataset, base: base, trialsPerRound: trials ?? 100)
         let steps = max(1, search.dataset.train.count / base.batchSize)
         let ranges = RandomSearch.Ranges(lr: lrRange.values[0]...lrRange.values[1], weightDecay: wdRange.values[0]...wdRange.values[1])
-        log?.writeConfig(base, dataset: search.dataset, dataDirectory: directory)
+        log?.writeConfig(base, dataset: search.dataset, checksum: search.dataset.checksum, dataDirectory: directory)
         if !headless, let screen = try? NcursesScreen(glyphs: glyphs) {
             var model = RandomSearchScreen(search: search)
             search.startRound(ranges)

@@ -47,6 +47,9 @@ struct RunOptions: ParsableArguments {
     @Option(name: .customLong("metrics-out"), help: "Write JSON Lines metrics to this file.")
     var metricsOut: String?
 
+    @Flag(help: "Keep a run record under runs/<timestamp>-<command>/metrics.jsonl (replay and export read it).")
+    var save = false
+
     @Option(name: .customLong("log-every"), help: "Write a step record to --metrics-out every N steps.")
     var logEvery: Int = 1
 
@@ -70,13 +73,14 @@ struct RunOptions: ParsableArguments {
         if logEvery < 1 { throw ValidationError("--log-every: must be at least 1, got \(logEvery)") }
         if !(1...64).contains(threads) { throw ValidationError("--threads: must be in 1…64, got \(threads)") }
         if data != nil && dataset != nil { throw ValidationError("--data and --dataset: give only one of them") }
+        if save && metricsOut != nil { throw ValidationError("--save and --metrics-out: give only one of them") }
     }
 
 
     /// Opens the metrics log (first, so an unwritable path fails before any work), loads and
     /// restricts the data, and sets the BLAS threads.
-    func prepare() throws -> (dataset: Dataset, directory: String, log: MetricsLog?) {
-        let log = try metricsOut.map { path throws(LogError) in try MetricsLog(path: path) }
+    func prepare(name: String) throws -> (dataset: Dataset, directory: String, log: MetricsLog?) {
+        let log = try MetricsLog.open(metricsOut: metricsOut, save: save, name: name)
         let (restricted, directory) = try DataLocator.load(data: data, dataset: dataset, trainSize: trainSize,
                                                            validation: validation, seed: seed)
         BLASThreads.set(threads)

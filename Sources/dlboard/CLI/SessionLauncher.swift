@@ -38,13 +38,9 @@ struct SessionLauncher {
         }
         let session = TrainingSession(runs: runs, dataset: dataset, trainEvaluationLimit: trainEvaluationLimit,
                                       maxRuns: max(Self.maxPanes, runs.count))
-        let several = runs.count > 1
-        for (i, spec) in runs.enumerated() {
-            log?.writeConfig(spec.config, dataset: dataset, dataDirectory: dataDirectory,
-                             run: several ? i : nil, title: several ? spec.title : nil)
-        }
+        let recorder = log.map { SessionRecorder(log: $0, dataset: dataset, dataDirectory: dataDirectory, logEvery: logEvery, specs: runs) }
         var loop = DashboardLoop(screen: screen, session: session, datasetName: dataset.name, sessionName: sessionName,
-                                 log: log, logEvery: logEvery)
+                                 recorder: recorder)
         loop.state.groupSize = groupSize
         let summary = loop.run(startPaused: paused)
         screen.close()

@@ -13,7 +13,7 @@ struct TrainCommand: ParsableCommand {
     @OptionGroup var regularization: RegularizationOptions
 
     func run() throws {
-        let (dataset, directory, log) = try options.prepare()
+        let (dataset, directory, log) = try options.prepare(name: "train")
         let run = HeadlessRun(config: regularization.config(options, defaultEpochs: 5), dataset: dataset, dataDirectory: directory,
                               log: log, logEvery: options.logEvery)
         let status = run.run()

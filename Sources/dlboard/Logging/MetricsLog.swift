@@ -1,16 +1,22 @@
 import Foundation
 import NN
 
-/// A JSON Lines metrics file: a `config` record first, then `step` and `eval` records, then a
-/// `summary`. Lines are written whole and flushed at every evaluation (at least once per epoch) and
-/// on close, so a killed run leaves every completed epoch readable.
+/// A run record: a JSON Lines file with a `config` header per run (full configuration, dataset
+/// checksum, seed), then `step`, `eval`, `hist` (activation histograms at each evaluation) and `event`
+/// (every switch and fork: what, when, from → to) records, then a `summary`. Every record carries `t`,
+/// seconds since the log was opened, so a replay can keep the original pace.
 ///
-/// Opening fails with a one-line error before any training starts. A write error later (disk
-/// full) is reported once on stderr; training goes on and logging stops.
+/// Lines are written whole and flushed at least once a second (`flushIfDue`) and on close, so a
+/// killed run leaves everything up to the last flush readable; a torn last line is skipped by
+/// `RunRecordReader`. Opening fails with a one-line error before any training starts. A write error
+/// later (disk full) is kept in `failure` for the screen and stderr; training goes on, logging stops.
 final class MetricsLog {
+    static let formatVersion = 1
     let path: String
     private var file: UnsafeMutablePointer<FILE>?
     private(set) var failure: String?
+    private let opened = MetricsLog.now()
+    private var lastFlush = MetricsLog.now()
 
     init(path: String) throws(LogError) {
         self.path = path
@@ -20,7 +26,43 @@ final class MetricsLog {
         file = f
     }
 
+    /// A new record under `runs/<timestamp>-<name>/metrics.jsonl` (for `--save`).
+    static func inRunsFolder(name: String, root: String = "runs", date: Date = Date()) throws(LogError) -> MetricsLog {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyyMMdd-HHmmss"
+        let slug = String(name.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "-" })
+        var folder = "\(root)/\(formatter.string(from: date))-\(slug)"
+        var n = 2
+        while FileManager.default.fileExists(atPath: folder) {
+            folder = "\(root)/\(formatter.string(from: date))-\(slug)-\(n)"
+            n += 1
+        }
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        } catch {
+            let reason = (error as NSError).localizedFailureReason ?? "\(error.localizedDescription)"
+            throw LogError("--save: cannot create '\(folder)': \(reason)")
+        }
+        do { return try MetricsLog(path: folder + "/metrics.jsonl") } catch {
+            throw LogError(error.description.replacingOccurrences(of: "--metrics-out", with: "--save"))
+        }
+    }
+
+    /// The log the flags ask for: `--metrics-out PATH`, `--save` (a new folder under runs/), or none.
+    static func open(metricsOut: String?, save: Bool, name: String) throws(LogError) -> MetricsLog? {
+        if let path = metricsOut { return try MetricsLog(path: path) }
+        if save { return try inRunsFolder(name: name) }
+        return nil
+    }
+
     deinit { close() }
+
+    static func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
+
+    /// Seconds since the log was opened, to the millisecond.
+    var elapsed: String { String(format: "%.3f", Self.now() - opened) }
 
     func close() {
         guard let f = file else { return }
@@ -35,8 +77,14 @@ final class MetricsLog {
     }
 
     func flush() {
+        lastFlush = Self.now()
         guard let f = file, failure == nil else { return }
         if fflush(f) != 0 || ferror(f) != 0 { noteFailure() }
+    }
+
+    /// Flushes when the last flush is a second old or more.
+    func flushIfDue() {
+        if Self.now() - lastFlush >= 1 { flush() }
     }
 
     private func noteFailure() {
@@ -46,12 +94,20 @@ final class MetricsLog {
 
     // MARK: Records
 
-    func writeConfig(_ config: TrainingConfig, dataset: Dataset, dataDirectory: String, run: Int? = nil, title: String? = nil) {
+    /// The header of a run: everything needed to run it again (config, seed, the data's checksum).
+    /// A fork names its parent run and the step it was forked at.
+    func writeConfig(_ config: TrainingConfig, dataset: Dataset, checksum: String, dataDirectory: String, run: Int? = nil,
+                     title: String? = nil, parent: Int? = nil, forkStep: Int? = nil) {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let configJSON = (try? encoder.encode(config)).flatMap { String(data: $0, encoding: .utf8) } ?? "null"
         let titleField = title.map { #""title":\#(Self.quoted($0)),"# } ?? ""
-        write(#"{"type":"config",\#(Self.runField(run))\#(titleField)"dataset":\#(Self.quoted(dataset.name)),"data":\#(Self.quoted(dataDirectory)),"#
+        let forkFields = parent.map { #""parent":\#($0),"fork_step":\#(forkStep ?? 0),"# } ?? ""
+        let created = ISO8601DateFormatter().string(from: Date())
+        let argv = CommandLine.arguments.map(Self.quoted).joined(separator: ",")
+        write(#"{"type":"config","version":\#(Self.formatVersion),\#(Self.runField(run))\#(titleField)\#(forkFields)"#
+            + #""t":\#(elapsed),"created":"\#(created)","argv":[\#(argv)],"seed":\#(config.seed),"#
+            + #""dataset":\#(Self.quoted(dataset.name)),"dataset_crc32":"\#(checksum)","data":\#(Self.quoted(dataDirectory)),"#
             + #""train_size":\#(dataset.train.count),"validation_size":\#(dataset.validation?.count ?? 0),"#
             + #""test_size":\#(dataset.test.count),"config":\#(configJSON)}"#)
     }
@@ -60,7 +116,7 @@ final class MetricsLog {
     static func runField(_ run: Int?) -> String { run.map { #""run":\#($0),"# } ?? "" }
 
     func writeStep(step: Int, epoch: Int, loss: Double, run: Int? = nil) {
-        write(#"{"type":"step",\#(Self.runField(run))"step":\#(step),"epoch":\#(epoch),"loss":\#(Self.number(loss))}"#)
+        write(#"{"type":"step",\#(Self.runField(run))"step":\#(step),"epoch":\#(epoch),"t":\#(elapsed),"loss":\#(Self.number(loss))}"#)
     }
 
     func writeEval(_ r: EpochReport) {
@@ -73,19 +129,36 @@ final class MetricsLog {
     func writeEval(epoch: Int, step: Int, loss: Double?, trainAccuracy: Double, testAccuracy: Double?,
                    validationAccuracy: Double?, trainSeconds: Double, samplesPerSecond: Double, run: Int? = nil) {
         let lossField = loss.map { #""loss":\#(Self.number($0)),"# } ?? ""
-        write(#"{"type":"eval",\#(Self.runField(run))"epoch":\#(epoch),"step":\#(step),\#(lossField)"#
+        write(#"{"type":"eval",\#(Self.runField(run))"epoch":\#(epoch),"step":\#(step),"t":\#(elapsed),\#(lossField)"#
             + #""train_acc":\#(Self.number(trainAccuracy)),"test_acc":\#(testAccuracy.map(Self.number) ?? "null"),"#
             + #""val_acc":\#(validationAccuracy.map(Self.number) ?? "null"),"#
             + #""train_seconds":\#(Self.number(trainSeconds)),"samples_per_s":\#(Self.number(samplesPerSecond))}"#)
     }
 
-    /// A user switch (what, and the step before which it took effect).
-    func writeEvent(step: Int, what: String, run: Int? = nil) {
-        write(#"{"type":"event",\#(Self.runField(run))"step":\#(step),"what":\#(Self.quoted(what))}"#)
+    /// A user switch, fork, restart or divergence: the step before which it took effect, the
+    /// marker label, and what changed from → to.
+    func writeEvent(_ e: SessionOutput.Event, run: Int? = nil) {
+        let from = e.from.map(Self.quoted) ?? "null", to = e.to.map(Self.quoted) ?? "null"
+        write(#"{"type":"event",\#(Self.runField(run))"step":\#(e.step),"t":\#(elapsed),"kind":\#(Self.quoted(e.kind)),"#
+            + #""from":\#(from),"to":\#(to),"what":\#(Self.quoted(e.label))}"#)
+    }
+
+    /// One record per hidden layer: the histogram the dashboard draws, with its range and moments.
+    func writeHistograms(_ stats: [ActivationStatistics], step: Int, run: Int? = nil) {
+        for (i, s) in stats.enumerated() {
+            let bins = s.bins.map(String.init).joined(separator: ",")
+            write(#"{"type":"hist",\#(Self.runField(run))"step":\#(step),"t":\#(elapsed),"layer":\#(i + 1),"#
+                + #""activation":"\#(s.activation.rawValue)","lo":\#(Self.number(Double(s.range.lowerBound))),"#
+                + #""hi":\#(Self.number(Double(s.range.upperBound))),"bins":[\#(bins)],"under":\#(s.underflow),"#
+                + #""over":\#(s.overflow),"count":\#(s.count),"zero_frac":\#(Self.number(Double(s.zeroFraction))),"#
+                + #""excludes_zeros":\#(s.excludesZeros),"mean":\#(Self.number(Double(s.mean))),"#
+                + #""std":\#(Self.number(Double(s.standardDeviation))),"min":\#(Self.number(Double(s.minimum))),"#
+                + #""max":\#(Self.number(Double(s.maximum)))}"#)
+        }
     }
 
     func writeSummary(steps: Int, epochs: Int, seconds: Double, final: EpochReport?, stopReason: String?) {
-        write(#"{"type":"summary","steps":\#(steps),"epochs":\#(epochs),"seconds":\#(Self.number(seconds)),"#
+        write(#"{"type":"summary","t":\#(elapsed),"steps":\#(steps),"epochs":\#(epochs),"seconds":\#(Self.number(seconds)),"#
             + #""test_acc":\#(final.map { Self.number($0.testAccuracy) } ?? "null"),"#
             + #""stopped":\#(stopReason.map(Self.quoted) ?? "null")}"#)
     }

@@ -35,10 +35,7 @@ struct HeadlessComparison {
         let data = session.dataset
         let start = DispatchTime.now().uptimeNanoseconds
         let titles = session.specs.map(\.title)
-        for (i, spec) in session.specs.enumerated() {
-            log?.writeConfig(spec.config, dataset: data, dataDirectory: dataDirectory, run: i, title: spec.title)
-        }
-        log?.flush()
+        let recorder = SessionRecorder(log: log, dataset: data, dataDirectory: dataDirectory, logEvery: logEvery, specs: session.specs)
         let validation = data.validation.map { " / \($0.count) validation" } ?? ""
         let test = data.test.count > 0 ? " / \(data.test.count) test" : " (test set not used)"
         say("dlboard \(sessionName): \(data.name) (\(data.train.count) train\(validation)\(test)) from \(dataDirectory)")
@@ -48,41 +45,26 @@ struct HeadlessComparison {
 
         session.start()
         var results = titles.map { RunResult(title: $0) }
-        var lossSums = [Double](repeating: 0, count: titles.count)
-        var lossCounts = [Int](repeating: 0, count: titles.count)
-        var lastFlush = Date()
         var interrupted = false
         var stepping = (seconds: 0.0, steps: 0)
         while true {
             let snapshot = session.drainAll()
             stepping = (snapshot.steppingSeconds, snapshot.runSteps)
             var allDone = !snapshot.order.isEmpty
+            for w in recorder.record(snapshot) {
+                guard let i = snapshot.order.firstIndex(of: w.run), i < results.count else { continue }
+                let e = w.evaluation
+                results[i].last = e
+                onEvaluation?(i, titles[i], e)
+                var line = String(format: "epoch %4d  step %6d  run %d  loss %7.4f  train %6.4f", e.epoch, e.step, i + 1, w.meanLoss, e.trainAccuracy)
+                if let t = e.testAccuracy { line += String(format: "  test %6.4f", t) }
+                if let v = e.validationAccuracy { line += String(format: "  val %6.4f", v) }
+                line += String(format: "  %9.0f samples/s  %@", e.samplesPerSecond, titles[i])
+                say(line)
+            }
             for (i, id) in snapshot.order.enumerated() where i < results.count {
                 guard let out = snapshot.runs[id] else { allDone = false; continue }
-                for (step, loss) in out.losses {
-                    if step % logEvery == 0 || !loss.isFinite {
-                        log?.writeStep(step: step, epoch: (step - 1) / max(1, out.status?.stepsPerEpoch ?? 1) + 1, loss: Double(loss), run: id)
-                    }
-                    lossSums[i] += Double(loss)
-                    lossCounts[i] += 1
-                    results[i].losses.append(loss)
-                }
-                for e in out.events { log?.writeEvent(step: e.step, what: e.label, run: id) }
-                for e in out.evaluations {
-                    let mean = lossCounts[i] > 0 ? lossSums[i] / Double(lossCounts[i]) : .nan
-                    lossSums[i] = 0
-                    lossCounts[i] = 0
-                    log?.writeEval(epoch: e.epoch, step: e.step, loss: mean, trainAccuracy: e.trainAccuracy,
-                                   testAccuracy: e.testAccuracy, validationAccuracy: e.validationAccuracy,
-                                   trainSeconds: e.trainSeconds, samplesPerSecond: e.samplesPerSecond, run: id)
-                    results[i].last = e
-                    onEvaluation?(i, titles[i], e)
-                    var line = String(format: "epoch %4d  step %6d  run %d  loss %7.4f  train %6.4f", e.epoch, e.step, i + 1, mean, e.trainAccuracy)
-                    if let t = e.testAccuracy { line += String(format: "  test %6.4f", t) }
-                    if let v = e.validationAccuracy { line += String(format: "  val %6.4f", v) }
-                    line += String(format: "  %9.0f samples/s  %@", e.samplesPerSecond, titles[i])
-                    say(line)
-                }
+                results[i].losses.append(contentsOf: out.losses.map(\.loss))
                 if let s = out.status {
                     results[i].steps = s.step
                     if s.diverged && !results[i].diverged {
@@ -94,7 +76,6 @@ struct HeadlessComparison {
                     allDone = false
                 }
             }
-            if Date().timeIntervalSince(lastFlush) >= 1 { log?.flush(); lastFlush = Date() }
             if allDone { break }
             if stop.isRequested { interrupted = true; break }
             usleep(20_000)
@@ -102,7 +83,7 @@ struct HeadlessComparison {
         session.stop()
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         for (i, r) in results.enumerated() {
-            log?.write(#"{"type":"summary","run":\#(i),"steps":\#(r.steps),"seconds":\#(MetricsLog.number(seconds)),"#
+            log?.write(#"{"type":"summary","run":\#(i),"t":\#(log?.elapsed ?? "0"),"steps":\#(r.steps),"seconds":\#(MetricsLog.number(seconds)),"#
                 + #""test_acc":\#(r.last?.testAccuracy.map(MetricsLog.number) ?? "null"),"#
                 + #""val_acc":\#(r.last?.validationAccuracy.map(MetricsLog.number) ?? "null"),"#
                 + #""stopped":\#(interrupted ? "\"interrupted\"" : r.diverged ? "\"diverged\"" : "null")}"#)

@@ -66,8 +66,8 @@ struct RunDriver {
         copy.activations = activations
         copy.epochSteps = epochSteps
         copy.epochSeconds = epochSeconds
-        pendingEvents.append(.init(step: trainer.steps, label: "⑂ fork → \(title)"))
-        copy.pendingEvents.append(.init(step: trainer.steps, label: "⑂ forked"))
+        pendingEvents.append(.init(step: trainer.steps, label: "⑂ fork → \(title)", kind: "fork", to: String(newID)))
+        copy.pendingEvents.append(.init(step: trainer.steps, label: "⑂ forked", kind: "forked", from: String(id)))
         return copy
     }
 
@@ -85,7 +85,7 @@ struct RunDriver {
         if !loss.isFinite {
             diverged = true
             paused = true
-            pendingEvents.append(.init(step: trainer.steps, label: "✗ diverged"))
+            pendingEvents.append(.init(step: trainer.steps, label: "✗ diverged", kind: "diverged"))
         }
         let now = Self.now()
         if now - lastHistogram >= histogramInterval {
@@ -112,37 +112,41 @@ struct RunDriver {
             trainAccuracy: trainer.accuracy(on: data.train, limit: trainEvaluationLimit),
             testAccuracy: data.test.count > 0 ? trainer.accuracy(on: data.test) : nil,
             validationAccuracy: data.validation.map { trainer.accuracy(on: $0) },
-            trainSeconds: seconds, samplesPerSecond: seconds > 0 ? Double(samples) / seconds : 0))
+            trainSeconds: seconds, samplesPerSecond: seconds > 0 ? Double(samples) / seconds : 0,
+            activations: trainer.network.displayActivationStatistics()))
     }
 
     /// Applies one command (`.stepOnce` and `.fork` are the session's).
     mutating func apply(_ command: SessionCommand) {
         let step = trainer.steps
-        func event(_ label: String) { pendingEvents.append(.init(step: step, label: label)) }
+        let before = trainer.config
+        func event(_ label: String, _ kind: String, _ from: String? = nil, _ to: String? = nil) {
+            pendingEvents.append(.init(step: step, label: label, kind: kind, from: from, to: to))
+        }
         switch command {
         case .setOptimizer(let kind):
             trainer.setOptimizer(kind)
-            event("→ \(kind.displayName)")
+            event("→ \(kind.displayName)", "optimizer", before.optimizer.rawValue, kind.rawValue)
         case .setLearningRate(let lr):
             trainer.setLearningRate(lr)
-            event("lr \(Format.number(lr))")
+            event("lr \(Format.number(lr))", "lr", "\(before.effectiveLearningRate)", "\(lr)")
         case .reinitialize(let initializer):
             trainer.reinitialize(initializer)
             diverged = false
-            event("↺ \(initializer.displayName)")
+            event("↺ \(initializer.displayName)", "init", before.network.initializer.argument, initializer.argument)
         case .setActivation(let a):
             trainer.setActivation(a)
             diverged = false
-            event("→ \(a.displayName)")
+            event("→ \(a.displayName)", "activation", before.network.activation.rawValue, a.rawValue)
         case .setBatchNorm(let on):
             trainer.network.setBatchNorm(on)
-            event(on ? "+BN" : "−BN")
+            event(on ? "+BN" : "−BN", "batchnorm", before.network.batchNorm ? "on" : "off", on ? "on" : "off")
         case .setDropout(let r):
             trainer.network.setDropout(r)
-            event(r > 0 ? "dropout \(Format.number(r))" : "−dropout")
+            event(r > 0 ? "dropout \(Format.number(r))" : "−dropout", "dropout", "\(before.network.dropout)", "\(r)")
         case .setWeightDecay(let w):
             trainer.network.weightDecay = w
-            event("wd \(Format.number(w))")
+            event("wd \(Format.number(w))", "weight_decay", "\(before.network.weightDecay)", "\(w)")
         case .pause:
             paused = true
         case .resume:
@@ -158,7 +162,7 @@ struct RunDriver {
             trainer.reinitialize(trainer.network.config.initializer)
             diverged = false
             finished = false
-            event("↺ restart")
+            event("↺ restart", "restart")
         }
     }
 

@@ -27,11 +27,21 @@ struct SessionOutput: Sendable {
         /// Wall seconds of the epoch's training (evaluation excluded) and its throughput.
         var trainSeconds: Double
         var samplesPerSecond: Double
+        /// The hidden layers' activations right after this evaluation's step (for the run record's
+        /// histograms); empty when not measured.
+        var activations: [ActivationStatistics] = []
     }
 
+    /// A user switch, fork, restart or divergence: the marker label the charts show, plus what
+    /// changed in machine form for the run record (`kind`, `from` → `to`), from which a replay
+    /// rebuilds the run's configuration.
     struct Event: Sendable, Equatable {
         var step: Int
         var label: String
+        /// optimizer, lr, init, activation, batchnorm, dropout, weight_decay, restart, fork, forked, diverged
+        var kind: String = ""
+        var from: String?
+        var to: String?
     }
 
     struct Status: Sendable, Equatable {

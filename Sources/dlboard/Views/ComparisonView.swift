@@ -18,7 +18,9 @@ struct ComparisonView {
 
     func render(width: Int, height: Int) -> Buffer {
         guard state.isComparison, let focused = state.focused else {
-            let single = state.focused ?? DashboardState(datasetName: state.datasetName)
+            var single = state.focused ?? DashboardState(datasetName: state.datasetName)
+            if let n = state.notice { single.notice = n }
+            single.warning = state.warning
             return DashboardView(state: single, glyphs: glyphs).render(width: width, height: height)
         }
         var buffer = Buffer(width: width, height: height)
@@ -29,6 +31,7 @@ struct ComparisonView {
         }
         var focusedView = DashboardView(state: focused, glyphs: glyphs, comparison: true)
         if let n = state.notice { focusedView.state.notice = n }
+        focusedView.state.warning = state.warning
         renderHeader(into: &buffer, width: width)
         focusedView.renderStatus(into: &buffer, row: height - 2, width: width)
         focusedView.renderHints(into: &buffer, row: height - 1, width: width)

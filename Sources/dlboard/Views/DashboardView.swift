@@ -194,13 +194,14 @@ struct DashboardView {
         else { state = (unicode ? "▶ " : "> ") + "training" }
         parts.append(state)
         if let n = self.state.notice { parts.append(n) }
+        if let w = self.state.warning { parts.insert((unicode ? "⚠ " : "! ") + w, at: 0) }
         var text = " " + parts.joined(separator: sep)
         // Drop the least important parts until it fits: ETA, then weight decay…
         while text.count > width, parts.count > 3 {
             parts.remove(at: parts.count >= 8 ? 6 : 4)
             text = " " + parts.joined(separator: sep)
         }
-        let danger = s.diverged ? Style(foreground: .red, bold: true, reverse: true) : style
+        let danger = s.diverged || self.state.warning != nil ? Style(foreground: .red, bold: true, reverse: true) : style
         buffer.put(text, x: 0, y: row, style: danger, maxWidth: width)
     }
 

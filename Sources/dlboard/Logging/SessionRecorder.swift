@@ -1,0 +1,84 @@
+import Foundation
+import NN
+
+/// Writes what a `TrainingSession` publishes into its run record: a `config` header per run (a fork's
+/// when it appears, naming its parent), every `logEvery`-th step, each evaluation with the mean loss
+/// of the steps since the previous one, the activation histograms at each evaluation, and every
+/// event. One writer for the dashboard and the headless comparison, so both records read the same.
+///
+/// Without a log it only keeps the mean losses (the headless lines print them).
+/// Main thread only (it owns the log's file handle there).
+final class SessionRecorder {
+    let log: MetricsLog?
+    let dataset: Dataset
+    let dataDirectory: String
+    let logEvery: Int
+    /// Records carry `"run"` once the session has (or has had) more than one run.
+    private var several: Bool
+    private var headed: Set<Int> = []
+    private var lossSums: [Int: (sum: Double, count: Int)] = [:]
+    private let checksum: String
+
+    init(log: MetricsLog?, dataset: Dataset, dataDirectory: String, logEvery: Int, specs: [TrainingSession.RunSpec]) {
+        self.log = log
+        self.dataset = dataset
+        self.dataDirectory = dataDirectory
+        self.logEvery = logEvery
+        self.several = specs.count > 1
+        self.checksum = log == nil ? "" : dataset.checksum
+        for (i, spec) in specs.enumerated() {
+            log?.writeConfig(spec.config, dataset: dataset, checksum: checksum, dataDirectory: dataDirectory,
+                            run: several ? i : nil, title: several ? spec.title : nil)
+            headed.insert(i)
+        }
+        log?.flush()
+    }
+
+    /// An evaluation as written, with the mean training loss since the previous one.
+    struct Written {
+        var run: Int
+        var evaluation: SessionOutput.Evaluation
+        var meanLoss: Double
+    }
+
+    /// Writes a snapshot's records; returns its evaluations with their mean losses.
+    @discardableResult
+    func record(_ snapshot: TrainingSession.Snapshot) -> [Written] {
+        if snapshot.order.count > 1 { several = true }
+        var written: [Written] = []
+        for id in snapshot.order {
+            guard let out = snapshot.runs[id] else { continue }
+            let run = several ? id : nil
+            if !headed.contains(id), let status = out.status {
+                // A fork: its header names the run it came from (its "forked" event says which).
+                let origin = out.events.first { $0.kind == "forked" }
+                log?.writeConfig(status.config, dataset: dataset, checksum: checksum, dataDirectory: dataDirectory, run: id,
+                                title: out.title.isEmpty ? nil : out.title, parent: origin?.from.flatMap { Int($0) },
+                                forkStep: origin?.step)
+                headed.insert(id)
+            }
+            let perEpoch = max(1, out.status?.stepsPerEpoch ?? 1)
+            for e in out.events where e.kind == "forked" { log?.writeEvent(e, run: run) }
+            for (step, loss) in out.losses {
+                lossSums[id, default: (0, 0)].sum += Double(loss)
+                lossSums[id, default: (0, 0)].count += 1
+                if step % logEvery == 0 || !loss.isFinite {
+                    log?.writeStep(step: step, epoch: (step - 1) / perEpoch + 1, loss: Double(loss), run: run)
+                }
+            }
+            for e in out.evaluations {
+                let s = lossSums[id] ?? (0, 0)
+                let mean = s.count > 0 ? s.sum / Double(s.count) : .nan
+                lossSums[id] = (0, 0)
+                log?.writeEval(epoch: e.epoch, step: e.step, loss: mean, trainAccuracy: e.trainAccuracy,
+                              testAccuracy: e.testAccuracy, validationAccuracy: e.validationAccuracy,
+                              trainSeconds: e.trainSeconds, samplesPerSecond: e.samplesPerSecond, run: run)
+                log?.writeHistograms(e.activations, step: e.step, run: run)
+                written.append(Written(run: id, evaluation: e, meanLoss: mean))
+            }
+            for e in out.events where e.kind != "forked" { log?.writeEvent(e, run: run) }
+        }
+        log?.flushIfDue()
+        return written
+    }
+}
