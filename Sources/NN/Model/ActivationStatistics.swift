@@ -21,6 +21,26 @@ public struct ActivationStatistics: Sendable, Equatable {
     public var minimum: Float
     public var maximum: Float
 
+    /// Statistics as recorded (a run record's `hist` line).
+    public init(layer: String, activation: Activation, bins: [Int], excludesZeros: Bool, range: ClosedRange<Float>,
+                underflow: Int, overflow: Int, count: Int, mean: Float, standardDeviation: Float,
+                zeroFraction: Float, saturatedFraction: Float, minimum: Float, maximum: Float) {
+        self.layer = layer
+        self.activation = activation
+        self.bins = bins
+        self.excludesZeros = excludesZeros
+        self.range = range
+        self.underflow = underflow
+        self.overflow = overflow
+        self.count = count
+        self.mean = mean
+        self.standardDeviation = standardDeviation
+        self.zeroFraction = zeroFraction
+        self.saturatedFraction = saturatedFraction
+        self.minimum = minimum
+        self.maximum = maximum
+    }
+
     /// Computes the statistics of `values` for a layer of the given activation.
     public init(layer: String, activation: Activation, values: UnsafeBufferPointer<Float>,
                 bins binCount: Int, range: ClosedRange<Float>, excludesZeros: Bool = false) {

@@ -1,5 +1,5 @@
 /// What a key asks the dashboard to do.
-enum Action: Equatable, Sendable {
+enum Action: Hashable, Sendable {
     case nextOptimizer, previousOptimizer
     case nextInitializer
     case toggleBatchNorm

@@ -33,6 +33,8 @@ struct ComparisonState {
     var notice: String?
     /// A lasting problem shown first in the status bar (the run record could not be written).
     var warning: String?
+    /// Replaces the session name in the header (a replay's file and pace).
+    var banner: String?
     var shouldQuit = false
     /// Forks beyond this many panes are refused here already (the session refuses them too).
     var maxPanes = 4
@@ -77,37 +79,45 @@ struct ComparisonState {
 
     // MARK: From the training thread
 
-    /// Folds in a snapshot; returns whether anything changed. A run that appears next to another
-    /// (a fork) starts its pane with a copy of that pane's curves, so its history is continuous.
+    /// Folds in a snapshot; returns whether anything changed. A fork (a new run whose first output
+    /// has a "forked" event) starts its pane with its parent's curves up to the fork's step, so its
+    /// history is continuous.
     mutating func apply(_ snapshot: TrainingSession.Snapshot) -> Bool {
         var changed = false
         if let n = snapshot.notice { notice = n; changed = true }
-        let hadPanes = !panes.isEmpty
-        for (position, id) in snapshot.order.enumerated() where !panes.contains(where: { $0.id == id }) {
-            var pane = Pane(id: id, state: DashboardState(datasetName: datasetName))
-            if hadPanes, position > 0, panes.indices.contains(position - 1) {
-                let parent = panes[position - 1].state
-                pane.state.losses = parent.losses
-                pane.state.trainAccuracy = parent.trainAccuracy
-                pane.state.testAccuracy = parent.testAccuracy
-                pane.state.validationAccuracy = parent.validationAccuracy
-                pane.state.markers = parent.markers
-                pane.state.smoothingIndex = parent.smoothingIndex
-                pane.state.logY = parent.logY
-                if let s = snapshot.runs[id]?.status { pane.origin = "fork @\(s.step)" }
-            }
-            panes.insert(pane, at: min(position, panes.count))
-            // A fork arrives next to the pane it was made from and takes the focus, so the next
-            // switch applies to it; inserting before the focused pane keeps that pane focused.
-            if hadPanes { focus = min(position, panes.count - 1) }
-            changed = true
-        }
+        // The runs already shown first: a parent's steps up to the fork may arrive with the fork.
         for i in panes.indices {
             guard let out = snapshot.runs[panes[i].id] else { continue }
             if !out.losses.isEmpty || !out.evaluations.isEmpty || !out.events.isEmpty || out.status != panes[i].state.status {
                 panes[i].state.apply(out)
                 changed = true
             }
+        }
+        let hadPanes = !panes.isEmpty
+        for (position, id) in snapshot.order.enumerated() where !panes.contains(where: { $0.id == id }) {
+            var pane = Pane(id: id, state: DashboardState(datasetName: datasetName))
+            let out = snapshot.runs[id]
+            if let forked = out?.events.first(where: { $0.kind == "forked" }),
+               let p = forked.from.flatMap(Int.init).flatMap({ pid in panes.firstIndex { $0.id == pid } }) {
+                let parent = panes[p].state
+                let upTo = Double(forked.step)
+                let perEpoch = Double(max(1, parent.status?.stepsPerEpoch ?? 1))
+                pane.state.losses = parent.losses.filter { $0.x <= upTo }
+                pane.state.trainAccuracy = parent.trainAccuracy.filter { $0.x * perEpoch <= upTo }
+                pane.state.testAccuracy = parent.testAccuracy.filter { $0.x * perEpoch <= upTo }
+                pane.state.validationAccuracy = parent.validationAccuracy.filter { $0.x * perEpoch <= upTo }
+                // The parent's own "fork →" marker at the fork step is the parent's, not the fork's.
+                pane.state.markers = parent.markers.filter { $0.x < upTo }
+                pane.state.smoothingIndex = parent.smoothingIndex
+                pane.state.logY = parent.logY
+                pane.origin = "fork @\(forked.step)"
+            }
+            if let out { pane.state.apply(out) }
+            panes.insert(pane, at: min(position, panes.count))
+            // A fork arrives next to the pane it was made from and takes the focus, so the next
+            // switch applies to it; inserting before the focused pane keeps that pane focused.
+            if hadPanes { focus = min(position, panes.count - 1) }
+            changed = true
         }
         return changed
     }

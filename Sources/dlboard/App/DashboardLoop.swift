@@ -27,6 +27,7 @@ struct DashboardLoop {
     /// Runs until the user quits or a stop signal arrives; returns a one-line summary.
     mutating func run(startPaused: Bool) -> String {
         let stop = StopSignal.install()
+        let started = Self.now()
         session.start(paused: startPaused)
         var lastDraw = -1.0
         var dirty = true
@@ -71,6 +72,7 @@ struct DashboardLoop {
         let last = session.drainAll()
         _ = state.apply(last)
         recorder?.record(last)
+        recorder?.finish(seconds: Self.now() - started, interrupted: stop.isRequested)
         guard let first = state.panes.first?.state, let s = first.status else { return "dlboard: stopped before the first step" }
         var line = String(format: "dlboard: stopped at step %d (epoch %.2f)", s.step, s.epochProgress)
         if state.isComparison {

@@ -33,6 +33,8 @@ struct DashboardState {
     var notice: String?
     /// A lasting problem shown first in the status bar (the run record could not be written).
     var warning: String?
+    /// Shown in the header after "dlboard" (a replay's file and pace).
+    var banner: String?
     var shouldQuit = false
     /// The ratio Dropout gets when switched on.
     var dropoutWhenOn: Float = 0.2

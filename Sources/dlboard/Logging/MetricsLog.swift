@@ -151,6 +151,7 @@ final class MetricsLog {
                 + #""activation":"\#(s.activation.rawValue)","lo":\#(Self.number(Double(s.range.lowerBound))),"#
                 + #""hi":\#(Self.number(Double(s.range.upperBound))),"bins":[\#(bins)],"under":\#(s.underflow),"#
                 + #""over":\#(s.overflow),"count":\#(s.count),"zero_frac":\#(Self.number(Double(s.zeroFraction))),"#
+                + #""sat_frac":\#(Self.number(Double(s.saturatedFraction))),"layer_name":\#(Self.quoted(s.layer)),"#
                 + #""excludes_zeros":\#(s.excludesZeros),"mean":\#(Self.number(Double(s.mean))),"#
                 + #""std":\#(Self.number(Double(s.standardDeviation))),"min":\#(Self.number(Double(s.minimum))),"#
                 + #""max":\#(Self.number(Double(s.maximum)))}"#)

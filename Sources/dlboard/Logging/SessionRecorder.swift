@@ -17,6 +17,9 @@ final class SessionRecorder {
     private var several: Bool
     private var headed: Set<Int> = []
     private var lossSums: [Int: (sum: Double, count: Int)] = [:]
+    private var lastSteps: [Int: Int] = [:]
+    private var lastEvaluations: [Int: SessionOutput.Evaluation] = [:]
+    private var diverged: Set<Int> = []
     private let checksum: String
 
     init(log: MetricsLog?, dataset: Dataset, dataDirectory: String, logEvery: Int, specs: [TrainingSession.RunSpec]) {
@@ -59,6 +62,10 @@ final class SessionRecorder {
             }
             let perEpoch = max(1, out.status?.stepsPerEpoch ?? 1)
             for e in out.events where e.kind == "forked" { log?.writeEvent(e, run: run) }
+            if let st = out.status {
+                lastSteps[id] = st.step
+                if st.diverged { diverged.insert(id) } else { diverged.remove(id) }
+            }
             for (step, loss) in out.losses {
                 lossSums[id, default: (0, 0)].sum += Double(loss)
                 lossSums[id, default: (0, 0)].count += 1
@@ -75,10 +82,25 @@ final class SessionRecorder {
                               trainSeconds: e.trainSeconds, samplesPerSecond: e.samplesPerSecond, run: run)
                 log?.writeHistograms(e.activations, step: e.step, run: run)
                 written.append(Written(run: id, evaluation: e, meanLoss: mean))
+                lastEvaluations[id] = e
             }
             for e in out.events where e.kind != "forked" { log?.writeEvent(e, run: run) }
         }
         log?.flushIfDue()
         return written
+    }
+
+    /// A `summary` record per run (its last step and accuracies, why it stopped), then the log is
+    /// flushed and closed. `interrupted`: stopped by a signal rather than by the user or the target.
+    func finish(seconds: Double, interrupted: Bool) {
+        for id in headed.sorted() {
+            let e = lastEvaluations[id]
+            let stopped = interrupted ? "\"interrupted\"" : diverged.contains(id) ? "\"diverged\"" : "null"
+            log?.write(#"{"type":"summary",\#(MetricsLog.runField(several ? id : nil))"t":\#(log?.elapsed ?? "0"),"#
+                + #""steps":\#(lastSteps[id] ?? 0),"seconds":\#(MetricsLog.number(seconds)),"#
+                + #""test_acc":\#(e?.testAccuracy.map(MetricsLog.number) ?? "null"),"#
+                + #""val_acc":\#(e?.validationAccuracy.map(MetricsLog.number) ?? "null"),"stopped":\#(stopped)}"#)
+        }
+        log?.close()
     }
 }

@@ -82,13 +82,7 @@ struct HeadlessComparison {
         }
         session.stop()
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        for (i, r) in results.enumerated() {
-            log?.write(#"{"type":"summary","run":\#(i),"t":\#(log?.elapsed ?? "0"),"steps":\#(r.steps),"seconds":\#(MetricsLog.number(seconds)),"#
-                + #""test_acc":\#(r.last?.testAccuracy.map(MetricsLog.number) ?? "null"),"#
-                + #""val_acc":\#(r.last?.validationAccuracy.map(MetricsLog.number) ?? "null"),"#
-                + #""stopped":\#(interrupted ? "\"interrupted\"" : r.diverged ? "\"diverged\"" : "null")}"#)
-        }
-        log?.close()
+        recorder.finish(seconds: seconds, interrupted: interrupted)
         if let failure = log?.failure {
             FileHandle.standardError.write(Data("dlboard: warning: \(failure); metrics after that point were not saved\n".utf8))
         }

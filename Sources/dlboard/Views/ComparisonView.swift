@@ -21,6 +21,7 @@ struct ComparisonView {
             var single = state.focused ?? DashboardState(datasetName: state.datasetName)
             if let n = state.notice { single.notice = n }
             single.warning = state.warning
+            single.banner = state.banner
             return DashboardView(state: single, glyphs: glyphs).render(width: width, height: height)
         }
         var buffer = Buffer(width: width, height: height)
@@ -52,7 +53,7 @@ struct ComparisonView {
 
     private func renderHeader(into buffer: inout Buffer, width: Int) {
         let sep = unicode ? " · " : " | "
-        var left = "dlboard" + sep + (state.sessionName.isEmpty ? "compare" : state.sessionName) + sep + state.datasetName
+        var left = "dlboard" + sep + (state.banner ?? (state.sessionName.isEmpty ? "compare" : state.sessionName)) + sep + state.datasetName
         if let c = state.panes.first?.state.status?.config {
             left += sep + "\(c.network.shapeDescription) \(c.network.activation.displayName)"
         }

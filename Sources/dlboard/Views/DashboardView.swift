@@ -60,7 +60,7 @@ struct DashboardView {
     private var unicode: Bool { glyphs != .ascii }
 
     private func renderHeader(into buffer: inout Buffer, row: Int, width: Int) {
-        var left = "dlboard · \(state.datasetName)"
+        var left = "dlboard · " + (state.banner.map { "\($0) · " } ?? "") + state.datasetName
         var right = ""
         if let s = state.status {
             left += " · \(s.config.network.shapeDescription) \(s.config.network.activation.displayName)"

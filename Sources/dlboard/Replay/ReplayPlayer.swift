@@ -1,0 +1,167 @@
+import Foundation
+import NN
+
+/// Plays run records back as the snapshots a live session would have published: `advance(to:)`
+/// hands out every record whose time `t` has come, so the dashboard's own state and views redraw the
+/// session — curves, switch and fork markers, histograms, the configuration as it was switched.
+///
+/// Several files play side by side from a common start (each file's clock starts at 0). A fork
+/// appears next to its parent once the parent has reached the fork's step, as it did live.
+struct ReplayPlayer {
+    struct Run {
+        var id: Int
+        var recorded: RunRecord.RecordedRun
+        /// The run's id in the same file as its parent's (`parent`), in replay ids.
+        var parent: Int?
+        /// The next entry of `recorded.sequence` to hand out.
+        var next = 0
+        var config: TrainingConfig
+        var step = 0
+        var lastLoss: Float = .nan
+        var diverged = false
+        var samplesPerSecond = 0.0
+        var activations: [ActivationStatistics] = []
+        var started = false
+
+        var isDone: Bool { next >= recorded.sequence.count }
+    }
+
+    private(set) var runs: [Run] = []
+    /// Replay ids in pane order (a fork right after its parent, as the live session places it).
+    private(set) var order: [Int] = []
+    private(set) var position = 0.0
+    /// The time of the last record of all files.
+    let duration: Double
+    /// The replay is paused: shown in every run's status.
+    var paused = false
+
+    init(records: [RunRecord]) {
+        var runs: [Run] = []
+        for record in records {
+            var ids: [Int: Int] = [:]
+            for r in record.runs { ids[r.id] = runs.count + ids.count }
+            for r in record.runs {
+                var run = Run(id: ids[r.id]!, recorded: r, parent: r.parent.flatMap { ids[$0] }, config: r.config)
+                // Fork events name runs by their recorded ids: rename them to replay ids.
+                for k in run.recorded.events.indices {
+                    let e = run.recorded.events[k].event
+                    if e.kind == "forked" { run.recorded.events[k].event.from = e.from.flatMap(Int.init).flatMap { ids[$0] }.map(String.init) }
+                    if e.kind == "fork" { run.recorded.events[k].event.to = e.to.flatMap(Int.init).flatMap { ids[$0] }.map(String.init) }
+                }
+                runs.append(run)
+            }
+        }
+        self.runs = runs
+        var end = 0.0
+        for r in runs {
+            end = max(end, r.recorded.steps.last?.t ?? 0, r.recorded.evaluations.last?.t ?? 0,
+                      r.recorded.events.last?.t ?? 0, r.recorded.histograms.last?.t ?? 0)
+        }
+        duration = end
+    }
+
+    var isFinished: Bool { runs.allSatisfy(\.isDone) }
+
+    /// Everything recorded up to `time` (seconds from the start) that was not handed out yet.
+    mutating func advance(to time: Double) -> TrainingSession.Snapshot {
+        position = max(position, time)
+        var snapshot = TrainingSession.Snapshot()
+        var outputs: [Int: SessionOutput] = [:]
+        for i in runs.indices where !runs[i].started && runs[i].recorded.headerTime <= position {
+            if let p = runs[i].parent, let at = order.firstIndex(of: p) {
+                order.insert(i, at: at + 1)
+            } else {
+                order.append(i)
+            }
+            runs[i].started = true
+        }
+        for i in order {
+            var out = SessionOutput()
+            _ = emit(run: i, into: &out)
+            outputs[i] = out
+        }
+        for i in order {
+            var out = outputs[i] ?? SessionOutput()
+            out.status = status(of: runs[i])
+            out.title = runs[i].recorded.title ?? ""
+            out.activations = runs[i].activations
+            snapshot.runs[i] = out
+        }
+        snapshot.order = order
+        return snapshot
+    }
+
+    /// Hands out run `i`'s due records in the order they were written; returns whether any was due.
+    private mutating func emit(run i: Int, into out: inout SessionOutput) -> Bool {
+        var any = false
+        while runs[i].next < runs[i].recorded.sequence.count {
+            let r = runs[i].recorded
+            switch r.sequence[runs[i].next] {
+            case .step(let k):
+                let s = r.steps[k]
+                guard s.t <= position else { return any }
+                out.losses.append((s.step, Float(s.loss)))
+                runs[i].step = s.step
+                runs[i].lastLoss = Float(s.loss)
+            case .evaluation(let k):
+                let e = r.evaluations[k]
+                guard e.t <= position else { return any }
+                out.evaluations.append(e.evaluation)
+                runs[i].step = max(runs[i].step, e.evaluation.step)
+                runs[i].samplesPerSecond = e.evaluation.samplesPerSecond
+            case .event(let k):
+                let e = r.events[k]
+                guard e.t <= position else { return any }
+                out.events.append(e.event)
+                apply(e.event, to: &runs[i])
+            case .histogram(let k):
+                let h = r.histograms[k]
+                guard h.t <= position else { return any }
+                // The layers of one evaluation arrive together; the screen keeps the latest set.
+                if h.layer == 1 { runs[i].activations = [] }
+                runs[i].activations.append(h.statistics)
+            }
+            runs[i].next += 1
+            any = true
+        }
+        return any
+    }
+
+    /// What a switch did to the configuration (the record's `to`, in the flags' own terms).
+    private func apply(_ e: SessionOutput.Event, to run: inout Run) {
+        guard let to = e.to else {
+            if e.kind == "diverged" { run.diverged = true }
+            if e.kind == "restart" { run.diverged = false }
+            return
+        }
+        switch e.kind {
+        case "optimizer":
+            if let k = OptimizerKind(rawValue: to) {
+                run.config.optimizer = k
+                run.config.learningRate = nil  // a switch starts the optimizer at its default lr
+            }
+        case "lr": if let v = Float(to) { run.config.learningRate = v }
+        case "init":
+            if let v = Initializer(argument: to) { run.config.network.initializer = v }
+            run.diverged = false
+        case "activation":
+            if let v = Activation(rawValue: to) { run.config.network.activation = v }
+            run.diverged = false
+        case "batchnorm": run.config.network.batchNorm = to == "on"
+        case "dropout": if let v = Float(to) { run.config.network.dropout = v }
+        case "weight_decay": if let v = Float(to) { run.config.network.weightDecay = v }
+        default: break
+        }
+    }
+
+    private func status(of run: Run) -> SessionOutput.Status {
+        let perEpoch = run.recorded.stepsPerEpoch
+        let lastStep = max(run.recorded.steps.last?.step ?? 0, run.recorded.evaluations.last?.evaluation.step ?? 0)
+        let target = max(lastStep, run.recorded.config.epochs * perEpoch)
+        return SessionOutput.Status(
+            config: run.config, step: run.step, stepsPerEpoch: perEpoch,
+            epochTarget: (target + perEpoch - 1) / perEpoch, stepTarget: target,
+            paused: paused || run.isDone, diverged: run.diverged, finished: false,
+            samplesPerSecond: run.samplesPerSecond, lastLoss: run.lastLoss)
+    }
+}

@@ -1,0 +1,158 @@
+import Foundation
+import NN
+import Testing
+@testable import dlboard
+
+/// Run records and their replay: a recorded session, played back, gives the dashboard exactly the
+/// curves, markers and configurations it had live; a crash's torn last line is skipped.
+@Suite struct ReplayTests {
+    typealias Spec = TrainingSession.RunSpec
+
+    static func temporaryPath(_ name: String) -> String {
+        NSTemporaryDirectory() + "dlboard-replay-\(UUID().uuidString)-\(name)"
+    }
+
+    /// Runs a two-run session with switches and a fork, feeding a live `ComparisonState` and a
+    /// `SessionRecorder` from the same snapshots, as the dashboard loop does. Returns the live state.
+    static func recordSession(to path: String) throws -> ComparisonState {
+        var adam = SessionTests.config
+        adam.optimizer = .adam
+        adam.learningRate = nil
+        let specs = [Spec(config: SessionTests.config, title: "SGD"), Spec(config: adam, title: "Adam")]
+        let dataset = SessionTests.dataset()
+        let session = TrainingSession(runs: specs, dataset: dataset, publishInterval: 0.001)
+        let log = try MetricsLog(path: path)
+        let recorder = SessionRecorder(log: log, dataset: dataset, dataDirectory: "(test)", logEvery: 1, specs: specs)
+        var live = ComparisonState(datasetName: dataset.name, sessionName: "compare")
+        func pump(until done: (ComparisonState) -> Bool) {
+            let deadline = Date().addingTimeInterval(30)
+            while Date() < deadline {
+                let snapshot = session.drainAll()
+                _ = live.apply(snapshot)
+                recorder.record(snapshot)
+                if done(live) { return }
+                usleep(2000)
+            }
+            Issue.record("timed out")
+        }
+        func step(_ run: Int, _ n: Int) {
+            for _ in 0..<n { session.send(.stepOnce, to: run) }
+        }
+        func at(_ id: Int, _ step: Int) -> (ComparisonState) -> Bool {
+            { s in s.panes.first { $0.id == id }?.state.status?.step == step }
+        }
+        session.start(paused: true)
+        step(0, 7); step(1, 7)
+        pump(until: { at(0, 7)($0) && at(1, 7)($0) })
+        session.send(.setLearningRate(0.05), to: 0)
+        session.send(.setBatchNorm(true), to: 1)
+        session.send(.setDropout(0.2), to: 1)
+        step(0, 6); step(1, 6)
+        pump(until: { at(0, 13)($0) && at(1, 13)($0) })
+        session.send(.fork, to: 0)
+        pump(until: { $0.panes.count == 3 })
+        let forkID = live.panes[1].id
+        session.send(.setOptimizer(.momentum), to: forkID)
+        session.send(.setWeightDecay(0.01), to: forkID)
+        session.send(.reinitialize(.xavier), to: 1)
+        for id in [0, forkID, 1] { session.send(.resume, to: id) }
+        pump(until: { s in s.panes.allSatisfy { $0.state.status?.finished == true } })
+        session.stop()
+        let last = session.drainAll()
+        _ = live.apply(last)
+        recorder.record(last)
+        recorder.finish(seconds: 1, interrupted: false)
+        return live
+    }
+
+    static func expectSameCurves(_ replayed: ComparisonState, _ live: ComparisonState) {
+        #expect(replayed.panes.count == live.panes.count)
+        for (r, l) in zip(replayed.panes, live.panes) {
+            #expect(r.state.losses == l.state.losses, "loss curve of \(l.state.title)")
+            #expect(r.state.trainAccuracy == l.state.trainAccuracy)
+            #expect(r.state.testAccuracy == l.state.testAccuracy)
+            #expect(r.state.markers == l.state.markers, "switch and fork markers of \(l.state.title)")
+            #expect(r.state.status?.config == l.state.status?.config, "configuration after the switches of \(l.state.title)")
+            #expect(r.state.status?.step == l.state.status?.step)
+            #expect(r.origin == l.origin)
+        }
+        #expect(replayed.titles == live.titles)
+    }
+
+    @Test func replayReproducesTheLiveCurvesMarkersAndConfigs() throws {
+        let path = Self.temporaryPath("session.jsonl")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let live = try Self.recordSession(to: path)
+        #expect(live.panes.count == 3)
+        #expect(live.panes[1].origin == "fork @13")
+        #expect(live.panes[1].state.status?.config.optimizer == .momentum)
+        #expect(live.panes[1].state.losses.count == 30, "the fork's pane has its parent's 13 steps and its own 17")
+
+        let record = try RunRecordReader.read(path: path)
+        #expect(record.warnings.isEmpty)
+        #expect(record.runs.count == 3)
+        #expect(record.runs[2].parent == 0 && record.runs[2].forkStep == 13)
+        #expect(record.runs.allSatisfy { $0.hasSummary })
+        let lr = record.runs[0].events.first { $0.event.kind == "lr" }?.event
+        #expect(lr?.from == "0.1" && lr?.to == "0.05" && lr?.step == 7, "event records say what changed, from → to, and when")
+        #expect(record.runs[0].histograms.count == 3 * 2, "a histogram per hidden layer at each of the 3 evaluations")
+
+        // Everything at once…
+        var player = ReplayPlayer(records: [record])
+        var instant = ComparisonState(datasetName: "", sessionName: "replay")
+        _ = instant.apply(player.advance(to: .infinity))
+        #expect(player.isFinished)
+        Self.expectSameCurves(instant, live)
+
+        // …and in small steps of the recorded clock.
+        player = ReplayPlayer(records: [record])
+        var paced = ComparisonState(datasetName: "", sessionName: "replay")
+        var t = 0.0
+        var snapshots = 0
+        while !player.isFinished {
+            t += player.duration / 50 + 1e-6
+            _ = paced.apply(player.advance(to: t))
+            snapshots += 1
+        }
+        #expect(snapshots > 10)
+        Self.expectSameCurves(paced, live)
+    }
+
+    @Test func aTornLastLineIsSkippedAndTheRestIsRead() throws {
+        let path = Self.temporaryPath("torn.jsonl")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        _ = try Self.recordSession(to: path)
+        let whole = try RunRecordReader.read(path: path)
+        let h = try #require(FileHandle(forWritingAtPath: path))
+        h.seekToEndOfFile()
+        h.write(Data(#"{"type":"step","run":0,"step":31,"ep"#.utf8))
+        h.closeFile()
+        let torn = try RunRecordReader.read(path: path)
+        #expect(torn.runs.map(\.steps.count) == whole.runs.map(\.steps.count))
+        #expect(torn.warnings.count == 1)
+        #expect(torn.warnings.first?.contains("torn last line") == true)
+    }
+
+    @Test func unreadableFilesAreOneLineErrorsNamingTheFile() throws {
+        let missing = Self.temporaryPath("missing.jsonl")
+        #expect(throws: RunRecordReader.ReadError.self) { try RunRecordReader.read(path: missing) }
+        do { _ = try RunRecordReader.read(path: missing) } catch {
+            #expect(error.description == "\(missing): no such file")
+        }
+        let garbage = Self.temporaryPath("garbage.jsonl")
+        defer { try? FileManager.default.removeItem(atPath: garbage) }
+        FileManager.default.createFile(atPath: garbage, contents: Data("hello\nworld\n".utf8))
+        do { _ = try RunRecordReader.read(path: garbage); Issue.record("garbage was read") } catch {
+            #expect(error.description.hasPrefix(garbage + ": not a readable run record"))
+        }
+        // A damaged line in the middle is skipped and counted.
+        let damaged = Self.temporaryPath("damaged.jsonl")
+        defer { try? FileManager.default.removeItem(atPath: damaged) }
+        _ = try Self.recordSession(to: damaged)
+        var lines = try String(contentsOfFile: damaged, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+        lines[5] = "\u{0}\u{0}garbage"
+        try lines.joined(separator: "\n").write(toFile: damaged, atomically: true, encoding: .utf8)
+        let r = try RunRecordReader.read(path: damaged)
+        #expect(r.warnings == ["\(damaged): skipped 1 unreadable line(s), the first at line 6"])
+    }
+}
