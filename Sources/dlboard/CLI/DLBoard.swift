@@ -9,7 +9,7 @@ struct DLBoard: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dlboard",
         abstract: "Watch how training techniques behave: the networks of \"Deep Learning from Scratch\", chapter 6, on MNIST.",
-        subcommands: [DashboardCommand.self, TrainCommand.self, CompareCommand.self, PresetCommand.self, ReplayCommand.self, BenchCommand.self],
+        subcommands: [DashboardCommand.self, TrainCommand.self, CompareCommand.self, PresetCommand.self, ReplayCommand.self, ExportCommand.self, BenchCommand.self],
         defaultSubcommand: DashboardCommand.self
     )
 

@@ -21,6 +21,8 @@ struct RunRecord {
         var parent: Int?
         var forkStep: Int?
         var headerTime: Double
+        /// The wall-clock time at `t` = 0 (from the header's `created`), when recorded.
+        var startDate: Date?
         var steps: [Step] = []
         var evaluations: [Evaluation] = []
         var events: [Event] = []
@@ -88,6 +90,7 @@ enum RunRecordReader {
         var unreadable: [Int] = []
         var orphans = 0
         let bytes = [UInt8](data)
+        let decoder = JSONDecoder()
         var lineNumber = 0
         var start = 0
         while start < bytes.count {
@@ -97,8 +100,9 @@ enum RunRecordReader {
             defer { start = end + 1 }
             if end == start { continue }
             let line = Data(bytes[start..<end])
-            guard let object = try? JSONSerialization.jsonObject(with: line) as? [String: Any],
-                  let type = object["type"] as? String else {
+            // JSONDecoder, not JSONSerialization: the latter returns some numbers as NSDecimalNumber
+            // whose Double is a few ulps off, and a replay must give back the very same values.
+            guard let o = try? decoder.decode(Line.self, from: line) else {
                 if complete {
                     unreadable.append(lineNumber)
                 } else {
@@ -106,56 +110,46 @@ enum RunRecordReader {
                 }
                 continue
             }
-            let run = object["run"] as? Int ?? 0
-            let t = number(object["t"]) ?? 0
-            if type == "config" {
-                guard let header = try? JSONDecoder().decode(Header.self, from: line) else {
-                    unreadable.append(lineNumber)
-                    continue
-                }
+            let run = o.run ?? 0
+            let t = o.t ?? 0
+            if o.type == "config" {
+                guard let config = o.config else { unreadable.append(lineNumber); continue }
                 index[run] = record.runs.count
                 record.runs.append(RunRecord.RecordedRun(
-                    id: run, title: header.title, config: header.config, datasetName: header.dataset ?? "",
-                    datasetChecksum: header.dataset_crc32, trainSize: header.train_size ?? 0,
-                    parent: header.parent, forkStep: header.fork_step, headerTime: t))
+                    id: run, title: o.title, config: config, datasetName: o.dataset ?? "",
+                    datasetChecksum: o.dataset_crc32, trainSize: o.train_size ?? 0,
+                    parent: o.parent, forkStep: o.fork_step, headerTime: t,
+                    startDate: o.created.flatMap { ISO8601DateFormatter().date(from: $0) }?.addingTimeInterval(-t)))
                 continue
             }
             guard let i = index[run] else {
-                if ["step", "eval", "event", "hist"].contains(type) { orphans += 1 }
-                if type == "summary" && object["run"] == nil {
-                    // The single-run summary of `dlboard train`.
-                    if let first = record.runs.indices.first { markSummary(&record.runs[first], object) }
-                }
+                if ["step", "eval", "event", "hist"].contains(o.type) { orphans += 1 }
                 continue
             }
-            switch type {
+            switch o.type {
             case "step":
-                guard let step = object["step"] as? Int else { unreadable.append(lineNumber); continue }
+                guard let step = o.step else { unreadable.append(lineNumber); continue }
                 record.runs[i].sequence.append(.step(record.runs[i].steps.count))
-                record.runs[i].steps.append(RunRecord.Step(step: step, epoch: object["epoch"] as? Int ?? 0, t: t,
-                                                           loss: number(object["loss"]) ?? .nan))
+                record.runs[i].steps.append(RunRecord.Step(step: step, epoch: o.epoch ?? 0, t: t, loss: o.loss ?? .nan))
             case "eval":
-                guard let step = object["step"] as? Int, let train = number(object["train_acc"]) else {
-                    unreadable.append(lineNumber); continue
-                }
+                guard let step = o.step, let train = o.train_acc else { unreadable.append(lineNumber); continue }
                 let e = SessionOutput.Evaluation(
-                    step: step, epoch: object["epoch"] as? Int ?? 0, trainAccuracy: train,
-                    testAccuracy: number(object["test_acc"]), validationAccuracy: number(object["val_acc"]),
-                    trainSeconds: number(object["train_seconds"]) ?? 0, samplesPerSecond: number(object["samples_per_s"]) ?? 0)
+                    step: step, epoch: o.epoch ?? 0, trainAccuracy: train, testAccuracy: o.test_acc,
+                    validationAccuracy: o.val_acc, trainSeconds: o.train_seconds ?? 0, samplesPerSecond: o.samples_per_s ?? 0)
                 record.runs[i].sequence.append(.evaluation(record.runs[i].evaluations.count))
-                record.runs[i].evaluations.append(RunRecord.Evaluation(t: t, loss: number(object["loss"]), evaluation: e))
+                record.runs[i].evaluations.append(RunRecord.Evaluation(t: t, loss: o.loss, evaluation: e))
             case "event":
-                guard let step = object["step"] as? Int else { unreadable.append(lineNumber); continue }
-                let e = SessionOutput.Event(step: step, label: object["what"] as? String ?? "", kind: object["kind"] as? String ?? "",
-                                            from: object["from"] as? String, to: object["to"] as? String)
+                guard let step = o.step else { unreadable.append(lineNumber); continue }
+                let e = SessionOutput.Event(step: step, label: o.what ?? "", kind: o.kind ?? "", from: o.from, to: o.to)
                 record.runs[i].sequence.append(.event(record.runs[i].events.count))
                 record.runs[i].events.append(RunRecord.Event(t: t, event: e))
             case "hist":
-                guard let h = histogram(object, t: t) else { unreadable.append(lineNumber); continue }
+                guard let h = histogram(o, t: t) else { unreadable.append(lineNumber); continue }
                 record.runs[i].sequence.append(.histogram(record.runs[i].histograms.count))
                 record.runs[i].histograms.append(h)
             case "summary":
-                markSummary(&record.runs[i], object)
+                record.runs[i].hasSummary = true
+                record.runs[i].stopped = o.stopped
             default:
                 break  // trial records of the random search, and kinds a later version may add
             }
@@ -171,43 +165,29 @@ enum RunRecordReader {
         return record
     }
 
-    private static func markSummary(_ run: inout RunRecord.RecordedRun, _ object: [String: Any]) {
-        run.hasSummary = true
-        run.stopped = object["stopped"] as? String
+    /// Every field any record has; each record uses some (JSON null reads as nil).
+    private struct Line: Decodable {
+        var type: String
+        var run: Int?, step: Int?, epoch: Int?, t: Double?, loss: Double?
+        var train_acc: Double?, test_acc: Double?, val_acc: Double?, train_seconds: Double?, samples_per_s: Double?
+        var kind: String?, from: String?, to: String?, what: String?, stopped: String?
+        var layer: Int?, activation: String?, layer_name: String?, lo: Double?, hi: Double?, bins: [Int]?
+        var under: Int?, over: Int?, count: Int?, excludes_zeros: Bool?
+        var zero_frac: Double?, sat_frac: Double?, mean: Double?, std: Double?, min: Double?, max: Double?
+        var title: String?, dataset: String?, dataset_crc32: String?, train_size: Int?
+        var parent: Int?, fork_step: Int?, created: String?
+        var config: TrainingConfig?
     }
 
-    /// The header fields that are read back (the rest is for people).
-    private struct Header: Decodable {
-        var title: String?
-        var dataset: String?
-        var dataset_crc32: String?
-        var train_size: Int?
-        var parent: Int?
-        var fork_step: Int?
-        var config: TrainingConfig
-    }
-
-    /// JSON numbers come back as Int or Double; null (NaN/inf were written as null) as nil.
-    static func number(_ value: Any?) -> Double? {
-        switch value {
-        case let d as Double: return d
-        case let i as Int: return Double(i)
-        case let n as NSNumber: return n.doubleValue
-        default: return nil
-        }
-    }
-
-    private static func histogram(_ o: [String: Any], t: Double) -> RunRecord.Histogram? {
-        guard let step = o["step"] as? Int, let layer = o["layer"] as? Int, let bins = o["bins"] as? [Int],
-              let lo = number(o["lo"]), let hi = number(o["hi"]), lo <= hi,
-              let activation = (o["activation"] as? String).flatMap(Activation.init(rawValue:)) else { return nil }
-        let f = { (key: String) in Float(number(o[key]) ?? 0) }
+    private static func histogram(_ o: Line, t: Double) -> RunRecord.Histogram? {
+        guard let step = o.step, let layer = o.layer, let bins = o.bins, let lo = o.lo, let hi = o.hi, lo <= hi,
+              let activation = o.activation.flatMap(Activation.init(rawValue:)) else { return nil }
         let stats = ActivationStatistics(
-            layer: o["layer_name"] as? String ?? "layer \(layer)", activation: activation, bins: bins,
-            excludesZeros: o["excludes_zeros"] as? Bool ?? false, range: Float(lo)...Float(hi),
-            underflow: o["under"] as? Int ?? 0, overflow: o["over"] as? Int ?? 0, count: o["count"] as? Int ?? 0,
-            mean: f("mean"), standardDeviation: f("std"), zeroFraction: f("zero_frac"), saturatedFraction: f("sat_frac"),
-            minimum: f("min"), maximum: f("max"))
+            layer: o.layer_name ?? "layer \(layer)", activation: activation, bins: bins,
+            excludesZeros: o.excludes_zeros ?? false, range: Float(lo)...Float(hi),
+            underflow: o.under ?? 0, overflow: o.over ?? 0, count: o.count ?? 0,
+            mean: Float(o.mean ?? 0), standardDeviation: Float(o.std ?? 0), zeroFraction: Float(o.zero_frac ?? 0),
+            saturatedFraction: Float(o.sat_frac ?? 0), minimum: Float(o.min ?? 0), maximum: Float(o.max ?? 0))
         return RunRecord.Histogram(t: t, step: step, layer: layer, statistics: stats)
     }
 }

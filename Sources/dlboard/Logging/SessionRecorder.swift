@@ -66,24 +66,32 @@ final class SessionRecorder {
                 lastSteps[id] = st.step
                 if st.diverged { diverged.insert(id) } else { diverged.remove(id) }
             }
+            // Steps and evaluations in step order: an evaluation's mean loss is over the steps since
+            // the previous evaluation, also when one output holds several epochs.
+            var evaluations = out.evaluations[...]
+            func writeEvaluation(_ e: SessionOutput.Evaluation) {
+                let s = lossSums[id] ?? (0, 0)
+                let mean = s.count > 0 ? s.sum / Double(s.count) : .nan
+                lossSums[id] = (0, 0)
+                log?.writeEval(epoch: e.epoch, step: e.step, loss: mean, trainAccuracy: e.trainAccuracy,
+                               testAccuracy: e.testAccuracy, validationAccuracy: e.validationAccuracy,
+                               trainSeconds: e.trainSeconds, samplesPerSecond: e.samplesPerSecond, run: run)
+                log?.writeHistograms(e.activations, step: e.step, run: run)
+                written.append(Written(run: id, evaluation: e, meanLoss: mean))
+                lastEvaluations[id] = e
+            }
             for (step, loss) in out.losses {
+                while let e = evaluations.first, e.step < step {
+                    writeEvaluation(e)
+                    evaluations = evaluations.dropFirst()
+                }
                 lossSums[id, default: (0, 0)].sum += Double(loss)
                 lossSums[id, default: (0, 0)].count += 1
                 if step % logEvery == 0 || !loss.isFinite {
                     log?.writeStep(step: step, epoch: (step - 1) / perEpoch + 1, loss: Double(loss), run: run)
                 }
             }
-            for e in out.evaluations {
-                let s = lossSums[id] ?? (0, 0)
-                let mean = s.count > 0 ? s.sum / Double(s.count) : .nan
-                lossSums[id] = (0, 0)
-                log?.writeEval(epoch: e.epoch, step: e.step, loss: mean, trainAccuracy: e.trainAccuracy,
-                              testAccuracy: e.testAccuracy, validationAccuracy: e.validationAccuracy,
-                              trainSeconds: e.trainSeconds, samplesPerSecond: e.samplesPerSecond, run: run)
-                log?.writeHistograms(e.activations, step: e.step, run: run)
-                written.append(Written(run: id, evaluation: e, meanLoss: mean))
-                lastEvaluations[id] = e
-            }
+            for e in evaluations { writeEvaluation(e) }
             for e in out.events where e.kind != "forked" { log?.writeEvent(e, run: run) }
         }
         log?.flushIfDue()

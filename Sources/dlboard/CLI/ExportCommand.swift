@@ -1,0 +1,44 @@
+import ArgumentParser
+import Foundation
+
+/// `dlboard export FILE --csv OUT.csv --tensorboard DIR`.
+struct ExportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Export a run record as CSV (a row per step, evaluation and event) or TensorBoard event files.",
+        discussion: "Example: dlboard export runs/20261123-212537-train/metrics.jsonl --csv train.csv --tensorboard tb; then tensorboard --logdir tb"
+    )
+
+    @Argument(help: "A run record (metrics.jsonl from --save or --metrics-out).")
+    var file: String
+
+    @Option(help: "Write a CSV table here.")
+    var csv: String?
+
+    @Option(help: "Write TensorBoard event files into this folder (one sub-folder per run).")
+    var tensorboard: String?
+
+    func validate() throws {
+        if csv == nil && tensorboard == nil { throw ValidationError("export: say where to: --csv OUT.csv and/or --tensorboard DIR") }
+    }
+
+    func run() throws {
+        let record: RunRecord
+        do { record = try RunRecordReader.read(path: file) } catch { throw ValidationError(error.description) }
+        for w in record.warnings { FileHandle.standardError.write(Data("dlboard: warning: \(w)\n".utf8)) }
+        let exporter = RecordExporter(record: record)
+        if let csv {
+            let text = exporter.csv()
+            guard FileManager.default.createFile(atPath: csv, contents: Data(text.utf8)) else {
+                throw ValidationError("--csv: cannot write '\(csv)': \(String(cString: strerror(errno)))")
+            }
+            print("wrote \(csv): \(text.split(separator: "\n").count - 1) rows")
+        }
+        if let tensorboard {
+            let paths: [String]
+            do { paths = try exporter.writeTensorBoard(to: tensorboard) } catch { throw ValidationError(error.description) }
+            for p in paths { print("wrote \(p)") }
+            print("view with: tensorboard --logdir \(tensorboard)")
+        }
+    }
+}
