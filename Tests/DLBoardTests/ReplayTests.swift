@@ -116,6 +116,21 @@ import Testing
         }
         #expect(snapshots > 10)
         Self.expectSameCurves(paced, live)
+
+        // A loaded machine writes the fork's header and its "forked" event a few ms apart: the
+        // pane must still take its parent's curves.
+        var delayed = record
+        let k = try #require(delayed.runs[2].events.firstIndex { $0.event.kind == "forked" })
+        delayed.runs[2].events[k].t = delayed.runs[2].headerTime + 0.004
+        player = ReplayPlayer(records: [delayed])
+        var stepwise = ComparisonState(datasetName: "", sessionName: "replay")
+        t = 0
+        while !player.isFinished {
+            t += 0.001
+            _ = stepwise.apply(player.advance(to: t))
+        }
+        #expect(stepwise.panes.map(\.origin) == live.panes.map(\.origin))
+        #expect(stepwise.panes[1].state.losses == live.panes[1].state.losses)
     }
 
     @Test func aTornLastLineIsSkippedAndTheRestIsRead() throws {

@@ -107,8 +107,9 @@ import Testing
         t.run(["resize-window", "-t", t.session, "-x", "100", "-y", "30"])
         t.waitFor("samples/s")
         t.keys("C-c")
-        let after = t.waitFor("EXIT=0")
-        #expect(after.contains("dlboard: stopped at step"), "Ctrl-C restores the terminal and exits cleanly")
+        let after = t.waitFor("EXIT=130")
+        #expect(after.contains("dlboard: stopped at step"), "Ctrl-C restores the terminal and exits with the shell's interrupted status")
+        #expect(!after.contains("error"))
     }
 
     @Test func sigtermRestoresTheTerminal() throws {
@@ -121,7 +122,7 @@ import Testing
         // The pane runs sh; dlboard is its child.
         let r = try Subprocess.run("/usr/bin/pkill", ["-TERM", "-P", pid, "dlboard"], timeout: 20)
         #expect(r.status == 0, "pkill found dlboard under the pane's shell")
-        let after = t.waitFor("EXIT=0")
+        let after = t.waitFor("EXIT=130")
         #expect(after.contains("dlboard: stopped at step"))
         #expect(!after.contains("space pause"))
     }

@@ -49,19 +49,42 @@ public struct DotCanvas {
 
     /// A straight line between two dots (Bresenham).
     public mutating func line(from a: (x: Int, y: Int), to b: (x: Int, y: Int), style: Style, priority: Int = 0) {
-        var x0 = a.x, y0 = a.y
-        let dx = abs(b.x - x0), dy = -abs(b.y - y0)
-        let sx = x0 < b.x ? 1 : -1, sy = y0 < b.y ? 1 : -1
+        // Clip to the canvas first (Liang–Barsky): a diverging path has endpoints billions of dots
+        // away, and stepping through them all froze the screen.
+        guard let (p, q) = Self.clip(a, b, width: width, height: height) else { return }
+        var x0 = p.x, y0 = p.y
+        let dx = abs(q.x - x0), dy = -abs(q.y - y0)
+        let sx = x0 < q.x ? 1 : -1, sy = y0 < q.y ? 1 : -1
         var err = dx + dy
         var guardCount = 0
         while guardCount <= dx - dy + 1 {
             set(x0, y0, style: style, priority: priority)
-            if x0 == b.x && y0 == b.y { break }
+            if x0 == q.x && y0 == q.y { break }
             let e2 = 2 * err
             if e2 >= dy { err += dy; x0 += sx }
             if e2 <= dx { err += dx; y0 += sy }
             guardCount += 1
         }
+    }
+
+    /// The part of the segment a–b inside [0, width) × [0, height), rounded to dots; nil if none.
+    static func clip(_ a: (x: Int, y: Int), _ b: (x: Int, y: Int), width: Int, height: Int) -> ((x: Int, y: Int), (x: Int, y: Int))? {
+        let x0 = Double(a.x), y0 = Double(a.y), dx = Double(b.x) - x0, dy = Double(b.y) - y0
+        var t0 = 0.0, t1 = 1.0
+        // Each edge: p·t ≤ q keeps the point inside.
+        for (p, q) in [(-dx, x0), (dx, Double(width - 1) - x0), (-dy, y0), (dy, Double(height - 1) - y0)] {
+            if p == 0 {
+                if q < 0 { return nil }
+            } else {
+                let r = q / p
+                if p < 0 { t0 = max(t0, r) } else { t1 = min(t1, r) }
+                if t0 > t1 { return nil }
+            }
+        }
+        func point(_ t: Double) -> (x: Int, y: Int) {
+            (min(width - 1, max(0, Int((x0 + t * dx).rounded()))), min(height - 1, max(0, Int((y0 + t * dy).rounded()))))
+        }
+        return (t0 == 0 ? a : point(t0), t1 == 1 ? b : point(t1))
     }
 
     /// Whether the cell at (`column`, `row`) has any dot.

@@ -19,7 +19,7 @@ public final class NcursesScreen {
         public var description: String {
             switch self {
             case .notATerminal: "standard input/output is not a terminal"
-            case .unknownTerminal(let t): "terminal type '\(t)' is unknown to curses"
+            case .unknownTerminal(let t): t == "dumb" || t == "(unset)" ? "TERM is \(t): the terminal cannot draw the dashboard" : "terminal type '\(t)' is unknown to curses"
             }
         }
     }

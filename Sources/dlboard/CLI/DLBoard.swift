@@ -15,9 +15,14 @@ struct DLBoard: ParsableCommand {
 
     static func main() {
         chooseBLASKernel()
+        // A file-size limit (ulimit -f) must be a write error the log reports, not a silent kill:
+        // training goes on without its record, as on a full disk.
+        signal(SIGXFSZ, SIG_IGN)
         do {
             var command = try parseAsRoot()
             try command.run()
+        } catch let code as ExitCode {
+            Foundation.exit(code.rawValue)  // a status, already explained on screen (130: interrupted)
         } catch {
             if exitCode(for: error) == .success {
                 exit(withError: error)  // --help and friends print normally

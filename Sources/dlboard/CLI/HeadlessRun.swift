@@ -48,6 +48,7 @@ final class HeadlessRun {
             let epoch = (step - 1) / trainer.stepsPerEpoch + 1
             if step % logEvery == 0 || !loss.isFinite { log?.writeStep(step: step, epoch: epoch, loss: loss) }
             log?.flushIfDue()
+            log?.announceFailure()
             if !loss.isFinite {
                 stopReason = "diverged"
                 log?.writeEvent(.init(step: step, label: "✗ diverged", kind: "diverged"))
@@ -74,9 +75,7 @@ final class HeadlessRun {
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         log?.writeSummary(steps: trainer.steps, epochs: epochsDone, seconds: seconds, final: last, stopReason: stopReason)
         log?.close()
-        if let failure = log?.failure {
-            FileHandle.standardError.write(Data("dlboard: warning: \(failure); metrics after that point were not saved\n".utf8))
-        }
+        log?.announceFailure()
         switch stopReason {
         case "diverged":
             say("diverged at step \(trainer.steps): the loss is not a number any more — try a lower learning rate (now \(Format.number(config.effectiveLearningRate)))")

@@ -46,9 +46,8 @@ struct SessionLauncher {
         screen.close()
         log?.close()
         print(summary)
-        if let failure = log?.failure {
-            FileHandle.standardError.write(Data("dlboard: warning: \(failure); metrics after that point were not saved\n".utf8))
-        }
+        log?.announceFailure()
+        if loop.interrupted { throw ExitCode(130) }  // as the shell reports a Ctrl-C
     }
 
     private func runHeadless() throws {

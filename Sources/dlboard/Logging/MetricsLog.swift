@@ -13,17 +13,22 @@ import NN
 final class MetricsLog {
     static let formatVersion = 1
     let path: String
-    private var file: UnsafeMutablePointer<FILE>?
+    /// The file, and the whole lines not written yet: they go out with one write(2) per flush, so
+    /// the file only ever grows by whole records (a kill -9 cannot cut a line; a full disk can).
+    private var fd: Int32 = -1
+    private var pending: [UInt8] = []
     private(set) var failure: String?
     private let opened = MetricsLog.now()
     private var lastFlush = MetricsLog.now()
 
     init(path: String) throws(LogError) {
         self.path = path
-        guard let f = fopen(path, "w") else {
+        let f = Glibc.open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard f >= 0 else {
             throw LogError("--metrics-out: cannot write '\(path)': \(String(cString: strerror(errno)))")
         }
-        file = f
+        fd = f
+        pending.reserveCapacity(1 << 16)
     }
 
     /// A new record under `runs/<timestamp>-<name>/metrics.jsonl` (for `--save`).
@@ -39,11 +44,18 @@ final class MetricsLog {
             folder = "\(root)/\(formatter.string(from: date))-\(slug)-\(n)"
             n += 1
         }
-        do {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        } catch {
-            let reason = (error as NSError).localizedFailureReason ?? "\(error.localizedDescription)"
-            throw LogError("--save: cannot create '\(folder)': \(reason)")
+        // mkdir -p by hand: Foundation's error text here is "NSCocoaErrorDomain error 512".
+        var made = ""
+        for part in folder.split(separator: "/", omittingEmptySubsequences: false) {
+            made += made.isEmpty && part.isEmpty ? "/" : (made.isEmpty || made == "/" ? "" : "/") + part
+            if part.isEmpty { continue }
+            if mkdir(made, 0o755) != 0 && errno != EEXIST {
+                throw LogError("--save: cannot create '\(made)': \(String(cString: strerror(errno)))")
+            }
+            var info = stat()
+            if stat(made, &info) != 0 || (info.st_mode & S_IFMT) != S_IFDIR {
+                throw LogError("--save: cannot create '\(folder)': '\(made)' is not a folder")
+            }
         }
         do { return try MetricsLog(path: folder + "/metrics.jsonl") } catch {
             throw LogError(error.description.replacingOccurrences(of: "--metrics-out", with: "--save"))
@@ -65,26 +77,47 @@ final class MetricsLog {
     var elapsed: String { String(format: "%.3f", Self.now() - opened) }
 
     func close() {
-        guard let f = file else { return }
-        if fclose(f) != 0 { noteFailure() }
-        file = nil
+        guard fd >= 0 else { return }
+        flush()
+        if Glibc.close(fd) != 0 { noteFailure() }
+        fd = -1
     }
 
     /// Writes one record (a complete line).
     func write(_ line: String) {
-        guard let f = file, failure == nil else { return }
-        if fputs(line + "\n", f) < 0 { noteFailure() }
+        guard fd >= 0, failure == nil else { return }
+        pending.append(contentsOf: line.utf8)
+        pending.append(0x0A)
+        if pending.count >= 1 << 18 { flush() }
     }
 
     func flush() {
         lastFlush = Self.now()
-        guard let f = file, failure == nil else { return }
-        if fflush(f) != 0 || ferror(f) != 0 { noteFailure() }
+        guard fd >= 0, failure == nil, !pending.isEmpty else { pending.removeAll(keepingCapacity: true); return }
+        var offset = 0
+        pending.withUnsafeBytes { bytes in
+            while offset < bytes.count {
+                let n = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+                if n < 0 && errno == EINTR { continue }
+                guard n > 0 else { noteFailure(); return }
+                offset += n
+            }
+        }
+        pending.removeAll(keepingCapacity: true)
     }
 
     /// Flushes when the last flush is a second old or more.
     func flushIfDue() {
         if Self.now() - lastFlush >= 1 { flush() }
+    }
+
+    private var failureAnnounced = false
+
+    /// Says on stderr, once, that the record stopped (headless runs call it as they go and at the end).
+    func announceFailure() {
+        guard let failure, !failureAnnounced else { return }
+        failureAnnounced = true
+        FileHandle.standardError.write(Data("dlboard: warning: \(failure); training goes on, metrics after that point are not saved\n".utf8))
     }
 
     private func noteFailure() {

@@ -15,6 +15,12 @@ struct ReplayPlayer {
         var parent: Int?
         /// The next entry of `recorded.sequence` to hand out.
         var next = 0
+        /// When the run appears: its header's time; a fork's together with its "forked" event (the
+        /// pane takes its parent's curves from that event, so both must arrive in one snapshot).
+        var startTime: Double {
+            guard parent != nil, let e = recorded.events.first(where: { $0.event.kind == "forked" }) else { return recorded.headerTime }
+            return max(recorded.headerTime, e.t)
+        }
         var config: TrainingConfig
         var step = 0
         var lastLoss: Float = .nan
@@ -67,7 +73,7 @@ struct ReplayPlayer {
         position = max(position, time)
         var snapshot = TrainingSession.Snapshot()
         var outputs: [Int: SessionOutput] = [:]
-        for i in runs.indices where !runs[i].started && runs[i].recorded.headerTime <= position {
+        for i in runs.indices where !runs[i].started && runs[i].startTime <= position {
             if let p = runs[i].parent, let at = order.firstIndex(of: p) {
                 order.insert(i, at: at + 1)
             } else {

@@ -51,7 +51,9 @@ struct HeadlessComparison {
             let snapshot = session.drainAll()
             stepping = (snapshot.steppingSeconds, snapshot.runSteps)
             var allDone = !snapshot.order.isEmpty
-            for w in recorder.record(snapshot) {
+            let written = recorder.record(snapshot)
+            log?.announceFailure()
+            for w in written {
                 guard let i = snapshot.order.firstIndex(of: w.run), i < results.count else { continue }
                 let e = w.evaluation
                 results[i].last = e
@@ -83,9 +85,7 @@ struct HeadlessComparison {
         session.stop()
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         recorder.finish(seconds: seconds, interrupted: interrupted)
-        if let failure = log?.failure {
-            FileHandle.standardError.write(Data("dlboard: warning: \(failure); metrics after that point were not saved\n".utf8))
-        }
+        log?.announceFailure()
         let totalSteps = results.reduce(0) { $0 + $1.steps }
         say(String(format: "%@: %d runs, %d steps in all, %.1f s wall (%.0f samples/s in all, evaluation included)",
                    interrupted ? "interrupted" : "done", results.count, totalSteps, seconds,
