@@ -156,7 +156,7 @@ import Testing
         }
         let garbage = Self.temporaryPath("garbage.jsonl")
         defer { try? FileManager.default.removeItem(atPath: garbage) }
-        FileManager.default.createFile(atPath: garbage, contents: Data("hello\nworld\n".utf8))
+        _ = FileManager.default.createFile(atPath: garbage, contents: Data("hello\nworld\n".utf8))
         do { _ = try RunRecordReader.read(path: garbage); Issue.record("garbage was read") } catch {
             #expect(error.description.hasPrefix(garbage + ": not a readable run record"))
         }
