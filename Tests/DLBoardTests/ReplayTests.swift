@@ -133,6 +133,29 @@ import Testing
         #expect(stepwise.panes[1].state.losses == live.panes[1].state.losses)
     }
 
+    @Test func severalFilesPlaySideBySide() throws {
+        let path = Self.temporaryPath("two.jsonl")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let live = try Self.recordSession(to: path)
+        let record = try RunRecordReader.read(path: path)
+        var screen = ReplayScreen(records: [record, record], speed: nil)
+        #expect(screen.state.panes.count == 6, "every run of both files")
+        // The second file's fork sits next to the second file's first run, with its curves.
+        #expect(screen.state.panes[4].origin == "fork @13")
+        #expect(screen.state.panes[4].state.losses == live.panes[1].state.losses)
+        #expect(screen.state.banner?.contains("end of record") == true)
+        _ = screen.handle(.character("b"))
+        #expect(screen.state.notice?.contains("cannot be steered") == true)
+        _ = screen.handle(.character("q"))
+        #expect(screen.shouldQuit)
+        var paced = ReplayScreen(records: [record], speed: 100)
+        _ = paced.tick(now: 0)
+        _ = paced.tick(now: 10)
+        #expect(paced.state.panes.count == 3 && paced.player.isFinished)
+        _ = paced.handle(.character("r"))
+        #expect(paced.state.panes.isEmpty && !paced.player.isFinished, "r starts the replay again")
+    }
+
     @Test func aTornLastLineIsSkippedAndTheRestIsRead() throws {
         let path = Self.temporaryPath("torn.jsonl")
         defer { try? FileManager.default.removeItem(atPath: path) }

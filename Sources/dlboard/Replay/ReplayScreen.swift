@@ -28,8 +28,8 @@ struct ReplayScreen: InteractiveScreen {
         self.state = ComparisonState(datasetName: dataset, sessionName: "replay")
         self.state.maxPanes = max(4, player.runs.count)
         if player.runs.count > SessionLauncher.maxPanes { state.groupSize = 1 }
-        updateBanner()
         if speed == nil { _ = state.apply(player.advance(to: .infinity)) }
+        updateBanner()
     }
 
     mutating func handle(_ key: Key) -> Bool {
@@ -58,6 +58,7 @@ struct ReplayScreen: InteractiveScreen {
             fresh.mode = state.mode
             state = fresh
             lastTick = nil
+            if speed == nil { _ = state.apply(player.advance(to: .infinity)) }
         default:
             if let action = KeyMap.comparisonAction(for: key), action == .fork || action == .pauseAll {
                 state.notice = "a replay cannot be steered: \(key == .character("P") ? "space pauses it" : "train again to fork")"
