@@ -53,9 +53,11 @@ wait_screen() {  # regex seconds
 app_pid() { pgrep -P "$(tm display -p -t f '#{pane_pid}')" | head -1; }
 screen_step() { screen | grep -oE 'step [0-9]+' | head -1 | grep -oE '[0-9]+'; }
 # After the program ended: the shell is back on the normal screen, with echo and line editing on.
+# What a pane command runs after dlboard, on the same command line (before the shell's line editor
+# touches the terminal again): the exit status, then the terminal's echo/icanon flags as dlboard left them.
+AFTER='; echo EXIT=$?; stty -a | tr " ;" "\n\n" | grep -xE -- "-?(echo|icanon)" | sort | tr "\n" " "; echo STTY-$((6 * 7))'
 restored() {
     [[ $(tm display -p -t f '#{alternate_on}') == 0 ]] || return 1
-    pane_run 'stty -a | tr " ;" "\n\n" | grep -xE -- "-?(echo|icanon)" | sort | tr "\n" " "; echo STTY-$((6 * 7))'
     wait_screen 'STTY-42$' 5 || return 1
     [[ $(screen | grep -E 'STTY-42$' | tail -1) == "echo icanon STTY-42" ]]
 }
@@ -134,7 +136,7 @@ if wanted log-write-error-headless; then
 fi
 if wanted log-disk-full-dashboard; then
     pane_start 120 40
-    pane_run "$BIN --train-size 5000 --epochs 100 --metrics-out /dev/full; echo EXIT=\$?"
+    pane_run "$BIN --train-size 5000 --epochs 100 --metrics-out /dev/full$AFTER"
     if wait_screen 'log stopped: writing .*/dev/full.* failed' 15; then
         s1=$(screen_step); sleep 1.5; s2=$(screen_step)
         tm send-keys -t f q; sleep 0.2; tm send-keys -t f q
@@ -153,7 +155,7 @@ if wanted nan-headless; then
 fi
 if wanted nan-dashboard; then
     pane_start 120 40
-    pane_run "$BIN --lr 10000 --train-size 2000; echo EXIT=\$?"
+    pane_run "$BIN --lr 10000 --train-size 2000$AFTER"
     if wait_screen 'diverged' 15; then
         s1=$(screen_step); sleep 1; s2=$(screen_step)
         tm send-keys -t f q; sleep 0.2; tm send-keys -t f q
@@ -166,7 +168,7 @@ fi
 # --- terminals ----------------------------------------------------------------------------------
 if wanted resize-storm; then
     pane_start 120 40
-    pane_run "$BIN --train-size 5000 --epochs 100; echo EXIT=\$?"
+    pane_run "$BIN --train-size 5000 --epochs 100$AFTER"
     wait_screen 'training' 15
     for _ in $(seq 50); do
         tm resize-window -t f -x $((20 + RANDOM % 200)) -y $((6 + RANDOM % 60)); sleep 0.1
@@ -181,7 +183,7 @@ if wanted resize-storm; then
 fi
 if wanted tiny-20x8; then
     pane_start 20 8
-    pane_run "$BIN --train-size 2000; echo EXIT=\$?"
+    pane_run "$BIN --train-size 2000$AFTER"
     if wait_screen 'too small' 15; then
         sleep 1; alive=$(app_pid)
         tm send-keys -t f q; sleep 0.2; tm send-keys -t f q
@@ -192,7 +194,7 @@ fi
 for term in dumb unknown-term-xyz; do
     wanted "term-$term" || continue
     pane_start 120 30
-    pane_run "clear; TERM=$term $BIN --epochs 1 --train-size 1000; echo EXIT=\$?"
+    pane_run "clear; TERM=$term $BIN --epochs 1 --train-size 1000$AFTER"
     if wait_screen 'EXIT=0' 30 && screen | grep -q 'done: 1 epochs'; then
         result "term-$term" 1 "headless instead: $(screen | grep -m1 'training without' | cut -c1-80)"
     else result "term-$term" 0 "$(screen | tail -3 | tr '\n' ' ')"; fi
@@ -208,7 +210,7 @@ fi
 signal_dashboard() {  # name how(ctrl-c|TERM)
     pane_start 120 40
     local log="$WORK/$1.jsonl"
-    pane_run "$BIN --train-size 5000 --epochs 100 --metrics-out $log; echo EXIT=\$?"
+    pane_run "$BIN --train-size 5000 --epochs 100 --metrics-out $log$AFTER"
     wait_screen 'step [1-9]' 15
     sleep 1
     if [[ $2 == ctrl-c ]]; then tm send-keys -t f C-c; else kill -TERM "$(app_pid)"; fi
@@ -259,7 +261,8 @@ fi
 rss() { awk '/VmRSS/ {print int($2 / 1024)}' "/proc/$1/status" 2>/dev/null; }
 if wanted key-storm; then
     pane_start 160 48
-    pane_run "$BIN compare --optimizers sgd,adam --train-size 5000 --epochs 100000; echo EXIT=\$?"
+    # If dlboard ever ends, the storm must not go on into the shell (Up, Enter would run it again).
+    pane_run "$BIN compare --optimizers sgd,adam --train-size 5000 --epochs 100000 2>$WORK/storm.err$AFTER; exec sleep 100000"
     wait_screen 'step [1-9]' 20
     pid=$(app_pid)
     keys=(o O + = - i a b d '[' ']' w ' ' n r s l f e '?' y k c v x F P 1 z Z)
@@ -272,7 +275,7 @@ if wanted key-storm; then
             else tm send-keys -t f -l "${keys[RANDOM % ${#keys[@]}]}"; fi
             sent=$((sent + 1))
         done
-        r=$(rss "$pid"); [[ -z $r ]] && break
+        r=$(rss "$pid"); [[ -z $r ]] && break  # it ended: reported below
         ((r > peak)) && peak=$r
         [[ -z $rss_min1 && $((SECONDS - start)) -ge 60 ]] && rss_min1=$r
     done
@@ -282,7 +285,7 @@ if wanted key-storm; then
     tm send-keys -t f q
     if [[ -n $rss_end ]] && wait_screen 'EXIT=0' 15 && ((rss_end < 2 * rss_min1 + 100)) && restored; then
         result key-storm 1 "$sent keys in $((SECONDS - start)) s; RSS ${rss_min1} MB after 1 min, ${rss_end} MB at the end (peak ${peak}); q q exit 0"
-    else result key-storm 0 "$sent keys; alive=${rss_end:+yes} RSS ${rss_min1}→${rss_end} MB; $(screen | tail -2 | tr '\n' ' ')"; fi
+    else result key-storm 0 "$sent keys in $((SECONDS - start)) s; alive=${rss_end:+yes} $(screen | grep -oE 'EXIT=[0-9]+') $(tail -c 300 "$WORK/storm.err" 2>/dev/null | tr '\n' ' ') RSS ${rss_min1}→${rss_end} MB"; fi
 fi
 
 echo "$PASSED passed, $FAILED failed"

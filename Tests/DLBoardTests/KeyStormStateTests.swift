@@ -42,3 +42,41 @@ import Testing
         #expect(buffer.text.contains("+"), "the minimum is still marked")
     }
 }
+
+/// Found by the key storm: a fork arriving while "quit?" was open took the focus, the dialog stayed
+/// open unseen on the old pane, and a later y quit.
+@Suite struct PopupFocusTests {
+    @Test func aForkArrivingUnderAPopupLeavesTheFocusWithThePopup() {
+        var state = ComparisonViewTests.fixedState(runs: 2)
+        state.focus = 0
+        _ = state.handle(.character("q"))
+        #expect(state.panes[0].state.overlay == .quit)
+        var snap = TrainingSession.Snapshot()
+        snap.order = [0, 7, 1]
+        var out = SessionOutput()
+        out.status = state.panes[0].state.status
+        out.events = [.init(step: 1200, label: "⑂ forked", kind: "forked", from: "0")]
+        snap.runs[7] = out
+        _ = state.apply(snap)
+        #expect(state.focus == 0, "the popup's pane keeps the focus")
+        _ = state.handle(.character("n"))
+        #expect(state.panes[0].state.overlay == .none && !state.shouldQuit)
+        // Without a popup the fork takes the focus, as before.
+        var snap2 = TrainingSession.Snapshot()
+        snap2.order = [0, 8, 7, 1]
+        out.events = [.init(step: 1300, label: "⑂ forked", kind: "forked", from: "0")]
+        snap2.runs[8] = out
+        _ = state.apply(snap2)
+        #expect(state.focus == 1 && state.panes[1].id == 8)
+    }
+
+    @Test func aPopupNeverOutlivesItsFocus() {
+        var state = ComparisonViewTests.fixedState(runs: 2)
+        state.focus = 0
+        _ = state.handle(.character("?"))
+        state.focus = 1  // as a fork arrival or a click would
+        _ = state.handle(.character("y"))
+        #expect(state.panes[0].state.overlay == .none)
+        #expect(!state.shouldQuit)
+    }
+}

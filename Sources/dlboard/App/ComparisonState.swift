@@ -113,10 +113,16 @@ struct ComparisonState {
                 pane.origin = "fork @\(forked.step)"
             }
             if let out { pane.state.apply(out) }
+            let focusedID = panes.indices.contains(focus) ? panes[focus].id : nil
+            let popupOpen = focused.map { $0.overlay != .none } ?? false
             panes.insert(pane, at: min(position, panes.count))
             // A fork arrives next to the pane it was made from and takes the focus, so the next
-            // switch applies to it; inserting before the focused pane keeps that pane focused.
-            if hadPanes { focus = min(position, panes.count - 1) }
+            // switch applies to it — unless a popup is open there: the answer to it must not land
+            // on the fork (a "quit?" left open behind the fork would quit at a later y).
+            if hadPanes {
+                if popupOpen, let i = panes.firstIndex(where: { $0.id == focusedID }) { focus = i }
+                else { focus = min(position, panes.count - 1) }
+            }
             changed = true
         }
         return changed
@@ -132,6 +138,8 @@ struct ComparisonState {
             return []
         }
         focus = min(max(0, focus), panes.count - 1)
+        // Popups belong to the focused pane only; one left on another pane would answer a later key.
+        for i in panes.indices where i != focus && panes[i].state.overlay != .none { panes[i].state.overlay = .none }
         let inOverlay = panes[focus].state.overlay != .none
         if !inOverlay, let action = KeyMap.comparisonAction(for: key), isComparison || action == .fork {
             // A single run can be forked too: "what if I had switched BatchNorm on at step 1,200?"
