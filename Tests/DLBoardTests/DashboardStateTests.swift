@@ -86,3 +86,27 @@ import Testing
         }
     }
 }
+
+/// A long session's loss history stays bounded: old steps are merged in pairs, recent ones exact.
+@Suite struct LossHistoryTests {
+    @Test func oldPointsAreMergedRecentOnesKept() {
+        var points = (1...10).map { ChartPoint(x: Double($0), y: Double($0 * 10)) }
+        DashboardState.compact(&points)
+        // The oldest 4 (half of 10, rounded down to pairs) become 2; the rest stay as they were.
+        #expect(points.map(\.x) == [1.5, 3.5, 5, 6, 7, 8, 9, 10])
+        #expect(points.map(\.y) == [15, 35, 50, 60, 70, 80, 90, 100])
+    }
+
+    @Test func aSessionNeverHoldsMoreThanTheCap() {
+        var state = DashboardState(datasetName: "MNIST")
+        var out = SessionOutput()
+        var step = 0
+        for _ in 0..<60 {
+            out.losses = (0..<10_000).map { _ in step += 1; return (step, Float(1)) }
+            state.apply(out)
+        }
+        #expect(state.losses.count <= DashboardState.maxLossPoints)
+        #expect(state.losses.last?.x == 600_000, "the newest step is exact")
+        #expect(zip(state.losses, state.losses.dropFirst()).allSatisfy { $0.x < $1.x }, "still in step order")
+    }
+}

@@ -40,6 +40,26 @@ struct DashboardState {
     var dropoutWhenOn: Float = 0.2
 
     static let smoothingWeights: [Double] = [0, 0.6, 0.8, 0.9, 0.95, 0.99]
+
+    /// A run left training for hours would keep 16 bytes per step per pane for ever. Past this many
+    /// points the oldest half is merged in pairs (mean step, mean loss): recent steps stay exact,
+    /// old ones lose resolution no screen column could show anyway, memory stays bounded (~3 MB).
+    static let maxLossPoints = 200_000
+
+    static func compact(_ points: inout [ChartPoint]) {
+        let old = points.count / 2 / 2 * 2
+        var merged: [ChartPoint] = []
+        merged.reserveCapacity(old / 2 + points.count - old)
+        var i = 0
+        while i < old {
+            let a = points[i], b = points[i + 1]
+            // A NaN loss (divergence) must stay visible as such, not average away.
+            merged.append(ChartPoint(x: (a.x + b.x) / 2, y: a.y.isFinite && b.y.isFinite ? (a.y + b.y) / 2 : .nan))
+            i += 2
+        }
+        merged.append(contentsOf: points[old...])
+        points = merged
+    }
     static let weightDecays: [Float] = [0, 1e-4, 1e-3, 1e-2, 0.1]
     static let initializers: [Initializer] = [.std(0.01), .xavier, .he]
 
@@ -51,6 +71,7 @@ struct DashboardState {
 
     mutating func apply(_ out: SessionOutput) {
         for (step, loss) in out.losses { losses.append(ChartPoint(x: Double(step), y: Double(loss))) }
+        if losses.count > Self.maxLossPoints { Self.compact(&losses) }
         for e in out.evaluations {
             trainAccuracy.append(ChartPoint(x: Double(e.epoch), y: e.trainAccuracy))
             if let t = e.testAccuracy { testAccuracy.append(ChartPoint(x: Double(e.epoch), y: t)) }
