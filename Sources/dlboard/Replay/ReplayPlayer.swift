@@ -6,12 +6,13 @@ import NN
 /// session — curves, switch and fork markers, histograms, the configuration as it was switched.
 ///
 /// Several files play side by side from a common start (each file's clock starts at 0). A fork
-/// appears next to its parent once the parent has reached the fork's step, as it did live.
+/// appears right after its parent when its "forked" event is due, as it did live.
 struct ReplayPlayer {
     struct Run {
+        /// Replay ids number the runs of all files in order; they are the snapshot's run ids.
         var id: Int
         var recorded: RunRecord.RecordedRun
-        /// The run's id in the same file as its parent's (`parent`), in replay ids.
+        /// A fork's parent, as a replay id.
         var parent: Int?
         /// The next entry of `recorded.sequence` to hand out.
         var next = 0
