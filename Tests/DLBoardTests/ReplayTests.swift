@@ -152,6 +152,11 @@ import Testing
         _ = paced.tick(now: 0)
         _ = paced.tick(now: 10)
         #expect(paced.state.panes.count == 3 && paced.player.isFinished)
+        // Before any step of its own, a fork's status is at the fork step.
+        var early = ReplayPlayer(records: [record])
+        let start = try #require(early.runs.first { $0.parent != nil }).startTime
+        let first = early.advance(to: start)
+        #expect(first.runs[2]?.status?.step == 13)
         _ = paced.handle(.character("r"))
         #expect(paced.state.panes.isEmpty && !paced.player.isFinished, "r starts the replay again")
     }

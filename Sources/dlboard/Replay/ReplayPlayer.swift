@@ -49,6 +49,7 @@ struct ReplayPlayer {
             for r in record.runs { ids[r.id] = runs.count + ids.count }
             for r in record.runs {
                 var run = Run(id: ids[r.id]!, recorded: r, parent: r.parent.flatMap { ids[$0] }, config: r.config)
+                run.step = r.forkStep ?? 0  // a fork starts where its parent stood
                 // Fork events name runs by their recorded ids: rename them to replay ids.
                 for k in run.recorded.events.indices {
                     let e = run.recorded.events[k].event
