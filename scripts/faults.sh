@@ -224,6 +224,21 @@ signal_dashboard() {  # name how(ctrl-c|TERM)
 wanted sigint-dashboard && signal_dashboard sigint-dashboard ctrl-c
 wanted sigterm-dashboard && signal_dashboard sigterm-dashboard TERM
 
+# The screens that are not training sessions: an experiment preset and a replay.
+screen_sigint() {  # name command
+    pane_start 120 40
+    pane_run "$2$AFTER"
+    wait_screen 'dlboard' 15; sleep 1
+    tm send-keys -t f C-c
+    if wait_screen 'EXIT=130' 10 && restored; then result "$1" 1 "Ctrl-C: exit 130, terminal restored"
+    else result "$1" 0 "$(screen | tail -3 | tr '\n' ' ')"; fi
+}
+wanted sigint-preset && screen_sigint sigint-preset "$BIN preset optimizer-paths"
+if wanted sigint-replay; then
+    "$BIN" train --epochs 2 --train-size 2000 --metrics-out "$WORK/replay.jsonl" >/dev/null 2>&1
+    screen_sigint sigint-replay "$BIN replay --speed 1 $WORK/replay.jsonl"
+fi
+
 signal_headless() {  # name signal
     local log="$WORK/$1.jsonl"
     "$BIN" train --epochs 100 --train-size 10000 --metrics-out "$log" >"$WORK/$1.out" 2>&1 &

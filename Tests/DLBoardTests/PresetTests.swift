@@ -128,6 +128,11 @@ import Testing
         #expect(evals.allSatisfy { $0["test_acc"] is NSNull && $0["val_acc"] is Double })
         let trials = records.filter { $0["type"] as? String == "trial" }
         #expect(trials.count == 12)
+        // Every trial is a run of the record: its own header, with its lr and weight decay.
+        let headers = records.filter { $0["type"] as? String == "config" }
+        #expect(headers.compactMap { $0["run"] as? Int }.sorted() == Array(0..<12))
+        let lrs = headers.compactMap { (($0["config"] as? [String: Any])?["learningRate"] as? Double).map { Float($0) } }
+        #expect(lrs == trials.compactMap { ($0["lr"] as? Double).map { Float($0) } })
         let round1 = trials.filter { $0["round"] as? Int == 1 }, round2 = trials.filter { $0["round"] as? Int == 2 }
         for t in round1 {
             let lr = t["lr"] as! Double, wd = t["weight_decay"] as! Double

@@ -15,7 +15,9 @@ protocol InteractiveScreen {
 /// The main-thread loop for an `InteractiveScreen`: keys with a timeout, at most 30 frames a second,
 /// no spinning when idle, a clean stop on Ctrl-C / SIGTERM.
 enum ScreenLoop {
-    static func run<S: InteractiveScreen>(_ model: inout S, on screen: NcursesScreen) {
+    /// Returns whether a signal (Ctrl-C, SIGTERM) ended it rather than the screen's own quit.
+    @discardableResult
+    static func run<S: InteractiveScreen>(_ model: inout S, on screen: NcursesScreen) -> Bool {
         let stop = StopSignal.install()
         let frame = 1.0 / 30
         var dirty = true
@@ -43,5 +45,6 @@ enum ScreenLoop {
             let elapsed = now() - before
             if !sawKey && elapsed < frame { usleep(UInt32((frame - elapsed) * 1e6)) }
         }
+        return stop.isRequested
     }
 }

@@ -144,18 +144,21 @@ struct PresetCommand: ParsableCommand {
         let search = RandomSearch(dataset: dataset, base: base, trialsPerRound: trials ?? 100)
         let steps = max(1, search.dataset.train.count / base.batchSize)
         let ranges = RandomSearch.Ranges(lr: lrRange.values[0]...lrRange.values[1], weightDecay: wdRange.values[0]...wdRange.values[1])
-        log?.writeConfig(base, dataset: search.dataset, checksum: search.dataset.checksum, dataDirectory: directory)
+        // Each trial gets its own config header when it is first logged (see `logTrials`), so replay
+        // and export see every trial as a run.
+        let header = TrialHeader(base: base, dataset: search.dataset, checksum: log == nil ? "" : search.dataset.checksum, directory: directory)
         if !headless, let screen = try? NcursesScreen(glyphs: glyphs) {
             var model = RandomSearchScreen(search: search)
             search.startRound(ranges)
-            ScreenLoop.run(&model, on: screen)
+            let interrupted = ScreenLoop.run(&model, on: screen)
             search.stop()
             screen.close()
-            logTrials(search.snapshot(), log: log, logged: [:], stepsPerEpoch: steps)
+            logTrials(search.snapshot(), log: log, logged: [:], stepsPerEpoch: steps, header: header)
             log?.close()
             if let best = RandomSearchScreen.leaderboard(search.snapshot().trials).first {
                 print(String(format: "dlboard: best trial val %.4f at lr %.3e, weight decay %.3e", best.finalValidation, best.learningRate, best.weightDecay))
             }
+            if interrupted { throw ExitCode(130) }
             return
         }
         if !headless { FileHandle.standardError.write(Data("dlboard: no terminal to draw on; running the search headless\n".utf8)) }
@@ -169,10 +172,10 @@ struct PresetCommand: ParsableCommand {
             search.startRound(current)
             while search.snapshot().running {
                 if stop.isRequested { search.stop(); break }
-                logged = logTrials(search.snapshot(), log: log, logged: logged, stepsPerEpoch: steps)
+                logged = logTrials(search.snapshot(), log: log, logged: logged, stepsPerEpoch: steps, header: header)
                 usleep(50_000)
             }
-            logged = logTrials(search.snapshot(), log: log, logged: logged, stepsPerEpoch: steps)
+            logged = logTrials(search.snapshot(), log: log, logged: logged, stepsPerEpoch: steps, header: header)
             log?.flush()
             let board = RandomSearchScreen.leaderboard(search.snapshot().trials.filter { $0.round == round })
             print(" rank  trial   val    train  lr         weight decay")
@@ -191,12 +194,17 @@ struct PresetCommand: ParsableCommand {
 
     /// Writes each trial's new epochs to the log (trial record first); returns the epochs logged per trial.
     @discardableResult
-    func logTrials(_ s: RandomSearch.Snapshot, log: MetricsLog?, logged: [Int: Int], stepsPerEpoch: Int) -> [Int: Int] {
+    func logTrials(_ s: RandomSearch.Snapshot, log: MetricsLog?, logged: [Int: Int], stepsPerEpoch: Int, header: TrialHeader) -> [Int: Int] {
         guard let log else { return logged }
         var logged = logged
         for t in s.trials {
             let already = logged[t.id] ?? -1
             if already < 0 {
+                var config = header.base
+                config.learningRate = t.learningRate
+                config.network.weightDecay = t.weightDecay
+                log.writeConfig(config, dataset: header.dataset, checksum: header.checksum, dataDirectory: header.directory, run: t.id,
+                                title: String(format: "trial %d (round %d) lr %.2e wd %.2e", t.id + 1, t.round, t.learningRate, t.weightDecay))
                 log.write(#"{"type":"trial","run":\#(t.id),"round":\#(t.round),"lr":\#(MetricsLog.number(Double(t.learningRate))),"weight_decay":\#(MetricsLog.number(Double(t.weightDecay)))}"#)
             }
             for e in max(0, already)..<t.validationAccuracy.count {
@@ -223,9 +231,10 @@ struct PresetCommand: ParsableCommand {
             FileHandle.standardError.write(Data("dlboard: \(error.description); printing the results instead\n".utf8))
             return printReport()
         }
-        ScreenLoop.run(&model, on: screen)
+        let interrupted = ScreenLoop.run(&model, on: screen)
         screen.close()
         log?.close()
+        if interrupted { throw ExitCode(130) }
     }
 
     /// MNIST (or --data), restricted to the preset's training subset and split.
@@ -235,4 +244,12 @@ struct PresetCommand: ParsableCommand {
         }
     }
 
+}
+
+/// What every trial's config header shares.
+struct TrialHeader {
+    var base: TrainingConfig
+    var dataset: Dataset
+    var checksum: String
+    var directory: String
 }

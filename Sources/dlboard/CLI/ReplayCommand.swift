@@ -48,9 +48,10 @@ struct ReplayCommand: ParsableCommand {
         }
         var model = ReplayScreen(records: records, speed: instant ? nil : speed)
         if let w = warnings.first { model.state.notice = w }
-        ScreenLoop.run(&model, on: screen)
+        let interrupted = ScreenLoop.run(&model, on: screen)
         screen.close()
         for w in warnings { FileHandle.standardError.write(Data("dlboard: warning: \(w)\n".utf8)) }
+        if interrupted { throw ExitCode(130) }
     }
 
     /// One line per evaluation and event of every run, in step order, then each run's last numbers.
