@@ -90,7 +90,7 @@ struct ReplayCommand: ParsableCommand {
                 for ev in events { print("  step \(ev.event.step): \(ev.event.label)") }
                 let last = run.steps.last.map { "\($0.step) steps" } ?? "no steps"
                 var end = "  \(last) recorded"
-                if let s = run.stopped { end += ", stopped: \(s)" } else if !run.hasSummary { end += ", no summary (the run did not end cleanly)" }
+                if let s = run.stopped { end += ", stopped: \(s)" } else if !run.hasSummary { end += ", no summary record (killed, or a random-search trial)" }
                 print(end)
             }
         }
