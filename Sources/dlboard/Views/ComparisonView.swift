@@ -59,7 +59,7 @@ struct ComparisonView {
         }
         let view: String
         switch state.mode {
-        case .panes: view = "\(state.panes.count) runs in lock-step"
+        case .panes: view = state.banner == nil ? "\(state.panes.count) runs in lock-step" : "\(state.panes.count) runs"  // a replay may hold runs of several sessions
         case .overlay: view = "overlay view (v)"
         case .difference: view = "difference view (x): \(state.focus + 1) − 1"
         }
