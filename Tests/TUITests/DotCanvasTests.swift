@@ -26,3 +26,22 @@ import Testing
         #expect(Self.pts(DotCanvas.clip((2, 3), (7, 8), width: 20, height: 10)) == [2, 3, 7, 8])
     }
 }
+
+/// Found by the key storm: a diverged loss is +inf (½λΣW² overflows) and on a log scale the chart
+/// converted it to Int and trapped.
+@Suite struct LineChartExtremeValueTests {
+    @Test(arguments: [false, true])
+    func infiniteAndHugeValuesDrawWithoutTrapping(logY: Bool) {
+        let points = [ChartPoint(x: 1, y: 2.3), ChartPoint(x: 2, y: 1e300), ChartPoint(x: 3, y: .infinity),
+                      ChartPoint(x: 4, y: .nan), ChartPoint(x: 5, y: 0.5)]
+        var chart = LineChart(title: "loss", series: [ChartSeries(name: "l", points: points, smoothing: 0.9)])
+        chart.logY = logY
+        var b = Buffer(width: 40, height: 12)
+        chart.render(in: b.area, into: &b)
+        #expect(b.text.contains("loss"))
+        // A fixed range with values far outside it.
+        var accuracy = LineChart(title: "acc", series: [ChartSeries(name: "a", points: [ChartPoint(x: 0, y: -1e308), ChartPoint(x: 1, y: 0.5)])])
+        accuracy.yRange = 0...1
+        accuracy.render(in: b.area, into: &b)
+    }
+}

@@ -91,7 +91,8 @@ public struct LineChart {
         let plotRows = rect.height - 2
         guard plotRows >= 1 else { return }
 
-        let transform: (Double) -> Double? = logY ? { $0 > 0 ? log10($0) : nil } : { $0.isFinite ? $0 : nil }
+        // Infinite values (a diverged loss: ½λΣW² overflows) are left out like NaN, also on a log scale.
+        let transform: (Double) -> Double? = logY ? { $0 > 0 && $0.isFinite ? log10($0) : nil } : { $0.isFinite ? $0 : nil }
         var xs: [Double] = [], ys: [Double] = []
         for s in series {
             for p in s.points where p.x.isFinite {
@@ -134,8 +135,11 @@ public struct LineChart {
 
         var canvas = DotCanvas(columns: plot.width, rows: plot.height, glyphs: glyphs)
         let W = canvas.width, H = canvas.height
-        let toX: (Double) -> Int = { Int((($0 - xMin) / (xMax - xMin) * Double(W - 1)).rounded()) }
-        let toY: (Double) -> Int = { Int(((yMax - $0) / (yMax - yMin) * Double(H - 1)).rounded()) }
+        // Dot positions far outside the plot (a fixed y range, a huge value) are clamped before the
+        // conversion to Int, which traps on overflow; lines to them are clipped by the canvas.
+        let dot: (Double) -> Int = { v in v.isFinite ? Int(min(1e7, max(-1e7, v)).rounded()) : 0 }
+        let toX: (Double) -> Int = { dot(($0 - xMin) / (xMax - xMin) * Double(W - 1)) }
+        let toY: (Double) -> Int = { dot((yMax - $0) / (yMax - yMin) * Double(H - 1)) }
         for s in series {
             let faint = Style(foreground: s.color, dim: true)
             let strong = Style(foreground: s.color, bold: true)
