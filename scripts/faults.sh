@@ -39,7 +39,8 @@ wanted() {
 pane_start() {  # width height: a fresh tmux server (its own socket) with a plain shell
     tm kill-server 2>/dev/null
     PANES=$((PANES + 1))
-    tm -f /dev/null new-session -d -s f -x "$1" -y "$2" "env -i HOME=$HOME PATH=$PATH TERM=xterm-256color LANG=C.UTF-8 PS1='$ ' bash --norc --noprofile"
+    # SWIFT_BACKTRACE: a crash leaves a symbolicated backtrace on stderr (kept by the key storm).
+    tm -f /dev/null new-session -d -s f -x "$1" -y "$2" "env -i HOME=$HOME PATH=$PATH TERM=xterm-256color LANG=C.UTF-8 SWIFT_BACKTRACE=enable=yes,interactive=no,color=no PS1='$ ' bash --norc --noprofile"
     tm set-option -t f -g window-size manual 2>/dev/null
     sleep 0.3
 }
@@ -300,7 +301,8 @@ if wanted key-storm; then
     tm send-keys -t f q
     if [[ -n $rss_end ]] && wait_screen 'EXIT=0' 15 && ((rss_end < 2 * rss_min1 + 100)) && restored; then
         result key-storm 1 "$sent keys in $((SECONDS - start)) s; RSS ${rss_min1} MB after 1 min, ${rss_end} MB at the end (peak ${peak}); q q exit 0"
-    else result key-storm 0 "$sent keys in $((SECONDS - start)) s; alive=${rss_end:+yes} $(screen | grep -oE 'EXIT=[0-9]+') $(tail -c 300 "$WORK/storm.err" 2>/dev/null | tr '\n' ' ') RSS ${rss_min1}→${rss_end} MB"; fi
+    else cp "$WORK/storm.err" /tmp/dlboard-storm-stderr.txt 2>/dev/null
+        result key-storm 0 "(stderr kept in /tmp/dlboard-storm-stderr.txt) $sent keys in $((SECONDS - start)) s; alive=${rss_end:+yes} $(screen | grep -oE 'EXIT=[0-9]+') $(tail -c 300 "$WORK/storm.err" 2>/dev/null | tr '\n' ' ') RSS ${rss_min1}→${rss_end} MB"; fi
 fi
 
 echo "$PASSED passed, $FAILED failed"
