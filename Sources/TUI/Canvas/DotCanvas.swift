@@ -67,6 +67,11 @@ public struct DotCanvas {
         }
     }
 
+    /// A dot coordinate from a computed position: far-off positions (a huge or diverging value) are
+    /// clamped well outside the canvas — lines to them are clipped — before `Int()`, which traps on
+    /// overflow; a non-finite position gives 0 (callers leave such points out).
+    public static func dot(_ v: Double) -> Int { v.isFinite ? Int(min(1e7, max(-1e7, v)).rounded()) : 0 }
+
     /// The part of the segment a–b inside [0, width) × [0, height), rounded to dots; nil if none.
     static func clip(_ a: (x: Int, y: Int), _ b: (x: Int, y: Int), width: Int, height: Int) -> ((x: Int, y: Int), (x: Int, y: Int))? {
         let x0 = Double(a.x), y0 = Double(a.y), dx = Double(b.x) - x0, dy = Double(b.y) - y0

@@ -135,11 +135,8 @@ public struct LineChart {
 
         var canvas = DotCanvas(columns: plot.width, rows: plot.height, glyphs: glyphs)
         let W = canvas.width, H = canvas.height
-        // Dot positions far outside the plot (a fixed y range, a huge value) are clamped before the
-        // conversion to Int, which traps on overflow; lines to them are clipped by the canvas.
-        let dot: (Double) -> Int = { v in v.isFinite ? Int(min(1e7, max(-1e7, v)).rounded()) : 0 }
-        let toX: (Double) -> Int = { dot(($0 - xMin) / (xMax - xMin) * Double(W - 1)) }
-        let toY: (Double) -> Int = { dot((yMax - $0) / (yMax - yMin) * Double(H - 1)) }
+        let toX: (Double) -> Int = { DotCanvas.dot(($0 - xMin) / (xMax - xMin) * Double(W - 1)) }
+        let toY: (Double) -> Int = { DotCanvas.dot((yMax - $0) / (yMax - yMin) * Double(H - 1)) }
         for s in series {
             let faint = Style(foreground: s.color, dim: true)
             let strong = Style(foreground: s.color, bold: true)

@@ -44,6 +44,9 @@ final class HeadlessRun {
         var stopReason: String?
         var last: EpochReport?
         var epochsDone = 0
+        // The record's histograms are of the epoch's last training batch, taken before the
+        // evaluation's forward passes overwrite the layer outputs.
+        var activations: [ActivationStatistics] = []
         trainer.train(onStep: { step, loss in
             let epoch = (step - 1) / trainer.stepsPerEpoch + 1
             if step % logEvery == 0 || !loss.isFinite { log?.writeStep(step: step, epoch: epoch, loss: loss) }
@@ -54,17 +57,17 @@ final class HeadlessRun {
                 log?.writeEvent(.init(step: step, label: "✗ diverged", kind: "diverged"))
                 return false
             }
-            if stop.isRequested {
-                stopReason = "interrupted"
-                return false
+            if stop.isRequested { stopReason = "interrupted" }
+            if log != nil && (step % trainer.stepsPerEpoch == 0 || stopReason != nil) {
+                activations = trainer.network.displayActivationStatistics()
             }
-            return true
+            return stopReason == nil
         }, onEpoch: { report in
             if stopReason != nil && stopReason != "interrupted" { return }
             last = report
             epochsDone = report.epoch
             log?.writeEval(report)
-            log?.writeHistograms(trainer.network.displayActivationStatistics(), step: report.step)
+            log?.writeHistograms(activations, step: report.step)
             log?.flush()
             let val = report.validationAccuracy.map { String(format: "  %6.4f", $0) } ?? ""
             say(String(format: "%5d  %8.4f  %6.4f  %6.4f%@  %5.1f s  %10.0f",
@@ -73,7 +76,8 @@ final class HeadlessRun {
         })
 
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        log?.writeSummary(steps: trainer.steps, epochs: epochsDone, seconds: seconds, final: last, stopReason: stopReason)
+        log?.writeSummary(steps: trainer.steps, epochs: epochsDone, seconds: seconds, testAccuracy: last?.testAccuracy,
+                          validationAccuracy: last?.validationAccuracy, stopReason: stopReason)
         log?.close()
         log?.announceFailure()
         switch stopReason {

@@ -191,10 +191,14 @@ final class MetricsLog {
         }
     }
 
-    func writeSummary(steps: Int, epochs: Int, seconds: Double, final: EpochReport?, stopReason: String?) {
-        write(#"{"type":"summary","t":\#(elapsed),"steps":\#(steps),"epochs":\#(epochs),"seconds":\#(Self.number(seconds)),"#
-            + #""test_acc":\#(final.map { Self.number($0.testAccuracy) } ?? "null"),"#
-            + #""stopped":\#(stopReason.map(Self.quoted) ?? "null")}"#)
+    /// The end of a run: its steps (and epochs, when known), wall seconds, last accuracies, and why
+    /// it stopped (nil: reached its target or the user quit).
+    func writeSummary(steps: Int, epochs: Int? = nil, seconds: Double, testAccuracy: Double?, validationAccuracy: Double?,
+                      stopReason: String?, run: Int? = nil) {
+        let epochsField = epochs.map { #""epochs":\#($0),"# } ?? ""
+        write(#"{"type":"summary",\#(Self.runField(run))"t":\#(elapsed),"steps":\#(steps),\#(epochsField)"#
+            + #""seconds":\#(Self.number(seconds)),"test_acc":\#(testAccuracy.map(Self.number) ?? "null"),"#
+            + #""val_acc":\#(validationAccuracy.map(Self.number) ?? "null"),"stopped":\#(stopReason.map(Self.quoted) ?? "null")}"#)
     }
 
     /// JSON has no NaN or infinity: those become null.

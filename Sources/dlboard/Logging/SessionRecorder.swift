@@ -103,11 +103,10 @@ final class SessionRecorder {
     func finish(seconds: Double, interrupted: Bool) {
         for id in headed.sorted() {
             let e = lastEvaluations[id]
-            let stopped = interrupted ? "\"interrupted\"" : diverged.contains(id) ? "\"diverged\"" : "null"
-            log?.write(#"{"type":"summary",\#(MetricsLog.runField(several ? id : nil))"t":\#(log?.elapsed ?? "0"),"#
-                + #""steps":\#(lastSteps[id] ?? 0),"seconds":\#(MetricsLog.number(seconds)),"#
-                + #""test_acc":\#(e?.testAccuracy.map(MetricsLog.number) ?? "null"),"#
-                + #""val_acc":\#(e?.validationAccuracy.map(MetricsLog.number) ?? "null"),"stopped":\#(stopped)}"#)
+            log?.writeSummary(steps: lastSteps[id] ?? 0, seconds: seconds, testAccuracy: e?.testAccuracy,
+                              validationAccuracy: e?.validationAccuracy,
+                              stopReason: interrupted ? "interrupted" : diverged.contains(id) ? "diverged" : nil,
+                              run: several ? id : nil)
         }
         log?.close()
     }

@@ -107,13 +107,15 @@ struct RunDriver {
         let seconds = epochSeconds
         epochSteps = 0
         epochSeconds = 0
+        // The last training batch's activations, before the evaluation's forward passes replace them.
+        let activations = trainer.network.displayActivationStatistics()
         pendingEvaluations.append(.init(
             step: trainer.steps, epoch: trainer.steps / trainer.stepsPerEpoch,
             trainAccuracy: trainer.accuracy(on: data.train, limit: trainEvaluationLimit),
             testAccuracy: data.test.count > 0 ? trainer.accuracy(on: data.test) : nil,
             validationAccuracy: data.validation.map { trainer.accuracy(on: $0) },
             trainSeconds: seconds, samplesPerSecond: seconds > 0 ? Double(samples) / seconds : 0,
-            activations: trainer.network.displayActivationStatistics()))
+            activations: activations))
     }
 
     /// Applies one command (`.stepOnce` and `.fork` are the session's).

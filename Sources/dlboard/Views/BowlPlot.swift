@@ -8,11 +8,10 @@ enum BowlPlot {
         guard chart.width >= 4, chart.height >= 2 else { return }
         var canvas = DotCanvas(columns: chart.width, rows: chart.height, glyphs: glyphs)
         let W = canvas.width, H = canvas.height
-        // A diverging path leaves the bowl by orders of magnitude: clamp far beyond the canvas (the
-        // line is clipped there) so the conversion to Int cannot overflow; NaN ends the path.
-        func dots(_ v: Float) -> Int { Int(min(1e7, max(-1e7, v)).rounded()) }
-        func toX(_ x: Float) -> Int { dots((x + 10) / 20 * Float(W - 1)) }
-        func toY(_ y: Float) -> Int { dots((5 - y) / 10 * Float(H - 1)) }
+        // A diverging path leaves the bowl by orders of magnitude (clamped and clipped by the
+        // canvas); NaN or infinity ends the path.
+        func toX(_ x: Float) -> Int { DotCanvas.dot((Double(x) + 10) / 20 * Double(W - 1)) }
+        func toY(_ y: Float) -> Int { DotCanvas.dot((5 - Double(y)) / 10 * Double(H - 1)) }
         let points = Array(points.prefix { $0.x.isFinite && $0.y.isFinite })
         let levels: [Float] = [0.5, 2, 5]
         let contour = Style(dim: true)
