@@ -9,8 +9,6 @@ import NN
 /// appears right after its parent when its "forked" event is due, as it did live.
 struct ReplayPlayer {
     struct Run {
-        /// Replay ids number the runs of all files in order; they are the snapshot's run ids.
-        var id: Int
         var recorded: RunRecord.RecordedRun
         /// A fork's parent, as a replay id.
         var parent: Int?
@@ -33,6 +31,7 @@ struct ReplayPlayer {
         var isDone: Bool { next >= recorded.sequence.count }
     }
 
+    /// The runs of all files in order; a run's index here is its replay id (the snapshot's run id).
     private(set) var runs: [Run] = []
     /// Replay ids in pane order (a fork right after its parent, as the live session places it).
     private(set) var order: [Int] = []
@@ -48,7 +47,7 @@ struct ReplayPlayer {
             var ids: [Int: Int] = [:]
             for r in record.runs { ids[r.id] = runs.count + ids.count }
             for r in record.runs {
-                var run = Run(id: ids[r.id]!, recorded: r, parent: r.parent.flatMap { ids[$0] }, config: r.config)
+                var run = Run(recorded: r, parent: r.parent.flatMap { ids[$0] }, config: r.config)
                 run.step = r.forkStep ?? 0  // a fork starts where its parent stood
                 // Fork events name runs by their recorded ids: rename them to replay ids.
                 for k in run.recorded.events.indices {
