@@ -108,10 +108,9 @@ final class TensorBoardWriter {
         return out
     }
 
-    func close() throws(ExportError) {
-        guard FileManager.default.createFile(atPath: path, contents: data) else {
-            throw ExportError("--tensorboard: cannot write '\(path)': \(String(cString: strerror(errno)))")
-        }
+    /// Writes the file (atomically, never over the record being exported: `ExportFileWriter`).
+    func close(input: ExportFileWriter.FileID? = nil) throws(ExportError) {
+        try ExportFileWriter(flag: "--tensorboard", input: input).write(data, to: path)
     }
 }
 
