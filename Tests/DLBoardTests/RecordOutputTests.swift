@@ -138,6 +138,10 @@ import Testing
         log.write(#"{"type":"step"}"#)
         log.close()
         #expect(Self.contents(old) == #"{"type":"step"}"# + "\n", "truncated, then written")
+        let report = dir + "/report.jsonl"  // what a preset without training records
+        _ = FileManager.default.createFile(atPath: report, contents: Data(#"{"type":"report","line":"x"}"#.utf8 + [0x0A]))
+        try MetricsLog(path: report).close()
+        #expect(Self.contents(report) == "")
         _ = FileManager.default.createFile(atPath: dir + "/empty", contents: Data())
         #expect(throws: Never.self) { _ = try MetricsLog(path: dir + "/empty") }
     }

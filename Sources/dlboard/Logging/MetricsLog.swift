@@ -21,8 +21,9 @@ final class MetricsLog {
     private let opened = MetricsLog.now()
     private var lastFlush = MetricsLog.now()
 
-    /// Opens the record at `path`. An existing file is overwritten only if it is empty or a run record
-    /// itself (it starts with a `config` header): `--metrics-out` pointed by mistake at a data file,
+    /// Opens the record at `path`. An existing file is overwritten only if it is empty or a record
+    /// dlboard wrote (it starts with `{"type":"`, as every record does — a run's `config` header, a
+    /// preset's `report`): `--metrics-out` pointed by mistake at a data file,
     /// a source file or anything else is refused before any of it is touched — checked on the opened
     /// descriptor, so a symlink or hard link to the file is caught as well, whatever the file is called.
     /// `exclusive` (for `--save`): the file must not exist yet.
@@ -35,7 +36,7 @@ final class MetricsLog {
         guard f >= 0 else { throw failure(String(cString: strerror(errno))) }
         var info = stat()
         if fstat(f, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG && info.st_size > 0 {
-            let header = Array(#"{"type":"config""#.utf8)
+            let header = Array(#"{"type":""#.utf8)
             var start = [UInt8](repeating: 0, count: header.count)
             let n = pread(f, &start, start.count, 0)
             guard n == start.count && start == header else {
