@@ -401,12 +401,15 @@ if wanted export-onto-link-fifo-device; then
     fifo_ok=0; [[ $rf -ne 0 && $rf -ne 124 && -p $WORK/dest/fifo.csv ]] && grep -q 'it is a FIFO' "$WORK/fifo.err" && fifo_ok=1
     "$BIN" export "$WORK/base.jsonl" --csv "$WORK/dest/private.csv" >/dev/null 2>&1; rp=$?
     mode_ok=0; [[ $rp -eq 0 && $(stat -c %a "$WORK/dest/private.csv") == 600 && $(head -1 "$WORK/dest/private.csv") == run,* ]] && mode_ok=1
+    # The devices are copies made here (same major/minor as /dev/full and /dev/null): an export
+    # that regressed would replace these, never the system's own (as root it did replace /dev/full).
     dev_ok=1; dev="not root: device case skipped"
-    if [[ $(id -u) == 0 ]]; then
-        "$BIN" export "$WORK/base.jsonl" --csv /dev/full >/dev/null 2>"$WORK/dev.err"; rd=$?
-        "$BIN" export "$WORK/base.jsonl" --csv /dev/null >/dev/null 2>>"$WORK/dev.err"; rn=$?
-        dev_ok=0; [[ $rd -ne 0 && $rn -ne 0 && -c /dev/full && -c /dev/null ]] && [[ $(grep -c 'a character device' "$WORK/dev.err") == 2 ]] && dev_ok=1
-        dev="/dev/full, /dev/null: refused (exit $rd, $rn), still character devices"
+    if [[ $(id -u) == 0 ]] && mknod "$WORK/dest/full" c 1 7 && mknod "$WORK/dest/null" c 1 3; then
+        ln -sf "$WORK/dest/full" "$WORK/dest/to-full"
+        "$BIN" export "$WORK/base.jsonl" --csv "$WORK/dest/to-full" >/dev/null 2>"$WORK/dev.err"; rd=$?
+        "$BIN" export "$WORK/base.jsonl" --csv "$WORK/dest/null" >/dev/null 2>>"$WORK/dev.err"; rn=$?
+        dev_ok=0; [[ $rd -ne 0 && $rn -ne 0 && -c $WORK/dest/full && -c $WORK/dest/null ]] && [[ $(grep -c 'a character device' "$WORK/dev.err") == 2 ]] && dev_ok=1
+        dev="full (through a link) and null devices: refused (exit $rd, $rn), still character devices"
     fi
     if [[ $link_ok$fifo_ok$mode_ok$dev_ok == 1111 ]]; then
         result export-onto-link-fifo-device 1 "symlink: target written, link kept; FIFO: refused, still a FIFO; 0600 kept; $dev"
