@@ -150,6 +150,19 @@ import Testing
         #expect(h.counts.reduce(0, +) == Double(limit) * 5, "under + zeros, two bins, over")
     }
 
+    @Test func switchesToValuesTheEngineRefusesAreIgnoredOnReplay() throws {
+        var all = Self.lines()
+        let switches: [(String, String)] = [("lr", "1e300"), ("dropout", "5"), ("weight_decay", "-1"), ("lr", "0.5"), ("dropout", "nan")]
+        for (k, (kind, to)) in switches.enumerated() {
+            all.insert(["type": "event", "step": 6 + k, "t": 0.35, "kind": kind, "from": "x", "to": to, "what": kind], at: 3)
+        }
+        let record = try RunRecordReader.parse(Self.text(all), path: "switches.jsonl")
+        var player = ReplayPlayer(records: [record])
+        let status = try #require(player.advance(to: .infinity).runs[0]?.status)
+        #expect(status.config.learningRate == 0.5, "the valid switch is applied")
+        #expect(status.config.network.dropout == 0 && status.config.network.weightDecay == 0, "the invalid ones are not")
+    }
+
     @Test func aNewerFormatVersionIsSaidOnce() throws {
         var all = Self.lines()
         all[0]["version"] = 99
