@@ -63,19 +63,7 @@ final class MetricsLog {
         formatter.timeZone = TimeZone(identifier: "UTC")
         formatter.dateFormat = "yyyyMMdd-HHmmss"
         let slug = String(name.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "-" })
-        // mkdir -p of the root by hand: Foundation's error text here is "NSCocoaErrorDomain error 512".
-        var made = ""
-        for part in root.split(separator: "/", omittingEmptySubsequences: false) {
-            made += made.isEmpty && part.isEmpty ? "/" : (made.isEmpty || made == "/" ? "" : "/") + part
-            if part.isEmpty { continue }
-            if mkdir(made, 0o755) != 0 && errno != EEXIST {
-                throw LogError("--save: cannot create '\(made)': \(String(cString: strerror(errno)))")
-            }
-            var info = stat()
-            if stat(made, &info) != 0 || (info.st_mode & S_IFMT) != S_IFDIR {
-                throw LogError("--save: cannot create a run folder in '\(root)': '\(made)' is not a folder")
-            }
-        }
+        if let problem = Folders.create(root) { throw LogError("--save: cannot create a run folder in '\(root)': \(problem)") }
         let base = "\(root)/\(formatter.string(from: date))-\(slug)"
         var folder = base
         var n = 2
