@@ -137,6 +137,10 @@ import Testing
         #expect(status.step == limit)
         #expect(status.secondsToTarget == nil || status.secondsToTarget!.isFinite)
         #expect(screen.render(width: 80, height: 24, glyphs: .ascii).text.contains("replay"))
+        for key in ["v", "x", "l", "v"] {  // overlay, difference, log scale: every view draws these numbers
+            _ = screen.handle(.character(Character(key)))
+            #expect(!screen.render(width: 120, height: 40, glyphs: .braille).text.isEmpty)
+        }
         _ = screen.handle(.character("r"))
         _ = screen.tick(now: 0)
         _ = screen.tick(now: 1)
