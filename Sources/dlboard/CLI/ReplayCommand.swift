@@ -85,8 +85,8 @@ struct ReplayCommand: ParsableCommand {
                     let v = e.evaluation
                     let fmt = { (x: Double?) in x.map { String(format: "%6.4f", $0) } ?? "     -" }
                     RecordText.say(String(format: "  %5d  %6d  %8@  %@  %@  %@", v.epoch, v.step,
-                                 e.loss.map { String(format: "%8.4f", $0) } ?? "       -",
-                                 fmt(v.trainAccuracy), fmt(v.testAccuracy), fmt(v.validationAccuracy)))
+                                          e.loss.map { String(format: "%8.4f", $0) } ?? "       -",
+                                          fmt(v.trainAccuracy), fmt(v.testAccuracy), fmt(v.validationAccuracy)))
                 }
                 for ev in events { RecordText.say("  step \(ev.event.step): \(ev.event.label)") }
                 let last = run.steps.last.map { "\($0.step) steps" } ?? "no steps"
