@@ -24,7 +24,7 @@ struct ExportCommand: ParsableCommand {
 
     func run() throws {
         let record: RunRecord
-        do { record = try RunRecordReader.read(path: file) } catch { throw ValidationError(error.description) }
+        do { record = try RunRecordReader.read(path: file) } catch { throw ValidationError(RecordText.printable(error.description)) }
         for w in record.warnings { RecordText.warn(w) }
         let exporter = RecordExporter(record: record)
         // Taken before anything is written: no output may replace the record itself.
@@ -32,15 +32,15 @@ struct ExportCommand: ParsableCommand {
         if let csv {
             let text = exporter.csv()
             do { try ExportFileWriter(flag: "--csv", input: input).write(Data(text.utf8), to: csv) } catch {
-                throw ValidationError(error.description)
+                throw ValidationError(RecordText.printable(error.description))
             }
-            print("wrote \(csv): \(text.split(separator: "\n").count - 1) rows")
+            RecordText.say("wrote \(csv): \(text.split(separator: "\n").count - 1) rows")
         }
         if let tensorboard {
             let paths: [String]
-            do { paths = try exporter.writeTensorBoard(to: tensorboard, input: input) } catch { throw ValidationError(error.description) }
+            do { paths = try exporter.writeTensorBoard(to: tensorboard, input: input) } catch { throw ValidationError(RecordText.printable(error.description)) }
             for p in paths { RecordText.say("wrote \(p)") }
-            print("view with: tensorboard --logdir \(tensorboard)")
+            RecordText.say("view with: tensorboard --logdir \(tensorboard)")
         }
     }
 }

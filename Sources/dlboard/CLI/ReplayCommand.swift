@@ -35,7 +35,7 @@ struct ReplayCommand: ParsableCommand {
     func run() throws {
         var records: [RunRecord] = []
         for f in files {
-            do { records.append(try RunRecordReader.read(path: f)) } catch { throw ValidationError(error.description) }
+            do { records.append(try RunRecordReader.read(path: f)) } catch { throw ValidationError(RecordText.printable(error.description)) }
         }
         let warnings = records.flatMap(\.warnings)
         if headless { return printSummary(records, warnings: warnings) }

@@ -3,7 +3,9 @@ import Foundation
 /// Text from a run record, made safe for a terminal. A record may come from anyone, and its strings
 /// (titles, event labels, dataset names, paths) are printed by `replay --headless` and quoted in
 /// warnings: a raw ESC or CSI there could clear the screen, retitle the window or write the
-/// clipboard (OSC 52). Every print of record text goes through `printable`, which shows C0 controls
+/// clipboard (OSC 52). So can the name of a record found by a glob (`runs/*/metrics.jsonl` of an
+/// unpacked archive). Every line `replay` and `export` print — output, warnings, errors — goes
+/// through `printable`, which shows C0 controls
 /// and DEL in caret notation as the dashboard does (`^[`, `^?`) and C1 controls (U+0080…U+009F,
 /// U+009B being a one-character CSI) as `\u{9B}`.
 enum RecordText {
