@@ -60,7 +60,7 @@ import Testing
     }
 
     @Test func helpPagesShowNoSwiftDescriptions() {
-        #expect(Self.helpPages.count == 8)
+        #expect(Self.helpPages.count >= 8)
         for (name, page) in Self.helpPages {
             // Swift's own descriptions of a value: a struct's fields, optionals, module-qualified
             // names, array literals.

@@ -135,7 +135,7 @@ import Testing
                 == "\(fx.path("train-images-idx3-ubyte.gz")) has 2×2 images but \(fx.path("t10k-images-idx3-ubyte.gz")) has 3×3: training and test images must be the same size")
     }
 
-    @Test func headerWhoseSizesOverflowIsRejected() {
+    @Test func headerWhoseSizesOverflowIsRejected() throws {
         // 0xFFFFFFFF³ overflows Int; a 16-byte file must not trap.
         let fx = Fixtures(); defer { fx.remove() }
         let bytes: [UInt8] = [0, 0, 8, 3] + [UInt8](repeating: 0xFF, count: 12)
@@ -146,6 +146,11 @@ import Testing
         // Under Int's range but over the cap: 65536 × 65536 × 2 = 8 GiB.
         let over: [UInt8] = [0, 0, 8, 3, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 2]
         #expect(message { _ = try IDXFile(bytes: over, magic: IDXFile.imagesMagic) }?.contains("more than the 4 GiB") == true)
+        // A fuzzer's lower cap.
+        let small = Fixtures.idx(magic: 0x803, dims: [2, 3, 2], data: [UInt8](repeating: 1, count: 12))
+        #expect(message { _ = try IDXFile(bytes: small, magic: IDXFile.imagesMagic, name: "m", maxDataBytes: 11) }
+                == "m: header declares 2×3×2 bytes of data, more than the 11 bytes dlboard reads from one file")
+        #expect(try IDXFile(bytes: small, magic: IDXFile.imagesMagic, maxDataBytes: 12).bytes.count == 12)
     }
 
     @Test func bytesInMemoryParseLikeTheFile() throws {

@@ -29,13 +29,13 @@ public struct IDXFile: Sendable {
     }
 
     /// The same parse and checks from bytes in memory (gzip or plain), e.g. for a fuzzer; errors
-    /// name `name`.
-    public init(bytes: [UInt8], magic: UInt32, name: String = "<memory>") throws(DatasetError) {
+    /// name `name`. `maxDataBytes` lowers the cap (a fuzzer runs under its own memory limit).
+    public init(bytes: [UInt8], magic: UInt32, name: String = "<memory>", maxDataBytes: Int = IDXFile.maxDataBytes) throws(DatasetError) {
         var source = try MemorySource(bytes: bytes, name: name)
-        try self.init(source: &source, magic: magic)
+        try self.init(source: &source, magic: magic, maxDataBytes: min(maxDataBytes, Self.maxDataBytes))
     }
 
-    init<S: IDXByteSource>(source: inout S, magic: UInt32) throws(DatasetError) {
+    init<S: IDXByteSource>(source: inout S, magic: UInt32, maxDataBytes: Int = IDXFile.maxDataBytes) throws(DatasetError) {
         let path = source.name
         let head = try source.read(count: 4)
         guard head.count == 4 else {
@@ -60,8 +60,8 @@ public struct IDXFile: Sendable {
         var expected = 1
         for d in dims {
             let (product, overflow) = expected.multipliedReportingOverflow(by: d)
-            guard !overflow && product <= Self.maxDataBytes else {
-                throw DatasetError("\(path): header declares \(shape) bytes of data, more than the \(Self.maxDataBytes >> 30) GiB dlboard reads from one file")
+            guard !overflow && product <= maxDataBytes else {
+                throw DatasetError("\(path): header declares \(shape) bytes of data, more than the \(Self.describe(maxDataBytes)) dlboard reads from one file")
             }
             expected = product
         }
@@ -82,6 +82,11 @@ public struct IDXFile: Sendable {
         }
         self.dimensions = dims
         self.bytes = data
+    }
+
+    /// `4 GiB`, or bytes for a cap below 1 GiB.
+    private static func describe(_ bytes: Int) -> String {
+        bytes >= 1 << 30 && bytes % (1 << 30) == 0 ? "\(bytes >> 30) GiB" : "\(bytes) bytes"
     }
 
     private static func hex(_ v: UInt32) -> String {
