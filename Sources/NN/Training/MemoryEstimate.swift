@@ -74,15 +74,3 @@ public enum MemoryEstimate {
         throw ConfigError("\(what) need\(configs.count == 1 ? "s" : "") about \(describe(total)) of memory (\(shape): weights, gradients, optimizer state and batch buffers), more than the \(describe(available)) available; use a smaller --hidden or --batch")
     }
 }
-
-extension TrainingConfig {
-    /// This configuration for `data`: the network's input is as wide as an image of the data,
-    /// and a batch larger than the training set is clamped to it (every step then sees as many
-    /// images as there are; with replacement, as drawn).
-    public func fitted(to data: Dataset) -> TrainingConfig {
-        var c = self
-        c.network.inputSize = data.train.features
-        c.batchSize = min(batchSize, max(1, data.train.count))
-        return c
-    }
-}
