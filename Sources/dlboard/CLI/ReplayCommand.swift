@@ -15,7 +15,7 @@ struct ReplayCommand: ParsableCommand {
     @Argument(help: "Run records (metrics.jsonl files); several play side by side.")
     var files: [String]
 
-    @Option(help: "Speed, as a multiple of the recorded pace: 1…100.")
+    @Option(parsing: .unconditional, help: "Speed, as a multiple of the recorded pace: 1…100.")
     var speed: Double = 10
 
     @Flag(help: "Show everything at once instead of replaying it.")
