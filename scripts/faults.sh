@@ -307,7 +307,8 @@ fi
 
 # --- issue 11: colour and locale ---
 # What capture-pane -e shows: the distinct colour SGRs (fore- and background, not 39/49 = default),
-# then the foreground of the accuracy legend's "● train" and "● test" dots (- when absent).
+# then the foreground of the accuracy legend's "● train" and "● test" dots, of the first "healthy"
+# verdict and of the "⚠ log stopped" warning (- when absent).
 pane_colours() {
     tm capture-pane -e -p -t f > "$WORK/styled.txt"
     python3 - "$WORK/styled.txt" <<'EOF'
@@ -331,26 +332,31 @@ line = "".join(c for c, _ in cells)
 def dot(label):
     i = line.find("● " + label)
     return (cells[i][1] or "default") if i >= 0 else "-"
-print(",".join(sorted(colours)) or "none", dot("train"), dot("test"))
+def fg(text):
+    i = line.find(text)
+    return (cells[i][1] or "default") if i >= 0 else "-"
+print(",".join(sorted(colours)) or "none", dot("train"), dot("test"), fg("healthy"), fg("⚠ log stopped"))
 EOF
 }
-colour_run() {  # environment: the dashboard after its first epochs; sets COLOURS (pane_colours [not-restored])
+colour_run() {  # environment [options]: the dashboard after its first epochs; sets COLOURS (pane_colours [not-restored])
     pane_start 120 40   # not in a subshell: pane_start counts the tmux servers in PANES
-    pane_run "env $1 $BIN --train-size 3000 --hidden 50,50 --epochs 50$AFTER"
+    pane_run "env $1 $BIN --train-size 3000 --hidden 50,50 --epochs 50 ${2:-}$AFTER"
     wait_screen 'accuracy 0\.' 20 && sleep 1
     COLOURS=$(pane_colours)
     tm send-keys -t f q; sleep 0.2; tm send-keys -t f q
     wait_screen 'EXIT=0' 10 && restored || COLOURS+=" not-restored"
 }
 if wanted colour; then
-    colour_run TERM=xterm-256color; read -r c256 tr256 te256 rest256 <<< "$COLOURS"
-    colour_run TERM=xterm; read -r c8 tr8 te8 rest8 <<< "$COLOURS"
-    colour_run NO_COLOR=1; read -r cno _ _ restno <<< "$COLOURS"
+    # The 256-colour run also writes its record to /dev/full, for the red "log stopped" warning.
+    colour_run TERM=xterm-256color "--metrics-out /dev/full"; read -r c256 tr256 te256 ok256 warn256 rest256 <<< "$COLOURS"
+    colour_run TERM=xterm; read -r c8 tr8 te8 ok8 _ rest8 <<< "$COLOURS"
+    colour_run NO_COLOR=1; read -r cno _ _ _ _ restno <<< "$COLOURS"
     ok=1
     [[ $c256 == *"38;5;"* && $tr256 != - && $te256 != - && $tr256 != default && $tr256 != "$te256" && -z $rest256 ]] || ok=0
-    [[ $c8 != none && ! $c8 =~ (^|,)(38|9[0-7]) && $tr8 != default && $tr8 != "$te8" && -z $rest8 ]] || ok=0
+    [[ $ok256 == 32 && $warn256 == 31 ]] || ok=0
+    [[ $c8 != none && ! $c8 =~ (^|,)(38|9[0-7]) && $tr8 != default && $tr8 != "$te8" && $ok8 == 32 && -z $rest8 ]] || ok=0
     [[ $cno == none && -z $restno ]] || ok=0
-    result colour $ok "256: train $tr256 test $te256 (all: $c256) · xterm: train $tr8 test $te8 ($c8) · NO_COLOR=1: $cno ${rest256}${rest8}${restno}"
+    result colour $ok "256: train $tr256 test $te256, healthy $ok256, log warning $warn256 (all: $c256) · xterm: train $tr8 test $te8 ($c8) · NO_COLOR=1: $cno ${rest256}${rest8}${restno}"
 fi
 if wanted comma-locale; then
     have_de() { locale -a 2>/dev/null | grep -qixE 'de_DE\.utf-?8'; }

@@ -275,6 +275,19 @@ extension TmuxEndToEndTests {
         quit(t)
     }
 
+    /// A record that cannot be written: the warning in red; healthy layers in green.
+    @Test func logWarningAndVerdictsInColour() throws {
+        try #require(Self.tmuxAvailable, "tmux is not installed")
+        let t = Tmux()
+        defer { t.kill() }
+        t.start(width: 120, height: 40, command: dlboard("--train-size 3000 --hidden 50,50 --epochs 50 --metrics-out /dev/full", environment: ""))
+        t.waitFor("log stopped")
+        let s = waitForStyled(t, "a healthy layer") { ($0.foreground(of: "healthy") ?? nil) != nil }
+        #expect(s.foreground(of: "⚠ log stopped") == .some("31"), "the warning is red")
+        #expect(s.foreground(of: "healthy") == .some("32"), "a healthy layer is green")
+        quit(t)
+    }
+
     /// `compare` with four optimizers, overlay view: four colours, the legend's swatches in them.
     @Test(arguments: ["TERM=tmux-256color", "TERM=xterm"])
     func fourOverlaidRunsInFourColours(term: String) throws {
