@@ -560,5 +560,78 @@ if wanted huge-batch-hidden; then
     result huge-batch-hidden $ok "$seen; --batch 1e7 --hidden 1e5: $REFUSED"
 fi
 
+# --- issue 11: colour and locale ---
+# What capture-pane -e shows: the distinct colour SGRs (fore- and background, not 39/49 = default),
+# then the foreground of the accuracy legend's "● train" and "● test" dots, of the first "healthy"
+# verdict and of the "⚠ log stopped" warning (- when absent).
+pane_colours() {
+    tm capture-pane -e -p -t f > "$WORK/styled.txt"
+    python3 - "$WORK/styled.txt" <<'EOF'
+import re, sys
+text = open(sys.argv[1], encoding="utf-8", errors="replace").read()
+colours, fg, cells = set(), None, []   # cells: (character, foreground), row by row
+for part in re.split(r"(\x1b\[[0-9;]*m)", text):
+    if not part.startswith("\x1b["):
+        cells += [(c, fg) for c in part]; continue
+    ps = [int(p or 0) for p in part[2:-1].split(";")]
+    while ps:
+        p = ps.pop(0)
+        if p in (0, 39): fg = None
+        elif 30 <= p <= 37 or 90 <= p <= 97: fg = str(p); colours.add(fg)
+        elif 40 <= p <= 47 or 100 <= p <= 107: colours.add(str(p))
+        elif p in (38, 48):
+            n = 2 if ps[:1] == [5] else 4 if ps[:1] == [2] else 0
+            code = ";".join(map(str, [p] + ps[:n])); ps = ps[n:]; colours.add(code)
+            if p == 38: fg = code
+line = "".join(c for c, _ in cells)
+def dot(label):
+    i = line.find("● " + label)
+    return (cells[i][1] or "default") if i >= 0 else "-"
+def fg(text):
+    i = line.find(text)
+    return (cells[i][1] or "default") if i >= 0 else "-"
+print(",".join(sorted(colours)) or "none", dot("train"), dot("test"), fg("healthy"), fg("⚠ log stopped"))
+EOF
+}
+colour_run() {  # environment [options]: the dashboard after its first epochs; sets COLOURS (pane_colours [not-restored])
+    pane_start 120 40   # not in a subshell: pane_start counts the tmux servers in PANES
+    pane_run "env $1 $BIN --train-size 3000 --hidden 50,50 --epochs 50 ${2:-}$AFTER"
+    wait_screen 'accuracy 0\.' 20 && sleep 1
+    COLOURS=$(pane_colours)
+    tm send-keys -t f q; sleep 0.2; tm send-keys -t f q
+    wait_screen 'EXIT=0' 10 && restored || COLOURS+=" not-restored"
+}
+if wanted colour; then
+    # The 256-colour run also writes its record to /dev/full, for the red "log stopped" warning.
+    colour_run TERM=xterm-256color "--metrics-out /dev/full"; read -r c256 tr256 te256 ok256 warn256 rest256 <<< "$COLOURS"
+    colour_run TERM=xterm; read -r c8 tr8 te8 ok8 _ rest8 <<< "$COLOURS"
+    colour_run NO_COLOR=1; read -r cno _ _ _ _ restno <<< "$COLOURS"
+    ok=1
+    [[ $c256 == *"38;5;"* && $tr256 != - && $te256 != - && $tr256 != default && $tr256 != "$te256" && -z $rest256 ]] || ok=0
+    [[ $ok256 == 32 && $warn256 == 31 ]] || ok=0
+    [[ $c8 != none && ! $c8 =~ (^|,)(38|9[0-7]) && $tr8 != default && $tr8 != "$te8" && $ok8 == 32 && -z $rest8 ]] || ok=0
+    [[ $cno == none && -z $restno ]] || ok=0
+    result colour $ok "256: train $tr256 test $te256, healthy $ok256, log warning $warn256 (all: $c256) · xterm: train $tr8 test $te8 ($c8) · NO_COLOR=1: $cno ${rest256}${rest8}${restno}"
+fi
+if wanted comma-locale; then
+    have_de() { locale -a 2>/dev/null | grep -qixE 'de_DE\.utf-?8'; }
+    have_de || localedef -i de_DE -f UTF-8 de_DE.UTF-8 2>/dev/null
+    if ! have_de; then
+        printf 'SKIP  %-28s %s\n' comma-locale "de_DE.UTF-8 cannot be made (apt-get install locales; localedef -i de_DE -f UTF-8 de_DE.UTF-8)"
+    else
+        pane_start 120 40
+        pane_run "env LANG=de_DE.UTF-8 LC_ALL=de_DE.UTF-8 $BIN --train-size 3000 --hidden 50,50 --epochs 50 --metrics-out $WORK/de.jsonl$AFTER"
+        wait_screen 'accuracy 0[.,]' 20 && sleep 1
+        shown=$(screen | grep -oE '(loss|accuracy) [0-9]+[.,][0-9]+' | tr '\n' ' ')
+        commas=$(screen | grep -cE '[0-9],[0-9]')
+        tm send-keys -t f q; sleep 0.2; tm send-keys -t f q
+        if wait_screen 'EXIT=0' 10 && restored; then back=1; else back=0; fi
+        read -r good bad last _ <<< "$(record_state "$WORK/de.jsonl")"
+        if [[ $back == 1 && $commas == 0 && $bad == 0 && $last == summary && ${good:-0} -gt 3 ]]; then
+            result comma-locale 1 "de_DE.UTF-8: screen shows ${shown}; all $good record lines are JSON, the last a summary"
+        else result comma-locale 0 "restored=$back, screen lines with a decimal comma: $commas (${shown}); record: $good good, $bad bad, last ${last:-none}"; fi
+    fi
+fi
+
 echo "$PASSED passed, $FAILED failed"
 exit "$FAILED"

@@ -68,6 +68,43 @@ import Testing
         #expect(buffer[x, row].style.foreground == ComparisonState.color(0))
     }
 
+    /// Four overlaid runs: four colours, each legend swatch in its run's colour and each colour
+    /// drawing a curve; on an 8-colour terminal the four still map to four colours.
+    @Test func fourOverlaidRunsHaveFourColours() {
+        var state = Self.fixedState(runs: 4)
+        state.mode = .overlay
+        let buffer = ComparisonView(state: state, glyphs: .braille).render(width: 120, height: 36)
+        var swatches: [Int: Color] = [:]
+        for y in 0..<buffer.height {
+            let line = Array(buffer.line(y))
+            for k in 1...4 {
+                guard let r = buffer.line(y).range(of: "━━ \(k) ·") else { continue }
+                let x = buffer.line(y).distance(from: buffer.line(y).startIndex, to: r.lowerBound)
+                #expect(line[x] == "━")
+                swatches[k - 1] = buffer[x, y].style.foreground
+            }
+        }
+        #expect(swatches.count == 4)
+        for k in 0..<4 { #expect(swatches[k] == ComparisonState.color(k), "legend of run \(k + 1)") }
+        let curves = Set(buffer.cells.filter { ("\u{2801}"..."\u{28FF}").contains($0.character) }.compactMap(\.style.foreground))
+        #expect(curves == Set((0..<4).map(ComparisonState.color)), "every run's curves in its colour, and nothing else")
+        let basic = Set((0..<4).compactMap { NcursesScreen.foregroundIndex(ComparisonState.color($0), mode: .basic8) })
+        #expect(basic.count == 4, "four runs stay four colours on an 8-colour terminal")
+    }
+
+    /// Train and test accuracy differ in colour, in a pane as on the dashboard, on any terminal.
+    @Test func trainAndTestDifferInColour() {
+        let buffer = ComparisonView(state: Self.fixedState(), glyphs: .braille).render(width: 160, height: 48)
+        let y = (0..<buffer.height).first { buffer.line($0).contains("● train") }!
+        let line = buffer.line(y)
+        let col = { (s: String) in line.distance(from: line.startIndex, to: line.range(of: s)!.lowerBound) }
+        let train = buffer[col("● train"), y].style.foreground, test = buffer[col("● test"), y].style.foreground
+        #expect(train != nil && test != nil && train != test)
+        for mode in [NcursesScreen.ColorMode.palette256, .basic8] {
+            #expect(NcursesScreen.foregroundIndex(train!, mode: mode) != NcursesScreen.foregroundIndex(test!, mode: mode), "\(mode)")
+        }
+    }
+
     @Test func differenceView() {
         var state = Self.fixedState()
         state.focus = 1

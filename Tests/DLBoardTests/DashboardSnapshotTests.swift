@@ -4,8 +4,9 @@ import TUI
 import Testing
 @testable import dlboard
 
-/// The whole dashboard rendered from a fixed state, compared with stored text snapshots
-/// (`Snapshots/*.txt`). Run with DLBOARD_RECORD_SNAPSHOTS=1 to write them after a deliberate change.
+/// The whole dashboard rendered from a fixed state, compared with stored snapshots of the text and
+/// the style of every cell (`Snapshots/*.txt`, `Buffer.styledText`). Run with
+/// DLBOARD_RECORD_SNAPSHOTS=1 to write them after a deliberate change.
 @Suite struct DashboardSnapshotTests {
     static func fixedState() -> DashboardState {
         var s = DashboardState(datasetName: "MNIST")
@@ -32,7 +33,7 @@ import Testing
 
     static func check(_ buffer: Buffer, _ name: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
         let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Snapshots/\(name).txt")
-        let text = buffer.text + "\n"
+        let text = buffer.styledText + "\n"
         if ProcessInfo.processInfo.environment["DLBOARD_RECORD_SNAPSHOTS"] == "1" {
             try text.write(to: url, atomically: true, encoding: .utf8)
             return
@@ -42,7 +43,8 @@ import Testing
             let e = expected.split(separator: "\n", omittingEmptySubsequences: false)
             let g = text.split(separator: "\n", omittingEmptySubsequences: false)
             let first = zip(e, g).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(e.count, g.count)
-            Issue.record("snapshot \(name) differs from line \(first + 1):\n- \(first < e.count ? e[first] : "∅")\n+ \(first < g.count ? g[first] : "∅")",
+            let part = g.firstIndex(of: "-- styles --").map { first > $0 ? " (in the styles)" : "" } ?? ""
+            Issue.record("snapshot \(name) differs from line \(first + 1)\(part):\n- \(first < e.count ? e[first] : "∅")\n+ \(first < g.count ? g[first] : "∅")",
                          sourceLocation: sourceLocation)
         }
     }
@@ -87,6 +89,35 @@ import Testing
         state.losses.append(ChartPoint(x: 1201, y: .nan))
         let text = DashboardView(state: state, glyphs: .braille).render(width: 120, height: 30).text
         #expect(text.contains("diverged: lower lr (-), restart (r)"))
+    }
+
+    /// The style of the first cell of `text` on the screen (nil when it is not there).
+    static func style(of text: String, in buffer: Buffer) -> Style? {
+        for y in 0..<buffer.height {
+            if let r = buffer.line(y).range(of: text) {
+                return buffer[buffer.line(y).distance(from: buffer.line(y).startIndex, to: r.lowerBound), y].style
+            }
+        }
+        return nil
+    }
+
+    /// What a glance at the screen must tell: a bad layer and a stopped log in their warning colours.
+    @Test func verdictsAndWarningsAreColoured() {
+        var state = Self.fixedState()
+        state.activations[1].zeroFraction = 0.95
+        state.activations[2].activation = .sigmoid
+        state.activations[2].saturatedFraction = 0.8
+        state.warning = "log stopped: No space left on device"
+        let buffer = DashboardView(state: state, glyphs: .braille).render(width: 100, height: 30)
+        #expect(Self.style(of: "1 ReLU · healthy", in: buffer)?.foreground == .green)
+        #expect(Self.style(of: "2 ReLU · dead", in: buffer)?.foreground == .red)
+        #expect(Self.style(of: "saturated", in: buffer)?.foreground == .yellow)
+        let warning = Self.style(of: "⚠ log stopped: No space left on device", in: buffer)
+        #expect(warning?.foreground == .red && warning?.reverse == true, "the stopped log is red in the status bar")
+        state.warning = nil
+        state.status?.diverged = true
+        let diverged = DashboardView(state: state, glyphs: .braille).render(width: 100, height: 30)
+        #expect(Self.style(of: "✗ diverged", in: diverged)?.foreground == .red)
     }
 
     @Test func pathInsetReplaysTheCurrentOptimizer() {

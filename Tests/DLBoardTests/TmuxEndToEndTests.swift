@@ -210,3 +210,152 @@ import Testing
         t.waitFor("EXIT=0")
     }
 }
+
+// MARK: - Colour and locale on the real terminal (issue 11)
+
+extension TmuxEndToEndTests {
+    /// The pane with its escape sequences: colours and attributes as the terminal got them.
+    func styledScreen(_ t: Tmux) -> StyledCapture { StyledCapture(t.run(["capture-pane", "-e", "-p", "-t", t.session])) }
+
+    /// As `dlboard(_:)`, with `environment` (e.g. "TERM=xterm") after the defaults, so it wins.
+    /// NO_COLOR is removed first: `swift test` sets it for the processes it starts, and the tmux
+    /// server passes it on to the pane.
+    func dlboard(_ args: String, environment: String) -> String {
+        "env -u NO_COLOR LANG=C.UTF-8 TERM=tmux-256color SWIFT_BACKTRACE=enable=no \(environment) \(Self.sanitizerEnvironment)'\(BinaryRunner.executable.path)' \(args); echo \"EXIT=$?\"; sleep 60"
+    }
+
+    /// Polls the styled screen until `ready` holds; returns the last capture (an issue on timeout).
+    @discardableResult
+    func waitForStyled(_ t: Tmux, _ what: String, seconds: Double = 30, sourceLocation: SourceLocation = #_sourceLocation,
+                       _ ready: (StyledCapture) -> Bool) -> StyledCapture {
+        let deadline = Date().addingTimeInterval(seconds)
+        var s = styledScreen(t)
+        while Date() < deadline {
+            if ready(s) { return s }
+            usleep(200_000)
+            s = styledScreen(t)
+        }
+        Issue.record("screen never showed \(what):\n\(s.rows.indices.map(s.text).joined(separator: "\n"))", sourceLocation: sourceLocation)
+        return s
+    }
+
+    func quit(_ t: Tmux, sourceLocation: SourceLocation = #_sourceLocation) {
+        t.keys("q")
+        t.waitFor("Quit dlboard?", sourceLocation: sourceLocation)
+        t.keys("q")
+        t.waitFor("EXIT=0", sourceLocation: sourceLocation)
+    }
+
+    /// The colours of the accuracy legend's two dots, once both curves are drawn in them.
+    static func trainAndTest(_ s: StyledCapture) -> (train: String, test: String)? {
+        guard case let .some(train?) = s.foreground(of: "● train"), case let .some(test?) = s.foreground(of: "● test"),
+              train != test, (s.brailleColors[train] ?? 0) > 0, (s.brailleColors[test] ?? 0) > 0 else { return nil }
+        return (train, test)
+    }
+
+    /// On a 256-colour terminal the palette colours (38;5;N), on an 8-colour one only SGR 30–37.
+    @Test(arguments: ["TERM=tmux-256color", "TERM=xterm", "TERM=screen"])
+    func trainAndTestCurvesInTwoColours(term: String) throws {
+        try #require(Self.tmuxAvailable, "tmux is not installed")
+        let t = Tmux()
+        defer { t.kill() }
+        t.start(width: 120, height: 40, command: dlboard("--train-size 3000 --hidden 50,50 --epochs 50", environment: term))
+        let s = waitForStyled(t, "train and test curves in two colours (\(term))") { Self.trainAndTest($0) != nil }
+        let colours = Set(s.colorSequences)
+        if term == "TERM=tmux-256color" {
+            #expect(colours.contains { $0.hasPrefix("38;5;") }, "palette colours: \(colours.sorted())")
+        } else {
+            #expect(!colours.isEmpty && colours.allSatisfy { Int($0).map { (30...37).contains($0) } ?? false },
+                    "an 8-colour terminal gets SGR 30–37 only: \(colours.sorted())")
+        }
+        if let (train, test) = Self.trainAndTest(s) {
+            let loss = s.brailleColors.keys.compactMap { $0 }.filter { $0 != train && $0 != test }
+            #expect(!loss.isEmpty, "the loss curve has a colour of its own")
+        }
+        quit(t)
+    }
+
+    /// A record that cannot be written: the warning in red; healthy layers in green.
+    @Test func logWarningAndVerdictsInColour() throws {
+        try #require(Self.tmuxAvailable, "tmux is not installed")
+        let t = Tmux()
+        defer { t.kill() }
+        t.start(width: 120, height: 40, command: dlboard("--train-size 3000 --hidden 50,50 --epochs 50 --metrics-out /dev/full", environment: ""))
+        t.waitFor("log stopped")
+        let s = waitForStyled(t, "a healthy layer") { ($0.foreground(of: "healthy") ?? nil) != nil }
+        #expect(s.foreground(of: "⚠ log stopped") == .some("31"), "the warning is red")
+        #expect(s.foreground(of: "healthy") == .some("32"), "a healthy layer is green")
+        quit(t)
+    }
+
+    /// `compare` with four optimizers, overlay view: four colours, the legend's swatches in them.
+    @Test(arguments: ["TERM=tmux-256color", "TERM=xterm"])
+    func fourOverlaidRunsInFourColours(term: String) throws {
+        try #require(Self.tmuxAvailable, "tmux is not installed")
+        let t = Tmux()
+        defer { t.kill() }
+        t.start(width: 140, height: 40, command: dlboard("compare --optimizers sgd,momentum,adagrad,adam --train-size 3000 --hidden 50,50 --epochs 50",
+                                                        environment: term))
+        t.waitFor("4 runs in lock-step")
+        t.waitFor("step 3")
+        t.keys("v")
+        t.waitFor("overlay view (v)")
+        var swatches: [String] = []
+        let s = waitForStyled(t, "four runs in four colours (\(term))") { s in
+            swatches = (1...4).compactMap { k in s.foreground(of: "━━ \(k) ·") ?? nil }
+            return swatches.count == 4 && Set(swatches).count == 4 && swatches.allSatisfy { (s.brailleColors[$0] ?? 0) > 0 }
+        }
+        #expect(Set(swatches).count == 4, "swatches \(swatches)")
+        #expect(Set(s.brailleColors.keys.compactMap { $0 }).isSubset(of: Set(swatches)), "every curve is in a run's colour")
+        quit(t)
+    }
+
+    /// NO_COLOR with any value (no-color.org), or a terminal without colours: not one colour SGR,
+    /// and the dashboard is drawn all the same. An empty NO_COLOR does not count.
+    @Test(arguments: [("NO_COLOR=1", false), ("NO_COLOR=0", false), ("TERM=xterm-mono", false), ("NO_COLOR=", true)])
+    func noColorMeansNoColour(environment: String, coloured: Bool) throws {
+        try #require(Self.tmuxAvailable, "tmux is not installed")
+        let t = Tmux()
+        defer { t.kill() }
+        t.start(width: 120, height: 40, command: dlboard("--train-size 3000 --hidden 50,50 --epochs 50", environment: environment))
+        t.waitFor("● train")
+        let s = waitForStyled(t, "curves drawn (\(environment))") { $0.brailleColors.values.reduce(0, +) > 50 }
+        if coloured {
+            #expect(!s.colorSequences.isEmpty, "\(environment): colours")
+        } else {
+            #expect(s.colorSequences.isEmpty, "\(environment): no colour, got \(Set(s.colorSequences).sorted())")
+        }
+        quit(t)
+    }
+
+    static var germanLocaleInstalled: Bool {
+        let r = try? Subprocess.run("/usr/bin/locale", ["-a"], timeout: 20)
+        return r?.stdout.split(separator: "\n").contains { $0.lowercased() == "de_de.utf8" || $0.lowercased() == "de_de.utf-8" } ?? false
+    }
+
+    /// In a comma-decimal locale the run record stays JSON and the screen writes decimals with a
+    /// point (curses takes only the character set from the locale).
+    @Test(.enabled(if: germanLocaleInstalled, "de_DE.UTF-8 is not installed: apt-get install locales && localedef -i de_DE -f UTF-8 de_DE.UTF-8"))
+    func commaDecimalLocaleKeepsRecordsJSON() throws {
+        try #require(Self.tmuxAvailable, "tmux is not installed")
+        let record = FileManager.default.temporaryDirectory.appendingPathComponent("dlboard-de-\(UUID().uuidString).jsonl")
+        defer { try? FileManager.default.removeItem(at: record) }
+        let t = Tmux()
+        defer { t.kill() }
+        t.start(width: 120, height: 40, command: dlboard("--train-size 3000 --hidden 50,50 --epochs 50 --metrics-out '\(record.path)'",
+                                                        environment: "LANG=de_DE.UTF-8 LC_ALL=de_DE.UTF-8"))
+        // "accuracy 0" with a point or (the fault) a comma after it: the first epoch is done.
+        let screen = t.waitFor("accuracy 0")
+        #expect(screen.contains { ("\u{2801}"..."\u{28FF}").contains($0) }, "braille: the UTF-8 character set reached curses")
+        #expect(screen.contains(try Regex("loss [0-9]+\\.[0-9]{4}")), "loss with a decimal point:\n\(screen)")
+        #expect(!screen.contains(try Regex("[0-9],[0-9]")), "no decimal comma anywhere:\n\(screen)")
+        quit(t)
+        let lines = try String(contentsOf: record, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count > 3)
+        for (i, line) in lines.enumerated() {
+            let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            #expect(object != nil, "line \(i + 1) is not JSON: \(line.prefix(120))")
+        }
+        #expect(lines.last?.contains(#""type":"summary""#) == true)
+    }
+}

@@ -1,8 +1,10 @@
+import Foundation
 import Testing
 import TUI
 
-/// Compares a buffer's text with the expected lines (trailing spaces and trailing empty lines
-/// ignored) and reports a line-by-line diff on mismatch.
+/// Compares a buffer's text and the style of every cell (`Buffer.styledText`) with the expected
+/// snapshot (trailing spaces and trailing empty lines ignored) and reports a line-by-line diff on
+/// mismatch.
 func expectSnapshot(_ buffer: Buffer, _ expected: String, sourceLocation: SourceLocation = #_sourceLocation) {
     func norm(_ s: String) -> [String] {
         var lines = s.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
@@ -13,7 +15,7 @@ func expectSnapshot(_ buffer: Buffer, _ expected: String, sourceLocation: Source
         while lines.last == "" { lines.removeLast() }
         return lines
     }
-    let got = norm(buffer.text), want = norm(expected)
+    let got = norm(buffer.styledText), want = norm(expected)
     guard got != want else { return }
     var diff: [String] = []
     for i in 0..<max(got.count, want.count) {
@@ -22,4 +24,9 @@ func expectSnapshot(_ buffer: Buffer, _ expected: String, sourceLocation: Source
     }
     let report = diff.joined(separator: "\n")
     Issue.record(Comment(rawValue: "snapshot differs:\n\(report)"), sourceLocation: sourceLocation)
+    // TUI_RECORD_SNAPSHOTS=DIR writes what was rendered to DIR/<line>.txt, for updating the
+    // literals after a deliberate change.
+    if let dir = ProcessInfo.processInfo.environment["TUI_RECORD_SNAPSHOTS"] {
+        try? got.joined(separator: "\n").write(toFile: "\(dir)/\(sourceLocation.line).txt", atomically: true, encoding: .utf8)
+    }
 }

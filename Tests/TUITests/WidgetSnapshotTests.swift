@@ -16,6 +16,16 @@ import Testing
              1.55│         ⠉⠒⠢⢄⣀
               0.1│              ⠉⠒⠤⢄
                   0               29
+            -- styles --
+            aaaa
+            bbbbbbaaaa
+                 b    aaaaa
+            bbbbbb         aaaaa
+            bbbbbb              aaaa
+                  b               bb
+            -- legend --
+            a bold
+            b dim
             """)
     }
 
@@ -26,6 +36,17 @@ import Testing
             loss
 
                    no data
+
+
+            -- styles --
+            aaaa
+
+                   bbbbbbb
+
+
+            -- legend --
+            a bold
+            b dim
             """)
     }
 
@@ -38,6 +59,15 @@ import Testing
              1.5│       ⠠
                1│
                  3             3
+            -- styles --
+            aaaa
+            bbbbb
+            bbbbb       a
+            bbbbb
+                 b             b
+            -- legend --
+            a bold
+            b dim
             """)
     }
 
@@ -50,6 +80,15 @@ import Testing
                2│⠤⠤⠤⠤⠤⠤⠤⠤⠤⠤⠤⠤⠤⠤⠤
              1.5│
                  0             9
+            -- styles --
+            aaaa
+            bbbbb
+            bbbbbaaaaaaaaaaaaaaa
+            bbbbb
+                 b             b
+            -- legend --
+            a bold
+            b dim
             """)
     }
 
@@ -62,6 +101,15 @@ import Testing
              0.5│     ⠉⠒⠢⠤⣀
                0│          ⠉⠑⠒⠤⣀
                  0             3
+            -- styles --
+            aaaa
+            bbbbbaaaaa
+            bbbbb     aaaaa
+            bbbbb          aaaaa
+                 b             b
+            -- legend --
+            a bold
+            b dim
             """)
     }
 
@@ -70,6 +118,18 @@ import Testing
         do { LineChart(title: "loss", series: [ChartSeries(name: "l", points: Self.line)]).render(in: b.area, into: &b) }
         expectSnapshot(b, """
             l
+
+
+
+
+            -- styles --
+            a
+
+
+
+
+            -- legend --
+            a bold
             """)
     }
 
@@ -83,6 +143,16 @@ import Testing
               10|      *****
                1|           ****
                  0             2
+            -- styles --
+            aaa
+            bbbbbaa
+                b  aaaa
+            bbbbb      aaaaa
+            bbbbb           aaaa
+                 b             b
+            -- legend --
+            a bold
+            b dim
             """)
     }
 
@@ -95,6 +165,15 @@ import Testing
              1.55│   ▀▀▄▄
               0.1│       ▀█▄
                   0       29
+            -- styles --
+            a
+            bbbbbbaaa
+            bbbbbb   aaaa
+            bbbbbb       aaa
+                  b       bb
+            -- legend --
+            a bold
+            b dim
             """)
     }
 
@@ -107,6 +186,15 @@ import Testing
                  ▄██▄
               ▃▆▆████▆▆▃
             ok
+            -- styles --
+            aa
+
+
+
+            bb
+            -- legend --
+            a bold
+            b dim
             """)
     }
 
@@ -117,6 +205,15 @@ import Testing
             L1
 
                no data
+
+            -- styles --
+            aa
+
+               bbbbbbb
+
+            -- legend --
+            a bold
+            b dim
             """)
     }
 
@@ -127,6 +224,14 @@ import Testing
             L
                #
             .: #
+
+            -- styles --
+            a
+
+
+
+            -- legend --
+            a bold
             """)
     }
 
@@ -138,7 +243,104 @@ import Testing
             │hi        │
             │          │
             └──────────┘
+            -- styles --
+              aaaaaa
+
+
+
+            -- legend --
+            a bold
+            """)
+    }
+    /// Each series is drawn in its colour, its legend dot too; markers are yellow.
+    @Test func colouredSeriesLegendAndMarker() {
+        var b = Buffer(width: 30, height: 6)
+        do {
+            let train = (0..<10).map { ChartPoint(x: Double($0), y: 0.5 + 0.04 * Double($0)) }
+            let test = (0..<10).map { ChartPoint(x: Double($0), y: 0.45 + 0.03 * Double($0)) }
+            var c = LineChart(title: "acc", series: [ChartSeries(name: "train", points: train, color: .palette(34)),
+                                                     ChartSeries(name: "test", points: test, color: .palette(208))])
+            c.markers = [ChartMarker(x: 5, label: "+BN")]
+            c.render(in: b.area, into: &b)
+        }
+        expectSnapshot(b, """
+            acc            ● train  ● test
+              0.86│            +BN ⢀⣀⡠⠔⠒⠊⠉
+                  │         ⢀⣀⡠⠤⠔⠊⠉⢁⣀⣀⠤⠤⠔⠒
+             0.655│   ⢀⡠⠤⠔⠒⠊⣁⣀⡠⠤⠔⠊⠉⠁
+              0.45│⣒⡪⠭⠥⠒⠒⠊⠉⠉   ┊
+                   0                     9
+            -- styles --
+            aaa            b        c
+            ddddddd            eee bbbbbbb
+                  d         bbbbbbbccccccc
+            ddddddd   bbbbbbcccccccc
+            dddddddccccccccc   f
+                   d                     d
+            -- legend --
+            a bold
+            b p34 bold
+            c p208 bold
+            d dim
+            e yellow bold
+            f yellow dim
+            """)
+        // What a reader of the chart relies on: each legend dot has its curve's colour.
+        let row = Array(b.line(0))
+        let trainDot = row.firstIndex(of: "●")!, testDot = row.lastIndex(of: "●")!
+        #expect(b[trainDot, 0].style.foreground == .palette(34) && b[testDot, 0].style.foreground == .palette(208))
+        let curveColours = Set(b.cells.filter { ("\u{2801}"..."\u{28FF}").contains($0.character) }.compactMap(\.style.foreground))
+        #expect(curveColours == [.palette(34), .palette(208)])
+    }
+
+    /// A smoothed series: a faint envelope and a bold line, both in the series' colour.
+    @Test func smoothedSeriesKeepsItsColour() {
+        var b = Buffer(width: 20, height: 5)
+        do {
+            let noisy = (0..<40).map { ChartPoint(x: Double($0), y: 2 - Double($0) / 20 + ($0 % 2 == 0 ? 0.3 : -0.3)) }
+            LineChart(title: "loss", series: [ChartSeries(name: "l", points: noisy, color: .palette(39), smoothing: 0.9)]).render(in: b.area, into: &b)
+        }
+        expectSnapshot(b, """
+            loss
+               2.3│⢻⣴⣦⣄⣀⡀
+              1.02│ ⠈⠁⠛⠋⠿⣿⢷⣲⣤⢄⣀
+             -0.25│       ⠈⠉⠘⠻⠟⣯
+                   0          39
+            -- styles --
+            aaaa
+            bbbbbbbcccccc
+            bbbbbbb ddddccccccc
+            bbbbbbb       dddddc
+                   b          bb
+            -- legend --
+            a bold
+            b dim
+            c p39 bold
+            d p39 dim
             """)
     }
 
+    @Test func histogramInItsColour() {
+        var b = Buffer(width: 8, height: 4)
+        do {
+            var h = HistogramView(title: "1 dead", bins: [0, 1, 3, 1], caption: "0:99%", color: .red)
+            h.titleStyle = Style(foreground: .red, bold: true)
+            h.render(in: b.area, into: &b)
+        }
+        expectSnapshot(b, """
+            1 dead
+                ██
+              ▅▅██▅▅
+            0:99%
+            -- styles --
+            aaaaaa
+                bb
+              bbbbbb
+            ccccc
+            -- legend --
+            a red bold
+            b red
+            c dim
+            """)
+    }
 }

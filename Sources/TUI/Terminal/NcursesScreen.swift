@@ -27,7 +27,8 @@ public final class NcursesScreen {
     public let glyphs: GlyphSet
     public let colorMode: ColorMode
     private var screen: OpaquePointer?
-    private var pairs: [Color: Int16] = [:]
+    /// Colour pairs made so far, by foreground colour number (pair n: colour on the default background).
+    private var pairs: [Int16: Int16] = [:]
     private var nextPair: Int16 = 1
     private var previous: Buffer?
     private var isOpen = false
@@ -35,11 +36,16 @@ public final class NcursesScreen {
     /// Opens the full-screen terminal. Fails (instead of letting curses exit the process) when
     /// stdout is not a TTY, or `TERM` is unset, `dumb` or unknown. `glyphs` nil picks braille in a
     /// UTF-8 locale and ASCII otherwise; `NO_COLOR` forces monochrome.
-    public init(glyphs requested: GlyphSet? = nil, noColor: Bool = ProcessInfo.processInfo.environment["NO_COLOR"].map { !$0.isEmpty } ?? false) throws(OpenError) {
+    public init(glyphs requested: GlyphSet? = nil, noColor: Bool = NcursesScreen.noColorRequested(ProcessInfo.processInfo.environment)) throws(OpenError) {
         guard isatty(STDOUT_FILENO) == 1, isatty(STDIN_FILENO) == 1 else { throw .notATerminal }
         let term = ProcessInfo.processInfo.environment["TERM"] ?? ""
         guard !term.isEmpty, term != "dumb" else { throw .unknownTerminal(term.isEmpty ? "(unset)" : term) }
-        setlocale(LC_ALL, "")
+        // Curses needs the character set (LC_CTYPE) for UTF-8 and nothing else. LC_ALL would also
+        // switch LC_NUMERIC, and then every String(format:) in the process — run records, CSV,
+        // TensorBoard, the screen — writes "0,367" in a comma-decimal locale. Pin it to "C" too,
+        // in case anything before us switched it.
+        setlocale(LC_CTYPE, "")
+        setlocale(LC_NUMERIC, "C")
         let codeset = String(cString: nl_langinfo(nl_item(CODESET)))
         let utf8 = codeset.uppercased().replacingOccurrences(of: "-", with: "") == "UTF8"
         glyphs = requested ?? (utf8 ? .braille : .ascii)
@@ -52,13 +58,13 @@ public final class NcursesScreen {
         keypad(dl_stdscr(), true)
         curs_set(0)
         set_escdelay(25)
-        if noColor || !has_colors() || dl_colors() < 8 || dl_color_pairs() < 16 {
-            colorMode = .monochrome
-        } else {
+        // COLORS and COLOR_PAIRS are 0 until start_color(), so start it first whenever colour may
+        // be used (and only then: with NO_COLOR curses sends no colour at all).
+        if !noColor && has_colors() {
             start_color()
             use_default_colors()
-            colorMode = dl_colors() >= 256 && dl_color_pairs() >= 256 ? .palette256 : .basic8
         }
+        colorMode = Self.colorMode(noColor: noColor, hasColors: has_colors(), colors: Int(dl_colors()), pairs: Int(dl_color_pairs()))
         wclear(dl_stdscr())
     }
 
@@ -132,8 +138,9 @@ public final class NcursesScreen {
                 }
                 // The bottom-right cell cannot be written without scrolling on some terminals.
                 if y == buffer.height - 1 && x == buffer.width { run = String(run.dropLast()) }
-                let attr = attributes(for: style)
-                wattr_set(win, attr_t(attr), 0, nil)
+                // The colour pair goes in its own argument: wattr_set replaces the pair bits of the
+                // attribute word with it, so a COLOR_PAIR ORed into `attr` would be lost.
+                wattr_set(win, attr_t(attributes(for: style)), colorPair(for: style), nil)
                 mvwaddstr(win, Int32(y), Int32(start), run)
             }
         }
@@ -152,24 +159,41 @@ public final class NcursesScreen {
         if style.bold { a |= dl_a_bold() }
         if style.dim { a |= dl_a_dim() }
         if style.reverse { a |= dl_a_reverse() }
-        if let fg = style.foreground, colorMode != .monochrome {
-            a |= UInt32(bitPattern: COLOR_PAIR(Int32(pair(for: fg))))
-        }
         return a
     }
 
-    private func pair(for color: Color) -> Int16 {
-        if let p = pairs[color] { return p }
-        guard Int(nextPair) < min(Int(dl_color_pairs()), 255) else { return 0 }
-        let fg: Int16
-        switch (colorMode, color) {
-        case (.palette256, .palette(let p)): fg = Int16(p)
-        default: fg = Int16(color.basicIndex)
-        }
+    /// The pair drawing `style`'s foreground on the default background; 0 (the terminal's colours)
+    /// without a foreground, on a monochrome screen, or when the terminal has no pair left.
+    private func colorPair(for style: Style) -> Int16 {
+        guard let color = style.foreground, let fg = Self.foregroundIndex(color, mode: colorMode) else { return 0 }
+        if let p = pairs[fg] { return p }
+        guard Int(nextPair) < min(Int(dl_color_pairs()), Int(Int16.max)) else { return 0 }
         let p = nextPair
+        guard init_pair(p, fg, -1) != ERR else { return 0 }
         nextPair += 1
-        init_pair(p, fg, -1)
-        pairs[color] = p
+        pairs[fg] = p
         return p
+    }
+
+    /// `NO_COLOR` turns colour off when it is present and not empty (no-color.org).
+    public static func noColorRequested(_ environment: [String: String]) -> Bool {
+        environment["NO_COLOR"].map { !$0.isEmpty } ?? false
+    }
+
+    /// What a terminal reporting `colors` colours and `pairs` colour pairs gets: the 256-colour
+    /// palette, the eight basic colours, or none (NO_COLOR, or fewer than eight colours).
+    public static func colorMode(noColor: Bool, hasColors: Bool, colors: Int, pairs: Int) -> ColorMode {
+        if noColor || !hasColors || colors < 8 || pairs < 16 { return .monochrome }
+        return colors >= 256 && pairs >= 256 ? .palette256 : .basic8
+    }
+
+    /// The curses colour number for `color` in `mode`: palette entries as they are on a
+    /// 256-colour terminal, the nearest basic colour (0–7) on an 8/16-colour one, nil in monochrome.
+    public static func foregroundIndex(_ color: Color, mode: ColorMode) -> Int16? {
+        switch (mode, color) {
+        case (.monochrome, _): nil
+        case (.palette256, .palette(let p)): Int16(p)
+        default: Int16(color.basicIndex)
+        }
     }
 }

@@ -212,13 +212,18 @@ public struct LineChart {
         guard series.count > 1 else { return }
         let mark: Character = glyphs == .ascii ? "*" : "●"
         let items = series.map { "\(mark) \($0.name)" }
-        let total = items.reduce(0) { $0 + $1.count + 2 }
-        guard title.count + 1 + total <= rect.width else { return }
-        var x = rect.maxX - total + 2
-        for (item, s) in zip(items, series) {
-            buffer.put(String(mark), x: x, y: rect.y, style: Style(foreground: s.color, bold: true))
-            buffer.put(String(item.dropFirst()), x: x + 1, y: rect.y)
-            x += item.count + 2
+        // Two spaces between entries, or one where that is what lets the legend fit: without it
+        // curves told apart only by colour (train and test) cannot be told apart at all.
+        for gap in [2, 1] {
+            let total = items.reduce(0) { $0 + $1.count } + gap * (items.count - 1)
+            guard title.count + 1 + total <= rect.width else { continue }
+            var x = rect.maxX - total
+            for (item, s) in zip(items, series) {
+                buffer.put(String(mark), x: x, y: rect.y, style: Style(foreground: s.color, bold: true))
+                buffer.put(String(item.dropFirst()), x: x + 1, y: rect.y)
+                x += item.count + gap
+            }
+            return
         }
     }
 }
