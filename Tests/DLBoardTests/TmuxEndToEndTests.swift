@@ -328,14 +328,24 @@ extension TmuxEndToEndTests {
         quit(t)
     }
 
-    static var germanLocaleInstalled: Bool {
-        let r = try? Subprocess.run("/usr/bin/locale", ["-a"], timeout: 20)
-        return r?.stdout.split(separator: "\n").contains { $0.lowercased() == "de_de.utf8" || $0.lowercased() == "de_de.utf-8" } ?? false
-    }
+    /// The environment that selects de_DE.UTF-8: the system's when installed, otherwise one compiled
+    /// with localedef into a private folder (LOCPATH; needs the `locales` package's sources, no
+    /// root), so the test runs on a fresh machine too. nil when neither works.
+    static let germanLocaleEnvironment: String? = {
+        let names = (try? Subprocess.run("/usr/bin/locale", ["-a"], timeout: 20))?.stdout.split(separator: "\n") ?? []
+        if names.contains(where: { $0.lowercased() == "de_de.utf8" || $0.lowercased() == "de_de.utf-8" }) {
+            return "LANG=de_DE.UTF-8 LC_ALL=de_DE.UTF-8"
+        }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("dlboard-locales-\(getpid())").path
+        try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        _ = try? Subprocess.run("/usr/bin/localedef", ["-i", "de_DE", "-f", "UTF-8", "\(folder)/de_DE.UTF-8"], timeout: 120)
+        guard FileManager.default.fileExists(atPath: "\(folder)/de_DE.UTF-8/LC_NUMERIC") else { return nil }
+        return "LOCPATH=\(folder) LANG=de_DE.UTF-8 LC_ALL=de_DE.UTF-8"
+    }()
 
     /// In a comma-decimal locale the run record stays JSON and the screen writes decimals with a
     /// point (curses takes only the character set from the locale).
-    @Test(.enabled(if: germanLocaleInstalled, "de_DE.UTF-8 is not installed: apt-get install locales && localedef -i de_DE -f UTF-8 de_DE.UTF-8"))
+    @Test(.enabled(if: germanLocaleEnvironment != nil, "de_DE.UTF-8 can be neither found nor made: apt-get install locales"))
     func commaDecimalLocaleKeepsRecordsJSON() throws {
         try #require(Self.tmuxAvailable, "tmux is not installed")
         let record = FileManager.default.temporaryDirectory.appendingPathComponent("dlboard-de-\(UUID().uuidString).jsonl")
@@ -343,7 +353,7 @@ extension TmuxEndToEndTests {
         let t = Tmux()
         defer { t.kill() }
         t.start(width: 120, height: 40, command: dlboard("--train-size 3000 --hidden 50,50 --epochs 50 --metrics-out '\(record.path)'",
-                                                        environment: "LANG=de_DE.UTF-8 LC_ALL=de_DE.UTF-8"))
+                                                        environment: Self.germanLocaleEnvironment ?? ""))
         // "accuracy 0" with a point or (the fault) a comma after it: the first epoch is done.
         let screen = t.waitFor("accuracy 0")
         #expect(screen.contains { ("\u{2801}"..."\u{28FF}").contains($0) }, "braille: the UTF-8 character set reached curses")
