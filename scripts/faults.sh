@@ -305,5 +305,137 @@ if wanted key-storm; then
         result key-storm 0 "(stderr kept in /tmp/dlboard-storm-stderr.txt) $sent keys in $((SECONDS - start)) s; alive=${rss_end:+yes} $(screen | grep -oE 'EXIT=[0-9]+') $(tail -c 300 "$WORK/storm.err" 2>/dev/null | tr '\n' ' ') RSS ${rss_min1}→${rss_end} MB"; fi
 fi
 
+# --- issue 11: records ---
+# A record is untrusted input; records and exports never land on what the user did not mean.
+craft() {  # base.jsonl out.jsonl python-expression-on-lines: rewrites a record's JSON lines
+    python3 - "$1" "$2" "$3" <<'EOF'
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+def first(t): return next(l for l in lines if l["type"] == t)
+exec(sys.argv[3])
+open(sys.argv[2], "w").write("".join((l if isinstance(l, str) else json.dumps(l)) + "\n" for l in lines))
+EOF
+}
+record_base() {  # a small record to craft from, made once
+    [[ -s $WORK/base.jsonl ]] || "$BIN" train --epochs 2 --train-size 2000 --metrics-out "$WORK/base.jsonl" >/dev/null 2>&1
+}
+if wanted replay-huge-numbers; then
+    record_base
+    craft "$WORK/base.jsonl" "$WORK/huge-step.jsonl" 'lines[3] = json.dumps(lines[3]).replace("\"step\": %d" % lines[3]["step"], "\"step\": 9223372036854775807")'
+    craft "$WORK/base.jsonl" "$WORK/huge-epochs.jsonl" 'lines[0] = json.dumps(lines[0]).replace("\"epochs\": 2", "\"epochs\": 9223372036854775807")'
+    pane_start 120 40
+    pane_run "$BIN replay --speed 100 $WORK/huge-step.jsonl 2>$WORK/huge.err$AFTER"
+    wait_screen 'end of record' 20; tm send-keys -t f q
+    ok1=0; wait_screen 'EXIT=0' 10 && restored && grep -q 'out of range' "$WORK/huge.err" && ok1=1
+    pane_start 120 40
+    pane_run "$BIN replay --speed 100 $WORK/huge-epochs.jsonl 2>$WORK/huge2.err$AFTER"
+    wait_screen 'STTY-42$' 20
+    rc2=$(screen | grep -oE 'EXIT=[0-9]+' | tail -1)
+    ok2=0; [[ $rc2 == EXIT=64 ]] && restored && [[ $(grep -c . "$WORK/huge2.err") -eq 1 ]] && grep -q '"epochs" is 9223372036854775807' "$WORK/huge2.err" && ok2=1
+    if [[ $ok1 == 1 && $ok2 == 1 ]]; then
+        result replay-huge-numbers 1 "step Int.max: line skipped, played, q exit 0; epochs Int.max: $rc2, $(cat "$WORK/huge2.err" | cut -c1-90)…; terminal restored"
+    else result replay-huge-numbers 0 "step case ok=$ok1 ($(head -c 200 "$WORK/huge.err")); epochs case $rc2 ok=$ok2 ($(head -c 200 "$WORK/huge2.err"))"; fi
+fi
+if wanted export-crafted-numbers; then
+    record_base
+    craft "$WORK/base.jsonl" "$WORK/c1.jsonl" 'h = first("hist"); h["zero_frac"] = 1e300; h["excludes_zeros"] = True'
+    craft "$WORK/base.jsonl" "$WORK/c2.jsonl" 'h = first("hist"); lines[lines.index(h)] = json.dumps(h).replace("\"under\": %d" % h["under"], "\"under\": 9223372036854775000")'
+    craft "$WORK/base.jsonl" "$WORK/c3.jsonl" 'h = first("hist"); lines[lines.index(h)] = json.dumps(h).replace("\"count\": %d" % h["count"], "\"count\": 9223372036854775807")'
+    craft "$WORK/base.jsonl" "$WORK/c4.jsonl" 'c = first("config"); del c["created"]; c["t"] = 1e300'
+    detail=""; good=1
+    for c in c1 c2 c3; do
+        "$BIN" export "$WORK/$c.jsonl" --tensorboard "$WORK/tb-$c" --csv "$WORK/$c.csv" >/dev/null 2>"$WORK/$c.err"; rc=$?
+        [[ $rc -eq 0 ]] && grep -q 'out of range, the first at line' "$WORK/$c.err" || good=0
+        detail+="$c exit $rc; "
+    done
+    "$BIN" export "$WORK/c4.jsonl" --tensorboard "$WORK/tb-c4" >/dev/null 2>"$WORK/c4.err"; rc=$?
+    [[ $rc -ne 0 && $rc -lt 128 && $(grep -c . "$WORK/c4.err") -eq 1 ]] && grep -q '"t" is 1e+300' "$WORK/c4.err" || good=0
+    if [[ $good == 1 ]]; then result export-crafted-numbers 1 "${detail}hist lines skipped with a warning; config t=1e300: exit $rc, one line"
+    else result export-crafted-numbers 0 "$detail c4 exit $rc: $(cat "$WORK"/c*.err | head -c 400)"; fi
+fi
+if wanted save-same-second; then
+    mkdir -p "$WORK/save"
+    for round in 1 2; do
+        for i in 1 2 3 4 5 6; do
+            (cd "$WORK/save" && "$BIN" train --save --epochs 1 --train-size 200 >/dev/null 2>>"$WORK/save.err") &
+        done
+        wait
+    done
+    folders=$(ls "$WORK/save/runs" | wc -l); whole=0
+    for f in "$WORK"/save/runs/*/metrics.jsonl; do
+        read -r ok bad last _ <<<"$(record_state "$f")"
+        [[ $bad == 0 && $last == summary && $(grep -c '"type":"config"' "$f") == 1 ]] && whole=$((whole + 1))
+    done
+    said=$(grep -c 'saving the run record in runs/' "$WORK/save.err")
+    if [[ $folders == 12 && $whole == 12 && $said == 12 ]]; then
+        result save-same-second 1 "12 runs 6 at a time: 12 folders, $(ls "$WORK/save/runs" | grep -cE -- '-train-[0-9]+$') of them with a -2… suffix (same second); every line parses, each said its folder"
+    else result save-same-second 0 "$folders folders, $whole whole records, $said said"; fi
+fi
+if wanted closed-stderr; then
+    "$BIN" --train-size 200 --epochs 1 --metrics-out "$WORK/closed.jsonl" >/dev/null 2>&-; rc=$?
+    read -r ok bad last _ <<<"$(record_state "$WORK/closed.jsonl")"
+    first=$(head -c 17 "$WORK/closed.jsonl")
+    if [[ $rc -eq 0 && $bad == 0 && $first == '{"type":"config",' && $last == summary ]]; then
+        result closed-stderr 1 "2>&-: exit 0, the record starts with its config ($ok lines, all parse)"
+    else result closed-stderr 0 "exit $rc, first line: $(head -1 "$WORK/closed.jsonl" | head -c 100)"; fi
+fi
+if wanted export-onto-input; then
+    record_base
+    cp "$WORK/base.jsonl" "$WORK/self.jsonl"; ln -f "$WORK/self.jsonl" "$WORK/self-hard.csv"; ln -sf "$WORK/self.jsonl" "$WORK/self-link.csv"
+    good=1; codes=""
+    for out in "$WORK/self.jsonl" "$WORK/self-hard.csv" "$WORK/self-link.csv"; do
+        "$BIN" export "$WORK/self.jsonl" --csv "$out" >/dev/null 2>"$WORK/self.err"; rc=$?; codes+="$rc "
+        [[ $rc -ne 0 && $(grep -c . "$WORK/self.err") -eq 1 ]] && grep -q 'is the run record being exported' "$WORK/self.err" || good=0
+    done
+    if [[ $good == 1 ]] && cmp -s "$WORK/self.jsonl" "$WORK/base.jsonl"; then
+        result export-onto-input 1 "same file, hard link, symlink: exits $codes— $(cat "$WORK/self.err" | cut -c1-60)…; record unchanged"
+    else result export-onto-input 0 "exits $codes: $(cat "$WORK/self.err")"; fi
+fi
+if wanted export-onto-link-fifo-device; then
+    record_base
+    mkdir -p "$WORK/dest"; echo old >"$WORK/dest/real.csv"; ln -sf "$WORK/dest/real.csv" "$WORK/dest/link.csv"
+    mkfifo "$WORK/dest/fifo.csv"; echo old >"$WORK/dest/private.csv"; chmod 600 "$WORK/dest/private.csv"
+    "$BIN" export "$WORK/base.jsonl" --csv "$WORK/dest/link.csv" >/dev/null 2>&1; rl=$?
+    link_ok=0; [[ $rl -eq 0 && -L $WORK/dest/link.csv && $(head -1 "$WORK/dest/real.csv") == run,* ]] && link_ok=1
+    timeout 10 "$BIN" export "$WORK/base.jsonl" --csv "$WORK/dest/fifo.csv" >/dev/null 2>"$WORK/fifo.err"; rf=$?
+    fifo_ok=0; [[ $rf -ne 0 && $rf -ne 124 && -p $WORK/dest/fifo.csv ]] && grep -q 'it is a FIFO' "$WORK/fifo.err" && fifo_ok=1
+    "$BIN" export "$WORK/base.jsonl" --csv "$WORK/dest/private.csv" >/dev/null 2>&1; rp=$?
+    mode_ok=0; [[ $rp -eq 0 && $(stat -c %a "$WORK/dest/private.csv") == 600 && $(head -1 "$WORK/dest/private.csv") == run,* ]] && mode_ok=1
+    # The devices are copies made here (same major/minor as /dev/full and /dev/null): an export
+    # that regressed would replace these, never the system's own (as root it did replace /dev/full).
+    dev_ok=1; dev="not root: device case skipped"
+    if [[ $(id -u) == 0 ]] && mknod "$WORK/dest/full" c 1 7 && mknod "$WORK/dest/null" c 1 3; then
+        ln -sf "$WORK/dest/full" "$WORK/dest/to-full"
+        "$BIN" export "$WORK/base.jsonl" --csv "$WORK/dest/to-full" >/dev/null 2>"$WORK/dev.err"; rd=$?
+        "$BIN" export "$WORK/base.jsonl" --csv "$WORK/dest/null" >/dev/null 2>>"$WORK/dev.err"; rn=$?
+        dev_ok=0; [[ $rd -ne 0 && $rn -ne 0 && -c $WORK/dest/full && -c $WORK/dest/null ]] && [[ $(grep -c 'a character device' "$WORK/dev.err") == 2 ]] && dev_ok=1
+        dev="full (through a link) and null devices: refused (exit $rd, $rn), still character devices"
+    fi
+    if [[ $link_ok$fifo_ok$mode_ok$dev_ok == 1111 ]]; then
+        result export-onto-link-fifo-device 1 "symlink: target written, link kept; FIFO: refused, still a FIFO; 0600 kept; $dev"
+    else result export-onto-link-fifo-device 0 "link $link_ok (exit $rl) fifo $fifo_ok (exit $rf: $(cat "$WORK/fifo.err")) mode $mode_ok dev $dev_ok: $(cat "$WORK/dev.err" 2>/dev/null)"; fi
+fi
+if wanted replay-control-chars; then
+    record_base
+    craft "$WORK/base.jsonl" "$WORK/evil.jsonl" 'c = first("config"); c["title"] = "\x1b]0;pwned\x07\x1b[2J\x1bc"; c["dataset"] = "MN\x9b2JIST\x1b]52;c;aGk=\x07"; lines.append({"type": "event", "step": 3, "t": 9, "kind": "lr", "what": "\x1b[31mred\x1b[0m\x9b2J\x7f"})'
+    "$BIN" replay --headless "$WORK/evil.jsonl" >"$WORK/evil.out" 2>"$WORK/evil.err"; rc=$?
+    controls=$(python3 -c 'import sys; t = open(sys.argv[1], encoding="utf-8").read(); print(sum(1 for ch in t if ch != "\n" and (ord(ch) < 32 or 127 <= ord(ch) <= 159)))' "$WORK/evil.out")
+    if [[ $rc -eq 0 && $controls == 0 ]] && grep -qF '^[]0;pwned^G^[[2J^[c' "$WORK/evil.out" && grep -qF '^[[31mred^[[0m\u{9B}2J^?' "$WORK/evil.out"; then
+        result replay-control-chars 1 "exit 0, no control character in the output: $(grep -F pwned "$WORK/evil.out" | cut -c1-70)…"
+    else result replay-control-chars 0 "exit $rc, $controls control characters"; fi
+fi
+if wanted metrics-out-onto-data; then
+    mkdir -p "$WORK/data-as-log"; cp assets/mnist/*.gz "$WORK/data-as-log/"
+    target="$WORK/data-as-log/train-labels-idx1-ubyte.gz"; ln -sf "$target" "$WORK/data-link.jsonl"
+    good=1; codes=""
+    for out in "$target" "$WORK/data-link.jsonl"; do
+        out2=$("$BIN" train --data "$WORK/data-as-log" --epochs 1 --metrics-out "$out" 2>"$WORK/dl.err"); rc=$?; codes+="$rc "
+        [[ $rc -ne 0 && $out2 != *epoch* && $(grep -c . "$WORK/dl.err") -eq 1 ]] && grep -q 'is not a run record' "$WORK/dl.err" || good=0
+    done
+    if [[ $good == 1 ]] && cmp -s "$target" assets/mnist/train-labels-idx1-ubyte.gz; then
+        result metrics-out-onto-data 1 "the file and a link to it: exits $codes— refused before training, data unchanged"
+    else result metrics-out-onto-data 0 "exits $codes: $(cat "$WORK/dl.err")"; fi
+fi
+
 echo "$PASSED passed, $FAILED failed"
 exit "$FAILED"

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import dlboard
 
 /// The built binary end to end: `--save`, `replay` (headless and in tmux) and `export`, and their
 /// one-line errors.
@@ -76,6 +77,88 @@ import Testing
         #expect(runs == ["run1"])
         let files = try FileManager.default.contentsOfDirectory(atPath: dir + "/tb/run1")
         #expect(files.count == 1 && files[0].hasPrefix("events.out.tfevents."))
+    }
+
+    /// Every line of a record is a JSON object; returns them.
+    static func parsedLines(_ path: String) throws -> [[String: Any]] {
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        return try text.split(separator: "\n").map {
+            try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any], "not a JSON object: \($0)")
+        }
+    }
+
+    @Test func saveRunsStartedTogetherGetAFolderEach() throws {
+        let dir = Self.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let bin = BinaryRunner.executable.path
+        let one = "SWIFT_BACKTRACE=enable=no '\(bin)' train --train-size 200 --hidden 10 --epochs 1 --save >/dev/null 2>>err"
+        let r = try Subprocess.run("/bin/sh", ["-c", "cd '\(dir)' && for i in 1 2 3 4 5 6; do \(one) & done; wait"], timeout: 180)
+        #expect(r.status == 0)
+        let folders = try FileManager.default.contentsOfDirectory(atPath: dir + "/runs").sorted()
+        #expect(folders.count == 6, "\(folders)")
+        for f in folders {
+            let lines = try Self.parsedLines("\(dir)/runs/\(f)/metrics.jsonl")
+            #expect(lines.filter { $0["type"] as? String == "config" }.count == 1, "one run per record: \(f)")
+            #expect(lines.last?["type"] as? String == "summary")
+        }
+        let said = try String(contentsOfFile: dir + "/err", encoding: .utf8).split(separator: "\n")
+        #expect(Set(said) == Set(folders.map { "dlboard: saving the run record in runs/\($0)/metrics.jsonl" }), "each run says its folder")
+    }
+
+    @Test func withStderrClosedTheRecordHoldsOnlyRecords() throws {
+        let dir = Self.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        // The dashboard without a terminal says so on stderr, then trains headless.
+        let command = "SWIFT_BACKTRACE=enable=no '\(BinaryRunner.executable.path)' --train-size 200 --hidden 10 --epochs 1 --metrics-out '\(dir)/a.jsonl' 2>&-"
+        let r = try Subprocess.run("/bin/sh", ["-c", command], timeout: 120)
+        #expect(r.status == 0)
+        let lines = try Self.parsedLines(dir + "/a.jsonl")
+        #expect(lines.first?["type"] as? String == "config")
+        #expect(lines.last?["type"] as? String == "summary")
+    }
+
+    @Test func metricsOutOntoADataFileIsRefusedAndTheFileKept() throws {
+        let data = CLIFixtures()
+        defer { data.remove() }
+        data.writeMNIST()
+        let target = data.path("train-images-idx3-ubyte.gz")
+        let before = FileManager.default.contents(atPath: target)
+        symlink(target, data.path("record.jsonl"))
+        for out in [target, data.path("record.jsonl")] {
+            let r = try BinaryRunner.run(["train", "--data", data.directory, "--epochs", "1", "--metrics-out", out])
+            #expect(r.status != 0)
+            #expect(r.stderr == "dlboard: error: --metrics-out: cannot write '\(out)': it exists and is not a run record (not overwriting it; remove it or pick another name)\n")
+        }
+        #expect(FileManager.default.contents(atPath: target) == before)
+    }
+
+    @Test func exportOntoItsOwnRecordIsRefused() throws {
+        let dir = Self.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        _ = try Self.train(dir + "/a.jsonl", epochs: 1)
+        let before = FileManager.default.contents(atPath: dir + "/a.jsonl")
+        symlink(dir + "/a.jsonl", dir + "/link.csv")
+        for out in [dir + "/a.jsonl", dir + "/link.csv"] {
+            let r = try BinaryRunner.run(["export", dir + "/a.jsonl", "--csv", out])
+            #expect(r.status != 0 && r.stdout.isEmpty)
+            #expect(r.stderr == "dlboard: error: --csv: cannot write '\(out)': it is the run record being exported; give another output file\n")
+        }
+        #expect(FileManager.default.contents(atPath: dir + "/a.jsonl") == before)
+    }
+
+    @Test func headlessReplayEscapesControlCharactersOfTheRecord() throws {
+        let dir = Self.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        _ = try Self.train(dir + "/a.jsonl", epochs: 1)
+        var lines = try String(contentsOfFile: dir + "/a.jsonl", encoding: .utf8).split(separator: "\n").map(String.init)
+        lines[0] = lines[0].replacingOccurrences(of: #""dataset":"MNIST""#, with: #""title":"\u001b]0;pwned\u0007\u001b[2J","dataset":"MN\u009b2JIST""#)
+        lines.append(#"{"type":"event","step":3,"t":9,"kind":"lr","from":"0.01","to":"0.1","what":"\u001b]52;c;aGk=\u0007"}"#)
+        try (lines.joined(separator: "\n") + "\n").write(toFile: dir + "/evil.jsonl", atomically: true, encoding: .utf8)
+        let r = try BinaryRunner.run(["replay", "--headless", dir + "/evil.jsonl"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.unicodeScalars.allSatisfy { $0 == "\n" || !RecordText.isControl($0) }, "no control character but the line ends")
+        #expect(r.stdout.contains("run 1 (^[]0;pwned^G^[[2J): MN\\u{9B}2JIST"), "\(r.stdout)")
+        #expect(r.stdout.contains("step 3: ^[]52;c;aGk=^G"))
     }
 
     @Test func replayPlaysInTheTerminal() throws {

@@ -14,6 +14,7 @@ struct DLBoard: ParsableCommand {
     )
 
     static func main() {
+        StandardDescriptors.reserve()  // first: before any file is opened (see there)
         chooseBLASKernel()
         // A file-size limit (ulimit -f) must be a write error the log reports, not a silent kill:
         // training goes on without its record, as on a full disk.

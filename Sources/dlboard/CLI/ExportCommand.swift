@@ -24,21 +24,23 @@ struct ExportCommand: ParsableCommand {
 
     func run() throws {
         let record: RunRecord
-        do { record = try RunRecordReader.read(path: file) } catch { throw ValidationError(error.description) }
-        for w in record.warnings { FileHandle.standardError.write(Data("dlboard: warning: \(w)\n".utf8)) }
+        do { record = try RunRecordReader.read(path: file) } catch { throw ValidationError(RecordText.printable(error.description)) }
+        for w in record.warnings { RecordText.warn(w) }
         let exporter = RecordExporter(record: record)
+        // Taken before anything is written: no output may replace the record itself.
+        let input = ExportFileWriter.FileID(path: file)
         if let csv {
             let text = exporter.csv()
-            guard FileManager.default.createFile(atPath: csv, contents: Data(text.utf8)) else {
-                throw ValidationError("--csv: cannot write '\(csv)': \(String(cString: strerror(errno)))")
+            do { try ExportFileWriter(flag: "--csv", input: input).write(Data(text.utf8), to: csv) } catch {
+                throw ValidationError(RecordText.printable(error.description))
             }
-            print("wrote \(csv): \(text.split(separator: "\n").count - 1) rows")
+            RecordText.say("wrote \(csv): \(text.split(separator: "\n").count - 1) rows")
         }
         if let tensorboard {
             let paths: [String]
-            do { paths = try exporter.writeTensorBoard(to: tensorboard) } catch { throw ValidationError(error.description) }
-            for p in paths { print("wrote \(p)") }
-            print("view with: tensorboard --logdir \(tensorboard)")
+            do { paths = try exporter.writeTensorBoard(to: tensorboard, input: input) } catch { throw ValidationError(RecordText.printable(error.description)) }
+            for p in paths { RecordText.say("wrote \(p)") }
+            RecordText.say("view with: tensorboard --logdir \(tensorboard)")
         }
     }
 }

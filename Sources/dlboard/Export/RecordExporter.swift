@@ -36,8 +36,8 @@ struct RecordExporter {
 
     /// A sub-folder per run (TensorBoard shows each as a run): the step loss, the evaluations'
     /// mean loss and accuracies as scalars, the activations at each evaluation as histograms.
-    /// Returns the files written.
-    func writeTensorBoard(to directory: String) throws(ExportError) -> [String] {
+    /// Returns the files written. `input`: the record's own file, never replaced.
+    func writeTensorBoard(to directory: String, input: ExportFileWriter.FileID? = nil) throws(ExportError) -> [String] {
         var paths: [String] = []
         for (n, run) in record.runs.enumerated() {
             let name = Self.folderName(number: n + 1, title: run.title)
@@ -57,7 +57,7 @@ struct RecordExporter {
                 writer.histogram(tag: "activations/layer\(h.layer)", TensorBoardWriter.buckets(h.statistics),
                                  step: h.step, wallTime: start + h.t)
             }
-            try writer.close()
+            try writer.close(input: input)
             paths.append(writer.path)
         }
         return paths

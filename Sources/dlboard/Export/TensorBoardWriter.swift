@@ -12,11 +12,7 @@ final class TensorBoardWriter {
 
     /// A new event file in `directory` (created if needed), named the way TensorBoard looks for.
     init(directory: String, wallTime: Double) throws(ExportError) {
-        do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        } catch {
-            throw ExportError("--tensorboard: cannot create '\(directory)': \((error as NSError).localizedFailureReason ?? error.localizedDescription)")
-        }
+        if let problem = Folders.create(directory) { throw ExportError("--tensorboard: cannot create '\(directory)': \(problem)") }
         path = "\(directory)/events.out.tfevents.\(Int(wallTime)).dlboard"
         var event = Protobuf()
         event.double(1, wallTime)
@@ -108,10 +104,9 @@ final class TensorBoardWriter {
         return out
     }
 
-    func close() throws(ExportError) {
-        guard FileManager.default.createFile(atPath: path, contents: data) else {
-            throw ExportError("--tensorboard: cannot write '\(path)': \(String(cString: strerror(errno)))")
-        }
+    /// Writes the file (atomically, never over the record being exported: `ExportFileWriter`).
+    func close(input: ExportFileWriter.FileID? = nil) throws(ExportError) {
+        try ExportFileWriter(flag: "--tensorboard", input: input).write(data, to: path)
     }
 }
 

@@ -21,51 +21,71 @@ final class MetricsLog {
     private let opened = MetricsLog.now()
     private var lastFlush = MetricsLog.now()
 
-    init(path: String) throws(LogError) {
+    /// Opens the record at `path`. An existing file is overwritten only if it is empty or a record
+    /// dlboard wrote (it starts with `{"type":"`, as every record does — a run's `config` header, a
+    /// preset's `report`): `--metrics-out` pointed by mistake at a data file,
+    /// a source file or anything else is refused before any of it is touched — checked on the opened
+    /// descriptor, so a symlink or hard link to the file is caught as well, whatever the file is called.
+    /// `exclusive` (for `--save`): the file must not exist yet.
+    init(path: String, exclusive: Bool = false, flag: String = "--metrics-out") throws(LogError) {
         self.path = path
-        let f = Glibc.open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard f >= 0 else {
-            throw LogError("--metrics-out: cannot write '\(path)': \(String(cString: strerror(errno)))")
+        func failure(_ reason: String) -> LogError { LogError("\(flag): cannot write '\(path)': \(reason)") }
+        let flags = O_CREAT | O_CLOEXEC | (exclusive ? O_EXCL : 0)
+        var f = Glibc.open(path, O_RDWR | flags, 0o644)
+        if f < 0 && errno == EACCES { f = Glibc.open(path, O_WRONLY | flags, 0o644) }  // a write-only file
+        guard f >= 0 else { throw failure(String(cString: strerror(errno))) }
+        var info = stat()
+        if fstat(f, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG && info.st_size > 0 {
+            let header = Array(#"{"type":""#.utf8)
+            var start = [UInt8](repeating: 0, count: header.count)
+            let n = pread(f, &start, start.count, 0)
+            guard n == start.count && start == header else {
+                Glibc.close(f)
+                throw failure(n < 0 ? "it exists and cannot be read to check that it is a run record"
+                                    : "it exists and is not a run record (not overwriting it; remove it or pick another name)")
+            }
+            guard ftruncate(f, 0) == 0 else {
+                let reason = String(cString: strerror(errno))
+                Glibc.close(f)
+                throw failure(reason)
+            }
         }
         fd = f
         pending.reserveCapacity(1 << 16)
     }
 
-    /// A new record under `runs/<timestamp>-<name>/metrics.jsonl` (for `--save`).
+    /// A new record under `runs/<timestamp>-<name>/metrics.jsonl` (for `--save`). The folder is made
+    /// with one mkdir that fails if it exists, then `-2`, `-3`, … are tried: runs started in the same
+    /// second (several `--save` runs at once) each get their own folder, never a shared record.
     static func inRunsFolder(name: String, root: String = "runs", date: Date = Date()) throws(LogError) -> MetricsLog {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "UTC")
         formatter.dateFormat = "yyyyMMdd-HHmmss"
         let slug = String(name.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "-" })
-        var folder = "\(root)/\(formatter.string(from: date))-\(slug)"
+        if let problem = Folders.create(root) { throw LogError("--save: cannot create a run folder in '\(root)': \(problem)") }
+        let base = "\(root)/\(formatter.string(from: date))-\(slug)"
+        var folder = base
         var n = 2
-        while FileManager.default.fileExists(atPath: folder) {
-            folder = "\(root)/\(formatter.string(from: date))-\(slug)-\(n)"
+        while mkdir(folder, 0o755) != 0 {
+            guard errno == EEXIST, n < 10_000 else {
+                throw LogError("--save: cannot create '\(folder)': \(String(cString: strerror(errno)))")
+            }
+            folder = "\(base)-\(n)"
             n += 1
         }
-        // mkdir -p by hand: Foundation's error text here is "NSCocoaErrorDomain error 512".
-        var made = ""
-        for part in folder.split(separator: "/", omittingEmptySubsequences: false) {
-            made += made.isEmpty && part.isEmpty ? "/" : (made.isEmpty || made == "/" ? "" : "/") + part
-            if part.isEmpty { continue }
-            if mkdir(made, 0o755) != 0 && errno != EEXIST {
-                throw LogError("--save: cannot create '\(made)': \(String(cString: strerror(errno)))")
-            }
-            var info = stat()
-            if stat(made, &info) != 0 || (info.st_mode & S_IFMT) != S_IFDIR {
-                throw LogError("--save: cannot create '\(folder)': '\(made)' is not a folder")
-            }
-        }
-        do { return try MetricsLog(path: folder + "/metrics.jsonl") } catch {
-            throw LogError(error.description.replacingOccurrences(of: "--metrics-out", with: "--save"))
-        }
+        return try MetricsLog(path: folder + "/metrics.jsonl", exclusive: true, flag: "--save")
     }
 
     /// The log the flags ask for: `--metrics-out PATH`, `--save` (a new folder under runs/), or none.
     static func open(metricsOut: String?, save: Bool, name: String) throws(LogError) -> MetricsLog? {
         if let path = metricsOut { return try MetricsLog(path: path) }
-        if save { return try inRunsFolder(name: name) }
+        if save {
+            // Said at once, on stderr (stdout is the run's table): the folder's name is only known now.
+            let log = try inRunsFolder(name: name)
+            FileHandle.standardError.write(Data("dlboard: saving the run record in \(log.path)\n".utf8))
+            return log
+        }
         return nil
     }
 

@@ -71,10 +71,24 @@ struct RunRecord {
 /// Reads run records, tolerating what a crash leaves: a torn last line (the process was killed in the
 /// middle of a write) is skipped with a warning; so is any other unreadable line, counted. A missing
 /// file, an empty one or one without a `config` header is an error naming the file.
+///
+/// A record is untrusted input (it may come from anyone), and everything downstream — replay's
+/// status line, the TensorBoard writer's `Int(…)` conversions — does arithmetic on its numbers. So
+/// every number is range-checked here, where it is read: counts and steps in 0…`countLimit`, times
+/// finite in 0…`timeLimit`, accuracies and fractions in [0, 1], statistics within Float's range, a
+/// configuration the engine would accept with at most `countLimit` steps planned. A line with a
+/// number out of range is damaged: skipped, counted, and the first one named in a warning.
 enum RunRecordReader {
     struct ReadError: Error, CustomStringConvertible {
         let description: String
     }
+
+    /// The largest step, epoch or count a record may hold: far beyond any real run (a million steps
+    /// a second for eleven days), yet small enough that the sums and products replay and export
+    /// form from such numbers stay far from Int's limit.
+    static let countLimit = 1_000_000_000_000
+    /// The largest time (seconds since the record was opened, or of training): about 300 years.
+    static let timeLimit = 1e10
 
     static func read(path: String) throws(ReadError) -> RunRecord {
         guard let data = FileManager.default.contents(atPath: path) else {
@@ -88,6 +102,8 @@ enum RunRecordReader {
         var record = RunRecord(path: path, runs: [], warnings: [])
         var index: [Int: Int] = [:]  // run id → position in `runs`
         var unreadable: [Int] = []
+        var outOfRange: [(line: Int, problem: String, header: Bool)] = []
+        var newerVersion: Int?
         var orphans = 0
         let bytes = [UInt8](data)
         let decoder = JSONDecoder()
@@ -110,6 +126,11 @@ enum RunRecordReader {
                 }
                 continue
             }
+            if let problem = o.rangeProblem() {
+                outOfRange.append((lineNumber, problem, o.type == "config"))
+                continue
+            }
+            if let v = o.version, v > MetricsLog.formatVersion { newerVersion = max(newerVersion ?? v, v) }
             let run = o.run ?? 0
             let t = o.t ?? 0
             if o.type == "config" {
@@ -155,11 +176,19 @@ enum RunRecordReader {
             }
         }
         guard !record.runs.isEmpty else {
-            let what = bytes.isEmpty ? "the file is empty" : "no config record (is it a dlboard run record?)"
+            let header = outOfRange.first { $0.header }
+            let what = bytes.isEmpty ? "the file is empty"
+                : header.map { "its config record (line \($0.line)) is damaged: \($0.problem)" } ?? "no config record (is it a dlboard run record?)"
             throw ReadError(description: "\(path): not a readable run record: \(what)")
+        }
+        if let v = newerVersion {
+            record.warnings.insert("\(path): written by a newer dlboard (record format version \(v); this dlboard reads version \(MetricsLog.formatVersion)): what it does not know is left out", at: 0)
         }
         if !unreadable.isEmpty {
             record.warnings.append("\(path): skipped \(unreadable.count) unreadable line(s), the first at line \(unreadable[0])")
+        }
+        if let first = outOfRange.first {
+            record.warnings.append("\(path): skipped \(outOfRange.count) line(s) with numbers out of range, the first at line \(first.line): \(first.problem)")
         }
         if orphans > 0 { record.warnings.append("\(path): skipped \(orphans) record(s) of runs without a config header") }
         return record
@@ -168,6 +197,7 @@ enum RunRecordReader {
     /// Every field any record has; each record uses some (JSON null reads as nil).
     private struct Line: Decodable {
         var type: String
+        var version: Int?
         var run: Int?, step: Int?, epoch: Int?, t: Double?, loss: Double?
         var train_acc: Double?, test_acc: Double?, val_acc: Double?, train_seconds: Double?, samples_per_s: Double?
         var kind: String?, from: String?, to: String?, what: String?, stopped: String?
@@ -177,6 +207,57 @@ enum RunRecordReader {
         var title: String?, dataset: String?, dataset_crc32: String?, train_size: Int?
         var parent: Int?, fork_step: Int?, created: String?
         var config: TrainingConfig?
+
+        /// What is out of range in this line (the field and its value), or nil if nothing is.
+        func rangeProblem() -> String? {
+            let limit = RunRecordReader.countLimit
+            if let v = version, v < 1 { return "\"version\" is \(v), not a record format version" }
+            let counts: [(String, Int?)] = [("run", run), ("step", step), ("epoch", epoch), ("layer", layer), ("under", under),
+                                            ("over", over), ("count", count), ("train_size", train_size), ("parent", parent),
+                                            ("fork_step", fork_step)]
+            for (name, v) in counts {
+                if let v, !(0...limit).contains(v) { return "\"\(name)\" is \(v), outside 0…\(limit)" }
+            }
+            if let v = bins?.first(where: { !(0...limit).contains($0) }) { return "a \"bins\" count is \(v), outside 0…\(limit)" }
+            let checks: [(String, Double?, ClosedRange<Double>)] = [
+                ("t", t, 0...RunRecordReader.timeLimit), ("train_seconds", train_seconds, 0...RunRecordReader.timeLimit),
+                ("samples_per_s", samples_per_s, 0...Double(limit)),
+                ("train_acc", train_acc, 0...1), ("test_acc", test_acc, 0...1), ("val_acc", val_acc, 0...1),
+                ("zero_frac", zero_frac, 0...1), ("sat_frac", sat_frac, 0...1),
+                ("loss", loss, -Double.greatestFiniteMagnitude...Double.greatestFiniteMagnitude),
+                ("std", std, 0...Double(Float.greatestFiniteMagnitude)),
+            ] + [("lo", lo), ("hi", hi), ("mean", mean), ("min", min), ("max", max)].map {
+                ($0.0, $0.1, -Double(Float.greatestFiniteMagnitude)...Double(Float.greatestFiniteMagnitude))
+            }
+            for (name, v, range) in checks {
+                // `contains` is false for NaN too.
+                if let v, !range.contains(v) {
+                    return "\"\(name)\" is \(Self.text(v)), outside \(Self.text(range.lowerBound))…\(Self.text(range.upperBound))"
+                }
+            }
+            if let config { return Self.problem(config, trainSize: train_size ?? 0) }
+            return nil
+        }
+
+        /// 0, 1, 10000000000 rather than 0.0, 1.0, 1e+10; others as Swift prints them.
+        static func text(_ v: Double) -> String {
+            v.isFinite && v == v.rounded() && Swift.abs(v) < 1e15 ? String(Int64(v)) : "\(v)"
+        }
+
+        /// A configuration the engine would accept, of a size whose step target fits the limit.
+        static func problem(_ c: TrainingConfig, trainSize: Int) -> String? {
+            do { try c.validate() } catch { return "the configuration is invalid (\(error.message))" }
+            let limit = RunRecordReader.countLimit
+            let sizes: [(String, Int)] = [("batchSize", c.batchSize), ("epochs", c.epochs), ("inputSize", c.network.inputSize),
+                                          ("outputSize", c.network.outputSize)] + c.network.hidden.map { ("hidden", $0) }
+            for (name, v) in sizes where v > limit { return "the configuration's \"\(name)\" is \(v), more than \(limit)" }
+            let perEpoch = Swift.max(1, trainSize / c.batchSize)
+            let (planned, overflow) = c.epochs.multipliedReportingOverflow(by: perEpoch)
+            if overflow || planned > limit {
+                return "the configuration plans \(c.epochs) epochs of \(perEpoch) steps, more than \(limit) steps"
+            }
+            return nil
+        }
     }
 
     private static func histogram(_ o: Line, t: Double) -> RunRecord.Histogram? {

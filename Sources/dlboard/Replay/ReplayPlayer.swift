@@ -134,8 +134,15 @@ struct ReplayPlayer {
         return any
     }
 
-    /// What a switch did to the configuration (the record's `to`, in the flags' own terms).
+    /// What a switch did to the configuration (the record's `to`, in the flags' own terms). A value
+    /// the engine would refuse (an lr of 1e300, a dropout of 5: the record is untrusted) is ignored.
     private func apply(_ e: SessionOutput.Event, to run: inout Run) {
+        let before = run.config
+        change(by: e, &run)
+        if (try? run.config.validate()) == nil { run.config = before }
+    }
+
+    private func change(by e: SessionOutput.Event, _ run: inout Run) {
         guard let to = e.to else {
             if e.kind == "diverged" { run.diverged = true }
             if e.kind == "restart" { run.diverged = false }

@@ -60,8 +60,10 @@ struct SessionOutput: Sendable {
         /// Seconds until the epoch target at the current speed; nil when not running.
         var secondsToTarget: Double? {
             guard !paused, !finished, samplesPerSecond > 0 else { return nil }
-            let remaining = max(0, stepTarget - step)
-            return Double(remaining * config.batchSize) / samplesPerSecond
+            // In Double: a replayed record's step target and batch size may each be large (up to
+            // RunRecordReader.countLimit), and their product would overflow Int.
+            let remaining = Double(max(0, stepTarget - step))
+            return remaining * Double(config.batchSize) / samplesPerSecond
         }
     }
 }
