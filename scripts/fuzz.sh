@@ -39,10 +39,10 @@ build() {
     link records "$ROOT/Tests/Fuzz/RecordsFuzz.swift" $(record_sources "$d")
 }
 
-# The app files the record reader needs (it reads into the session's value types).
+# The app files the record reader and the exporters need (the reader fills the session's value types).
 record_sources() {
-    echo "$1/Logging/RunRecord.swift" "$1/Session/SessionOutput.swift"
-    ls "$1"/Logging/RecordText*.swift 2>/dev/null || true
+    echo "$1/Logging/RunRecord.swift" "$1/Logging/RecordText.swift" "$1/Logging/Folders.swift" \
+        "$1/Session/SessionOutput.swift" "$1"/Export/*.swift
 }
 
 link() {  # name sources…
