@@ -437,5 +437,128 @@ if wanted metrics-out-onto-data; then
     else result metrics-out-onto-data 0 "exits $codes: $(cat "$WORK/dl.err")"; fi
 fi
 
+# --- issue 11: data loading and configuration limits ----------------------------------------
+# Writes an MNIST-format folder of uncompressed files: folder train-count test-count side [test-side].
+idx_folder() {
+    python3 - "$@" <<'EOF'
+import os, struct, sys
+d, n, m, side = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+tside = int(sys.argv[5]) if len(sys.argv) > 5 else side
+os.makedirs(d, exist_ok=True)
+def images(k, s): return struct.pack(">IIII", 0x803, k, s, s) + bytes((i * 7 + j) % 256 for i in range(k) for j in range(s * s))
+def labels(k): return struct.pack(">II", 0x801, k) + bytes(i % 10 for i in range(k))
+for name, data in [("train-images-idx3-ubyte", images(n, side)), ("train-labels-idx1-ubyte", labels(n)),
+                   ("t10k-images-idx3-ubyte", images(m, tside)), ("t10k-labels-idx1-ubyte", labels(m))]:
+    open(os.path.join(d, name), "wb").write(data)
+EOF
+}
+# One stderr line naming $2, exit != 0, no training output: name "expected" command...
+one_line_error() {
+    local name=$1 want=$2; shift 2
+    local out rc err lines
+    out=$("$@" 2>"$WORK/err"); rc=$?
+    err=$(cat "$WORK/err"); lines=$(grep -c . "$WORK/err")
+    if [[ $rc -ne 0 && $rc -lt 128 && $lines -eq 1 && $err == "dlboard: error: "*"$want"* && $out != *epoch* ]]; then echo "exit $rc"
+    else echo "FAIL exit $rc, $lines stderr line(s): $(head -c 300 "$WORK/err")"; return 1; fi
+}
+# The dashboard in tmux refuses the command line before curses starts: the error on the normal
+# screen, exit != 0, the terminal as it was. Sets REFUSED to what it saw; status 0 when all of
+# that held. (Not in a $(…) subshell: pane_start counts its tmux servers in PANES.)
+dashboard_refuses() {  # expected-text dashboard-arguments
+    pane_start 120 30
+    pane_run "$BIN $2$AFTER"
+    wait_screen 'EXIT=[0-9]+' 30 || { REFUSED="no exit: $(screen | tail -3 | tr '\n' ' ')"; return 1; }
+    local code; code=$(screen | grep -oE 'EXIT=[0-9]+' | tail -1 | cut -d= -f2)
+    if [[ $code -ne 0 && $code -lt 128 ]] && screen | grep -qF "dlboard: error: $1" && restored; then
+        REFUSED="dashboard exit $code, error on the normal screen, terminal restored"
+    else REFUSED="dashboard exit $code: $(screen | grep -F dlboard | tail -2 | tr '\n' ' ')"; return 1; fi
+}
+# Sets PEAK (peak RSS in MB) and PEAK_RC of a command; its output goes to $WORK/out, $WORK/err.
+peak_rss() {
+    if [[ -x /usr/bin/time ]]; then
+        /usr/bin/time -f '%M' -o "$WORK/time" "$@" >"$WORK/out" 2>"$WORK/err"; PEAK_RC=$?
+        PEAK=$(( $(tail -1 "$WORK/time") / 1024 ))
+    else
+        "$@" >"$WORK/out" 2>"$WORK/err" & local pid=$! r
+        PEAK=0
+        while kill -0 "$pid" 2>/dev/null; do r=$(rss "$pid"); [[ -n $r && $r -gt $PEAK ]] && PEAK=$r; sleep 0.02; done
+        wait "$pid"; PEAK_RC=$?
+    fi
+}
+
+if wanted empty-train-split; then
+    # --validation keeps >= 1 image: with 1 image nothing was left to train on (a trap in BatchSampler).
+    want="leaves none to train on"; ok=1; seen=""
+    for cmd in "train --epochs 1" "compare --optimizers sgd,adam --headless"; do
+        r=$(one_line_error empty-train-split "$want" "$BIN" $cmd --train-size 1 --validation 0.5) || ok=0
+        seen+="${cmd%% *}: $r; "
+    done
+    r=$(one_line_error empty-train-split "$want" "$BIN" preset random-search --train-size 1 --headless) || ok=0
+    seen+="preset random-search: $r; "
+    dashboard_refuses "a validation split of 1 training image leaves none" "--train-size 1 --validation 0.5" || ok=0
+    result empty-train-split $ok "$seen$REFUSED"
+fi
+if wanted odd-image-size; then
+    idx_folder "$WORK/odd10" 300 50 10
+    idx_folder "$WORK/odd-mixed" 300 50 10 12
+    ok=1
+    out=$("$BIN" train --data "$WORK/odd10" --epochs 1 --batch 50 2>&1); rc=$?
+    [[ $rc -eq 0 && $out == *"network 100-100-100-100-100-10"* && $out == *"done: 1 epochs"* ]] || ok=0
+    seen="train exit $rc ($(grep -oE 'network [0-9-]+' <<<"$out"))"
+    out=$("$BIN" bench --data "$WORK/odd10" --steps 5 --warmup 1 --repeats 1 --threads 1 --optimizers sgd --no-variants --no-frames 2>&1); rc=$?
+    [[ $rc -eq 0 && $out == *"100-100-100-100-100-100-10"* ]] || ok=0
+    seen+="; bench exit $rc"
+    r=$(one_line_error odd-image-size "has 10×10 images but $WORK/odd-mixed/t10k-images-idx3-ubyte has 12×12" "$BIN" train --data "$WORK/odd-mixed") || ok=0
+    seen+="; train 10×10 / test 12×12: $r"
+    pane_start 120 30
+    pane_run "$BIN --data $WORK/odd10 --batch 50$AFTER"
+    if wait_screen '100-100-100-100-100-10' 20 && wait_screen 'step [1-9]' 20; then
+        tm send-keys -t f q; sleep 0.3; tm send-keys -t f q
+        if wait_screen 'EXIT=0' 10 && restored; then seen+="; dashboard trains 100-…-10, q q exit 0, restored"
+        else ok=0; seen+="; dashboard did not quit cleanly: $(screen | tail -2 | tr '\n' ' ')"; fi
+    else ok=0; seen+="; dashboard: $(screen | grep -E 'dlboard|EXIT' | head -2 | tr '\n' ' ')"; fi
+    result odd-image-size $ok "$seen"
+fi
+if wanted overflowing-header; then
+    # 0xFFFFFFFF × 0xFFFFFFFF × 0xFFFFFFFF in a 16-byte file: it trapped multiplying the sizes.
+    mkdir -p "$WORK/overflow"; cp assets/mnist/*.gz "$WORK/overflow/"; rm "$WORK/overflow/train-images-idx3-ubyte.gz"
+    printf '\x00\x00\x08\x03\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff' >"$WORK/overflow/train-images-idx3-ubyte"
+    if r=$(one_line_error overflowing-header "train-images-idx3-ubyte: header declares 4294967295×4294967295×4294967295 bytes" "$BIN" train --data "$WORK/overflow"); then
+        result overflowing-header 1 "$r: $(cut -c1-150 "$WORK/err")"
+    else result overflowing-header 0 "$r"; fi
+fi
+if wanted gzip-bomb; then
+    # A header declaring MNIST's 60000×28×28 (47 MB), then 4.1 GB of zeros: 41 gzip members of
+    # 100 MB each (~100 KB apiece, 4 MB in all), which gzread reads as one stream — the size that
+    # ended in "failed to allocate". /dev/zero as a data file too.
+    mkdir -p "$WORK/bomb" "$WORK/zero"; cp assets/mnist/*.gz "$WORK/bomb/"; cp assets/mnist/*.gz "$WORK/zero/"
+    head -c 100000000 /dev/zero | gzip -9 >"$WORK/zeros.gz"
+    { printf '\x00\x00\x08\x03\x00\x00\xea\x60\x00\x00\x00\x1c\x00\x00\x00\x1c' | gzip; for _ in $(seq 41); do cat "$WORK/zeros.gz"; done; } >"$WORK/bomb/train-images-idx3-ubyte.gz"
+    inflated=$(gzip -dc "$WORK/bomb/train-images-idx3-ubyte.gz" | wc -c)
+    size=$(stat -c %s "$WORK/bomb/train-images-idx3-ubyte.gz")
+    peak_rss "$BIN" train --data "$WORK/bomb" --epochs 1; peak=$PEAK rc=$PEAK_RC; err=$(cat "$WORK/err")
+    rm "$WORK/zero/t10k-images-idx3-ubyte.gz"; ln -s /dev/zero "$WORK/zero/t10k-images-idx3-ubyte"
+    peak_rss timeout 60 "$BIN" train --data "$WORK/zero" --epochs 1; zpeak=$PEAK zrc=$PEAK_RC; zerr=$(cat "$WORK/err")
+    if [[ $rc -ne 0 && $rc -lt 128 && $err == *"more data than the header's 60000×28×28"* && $peak -lt 300 && $inflated -ge 4000000000 \
+          && $zrc -ne 0 && $zrc -lt 124 && $zerr == *"t10k-images-idx3-ubyte: wrong magic number"* && $zpeak -lt 300 ]]; then
+        result gzip-bomb 1 "$((size / 1000)) KB inflating to $((inflated / 1000000)) MB: exit $rc, peak RSS $peak MB; /dev/zero: exit $zrc, peak $zpeak MB"
+    else result gzip-bomb 0 "bomb $size B → $inflated B: exit $rc, peak $peak MB: $err / /dev/zero exit $zrc, peak $zpeak MB: $zerr"; fi
+fi
+if wanted huge-batch-hidden; then
+    ok=1; seen=""
+    r=$(one_line_error huge-batch-hidden "this configuration needs about" "$BIN" train --hidden 10000000) || ok=0
+    seen+="train --hidden 1e7: $r ($(grep -oE 'about [0-9.]+ [GTP]B' "$WORK/err")); "
+    r=$(one_line_error huge-batch-hidden "these 4 runs need about" "$BIN" compare --lrs 0.1,0.01,0.001,0.0001 --hidden 20000,20000 --headless) || ok=0
+    seen+="compare 4×20000²: $r; "
+    out=$("$BIN" train --batch 10000000 --train-size 300 --hidden 10 --epochs 1 2>"$WORK/err"); rc=$?
+    if [[ $rc -eq 0 && $(cat "$WORK/err") == "dlboard: batch 10000000 is more than the 300 training images; each batch takes 300" && $out == *"batch 300 · 1 steps/epoch"* ]]; then
+        seen+="--batch 1e7 on 300 images: clamped to 300, exit 0; "
+    else ok=0; seen+="--batch 1e7: exit $rc $(cat "$WORK/err"); "; fi
+    dashboard_refuses "this configuration needs about" "--hidden 10000000" || ok=0
+    seen+="$REFUSED"
+    dashboard_refuses "this configuration needs about" "--batch 10000000 --hidden 100000" || ok=0
+    result huge-batch-hidden $ok "$seen; --batch 1e7 --hidden 1e5: $REFUSED"
+fi
+
 echo "$PASSED passed, $FAILED failed"
 exit "$FAILED"

@@ -197,7 +197,7 @@ import Testing
 /// The random-search screen from a real (tiny) search.
 @Suite struct RandomSearchScreenTests {
     @Test func leaderboardScatterAndNarrowing() throws {
-        var data = SessionTests.dataset().restricted(trainSize: nil, validationFraction: 0.2, seed: 1)
+        var data = try SessionTests.dataset().restricted(trainSize: nil, validationFraction: 0.2, seed: 1)
         data.name = "synthetic"
         let base = TrainingConfig(network: NetworkConfig(inputSize: 16, hidden: [8, 8], outputSize: 4), optimizer: .sgd,
                                   batchSize: 20, epochs: 3, seed: 4)

@@ -17,11 +17,13 @@ public struct Dataset: Sendable, Equatable {
 
     /// Uses only the first `trainSize` training images (nil: all), then splits off a validation
     /// fraction of those (0: none) — the order of the book's overfitting and search experiments.
-    public func restricted(trainSize: Int?, validationFraction: Double, seed: UInt64) -> Dataset {
+    /// Every split of the command line comes through here, so this is where a split that would
+    /// leave no training image is refused.
+    public func restricted(trainSize: Int?, validationFraction: Double, seed: UInt64) throws(DatasetError) -> Dataset {
         var d = self
         if let n = trainSize { d.train = train.prefix(n) }
         if validationFraction > 0 {
-            let (t, v) = d.train.splittingValidation(fraction: validationFraction, seed: seed)
+            let (t, v) = try d.train.splittingValidation(fraction: validationFraction, seed: seed)
             d.train = t
             d.validation = v
         }

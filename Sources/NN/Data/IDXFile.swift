@@ -1,11 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-import CZlib
-
 /// An IDX file of unsigned bytes (LeCun's MNIST format): two zero bytes, the type code 0x08, the
 /// number of dimensions, big-endian 32-bit sizes, then the data. Read through zlib, which also
 /// reads uncompressed files transparently.
+///
+/// The header is read first and only the data it declares is read after it (plus one byte to
+/// notice trailing data), so a gzip bomb or `/dev/zero` costs no more memory than a real file of
+/// the declared size — and no file may declare more than `maxDataBytes`.
 public struct IDXFile: Sendable {
     public let dimensions: [Int]
     public let bytes: [UInt8]
@@ -14,79 +13,84 @@ public struct IDXFile: Sendable {
     public static let imagesMagic: UInt32 = 0x0000_0803
     public static let labelsMagic: UInt32 = 0x0000_0801
 
+    /// The most data one file may declare: 4 GiB, about 90 times MNIST's training images. A header
+    /// is untrusted: its sizes multiply to anything up to 2^(32·255).
+    public static let maxDataBytes = 1 << 32
+
+    /// The first allocation for the data; larger files grow from there, so memory follows what
+    /// the file really holds rather than what its header claims.
+    static let initialReservation = 256 << 20
+
     /// Reads and validates `path`: the magic must equal `magic`, and the data must be exactly the
-    /// size the header declares (a truncated or padded file is rejected).
+    /// size the header declares (a truncated or padded file is rejected). Reads in bounded chunks.
     public init(path: String, magic: UInt32) throws(DatasetError) {
-        let raw = try Self.decompress(path: path)
-        guard raw.count >= 4 else {
-            throw DatasetError("\(path): too short to be an IDX file (\(raw.count) bytes)")
+        var source = try GzipFileSource(path: path)
+        try self.init(source: &source, magic: magic)
+    }
+
+    /// The same parse and checks from bytes in memory (gzip or plain), e.g. for a fuzzer; errors
+    /// name `name`. `maxDataBytes` lowers the cap (a fuzzer runs under its own memory limit).
+    public init(bytes: [UInt8], magic: UInt32, name: String = "<memory>", maxDataBytes: Int = IDXFile.maxDataBytes) throws(DatasetError) {
+        var source = try MemorySource(bytes: bytes, name: name)
+        try self.init(source: &source, magic: magic, maxDataBytes: min(maxDataBytes, Self.maxDataBytes))
+    }
+
+    init<S: IDXByteSource>(source: inout S, magic: UInt32, maxDataBytes: Int = IDXFile.maxDataBytes) throws(DatasetError) {
+        let path = source.name
+        let head = try source.read(count: 4)
+        guard head.count == 4 else {
+            throw DatasetError("\(path): too short to be an IDX file (\(head.count) bytes)")
         }
-        let found = UInt32(raw[0]) << 24 | UInt32(raw[1]) << 16 | UInt32(raw[2]) << 8 | UInt32(raw[3])
+        let found = UInt32(head[0]) << 24 | UInt32(head[1]) << 16 | UInt32(head[2]) << 8 | UInt32(head[3])
         guard found == magic else {
             throw DatasetError("\(path): wrong magic number 0x\(Self.hex(found)), expected 0x\(Self.hex(magic)) (\(magic == Self.imagesMagic ? "IDX images" : "IDX labels"))")
         }
-        let ndims = Int(raw[3])
+        let ndims = Int(head[3])
         let headerSize = 4 + 4 * ndims
-        guard raw.count >= headerSize else {
-            throw DatasetError("\(path): truncated header (\(raw.count) bytes, need \(headerSize))")
+        let sizes = try source.read(count: 4 * ndims)
+        guard sizes.count == 4 * ndims else {
+            throw DatasetError("\(path): truncated header (\(4 + sizes.count) bytes, need \(headerSize))")
         }
         var dims: [Int] = []
         for d in 0..<ndims {
-            let o = 4 + 4 * d
-            dims.append(Int(raw[o]) << 24 | Int(raw[o + 1]) << 16 | Int(raw[o + 2]) << 8 | Int(raw[o + 3]))
+            let o = 4 * d
+            dims.append(Int(sizes[o]) << 24 | Int(sizes[o + 1]) << 16 | Int(sizes[o + 2]) << 8 | Int(sizes[o + 3]))
         }
-        let expected = dims.reduce(1, *)
-        let actual = raw.count - headerSize
-        guard actual == expected else {
-            let shape = dims.map(String.init).joined(separator: "×")
-            throw DatasetError(actual < expected
-                ? "\(path): truncated: header declares \(shape) = \(expected) bytes of data, file has \(actual)"
-                : "\(path): \(actual - expected) unexpected bytes after the \(shape) data")
+        let shape = dims.map(String.init).joined(separator: "×")
+        var expected = 1
+        for d in dims {
+            let (product, overflow) = expected.multipliedReportingOverflow(by: d)
+            guard !overflow && product <= maxDataBytes else {
+                throw DatasetError("\(path): header declares \(shape) bytes of data, more than the \(Self.describe(maxDataBytes)) dlboard reads from one file")
+            }
+            expected = product
+        }
+        var data: [UInt8] = []
+        data.reserveCapacity(min(expected + 1, Self.initialReservation))
+        let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 1)
+        defer { chunk.deallocate() }
+        while data.count <= expected {
+            let want = min(chunk.count, expected + 1 - data.count)
+            let n = try source.read(into: UnsafeMutableRawBufferPointer(rebasing: chunk[..<want]))
+            if n == 0 { break }
+            data.append(contentsOf: UnsafeRawBufferPointer(rebasing: chunk[..<n]))
+        }
+        guard data.count == expected else {
+            throw DatasetError(data.count < expected
+                ? "\(path): truncated: header declares \(shape) = \(expected) bytes of data, file has \(data.count)"
+                : "\(path): more data than the header's \(shape) = \(expected) bytes")
         }
         self.dimensions = dims
-        self.bytes = Array(raw[headerSize...])
+        self.bytes = data
+    }
+
+    /// `4 GiB`, or bytes for a cap below 1 GiB.
+    private static func describe(_ bytes: Int) -> String {
+        bytes >= 1 << 30 && bytes % (1 << 30) == 0 ? "\(bytes >> 30) GiB" : "\(bytes) bytes"
     }
 
     private static func hex(_ v: UInt32) -> String {
         let s = String(v, radix: 16)
         return String(repeating: "0", count: max(0, 8 - s.count)) + s
     }
-
-    private static func streamError(path: String, code: Int32, message: String, decompressed: Int) -> DatasetError {
-        if code == Z_BUF_ERROR {
-            return DatasetError("\(path): truncated: the gzip data ends early (after \(decompressed) decompressed bytes)")
-        }
-        // gzerror prefixes its text with the path; say the path once.
-        let detail = message.hasPrefix(path + ": ") ? String(message.dropFirst(path.count + 2)) : message
-        return DatasetError("\(path): corrupt gzip data (\(detail.isEmpty ? "zlib error \(code)" : detail))")
-    }
-
-    /// The whole decompressed content of a gzip (or plain) file.
-    static func decompress(path: String) throws(DatasetError) -> [UInt8] {
-        guard let f = gzopen(path, "rb") else {
-            throw DatasetError("\(path): cannot open (\(String(cString: strerror(errno))))")
-        }
-        defer { gzclose(f) }
-        gzbuffer(f, 1 << 18)
-        var out: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1 << 20)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { gzread(f, $0.baseAddress, UInt32($0.count)) }
-            if n < 0 {
-                var code: Int32 = 0
-                let msg = String(cString: gzerror(f, &code))
-                throw streamError(path: path, code: code, message: msg, decompressed: out.count)
-            }
-            if n == 0 { break }
-            out.append(contentsOf: chunk[0..<Int(n)])
-        }
-        // Some zlib versions stop quietly at a stream cut off mid-way; ask.
-        var code: Int32 = 0
-        let msg = String(cString: gzerror(f, &code))
-        if code != Z_OK && code != Z_STREAM_END {
-            throw streamError(path: path, code: code, message: msg, decompressed: out.count)
-        }
-        return out
-    }
 }
-

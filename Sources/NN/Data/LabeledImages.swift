@@ -37,9 +37,16 @@ public struct LabeledImages: Sendable, Equatable {
     }
 
     /// Splits off a validation set the way the book's E9 does: shuffle (seeded), then the first
-    /// `fraction` of the shuffled images are validation and the rest training.
-    public func splittingValidation(fraction: Double, seed: UInt64) -> (train: LabeledImages, validation: LabeledImages) {
-        precondition(fraction > 0 && fraction < 1, "validation fraction must be in (0, 1)")
+    /// `fraction` of the shuffled images are validation and the rest training. Both parts keep at
+    /// least one image; with fewer than two images there is nothing to split, which is an error
+    /// rather than an empty training set.
+    public func splittingValidation(fraction: Double, seed: UInt64) throws(DatasetError) -> (train: LabeledImages, validation: LabeledImages) {
+        guard fraction > 0 && fraction < 1 else {
+            throw DatasetError("--validation: must be in [0, 1), got \(fraction)")
+        }
+        guard count >= 2 else {
+            throw DatasetError("a validation split of \(count) training image\(count == 1 ? "" : "s") leaves none to train on: the split needs at least 2 (more --train-size, or no validation)")
+        }
         var g = SeededGenerator(seed: seed, stream: "validation-split")
         var order = Array(0..<count)
         order.shuffle(using: &g)

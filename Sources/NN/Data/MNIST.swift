@@ -2,7 +2,9 @@ import Foundation
 
 /// Loads a folder holding the four MNIST-format files (MNIST, Fashion-MNIST):
 /// `train-images-idx3-ubyte.gz`, `train-labels-idx1-ubyte.gz`, `t10k-images-idx3-ubyte.gz`,
-/// `t10k-labels-idx1-ubyte.gz` (each may also be uncompressed, without `.gz`).
+/// `t10k-labels-idx1-ubyte.gz`. Each may also be uncompressed (no `.gz`) and may have a dot
+/// instead of the hyphen before `idx` (`train-images.idx3-ubyte`), as many mirrors ship them.
+/// Images may be of any size; the network's input follows them.
 public enum MNIST {
     public static let fileNames = ["train-images-idx3-ubyte", "train-labels-idx1-ubyte",
                                    "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"]
@@ -16,30 +18,42 @@ public enum MNIST {
         guard isDir.boolValue else { throw DatasetError("data folder '\(directory)' is not a folder") }
         let train = try loadPair(directory: directory, images: fileNames[0], labels: fileNames[1])
         let test = try loadPair(directory: directory, images: fileNames[2], labels: fileNames[3])
-        guard train.features == test.features else {
-            throw DatasetError("\(directory): training images have \(train.features) pixels, test images \(test.features)")
+        guard train.rows == test.rows && train.cols == test.cols else {
+            throw DatasetError("\(train.path) has \(train.rows)×\(train.cols) images but \(test.path) has \(test.rows)×\(test.cols): training and test images must be the same size")
         }
-        return (train, test)
+        return (train.images, test.images)
+    }
+
+    /// The names a file may have on disk, in the order they are tried: `.gz` first, then
+    /// uncompressed; the hyphen before `idx` first, then a dot.
+    public static func candidateNames(_ name: String) -> [String] {
+        var stems = [name]
+        if let r = name.range(of: "-idx", options: .backwards) {
+            stems.append(name.replacingCharacters(in: r, with: ".idx"))
+        }
+        return stems.flatMap { [$0 + ".gz", $0] }
     }
 
     static func path(directory: String, name: String) throws(DatasetError) -> String {
-        let base = (directory as NSString).appendingPathComponent(name)
-        for candidate in [base + ".gz", base] where FileManager.default.fileExists(atPath: candidate) {
-            return candidate
+        let names = candidateNames(name)
+        for n in names {
+            let candidate = (directory as NSString).appendingPathComponent(n)
+            if FileManager.default.fileExists(atPath: candidate) { return candidate }
         }
-        throw DatasetError("\(base).gz: file not found")
+        throw DatasetError("\(directory): no \(name) file; looked for \(names.joined(separator: ", "))")
     }
 
-    static func loadPair(directory: String, images: String, labels: String) throws(DatasetError) -> LabeledImages {
+    static func loadPair(directory: String, images: String, labels: String) throws(DatasetError)
+        -> (images: LabeledImages, path: String, rows: Int, cols: Int) {
         let imagePath = try path(directory: directory, name: images)
         let labelPath = try path(directory: directory, name: labels)
         let img = try IDXFile(path: imagePath, magic: IDXFile.imagesMagic)
-        let lab = try IDXFile(path: labelPath, magic: IDXFile.labelsMagic)
         guard img.dimensions.count == 3, img.dimensions[1] > 0, img.dimensions[2] > 0 else {
-            throw DatasetError("\(imagePath): expected 3 dimensions (count×rows×cols), got \(img.dimensions)")
+            throw DatasetError("\(imagePath): expected 3 dimensions (count×rows×cols), got \(img.dimensions.map(String.init).joined(separator: "×"))")
         }
+        let lab = try IDXFile(path: labelPath, magic: IDXFile.labelsMagic)
         guard lab.dimensions.count == 1 else {
-            throw DatasetError("\(labelPath): expected 1 dimension (count), got \(lab.dimensions)")
+            throw DatasetError("\(labelPath): expected 1 dimension (count), got \(lab.dimensions.map(String.init).joined(separator: "×"))")
         }
         guard img.dimensions[0] == lab.dimensions[0] else {
             throw DatasetError("\(imagePath) has \(img.dimensions[0]) images but \(labelPath) has \(lab.dimensions[0]) labels")
@@ -48,6 +62,7 @@ public enum MNIST {
         if let bad = lab.bytes.firstIndex(where: { $0 > 9 }) {
             throw DatasetError("\(labelPath): label \(lab.bytes[bad]) at index \(bad) is outside 0…9")
         }
-        return LabeledImages(pixels: img.bytes, labels: lab.bytes, features: img.dimensions[1] * img.dimensions[2])
+        let rows = img.dimensions[1], cols = img.dimensions[2]
+        return (LabeledImages(pixels: img.bytes, labels: lab.bytes, features: rows * cols), imagePath, rows, cols)
     }
 }

@@ -3,6 +3,8 @@
 /// Layer order per hidden layer is the book's `MultiLayerNetExtend`:
 /// Affine → [BatchNorm] → activation → [Dropout]; then Affine → SoftmaxWithLoss.
 public struct NetworkConfig: Sendable, Equatable, Codable {
+    /// Values per input image (784 for MNIST's 28×28). `Trainer` and `TrainingConfig.fitted(to:)`
+    /// set it from the data, so a configuration need not know the image size.
     public var inputSize: Int = 784
     public var hidden: [Int] = [100, 100, 100, 100]
     public var outputSize: Int = 10

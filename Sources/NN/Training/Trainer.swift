@@ -29,10 +29,13 @@ public final class Trainer {
 
     public var stepsPerEpoch: Int { max(1, data.train.count / config.batchSize) }
 
-    /// Precondition: `config` is valid (see `TrainingConfig.validate()`).
+    /// The network's input follows the data: `config.network.inputSize` is replaced by the width
+    /// of an image of `data` (callers need not know the image size). Precondition: `config` is
+    /// valid (see `TrainingConfig.validate()`) and there is at least one training image.
     public init(config: TrainingConfig, data: Dataset) {
+        var config = config
+        config.network.inputSize = data.train.features
         precondition((try? config.validate()) != nil, "invalid TrainingConfig")
-        precondition(config.network.inputSize == data.train.features, "network input \(config.network.inputSize) ≠ image size \(data.train.features)")
         self.baseConfig = config
         self.data = data
         self.network = Network(config: config.network, seed: config.seed)

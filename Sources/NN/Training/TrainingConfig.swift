@@ -33,3 +33,15 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
         if epochs < 1 { throw ConfigError("--epochs: must be at least 1, got \(epochs)") }
     }
 }
+
+extension TrainingConfig {
+    /// This configuration for `data`: the network's input is as wide as an image of the data,
+    /// and a batch larger than the training set is clamped to it (every step then sees as many
+    /// images as there are; with replacement, as drawn).
+    public func fitted(to data: Dataset) -> TrainingConfig {
+        var c = self
+        c.network.inputSize = data.train.features
+        c.batchSize = min(batchSize, max(1, data.train.count))
+        return c
+    }
+}

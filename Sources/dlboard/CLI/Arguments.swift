@@ -58,5 +58,21 @@ struct CommaList<Element: ExpressibleByArgument & Sendable>: ExpressibleByArgume
         guard !values.isEmpty else { return nil }
         self.values = values
     }
+
+    /// As it is typed: `-6,-2`, `sgd,adam`, `1,2` (not the struct's Swift description).
+    var defaultValueDescription: String {
+        values.map { v in
+            switch v {
+            case let d as Double: Self.number(d)
+            case let f as Float: Self.number(Double(f))
+            default: v.defaultValueDescription
+            }
+        }.joined(separator: ",")
+    }
+
+    /// `-6` rather than `-6.0`; Swift's own description otherwise (locale-independent).
+    private static func number(_ d: Double) -> String {
+        d == d.rounded() && abs(d) < 1e15 ? String(Int(d)) : "\(d)"
+    }
 }
 

@@ -12,16 +12,16 @@ struct BenchCommand: ParsableCommand {
         abstract: "Measure training speed against the GEMM bound, and the dashboard's frame time."
     )
 
-    @Option(help: "Timed steps per case (after the warm-up).")
+    @Option(parsing: .unconditional, help: "Timed steps per case (after the warm-up).")
     var steps: Int = 300
 
-    @Option(help: "Untimed steps first, per case.")
+    @Option(parsing: .unconditional, help: "Untimed steps first, per case.")
     var warmup: Int = 50
 
-    @Option(help: "Timed repetitions per case; the median is reported.")
+    @Option(parsing: .unconditional, help: "Timed repetitions per case; the median is reported.")
     var repeats: Int = 3
 
-    @Option(help: "BLAS thread counts to measure, e.g. 1,2.")
+    @Option(parsing: .unconditional, help: "BLAS thread counts to measure, e.g. 1,2.")
     var threads: CommaList<Int> = CommaList([1, 2])
 
     @Option(help: "Optimizers for the plain network.")
@@ -76,10 +76,14 @@ struct BenchCommand: ParsableCommand {
     }
 
     func run() throws {
-        let (dataset, directory) = try DataLocator.load(data: data, dataset: nil, trainSize: nil, validation: 0, seed: 0)
+        let book = TrainingConfig(network: NetworkConfig(hidden: Array(repeating: 100, count: 5), activation: .relu, initializer: .he),
+                                  batchSize: 100)
+        let (dataset, directory, fitted) = try DataLocator.load(data: data, dataset: nil, trainSize: nil, validation: 0, seed: 0,
+                                                                configs: [book])
         let name = dataset.name
-        let network = NetworkConfig(hidden: Array(repeating: 100, count: 5), activation: .relu, initializer: .he)
-        let batch = 100
+        // The input follows the images of --data; the batch is clamped to a training set smaller than 100.
+        let network = fitted[0].network
+        let batch = fitted[0].batchSize
         let flops = GEMMBound.flopsPerSample(of: network, batch: batch)
         func say(_ s: String) { if !json { print(s); fflush(nil) } }
         say("dlboard bench: \(network.shapeDescription) ReLU He, batch \(batch), \(name) from \(directory); BLAS kernel \(BLASThreads.coreName)")

@@ -15,7 +15,7 @@ struct CompareCommand: ParsableCommand {
     @OptionGroup var options: RunOptions
     @OptionGroup var variation: VariationOptions
 
-    @Option(help: "Stop every run after this many steps instead of after --epochs epochs.")
+    @Option(parsing: .unconditional, help: "Stop every run after this many steps instead of after --epochs epochs.")
     var steps: Int?
 
     @Flag(help: "No dashboard: a line per run and evaluation, then a summary.")
@@ -35,12 +35,12 @@ struct CompareCommand: ParsableCommand {
     }
 
     func run() throws {
-        let configs = variation.configs(options, defaultEpochs: 5)
-        if !headless && configs.count > SessionLauncher.maxPanes {
-            throw ValidationError("compare: at most \(SessionLauncher.maxPanes) runs side by side, got \(configs.count); add --headless to train more")
+        let wanted = variation.configs(options, defaultEpochs: 5)
+        if !headless && wanted.count > SessionLauncher.maxPanes {
+            throw ValidationError("compare: at most \(SessionLauncher.maxPanes) runs side by side, got \(wanted.count); add --headless to train more")
         }
+        let (dataset, directory, log, configs) = try options.prepare(name: "compare", configs: wanted)
         let titles = ConfigDiff.titles(configs)
-        let (dataset, directory, log) = try options.prepare(name: "compare")
         try SessionLauncher(runs: zip(configs, titles).map { TrainingSession.RunSpec(config: $0, title: $1, stepTarget: steps) },
                             dataset: dataset, dataDirectory: directory, log: log, logEvery: options.logEvery,
                             sessionName: "compare", headless: headless, glyphs: glyphs, paused: paused).run()

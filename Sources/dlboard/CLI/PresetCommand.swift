@@ -21,37 +21,37 @@ struct PresetCommand: ParsableCommand {
     @Flag(help: "No dashboard: print the results (and write --metrics-out) for a script to check.")
     var headless = false
 
-    @Option(help: "Iterations per run (optimizer-race, init-compare; the book: 2000).")
+    @Option(parsing: .unconditional, help: "Iterations per run (optimizer-race, init-compare; the book: 2000).")
     var steps: Int?
 
-    @Option(help: "Epochs per run (batchnorm-grid 20, overfit-weight-decay 201, overfit-dropout 301, random-search 50).")
+    @Option(parsing: .unconditional, help: "Epochs per run (batchnorm-grid 20, overfit-weight-decay 201, overfit-dropout 301, random-search 50).")
     var epochs: Int?
 
-    @Option(name: .customLong("train-size"), help: "Use only the first N training images (default: the book's for the preset).")
+    @Option(name: .customLong("train-size"), parsing: .unconditional, help: "Use only the first N training images (default: the book's for the preset).")
     var trainSize: Int?
 
-    @Option(name: .customLong("test-size"), help: "Judge on only the first N test images (default: all 10,000).")
+    @Option(name: .customLong("test-size"), parsing: .unconditional, help: "Judge on only the first N test images (default: all 10,000).")
     var testSize: Int?
 
-    @Option(help: "batchnorm-grid: how many of the 16 init scales (evenly spread, both ends kept).")
+    @Option(parsing: .unconditional, help: "batchnorm-grid: how many of the 16 init scales (evenly spread, both ends kept).")
     var scales: Int?
 
-    @Option(help: "random-search: trials per round (the book: 100).")
+    @Option(parsing: .unconditional, help: "random-search: trials per round (the book: 100).")
     var trials: Int?
 
     @Option(help: "activation-histograms: the activation to start with (a switches it on screen).")
     var activation: Activation = .sigmoid
 
-    @Option(help: "random-search: rounds to run headless (each narrowed around the best 5 of the last).")
+    @Option(parsing: .unconditional, help: "random-search: rounds to run headless (each narrowed around the best 5 of the last).")
     var rounds: Int = 1
 
-    @Option(name: .customLong("lr-range"), help: "random-search: exponent range of the learning rate, e.g. -6,-2 for 10^U(-6,-2).")
+    @Option(name: .customLong("lr-range"), parsing: .unconditional, help: "random-search: exponent range of the learning rate, e.g. -6,-2 for 10^U(-6,-2).")
     var lrRange: CommaList<Double> = CommaList([-6, -2])
 
-    @Option(name: .customLong("wd-range"), help: "random-search: exponent range of the weight decay, e.g. -8,-4.")
+    @Option(name: .customLong("wd-range"), parsing: .unconditional, help: "random-search: exponent range of the weight decay, e.g. -8,-4.")
     var wdRange: CommaList<Double> = CommaList([-8, -4])
 
-    @Option(help: "Seed of every random choice.")
+    @Option(parsing: .unconditional, help: "Seed of every random choice.")
     var seed: UInt64 = 0
 
     @Option(help: "Folder with the four MNIST-format IDX files (default: the bundled assets/mnist).")
@@ -63,7 +63,7 @@ struct PresetCommand: ParsableCommand {
     @Flag(help: "Keep a run record under runs/<timestamp>-preset-<name>/metrics.jsonl.")
     var save = false
 
-    @Option(name: .customLong("log-every"), help: "Write a step record every N steps.")
+    @Option(name: .customLong("log-every"), parsing: .unconditional, help: "Write a step record every N steps.")
     var logEvery: Int = 1
 
     @Option(help: "Characters for charts: braille, blocks or ascii.")
@@ -114,9 +114,14 @@ struct PresetCommand: ParsableCommand {
         let log = try MetricsLog.open(metricsOut: metricsOut, save: save, name: "preset-\(preset.rawValue)")
         BLASThreads.set(1)
         if let training = preset.training(overrides) {
-            let (dataset, directory) = try loadData(trainSize: training.trainSize, validation: training.validationFraction,
-                                                    usesTestSet: training.usesTestSet)
-            try SessionLauncher(runs: training.runs, dataset: dataset, dataDirectory: directory, log: log, logEvery: logEvery,
+            let (dataset, directory, configs) = try loadData(trainSize: training.trainSize, validation: training.validationFraction,
+                                                             usesTestSet: training.usesTestSet, configs: training.runs.map(\.config))
+            let runs = zip(training.runs, configs).map { spec, config in
+                var spec = spec
+                spec.config = config
+                return spec
+            }
+            try SessionLauncher(runs: runs, dataset: dataset, dataDirectory: directory, log: log, logEvery: logEvery,
                                 sessionName: "preset \(preset.rawValue)", headless: headless, glyphs: glyphs, paused: paused,
                                 trainEvaluationLimit: training.trainEvaluationLimit, groupSize: training.groupSize).run()
             return
@@ -138,9 +143,10 @@ struct PresetCommand: ParsableCommand {
     /// E9: the book's 500 images, shuffled, 20 % held out for validation; 784-100×6-10 ReLU He,
     /// SGD, batch 100, 50 epochs; the test set is never loaded into the search.
     func runRandomSearch(log: MetricsLog?) throws {
-        let (dataset, directory) = try loadData(trainSize: 500, validation: 0.2, usesTestSet: false)
-        let base = TrainingConfig(network: NetworkConfig(hidden: Array(repeating: 100, count: 6), activation: .relu, initializer: .he),
+        let book = TrainingConfig(network: NetworkConfig(hidden: Array(repeating: 100, count: 6), activation: .relu, initializer: .he),
                                   optimizer: .sgd, batchSize: 100, epochs: epochs ?? 50, seed: seed)
+        let (dataset, directory, fitted) = try loadData(trainSize: 500, validation: 0.2, usesTestSet: false, configs: [book])
+        let base = fitted[0]
         let search = RandomSearch(dataset: dataset, base: base, trialsPerRound: trials ?? 100)
         let steps = max(1, search.dataset.train.count / base.batchSize)
         let ranges = RandomSearch.Ranges(lr: lrRange.values[0]...lrRange.values[1], weightDecay: wdRange.values[0]...wdRange.values[1])
@@ -164,7 +170,7 @@ struct PresetCommand: ParsableCommand {
         if !headless { FileHandle.standardError.write(Data("dlboard: no terminal to draw on; running the search headless\n".utf8)) }
         let stop = StopSignal.install()
         print("dlboard preset random-search (E9): \(search.dataset.train.count) train / \(search.dataset.validation?.count ?? 0) validation from \(directory); test set not used")
-        print("\(search.trialsPerRound) trials per round · 784-100×6-10 ReLU He · SGD · batch 100 · \(base.epochs) epochs · seed \(seed)")
+        print("\(search.trialsPerRound) trials per round · \(base.network.inputSize)-100×6-10 ReLU He · SGD · batch 100 · \(base.epochs) epochs · seed \(seed)")
         var current = ranges
         var logged: [Int: Int] = [:]
         for round in 1...rounds {
@@ -237,11 +243,13 @@ struct PresetCommand: ParsableCommand {
         if interrupted { throw ExitCode(130) }
     }
 
-    /// MNIST (or --data), restricted to the preset's training subset and split.
-    func loadData(trainSize presetSize: Int?, validation: Double, usesTestSet: Bool) throws -> (Dataset, String) {
-        try DataLocator.load(data: data, dataset: nil, trainSize: trainSize ?? presetSize, validation: validation, seed: seed) { test in
-            usesTestSet ? testSize.map { test.prefix($0) } ?? test : test.prefix(0)
-        }
+    /// MNIST (or --data), restricted to the preset's training subset and split; `configs` fitted
+    /// to it (see `DataLocator.load`).
+    func loadData(trainSize presetSize: Int?, validation: Double, usesTestSet: Bool, configs: [TrainingConfig]) throws
+        -> (Dataset, String, [TrainingConfig]) {
+        let size: DataLocator.TrainSize? = trainSize.map { .flag($0) } ?? presetSize.map { .presetDefault($0, preset: name ?? "") }
+        return try DataLocator.load(data: data, dataset: nil, trainSize: size, testSize: testSize, usesTestSet: usesTestSet,
+                                    validation: validation, seed: seed, configs: configs)
     }
 
 }

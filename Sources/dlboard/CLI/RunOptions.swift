@@ -8,31 +8,31 @@ struct RunOptions: ParsableArguments {
     @Option(help: "Optimizer (the book's update rules and defaults).")
     var optimizer: OptimizerKind = .sgd
 
-    @Option(help: "Learning rate (default: the book's, 0.001 for adam and 0.01 otherwise).")
+    @Option(parsing: .unconditional, help: "Learning rate (default: the book's, 0.001 for adam and 0.01 otherwise).")
     var lr: Float?
 
-    @Option(name: .customLong("init"), help: "Weight initializer: he, xavier, or a standard deviation such as 0.01.")
+    @Option(name: .customLong("init"), parsing: .unconditional, help: "Weight initializer: he, xavier, or a standard deviation such as 0.01.")
     var initializer: InitializerArgument = InitializerArgument(argument: "he")!
 
     @Option(help: "Hidden-layer activation.")
     var activation: Activation = .relu
 
-    @Option(help: "Hidden layer widths, comma-separated.")
+    @Option(parsing: .unconditional, help: "Hidden layer widths, comma-separated.")
     var hidden: HiddenLayers = HiddenLayers([100, 100, 100, 100])
 
-    @Option(help: "Mini-batch size.")
+    @Option(parsing: .unconditional, help: "Mini-batch size; one larger than the training set is clamped to it (said on stderr).")
     var batch: Int = 100
 
-    @Option(help: "Epochs to train (an epoch is train-size / batch steps); default 5 for train, 20 for the dashboard.")
+    @Option(parsing: .unconditional, help: "Epochs to train (an epoch is train-size / batch steps); default 5 for train, 20 for the dashboard.")
     var epochs: Int?
 
-    @Option(name: .customLong("train-size"), help: "Use only the first N training images (the book's overfitting runs use 300).")
+    @Option(name: .customLong("train-size"), parsing: .unconditional, help: "Use only the first N training images (the book's overfitting runs use 300).")
     var trainSize: Int?
 
-    @Option(help: "Fraction of the training images held out for validation (e.g. 0.2).")
+    @Option(parsing: .unconditional, help: "Fraction of the training images held out for validation (e.g. 0.2).")
     var validation: Double = 0
 
-    @Option(help: "Seed of every random choice (weights, batches, dropout, validation split).")
+    @Option(parsing: .unconditional, help: "Seed of every random choice (weights, batches, dropout, validation split).")
     var seed: UInt64 = 0
 
     @Option(help: "Mini-batch sampling: with replacement (the book's Trainer) or a shuffled permutation per epoch.")
@@ -50,10 +50,10 @@ struct RunOptions: ParsableArguments {
     @Flag(help: "Keep a run record under runs/<timestamp>-<command>/metrics.jsonl (replay and export read it).")
     var save = false
 
-    @Option(name: .customLong("log-every"), help: "Write a step record to --metrics-out every N steps.")
+    @Option(name: .customLong("log-every"), parsing: .unconditional, help: "Write a step record to --metrics-out every N steps.")
     var logEvery: Int = 1
 
-    @Option(help: "OpenBLAS threads.")
+    @Option(parsing: .unconditional, help: "OpenBLAS threads.")
     var threads: Int = 1
 
     /// The run configuration; `defaultEpochs` applies when `--epochs` is not given.
@@ -68,7 +68,7 @@ struct RunOptions: ParsableArguments {
         do { try trainingConfig().validate() } catch { throw ValidationError(error.message) }
         if let n = trainSize, n < 1 { throw ValidationError("--train-size: must be at least 1, got \(n)") }
         if !(validation >= 0 && validation < 1) {
-            throw ValidationError("--validation: fraction must be in [0, 1), got \(validation)")
+            throw ValidationError("--validation: must be in [0, 1), got \(validation)")
         }
         if logEvery < 1 { throw ValidationError("--log-every: must be at least 1, got \(logEvery)") }
         if !(1...64).contains(threads) { throw ValidationError("--threads: must be in 1…64, got \(threads)") }
@@ -78,13 +78,15 @@ struct RunOptions: ParsableArguments {
 
 
     /// Opens the metrics log (first, so an unwritable path fails before any work), loads and
-    /// restricts the data, and sets the BLAS threads.
-    func prepare(name: String) throws -> (dataset: Dataset, directory: String, log: MetricsLog?) {
+    /// restricts the data, fits `configs` to it (refusing what cannot fit in memory; see
+    /// `DataLocator.load`), and sets the BLAS threads. Returns the fitted configs.
+    func prepare(name: String, configs: [TrainingConfig]) throws
+        -> (dataset: Dataset, directory: String, log: MetricsLog?, configs: [TrainingConfig]) {
         let log = try MetricsLog.open(metricsOut: metricsOut, save: save, name: name)
-        let (restricted, directory) = try DataLocator.load(data: data, dataset: dataset, trainSize: trainSize,
-                                                           validation: validation, seed: seed)
+        let (restricted, directory, fitted) = try DataLocator.load(data: data, dataset: dataset, trainSize: trainSize.map { .flag($0) },
+                                                                   validation: validation, seed: seed, configs: configs)
         BLASThreads.set(threads)
-        return (restricted, directory, log)
+        return (restricted, directory, log, fitted)
     }
 }
 
@@ -93,10 +95,10 @@ struct RegularizationOptions: ParsableArguments {
     @Flag(help: "BatchNorm after every hidden Affine layer.")
     var batchnorm = false
 
-    @Option(help: "Dropout ratio after every hidden activation (the book's non-inverted form); 0 = off.")
+    @Option(parsing: .unconditional, help: "Dropout ratio after every hidden activation (the book's non-inverted form); 0 = off.")
     var dropout: Float = 0
 
-    @Option(name: .customLong("weight-decay"), help: "L2 weight decay λ on the Affine weights.")
+    @Option(name: .customLong("weight-decay"), parsing: .unconditional, help: "L2 weight decay λ on the Affine weights.")
     var weightDecay: Float = 0
 
     func validate() throws {

@@ -12,22 +12,22 @@ struct VariationOptions: ParsableArguments {
     @Option(help: "Optimizers to compare, comma-separated (e.g. sgd,momentum,adagrad,adam).")
     var optimizers: CommaList<OptimizerKind>?
 
-    @Option(help: "Initializers to compare (e.g. 0.01,xavier,he).")
+    @Option(parsing: .unconditional, help: "Initializers to compare (e.g. 0.01,xavier,he).")
     var inits: CommaList<InitializerArgument>?
 
     @Option(help: "Activations to compare (e.g. sigmoid,relu).")
     var activations: CommaList<Activation>?
 
-    @Option(help: "Learning rates to compare (e.g. 0.1,0.01,0.001).")
+    @Option(parsing: .unconditional, help: "Learning rates to compare (e.g. 0.1,0.01,0.001).")
     var lrs: CommaList<Float>?
 
     @Option(help: "BatchNorm: off, on, or both (two runs).")
     var batchnorm: BatchNormChoice = .off
 
-    @Option(help: "Dropout ratio, or ratios to compare (e.g. 0,0.2).")
+    @Option(parsing: .unconditional, help: "Dropout ratio, or ratios to compare (e.g. 0,0.2).")
     var dropout: CommaList<Float> = CommaList([0])
 
-    @Option(name: .customLong("weight-decay"), help: "Weight decay λ, or values to compare (e.g. 0,0.1).")
+    @Option(name: .customLong("weight-decay"), parsing: .unconditional, help: "Weight decay λ, or values to compare (e.g. 0,0.1).")
     var weightDecay: CommaList<Float> = CommaList([0])
 
     /// The knobs given with more than one value, by flag.

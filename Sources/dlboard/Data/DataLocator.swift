@@ -38,18 +38,53 @@ enum DataLocator {
         }
     }
 
+    /// Where the number of training images a run asks for came from, so that an error about it
+    /// names what the user can change.
+    enum TrainSize {
+        /// `--train-size N`.
+        case flag(Int)
+        /// A preset's default (the user gave no --train-size).
+        case presetDefault(Int, preset: String)
+
+        var count: Int {
+            switch self {
+            case .flag(let n), .presetDefault(let n, _): n
+            }
+        }
+    }
+
     /// Loads the folder of `--data` / `--dataset`, keeps the first `trainSize` training images (an
-    /// error names the flag if there are fewer), trims the test set with `test`, and splits off a
-    /// validation fraction. Returns the dataset and the folder it came from.
-    static func load(data: String?, dataset: DatasetName?, trainSize: Int?, validation: Double, seed: UInt64,
-                     test: (LabeledImages) -> LabeledImages = { $0 }) throws -> (dataset: Dataset, directory: String) {
+    /// error names where that number came from if there are fewer), keeps the first `testSize` test
+    /// images (none unless `usesTestSet`), splits off a validation fraction, and fits `configs` to
+    /// the data: the network input follows the image size, a batch larger than the training set is
+    /// clamped to it (said on stderr), and runs that need more memory than there is are refused —
+    /// all before any network is built or the dashboard starts.
+    static func load(data: String?, dataset: DatasetName?, trainSize: TrainSize?, testSize: Int? = nil, usesTestSet: Bool = true,
+                     validation: Double, seed: UInt64, configs: [TrainingConfig])
+        throws -> (dataset: Dataset, directory: String, configs: [TrainingConfig]) {
+        for c in configs {
+            do { try c.validate() } catch { throw ValidationError(error.message) }
+        }
         let (directory, name) = try resolve(data: data, dataset: dataset)
         let loaded = try MNIST.load(directory: directory)
-        if let n = trainSize, n > loaded.train.count {
+        switch trainSize {
+        case .flag(let n) where n > loaded.train.count:
             throw ValidationError("--train-size: \(n) is more than the \(loaded.train.count) training images in \(directory)")
+        case .presetDefault(let n, let preset) where n > loaded.train.count:
+            throw ValidationError("preset \(preset) trains on \(n) images by default, but \(directory) has only \(loaded.train.count); give --train-size \(loaded.train.count) or less")
+        default: break
         }
-        let restricted = Dataset(name: name, train: loaded.train, test: test(loaded.test))
-            .restricted(trainSize: trainSize, validationFraction: validation, seed: seed)
-        return (restricted, directory)
+        if let n = testSize, n > loaded.test.count {
+            throw ValidationError("--test-size: \(n) is more than the \(loaded.test.count) test images in \(directory)")
+        }
+        let test = usesTestSet ? testSize.map { loaded.test.prefix($0) } ?? loaded.test : loaded.test.prefix(0)
+        let restricted = try Dataset(name: name, train: loaded.train, test: test)
+            .restricted(trainSize: trainSize?.count, validationFraction: validation, seed: seed)
+        let fitted = configs.map { $0.fitted(to: restricted) }
+        do { try MemoryEstimate.check(fitted, data: restricted) } catch { throw ValidationError(error.message) }
+        if let clamped = zip(configs, fitted).first(where: { $0.batchSize != $1.batchSize }) {
+            FileHandle.standardError.write(Data("dlboard: batch \(clamped.0.batchSize) is more than the \(restricted.train.count) training images; each batch takes \(clamped.1.batchSize)\n".utf8))
+        }
+        return (restricted, directory, fitted)
     }
 }
