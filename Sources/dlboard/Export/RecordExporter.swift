@@ -39,10 +39,19 @@ struct RecordExporter {
     /// Returns the files written. `input`: the record's own file, never replaced.
     func writeTensorBoard(to directory: String, input: ExportFileWriter.FileID? = nil) throws(ExportError) -> [String] {
         var paths: [String] = []
-        for (n, run) in record.runs.enumerated() {
+        for writer in tensorBoardRuns(in: directory) {
+            try writer.close(input: input)
+            paths.append(writer.path)
+        }
+        return paths
+    }
+
+    /// Every run's event file, built in memory (nothing written yet).
+    func tensorBoardRuns(in directory: String) -> [TensorBoardWriter] {
+        record.runs.enumerated().map { n, run in
             let name = Self.folderName(number: n + 1, title: run.title)
             let start = (run.startDate ?? Date()).timeIntervalSince1970
-            let writer = try TensorBoardWriter(directory: "\(directory)/\(name)", wallTime: start + run.headerTime)
+            let writer = TensorBoardWriter(directory: "\(directory)/\(name)", wallTime: start + run.headerTime)
             for s in run.steps where s.loss.isFinite {
                 writer.scalar(tag: "loss/step", value: s.loss, step: s.step, wallTime: start + s.t)
             }
@@ -57,10 +66,8 @@ struct RecordExporter {
                 writer.histogram(tag: "activations/layer\(h.layer)", TensorBoardWriter.buckets(h.statistics),
                                  step: h.step, wallTime: start + h.t)
             }
-            try writer.close(input: input)
-            paths.append(writer.path)
+            return writer
         }
-        return paths
     }
 
     /// "run1", or "run1-sgd" with a title: letters, digits, '.', '-' only.

@@ -10,9 +10,12 @@ final class TensorBoardWriter {
     let path: String
     private var data = Data()
 
-    /// A new event file in `directory` (created if needed), named the way TensorBoard looks for.
-    init(directory: String, wallTime: Double) throws(ExportError) {
-        if let problem = Folders.create(directory) { throw ExportError("--tensorboard: cannot create '\(directory)': \(problem)") }
+    let directory: String
+
+    /// A new event file in `directory`, named the way TensorBoard looks for. Nothing touches the
+    /// disk before `close()`, so an export can be built (and fuzzed) in memory.
+    init(directory: String, wallTime: Double) {
+        self.directory = directory
         path = "\(directory)/events.out.tfevents.\(Int(wallTime)).dlboard"
         var event = Protobuf()
         event.double(1, wallTime)
@@ -104,8 +107,10 @@ final class TensorBoardWriter {
         return out
     }
 
-    /// Writes the file (atomically, never over the record being exported: `ExportFileWriter`).
+    /// Creates the folder if needed and writes the file (atomically, never over the record being
+    /// exported: `ExportFileWriter`).
     func close(input: ExportFileWriter.FileID? = nil) throws(ExportError) {
+        if let problem = Folders.create(directory) { throw ExportError("--tensorboard: cannot create '\(directory)': \(problem)") }
         try ExportFileWriter(flag: "--tensorboard", input: input).write(data, to: path)
     }
 }

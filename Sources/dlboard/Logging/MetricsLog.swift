@@ -11,7 +11,6 @@ import NN
 /// `RunRecordReader`. Opening fails with a one-line error before any training starts. A write error
 /// later (disk full) is kept in `failure` for the screen and stderr; training goes on, logging stops.
 final class MetricsLog {
-    static let formatVersion = 1
     let path: String
     /// The file, and the whole lines not written yet: they go out with one write(2) per flush, so
     /// the file only ever grows by whole records (a kill -9 cannot cut a line; a full disk can).
@@ -158,7 +157,7 @@ final class MetricsLog {
         let forkFields = parent.map { #""parent":\#($0),"fork_step":\#(forkStep ?? 0),"# } ?? ""
         let created = ISO8601DateFormatter().string(from: Date())
         let argv = CommandLine.arguments.map(Self.quoted).joined(separator: ",")
-        write(#"{"type":"config","version":\#(Self.formatVersion),\#(Self.runField(run))\#(titleField)\#(forkFields)"#
+        write(#"{"type":"config","version":\#(RunRecord.formatVersion),\#(Self.runField(run))\#(titleField)\#(forkFields)"#
             + #""t":\#(elapsed),"created":"\#(created)","argv":[\#(argv)],"seed":\#(config.seed),"#
             + #""dataset":\#(Self.quoted(dataset.name)),"dataset_crc32":"\#(checksum)","data":\#(Self.quoted(dataDirectory)),"#
             + #""train_size":\#(dataset.train.count),"validation_size":\#(dataset.validation?.count ?? 0),"#

@@ -4,6 +4,9 @@ import NN
 /// A run record read back from its JSON Lines file: one `RecordedRun` per run, in the order their
 /// headers appear. Replay and export work from this.
 struct RunRecord {
+    /// The record format this dlboard writes and reads (the header's `version`).
+    static let formatVersion = 1
+
     var path: String
     var runs: [RecordedRun]
     /// What was skipped on the way (a torn last line after `kill -9`, unreadable lines).
@@ -130,7 +133,7 @@ enum RunRecordReader {
                 outOfRange.append((lineNumber, problem, o.type == "config"))
                 continue
             }
-            if let v = o.version, v > MetricsLog.formatVersion { newerVersion = max(newerVersion ?? v, v) }
+            if let v = o.version, v > RunRecord.formatVersion { newerVersion = max(newerVersion ?? v, v) }
             let run = o.run ?? 0
             let t = o.t ?? 0
             if o.type == "config" {
@@ -182,7 +185,7 @@ enum RunRecordReader {
             throw ReadError(description: "\(path): not a readable run record: \(what)")
         }
         if let v = newerVersion {
-            record.warnings.insert("\(path): written by a newer dlboard (record format version \(v); this dlboard reads version \(MetricsLog.formatVersion)): what it does not know is left out", at: 0)
+            record.warnings.insert("\(path): written by a newer dlboard (record format version \(v); this dlboard reads version \(RunRecord.formatVersion)): what it does not know is left out", at: 0)
         }
         if !unreadable.isEmpty {
             record.warnings.append("\(path): skipped \(unreadable.count) unreadable line(s), the first at line \(unreadable[0])")
