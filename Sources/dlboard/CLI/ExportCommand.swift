@@ -25,7 +25,7 @@ struct ExportCommand: ParsableCommand {
     func run() throws {
         let record: RunRecord
         do { record = try RunRecordReader.read(path: file) } catch { throw ValidationError(error.description) }
-        for w in record.warnings { FileHandle.standardError.write(Data("dlboard: warning: \(w)\n".utf8)) }
+        for w in record.warnings { Console.error("dlboard: warning: \(w)") }
         let exporter = RecordExporter(record: record)
         if let csv {
             let text = exporter.csv()

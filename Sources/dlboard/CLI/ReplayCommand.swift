@@ -43,20 +43,20 @@ struct ReplayCommand: ParsableCommand {
         do {
             screen = try NcursesScreen(glyphs: glyphs)
         } catch {
-            FileHandle.standardError.write(Data("dlboard: \(error.description); printing the summary instead\n".utf8))
+            Console.error("dlboard: \(error.description); printing the summary instead")
             return printSummary(records, warnings: warnings)
         }
         var model = ReplayScreen(records: records, speed: instant ? nil : speed)
         if let w = warnings.first { model.state.notice = w }
         let interrupted = ScreenLoop.run(&model, on: screen)
         screen.close()
-        for w in warnings { FileHandle.standardError.write(Data("dlboard: warning: \(w)\n".utf8)) }
+        for w in warnings { Console.error("dlboard: warning: \(w)") }
         if interrupted { throw ExitCode(130) }
     }
 
     /// One line per evaluation and event of every run, in step order, then each run's last numbers.
     func printSummary(_ records: [RunRecord], warnings: [String]) {
-        for w in warnings { FileHandle.standardError.write(Data("dlboard: warning: \(w)\n".utf8)) }
+        for w in warnings { Console.error("dlboard: warning: \(w)") }
         var number = 0
         for record in records {
             print("replay \(record.path): \(record.runs.count) run(s)")

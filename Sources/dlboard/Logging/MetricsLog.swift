@@ -117,7 +117,7 @@ final class MetricsLog {
     func announceFailure() {
         guard let failure, !failureAnnounced else { return }
         failureAnnounced = true
-        FileHandle.standardError.write(Data("dlboard: warning: \(failure); training goes on, metrics after that point are not saved\n".utf8))
+        Console.error("dlboard: warning: \(failure); training goes on, metrics after that point are not saved")
     }
 
     private func noteFailure() {

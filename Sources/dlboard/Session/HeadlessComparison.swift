@@ -3,7 +3,8 @@ import NN
 
 /// Runs a session of several runs without a screen: the runs train in lock-step on the session's
 /// queue while this thread prints a line per run and evaluation, writes the log, and stops cleanly
-/// (log flushed, summary printed) when every run is done, or on Ctrl-C / SIGTERM.
+/// (log flushed, summary written and printed) when every run is done, on a stop signal or when stdout
+/// goes away (`StopSignal`).
 struct HeadlessComparison {
     let session: TrainingSession
     let sessionName: String
@@ -84,7 +85,7 @@ struct HeadlessComparison {
         }
         session.stop()
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        recorder.finish(seconds: seconds, interrupted: interrupted)
+        recorder.finish(seconds: seconds, stopReason: interrupted ? stop.recordReason : nil)
         log?.announceFailure()
         let totalSteps = results.reduce(0) { $0 + $1.steps }
         say(String(format: "%@: %d runs, %d steps in all, %.1f s wall (%.0f samples/s in all, evaluation included)",
@@ -111,11 +112,11 @@ struct HeadlessComparison {
             say(line + "  · \(r.title)")
         }
         if let log { say("metrics in \(log.path)") }
-        return (results, interrupted ? 130 : 0)
+        if interrupted && stop.stoppedBy == SIGPIPE {
+            Console.error("dlboard: standard output closed: stopped after \(totalSteps) steps in all" + (log.map { "; metrics in \($0.path)" } ?? ""))
+        }
+        return (results, interrupted ? stop.exitStatus : 0)
     }
 
-    private func say(_ line: String) {
-        print(line)
-        fflush(nil)
-    }
+    private func say(_ line: String) { Console.say(line) }
 }
