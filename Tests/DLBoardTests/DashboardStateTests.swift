@@ -109,4 +109,37 @@ import Testing
         #expect(state.losses.last?.x == 600_000, "the newest step is exact")
         #expect(zip(state.losses, state.losses.dropFirst()).allSatisfy { $0.x < $1.x }, "still in step order")
     }
+
+    /// The experiment screens quit as the dashboard does: Esc closes popups and never quits, q asks.
+    func quitsOnlyWhenAsked<S: InteractiveScreen>(_ screen: S, sourceLocation: SourceLocation = #_sourceLocation) {
+        var s = QuitConfirmation(screen)
+        _ = s.handle(.escape)
+        #expect(!s.shouldQuit && !s.asking, "Esc alone does not quit", sourceLocation: sourceLocation)
+        #expect(s.handle(.character("q")) && s.asking && !s.shouldQuit, "q asks first", sourceLocation: sourceLocation)
+        let asked = s.render(width: 100, height: 30, glyphs: .braille).text
+        #expect(asked.contains("Quit dlboard?") && asked.contains("q quit   Esc cancel"), sourceLocation: sourceLocation)
+        _ = s.handle(.character("x"))
+        #expect(s.asking && !s.shouldQuit, "another key leaves the question open", sourceLocation: sourceLocation)
+        _ = s.handle(.escape)
+        #expect(!s.asking && !s.shouldQuit, "Esc cancels", sourceLocation: sourceLocation)
+        #expect(!s.render(width: 100, height: 30, glyphs: .braille).text.contains("Quit dlboard?"), sourceLocation: sourceLocation)
+        _ = s.handle(.character("?"))
+        #expect(s.showsOverlay && !s.asking, sourceLocation: sourceLocation)
+        _ = s.handle(.character("q"))
+        #expect(!s.showsOverlay && !s.asking && !s.shouldQuit, "q closes the help first, as on the dashboard", sourceLocation: sourceLocation)
+        _ = s.handle(.character("q"))
+        _ = s.handle(.character("q"))
+        #expect(s.shouldQuit, "q q quits", sourceLocation: sourceLocation)
+    }
+
+    @Test func optimizerPathsAsksBeforeQuitting() { quitsOnlyWhenAsked(OptimizerPathsScreen()) }
+
+    @Test func activationHistogramsAsksBeforeQuitting() { quitsOnlyWhenAsked(ActivationHistogramsScreen(seed: 0)) }
+
+    @Test func theScreensHelpNamesEscAndTheQuitQuestion() {
+        for keys in [OptimizerPathsScreen.keys, ActivationHistogramsScreen.keys, RandomSearchScreen.keys] {
+            #expect(keys.contains { $0.0 == "Esc" && $0.1 == "close this help" })
+            #expect(keys.contains { $0.0 == "q" && $0.1 == "quit (asks first)" })
+        }
+    }
 }
