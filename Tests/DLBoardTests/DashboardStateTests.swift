@@ -110,7 +110,29 @@ import Testing
         #expect(zip(state.losses, state.losses.dropFirst()).allSatisfy { $0.x < $1.x }, "still in step order")
     }
 
-    /// The experiment screens quit as the dashboard does: Esc closes popups and never quits, q asks.
+    /// What a 4-run comparison keeps after half an hour at ~400 steps a second per run: no more than
+    /// at the cap, whatever the length (storage included, not just the count).
+    @Test func fourPanesStayBoundedOverALongSession() {
+        var state = ComparisonState(datasetName: "MNIST")
+        var step = 0
+        for _ in 0..<72 {
+            var snapshot = TrainingSession.Snapshot()
+            snapshot.order = [0, 1, 2, 3]
+            let losses = (0..<10_000).map { _ in step += 1; return (step, Float(1)) }
+            for id in 0..<4 { snapshot.runs[id] = SessionOutput(losses: losses) }
+            _ = state.apply(snapshot)
+        }
+        #expect(state.panes.count == 4)
+        for pane in state.panes {
+            #expect(pane.state.losses.count <= DashboardState.maxLossPoints)
+            #expect(pane.state.losses.capacity * MemoryLayout<ChartPoint>.stride <= 1_600_000, "storage bounded too: ≤ 1.6 MB a pane")
+            #expect(pane.state.losses.last?.x == 720_000)
+        }
+    }
+}
+
+/// The experiment screens quit as the dashboard does: Esc closes popups and never quits, q asks.
+@Suite struct QuitConfirmationTests {
     func quitsOnlyWhenAsked<S: InteractiveScreen>(_ screen: S, sourceLocation: SourceLocation = #_sourceLocation) {
         var s = QuitConfirmation(screen)
         _ = s.handle(.escape)

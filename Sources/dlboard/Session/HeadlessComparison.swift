@@ -27,7 +27,22 @@ struct HeadlessComparison {
         var steps = 0
         var last: SessionOutput.Evaluation?
         var diverged = false
+        /// The most recent losses, for the summary's mean over the last tenth of the steps: at most
+        /// `2 × keptLosses` (a long run must not keep 4 bytes a step for ever), so that mean is exact
+        /// up to a million steps and over the last `keptLosses` steps after that.
         var losses: [Float] = []
+        var lossCount = 0
+
+        static let keptLosses = 100_000
+
+        mutating func add(_ new: [Float]) {
+            losses.append(contentsOf: new)
+            lossCount += new.count
+            if losses.count > 2 * Self.keptLosses { losses.removeFirst(losses.count - Self.keptLosses) }
+        }
+
+        /// The losses of the last tenth of the steps (at most the last `keptLosses`).
+        var recentLosses: ArraySlice<Float> { losses.suffix(max(1, lossCount / 10)) }
     }
 
     /// Trains to the end (or until stopped); returns the results by pane order and the exit status.
@@ -67,7 +82,7 @@ struct HeadlessComparison {
             }
             for (i, id) in snapshot.order.enumerated() where i < results.count {
                 guard let out = snapshot.runs[id] else { allDone = false; continue }
-                results[i].losses.append(contentsOf: out.losses.map(\.loss))
+                results[i].add(out.losses.map(\.loss))
                 if let s = out.status {
                     results[i].steps = s.step
                     if s.diverged && !results[i].diverged {
@@ -104,7 +119,7 @@ struct HeadlessComparison {
             } else {
                 line += "no evaluation"
             }
-            let tail = r.losses.suffix(max(1, r.losses.count / 10)).filter(\.isFinite)
+            let tail = r.recentLosses.filter(\.isFinite)
             if !tail.isEmpty {
                 line += String(format: "  loss (last %d steps) %.4f", tail.count, tail.reduce(0, +) / Float(tail.count))
             }
