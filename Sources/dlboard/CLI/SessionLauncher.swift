@@ -39,6 +39,9 @@ struct SessionLauncher {
             Console.error("dlboard: \(error.description); training without the dashboard")
             return try runHeadless()
         }
+        // Whatever ends this scope — an error thrown from here on included — leaves the alternate
+        // screen before `DLBoard.main` prints the error's one line (close() is idempotent).
+        defer { screen.close() }
         let session = TrainingSession(runs: runs, dataset: dataset, trainEvaluationLimit: trainEvaluationLimit,
                                       maxRuns: max(Self.maxPanes, runs.count))
         let recorder = log.map { SessionRecorder(log: $0, dataset: dataset, dataDirectory: dataDirectory, logEvery: logEvery, specs: runs) }
