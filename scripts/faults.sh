@@ -332,6 +332,19 @@ if wanted sighup-dashboard; then
     else result sighup-dashboard 0 "kill -HUP: $(screen | tail -3 | tr '\n' ' ')"; fi
 fi
 wanted sighup-headless && signal_headless sighup-headless HUP
+# Under nohup (SIGHUP ignored from the start) a closing terminal must not stop the run.
+if wanted sighup-nohup; then
+    log="$WORK/nohup.jsonl"
+    nohup "$BIN" train --epochs 100 --train-size 10000 --metrics-out "$log" >"$WORK/nohup.out" 2>&1 &
+    pid=$!
+    sleep 2; kill -HUP "$pid"; sleep 1
+    alive=0; kill -0 "$pid" 2>/dev/null && alive=1
+    { kill -TERM "$pid"; wait "$pid"; } 2>/dev/null; rc=$?
+    read -r ok bad last stopped <<<"$(record_state "$log")"
+    if [[ $alive == 1 && $rc == 130 && $bad == 0 && $last == summary ]]; then
+        result sighup-nohup 1 "nohup: SIGHUP ignored, training went on; SIGTERM then stopped it (exit 130, record complete)"
+    else result sighup-nohup 0 "alive after HUP: $alive, exit $rc, record $ok/$bad last $last"; fi
+fi
 
 # stdout closed under a running session (`| head -1`): the run stops cleanly, exit 141, and the
 # record still gets every line and its summary; stderr into the same closed pipe must not trap.

@@ -34,7 +34,11 @@ final class StopSignal: Sendable {
             for sig in signals {
                 // Ignored as a signal, seen by the dispatch source: no default action (a kill for
                 // SIGHUP, a core dump and the Swift crash report over the screen for SIGQUIT).
-                Glibc.signal(sig, SIG_IGN)
+                let previous = Glibc.signal(sig, SIG_IGN)
+                // `nohup dlboard …` (SIGHUP ignored from the start) must train on when its terminal
+                // closes. (SIGINT and SIGQUIT, which a shell without job control ignores for
+                // background commands, stay ours: `kill -INT` of such a run has always stopped it.)
+                if sig == SIGHUP && Self.isIgnore(previous) { continue }
                 let src = DispatchSource.makeSignalSource(signal: sig, queue: .global())
                 // @Sendable: without it the closure is inferred main-actor isolated and traps when
                 // it runs on the global queue (platform notes, §4).
@@ -44,6 +48,11 @@ final class StopSignal: Sendable {
             }
         }
         return s
+    }
+
+    private static func isIgnore(_ handler: __sighandler_t?) -> Bool {
+        guard let handler else { return false }
+        return unsafeBitCast(handler, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self)
     }
 
     /// Whether a stop was asked for. Also notices a standard output whose reader is gone before the
