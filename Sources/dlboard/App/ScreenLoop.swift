@@ -27,7 +27,11 @@ enum ScreenLoop {
     static func run<S: InteractiveScreen>(_ screenModel: inout S, on screen: NcursesScreen) -> Bool {
         let stop = StopSignal.install()
         var model = QuitConfirmation(screenModel)
-        defer { screenModel = model.base }
+        TerminalGuard.arm()
+        defer {
+            TerminalGuard.disarm()
+            screenModel = model.base
+        }
         let frame = 1.0 / 30
         var dirty = true
         var lastDraw = -1.0

@@ -21,6 +21,7 @@ struct DLBoard: ParsableCommand {
         // A closed pipe on stdout (`| head -1`) must not kill the run before its record is complete:
         // writes fail with EPIPE instead, and the run stops cleanly (`StopSignal`, `Console`).
         signal(SIGPIPE, SIG_IGN)
+        TerminalGuard.rememberTerminal()  // the settings a crash on screen puts back
         do {
             var command = try parseAsRoot()
             try command.run()

@@ -41,7 +41,8 @@ struct SessionLauncher {
         }
         // Whatever ends this scope — an error thrown from here on included — leaves the alternate
         // screen before `DLBoard.main` prints the error's one line (close() is idempotent).
-        defer { screen.close() }
+        defer { TerminalGuard.disarm(); screen.close() }
+        TerminalGuard.arm()
         let session = TrainingSession(runs: runs, dataset: dataset, trainEvaluationLimit: trainEvaluationLimit,
                                       maxRuns: max(Self.maxPanes, runs.count))
         let recorder = log.map { SessionRecorder(log: $0, dataset: dataset, dataDirectory: dataDirectory, logEvery: logEvery, specs: runs) }
@@ -51,6 +52,7 @@ struct SessionLauncher {
         let summary = loop.run(startPaused: paused)
         // The record is complete (summary written, closed) before the terminal is touched: after a
         // SIGHUP the terminal is gone and writing to it fails (EIO), which curses and print ignore.
+        TerminalGuard.disarm()
         screen.close()
         log?.close()
         print(summary)
