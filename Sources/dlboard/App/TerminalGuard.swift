@@ -20,6 +20,9 @@ enum TerminalGuard {
     private static let hasOriginal = Atomic<Bool>(false)
     private static let installed = Mutex<Bool>(false)
     /// The terminal settings before curses, and the handlers before ours (indexed by signal number).
+    /// Why `nonisolated(unsafe)` is safe: the pointers themselves never change; `original` is written
+    /// once at start-up before any screen (or handler) exists, `previous` only inside `installed`'s
+    /// lock before the handlers that read it are live, and the handler only reads them.
     private nonisolated(unsafe) static let original = UnsafeMutablePointer<termios>.allocate(capacity: 1)
     private nonisolated(unsafe) static let previous = UnsafeMutablePointer<sigaction>.allocate(capacity: 65)
 
