@@ -44,7 +44,9 @@ enum TerminalGuard {
                 // SA_ONSTACK: a stack overflow must still reach the handler (on the crash reporter's
                 // alternate stack, when there is one).
                 action.sa_flags = SA_SIGINFO | SA_ONSTACK
-                sigaction(sig, &action, previous + Int(sig))
+                // The previous handler is saved before ours can run and read it.
+                sigaction(sig, nil, previous + Int(sig))
+                sigaction(sig, &action, nil)
             }
         }
         armed.store(true, ordering: .relaxed)
