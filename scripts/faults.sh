@@ -633,5 +633,102 @@ if wanted comma-locale; then
     fi
 fi
 
+# --- issue 11: signals ---
+# SIGHUP twice: sent to dlboard (the shell survives to show the status), and as it comes when the
+# terminal closes (tmux kill-session: the pane's terminal is gone, writes to it fail).
+if wanted sighup-dashboard; then
+    pane_start 120 40
+    log="$WORK/hup-dash.jsonl"
+    pane_run "$BIN --train-size 5000 --epochs 100 --metrics-out $log$AFTER"
+    wait_screen 'step [1-9]' 15; sleep 1
+    kill -HUP "$(app_pid)"
+    if wait_screen 'EXIT=130' 10 && restored; then
+        read -r ok bad last stopped <<<"$(record_state "$log")"
+        pane_start 120 40
+        log2="$WORK/hup-kill-session.jsonl"
+        pane_run "$BIN compare --optimizers sgd,adam --train-size 5000 --epochs 100 --metrics-out $log2 2>$WORK/hup.err"
+        wait_screen 'step [1-9]' 15; sleep 1
+        pid=$(app_pid)
+        tm kill-server
+        for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+        read -r ok2 bad2 last2 stopped2 <<<"$(record_state "$log2")"
+        if kill -0 "$pid" 2>/dev/null; then result sighup-dashboard 0 "still running 10 s after its terminal closed"; kill -KILL "$pid"
+        elif [[ $bad == 0 && $last == summary && $stopped == interrupted && $bad2 == 0 && $last2 == summary && $stopped2 == interrupted ]] \
+            && ! grep -qiE 'fatal|crash|backtrace' "$WORK/hup.err"; then
+            result sighup-dashboard 1 "kill -HUP: exit 130, terminal restored, record ends with the summary ($ok lines); terminal closed: ended, record complete ($ok2 lines), no crash"
+        else result sighup-dashboard 0 "records: $ok/$bad $last/$stopped and $ok2/$bad2 $last2/$stopped2; stderr: $(head -c 200 "$WORK/hup.err")"; fi
+    else result sighup-dashboard 0 "kill -HUP: $(screen | tail -3 | tr '\n' ' ')"; fi
+fi
+wanted sighup-headless && signal_headless sighup-headless HUP
+# Under nohup (SIGHUP ignored from the start) a closing terminal must not stop the run.
+if wanted sighup-nohup; then
+    log="$WORK/nohup.jsonl"
+    nohup "$BIN" train --epochs 100 --train-size 10000 --metrics-out "$log" >"$WORK/nohup.out" 2>&1 &
+    pid=$!
+    sleep 2; kill -HUP "$pid"; sleep 1
+    alive=0; kill -0 "$pid" 2>/dev/null && alive=1
+    { kill -TERM "$pid"; wait "$pid"; } 2>/dev/null; rc=$?
+    read -r ok bad last stopped <<<"$(record_state "$log")"
+    if [[ $alive == 1 && $rc == 130 && $bad == 0 && $last == summary ]]; then
+        result sighup-nohup 1 "nohup: SIGHUP ignored, training went on; SIGTERM then stopped it (exit 130, record complete)"
+    else result sighup-nohup 0 "alive after HUP: $alive, exit $rc, record $ok/$bad last $last"; fi
+fi
+
+# stdout closed under a running session (`| head -1`): the run stops cleanly, exit 141, and the
+# record still gets every line and its summary; stderr into the same closed pipe must not trap.
+sigpipe_case() {  # log command...
+    local log=$1; shift
+    "$@" --metrics-out "$log" 2>&1 | head -1 >/dev/null
+    local rc=${PIPESTATUS[0]}
+    read -r ok bad last stopped <<<"$(record_state "$log")"
+    [[ $rc == 141 && $bad == 0 && $last == summary && $stopped == "stdout closed" ]] && return 0
+    echo "$(basename "$log" .jsonl): exit $rc, record $ok/$bad last $last/$stopped; "
+    return 1
+}
+if wanted sigpipe; then
+    problems=""
+    problems+=$(sigpipe_case "$WORK/pipe-train.jsonl" "$BIN" train --epochs 2 --train-size 2000)
+    problems+=$(sigpipe_case "$WORK/pipe-dashboard.jsonl" "$BIN" --epochs 20 --train-size 2000)
+    problems+=$(sigpipe_case "$WORK/pipe-compare.jsonl" "$BIN" compare --optimizers sgd,adam --epochs 20 --train-size 2000 --headless)
+    problems+=$(sigpipe_case "$WORK/pipe-preset.jsonl" "$BIN" preset optimizer-race --steps 2000 --train-size 2000 --headless)
+    if [[ -z $problems ]]; then
+        result sigpipe 1 "train, dashboard fallback, compare and preset --headless | head -1: exit 141, records end with summary 'stdout closed'"
+    else result sigpipe 0 "$problems"; fi
+fi
+
+if wanted sigquit-dashboard; then
+    pane_start 120 40
+    log="$WORK/quit-dash.jsonl"
+    pane_run "$BIN --train-size 5000 --epochs 100 --metrics-out $log$AFTER"
+    wait_screen 'step [1-9]' 15; sleep 1
+    tm send-keys -t f 'C-\'
+    if wait_screen 'EXIT=130' 10 && restored && ! screen | grep -qiE 'crash|backtrace|fatal|core dumped'; then
+        read -r ok bad last stopped <<<"$(record_state "$log")"
+        if [[ $bad == 0 && $last == summary && $stopped == interrupted ]]; then
+            result sigquit-dashboard 1 "Ctrl-\\: exit 130, terminal restored, no crash report, record complete ($ok lines)"
+        else result sigquit-dashboard 0 "record: $ok ok, $bad bad, last $last/$stopped"; fi
+    else result sigquit-dashboard 0 "$(screen | tail -4 | tr '\n' ' ')"; fi
+fi
+
+# Esc closes popups only; q asks first, on the experiment screens as on the dashboard.
+if wanted esc-consistent; then
+    problems=""
+    for preset in optimizer-paths activation-histograms; do
+        pane_start 120 40
+        pane_run "$BIN preset $preset$AFTER"
+        wait_screen 'q quit' 15; sleep 0.5
+        tm send-keys -t f Escape; sleep 1
+        screen | grep -q 'EXIT=' && { problems+="$preset: Esc quit; "; continue; }
+        tm send-keys -t f q
+        wait_screen 'Quit dlboard\?' 5 || { problems+="$preset: q did not ask; "; continue; }
+        tm send-keys -t f Escape; sleep 1
+        screen | grep -qE 'Quit dlboard\?|EXIT=' && { problems+="$preset: Esc did not just close the popup; "; continue; }
+        tm send-keys -t f q; wait_screen 'Quit dlboard\?' 5; tm send-keys -t f q
+        wait_screen 'EXIT=0' 10 && restored || problems+="$preset: q q did not quit cleanly; "
+    done
+    if [[ -z $problems ]]; then result esc-consistent 1 "optimizer-paths, activation-histograms: Esc does not quit, q asks, Esc cancels, q q exits 0"
+    else result esc-consistent 0 "$problems"; fi
+fi
+
 echo "$PASSED passed, $FAILED failed"
 exit "$FAILED"

@@ -109,4 +109,59 @@ import Testing
         #expect(state.losses.last?.x == 600_000, "the newest step is exact")
         #expect(zip(state.losses, state.losses.dropFirst()).allSatisfy { $0.x < $1.x }, "still in step order")
     }
+
+    /// What a 4-run comparison keeps after half an hour at ~400 steps a second per run: no more than
+    /// at the cap, whatever the length (storage included, not just the count).
+    @Test func fourPanesStayBoundedOverALongSession() {
+        var state = ComparisonState(datasetName: "MNIST")
+        var step = 0
+        for _ in 0..<72 {
+            var snapshot = TrainingSession.Snapshot()
+            snapshot.order = [0, 1, 2, 3]
+            let losses = (0..<10_000).map { _ in step += 1; return (step, Float(1)) }
+            for id in 0..<4 { snapshot.runs[id] = SessionOutput(losses: losses) }
+            _ = state.apply(snapshot)
+        }
+        #expect(state.panes.count == 4)
+        for pane in state.panes {
+            #expect(pane.state.losses.count <= DashboardState.maxLossPoints)
+            #expect(pane.state.losses.capacity * MemoryLayout<ChartPoint>.stride <= 1_600_000, "storage bounded too: ≤ 1.6 MB a pane")
+            #expect(pane.state.losses.last?.x == 720_000)
+        }
+    }
+}
+
+/// The experiment screens quit as the dashboard does: Esc closes popups and never quits, q asks.
+@Suite struct QuitConfirmationTests {
+    func quitsOnlyWhenAsked<S: InteractiveScreen>(_ screen: S, sourceLocation: SourceLocation = #_sourceLocation) {
+        var s = QuitConfirmation(screen)
+        _ = s.handle(.escape)
+        #expect(!s.shouldQuit && !s.asking, "Esc alone does not quit", sourceLocation: sourceLocation)
+        #expect(s.handle(.character("q")) && s.asking && !s.shouldQuit, "q asks first", sourceLocation: sourceLocation)
+        let asked = s.render(width: 100, height: 30, glyphs: .braille).text
+        #expect(asked.contains("Quit dlboard?") && asked.contains("q quit   Esc cancel"), sourceLocation: sourceLocation)
+        _ = s.handle(.character("x"))
+        #expect(s.asking && !s.shouldQuit, "another key leaves the question open", sourceLocation: sourceLocation)
+        _ = s.handle(.escape)
+        #expect(!s.asking && !s.shouldQuit, "Esc cancels", sourceLocation: sourceLocation)
+        #expect(!s.render(width: 100, height: 30, glyphs: .braille).text.contains("Quit dlboard?"), sourceLocation: sourceLocation)
+        _ = s.handle(.character("?"))
+        #expect(s.showsOverlay && !s.asking, sourceLocation: sourceLocation)
+        _ = s.handle(.character("q"))
+        #expect(!s.showsOverlay && !s.asking && !s.shouldQuit, "q closes the help first, as on the dashboard", sourceLocation: sourceLocation)
+        _ = s.handle(.character("q"))
+        _ = s.handle(.character("q"))
+        #expect(s.shouldQuit, "q q quits", sourceLocation: sourceLocation)
+    }
+
+    @Test func optimizerPathsAsksBeforeQuitting() { quitsOnlyWhenAsked(OptimizerPathsScreen()) }
+
+    @Test func activationHistogramsAsksBeforeQuitting() { quitsOnlyWhenAsked(ActivationHistogramsScreen(seed: 0)) }
+
+    @Test func theScreensHelpNamesEscAndTheQuitQuestion() {
+        for keys in [OptimizerPathsScreen.keys, ActivationHistogramsScreen.keys, RandomSearchScreen.keys] {
+            #expect(keys.contains { $0.0 == "Esc" && $0.1 == "close this help" })
+            #expect(keys.contains { $0.0 == "q" && $0.1 == "quit (asks first)" })
+        }
+    }
 }

@@ -175,6 +175,8 @@ import Testing
         t.keys("o")
         #expect(t.waitFor("cannot be steered").contains("cannot be steered"), "switch keys explain that a record is read-only")
         t.keys("q")
+        t.waitFor("Quit dlboard?")
+        t.keys("q")
         let after = t.waitFor("EXIT=0")
         #expect(!after.contains("space pause"), "the terminal is back")
     }

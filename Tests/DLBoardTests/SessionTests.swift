@@ -100,4 +100,28 @@ import Testing
         s.stop()
         #expect(Date().timeIntervalSince(t0) < 1)
     }
+
+    /// `| head -1`: the reader of stdout goes away mid-run. The run stops cleanly (exit 141, as a
+    /// shell reports SIGPIPE) and its record still gets every line and the summary; the closed
+    /// stderr (`2>&1`) costs no trap either.
+    @Test(arguments: [["train"], ["compare", "--optimizers", "sgd,adam", "--headless"]])
+    func aClosedStdoutStopsTheRunWithItsRecordComplete(command: [String]) throws {
+        let fx = CLIFixtures(); defer { fx.remove() }
+        fx.writeMNIST(train: 200, test: 100)
+        let log = fx.path("m.jsonl")
+        let args = (command + ["--data", fx.directory, "--hidden", "16", "--batch", "10", "--epochs", "100000", "--metrics-out", log])
+            .map { "'\($0)'" }.joined(separator: " ")
+        let script = "'\(BinaryRunner.executable.path)' \(args) 2>&1 | head -1 >/dev/null; echo \"status=${PIPESTATUS[0]}\""
+        let r = try Subprocess.run("/bin/bash", ["-c", script], environment: ["PATH": "/usr/bin:/bin", "SWIFT_BACKTRACE": "enable=no"], timeout: 60)
+        #expect(r.stdout.contains("status=141"), "exit status: \(r.stdout)")
+        let lines = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n")
+        let records = lines.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        #expect(records.count == lines.count, "every line whole")
+        #expect(records.filter { $0["type"] as? String == "config" }.count == (command.count > 1 ? 2 : 1))
+        let summaries = records.filter { $0["type"] as? String == "summary" }
+        #expect(summaries.count == (command.count > 1 ? 2 : 1), "one summary per run")
+        #expect(summaries.allSatisfy { $0["stopped"] as? String == "stdout closed" })
+        #expect(records.last?["type"] as? String == "summary")
+    }
 }
+

@@ -169,6 +169,11 @@ import Testing
         t.waitFor("▸ Nesterov lr 0.01")
         t.keys("+")
         t.waitFor("▸ Nesterov lr 0.032")
+        t.keys("Escape")
+        usleep(300_000)
+        #expect(!t.screen().contains("EXIT="), "Esc does not quit")
+        t.keys("q")
+        t.waitFor("Quit dlboard?")
         t.keys("q")
         let end = t.waitFor("EXIT=0")
         #expect(!end.contains("tab panel"), "the shell screen is back")
@@ -184,6 +189,8 @@ import Testing
         t.keys("n")
         t.waitFor("round 2", seconds: 30)
         t.waitFor("8/8 trials done", seconds: 60)
+        t.keys("q")
+        t.waitFor("Quit dlboard?")
         t.keys("q")
         let end = t.waitFor("EXIT=0")
         #expect(end.contains("best trial val"))
@@ -208,6 +215,45 @@ import Testing
         #expect(!s.contains { ("\u{2800}"..."\u{28FF}").contains($0) }, "no braille")
         t.keys("q", "q")
         t.waitFor("EXIT=0")
+    }
+
+    /// The last record of a run record file (its summary when the run ended cleanly).
+    func lastRecord(_ path: String) -> [String: Any]? {
+        let lines = ((try? String(contentsOfFile: path, encoding: .utf8)) ?? "").split(separator: "\n")
+        return lines.last.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+    }
+
+    /// SIGHUP (what a closing terminal sends) stops the dashboard as SIGTERM does: terminal restored,
+    /// exit 130, the record ends with its summary.
+    @Test func sighupRestoresTheTerminalAndCompletesTheRecord() throws {
+        try #require(Self.tmuxAvailable, "tmux is not installed")
+        let t = Tmux()
+        defer { t.kill() }
+        let log = NSTemporaryDirectory() + "dlboard-hup-\(UUID().uuidString).jsonl"
+        defer { try? FileManager.default.removeItem(atPath: log) }
+        t.start(width: 100, height: 30, command: command("--metrics-out '\(log)'"))
+        t.waitFor("samples/s")
+        let pid = t.run(["display-message", "-p", "-t", t.session, "#{pane_pid}"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        let r = try Subprocess.run("/usr/bin/pkill", ["-HUP", "-P", pid, "dlboard"], timeout: 20)
+        #expect(r.status == 0, "pkill found dlboard under the pane's shell")
+        let after = t.waitFor("EXIT=130")
+        #expect(after.contains("dlboard: stopped at step"))
+        #expect(!after.contains("space pause"), "the shell screen is back")
+        let last = lastRecord(log)
+        #expect(last?["type"] as? String == "summary" && last?["stopped"] as? String == "interrupted")
+    }
+
+    /// Ctrl-\ (SIGQUIT) restores the terminal and stops cleanly instead of dumping over the screen.
+    @Test func ctrlBackslashRestoresTheTerminal() throws {
+        try #require(Self.tmuxAvailable, "tmux is not installed")
+        let t = Tmux()
+        defer { t.kill() }
+        t.start(width: 100, height: 30, command: command())
+        t.waitFor("samples/s")
+        t.keys("C-\\")
+        let after = t.waitFor("EXIT=130")
+        #expect(after.contains("dlboard: stopped at step"))
+        #expect(!after.contains("space pause") && !after.contains("Quit"), "no core dump, the shell screen is back")
     }
 }
 

@@ -10,7 +10,8 @@ struct DashboardLoop {
     let session: TrainingSession
     var state: ComparisonState
     let recorder: SessionRecorder?
-    /// Set when a signal (Ctrl-C, SIGTERM) ended the loop rather than the user's q.
+    /// Set when a stop signal (Ctrl-C, Ctrl-\\, SIGTERM, SIGHUP: see `StopSignal`) ended the loop
+    /// rather than the user's q.
     private(set) var interrupted = false
     var log: MetricsLog? { recorder?.log }
     static let frameSeconds = 1.0 / 30
@@ -75,7 +76,7 @@ struct DashboardLoop {
         _ = state.apply(last)
         recorder?.record(last)
         interrupted = stop.isRequested
-        recorder?.finish(seconds: Self.now() - started, interrupted: interrupted)
+        recorder?.finish(seconds: Self.now() - started, stopReason: interrupted ? stop.recordReason : nil)
         guard let first = state.panes.first?.state, let s = first.status else { return "dlboard: stopped before the first step" }
         var line = String(format: "dlboard: stopped at step %d (epoch %.2f)", s.step, s.epochProgress)
         if state.isComparison {

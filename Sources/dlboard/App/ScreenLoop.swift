@@ -5,6 +5,9 @@ import TUI
 /// search): it takes keys, may animate on the clock, and draws itself into a buffer.
 protocol InteractiveScreen {
     var shouldQuit: Bool { get }
+    /// Whether one of the screen's own popups (its help) is open: `q` then closes it rather than
+    /// asking to quit (`QuitConfirmation`).
+    var showsOverlay: Bool { get }
     /// Handles a key; returns whether the screen changed.
     mutating func handle(_ key: Key) -> Bool
     /// Advances on the clock (animation, polling a background job); returns whether anything changed.
@@ -12,13 +15,23 @@ protocol InteractiveScreen {
     func render(width: Int, height: Int, glyphs: GlyphSet) -> Buffer
 }
 
+extension InteractiveScreen {
+    var showsOverlay: Bool { false }
+}
+
 /// The main-thread loop for an `InteractiveScreen`: keys with a timeout, at most 30 frames a second,
-/// no spinning when idle, a clean stop on Ctrl-C / SIGTERM.
+/// no spinning when idle, `q` asking first as on the dashboard (`QuitConfirmation`), a clean stop on a stop signal (Ctrl-C, Ctrl-\\, SIGTERM, SIGHUP: `StopSignal`).
 enum ScreenLoop {
-    /// Returns whether a signal (Ctrl-C, SIGTERM) ended it rather than the screen's own quit.
+    /// Returns whether a stop signal ended it rather than the screen's own quit.
     @discardableResult
-    static func run<S: InteractiveScreen>(_ model: inout S, on screen: NcursesScreen) -> Bool {
+    static func run<S: InteractiveScreen>(_ screenModel: inout S, on screen: NcursesScreen) -> Bool {
         let stop = StopSignal.install()
+        var model = QuitConfirmation(screenModel)
+        TerminalGuard.arm()
+        defer {
+            TerminalGuard.disarm()
+            screenModel = model.base
+        }
         let frame = 1.0 / 30
         var dirty = true
         var lastDraw = -1.0

@@ -19,16 +19,20 @@ struct DLBoard: ParsableCommand {
         // A file-size limit (ulimit -f) must be a write error the log reports, not a silent kill:
         // training goes on without its record, as on a full disk.
         signal(SIGXFSZ, SIG_IGN)
+        // A closed pipe on stdout (`| head -1`) must not kill the run before its record is complete:
+        // writes fail with EPIPE instead, and the run stops cleanly (`StopSignal`, `Console`).
+        signal(SIGPIPE, SIG_IGN)
+        TerminalGuard.rememberTerminal()  // the settings a crash on screen puts back
         do {
             var command = try parseAsRoot()
             try command.run()
         } catch let code as ExitCode {
-            Foundation.exit(code.rawValue)  // a status, already explained on screen (130: interrupted)
+            Foundation.exit(code.rawValue)  // a status, already explained on screen (130: interrupted, 141: stdout closed)
         } catch {
             if exitCode(for: error) == .success {
                 exit(withError: error)  // --help and friends print normally
             }
-            FileHandle.standardError.write(Data((oneLineMessage(for: error) + "\n").utf8))
+            Console.error(oneLineMessage(for: error))
             Foundation.exit(exitStatus(for: error))
         }
     }

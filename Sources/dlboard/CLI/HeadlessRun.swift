@@ -3,7 +3,8 @@ import NN
 import Synchronization
 
 /// Drives one `Trainer` without a screen: a line per epoch on stdout, metrics to the log, and a
-/// clean stop (log flushed, summary printed) on Ctrl-C or SIGTERM.
+/// clean stop (log flushed, summary written and printed) on a stop signal or when stdout goes away
+/// (`StopSignal`).
 final class HeadlessRun {
     let trainer: Trainer
     let dataDirectory: String
@@ -42,6 +43,7 @@ final class HeadlessRun {
         say("epoch      loss   train    test\(valHeader)    time   samples/s")
 
         var stopReason: String?
+        var diverged = false
         var last: EpochReport?
         var epochsDone = 0
         // The record's histograms are of the epoch's last training batch, taken before the
@@ -54,16 +56,17 @@ final class HeadlessRun {
             log?.announceFailure()
             if !loss.isFinite {
                 stopReason = "diverged"
+                diverged = true
                 log?.writeEvent(.init(step: step, label: "✗ diverged", kind: "diverged"))
                 return false
             }
-            if stop.isRequested { stopReason = "interrupted" }
+            if stop.isRequested { stopReason = stop.recordReason }
             if log != nil && (step % trainer.stepsPerEpoch == 0 || stopReason != nil) {
                 activations = trainer.network.displayActivationStatistics()
             }
             return stopReason == nil
         }, onEpoch: { report in
-            if stopReason != nil && stopReason != "interrupted" { return }
+            if diverged { return }
             last = report
             epochsDone = report.epoch
             log?.writeEval(report)
@@ -80,49 +83,25 @@ final class HeadlessRun {
                           validationAccuracy: last?.validationAccuracy, stopReason: stopReason)
         log?.close()
         log?.announceFailure()
-        switch stopReason {
-        case "diverged":
+        if diverged {
             say("diverged at step \(trainer.steps): the loss is not a number any more — try a lower learning rate (now \(Format.number(config.effectiveLearningRate)))")
             return 0
-        case "interrupted":
-            say("interrupted at step \(trainer.steps)" + (log.map { "; metrics saved to \($0.path)" } ?? ""))
-            return 130
-        default:
+        }
+        guard stopReason != nil else {
             // Wall time includes loading-free setup and evaluation; the epoch lines give the training-only rate.
             say(String(format: "done: %d epochs, %d steps in %.1f s; final test accuracy %.4f",
                        epochsDone, trainer.steps, seconds, last?.testAccuracy ?? 0))
             return 0
         }
-    }
-
-    private func say(_ line: String) {
-        print(line)
-        fflush(nil)  // stdout is block-buffered when piped; show each line as it happens
-    }
-}
-
-/// Ctrl-C and SIGTERM set a flag that the training loop polls between steps.
-final class StopSignal: Sendable {
-    private let requested = Atomic<Bool>(false)
-    var isRequested: Bool { requested.load(ordering: .relaxed) }
-
-    /// Keeps the dispatch sources alive for as long as the signal object lives; created and
-    /// resumed inside the lock so they never leave its isolation.
-    private let sources = Mutex<[any DispatchSourceSignal]>([])
-
-    static func install() -> StopSignal {
-        let s = StopSignal()
-        s.sources.withLock { sources in
-            for sig in [SIGINT, SIGTERM] {
-                signal(sig, SIG_IGN)
-                let src = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-                // @Sendable: without it the closure is inferred main-actor isolated and traps when
-                // it runs on the global queue (platform notes, §4).
-                src.setEventHandler { @Sendable in s.requested.store(true, ordering: .relaxed) }
-                src.resume()
-                sources.append(src)
-            }
+        let saved = log.map { "; metrics saved to \($0.path)" } ?? ""
+        if stop.stoppedBy == SIGPIPE {
+            // Nobody reads stdout any more; stderr may still reach the user.
+            Console.error("dlboard: standard output closed: stopped at step \(trainer.steps)\(saved)")
+        } else {
+            say("interrupted at step \(trainer.steps)\(saved)")
         }
-        return s
+        return stop.exitStatus
     }
+
+    private func say(_ line: String) { Console.say(line) }
 }

@@ -167,7 +167,7 @@ struct PresetCommand: ParsableCommand {
             if interrupted { throw ExitCode(130) }
             return
         }
-        if !headless { FileHandle.standardError.write(Data("dlboard: no terminal to draw on; running the search headless\n".utf8)) }
+        if !headless { Console.error("dlboard: no terminal to draw on; running the search headless") }
         let stop = StopSignal.install()
         print("dlboard preset random-search (E9): \(search.dataset.train.count) train / \(search.dataset.validation?.count ?? 0) validation from \(directory); test set not used")
         print("\(search.trialsPerRound) trials per round · \(base.network.inputSize)-100×6-10 ReLU He · SGD · batch 100 · \(base.epochs) epochs · seed \(seed)")
@@ -190,7 +190,7 @@ struct PresetCommand: ParsableCommand {
                              t.learningRate, t.weightDecay, t.diverged ? "  diverged" : ""))
             }
             fflush(nil)
-            if stop.isRequested { print("interrupted"); log?.close(); throw ExitCode(130) }
+            if stop.isRequested { Console.say("interrupted"); log?.close(); throw ExitCode(stop.exitStatus) }
             guard round < rounds else { break }
             guard let next = search.narrowed() else { print("too few finished trials to narrow; stopping"); break }
             current = next
@@ -234,7 +234,7 @@ struct PresetCommand: ParsableCommand {
         do {
             screen = try NcursesScreen(glyphs: glyphs)
         } catch {
-            FileHandle.standardError.write(Data("dlboard: \(error.description); printing the results instead\n".utf8))
+            Console.error("dlboard: \(error.description); printing the results instead")
             return printReport()
         }
         let interrupted = ScreenLoop.run(&model, on: screen)

@@ -43,7 +43,7 @@ struct ReplayCommand: ParsableCommand {
         do {
             screen = try NcursesScreen(glyphs: glyphs)
         } catch {
-            FileHandle.standardError.write(Data("dlboard: \(error.description); printing the summary instead\n".utf8))
+            Console.error("dlboard: \(error.description); printing the summary instead")
             return printSummary(records, warnings: warnings)
         }
         var model = ReplayScreen(records: records, speed: instant ? nil : speed)

@@ -29,13 +29,20 @@ struct SessionLauncher {
             throw ValidationError("\(sessionName): at most \(Self.maxPanes) runs side by side, got \(runs.count); add --headless to train more")
         }
         if headless { return try runHeadless() }
+        // Before the screen opens: a signal from here on ends the session cleanly, never with the
+        // default action over the screen (a kill, or SIGQUIT's crash report).
+        let stop = StopSignal.install()
         let screen: NcursesScreen
         do {
             screen = try NcursesScreen(glyphs: glyphs)
         } catch {
-            FileHandle.standardError.write(Data("dlboard: \(error.description); training without the dashboard\n".utf8))
+            Console.error("dlboard: \(error.description); training without the dashboard")
             return try runHeadless()
         }
+        // Whatever ends this scope — an error thrown from here on included — leaves the alternate
+        // screen before `DLBoard.main` prints the error's one line (close() is idempotent).
+        defer { TerminalGuard.disarm(); screen.close() }
+        TerminalGuard.arm()
         let session = TrainingSession(runs: runs, dataset: dataset, trainEvaluationLimit: trainEvaluationLimit,
                                       maxRuns: max(Self.maxPanes, runs.count))
         let recorder = log.map { SessionRecorder(log: $0, dataset: dataset, dataDirectory: dataDirectory, logEvery: logEvery, specs: runs) }
@@ -43,11 +50,14 @@ struct SessionLauncher {
                                  recorder: recorder)
         loop.state.groupSize = groupSize
         let summary = loop.run(startPaused: paused)
+        // The record is complete (summary written, closed) before the terminal is touched: after a
+        // SIGHUP the terminal is gone and writing to it fails (EIO), which curses and print ignore.
+        TerminalGuard.disarm()
         screen.close()
         log?.close()
         print(summary)
         log?.announceFailure()
-        if loop.interrupted { throw ExitCode(130) }  // as the shell reports a Ctrl-C
+        if loop.interrupted { throw ExitCode(stop.exitStatus) }
     }
 
     private func runHeadless() throws {

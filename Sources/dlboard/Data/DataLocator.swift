@@ -83,7 +83,7 @@ enum DataLocator {
         let fitted = configs.map { $0.fitted(to: restricted) }
         do { try MemoryEstimate.check(fitted, data: restricted) } catch { throw ValidationError(error.message) }
         if let clamped = zip(configs, fitted).first(where: { $0.batchSize != $1.batchSize }) {
-            FileHandle.standardError.write(Data("dlboard: batch \(clamped.0.batchSize) is more than the \(restricted.train.count) training images; each batch takes \(clamped.1.batchSize)\n".utf8))
+            Console.error("dlboard: batch \(clamped.0.batchSize) is more than the \(restricted.train.count) training images; each batch takes \(clamped.1.batchSize)")
         }
         return (restricted, directory, fitted)
     }

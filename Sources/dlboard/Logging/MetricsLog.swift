@@ -82,7 +82,7 @@ final class MetricsLog {
         if save {
             // Said at once, on stderr (stdout is the run's table): the folder's name is only known now.
             let log = try inRunsFolder(name: name)
-            FileHandle.standardError.write(Data("dlboard: saving the run record in \(log.path)\n".utf8))
+            Console.error("dlboard: saving the run record in \(RecordText.printable(log.path))")
             return log
         }
         return nil
@@ -136,7 +136,7 @@ final class MetricsLog {
     func announceFailure() {
         guard let failure, !failureAnnounced else { return }
         failureAnnounced = true
-        FileHandle.standardError.write(Data("dlboard: warning: \(failure); training goes on, metrics after that point are not saved\n".utf8))
+        Console.error("dlboard: warning: \(failure); training goes on, metrics after that point are not saved")
     }
 
     private func noteFailure() {

@@ -27,13 +27,14 @@ enum RecordText {
         u.value < 0x20 || (0x7F...0x9F).contains(u.value)
     }
 
-    /// A line of output that may hold record text, on stdout.
+    /// A line of output that may hold record text, on stdout (through `Console`, which survives a
+    /// closed pipe).
     static func say(_ line: String) {
-        print(printable(line))
+        Console.say(printable(line))
     }
 
     /// `dlboard: warning: …` on stderr, record text escaped.
     static func warn(_ message: String) {
-        FileHandle.standardError.write(Data("dlboard: warning: \(printable(message))\n".utf8))
+        Console.error("dlboard: warning: \(printable(message))")
     }
 }

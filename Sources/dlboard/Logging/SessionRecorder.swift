@@ -99,15 +99,20 @@ final class SessionRecorder {
     }
 
     /// A `summary` record per run (its last step and accuracies, why it stopped), then the log is
-    /// flushed and closed. `interrupted`: stopped by a signal rather than by the user or the target.
-    func finish(seconds: Double, interrupted: Bool) {
+    /// flushed and closed. `stopReason`: why the session was stopped early (`StopSignal.recordReason`),
+    /// nil when the user quit or the runs reached their target.
+    func finish(seconds: Double, stopReason: String?) {
         for id in headed.sorted() {
             let e = lastEvaluations[id]
             log?.writeSummary(steps: lastSteps[id] ?? 0, seconds: seconds, testAccuracy: e?.testAccuracy,
                               validationAccuracy: e?.validationAccuracy,
-                              stopReason: interrupted ? "interrupted" : diverged.contains(id) ? "diverged" : nil,
+                              stopReason: stopReason ?? (diverged.contains(id) ? "diverged" : nil),
                               run: several ? id : nil)
         }
         log?.close()
+    }
+
+    func finish(seconds: Double, interrupted: Bool) {
+        finish(seconds: seconds, stopReason: interrupted ? "interrupted" : nil)
     }
 }

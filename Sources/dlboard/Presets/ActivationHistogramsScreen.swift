@@ -9,7 +9,9 @@ struct ActivationHistogramsScreen: InteractiveScreen {
     var seed: UInt64
     private(set) var rows: [(name: String, stats: [ActivationStatistics])] = []
     var showsHelp = false
-    var shouldQuit = false
+    /// Quitting is `QuitConfirmation`'s (q asks first); nothing here quits by itself.
+    var shouldQuit: Bool { false }
+    var showsOverlay: Bool { showsHelp }
 
     init(seed: UInt64, activation: Activation = .sigmoid) {
         self.seed = seed
@@ -32,7 +34,6 @@ struct ActivationHistogramsScreen: InteractiveScreen {
             seed &+= 1
             recompute()
         case .character("?"): showsHelp = true
-        case .character("q"), .escape: shouldQuit = true
         default: return false
         }
         return true
@@ -41,7 +42,7 @@ struct ActivationHistogramsScreen: InteractiveScreen {
     mutating func tick(now: Double) -> Bool { false }
 
     static let keys: [(String, String)] = [("a", "next activation (sigmoid, tanh, ReLU)"), ("r", "new random weights"),
-                                           ("?", "this help"), ("q", "quit")]
+                                           ("?", "this help"), ("Esc", "close this help"), ("q", "quit (asks first)")]
 
     func render(width: Int, height: Int, glyphs: GlyphSet) -> Buffer {
         var buffer = Buffer(width: width, height: height)

@@ -21,7 +21,9 @@ struct OptimizerPathsScreen: InteractiveScreen {
     var secondsPerStep = 0.15
     var lastStep = 0.0
     var showsHelp = false
-    var shouldQuit = false
+    /// Quitting is `QuitConfirmation`'s (q asks first); nothing here quits by itself.
+    var shouldQuit: Bool { false }
+    var showsOverlay: Bool { showsHelp }
 
     init(steps: Int = 30) {
         self.steps = steps
@@ -54,7 +56,6 @@ struct OptimizerPathsScreen: InteractiveScreen {
         case .character(" "): paused.toggle()
         case .character("n"): shown = min(steps, shown + 1)
         case .character("?"): showsHelp = true
-        case .character("q"), .escape: shouldQuit = true
         default: return false
         }
         return true
@@ -69,7 +70,7 @@ struct OptimizerPathsScreen: InteractiveScreen {
 
     static let keys: [(String, String)] = [("tab", "next panel"), ("o O", "optimizer of the panel (at the book's lr for it)"),
                                            ("+ -", "learning rate × / ÷ √10"), ("r", "replay from the start"),
-                                           ("space", "pause / resume"), ("n", "one step while paused"), ("?", "this help"), ("q", "quit")]
+                                           ("space", "pause / resume"), ("n", "one step while paused"), ("?", "this help"), ("Esc", "close this help"), ("q", "quit (asks first)")]
 
     func render(width: Int, height: Int, glyphs: GlyphSet) -> Buffer {
         var buffer = Buffer(width: width, height: height)

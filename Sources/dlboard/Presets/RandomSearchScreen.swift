@@ -11,7 +11,9 @@ struct RandomSearchScreen: InteractiveScreen {
     var lastPoll = 0.0
     var notice: String?
     var showsHelp = false
-    var shouldQuit = false
+    /// Quitting is `QuitConfirmation`'s (q asks first); nothing here quits by itself.
+    var shouldQuit: Bool { false }
+    var showsOverlay: Bool { showsHelp }
 
     init(search: RandomSearch) { self.search = search }
 
@@ -24,7 +26,6 @@ struct RandomSearchScreen: InteractiveScreen {
             else if let r = search.narrowed() { search.startRound(r); snapshot = search.snapshot() }
             else { notice = "fewer than 2 finished trials to narrow around" }
         case .character("?"): showsHelp = true
-        case .character("q"), .escape: shouldQuit = true
         default: return false
         }
         return true
@@ -49,7 +50,7 @@ struct RandomSearchScreen: InteractiveScreen {
         v >= 0.7 ? .green : v >= 0.4 ? .yellow : v >= 0.2 ? .palette(208) : .red
     }
 
-    static let keys: [(String, String)] = [("n", "narrow the ranges around the best 5 and run the next round"), ("?", "this help"), ("q", "quit")]
+    static let keys: [(String, String)] = [("n", "narrow the ranges around the best 5 and run the next round"), ("?", "this help"), ("Esc", "close this help"), ("q", "quit (asks first)")]
 
     func render(width: Int, height: Int, glyphs: GlyphSet) -> Buffer {
         var buffer = Buffer(width: width, height: height)

@@ -14,6 +14,8 @@ struct ReplayScreen: InteractiveScreen {
     /// nil: instant (everything at once).
     var speed: Double?
     var shouldQuit = false
+    /// The help (or another popup) of the focused pane is open: `q` closes it (`QuitConfirmation`).
+    var showsOverlay: Bool { state.panes.indices.contains(state.focus) && state.panes[state.focus].state.overlay != .none }
     private var lastTick: Double?
     private var name: String
 

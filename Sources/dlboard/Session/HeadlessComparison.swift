@@ -3,7 +3,8 @@ import NN
 
 /// Runs a session of several runs without a screen: the runs train in lock-step on the session's
 /// queue while this thread prints a line per run and evaluation, writes the log, and stops cleanly
-/// (log flushed, summary printed) when every run is done, or on Ctrl-C / SIGTERM.
+/// (log flushed, summary written and printed) when every run is done, on a stop signal or when stdout
+/// goes away (`StopSignal`).
 struct HeadlessComparison {
     let session: TrainingSession
     let sessionName: String
@@ -26,7 +27,22 @@ struct HeadlessComparison {
         var steps = 0
         var last: SessionOutput.Evaluation?
         var diverged = false
+        /// The most recent losses, for the summary's mean over the last tenth of the steps: at most
+        /// `2 × keptLosses` (a long run must not keep 4 bytes a step for ever), so that mean is exact
+        /// up to a million steps and over the last `keptLosses` steps after that.
         var losses: [Float] = []
+        var lossCount = 0
+
+        static let keptLosses = 100_000
+
+        mutating func add(_ new: [Float]) {
+            losses.append(contentsOf: new)
+            lossCount += new.count
+            if losses.count > 2 * Self.keptLosses { losses.removeFirst(losses.count - Self.keptLosses) }
+        }
+
+        /// The losses of the last tenth of the steps (at most the last `keptLosses`).
+        var recentLosses: ArraySlice<Float> { losses.suffix(max(1, lossCount / 10)) }
     }
 
     /// Trains to the end (or until stopped); returns the results by pane order and the exit status.
@@ -66,7 +82,7 @@ struct HeadlessComparison {
             }
             for (i, id) in snapshot.order.enumerated() where i < results.count {
                 guard let out = snapshot.runs[id] else { allDone = false; continue }
-                results[i].losses.append(contentsOf: out.losses.map(\.loss))
+                results[i].add(out.losses.map(\.loss))
                 if let s = out.status {
                     results[i].steps = s.step
                     if s.diverged && !results[i].diverged {
@@ -84,7 +100,7 @@ struct HeadlessComparison {
         }
         session.stop()
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        recorder.finish(seconds: seconds, interrupted: interrupted)
+        recorder.finish(seconds: seconds, stopReason: interrupted ? stop.recordReason : nil)
         log?.announceFailure()
         let totalSteps = results.reduce(0) { $0 + $1.steps }
         say(String(format: "%@: %d runs, %d steps in all, %.1f s wall (%.0f samples/s in all, evaluation included)",
@@ -103,7 +119,7 @@ struct HeadlessComparison {
             } else {
                 line += "no evaluation"
             }
-            let tail = r.losses.suffix(max(1, r.losses.count / 10)).filter(\.isFinite)
+            let tail = r.recentLosses.filter(\.isFinite)
             if !tail.isEmpty {
                 line += String(format: "  loss (last %d steps) %.4f", tail.count, tail.reduce(0, +) / Float(tail.count))
             }
@@ -111,11 +127,11 @@ struct HeadlessComparison {
             say(line + "  · \(r.title)")
         }
         if let log { say("metrics in \(log.path)") }
-        return (results, interrupted ? 130 : 0)
+        if interrupted && stop.stoppedBy == SIGPIPE {
+            Console.error("dlboard: standard output closed: stopped after \(totalSteps) steps in all" + (log.map { "; metrics in \($0.path)" } ?? ""))
+        }
+        return (results, interrupted ? stop.exitStatus : 0)
     }
 
-    private func say(_ line: String) {
-        print(line)
-        fflush(nil)
-    }
+    private func say(_ line: String) { Console.say(line) }
 }

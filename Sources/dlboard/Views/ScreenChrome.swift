@@ -24,4 +24,15 @@ enum ScreenChrome {
         let inner = panel.render(in: rect, into: &buffer)
         for (i, l) in lines.enumerated() { buffer.put(" " + l, in: inner, row: i) }
     }
+
+    /// The quit question of the screens that are not training sessions (the dashboard's own adds
+    /// "k keep training"), centred.
+    static func quitPopup(glyphs: GlyphSet, into buffer: inout Buffer) {
+        let lines = ["Quit dlboard?", "", "q quit   Esc cancel"]
+        let rect = Panel.centered(width: (lines.map(\.count).max() ?? 10) + 6, height: lines.count + 2, in: buffer.area)
+        var panel = Panel(title: "quit?")
+        panel.glyphs = glyphs
+        let inner = panel.render(in: rect, into: &buffer)
+        for (i, l) in lines.enumerated() { buffer.put("  " + l, in: inner, row: i) }
+    }
 }
