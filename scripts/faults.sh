@@ -325,7 +325,7 @@ if wanted replay-huge-numbers; then
     craft "$WORK/base.jsonl" "$WORK/huge-epochs.jsonl" 'lines[0] = json.dumps(lines[0]).replace("\"epochs\": 2", "\"epochs\": 9223372036854775807")'
     pane_start 120 40
     pane_run "$BIN replay --speed 100 $WORK/huge-step.jsonl 2>$WORK/huge.err$AFTER"
-    wait_screen 'end of record' 20; tm send-keys -t f q
+    wait_screen 'end of record' 20; tm send-keys -t f q; sleep 0.3; tm send-keys -t f q   # q asks first, q quits
     ok1=0; wait_screen 'EXIT=0' 10 && restored && grep -q 'out of range' "$WORK/huge.err" && ok1=1
     pane_start 120 40
     pane_run "$BIN replay --speed 100 $WORK/huge-epochs.jsonl 2>$WORK/huge2.err$AFTER"

@@ -145,8 +145,26 @@ import Testing
         let report = dir + "/report.jsonl"  // what a preset without training records
         _ = FileManager.default.createFile(atPath: report, contents: Data(#"{"type":"report","line":"x"}"#.utf8 + [0x0A]))
         try MetricsLog(path: report).close()
-        #expect(Self.contents(report) == "")
+        #expect(Self.contents(report) == #"{"type":"report","line":"x"}"# + "\n",
+                "opened and closed with nothing written (a command that failed its checks): left whole")
+        let again = try MetricsLog(path: report)
+        again.write(#"{"type":"step"}"#)
+        again.close()
+        #expect(Self.contents(report) == #"{"type":"step"}"# + "\n", "its first new line replaces it")
         _ = FileManager.default.createFile(atPath: dir + "/empty", contents: Data())
         #expect(throws: Never.self) { _ = try MetricsLog(path: dir + "/empty") }
+    }
+
+    /// A record is read up to a cap, whatever it is: `replay /dev/zero` stops with a message instead
+    /// of growing until an allocation fails; a folder is named as one.
+    @Test func recordsAreReadUpToACap() throws {
+        #expect(throws: RunRecordReader.ReadError.self) { _ = try RunRecordReader.read(path: "/dev/zero", maxBytes: 1 << 20) }
+        do { _ = try RunRecordReader.read(path: "/dev/zero", maxBytes: 1 << 20) } catch {
+            #expect(error.description == "/dev/zero: more than 1048576 bytes: too large for a run record, not read")
+        }
+        #expect(throws: RunRecordReader.ReadError.self) { _ = try RunRecordReader.read(path: "/tmp") }
+        do { _ = try RunRecordReader.read(path: "/tmp") } catch {
+            #expect(error.description == "/tmp: is a folder, not a run record")
+        }
     }
 }

@@ -133,6 +133,25 @@ import Testing
         #expect(stepwise.panes[1].state.losses == live.panes[1].state.losses)
     }
 
+    /// A replay quits as every screen does: q asks, and with the help open q closes the help first
+    /// (the replay's own q handling once quit at once from there).
+    @Test func replayQuitsOnlyWhenAsked() throws {
+        let path = Self.temporaryPath("quit.jsonl")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        _ = try Self.recordSession(to: path)
+        var s = QuitConfirmation(ReplayScreen(records: [try RunRecordReader.read(path: path)], speed: nil))
+        _ = s.handle(.escape)
+        #expect(!s.shouldQuit && !s.asking, "Esc alone does not quit")
+        _ = s.handle(.character("?"))
+        #expect(s.showsOverlay)
+        _ = s.handle(.character("q"))
+        #expect(!s.shouldQuit && !s.asking && !s.showsOverlay, "q closes the help, does not quit")
+        _ = s.handle(.character("q"))
+        #expect(s.asking && !s.shouldQuit, "then q asks")
+        _ = s.handle(.character("q"))
+        #expect(s.shouldQuit, "q q quits")
+    }
+
     @Test func severalFilesPlaySideBySide() throws {
         let path = Self.temporaryPath("two.jsonl")
         defer { try? FileManager.default.removeItem(atPath: path) }
@@ -146,8 +165,10 @@ import Testing
         #expect(screen.state.banner?.contains("end of record") == true)
         _ = screen.handle(.character("b"))
         #expect(screen.state.notice?.contains("cannot be steered") == true)
-        _ = screen.handle(.character("q"))
-        #expect(screen.shouldQuit)
+        var asking = QuitConfirmation(screen)
+        _ = asking.handle(.character("q"))
+        _ = asking.handle(.character("q"))
+        #expect(asking.shouldQuit, "q q quits (see replayQuitsOnlyWhenAsked)")
         var paced = ReplayScreen(records: [record], speed: 100)
         _ = paced.tick(now: 0)
         _ = paced.tick(now: 10)

@@ -22,6 +22,18 @@ extension InteractiveScreen {
 /// The main-thread loop for an `InteractiveScreen`: keys with a timeout, at most 30 frames a second,
 /// no spinning when idle, `q` asking first as on the dashboard (`QuitConfirmation`), a clean stop on a stop signal (Ctrl-C, Ctrl-\\, SIGTERM, SIGHUP: `StopSignal`).
 enum ScreenLoop {
+    /// Opens the terminal for such a screen. Stop signals and the crash guard are in place first, so
+    /// a Ctrl-C or SIGHUP while the model is still being built (a long record replayed `--instant`)
+    /// ends it cleanly instead of with the default action over the alternate screen.
+    static func openScreen(glyphs: GlyphSet?) throws(NcursesScreen.OpenError) -> NcursesScreen {
+        _ = StopSignal.install()
+        TerminalGuard.arm()
+        do { return try NcursesScreen(glyphs: glyphs) } catch {
+            TerminalGuard.disarm()
+            throw error
+        }
+    }
+
     /// Returns whether a stop signal ended it rather than the screen's own quit.
     @discardableResult
     static func run<S: InteractiveScreen>(_ screenModel: inout S, on screen: NcursesScreen) -> Bool {

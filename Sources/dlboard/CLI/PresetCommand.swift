@@ -153,7 +153,7 @@ struct PresetCommand: ParsableCommand {
         // Each trial gets its own config header when it is first logged (see `logTrials`), so replay
         // and export see every trial as a run.
         let header = TrialHeader(base: base, dataset: search.dataset, checksum: log == nil ? "" : search.dataset.checksum, directory: directory)
-        if !headless, let screen = try? NcursesScreen(glyphs: glyphs) {
+        if !headless, let screen = try? ScreenLoop.openScreen(glyphs: glyphs) {
             var model = RandomSearchScreen(search: search)
             search.startRound(ranges)
             let interrupted = ScreenLoop.run(&model, on: screen)
@@ -232,7 +232,7 @@ struct PresetCommand: ParsableCommand {
         if headless { return printReport() }
         let screen: NcursesScreen
         do {
-            screen = try NcursesScreen(glyphs: glyphs)
+            screen = try ScreenLoop.openScreen(glyphs: glyphs)
         } catch {
             Console.error("dlboard: \(error.description); printing the results instead")
             return printReport()

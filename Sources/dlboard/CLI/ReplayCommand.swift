@@ -41,7 +41,7 @@ struct ReplayCommand: ParsableCommand {
         if headless { return printSummary(records, warnings: warnings) }
         let screen: NcursesScreen
         do {
-            screen = try NcursesScreen(glyphs: glyphs)
+            screen = try ScreenLoop.openScreen(glyphs: glyphs)
         } catch {
             Console.error("dlboard: \(error.description); printing the summary instead")
             return printSummary(records, warnings: warnings)

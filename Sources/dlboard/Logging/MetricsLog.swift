@@ -18,36 +18,45 @@ final class MetricsLog {
     private var pending: [UInt8] = []
     private(set) var failure: String?
     private let opened = MetricsLog.now()
+    /// An old record is at `path`: empty it when the first new line goes out (see `init`).
+    private var truncateBeforeFirstWrite = false
     private var lastFlush = MetricsLog.now()
 
     /// Opens the record at `path`. An existing file is overwritten only if it is empty or a record
     /// dlboard wrote (it starts with `{"type":"`, as every record does — a run's `config` header, a
     /// preset's `report`): `--metrics-out` pointed by mistake at a data file,
     /// a source file or anything else is refused before any of it is touched — checked on the opened
-    /// descriptor, so a symlink or hard link to the file is caught as well, whatever the file is called.
+    /// file (by device and inode), so a symlink or hard link to the file is caught as well, whatever
+    /// the file is called. An old record is only emptied when the first new line is written, so a
+    /// command that fails its checks after opening (bad data, too little memory) leaves it whole.
+    /// Write-only: opened for reading too, a FIFO would have dlboard as its own reader and a write to
+    /// it could block for ever once the real reader left.
     /// `exclusive` (for `--save`): the file must not exist yet.
     init(path: String, exclusive: Bool = false, flag: String = "--metrics-out") throws(LogError) {
         self.path = path
         func failure(_ reason: String) -> LogError { LogError("\(flag): cannot write '\(path)': \(reason)") }
         let flags = O_CREAT | O_CLOEXEC | (exclusive ? O_EXCL : 0)
-        var f = Glibc.open(path, O_RDWR | flags, 0o644)
-        if f < 0 && errno == EACCES { f = Glibc.open(path, O_WRONLY | flags, 0o644) }  // a write-only file
+        let f = Glibc.open(path, O_WRONLY | flags, 0o644)
         guard f >= 0 else { throw failure(String(cString: strerror(errno))) }
         var info = stat()
         if fstat(f, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG && info.st_size > 0 {
             let header = Array(#"{"type":""#.utf8)
             var start = [UInt8](repeating: 0, count: header.count)
-            let n = pread(f, &start, start.count, 0)
+            var n = -1
+            let r = Glibc.open(path, O_RDONLY | O_CLOEXEC)
+            var same = stat()
+            if r >= 0 {
+                if fstat(r, &same) == 0 && same.st_dev == info.st_dev && same.st_ino == info.st_ino {
+                    n = pread(r, &start, start.count, 0)
+                }
+                Glibc.close(r)
+            }
             guard n == start.count && start == header else {
                 Glibc.close(f)
                 throw failure(n < 0 ? "it exists and cannot be read to check that it is a run record"
                                     : "it exists and is not a run record (not overwriting it; remove it or pick another name)")
             }
-            guard ftruncate(f, 0) == 0 else {
-                let reason = String(cString: strerror(errno))
-                Glibc.close(f)
-                throw failure(reason)
-            }
+            truncateBeforeFirstWrite = true
         }
         fd = f
         pending.reserveCapacity(1 << 16)
@@ -113,6 +122,10 @@ final class MetricsLog {
     func flush() {
         lastFlush = Self.now()
         guard fd >= 0, failure == nil, !pending.isEmpty else { pending.removeAll(keepingCapacity: true); return }
+        if truncateBeforeFirstWrite {
+            truncateBeforeFirstWrite = false
+            guard ftruncate(fd, 0) == 0 else { noteFailure(); return }
+        }
         var offset = 0
         pending.withUnsafeBytes { bytes in
             while offset < bytes.count {

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import NN
 
 /// A run record read back from its JSON Lines file: one `RecordedRun` per run, in the order their
@@ -93,10 +96,34 @@ enum RunRecordReader {
     /// The largest time (seconds since the record was opened, or of training): about 300 years.
     static let timeLimit = 1e10
 
-    static func read(path: String) throws(ReadError) -> RunRecord {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            let reason = FileManager.default.fileExists(atPath: path) ? "cannot be read" : "no such file"
+    /// The most a record file may hold: a 30-minute 4-run session logging every step is ~40 MB, so
+    /// this leaves room while `replay /dev/zero` or `export <(yes)` stop with a message instead of
+    /// growing until an allocation fails.
+    static let maxBytes = 1 << 30
+
+    static func read(path: String, maxBytes: Int = RunRecordReader.maxBytes) throws(ReadError) -> RunRecord {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else {
+            let reason = errno == ENOENT ? "no such file" : "cannot be read (\(String(cString: strerror(errno))))"
             throw ReadError(description: "\(path): \(reason)")
+        }
+        defer { close(fd) }
+        var info = stat()
+        if fstat(fd, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR {
+            throw ReadError(description: "\(path): is a folder, not a run record")
+        }
+        // Read in chunks up to the cap (+1 byte to notice more); pipes and devices report no size.
+        var data = Data()
+        var chunk = [UInt8](repeating: 0, count: 1 << 20)
+        while data.count <= maxBytes {
+            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, min($0.count, maxBytes + 1 - data.count)) }
+            if n < 0 && errno == EINTR { continue }
+            guard n >= 0 else { throw ReadError(description: "\(path): cannot be read (\(String(cString: strerror(errno))))") }
+            if n == 0 { break }
+            data.append(contentsOf: chunk[0..<n])
+        }
+        guard data.count <= maxBytes else {
+            throw ReadError(description: "\(path): more than \(maxBytes >= 1 << 30 ? "\(maxBytes >> 30) GiB" : "\(maxBytes) bytes"): too large for a run record, not read")
         }
         return try parse(data, path: path)
     }

@@ -36,8 +36,8 @@ struct ReplayScreen: InteractiveScreen {
 
     mutating func handle(_ key: Key) -> Bool {
         switch key {
-        case .character("q"), .character("Q"):
-            shouldQuit = true
+        // q reaches this screen only while its help or a popup is open (QuitConfirmation asks
+        // otherwise); it then goes to the state below, which closes them, as on the dashboard.
         case .character(" "):
             player.paused.toggle()
             lastTick = nil

@@ -237,6 +237,14 @@ private struct TrainingLoop {
             notice = "at most \(session.maxRuns) runs: close one before forking"
             return
         }
+        // A fork is one more run in memory: checked like the runs given at start (DataLocator.load),
+        // so F on a network that barely fits says so instead of failing to allocate.
+        do {
+            try MemoryEstimate.check(drivers.map(\.trainer.config) + [drivers[i].trainer.config], data: session.dataset)
+        } catch {
+            notice = "cannot fork: \(error.message.replacingOccurrences(of: "; use a smaller --hidden or --batch", with: ""))"
+            return
+        }
         let base = drivers[i].title.isEmpty ? "run \(drivers[i].id + 1)" : drivers[i].title
         let copy = drivers[i].fork(id: nextID, title: "fork of \(base) @\(drivers[i].trainer.steps)")
         nextID += 1
