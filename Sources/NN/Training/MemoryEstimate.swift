@@ -62,7 +62,8 @@ public enum MemoryEstimate {
     }
 
     /// Throws if the runs of `configs` (all of a comparison train at once) and the images of
-    /// `data` need more than `available` bytes; the message says how much they need.
+    /// `data` need more than `available` bytes; the message says how much they need (what to do
+    /// about it is the caller's to say: a flag at start-up, a refused fork on the dashboard).
     public static func check(_ configs: [TrainingConfig], data: Dataset, available: Double = MemoryEstimate.available) throws(ConfigError) {
         let images = Double([data.train, data.validation, data.test].compactMap { $0 }.reduce(0) { $0 + $1.pixels.count + $1.count })
         let runs = configs.map(bytes(for:))
@@ -71,6 +72,6 @@ public enum MemoryEstimate {
         let what = configs.count == 1 ? "this configuration" : "these \(configs.count) runs"
         let biggest = configs[runs.indices.max { runs[$0] < runs[$1] }!]
         let shape = "\(biggest.network.shapeDescription), batch \(biggest.batchSize)"
-        throw ConfigError("\(what) need\(configs.count == 1 ? "s" : "") about \(describe(total)) of memory (\(shape): weights, gradients, optimizer state and batch buffers), more than the \(describe(available)) available; use a smaller --hidden or --batch")
+        throw ConfigError("\(what) need\(configs.count == 1 ? "s" : "") about \(describe(total)) of memory (\(shape): weights, gradients, optimizer state and batch buffers), more than the \(describe(available)) available")
     }
 }

@@ -81,7 +81,7 @@ enum DataLocator {
         let restricted = try Dataset(name: name, train: loaded.train, test: test)
             .restricted(trainSize: trainSize?.count, validationFraction: validation, seed: seed)
         let fitted = configs.map { $0.fitted(to: restricted) }
-        do { try MemoryEstimate.check(fitted, data: restricted) } catch { throw ValidationError(error.message) }
+        do { try MemoryEstimate.check(fitted, data: restricted) } catch { throw ValidationError("\(error.message); use a smaller --hidden or --batch") }
         if let clamped = zip(configs, fitted).first(where: { $0.batchSize != $1.batchSize }) {
             Console.error("dlboard: batch \(clamped.0.batchSize) is more than the \(restricted.train.count) training images; each batch takes \(clamped.1.batchSize)")
         }

@@ -242,7 +242,7 @@ private struct TrainingLoop {
         do {
             try MemoryEstimate.check(drivers.map(\.trainer.config) + [drivers[i].trainer.config], data: session.dataset)
         } catch {
-            notice = "cannot fork: \(error.message.replacingOccurrences(of: "; use a smaller --hidden or --batch", with: ""))"
+            notice = "cannot fork: \(error.message)"
             return
         }
         let base = drivers[i].title.isEmpty ? "run \(drivers[i].id + 1)" : drivers[i].title
