@@ -4,10 +4,10 @@ import PackageDescription
 let package = Package(
     name: "dlboard",
     products: [
-        .executable(name: "dlboard", targets: ["dlboard"]),
+        .executable(name: "dlboard", targets: ["dlboard"])
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
     ],
     targets: [
         // C system libraries: module map + shim header only (see docs in README "Building").

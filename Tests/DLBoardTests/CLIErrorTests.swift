@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import dlboard
 
 /// Bad input gets one clear line naming the problem and a non-zero exit — no trap, no usage dump.
@@ -15,15 +16,20 @@ import Testing
     }
 
     @Test func zeroLearningRate() {
-        #expect(parseError(["train", "--lr", "0"]) == "dlboard: error: --lr: learning rate must be a positive number, got 0.0")
+        #expect(
+            parseError(["train", "--lr", "0"])
+                == "dlboard: error: --lr: learning rate must be a positive number, got 0.0")
     }
 
     @Test func dropoutAboveOne() {
-        #expect(parseError(["train", "--dropout", "1.5"]) == "dlboard: error: --dropout: ratio must be in [0, 1), got 1.5")
+        #expect(
+            parseError(["train", "--dropout", "1.5"]) == "dlboard: error: --dropout: ratio must be in [0, 1), got 1.5")
     }
 
     @Test func zeroWidthHiddenLayer() {
-        #expect(parseError(["train", "--hidden", "0"]) == "dlboard: error: --hidden: every layer needs at least 1 unit, got 0")
+        #expect(
+            parseError(["train", "--hidden", "0"])
+                == "dlboard: error: --hidden: every layer needs at least 1 unit, got 0")
         #expect(parseError(["train", "--hidden", "100,abc"])?.contains("--hidden") == true)
     }
 
@@ -37,26 +43,38 @@ import Testing
     @Test func otherBadValues() {
         #expect(parseError(["train", "--init", "-3"])?.contains("--init") == true)
         #expect(parseError(["train", "--batch", "0"]) == "dlboard: error: --batch: must be at least 1, got 0")
-        #expect(parseError(["train", "--validation", "1"]) == "dlboard: error: --validation: must be in [0, 1), got 1.0")
+        #expect(
+            parseError(["train", "--validation", "1"]) == "dlboard: error: --validation: must be in [0, 1), got 1.0")
         #expect(parseError(["train", "--lr", "nan"])?.contains("--lr") == true)
     }
 
     @Test func negativeValuesReachValidation() {
         // They used to be taken for flags: "Missing value for '--validation'".
-        #expect(parseError(["train", "--validation", "-0.1"]) == "dlboard: error: --validation: must be in [0, 1), got -0.1")
+        #expect(
+            parseError(["train", "--validation", "-0.1"]) == "dlboard: error: --validation: must be in [0, 1), got -0.1"
+        )
         #expect(parseError(["train", "--batch", "-5"]) == "dlboard: error: --batch: must be at least 1, got -5")
-        #expect(parseError(["train", "--hidden", "-5"]) == "dlboard: error: --hidden: every layer needs at least 1 unit, got -5")
-        #expect(parseError(["compare", "--lrs", "-1,0.1"]) == "dlboard: error: --lrs: learning rates must be finite and > 0, got -1")
+        #expect(
+            parseError(["train", "--hidden", "-5"])
+                == "dlboard: error: --hidden: every layer needs at least 1 unit, got -5")
+        #expect(
+            parseError(["compare", "--lrs", "-1,0.1"])
+                == "dlboard: error: --lrs: learning rates must be finite and > 0, got -1")
         #expect(parseError(["preset", "random-search", "--lr-range", "-2,-1"]) == nil)
-        #expect(parseError(["preset", "random-search", "--wd-range", "-4,-8"])?.hasPrefix("dlboard: error: --wd-range: give two exponents") == true)
-        #expect(parseError(["preset", "batchnorm-grid", "--test-size", "-3"]) == "dlboard: error: --test-size: must be at least 1, got -3")
+        #expect(
+            parseError(["preset", "random-search", "--wd-range", "-4,-8"])?.hasPrefix(
+                "dlboard: error: --wd-range: give two exponents") == true)
+        #expect(
+            parseError(["preset", "batchnorm-grid", "--test-size", "-3"])
+                == "dlboard: error: --test-size: must be at least 1, got -3")
     }
 
     /// Every --help page, root and subcommands, as users see it.
     static var helpPages: [(String, String)] {
-        [("dlboard", DLBoard.helpMessage(columns: 80))] + DLBoard.configuration.subcommands.map { c in
-            (c.configuration.commandName ?? "\(c)", DLBoard.helpMessage(for: c, columns: 80))
-        }
+        [("dlboard", DLBoard.helpMessage(columns: 80))]
+            + DLBoard.configuration.subcommands.map { c in
+                (c.configuration.commandName ?? "\(c)", DLBoard.helpMessage(for: c, columns: 80))
+            }
     }
 
     @Test func helpPagesShowNoSwiftDescriptions() {
@@ -64,25 +82,34 @@ import Testing
         for (name, page) in Self.helpPages {
             // Swift's own descriptions of a value: a struct's fields, optionals, module-qualified
             // names, array literals.
-            for leak in ["(values: [", "Optional(", "CommaList", "HiddenLayers", "InitializerArgument", "NN.", "dlboard.", "Array<", "[\"", "DatasetName"] {
+            for leak in [
+                "(values: [", "Optional(", "CommaList", "HiddenLayers", "InitializerArgument", "NN.", "dlboard.",
+                "Array<", "[\"", "DatasetName",
+            ] {
                 #expect(!page.contains(leak), "\(name) --help shows \(leak): \(page)")
             }
         }
         let preset = Self.helpPages.first { $0.0 == "preset" }!.1
         #expect(preset.contains("(default: -6,-2)") && preset.contains("(default: -8,-4)"), "\(preset)")
-        let bench = Self.helpPages.first { $0.0 == "bench" }!.1.replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "  ", with: "")
-        #expect(bench.contains("(default: 1,2)") && bench.contains("sgd,momentum,nesterov,adagrad,rmsprop,adam)"), "\(bench)")
+        let bench = Self.helpPages.first { $0.0 == "bench" }!.1.replacingOccurrences(of: "\n", with: " ")
+            .replacingOccurrences(of: "  ", with: "")
+        #expect(
+            bench.contains("(default: 1,2)") && bench.contains("sgd,momentum,nesterov,adagrad,rmsprop,adam)"),
+            "\(bench)")
     }
 
     @Test func validArgumentsParse() {
-        #expect(parseError(["train", "--optimizer", "Adam", "--init", "0.01", "--hidden", "50,50", "--batchnorm"]) == nil)
+        #expect(
+            parseError(["train", "--optimizer", "Adam", "--init", "0.01", "--hidden", "50,50", "--batchnorm"]) == nil)
     }
 }
 
 /// The same failures through the real executable: exit status, one stderr line, no crash.
 @Suite(.serialized) struct BinaryErrorTests {
-    func expectOneLineFailure(_ arguments: [String], mentioning needle: String,
-                              sourceLocation: SourceLocation = #_sourceLocation) throws {
+    func expectOneLineFailure(
+        _ arguments: [String], mentioning needle: String,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
         let r = try BinaryRunner.run(arguments)
         #expect(!r.crashed, "dlboard crashed: \(r.stderr)", sourceLocation: sourceLocation)
         #expect(r.status != 0, sourceLocation: sourceLocation)
@@ -104,7 +131,8 @@ import Testing
     }
 
     @Test func truncatedGzip() throws {
-        let fx = CLIFixtures(); defer { fx.remove() }
+        let fx = CLIFixtures()
+        defer { fx.remove() }
         fx.writeMNIST(train: 3000)
         let path = fx.path("train-images-idx3-ubyte.gz")
         let full = try Data(contentsOf: URL(fileURLWithPath: path))
@@ -113,16 +141,20 @@ import Testing
     }
 
     @Test func wrongMagic() throws {
-        let fx = CLIFixtures(); defer { fx.remove() }
+        let fx = CLIFixtures()
+        defer { fx.remove() }
         fx.writeMNIST()
         // Labels where images belong.
         try FileManager.default.removeItem(atPath: fx.path("t10k-images-idx3-ubyte.gz"))
-        try FileManager.default.copyItem(atPath: fx.path("t10k-labels-idx1-ubyte.gz"), toPath: fx.path("t10k-images-idx3-ubyte.gz"))
-        try expectOneLineFailure(["train", "--data", fx.directory], mentioning: "t10k-images-idx3-ubyte.gz: wrong magic number")
+        try FileManager.default.copyItem(
+            atPath: fx.path("t10k-labels-idx1-ubyte.gz"), toPath: fx.path("t10k-images-idx3-ubyte.gz"))
+        try expectOneLineFailure(
+            ["train", "--data", fx.directory], mentioning: "t10k-images-idx3-ubyte.gz: wrong magic number")
     }
 
     @Test func imageLabelCountMismatch() throws {
-        let fx = CLIFixtures(); defer { fx.remove() }
+        let fx = CLIFixtures()
+        defer { fx.remove() }
         fx.writeMNIST(train: 40, trainLabels: 39)
         try expectOneLineFailure(["train", "--data", fx.directory], mentioning: "has 40 images but")
     }
@@ -132,88 +164,136 @@ import Testing
     }
 
     @Test func trainSizeLargerThanTheData() throws {
-        let fx = CLIFixtures(); defer { fx.remove() }
+        let fx = CLIFixtures()
+        defer { fx.remove() }
         fx.writeMNIST(train: 40)
         try expectOneLineFailure(["train", "--data", fx.directory, "--train-size", "41"], mentioning: "--train-size")
     }
 
     @Test func emptyTrainingSplit() throws {
         // --validation keeps ≥ 1 image, so 1 image left none for training (a trap in BatchSampler).
-        for command in [["train", "--epochs", "1"], ["compare", "--optimizers", "sgd,adam", "--headless"], ["dashboard"]] {
-            try expectOneLineFailure(command + ["--train-size", "1", "--validation", "0.5"], mentioning: "leaves none to train on")
+        for command in [
+            ["train", "--epochs", "1"], ["compare", "--optimizers", "sgd,adam", "--headless"], ["dashboard"],
+        ] {
+            try expectOneLineFailure(
+                command + ["--train-size", "1", "--validation", "0.5"], mentioning: "leaves none to train on")
         }
-        try expectOneLineFailure(["preset", "random-search", "--train-size", "1", "--headless"], mentioning: "leaves none to train on")
+        try expectOneLineFailure(
+            ["preset", "random-search", "--train-size", "1", "--headless"], mentioning: "leaves none to train on")
     }
 
     /// Uncompressed MNIST-format files of `side`×`side` images (train and test may differ).
-    func writeImages(_ fx: CLIFixtures, train: Int, test: Int, side: Int, testSide: Int? = nil, names: [String] = [
-        "train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"]) {
+    func writeImages(
+        _ fx: CLIFixtures, train: Int, test: Int, side: Int, testSide: Int? = nil,
+        names: [String] = [
+            "train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte",
+        ]
+    ) {
         func images(_ n: Int, _ s: Int) -> Data {
-            CLIFixtures.idx(magic: 0x803, dims: [n, s, s], data: (0..<(n * s * s)).map { i in UInt8((i / s % s) / 2 == (i / (s * s)) % 10 ? 200 : 10) })
+            CLIFixtures.idx(
+                magic: 0x803, dims: [n, s, s],
+                data: (0..<(n * s * s)).map { i in UInt8((i / s % s) / 2 == (i / (s * s)) % 10 ? 200 : 10) })
         }
         func labels(_ n: Int) -> Data { CLIFixtures.idx(magic: 0x801, dims: [n], data: (0..<n).map { UInt8($0 % 10) }) }
-        for (name, data) in zip(names, [images(train, side), labels(train), images(test, testSide ?? side), labels(test)]) {
+        for (name, data) in zip(
+            names, [images(train, side), labels(train), images(test, testSide ?? side), labels(test)])
+        {
             FileManager.default.createFile(atPath: fx.path(name), contents: data)
         }
     }
 
     @Test func imagesOfAnotherSizeTrain() throws {
-        let fx = CLIFixtures(); defer { fx.remove() }
+        let fx = CLIFixtures()
+        defer { fx.remove() }
         writeImages(fx, train: 300, test: 50, side: 10)
-        let r = try BinaryRunner.run(["train", "--data", fx.directory, "--epochs", "1", "--batch", "50", "--hidden", "20"])
+        let r = try BinaryRunner.run([
+            "train", "--data", fx.directory, "--epochs", "1", "--batch", "50", "--hidden", "20",
+        ])
         #expect(r.status == 0 && !r.crashed, "\(r.stderr)")
         #expect(r.stdout.contains("network 100-20-10 ReLU"), "\(r.stdout)")
-        let b = try BinaryRunner.run(["bench", "--data", fx.directory, "--steps", "2", "--warmup", "0", "--repeats", "1", "--threads", "1",
-                                      "--optimizers", "sgd", "--no-variants", "--no-frames"])
+        let b = try BinaryRunner.run([
+            "bench", "--data", fx.directory, "--steps", "2", "--warmup", "0", "--repeats", "1", "--threads", "1",
+            "--optimizers", "sgd", "--no-variants", "--no-frames",
+        ])
         #expect(b.status == 0 && !b.crashed, "\(b.stderr)")
         #expect(b.stdout.contains("dlboard bench: 100-100-100-100-100-100-10"), "\(b.stdout)")
     }
 
     @Test func trainAndTestImagesOfDifferentSizes() throws {
-        let fx = CLIFixtures(); defer { fx.remove() }
+        let fx = CLIFixtures()
+        defer { fx.remove() }
         writeImages(fx, train: 300, test: 50, side: 10, testSide: 12)
-        try expectOneLineFailure(["train", "--data", fx.directory],
-                                 mentioning: "\(fx.path("train-images-idx3-ubyte")) has 10×10 images but \(fx.path("t10k-images-idx3-ubyte")) has 12×12")
+        try expectOneLineFailure(
+            ["train", "--data", fx.directory],
+            mentioning:
+                "\(fx.path("train-images-idx3-ubyte")) has 10×10 images but \(fx.path("t10k-images-idx3-ubyte")) has 12×12"
+        )
     }
 
     @Test func mirrorNamingWithADot() throws {
-        let fx = CLIFixtures(); defer { fx.remove() }
-        writeImages(fx, train: 200, test: 50, side: 28, names: ["train-images.idx3-ubyte", "train-labels.idx1-ubyte", "t10k-images.idx3-ubyte", "t10k-labels.idx1-ubyte"])
-        let r = try BinaryRunner.run(["train", "--data", fx.directory, "--epochs", "1", "--batch", "50", "--hidden", "20"])
+        let fx = CLIFixtures()
+        defer { fx.remove() }
+        writeImages(
+            fx, train: 200, test: 50, side: 28,
+            names: [
+                "train-images.idx3-ubyte", "train-labels.idx1-ubyte", "t10k-images.idx3-ubyte",
+                "t10k-labels.idx1-ubyte",
+            ])
+        let r = try BinaryRunner.run([
+            "train", "--data", fx.directory, "--epochs", "1", "--batch", "50", "--hidden", "20",
+        ])
         #expect(r.status == 0 && r.stdout.contains("(200 train / 50 test)"), "\(r.stdout) \(r.stderr)")
         try FileManager.default.removeItem(atPath: fx.path("t10k-labels.idx1-ubyte"))
-        try expectOneLineFailure(["train", "--data", fx.directory], mentioning: "looked for t10k-labels-idx1-ubyte.gz, t10k-labels-idx1-ubyte, t10k-labels.idx1-ubyte.gz, t10k-labels.idx1-ubyte")
+        try expectOneLineFailure(
+            ["train", "--data", fx.directory],
+            mentioning:
+                "looked for t10k-labels-idx1-ubyte.gz, t10k-labels-idx1-ubyte, t10k-labels.idx1-ubyte.gz, t10k-labels.idx1-ubyte"
+        )
     }
 
     @Test func headerWhoseSizesOverflow() throws {
-        let fx = CLIFixtures(); defer { fx.remove() }
+        let fx = CLIFixtures()
+        defer { fx.remove() }
         fx.writeMNIST()
         let path = fx.path("train-images-idx3-ubyte")
         try FileManager.default.removeItem(atPath: path + ".gz")
-        FileManager.default.createFile(atPath: path, contents: Data([0, 0, 8, 3] + [UInt8](repeating: 0xFF, count: 12)))
-        try expectOneLineFailure(["train", "--data", fx.directory], mentioning: "\(path): header declares 4294967295×4294967295×4294967295 bytes")
+        FileManager.default.createFile(
+            atPath: path, contents: Data([0, 0, 8, 3] + [UInt8](repeating: 0xFF, count: 12)))
+        try expectOneLineFailure(
+            ["train", "--data", fx.directory],
+            mentioning: "\(path): header declares 4294967295×4294967295×4294967295 bytes")
     }
 
     @Test func hugeLayersAndBatches() throws {
         try expectOneLineFailure(["train", "--hidden", "10000000"], mentioning: "this configuration needs about")
         try expectOneLineFailure(["dashboard", "--hidden", "10000000"], mentioning: "this configuration needs about")
-        try expectOneLineFailure(["compare", "--optimizers", "sgd,adam", "--headless", "--hidden", "100000", "--batch", "10000000"], mentioning: "these 2 runs need about")
+        try expectOneLineFailure(
+            ["compare", "--optimizers", "sgd,adam", "--headless", "--hidden", "100000", "--batch", "10000000"],
+            mentioning: "these 2 runs need about")
         // A batch larger than the training set is clamped to it, and said.
-        let r = try BinaryRunner.run(["train", "--batch", "10000000", "--train-size", "300", "--hidden", "10", "--epochs", "1"])
+        let r = try BinaryRunner.run([
+            "train", "--batch", "10000000", "--train-size", "300", "--hidden", "10", "--epochs", "1",
+        ])
         #expect(r.status == 0 && !r.crashed, "\(r.stderr)")
         #expect(r.stderr == "dlboard: batch 10000000 is more than the 300 training images; each batch takes 300\n")
         #expect(r.stdout.contains("batch 300 · 1 steps/epoch"), "\(r.stdout)")
     }
 
     @Test func presetSizesBeyondTheData() throws {
-        try expectOneLineFailure(["preset", "optimizer-race", "--headless", "--test-size", "99999999"],
-                                 mentioning: "--test-size: 99999999 is more than the 10000 test images")
-        let fx = CLIFixtures(); defer { fx.remove() }
+        try expectOneLineFailure(
+            ["preset", "optimizer-race", "--headless", "--test-size", "99999999"],
+            mentioning: "--test-size: 99999999 is more than the 10000 test images")
+        let fx = CLIFixtures()
+        defer { fx.remove() }
         fx.writeMNIST(train: 200, test: 20)
         // The user gave no --train-size: the message says it is the preset's default.
-        try expectOneLineFailure(["preset", "overfit-weight-decay", "--headless", "--data", fx.directory],
-                                 mentioning: "preset overfit-weight-decay trains on 300 images by default, but \(fx.directory) has only 200; give --train-size 200 or less")
-        try expectOneLineFailure(["preset", "overfit-weight-decay", "--headless", "--data", fx.directory, "--train-size", "201"],
-                                 mentioning: "--train-size: 201 is more than the 200 training images")
+        try expectOneLineFailure(
+            ["preset", "overfit-weight-decay", "--headless", "--data", fx.directory],
+            mentioning:
+                "preset overfit-weight-decay trains on 300 images by default, but \(fx.directory) has only 200; give --train-size 200 or less"
+        )
+        try expectOneLineFailure(
+            ["preset", "overfit-weight-decay", "--headless", "--data", fx.directory, "--train-size", "201"],
+            mentioning: "--train-size: 201 is more than the 200 training images")
     }
 }

@@ -10,11 +10,14 @@ import Testing
     }
 
     @Test func headlessComparisonLogsEveryRun() throws {
-        let fx = CLIFixtures(); defer { fx.remove() }
+        let fx = CLIFixtures()
+        defer { fx.remove() }
         fx.writeMNIST(train: 200, test: 100)
         let log = fx.path("c.jsonl")
-        let r = try BinaryRunner.run(["compare", "--headless", "--data", fx.directory, "--inits", "0.01,he", "--hidden", "32,32,32",
-                                      "--epochs", "3", "--batch", "20", "--metrics-out", log])
+        let r = try BinaryRunner.run([
+            "compare", "--headless", "--data", fx.directory, "--inits", "0.01,he", "--hidden", "32,32,32",
+            "--epochs", "3", "--batch", "20", "--metrics-out", log,
+        ])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("run 1: init std 0.01") && r.stdout.contains("run 2: init He"), "\(r.stdout)")
         #expect(r.stdout.contains("2 runs in lock-step"))
@@ -31,7 +34,10 @@ import Testing
 
     @Test func badComparisonsAreOneLineErrors() throws {
         for (args, message) in [
-            (["compare", "--optimizers", "sgd,adam", "--lrs", "0.1,0.01"], "compare varies one knob at a time; got --optimizers and --lrs"),
+            (
+                ["compare", "--optimizers", "sgd,adam", "--lrs", "0.1,0.01"],
+                "compare varies one knob at a time; got --optimizers and --lrs"
+            ),
             (["compare"], "compare needs one knob with several values"),
             (["compare", "--optimizers", "sgd,nadam"], "nadam"),
             (["compare", "--dropout", "0,1.5"], "--dropout: ratio must be in [0, 1), got 1.5"),
@@ -48,10 +54,13 @@ import Testing
 /// `dlboard bench --json` on a small made-up dataset: every case reported, fractions sensible.
 @Suite(.serialized) struct BenchCommandTests {
     @Test func benchReportsEveryCaseAgainstTheBound() throws {
-        let fx = CLIFixtures(); defer { fx.remove() }
+        let fx = CLIFixtures()
+        defer { fx.remove() }
         fx.writeMNIST(train: 300, test: 20)
-        let r = try BinaryRunner.run(["bench", "--data", fx.directory, "--steps", "3", "--warmup", "1", "--repeats", "1",
-                                      "--threads", "1", "--optimizers", "sgd,adam", "--no-frames", "--json"])
+        let r = try BinaryRunner.run([
+            "bench", "--data", fx.directory, "--steps", "3", "--warmup", "1", "--repeats", "1",
+            "--threads", "1", "--optimizers", "sgd,adam", "--no-frames", "--json",
+        ])
         #expect(r.status == 0, "\(r.stderr)")
         let report = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
         #expect(report["network"] as? String == "784-100-100-100-100-100-10")
@@ -59,7 +68,8 @@ import Testing
         let cases = report["cases"] as! [[String: Any]]
         #expect(cases.count == 2 + 6, "sgd, adam plain + SGD/Adam × BatchNorm, Dropout, weight decay")
         for c in cases {
-            let f = c["fractionOfBound"] as! Double, rate = c["samplesPerSecond"] as! Double
+            let f = c["fractionOfBound"] as! Double
+            let rate = c["samplesPerSecond"] as! Double
             #expect(f > 0 && f < 3 && rate > 0, "\(c)")
         }
         #expect((report["peakRSSMegabytes"] as? Double ?? 0) > 1)

@@ -1,6 +1,7 @@
 import Foundation
 import NN
 import Testing
+
 @testable import dlboard
 
 /// Several runs in one session: lock-step batches, identical curves for identical configs, forks.
@@ -50,12 +51,14 @@ import Testing
 
     @Test func twoRunsOfOneConfigProduceIdenticalLosses() {
         let c = SessionTests.config
-        let s = TrainingSession(runs: [Spec(config: c), Spec(config: c)], dataset: SessionTests.dataset(),
-                                publishInterval: 0.001)
+        let s = TrainingSession(
+            runs: [Spec(config: c), Spec(config: c)], dataset: SessionTests.dataset(),
+            publishInterval: 0.001)
         s.start()
         let out = collect(s, until: finished)
         s.stop()
-        let a = out.runs[0]!.losses, b = out.runs[1]!.losses
+        let a = out.runs[0]!.losses
+        let b = out.runs[1]!.losses
         #expect(a.count == 30 && b.count == 30)
         #expect(a.map(\.loss) == b.map(\.loss), "same seed, same batches, same config ⇒ bit-identical losses")
         let accuracies = { (id: Int) in out.runs[id]!.evaluations.map { [$0.trainAccuracy, $0.testAccuracy ?? -1] } }
@@ -63,16 +66,19 @@ import Testing
     }
 
     @Test func runsDifferingInOptimizerConsumeIdenticalBatches() {
-        var sgd = SessionTests.config, adam = SessionTests.config
+        var sgd = SessionTests.config
+        var adam = SessionTests.config
         sgd.optimizer = .sgd
         adam.optimizer = .adam
         adam.learningRate = nil
-        let s = TrainingSession(runs: [Spec(config: sgd), Spec(config: adam)], dataset: SessionTests.dataset(),
-                                publishInterval: 0.001, recordsBatches: true)
+        let s = TrainingSession(
+            runs: [Spec(config: sgd), Spec(config: adam)], dataset: SessionTests.dataset(),
+            publishInterval: 0.001, recordsBatches: true)
         s.start()
         let out = collect(s, until: finished)
         s.stop()
-        let a = out.runs[0]!, b = out.runs[1]!
+        let a = out.runs[0]!
+        let b = out.runs[1]!
         #expect(a.batches.count == 30)
         #expect(a.batches == b.batches, "batch k is the same images for every run")
         #expect(Set(a.batches.flatMap { $0 }).count > 20, "and the batches are real draws, not one batch repeated")
@@ -81,8 +87,9 @@ import Testing
 
     @Test func aPausedRunResumesAtItsPlaceInTheBatchSequence() {
         let config = SessionTests.config
-        let s = TrainingSession(runs: [Spec(config: config), Spec(config: config)], dataset: SessionTests.dataset(),
-                                publishInterval: 0.001, recordsBatches: true)
+        let s = TrainingSession(
+            runs: [Spec(config: config), Spec(config: config)], dataset: SessionTests.dataset(),
+            publishInterval: 0.001, recordsBatches: true)
         s.start(paused: true)
         let c = Collector(s)
         c.wait { $0.order.count == 2 }
@@ -100,8 +107,9 @@ import Testing
     @Test func aForkGoesOnFromTheSameStateAndOnlyItTakesTheNextSwitch() {
         var c = SessionTests.config
         c.optimizer = .momentum
-        let s = TrainingSession(runs: [Spec(config: c, title: "base")], dataset: SessionTests.dataset(),
-                                publishInterval: 0.001, recordsBatches: true)
+        let s = TrainingSession(
+            runs: [Spec(config: c, title: "base")], dataset: SessionTests.dataset(),
+            publishInterval: 0.001, recordsBatches: true)
         s.start(paused: true)
         let col = Collector(s)
         col.wait { !$0.order.isEmpty }
@@ -112,11 +120,16 @@ import Testing
         #expect(forked.runs[forkID]?.status?.step == 5, "the fork starts at the original's step")
         #expect(forked.runs[forkID]?.title == "fork of base @5")
         // Untouched, both go on identically (weights, momentum and batch position were copied).
-        for _ in 0..<3 { s.send(.stepOnce, to: 0); s.send(.stepOnce, to: forkID) }
+        for _ in 0..<3 {
+            s.send(.stepOnce, to: 0)
+            s.send(.stepOnce, to: forkID)
+        }
         let same = col.wait { $0.runs[0]?.status?.step == 8 && $0.runs[forkID]?.status?.step == 8 }
         #expect(Array(same.runs[0]!.losses.suffix(3).map(\.loss)) == same.runs[forkID]!.losses.map(\.loss))
         #expect(Array(same.runs[0]!.batches.suffix(3)) == same.runs[forkID]!.batches)
-        #expect(same.runs[0]!.events.contains { $0.label.hasPrefix("⑂ fork") && $0.step == 5 }, "fork marker on the original")
+        #expect(
+            same.runs[0]!.events.contains { $0.label.hasPrefix("⑂ fork") && $0.step == 5 },
+            "fork marker on the original")
         #expect(same.runs[forkID]!.events.contains { $0.label == "⑂ forked" && $0.step == 5 }, "and on the fork")
         // A switch sent to the fork changes the fork only.
         s.send(.setBatchNorm(true), to: forkID)
@@ -129,8 +142,9 @@ import Testing
 
     @Test func forksStopAtTheRunLimit() {
         let c = SessionTests.config
-        let s = TrainingSession(runs: [Spec(config: c), Spec(config: c)], dataset: SessionTests.dataset(),
-                                publishInterval: 0.001, maxRuns: 3)
+        let s = TrainingSession(
+            runs: [Spec(config: c), Spec(config: c)], dataset: SessionTests.dataset(),
+            publishInterval: 0.001, maxRuns: 3)
         s.start(paused: true)
         _ = collect(s) { $0.order.count == 2 }
         s.send(.fork)
@@ -154,4 +168,3 @@ import Testing
         #expect(Array(short.recentLosses) == [37, 38, 39, 40], "a short run: its last tenth, as before")
     }
 }
-

@@ -2,6 +2,7 @@ import Foundation
 import NN
 import TUI
 import Testing
+
 @testable import dlboard
 
 /// The comparison screen from fixed states: pane layouts, titles, overlay and difference views,
@@ -40,7 +41,8 @@ import Testing
 
     @Test(arguments: [(80, 24), (160, 48)])
     func fourPanes(width: Int, height: Int) throws {
-        let buffer = ComparisonView(state: Self.fixedState(runs: 4), glyphs: .braille).render(width: width, height: height)
+        let buffer = ComparisonView(state: Self.fixedState(runs: 4), glyphs: .braille).render(
+            width: width, height: height)
         try DashboardSnapshotTests.check(buffer, "compare-4-\(width)x\(height)")
         for t in ["1 · SGD", "2 · Adam", "3 · Momentum", "4 · AdaGrad"] { #expect(buffer.text.contains(t)) }
     }
@@ -86,7 +88,8 @@ import Testing
         }
         #expect(swatches.count == 4)
         for k in 0..<4 { #expect(swatches[k] == ComparisonState.color(k), "legend of run \(k + 1)") }
-        let curves = Set(buffer.cells.filter { ("\u{2801}"..."\u{28FF}").contains($0.character) }.compactMap(\.style.foreground))
+        let curves = Set(
+            buffer.cells.filter { ("\u{2801}"..."\u{28FF}").contains($0.character) }.compactMap(\.style.foreground))
         #expect(curves == Set((0..<4).map(ComparisonState.color)), "every run's curves in its colour, and nothing else")
         let basic = Set((0..<4).compactMap { NcursesScreen.foregroundIndex(ComparisonState.color($0), mode: .basic8) })
         #expect(basic.count == 4, "four runs stay four colours on an 8-colour terminal")
@@ -98,10 +101,13 @@ import Testing
         let y = (0..<buffer.height).first { buffer.line($0).contains("● train") }!
         let line = buffer.line(y)
         let col = { (s: String) in line.distance(from: line.startIndex, to: line.range(of: s)!.lowerBound) }
-        let train = buffer[col("● train"), y].style.foreground, test = buffer[col("● test"), y].style.foreground
+        let train = buffer[col("● train"), y].style.foreground
+        let test = buffer[col("● test"), y].style.foreground
         #expect(train != nil && test != nil && train != test)
         for mode in [NcursesScreen.ColorMode.palette256, .basic8] {
-            #expect(NcursesScreen.foregroundIndex(train!, mode: mode) != NcursesScreen.foregroundIndex(test!, mode: mode), "\(mode)")
+            #expect(
+                NcursesScreen.foregroundIndex(train!, mode: mode) != NcursesScreen.foregroundIndex(test!, mode: mode),
+                "\(mode)")
         }
     }
 
@@ -147,14 +153,16 @@ import Testing
         _ = state.handle(.tab)
         let f = state.handle(.character("F"))
         #expect(f.count == 1 && f[0].run == 1 && f[0].command == .fork)
-        #expect(state.handle(.character("b")).first?.run == 1, "until the fork arrives, keys still go to the focused run")
+        #expect(
+            state.handle(.character("b")).first?.run == 1, "until the fork arrives, keys still go to the focused run")
         var snap = TrainingSession.Snapshot()
         snap.order = [0, 1, 9]
         var forkOut = SessionOutput()
         forkOut.status = state.panes[1].state.status
         snap.runs[9] = forkOut
         _ = state.apply(snap)
-        #expect(state.focus == 2 && state.panes[2].id == 9, "the fork arrives after the focused pane and takes the focus")
+        #expect(
+            state.focus == 2 && state.panes[2].id == 9, "the fork arrives after the focused pane and takes the focus")
         #expect(state.handle(.character("b")).first?.run == 9, "so the next switch applies to the fork")
         var full = Self.fixedState(runs: 4)
         #expect(full.handle(.character("F")).isEmpty)
@@ -216,7 +224,9 @@ import Testing
     @Test func moreThanFourRunsBecomeSmallMultiples() {
         var state = ComparisonState(datasetName: "MNIST", sessionName: "preset batchnorm-grid")
         state.groupSize = 2
-        for (i, title) in ["std 1 BN", "std 1 no BN", "std 0.01 BN", "std 0.01 no BN", "std 0.0001 BN", "std 0.0001 no BN"].enumerated() {
+        for (i, title) in [
+            "std 1 BN", "std 1 no BN", "std 0.01 BN", "std 0.01 no BN", "std 0.0001 BN", "std 0.0001 no BN",
+        ].enumerated() {
             var s = DashboardState(datasetName: "MNIST")
             s.title = title
             s.status = DashboardSnapshotTests.fixedState().status
@@ -236,8 +246,9 @@ import Testing
     @Test func leaderboardScatterAndNarrowing() throws {
         var data = try SessionTests.dataset().restricted(trainSize: nil, validationFraction: 0.2, seed: 1)
         data.name = "synthetic"
-        let base = TrainingConfig(network: NetworkConfig(inputSize: 16, hidden: [8, 8], outputSize: 4), optimizer: .sgd,
-                                  batchSize: 20, epochs: 3, seed: 4)
+        let base = TrainingConfig(
+            network: NetworkConfig(inputSize: 16, hidden: [8, 8], outputSize: 4), optimizer: .sgd,
+            batchSize: 20, epochs: 3, seed: 4)
         let search = RandomSearch(dataset: data, base: base, trialsPerRound: 5)
         #expect(search.dataset.test.count == 0, "the search's dataset holds no test images")
         search.startRound(RandomSearch.Ranges(lr: -3 ... -0.5, weightDecay: -8 ... -4))
@@ -251,7 +262,9 @@ import Testing
         for width in [80, 120] {
             let text = screen.render(width: width, height: 24, glyphs: .braille).text
             #expect(text.contains("round 1") && text.contains("5/5 trials done"))
-            #expect(text.contains(width < 96 ? " #  val   train lr      wd" : "weight decay"), "the table fits at \(width) columns")
+            #expect(
+                text.contains(width < 96 ? " #  val   train lr      wd" : "weight decay"),
+                "the table fits at \(width) columns")
             #expect(text.contains(String(format: "%.3f", board[0].finalValidation)))
         }
         // n: the next round samples around the best trials.

@@ -2,6 +2,7 @@ import Foundation
 import NN
 import TUI
 import Testing
+
 @testable import dlboard
 
 /// The whole dashboard rendered from a fixed state, compared with stored snapshots of the text and
@@ -20,8 +21,10 @@ import Testing
         s.markers = [ChartMarker(x: 400, label: "→ Momentum"), ChartMarker(x: 800, label: "+BN")]
         var config = TrainingConfig(optimizer: .momentum)
         config.network.batchNorm = true
-        s.status = .init(config: config, step: 1200, stepsPerEpoch: 600, epochTarget: 20, stepTarget: 12000, paused: false, diverged: false,
-                         finished: false, samplesPerSecond: 98_500, lastLoss: 0.31)
+        s.status = .init(
+            config: config, step: 1200, stepsPerEpoch: 600, epochTarget: 20, stepTarget: 12000, paused: false,
+            diverged: false,
+            finished: false, samplesPerSecond: 98_500, lastLoss: 0.31)
         // Activation statistics of a real network on fixed inputs: deterministic.
         let net = Network(config: NetworkConfig(inputSize: 20, hidden: [50, 50, 50, 50]), seed: 3)
         let x = Matrix(rows: 100, cols: 20)
@@ -32,7 +35,8 @@ import Testing
     }
 
     static func check(_ buffer: Buffer, _ name: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Snapshots/\(name).txt")
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+            "Snapshots/\(name).txt")
         let text = buffer.styledText + "\n"
         if ProcessInfo.processInfo.environment["DLBOARD_RECORD_SNAPSHOTS"] == "1" {
             try text.write(to: url, atomically: true, encoding: .utf8)
@@ -44,8 +48,9 @@ import Testing
             let g = text.split(separator: "\n", omittingEmptySubsequences: false)
             let first = zip(e, g).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(e.count, g.count)
             let part = g.firstIndex(of: "-- styles --").map { first > $0 ? " (in the styles)" : "" } ?? ""
-            Issue.record("snapshot \(name) differs from line \(first + 1)\(part):\n- \(first < e.count ? e[first] : "∅")\n+ \(first < g.count ? g[first] : "∅")",
-                         sourceLocation: sourceLocation)
+            Issue.record(
+                "snapshot \(name) differs from line \(first + 1)\(part):\n- \(first < e.count ? e[first] : "∅")\n+ \(first < g.count ? g[first] : "∅")",
+                sourceLocation: sourceLocation)
         }
     }
 

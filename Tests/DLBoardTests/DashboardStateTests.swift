@@ -1,14 +1,17 @@
 import NN
 import TUI
 import Testing
+
 @testable import dlboard
 
 /// Keys → state changes and session commands, without a terminal.
 @Suite struct DashboardStateTests {
     static func state(optimizer: OptimizerKind = .sgd, lr: Float? = nil, paused: Bool = false) -> DashboardState {
         var s = DashboardState(datasetName: "MNIST")
-        s.status = .init(config: TrainingConfig(optimizer: optimizer, learningRate: lr), step: 10, stepsPerEpoch: 600,
-                         epochTarget: 20, stepTarget: 12000, paused: paused, diverged: false, finished: false, samplesPerSecond: 1000, lastLoss: 1)
+        s.status = .init(
+            config: TrainingConfig(optimizer: optimizer, learningRate: lr), step: 10, stepsPerEpoch: 600,
+            epochTarget: 20, stepTarget: 12000, paused: paused, diverged: false, finished: false,
+            samplesPerSecond: 1000, lastLoss: 1)
         return s
     }
 
@@ -80,8 +83,10 @@ import Testing
             #expect(!b.help.isEmpty)
             for k in b.keys { #expect(seen.insert(k).inserted, "\(k) bound twice") }
         }
-        for action in [Action.nextOptimizer, .toggleBatchNorm, .toggleDropout, .nextWeightDecay, .togglePause,
-                       .singleStep, .restart, .nextSmoothing, .toggleLogY, .toggleFreeze, .help, .quit, .nextActivation] {
+        for action in [
+            Action.nextOptimizer, .toggleBatchNorm, .toggleDropout, .nextWeightDecay, .togglePause,
+            .singleStep, .restart, .nextSmoothing, .toggleLogY, .toggleFreeze, .help, .quit, .nextActivation,
+        ] {
             #expect(KeyMap.bindings.contains { $0.action == action })
         }
     }
@@ -102,7 +107,10 @@ import Testing
         var out = SessionOutput()
         var step = 0
         for _ in 0..<60 {
-            out.losses = (0..<10_000).map { _ in step += 1; return (step, Float(1)) }
+            out.losses = (0..<10_000).map { _ in
+                step += 1
+                return (step, Float(1))
+            }
             state.apply(out)
         }
         #expect(state.losses.count <= DashboardState.maxLossPoints)
@@ -118,14 +126,19 @@ import Testing
         for _ in 0..<72 {
             var snapshot = TrainingSession.Snapshot()
             snapshot.order = [0, 1, 2, 3]
-            let losses = (0..<10_000).map { _ in step += 1; return (step, Float(1)) }
+            let losses = (0..<10_000).map { _ in
+                step += 1
+                return (step, Float(1))
+            }
             for id in 0..<4 { snapshot.runs[id] = SessionOutput(losses: losses) }
             _ = state.apply(snapshot)
         }
         #expect(state.panes.count == 4)
         for pane in state.panes {
             #expect(pane.state.losses.count <= DashboardState.maxLossPoints)
-            #expect(pane.state.losses.capacity * MemoryLayout<ChartPoint>.stride <= 1_600_000, "storage bounded too: ≤ 1.6 MB a pane")
+            #expect(
+                pane.state.losses.capacity * MemoryLayout<ChartPoint>.stride <= 1_600_000,
+                "storage bounded too: ≤ 1.6 MB a pane")
             #expect(pane.state.losses.last?.x == 720_000)
         }
     }
@@ -139,16 +152,21 @@ import Testing
         #expect(!s.shouldQuit && !s.asking, "Esc alone does not quit", sourceLocation: sourceLocation)
         #expect(s.handle(.character("q")) && s.asking && !s.shouldQuit, "q asks first", sourceLocation: sourceLocation)
         let asked = s.render(width: 100, height: 30, glyphs: .braille).text
-        #expect(asked.contains("Quit dlboard?") && asked.contains("q quit   Esc cancel"), sourceLocation: sourceLocation)
+        #expect(
+            asked.contains("Quit dlboard?") && asked.contains("q quit   Esc cancel"), sourceLocation: sourceLocation)
         _ = s.handle(.character("x"))
         #expect(s.asking && !s.shouldQuit, "another key leaves the question open", sourceLocation: sourceLocation)
         _ = s.handle(.escape)
         #expect(!s.asking && !s.shouldQuit, "Esc cancels", sourceLocation: sourceLocation)
-        #expect(!s.render(width: 100, height: 30, glyphs: .braille).text.contains("Quit dlboard?"), sourceLocation: sourceLocation)
+        #expect(
+            !s.render(width: 100, height: 30, glyphs: .braille).text.contains("Quit dlboard?"),
+            sourceLocation: sourceLocation)
         _ = s.handle(.character("?"))
         #expect(s.showsOverlay && !s.asking, sourceLocation: sourceLocation)
         _ = s.handle(.character("q"))
-        #expect(!s.showsOverlay && !s.asking && !s.shouldQuit, "q closes the help first, as on the dashboard", sourceLocation: sourceLocation)
+        #expect(
+            !s.showsOverlay && !s.asking && !s.shouldQuit, "q closes the help first, as on the dashboard",
+            sourceLocation: sourceLocation)
         _ = s.handle(.character("q"))
         _ = s.handle(.character("q"))
         #expect(s.shouldQuit, "q q quits", sourceLocation: sourceLocation)

@@ -1,6 +1,7 @@
 import Foundation
 import NN
 import Testing
+
 @testable import dlboard
 
 /// The export formats, byte by byte where a reader depends on them: CRC-32C, TFRecord framing,
@@ -52,7 +53,8 @@ import Testing
         // 2 bins, 3.0 above the range.
         let values: [Float] = [0, 0, 0.25, 0.75, 3.0]
         let s = values.withUnsafeBufferPointer {
-            ActivationStatistics(layer: "ReLU1", activation: .relu, values: $0, bins: 2, range: 0...1, excludesZeros: true)
+            ActivationStatistics(
+                layer: "ReLU1", activation: .relu, values: $0, bins: 2, range: 0...1, excludesZeros: true)
         }
         let h = TensorBoardWriter.buckets(s)
         #expect(h.limits == [0, 0.5, 1, Double.greatestFiniteMagnitude])
@@ -85,7 +87,10 @@ import Testing
     @Test func tensorBoardFilesHoldEveryRecord() throws {
         let path = ReplayTests.temporaryPath("tb.jsonl")
         let dir = ReplayTests.temporaryPath("tb")
-        defer { try? FileManager.default.removeItem(atPath: path); try? FileManager.default.removeItem(atPath: dir) }
+        defer {
+            try? FileManager.default.removeItem(atPath: path)
+            try? FileManager.default.removeItem(atPath: dir)
+        }
         _ = try ReplayTests.recordSession(to: path)
         let record = try RunRecordReader.read(path: path)
         let files = try RecordExporter(record: record).writeTensorBoard(to: dir)
@@ -93,12 +98,14 @@ import Testing
         #expect(files[0].hasPrefix(dir + "/run1-sgd/events.out.tfevents."))
         // Walk the TFRecords: every frame's CRCs check out; count the events.
         let bytes = [UInt8](try #require(FileManager.default.contents(atPath: files[0])))
-        var offset = 0, events = 0
+        var offset = 0
+        var events = 0
         func u32(_ at: Int) -> UInt32 { bytes[at..<at + 4].reversed().reduce(0) { $0 << 8 | UInt32($1) } }
         while offset < bytes.count {
             let length = Int(bytes[offset..<offset + 8].reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) })
             #expect(u32(offset + 8) == CRC32C.masked(CRC32C.checksum(bytes[offset..<offset + 8])))
-            #expect(u32(offset + 12 + length) == CRC32C.masked(CRC32C.checksum(bytes[offset + 12..<offset + 12 + length])))
+            #expect(
+                u32(offset + 12 + length) == CRC32C.masked(CRC32C.checksum(bytes[offset + 12..<offset + 12 + length])))
             offset += 16 + length
             events += 1
         }

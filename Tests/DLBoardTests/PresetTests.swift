@@ -10,11 +10,16 @@ import Testing
         var lastTrain: Double { evals.last?["train_acc"] as? Double ?? -1 }
         var lastTest: Double { evals.last?["test_acc"] as? Double ?? -1 }
         /// Mean of the last `n` step losses.
-        func tail(_ n: Int) -> Double { let t = losses.suffix(n); return t.reduce(0, +) / Double(t.count) }
+        func tail(_ n: Int) -> Double {
+            let t = losses.suffix(n)
+            return t.reduce(0, +) / Double(t.count)
+        }
     }
 
     /// Runs `dlboard preset …--headless --metrics-out` and returns the runs by index from the log.
-    static func preset(_ args: [String], sourceLocation: SourceLocation = #_sourceLocation) throws -> (runs: [Run], stdout: String, records: [[String: Any]]) {
+    static func preset(_ args: [String], sourceLocation: SourceLocation = #_sourceLocation) throws -> (
+        runs: [Run], stdout: String, records: [[String: Any]]
+    ) {
         let log = NSTemporaryDirectory() + "dlboard-preset-\(UUID().uuidString).jsonl"
         defer { try? FileManager.default.removeItem(atPath: log) }
         let r = try BinaryRunner.run(["preset"] + args + ["--headless", "--metrics-out", log], timeout: 300)
@@ -38,8 +43,10 @@ import Testing
     @Test func listNamesEveryExperiment() throws {
         let r = try BinaryRunner.run(["preset", "--list"])
         #expect(r.status == 0)
-        for name in ["optimizer-paths", "optimizer-race", "init-compare", "activation-histograms", "batchnorm-grid",
-                     "overfit-weight-decay", "overfit-dropout", "random-search"] {
+        for name in [
+            "optimizer-paths", "optimizer-race", "init-compare", "activation-histograms", "batchnorm-grid",
+            "overfit-weight-decay", "overfit-dropout", "random-search",
+        ] {
             #expect(r.stdout.contains(name))
         }
         let bad = try BinaryRunner.run(["preset", "optimiser-race"])
@@ -47,7 +54,9 @@ import Testing
     }
 
     @Test func optimizerRaceLeavesSGDBehind() throws {
-        let (runs, _, _) = try Self.preset(["optimizer-race", "--steps", "80", "--train-size", "2000", "--test-size", "500"])
+        let (runs, _, _) = try Self.preset([
+            "optimizer-race", "--steps", "80", "--train-size", "2000", "--test-size", "500",
+        ])
         #expect(runs.map(\.title) == ["SGD", "Momentum", "AdaGrad", "Adam"])
         #expect(runs.allSatisfy { $0.losses.count == 80 }, "every run takes the book's iterations (reduced)")
         // The book's figure: SGD's loss falls slowest; the other three are far below it.
@@ -56,7 +65,9 @@ import Testing
     }
 
     @Test func initCompareStdPointZeroOneStaysAtLnTen() throws {
-        let (runs, _, _) = try Self.preset(["init-compare", "--steps", "120", "--train-size", "2000", "--test-size", "500"])
+        let (runs, _, _) = try Self.preset([
+            "init-compare", "--steps", "120", "--train-size", "2000", "--test-size", "500",
+        ])
         #expect(runs.map(\.title) == ["init std 0.01", "init Xavier", "init He"])
         // std 0.01: the signal dies in 4 layers, every class gets 1/10 and the loss stays at ln 10.
         #expect(abs(runs[0].tail(20) - log(10)) < 0.01, "\(runs[0].tail(20))")
@@ -66,12 +77,17 @@ import Testing
 
     @Test func batchNormLearnsWhereTinyInitsStall() throws {
         let (runs, stdout, records) = try Self.preset(["batchnorm-grid", "--scales", "3", "--epochs", "8"])
-        #expect(runs.map(\.title) == ["std 1 BN", "std 1 no BN", "std 0.0074 BN", "std 0.0074 no BN", "std 0.0001 BN", "std 0.0001 no BN"])
+        #expect(
+            runs.map(\.title) == [
+                "std 1 BN", "std 1 no BN", "std 0.0074 BN", "std 0.0074 no BN", "std 0.0001 BN", "std 0.0001 no BN",
+            ])
         #expect(!stdout.contains("  test 0"), "the book judges this one on the 1,000 training images only")
         #expect(records.filter { $0["type"] as? String == "eval" }.allSatisfy { $0["test_acc"] is NSNull })
         // At small scales the plain network never leaves chance; with BatchNorm it learns.
         for pair in [(2, 3), (4, 5)] {
-            #expect(runs[pair.0].lastTrain > runs[pair.1].lastTrain + 0.2, "\(runs[pair.0].title) \(runs[pair.0].lastTrain) vs \(runs[pair.1].lastTrain)")
+            #expect(
+                runs[pair.0].lastTrain > runs[pair.1].lastTrain + 0.2,
+                "\(runs[pair.0].title) \(runs[pair.0].lastTrain) vs \(runs[pair.1].lastTrain)")
             #expect(runs[pair.1].lastTrain < 0.2)
         }
     }
@@ -79,17 +95,20 @@ import Testing
     @Test func weightDecayNarrowsTheOverfittingGap() throws {
         let (runs, _, _) = try Self.preset(["overfit-weight-decay", "--epochs", "90", "--test-size", "500"])
         #expect(runs.map(\.title) == ["no weight decay", "weight decay 0.1"])
-        let plain = runs[0], decayed = runs[1]
+        let plain = runs[0]
+        let decayed = runs[1]
         #expect(plain.lastTrain >= 0.95, "300 images are learnt by heart without decay: \(plain.lastTrain)")
-        #expect(plain.lastTrain - plain.lastTest > decayed.lastTrain - decayed.lastTest,
-                "gap \(plain.lastTrain - plain.lastTest) vs \(decayed.lastTrain - decayed.lastTest)")
+        #expect(
+            plain.lastTrain - plain.lastTest > decayed.lastTrain - decayed.lastTest,
+            "gap \(plain.lastTrain - plain.lastTest) vs \(decayed.lastTrain - decayed.lastTest)")
         #expect(plain.evals.count == 90, "judged on train and test after every epoch")
     }
 
     @Test func dropoutNarrowsTheOverfittingGap() throws {
         let (runs, _, _) = try Self.preset(["overfit-dropout", "--epochs", "90", "--test-size", "500"])
         #expect(runs.map(\.title) == ["no dropout", "dropout 0.2"])
-        let plain = runs[0], dropped = runs[1]
+        let plain = runs[0]
+        let dropped = runs[1]
         #expect(plain.lastTrain >= 0.95)
         #expect(plain.lastTrain - plain.lastTest > dropped.lastTrain - dropped.lastTest)
     }
@@ -98,7 +117,8 @@ import Testing
         let r = try BinaryRunner.run(["preset", "activation-histograms", "--headless"])
         #expect(r.status == 0)
         let lines = r.stdout.split(separator: "\n").map(String.init)
-        let std1 = lines.first { $0.hasPrefix("std 1 ") } ?? "", tiny = lines.first { $0.hasPrefix("std 0.01") } ?? ""
+        let std1 = lines.first { $0.hasPrefix("std 1 ") } ?? ""
+        let tiny = lines.first { $0.hasPrefix("std 0.01") } ?? ""
         let xavier = lines.first { $0.hasPrefix("Xavier") } ?? ""
         #expect(std1.components(separatedBy: "saturated").count - 1 >= 3, "sigmoid with std 1 saturates: \(std1)")
         #expect(tiny.components(separatedBy: "collapsed").count - 1 >= 4, "std 0.01 collapses to 0.5: \(tiny)")
@@ -112,10 +132,15 @@ import Testing
         let r = try BinaryRunner.run(["preset", "optimizer-paths", "--headless"])
         #expect(r.status == 0)
         let lines = r.stdout.split(separator: "\n").map(String.init)
-        for name in ["SGD", "Momentum", "AdaGrad", "Adam"] { #expect(lines.contains { $0.hasPrefix(name) && $0.contains(" end (") }) }
-        #expect(lines.contains { $0.hasPrefix("SGD") && $0.contains("y sign flips 29") }, "SGD zig-zags across the valley at every step")
+        for name in ["SGD", "Momentum", "AdaGrad", "Adam"] {
+            #expect(lines.contains { $0.hasPrefix(name) && $0.contains(" end (") })
+        }
+        #expect(
+            lines.contains { $0.hasPrefix("SGD") && $0.contains("y sign flips 29") },
+            "SGD zig-zags across the valley at every step")
         let paths = lines.filter { $0.contains("path (-7.00,2.00)") }
-        #expect(paths.count == 4 && paths.allSatisfy { $0.components(separatedBy: "(").count - 1 == 30 }, "30 points each")
+        #expect(
+            paths.count == 4 && paths.allSatisfy { $0.components(separatedBy: "(").count - 1 == 30 }, "30 points each")
     }
 
     @Test func randomSearchNeverTouchesTheTestSet() throws {
@@ -131,16 +156,24 @@ import Testing
         // Every trial is a run of the record: its own header, with its lr and weight decay.
         let headers = records.filter { $0["type"] as? String == "config" }
         #expect(headers.compactMap { $0["run"] as? Int }.sorted() == Array(0..<12))
-        let lrs = headers.compactMap { (($0["config"] as? [String: Any])?["learningRate"] as? Double).map { Float($0) } }
+        let lrs = headers.compactMap {
+            (($0["config"] as? [String: Any])?["learningRate"] as? Double).map { Float($0) }
+        }
         #expect(lrs == trials.compactMap { ($0["lr"] as? Double).map { Float($0) } })
-        let round1 = trials.filter { $0["round"] as? Int == 1 }, round2 = trials.filter { $0["round"] as? Int == 2 }
+        let round1 = trials.filter { $0["round"] as? Int == 1 }
+        let round2 = trials.filter { $0["round"] as? Int == 2 }
         for t in round1 {
-            let lr = t["lr"] as! Double, wd = t["weight_decay"] as! Double
+            let lr = t["lr"] as! Double
+            let wd = t["weight_decay"] as! Double
             #expect(lr >= 1e-6 && lr <= 1e-2 && wd >= 1e-8 && wd <= 1e-4, "sampled in the book's ranges")
         }
         // Coarse to fine: round 2 samples around the best five of round 1.
-        let finalVal = Dictionary(grouping: evals, by: { $0["run"] as! Int }).mapValues { $0.last!["val_acc"] as! Double }
-        let best = round1.sorted { finalVal[$0["run"] as! Int]! > finalVal[$1["run"] as! Int]! }.prefix(5).map { log10($0["lr"] as! Double) }
+        let finalVal = Dictionary(grouping: evals, by: { $0["run"] as! Int }).mapValues {
+            $0.last!["val_acc"] as! Double
+        }
+        let best = round1.sorted { finalVal[$0["run"] as! Int]! > finalVal[$1["run"] as! Int]! }.prefix(5).map {
+            log10($0["lr"] as! Double)
+        }
         for t in round2 {
             let e = log10(t["lr"] as! Double)
             #expect(e >= best.min()! - 0.25 - 1e-9 && e <= best.max()! + 0.25 + 1e-9)

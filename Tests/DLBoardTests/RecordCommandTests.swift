@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import dlboard
 
 /// The built binary end to end: `--save`, `replay` (headless and in tmux) and `export`, and their
@@ -13,7 +14,9 @@ import Testing
 
     /// A small recorded `train` run.
     static func train(_ log: String, epochs: Int = 2) throws -> String {
-        let r = try BinaryRunner.run(["train", "--train-size", "1000", "--hidden", "30,30", "--epochs", "\(epochs)", "--metrics-out", log])
+        let r = try BinaryRunner.run([
+            "train", "--train-size", "1000", "--hidden", "30,30", "--epochs", "\(epochs)", "--metrics-out", log,
+        ])
         #expect(r.status == 0, "train: \(r.stderr)")
         return r.stdout
     }
@@ -21,13 +24,20 @@ import Testing
     @Test func saveWritesARecordUnderRuns() throws {
         let dir = Self.scratch()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let r = try Subprocess.run("/bin/sh", ["-c", "cd '\(dir)' && SWIFT_BACKTRACE=enable=no '\(BinaryRunner.executable.path)' train --train-size 500 --hidden 20 --epochs 1 --save"], timeout: 120)
+        let r = try Subprocess.run(
+            "/bin/sh",
+            [
+                "-c",
+                "cd '\(dir)' && SWIFT_BACKTRACE=enable=no '\(BinaryRunner.executable.path)' train --train-size 500 --hidden 20 --epochs 1 --save",
+            ], timeout: 120)
         #expect(r.status == 0, "\(r.stderr)")
         let folders = try FileManager.default.contentsOfDirectory(atPath: dir + "/runs")
         #expect(folders.count == 1 && folders[0].hasSuffix("-train"))
         let text = try String(contentsOfFile: "\(dir)/runs/\(folders[0])/metrics.jsonl", encoding: .utf8)
         let header = try #require(text.split(separator: "\n").first)
-        #expect(header.contains(#""type":"config""#) && header.contains(#""dataset_crc32":""#) && header.contains(#""seed":0"#))
+        #expect(
+            header.contains(#""type":"config""#) && header.contains(#""dataset_crc32":""#)
+                && header.contains(#""seed":0"#))
         #expect(text.contains(#""type":"summary""#))
     }
 
@@ -39,9 +49,11 @@ import Testing
         #expect(r.status == 0, "\(r.stderr)")
         // The epoch lines of `train` (loss, train and test accuracy) come back from the record.
         for epoch in [1, 2] {
-            let live = try #require(trained.split(separator: "\n").first { $0.hasPrefix(String(format: "%5d ", epoch)) })
+            let live = try #require(
+                trained.split(separator: "\n").first { $0.hasPrefix(String(format: "%5d ", epoch)) })
             let fields = live.split(separator: " ")
-            let replayed = try #require(r.stdout.split(separator: "\n").first { $0.hasPrefix(String(format: "  %5d ", epoch)) })
+            let replayed = try #require(
+                r.stdout.split(separator: "\n").first { $0.hasPrefix(String(format: "  %5d ", epoch)) })
             let rf = replayed.split(separator: " ")
             #expect(rf[2] == fields[1] && rf[3] == fields[2] && rf[4] == fields[3], "\(live) vs \(replayed)")
         }
@@ -55,7 +67,9 @@ import Testing
         #expect(missing.status != 0 && missing.stderr == "dlboard: error: \(dir)/none.jsonl: no such file\n")
         _ = FileManager.default.createFile(atPath: dir + "/x.jsonl", contents: Data("not json\n".utf8))
         let garbage = try BinaryRunner.run(["export", dir + "/x.jsonl", "--csv", dir + "/x.csv"])
-        #expect(garbage.status != 0 && garbage.stderr.hasPrefix("dlboard: error: \(dir)/x.jsonl: not a readable run record"))
+        #expect(
+            garbage.status != 0 && garbage.stderr.hasPrefix("dlboard: error: \(dir)/x.jsonl: not a readable run record")
+        )
         #expect(garbage.stderr.split(separator: "\n").count == 1)
         let nowhere = try BinaryRunner.run(["export", dir + "/x.jsonl"])
         #expect(nowhere.status != 0 && nowhere.stderr.contains("--csv OUT.csv and/or --tensorboard DIR"))
@@ -69,7 +83,9 @@ import Testing
         let dir = Self.scratch()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         _ = try Self.train(dir + "/a.jsonl")
-        let r = try BinaryRunner.run(["export", dir + "/a.jsonl", "--csv", dir + "/a.csv", "--tensorboard", dir + "/tb"])
+        let r = try BinaryRunner.run([
+            "export", dir + "/a.jsonl", "--csv", dir + "/a.csv", "--tensorboard", dir + "/tb",
+        ])
         #expect(r.status == 0, "\(r.stderr)")
         let csv = try String(contentsOfFile: dir + "/a.csv", encoding: .utf8).split(separator: "\n")
         #expect(csv.count == 1 + 20 + 2, "header, 2 epochs × 10 steps, 2 evaluations")
@@ -83,7 +99,8 @@ import Testing
     static func parsedLines(_ path: String) throws -> [[String: Any]] {
         let text = try String(contentsOfFile: path, encoding: .utf8)
         return try text.split(separator: "\n").map {
-            try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any], "not a JSON object: \($0)")
+            try #require(
+                try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any], "not a JSON object: \($0)")
         }
     }
 
@@ -91,8 +108,10 @@ import Testing
         let dir = Self.scratch()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let bin = BinaryRunner.executable.path
-        let one = "SWIFT_BACKTRACE=enable=no '\(bin)' train --train-size 200 --hidden 10 --epochs 1 --save >/dev/null 2>>err"
-        let r = try Subprocess.run("/bin/sh", ["-c", "cd '\(dir)' && for i in 1 2 3 4 5 6; do \(one) & done; wait"], timeout: 180)
+        let one =
+            "SWIFT_BACKTRACE=enable=no '\(bin)' train --train-size 200 --hidden 10 --epochs 1 --save >/dev/null 2>>err"
+        let r = try Subprocess.run(
+            "/bin/sh", ["-c", "cd '\(dir)' && for i in 1 2 3 4 5 6; do \(one) & done; wait"], timeout: 180)
         #expect(r.status == 0)
         let folders = try FileManager.default.contentsOfDirectory(atPath: dir + "/runs").sorted()
         #expect(folders.count == 6, "\(folders)")
@@ -102,14 +121,17 @@ import Testing
             #expect(lines.last?["type"] as? String == "summary")
         }
         let said = try String(contentsOfFile: dir + "/err", encoding: .utf8).split(separator: "\n")
-        #expect(Set(said) == Set(folders.map { "dlboard: saving the run record in runs/\($0)/metrics.jsonl" }), "each run says its folder")
+        #expect(
+            Set(said) == Set(folders.map { "dlboard: saving the run record in runs/\($0)/metrics.jsonl" }),
+            "each run says its folder")
     }
 
     @Test func withStderrClosedTheRecordHoldsOnlyRecords() throws {
         let dir = Self.scratch()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         // The dashboard without a terminal says so on stderr, then trains headless.
-        let command = "SWIFT_BACKTRACE=enable=no '\(BinaryRunner.executable.path)' --train-size 200 --hidden 10 --epochs 1 --metrics-out '\(dir)/a.jsonl' 2>&-"
+        let command =
+            "SWIFT_BACKTRACE=enable=no '\(BinaryRunner.executable.path)' --train-size 200 --hidden 10 --epochs 1 --metrics-out '\(dir)/a.jsonl' 2>&-"
         let r = try Subprocess.run("/bin/sh", ["-c", command], timeout: 120)
         #expect(r.status == 0)
         let lines = try Self.parsedLines(dir + "/a.jsonl")
@@ -127,7 +149,10 @@ import Testing
         for out in [target, data.path("record.jsonl")] {
             let r = try BinaryRunner.run(["train", "--data", data.directory, "--epochs", "1", "--metrics-out", out])
             #expect(r.status != 0)
-            #expect(r.stderr == "dlboard: error: --metrics-out: cannot write '\(out)': it exists and is not a run record (not overwriting it; remove it or pick another name)\n")
+            #expect(
+                r.stderr
+                    == "dlboard: error: --metrics-out: cannot write '\(out)': it exists and is not a run record (not overwriting it; remove it or pick another name)\n"
+            )
         }
         #expect(FileManager.default.contents(atPath: target) == before)
     }
@@ -141,7 +166,10 @@ import Testing
         for out in [dir + "/a.jsonl", dir + "/link.csv"] {
             let r = try BinaryRunner.run(["export", dir + "/a.jsonl", "--csv", out])
             #expect(r.status != 0 && r.stdout.isEmpty)
-            #expect(r.stderr == "dlboard: error: --csv: cannot write '\(out)': it is the run record being exported; give another output file\n")
+            #expect(
+                r.stderr
+                    == "dlboard: error: --csv: cannot write '\(out)': it is the run record being exported; give another output file\n"
+            )
         }
         #expect(FileManager.default.contents(atPath: dir + "/a.jsonl") == before)
     }
@@ -150,13 +178,18 @@ import Testing
         let dir = Self.scratch()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         _ = try Self.train(dir + "/a.jsonl", epochs: 1)
-        var lines = try String(contentsOfFile: dir + "/a.jsonl", encoding: .utf8).split(separator: "\n").map(String.init)
-        lines[0] = lines[0].replacingOccurrences(of: #""dataset":"MNIST""#, with: #""title":"\u001b]0;pwned\u0007\u001b[2J","dataset":"MN\u009b2JIST""#)
-        lines.append(#"{"type":"event","step":3,"t":9,"kind":"lr","from":"0.01","to":"0.1","what":"\u001b]52;c;aGk=\u0007"}"#)
+        var lines = try String(contentsOfFile: dir + "/a.jsonl", encoding: .utf8).split(separator: "\n").map(
+            String.init)
+        lines[0] = lines[0].replacingOccurrences(
+            of: #""dataset":"MNIST""#, with: #""title":"\u001b]0;pwned\u0007\u001b[2J","dataset":"MN\u009b2JIST""#)
+        lines.append(
+            #"{"type":"event","step":3,"t":9,"kind":"lr","from":"0.01","to":"0.1","what":"\u001b]52;c;aGk=\u0007"}"#)
         try (lines.joined(separator: "\n") + "\n").write(toFile: dir + "/evil.jsonl", atomically: true, encoding: .utf8)
         let r = try BinaryRunner.run(["replay", "--headless", dir + "/evil.jsonl"])
         #expect(r.status == 0, "\(r.stderr)")
-        #expect(r.stdout.unicodeScalars.allSatisfy { $0 == "\n" || !RecordText.isControl($0) }, "no control character but the line ends")
+        #expect(
+            r.stdout.unicodeScalars.allSatisfy { $0 == "\n" || !RecordText.isControl($0) },
+            "no control character but the line ends")
         #expect(r.stdout.contains("run 1 (^[]0;pwned^G^[[2J): MN\\u{9B}2JIST"), "\(r.stdout)")
         #expect(r.stdout.contains("step 3: ^[]52;c;aGk=^G"))
     }
@@ -173,7 +206,9 @@ import Testing
         #expect(end.contains("dlboard · replay a.jsonl"), "the header names the replayed file")
         #expect(end.contains("step 30"))
         t.keys("o")
-        #expect(t.waitFor("cannot be steered").contains("cannot be steered"), "switch keys explain that a record is read-only")
+        #expect(
+            t.waitFor("cannot be steered").contains("cannot be steered"),
+            "switch keys explain that a record is read-only")
         t.keys("q")
         t.waitFor("Quit dlboard?")
         t.keys("q")

@@ -1,6 +1,7 @@
 import Foundation
 import NN
 import Testing
+
 @testable import dlboard
 
 /// A run record as untrusted input: every number is range-checked where it is read, so numbers at
@@ -20,23 +21,32 @@ import Testing
     static func lines() -> [[String: Any]] {
         let config = try! JSONSerialization.jsonObject(with: Data(configJSON.utf8))
         return [
-            ["type": "config", "version": 1, "t": 0.1, "created": "2026-11-23T21:25:38Z", "seed": 0, "dataset": "MNIST",
-             "dataset_crc32": "4a3e3db6", "train_size": 1000, "config": config],
+            [
+                "type": "config", "version": 1, "t": 0.1, "created": "2026-11-23T21:25:38Z", "seed": 0,
+                "dataset": "MNIST",
+                "dataset_crc32": "4a3e3db6", "train_size": 1000, "config": config,
+            ],
             ["type": "step", "step": 1, "epoch": 1, "t": 0.2, "loss": 2.3],
             ["type": "event", "step": 5, "t": 0.3, "kind": "lr", "from": "0.01", "to": "0.1", "what": "lr 0.1"],
             ["type": "step", "step": 10, "epoch": 1, "t": 0.4, "loss": 2.0],
-            ["type": "eval", "epoch": 1, "step": 10, "t": 0.5, "loss": 2.1, "train_acc": 0.5, "test_acc": 0.4,
-             "train_seconds": 0.3, "samples_per_s": 1000.0],
-            ["type": "hist", "step": 10, "t": 0.5, "layer": 1, "activation": "relu", "lo": 0.0, "hi": 1.0, "bins": [1, 2],
-             "under": 0, "over": 1, "count": 8, "zero_frac": 0.5, "sat_frac": 0.0, "excludes_zeros": true,
-             "mean": 0.5, "std": 0.2, "min": 0.0, "max": 2.0],
+            [
+                "type": "eval", "epoch": 1, "step": 10, "t": 0.5, "loss": 2.1, "train_acc": 0.5, "test_acc": 0.4,
+                "train_seconds": 0.3, "samples_per_s": 1000.0,
+            ],
+            [
+                "type": "hist", "step": 10, "t": 0.5, "layer": 1, "activation": "relu", "lo": 0.0, "hi": 1.0,
+                "bins": [1, 2],
+                "under": 0, "over": 1, "count": 8, "zero_frac": 0.5, "sat_frac": 0.0, "excludes_zeros": true,
+                "mean": 0.5, "std": 0.2, "min": 0.0, "max": 2.0,
+            ],
             ["type": "summary", "t": 0.6, "steps": 10, "stopped": NSNull()],
         ]
     }
 
     static func text(_ lines: [[String: Any]]) -> Data {
-        Data(lines.map { String(decoding: try! JSONSerialization.data(withJSONObject: $0), as: UTF8.self) }
-            .joined(separator: "\n").utf8 + [0x0A])
+        Data(
+            lines.map { String(decoding: try! JSONSerialization.data(withJSONObject: $0), as: UTF8.self) }
+                .joined(separator: "\n").utf8 + [0x0A])
     }
 
     /// `lines()` with `key` of line `index` set to `value` (a JSON literal, so Int.max stays exact).
@@ -71,7 +81,9 @@ import Testing
         let r = try RunRecordReader.parse(Self.mutated(line: line, key, value), path: "bad.jsonl")
         let valid = try RunRecordReader.parse(Self.text(Self.lines()), path: "ok.jsonl")
         // Skipped: one record fewer of that kind, the rest as in the valid record.
-        let counts = { (x: RunRecord) in [x.runs[0].steps.count, x.runs[0].events.count, x.runs[0].evaluations.count, x.runs[0].histograms.count] }
+        let counts = { (x: RunRecord) in
+            [x.runs[0].steps.count, x.runs[0].events.count, x.runs[0].evaluations.count, x.runs[0].histograms.count]
+        }
         #expect(counts(r).reduce(0, +) == counts(valid).reduce(0, +) - 1, "\(key) = \(value)")
         // A number JSONDecoder cannot hold as the field's type is an unreadable line; any other is
         // out of range, named with its field.
@@ -86,11 +98,15 @@ import Testing
         all[1]["step"] = -1
         all[3]["t"] = -2
         let r = try RunRecordReader.parse(Self.text(all), path: "f.jsonl")
-        #expect(r.warnings == [#"f.jsonl: skipped 2 line(s) with numbers out of range, the first at line 2: "step" is -1, outside 0…1000000000000"#])
+        #expect(
+            r.warnings == [
+                #"f.jsonl: skipped 2 line(s) with numbers out of range, the first at line 2: "step" is -1, outside 0…1000000000000"#
+            ])
     }
 
     @Test(arguments: [
-        ("epochs", "9223372036854775807", "epochs"), ("batchSize", "0", "--batch"), ("epochs", "1000000000000", "plans"),
+        ("epochs", "9223372036854775807", "epochs"), ("batchSize", "0", "--batch"),
+        ("epochs", "1000000000000", "plans"),
     ])
     func aDamagedConfigIsAnErrorNamingIt(key: String, value: String, expected: String) throws {
         var all = Self.lines()
@@ -101,7 +117,9 @@ import Testing
             _ = try RunRecordReader.parse(Self.literal(all, value), path: "c.jsonl")
             Issue.record("a config with \(key) = \(value) was read")
         } catch {
-            #expect(error.description.hasPrefix("c.jsonl: not a readable run record: its config record (line 1) is damaged: "), "\(error)")
+            #expect(
+                error.description.hasPrefix(
+                    "c.jsonl: not a readable run record: its config record (line 1) is damaged: "), "\(error)")
             #expect(error.description.contains(expected), "\(error)")
         }
         do {
@@ -120,9 +138,12 @@ import Testing
         all[0]["train_size"] = limit
         all[0]["created"] = nil
         all[0]["t"] = RunRecordReader.timeLimit
-        all[1]["step"] = limit; all[1]["epoch"] = limit; all[1]["t"] = RunRecordReader.timeLimit
+        all[1]["step"] = limit
+        all[1]["epoch"] = limit
+        all[1]["t"] = RunRecordReader.timeLimit
         all[1]["loss"] = -Double.greatestFiniteMagnitude
-        all[4]["step"] = limit; all[4]["samples_per_s"] = Double(limit)
+        all[4]["step"] = limit
+        all[4]["samples_per_s"] = Double(limit)
         for key in ["under", "over", "count", "step"] { all[5][key] = limit }
         all[5]["bins"] = [limit, limit]
         all[5]["zero_frac"] = 1.0
@@ -156,15 +177,19 @@ import Testing
 
     @Test func switchesToValuesTheEngineRefusesAreIgnoredOnReplay() throws {
         var all = Self.lines()
-        let switches: [(String, String)] = [("lr", "1e300"), ("dropout", "5"), ("weight_decay", "-1"), ("lr", "0.5"), ("dropout", "nan")]
+        let switches: [(String, String)] = [
+            ("lr", "1e300"), ("dropout", "5"), ("weight_decay", "-1"), ("lr", "0.5"), ("dropout", "nan"),
+        ]
         for (k, (kind, to)) in switches.enumerated() {
-            all.insert(["type": "event", "step": 6 + k, "t": 0.35, "kind": kind, "from": "x", "to": to, "what": kind], at: 3)
+            all.insert(
+                ["type": "event", "step": 6 + k, "t": 0.35, "kind": kind, "from": "x", "to": to, "what": kind], at: 3)
         }
         let record = try RunRecordReader.parse(Self.text(all), path: "switches.jsonl")
         var player = ReplayPlayer(records: [record])
         let status = try #require(player.advance(to: .infinity).runs[0]?.status)
         #expect(status.config.learningRate == 0.5, "the valid switch is applied")
-        #expect(status.config.network.dropout == 0 && status.config.network.weightDecay == 0, "the invalid ones are not")
+        #expect(
+            status.config.network.dropout == 0 && status.config.network.weightDecay == 0, "the invalid ones are not")
     }
 
     @Test func aNewerFormatVersionIsSaidOnce() throws {
@@ -175,9 +200,14 @@ import Testing
         all.append(second)
         let r = try RunRecordReader.parse(Self.text(all), path: "new.jsonl")
         #expect(r.runs.count == 2)
-        #expect(r.warnings == ["new.jsonl: written by a newer dlboard (record format version 99; this dlboard reads version 1): what it does not know is left out"])
+        #expect(
+            r.warnings == [
+                "new.jsonl: written by a newer dlboard (record format version 99; this dlboard reads version 1): what it does not know is left out"
+            ])
         all[0]["version"] = 0
-        #expect(throws: RunRecordReader.ReadError.self) { try RunRecordReader.parse(Self.text(Array(all.prefix(7))), path: "v0.jsonl") }
+        #expect(throws: RunRecordReader.ReadError.self) {
+            try RunRecordReader.parse(Self.text(Array(all.prefix(7))), path: "v0.jsonl")
+        }
     }
 
     @Test func controlCharactersArePrintedEscaped() {

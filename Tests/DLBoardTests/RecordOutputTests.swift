@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import dlboard
 
 /// Where records and exports are written: never over what the user did not mean — a link is
@@ -41,8 +42,9 @@ import Testing
         symlink(dir + "/real/fresh.csv", dir + "/dangling.csv")
         try writer.write(Data("fresh".utf8), to: dir + "/dangling.csv")
         #expect(Self.isLink(dir + "/dangling.csv") && Self.contents(dir + "/real/fresh.csv") == "fresh")
-        #expect(try FileManager.default.contentsOfDirectory(atPath: dir + "/real").sorted() == ["fresh.csv", "out.csv"],
-                "no temporary file left behind")
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: dir + "/real").sorted() == ["fresh.csv", "out.csv"],
+            "no temporary file left behind")
         symlink("loop.csv", dir + "/loop.csv")
         #expect(throws: ExportError.self) { try writer.write(Data(), to: dir + "/loop.csv") }
     }
@@ -54,26 +56,33 @@ import Testing
         symlink(dir + "/fifo", dir + "/to-fifo")
         var cases = [(dir + "/fifo", "a FIFO"), (dir + "/to-fifo", "a FIFO"), (dir, "a folder")]
         // A device of our own (as root): a writer that regressed must not replace the system's /dev/null.
-        let device = mknod(dir + "/null", S_IFCHR | 0o666, dev_t(1 << 8 | 3)) == 0  // makedev(1, 3), a macro Swift cannot import
+        // makedev(1, 3), a macro Swift cannot import.
+        let device = mknod(dir + "/null", S_IFCHR | 0o666, dev_t(1 << 8 | 3)) == 0
         if device { cases.append((dir + "/null", "a character device")) }
         for (path, what) in cases {
             do {
                 try writer.write(Data("x".utf8), to: path)
                 Issue.record("wrote \(path)")
             } catch {
-                #expect(error.description == "--csv: cannot write '\(path)': it is \(what), not a regular file (an export writes a new file)")
+                #expect(
+                    error.description
+                        == "--csv: cannot write '\(path)': it is \(what), not a regular file (an export writes a new file)"
+                )
             }
         }
         #expect(Self.mode(dir + "/fifo") & S_IFMT == S_IFIFO, "still a FIFO")
         if device { #expect(Self.mode(dir + "/null") & S_IFMT == S_IFCHR, "still a device") }
-        #expect(try FileManager.default.contentsOfDirectory(atPath: dir).sorted() == (device ? ["fifo", "null", "to-fifo"] : ["fifo", "to-fifo"]))
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: dir).sorted()
+                == (device ? ["fifo", "null", "to-fifo"] : ["fifo", "to-fifo"]))
     }
 
     @Test func theModeOfAnExistingFileIsKept() throws {
         let dir = Self.scratch()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let path = dir + "/private.csv"
-        _ = FileManager.default.createFile(atPath: path, contents: Data("old".utf8), attributes: [.posixPermissions: 0o600])
+        _ = FileManager.default.createFile(
+            atPath: path, contents: Data("old".utf8), attributes: [.posixPermissions: 0o600])
         try writer.write(Data("new".utf8), to: path)
         #expect(Self.mode(path) & 0o7777 == 0o600)
         #expect(Self.contents(path) == "new")
@@ -92,12 +101,18 @@ import Testing
         symlink(record, dir + "/sym.csv")
         link(record, dir + "/hard.csv")
         let guarded = ExportFileWriter(flag: "--csv", input: ExportFileWriter.FileID(path: record))
-        for path in [record, dir + "/sym.csv", dir + "/hard.csv", dir + "/../" + (dir as NSString).lastPathComponent + "/a.jsonl"] {
+        for path in [
+            record, dir + "/sym.csv", dir + "/hard.csv",
+            dir + "/../" + (dir as NSString).lastPathComponent + "/a.jsonl",
+        ] {
             do {
                 try guarded.write(Data("run,title\n".utf8), to: path)
                 Issue.record("overwrote the record through \(path)")
             } catch {
-                #expect(error.description == "--csv: cannot write '\(path)': it is the run record being exported; give another output file")
+                #expect(
+                    error.description
+                        == "--csv: cannot write '\(path)': it is the run record being exported; give another output file"
+                )
             }
         }
         #expect(Self.contents(record) == "{\"type\":\"config\"}\n")
@@ -109,11 +124,17 @@ import Testing
         let dir = Self.scratch()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let date = Date(timeIntervalSince1970: 1_796_000_000)
-        let logs = try (0..<3).map { _ in try MetricsLog.inRunsFolder(name: "train", root: dir + "/runs/deeper", date: date) }
-        #expect(logs.map(\.path) == ["", "-2", "-3"].map { "\(dir)/runs/deeper/20261130-005320-train\($0)/metrics.jsonl" })
+        let logs = try (0..<3).map { _ in
+            try MetricsLog.inRunsFolder(name: "train", root: dir + "/runs/deeper", date: date)
+        }
+        #expect(
+            logs.map(\.path) == ["", "-2", "-3"].map { "\(dir)/runs/deeper/20261130-005320-train\($0)/metrics.jsonl" })
         // A folder made by someone else in between is skipped, not shared.
-        try FileManager.default.createDirectory(atPath: dir + "/runs/deeper/20261130-005320-train-4", withIntermediateDirectories: false)
-        #expect(try MetricsLog.inRunsFolder(name: "train", root: dir + "/runs/deeper", date: date).path.hasSuffix("-train-5/metrics.jsonl"))
+        try FileManager.default.createDirectory(
+            atPath: dir + "/runs/deeper/20261130-005320-train-4", withIntermediateDirectories: false)
+        #expect(
+            try MetricsLog.inRunsFolder(name: "train", root: dir + "/runs/deeper", date: date).path.hasSuffix(
+                "-train-5/metrics.jsonl"))
         _ = FileManager.default.createFile(atPath: dir + "/file", contents: Data())
         #expect(throws: LogError.self) { try MetricsLog.inRunsFolder(name: "train", root: dir + "/file", date: date) }
     }
@@ -131,22 +152,28 @@ import Testing
                 _ = try MetricsLog(path: path)
                 Issue.record("opened \(path) as a record")
             } catch {
-                #expect(error.description == "--metrics-out: cannot write '\(path)': it exists and is not a run record (not overwriting it; remove it or pick another name)")
+                #expect(
+                    error.description
+                        == "--metrics-out: cannot write '\(path)': it exists and is not a run record (not overwriting it; remove it or pick another name)"
+                )
             }
         }
         #expect(FileManager.default.contents(atPath: data) == bytes)
         // An earlier record, or an empty file, is overwritten as before.
         let old = dir + "/old.jsonl"
-        _ = FileManager.default.createFile(atPath: old, contents: Data(String(repeating: #"{"type":"config","version":1}"# + "\n", count: 50).utf8))
+        _ = FileManager.default.createFile(
+            atPath: old, contents: Data(String(repeating: #"{"type":"config","version":1}"# + "\n", count: 50).utf8))
         let log = try MetricsLog(path: old)
         log.write(#"{"type":"step"}"#)
         log.close()
         #expect(Self.contents(old) == #"{"type":"step"}"# + "\n", "truncated, then written")
         let report = dir + "/report.jsonl"  // what a preset without training records
-        _ = FileManager.default.createFile(atPath: report, contents: Data(#"{"type":"report","line":"x"}"#.utf8 + [0x0A]))
+        _ = FileManager.default.createFile(
+            atPath: report, contents: Data(#"{"type":"report","line":"x"}"#.utf8 + [0x0A]))
         try MetricsLog(path: report).close()
-        #expect(Self.contents(report) == #"{"type":"report","line":"x"}"# + "\n",
-                "opened and closed with nothing written (a command that failed its checks): left whole")
+        #expect(
+            Self.contents(report) == #"{"type":"report","line":"x"}"# + "\n",
+            "opened and closed with nothing written (a command that failed its checks): left whole")
         let again = try MetricsLog(path: report)
         again.write(#"{"type":"step"}"#)
         again.close()
@@ -158,7 +185,9 @@ import Testing
     /// A record is read up to a cap, whatever it is: `replay /dev/zero` stops with a message instead
     /// of growing until an allocation fails; a folder is named as one.
     @Test func recordsAreReadUpToACap() throws {
-        #expect(throws: RunRecordReader.ReadError.self) { _ = try RunRecordReader.read(path: "/dev/zero", maxBytes: 1 << 20) }
+        #expect(throws: RunRecordReader.ReadError.self) {
+            _ = try RunRecordReader.read(path: "/dev/zero", maxBytes: 1 << 20)
+        }
         do { _ = try RunRecordReader.read(path: "/dev/zero", maxBytes: 1 << 20) } catch {
             #expect(error.description == "/dev/zero: more than 1048576 bytes: too large for a run record, not read")
         }

@@ -1,6 +1,7 @@
 import Foundation
 import NN
 import Testing
+
 @testable import dlboard
 
 /// Run records and their replay: a recorded session, played back, gives the dashboard exactly the
@@ -42,12 +43,14 @@ import Testing
             { s in s.panes.first { $0.id == id }?.state.status?.step == step }
         }
         session.start(paused: true)
-        step(0, 7); step(1, 7)
+        step(0, 7)
+        step(1, 7)
         pump(until: { at(0, 7)($0) && at(1, 7)($0) })
         session.send(.setLearningRate(0.05), to: 0)
         session.send(.setBatchNorm(true), to: 1)
         session.send(.setDropout(0.2), to: 1)
-        step(0, 6); step(1, 6)
+        step(0, 6)
+        step(1, 6)
         pump(until: { at(0, 13)($0) && at(1, 13)($0) })
         session.send(.fork, to: 0)
         pump(until: { $0.panes.count == 3 })
@@ -72,7 +75,9 @@ import Testing
             #expect(r.state.trainAccuracy == l.state.trainAccuracy)
             #expect(r.state.testAccuracy == l.state.testAccuracy)
             #expect(r.state.markers == l.state.markers, "switch and fork markers of \(l.state.title)")
-            #expect(r.state.status?.config == l.state.status?.config, "configuration after the switches of \(l.state.title)")
+            #expect(
+                r.state.status?.config == l.state.status?.config, "configuration after the switches of \(l.state.title)"
+            )
             #expect(r.state.status?.step == l.state.status?.step)
             #expect(r.origin == l.origin)
         }
@@ -94,7 +99,9 @@ import Testing
         #expect(record.runs[2].parent == 0 && record.runs[2].forkStep == 13)
         #expect(record.runs.allSatisfy { $0.hasSummary })
         let lr = record.runs[0].events.first { $0.event.kind == "lr" }?.event
-        #expect(lr?.from == "0.1" && lr?.to == "0.05" && lr?.step == 7, "event records say what changed, from → to, and when")
+        #expect(
+            lr?.from == "0.1" && lr?.to == "0.05" && lr?.step == 7,
+            "event records say what changed, from → to, and when")
         #expect(record.runs[0].histograms.count == 3 * 2, "a histogram per hidden layer at each of the 3 evaluations")
 
         // Everything at once…
@@ -206,14 +213,18 @@ import Testing
         let garbage = Self.temporaryPath("garbage.jsonl")
         defer { try? FileManager.default.removeItem(atPath: garbage) }
         _ = FileManager.default.createFile(atPath: garbage, contents: Data("hello\nworld\n".utf8))
-        do { _ = try RunRecordReader.read(path: garbage); Issue.record("garbage was read") } catch {
+        do {
+            _ = try RunRecordReader.read(path: garbage)
+            Issue.record("garbage was read")
+        } catch {
             #expect(error.description.hasPrefix(garbage + ": not a readable run record"))
         }
         // A damaged line in the middle is skipped and counted.
         let damaged = Self.temporaryPath("damaged.jsonl")
         defer { try? FileManager.default.removeItem(atPath: damaged) }
         _ = try Self.recordSession(to: damaged)
-        var lines = try String(contentsOfFile: damaged, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+        var lines = try String(contentsOfFile: damaged, encoding: .utf8).split(
+            separator: "\n", omittingEmptySubsequences: false)
         lines[5] = "\u{0}\u{0}garbage"
         try lines.joined(separator: "\n").write(toFile: damaged, atomically: true, encoding: .utf8)
         let r = try RunRecordReader.read(path: damaged)

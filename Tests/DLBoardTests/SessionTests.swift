@@ -1,6 +1,7 @@
 import Foundation
 import NN
 import Testing
+
 @testable import dlboard
 
 /// The training session on its background queue, driven the way the dashboard drives it.
@@ -8,7 +9,8 @@ import Testing
     static func dataset() -> Dataset {
         var g = SeededGenerator(seed: 1)
         func images(_ n: Int) -> LabeledImages {
-            var px: [UInt8] = [], lb: [UInt8] = []
+            var px: [UInt8] = []
+            var lb: [UInt8] = []
             for _ in 0..<n {
                 let label = g.nextInt(below: 4)
                 for j in 0..<16 { px.append(UInt8(g.nextInt(below: 100) + (j / 4 == label ? 150 : 0))) }
@@ -19,8 +21,9 @@ import Testing
         return Dataset(name: "synthetic", train: images(200), test: images(50))
     }
 
-    static let config = TrainingConfig(network: NetworkConfig(inputSize: 16, hidden: [8, 8], outputSize: 4),
-                                       optimizer: .sgd, learningRate: 0.1, batchSize: 20, epochs: 3, seed: 2)
+    static let config = TrainingConfig(
+        network: NetworkConfig(inputSize: 16, hidden: [8, 8], outputSize: 4),
+        optimizer: .sgd, learningRate: 0.1, batchSize: 20, epochs: 3, seed: 2)
 
     /// Drains until `done` holds for the accumulated output, or fails after `seconds`.
     func collect(_ s: TrainingSession, seconds: Double = 20, until done: (SessionOutput) -> Bool) -> SessionOutput {
@@ -41,7 +44,8 @@ import Testing
     }
 
     @Test func trainsToTheTargetThenPausesAsFinished() {
-        let s = TrainingSession(config: Self.config, dataset: Self.dataset(), publishInterval: 0.001, histogramInterval: 0)
+        let s = TrainingSession(
+            config: Self.config, dataset: Self.dataset(), publishInterval: 0.001, histogramInterval: 0)
         s.start()
         let out = collect(s) { $0.status?.finished == true }
         s.stop()
@@ -106,13 +110,20 @@ import Testing
     /// stderr (`2>&1`) costs no trap either.
     @Test(arguments: [["train"], ["compare", "--optimizers", "sgd,adam", "--headless"]])
     func aClosedStdoutStopsTheRunWithItsRecordComplete(command: [String]) throws {
-        let fx = CLIFixtures(); defer { fx.remove() }
+        let fx = CLIFixtures()
+        defer { fx.remove() }
         fx.writeMNIST(train: 200, test: 100)
         let log = fx.path("m.jsonl")
-        let args = (command + ["--data", fx.directory, "--hidden", "16", "--batch", "10", "--epochs", "100000", "--metrics-out", log])
+        let args =
+            (command + [
+                "--data", fx.directory, "--hidden", "16", "--batch", "10", "--epochs", "100000", "--metrics-out", log,
+            ])
             .map { "'\($0)'" }.joined(separator: " ")
-        let script = "'\(BinaryRunner.executable.path)' \(args) 2>&1 | head -1 >/dev/null; echo \"status=${PIPESTATUS[0]}\""
-        let r = try Subprocess.run("/bin/bash", ["-c", script], environment: ["PATH": "/usr/bin:/bin", "SWIFT_BACKTRACE": "enable=no"], timeout: 60)
+        let script =
+            "'\(BinaryRunner.executable.path)' \(args) 2>&1 | head -1 >/dev/null; echo \"status=${PIPESTATUS[0]}\""
+        let r = try Subprocess.run(
+            "/bin/bash", ["-c", script], environment: ["PATH": "/usr/bin:/bin", "SWIFT_BACKTRACE": "enable=no"],
+            timeout: 60)
         #expect(r.stdout.contains("status=141"), "exit status: \(r.stdout)")
         let lines = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n")
         let records = lines.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
@@ -124,4 +135,3 @@ import Testing
         #expect(records.last?["type"] as? String == "summary")
     }
 }
-

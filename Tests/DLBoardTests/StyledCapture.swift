@@ -20,8 +20,14 @@ struct StyledCapture {
         var fg: String?
         var chars = Array(captured)[...]
         while let c = chars.popFirst() {
-            if c == "\n" { rows.append([]); continue }
-            guard c == "\u{1B}", chars.first == "[" else { rows[rows.count - 1].append(Cell(character: c, foreground: fg)); continue }
+            if c == "\n" {
+                rows.append([])
+                continue
+            }
+            guard c == "\u{1B}", chars.first == "[" else {
+                rows[rows.count - 1].append(Cell(character: c, foreground: fg))
+                continue
+            }
             chars.removeFirst()
             var body = ""
             while let d = chars.popFirst(), d != "m" { body.append(d) }
@@ -30,7 +36,9 @@ struct StyledCapture {
             while let p = ps.popFirst() {
                 switch p {
                 case 0, 39: fg = nil
-                case 30...37, 90...97: fg = "\(p)"; colors.append("\(p)")
+                case 30...37, 90...97:
+                    fg = "\(p)"
+                    colors.append("\(p)")
                 case 40...47, 100...107: colors.append("\(p)")
                 case 38, 48:
                     // 38;5;N or 38;2;R;G;B
@@ -54,7 +62,9 @@ struct StyledCapture {
     func foreground(of text: String) -> String?? {
         for y in rows.indices {
             let line = self.text(y)
-            if let r = line.range(of: text) { return .some(rows[y][line.distance(from: line.startIndex, to: r.lowerBound)].foreground) }
+            if let r = line.range(of: text) {
+                return .some(rows[y][line.distance(from: line.startIndex, to: r.lowerBound)].foreground)
+            }
         }
         return nil
     }
@@ -63,7 +73,8 @@ struct StyledCapture {
     var brailleColors: [String?: Int] {
         var n: [String?: Int] = [:]
         for row in rows {
-            for cell in row where cell.character.unicodeScalars.first.map({ (0x2801...0x28FF).contains($0.value) }) ?? false {
+            for cell in row
+            where cell.character.unicodeScalars.first.map({ (0x2801...0x28FF).contains($0.value) }) ?? false {
                 n[cell.foreground, default: 0] += 1
             }
         }

@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Runs a child process for the tests with `posix_spawn` + `waitpid`, always under a deadline.
@@ -31,17 +32,23 @@ enum Subprocess {
     /// import it; look it up at run time.
     private typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
     private static let closeFromAction: CloseFrom? = {
-        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") else { return nil }
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np")
+        else { return nil }
         return unsafeBitCast(symbol, to: CloseFrom.self)
     }()
 
-    static func run(_ path: String, _ arguments: [String], environment: [String: String]? = nil,
-                    captureOutput: Bool = true, timeout: TimeInterval) throws -> Result {
+    static func run(
+        _ path: String, _ arguments: [String], environment: [String: String]? = nil,
+        captureOutput: Bool = true, timeout: TimeInterval
+    ) throws -> Result {
         let tag = UUID().uuidString
         let outPath = captureOutput ? NSTemporaryDirectory() + "dlboard-out-\(tag)" : "/dev/null"
         let errPath = captureOutput ? NSTemporaryDirectory() + "dlboard-err-\(tag)" : "/dev/null"
         defer {
-            if captureOutput { unlink(outPath); unlink(errPath) }
+            if captureOutput {
+                unlink(outPath)
+                unlink(errPath)
+            }
         }
 
         var actions = posix_spawn_file_actions_t()
@@ -57,7 +64,8 @@ enum Subprocess {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
-        var empty = sigset_t(), all = sigset_t()
+        var empty = sigset_t()
+        var all = sigset_t()
         sigemptyset(&empty)
         sigfillset(&all)
         posix_spawnattr_setsigmask(&attributes, &empty)
@@ -68,8 +76,8 @@ enum Subprocess {
         let argv = ([path] + arguments).map { strdup($0) } + [nil]
         let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
-            argv.forEach { free($0) }
-            envp.forEach { free($0) }
+            for pointer in argv { free(pointer) }
+            for pointer in envp { free(pointer) }
         }
         var pid: pid_t = 0
         let rc = posix_spawn(&pid, path, &actions, &attributes, argv, envp)
@@ -96,6 +104,7 @@ enum Subprocess {
         func read(_ p: String) -> String {
             captureOutput ? String(decoding: FileManager.default.contents(atPath: p) ?? Data(), as: UTF8.self) : ""
         }
-        return Result(status: exitCode, stdout: read(outPath), stderr: read(errPath), crashed: signalled, timedOut: timedOut)
+        return Result(
+            status: exitCode, stdout: read(outPath), stderr: read(errPath), crashed: signalled, timedOut: timedOut)
     }
 }

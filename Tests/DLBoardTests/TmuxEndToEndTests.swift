@@ -8,7 +8,9 @@ import Testing
     final class Tmux {
         let session = "dlboard-test"
         let socket = "dlboard-test-\(UUID().uuidString.prefix(8))"
-        static let path = ["/usr/bin/tmux", "/usr/local/bin/tmux"].first { FileManager.default.isExecutableFile(atPath: $0) }
+        static let path = ["/usr/bin/tmux", "/usr/local/bin/tmux"].first {
+            FileManager.default.isExecutableFile(atPath: $0)
+        }
 
         /// Runs a tmux client command (never longer than 20 s) and returns what it printed.
         @discardableResult
@@ -27,7 +29,8 @@ import Testing
 
         /// Waits until the screen contains `text`; returns the screen (recording an issue on timeout).
         @discardableResult
-        func waitFor(_ text: String, seconds: Double = 30, sourceLocation: SourceLocation = #_sourceLocation) -> String {
+        func waitFor(_ text: String, seconds: Double = 30, sourceLocation: SourceLocation = #_sourceLocation) -> String
+        {
             let deadline = Date().addingTimeInterval(seconds)
             var s = ""
             while Date() < deadline {
@@ -57,7 +60,6 @@ import Testing
         "env LANG=C.UTF-8 TERM=tmux-256color SWIFT_BACKTRACE=enable=no \(Self.sanitizerEnvironment)'\(BinaryRunner.executable.path)' \(args); echo \"EXIT=$?\"; sleep 60"
     }
 
-
     func switchAndQuit(width: Int, height: Int, resizeTo: (Int, Int)? = nil) throws {
         try #require(Self.tmuxAvailable, "tmux is not installed")
         let t = Tmux()
@@ -83,7 +85,8 @@ import Testing
         let paused = t.waitFor("paused")
         #expect(paused.contains("→ Momentum"), "marker of the optimizer switch")
         #expect(paused.contains("+BN"), "marker of the BatchNorm switch")
-        #expect(paused.contains("⠀") || paused.contains { ("\u{2801}"..."\u{28FF}").contains($0) }, "braille curves drawn")
+        #expect(
+            paused.contains("⠀") || paused.contains { ("\u{2801}"..."\u{28FF}").contains($0) }, "braille curves drawn")
         t.keys("q")
         t.waitFor("Quit dlboard?")
         t.keys("q")
@@ -108,7 +111,9 @@ import Testing
         t.waitFor("samples/s")
         t.keys("C-c")
         let after = t.waitFor("EXIT=130")
-        #expect(after.contains("dlboard: stopped at step"), "Ctrl-C restores the terminal and exits with the shell's interrupted status")
+        #expect(
+            after.contains("dlboard: stopped at step"),
+            "Ctrl-C restores the terminal and exits with the shell's interrupted status")
         #expect(!after.contains("error"))
     }
 
@@ -118,7 +123,8 @@ import Testing
         defer { t.kill() }
         t.start(width: 100, height: 30, command: command())
         t.waitFor("samples/s")
-        let pid = t.run(["display-message", "-p", "-t", t.session, "#{pane_pid}"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        let pid = t.run(["display-message", "-p", "-t", t.session, "#{pane_pid}"]).trimmingCharacters(
+            in: .whitespacesAndNewlines)
         // The pane runs sh; dlboard is its child.
         let r = try Subprocess.run("/usr/bin/pkill", ["-TERM", "-P", pid, "dlboard"], timeout: 20)
         #expect(r.status == 0, "pkill found dlboard under the pane's shell")
@@ -131,9 +137,12 @@ import Testing
         try #require(Self.tmuxAvailable, "tmux is not installed")
         let t = Tmux()
         defer { t.kill() }
-        t.start(width: 120, height: 40, command: dlboard("compare --optimizers sgd,adam --train-size 3000 --hidden 50,50 --epochs 50"))
+        t.start(
+            width: 120, height: 40,
+            command: dlboard("compare --optimizers sgd,adam --train-size 3000 --hidden 50,50 --epochs 50"))
         let first = t.waitFor("2 runs in lock-step")
-        #expect(first.contains("1 · SGD lr 0.01") && first.contains("2 · Adam lr 0.001"), "pane titles name what differs")
+        #expect(
+            first.contains("1 · SGD lr 0.01") && first.contains("2 · Adam lr 0.001"), "pane titles name what differs")
         t.waitFor("step 3")
         t.keys("Tab")
         t.waitFor("▸ 2 · Adam")
@@ -209,7 +218,11 @@ import Testing
         let t = Tmux()
         defer { t.kill() }
         let exe = BinaryRunner.executable.path
-        t.start(width: 100, height: 30, command: "env LANG=C LC_ALL=C TERM=tmux-256color NO_COLOR=1 \(Self.sanitizerEnvironment)'\(exe)' --train-size 3000 --hidden 50; echo \"EXIT=$?\"; sleep 60")
+        t.start(
+            width: 100, height: 30,
+            command:
+                "env LANG=C LC_ALL=C TERM=tmux-256color NO_COLOR=1 \(Self.sanitizerEnvironment)'\(exe)' --train-size 3000 --hidden 50; echo \"EXIT=$?\"; sleep 60"
+        )
         let s = t.waitFor("samples/s")
         #expect(s.contains(" | init He | BN off"), "ASCII separators")
         #expect(!s.contains { ("\u{2800}"..."\u{28FF}").contains($0) }, "no braille")
@@ -233,7 +246,8 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: log) }
         t.start(width: 100, height: 30, command: command("--metrics-out '\(log)'"))
         t.waitFor("samples/s")
-        let pid = t.run(["display-message", "-p", "-t", t.session, "#{pane_pid}"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        let pid = t.run(["display-message", "-p", "-t", t.session, "#{pane_pid}"]).trimmingCharacters(
+            in: .whitespacesAndNewlines)
         let r = try Subprocess.run("/usr/bin/pkill", ["-HUP", "-P", pid, "dlboard"], timeout: 20)
         #expect(r.status == 0, "pkill found dlboard under the pane's shell")
         let after = t.waitFor("EXIT=130")
@@ -261,7 +275,9 @@ import Testing
 
 extension TmuxEndToEndTests {
     /// The pane with its escape sequences: colours and attributes as the terminal got them.
-    func styledScreen(_ t: Tmux) -> StyledCapture { StyledCapture(t.run(["capture-pane", "-e", "-p", "-t", t.session])) }
+    func styledScreen(_ t: Tmux) -> StyledCapture {
+        StyledCapture(t.run(["capture-pane", "-e", "-p", "-t", t.session]))
+    }
 
     /// As `dlboard(_:)`, with `environment` (e.g. "TERM=xterm") after the defaults, so it wins.
     /// NO_COLOR is removed first: `swift test` sets it for the processes it starts, and the tmux
@@ -272,8 +288,10 @@ extension TmuxEndToEndTests {
 
     /// Polls the styled screen until `ready` holds; returns the last capture (an issue on timeout).
     @discardableResult
-    func waitForStyled(_ t: Tmux, _ what: String, seconds: Double = 30, sourceLocation: SourceLocation = #_sourceLocation,
-                       _ ready: (StyledCapture) -> Bool) -> StyledCapture {
+    func waitForStyled(
+        _ t: Tmux, _ what: String, seconds: Double = 30, sourceLocation: SourceLocation = #_sourceLocation,
+        _ ready: (StyledCapture) -> Bool
+    ) -> StyledCapture {
         let deadline = Date().addingTimeInterval(seconds)
         var s = styledScreen(t)
         while Date() < deadline {
@@ -281,7 +299,9 @@ extension TmuxEndToEndTests {
             usleep(200_000)
             s = styledScreen(t)
         }
-        Issue.record("screen never showed \(what):\n\(s.rows.indices.map(s.text).joined(separator: "\n"))", sourceLocation: sourceLocation)
+        Issue.record(
+            "screen never showed \(what):\n\(s.rows.indices.map(s.text).joined(separator: "\n"))",
+            sourceLocation: sourceLocation)
         return s
     }
 
@@ -294,8 +314,9 @@ extension TmuxEndToEndTests {
 
     /// The colours of the accuracy legend's two dots, once both curves are drawn in them.
     static func trainAndTest(_ s: StyledCapture) -> (train: String, test: String)? {
-        guard case let .some(train?) = s.foreground(of: "● train"), case let .some(test?) = s.foreground(of: "● test"),
-              train != test, (s.brailleColors[train] ?? 0) > 0, (s.brailleColors[test] ?? 0) > 0 else { return nil }
+        guard case .some(let train?) = s.foreground(of: "● train"), case .some(let test?) = s.foreground(of: "● test"),
+            train != test, (s.brailleColors[train] ?? 0) > 0, (s.brailleColors[test] ?? 0) > 0
+        else { return nil }
         return (train, test)
     }
 
@@ -305,14 +326,16 @@ extension TmuxEndToEndTests {
         try #require(Self.tmuxAvailable, "tmux is not installed")
         let t = Tmux()
         defer { t.kill() }
-        t.start(width: 120, height: 40, command: dlboard("--train-size 3000 --hidden 50,50 --epochs 50", environment: term))
+        t.start(
+            width: 120, height: 40, command: dlboard("--train-size 3000 --hidden 50,50 --epochs 50", environment: term))
         let s = waitForStyled(t, "train and test curves in two colours (\(term))") { Self.trainAndTest($0) != nil }
         let colours = Set(s.colorSequences)
         if term == "TERM=tmux-256color" {
             #expect(colours.contains { $0.hasPrefix("38;5;") }, "palette colours: \(colours.sorted())")
         } else {
-            #expect(!colours.isEmpty && colours.allSatisfy { Int($0).map { (30...37).contains($0) } ?? false },
-                    "an 8-colour terminal gets SGR 30–37 only: \(colours.sorted())")
+            #expect(
+                !colours.isEmpty && colours.allSatisfy { Int($0).map { (30...37).contains($0) } ?? false },
+                "an 8-colour terminal gets SGR 30–37 only: \(colours.sorted())")
         }
         if let (train, test) = Self.trainAndTest(s) {
             let loss = s.brailleColors.keys.compactMap { $0 }.filter { $0 != train && $0 != test }
@@ -326,7 +349,9 @@ extension TmuxEndToEndTests {
         try #require(Self.tmuxAvailable, "tmux is not installed")
         let t = Tmux()
         defer { t.kill() }
-        t.start(width: 120, height: 40, command: dlboard("--train-size 3000 --hidden 50,50 --epochs 50 --metrics-out /dev/full", environment: ""))
+        t.start(
+            width: 120, height: 40,
+            command: dlboard("--train-size 3000 --hidden 50,50 --epochs 50 --metrics-out /dev/full", environment: ""))
         t.waitFor("log stopped")
         let s = waitForStyled(t, "a healthy layer") { ($0.foreground(of: "healthy") ?? nil) != nil }
         #expect(s.foreground(of: "⚠ log stopped") == .some("31"), "the warning is red")
@@ -340,8 +365,11 @@ extension TmuxEndToEndTests {
         try #require(Self.tmuxAvailable, "tmux is not installed")
         let t = Tmux()
         defer { t.kill() }
-        t.start(width: 140, height: 40, command: dlboard("compare --optimizers sgd,momentum,adagrad,adam --train-size 3000 --hidden 50,50 --epochs 50",
-                                                        environment: term))
+        t.start(
+            width: 140, height: 40,
+            command: dlboard(
+                "compare --optimizers sgd,momentum,adagrad,adam --train-size 3000 --hidden 50,50 --epochs 50",
+                environment: term))
         t.waitFor("4 runs in lock-step")
         t.waitFor("step 3")
         t.keys("v")
@@ -349,10 +377,12 @@ extension TmuxEndToEndTests {
         var swatches: [String] = []
         let s = waitForStyled(t, "four runs in four colours (\(term))") { s in
             swatches = (1...4).compactMap { k in s.foreground(of: "━━ \(k) ·") ?? nil }
-            return swatches.count == 4 && Set(swatches).count == 4 && swatches.allSatisfy { (s.brailleColors[$0] ?? 0) > 0 }
+            return swatches.count == 4 && Set(swatches).count == 4
+                && swatches.allSatisfy { (s.brailleColors[$0] ?? 0) > 0 }
         }
         #expect(Set(swatches).count == 4, "swatches \(swatches)")
-        #expect(Set(s.brailleColors.keys.compactMap { $0 }).isSubset(of: Set(swatches)), "every curve is in a run's colour")
+        #expect(
+            Set(s.brailleColors.keys.compactMap { $0 }).isSubset(of: Set(swatches)), "every curve is in a run's colour")
         quit(t)
     }
 
@@ -363,7 +393,9 @@ extension TmuxEndToEndTests {
         try #require(Self.tmuxAvailable, "tmux is not installed")
         let t = Tmux()
         defer { t.kill() }
-        t.start(width: 120, height: 40, command: dlboard("--train-size 3000 --hidden 50,50 --epochs 50", environment: environment))
+        t.start(
+            width: 120, height: 40,
+            command: dlboard("--train-size 3000 --hidden 50,50 --epochs 50", environment: environment))
         t.waitFor("● train")
         let s = waitForStyled(t, "curves drawn (\(environment))") { $0.brailleColors.values.reduce(0, +) > 50 }
         if coloured {
@@ -384,25 +416,34 @@ extension TmuxEndToEndTests {
         }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("dlboard-locales-\(getpid())").path
         try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        _ = try? Subprocess.run("/usr/bin/localedef", ["-i", "de_DE", "-f", "UTF-8", "\(folder)/de_DE.UTF-8"], timeout: 120)
+        _ = try? Subprocess.run(
+            "/usr/bin/localedef", ["-i", "de_DE", "-f", "UTF-8", "\(folder)/de_DE.UTF-8"], timeout: 120)
         guard FileManager.default.fileExists(atPath: "\(folder)/de_DE.UTF-8/LC_NUMERIC") else { return nil }
         return "LOCPATH=\(folder) LANG=de_DE.UTF-8 LC_ALL=de_DE.UTF-8"
     }()
 
     /// In a comma-decimal locale the run record stays JSON and the screen writes decimals with a
     /// point (curses takes only the character set from the locale).
-    @Test(.enabled(if: germanLocaleEnvironment != nil, "de_DE.UTF-8 can be neither found nor made: apt-get install locales"))
+    @Test(
+        .enabled(
+            if: germanLocaleEnvironment != nil, "de_DE.UTF-8 can be neither found nor made: apt-get install locales"))
     func commaDecimalLocaleKeepsRecordsJSON() throws {
         try #require(Self.tmuxAvailable, "tmux is not installed")
-        let record = FileManager.default.temporaryDirectory.appendingPathComponent("dlboard-de-\(UUID().uuidString).jsonl")
+        let record = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "dlboard-de-\(UUID().uuidString).jsonl")
         defer { try? FileManager.default.removeItem(at: record) }
         let t = Tmux()
         defer { t.kill() }
-        t.start(width: 120, height: 40, command: dlboard("--train-size 3000 --hidden 50,50 --epochs 50 --metrics-out '\(record.path)'",
-                                                        environment: Self.germanLocaleEnvironment ?? ""))
+        t.start(
+            width: 120, height: 40,
+            command: dlboard(
+                "--train-size 3000 --hidden 50,50 --epochs 50 --metrics-out '\(record.path)'",
+                environment: Self.germanLocaleEnvironment ?? ""))
         // "accuracy 0" with a point or (the fault) a comma after it: the first epoch is done.
         let screen = t.waitFor("accuracy 0")
-        #expect(screen.contains { ("\u{2801}"..."\u{28FF}").contains($0) }, "braille: the UTF-8 character set reached curses")
+        #expect(
+            screen.contains { ("\u{2801}"..."\u{28FF}").contains($0) },
+            "braille: the UTF-8 character set reached curses")
         #expect(screen.contains(try Regex("loss [0-9]+\\.[0-9]{4}")), "loss with a decimal point:\n\(screen)")
         #expect(!screen.contains(try Regex("[0-9],[0-9]")), "no decimal comma anywhere:\n\(screen)")
         quit(t)

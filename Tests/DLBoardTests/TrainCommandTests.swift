@@ -4,11 +4,14 @@ import Testing
 /// `dlboard train` end to end on a small made-up dataset: the epoch lines and the JSONL log.
 @Suite(.serialized) struct TrainCommandTests {
     @Test func trainsAndWritesMetrics() throws {
-        let fx = CLIFixtures(); defer { fx.remove() }
+        let fx = CLIFixtures()
+        defer { fx.remove() }
         fx.writeMNIST(train: 200, test: 100)
         let log = fx.path("m.jsonl")
-        let r = try BinaryRunner.run(["train", "--data", fx.directory, "--optimizer", "adam", "--hidden", "32,32",
-                                      "--epochs", "3", "--batch", "20", "--validation", "0.2", "--metrics-out", log])
+        let r = try BinaryRunner.run([
+            "train", "--data", fx.directory, "--optimizer", "adam", "--hidden", "32,32",
+            "--epochs", "3", "--batch", "20", "--validation", "0.2", "--metrics-out", log,
+        ])
         #expect(r.status == 0, "\(r.stderr)")
         let lines = r.stdout.split(separator: "\n")
         #expect(lines.contains { $0.contains("784-32-32-10") && $0.contains("Adam lr 0.001") })
@@ -33,9 +36,12 @@ import Testing
     }
 
     @Test func divergenceIsReportedNotCrashed() throws {
-        let fx = CLIFixtures(); defer { fx.remove() }
+        let fx = CLIFixtures()
+        defer { fx.remove() }
         fx.writeMNIST(train: 200, test: 50)
-        let r = try BinaryRunner.run(["train", "--data", fx.directory, "--lr", "1e30", "--hidden", "16", "--epochs", "2", "--batch", "20"])
+        let r = try BinaryRunner.run([
+            "train", "--data", fx.directory, "--lr", "1e30", "--hidden", "16", "--epochs", "2", "--batch", "20",
+        ])
         #expect(!r.crashed)
         #expect(r.stdout.contains("diverged at step"), "\(r.stdout)")
         #expect(r.stdout.contains("lower learning rate"))
@@ -44,14 +50,21 @@ import Testing
     /// OpenBLAS falls back to its SSE3 `Prescott` kernel on CPUs it does not know; dlboard restarts
     /// itself with a kernel the CPU supports (about 4× faster here).
     @Test func aModernCPUGetsAModernBLASKernel() throws {
-        let fx = CLIFixtures(); defer { fx.remove() }
+        let fx = CLIFixtures()
+        defer { fx.remove() }
         fx.writeMNIST(train: 100, test: 20)
-        let r = try BinaryRunner.run(["train", "--data", fx.directory, "--hidden", "8", "--epochs", "1", "--batch", "20"])
+        let r = try BinaryRunner.run([
+            "train", "--data", fx.directory, "--hidden", "8", "--epochs", "1", "--batch", "20",
+        ])
         #expect(r.status == 0)
-        let kernel = r.stdout.split(separator: "\n").first { $0.contains("kernel ") }.map { String($0.split(separator: " ").last ?? "") }
+        let kernel = r.stdout.split(separator: "\n").first { $0.contains("kernel ") }.map {
+            String($0.split(separator: " ").last ?? "")
+        }
         #expect(kernel != nil, "the header names the BLAS kernel")
         let flags = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
-        if flags.contains(" avx2") && flags.contains(" fma") && ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] == nil {
+        if flags.contains(" avx2") && flags.contains(" fma")
+            && ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] == nil
+        {
             #expect(kernel != "Prescott", "got \(kernel ?? "?") on a CPU with AVX2")
         }
     }

@@ -10,13 +10,15 @@ import Testing
     @Test(arguments: [false, true])
     func oneSeedGivesIdenticalLosses(regularized: Bool) {
         let c = Synthetic.config(optimizer: .adam, seed: 11, batchNorm: regularized, dropout: regularized ? 0.3 : 0)
-        let a = losses(c), b = losses(c)
+        let a = losses(c)
+        let b = losses(c)
         #expect(a == b)
         #expect(a.allSatisfy { $0.isFinite })
     }
 
     @Test func differentSeedsGiveDifferentLosses() {
-        let a = losses(Synthetic.config(seed: 1)), b = losses(Synthetic.config(seed: 2))
+        let a = losses(Synthetic.config(seed: 1))
+        let b = losses(Synthetic.config(seed: 2))
         #expect(a != b)
         #expect(zip(a, b).filter { $0 != $1 }.count > 30, "seeds should differ at almost every step")
     }
@@ -37,8 +39,10 @@ import Testing
         for _ in 0..<20 { #expect(a.next() == b.next()) }
         // Changing the optimizer or the network does not change the batch sequence.
         let t1 = Trainer(config: Synthetic.config(optimizer: .sgd, seed: 3), data: Synthetic.dataset())
-        let t2 = Trainer(config: Synthetic.config(optimizer: .adam, seed: 3, batchNorm: true), data: Synthetic.dataset())
-        var s1 = t1.sampler, s2 = t2.sampler
+        let t2 = Trainer(
+            config: Synthetic.config(optimizer: .adam, seed: 3, batchNorm: true), data: Synthetic.dataset())
+        var s1 = t1.sampler
+        var s2 = t2.sampler
         for _ in 0..<10 { #expect(s1.next() == s2.next()) }
     }
 
@@ -59,7 +63,8 @@ import Testing
 
     @Test func lockStepTrainersOnSharedBatchesMatchExactly() {
         let c = Synthetic.config(optimizer: .momentum, seed: 8, dropout: 0.2)
-        let a = Trainer(config: c, data: Synthetic.dataset()), b = Trainer(config: c, data: Synthetic.dataset())
+        let a = Trainer(config: c, data: Synthetic.dataset())
+        let b = Trainer(config: c, data: Synthetic.dataset())
         var shared = BatchSampler(count: 200, batchSize: 20, seed: 99)
         for _ in 0..<15 {
             let batch = shared.next()
@@ -68,7 +73,9 @@ import Testing
     }
 
     @Test func cloneTrainsIdenticallyToTheOriginal() {
-        let t = Trainer(config: Synthetic.config(optimizer: .adam, seed: 4, batchNorm: true, dropout: 0.2), data: Synthetic.dataset())
+        let t = Trainer(
+            config: Synthetic.config(optimizer: .adam, seed: 4, batchNorm: true, dropout: 0.2),
+            data: Synthetic.dataset())
         for _ in 0..<5 { t.step() }
         let net = t.network.clone()
         let opt = t.optimizer.clone()

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import NN
 
 /// The book's no-training experiments: activation histograms (E3) and optimizer paths (E1).
@@ -11,20 +12,26 @@ import Testing
     @Test func sigmoidHistogramsAsInTheBook() {
         let scales = Dictionary(uniqueKeysWithValues: ActivationExperiment.scales().map { ($0.name, $0.scale) })
         #expect(abs(scales["Xavier"]! - 0.1) < 1e-6 && abs(scales["He"]! - 0.1414) < 1e-4)
-        let std1 = run(1, .sigmoid), tiny = run(0.01, .sigmoid), xavier = run(scales["Xavier"]!, .sigmoid)
+        let std1 = run(1, .sigmoid)
+        let tiny = run(0.01, .sigmoid)
+        let xavier = run(scales["Xavier"]!, .sigmoid)
         #expect(std1.count == 5 && std1.allSatisfy { $0.count == 100_000 })
         // std 1: outputs pile up at 0 and 1 (vanishing gradients).
         #expect(std1.allSatisfy { $0.saturatedFraction > 0.3 }, "\(std1.map(\.saturatedFraction))")
         #expect(std1[4].bins.first! + std1[4].bins.last! > std1[4].bins[10...19].reduce(0, +))
         // std 0.01: everything sits at 0.5 (no expressive power).
-        #expect(tiny.allSatisfy { abs($0.mean - 0.5) < 0.01 && $0.standardDeviation < 0.03 }, "\(tiny.map(\.standardDeviation))")
+        #expect(
+            tiny.allSatisfy { abs($0.mean - 0.5) < 0.01 && $0.standardDeviation < 0.03 },
+            "\(tiny.map(\.standardDeviation))")
         #expect(tiny.dropFirst().allSatisfy { $0.verdict == .collapsed })
         // Xavier: spread out, layer after layer.
-        #expect(xavier.allSatisfy { $0.verdict == .healthy && $0.saturatedFraction < 0.05 && $0.standardDeviation > 0.05 })
+        #expect(
+            xavier.allSatisfy { $0.verdict == .healthy && $0.saturatedFraction < 0.05 && $0.standardDeviation > 0.05 })
     }
 
     @Test func reluNeedsHe() {
-        let he = run((2 / Float(100)).squareRoot(), .relu), tiny = run(0.01, .relu)
+        let he = run((2 / Float(100)).squareRoot(), .relu)
+        let tiny = run(0.01, .relu)
         #expect(he.allSatisfy { $0.verdict == .healthy })
         // He keeps the scale from layer to layer; std 0.01 shrinks it ×~0.07 per layer.
         #expect(he[4].standardDeviation / he[0].standardDeviation > 0.5)
@@ -71,7 +78,8 @@ import Testing
 
 @Suite struct BLASKernelTests {
     @Test func kernelFromCPUFlags() {
-        let info = "processor\t: 0\nflags\t\t: fpu sse2 avx avx2 fma avx512f avx512dq avx512cd avx512bw avx512vl avx512_bf16\n"
+        let info =
+            "processor\t: 0\nflags\t\t: fpu sse2 avx avx2 fma avx512f avx512dq avx512cd avx512bw avx512vl avx512_bf16\n"
         let flags = BLASKernel.cpuFlags(cpuinfo: info)
         #expect(flags.contains("avx512_bf16") && flags.contains("fpu"))
         #expect(BLASKernel.preferredCoreType(flags: flags) == "Cooperlake")
@@ -88,7 +96,10 @@ import Testing
     func parameter(_ n: Int, seed: UInt64) -> Parameter {
         var g = SeededGenerator(seed: seed)
         let p = Parameter(name: "W1", value: Matrix(rows: 1, cols: n), isDecayed: true)
-        for i in 0..<n { p.value.pointer[i] = g.nextNormal(); p.gradient.pointer[i] = g.nextNormal() * 0.1 }
+        for i in 0..<n {
+            p.value.pointer[i] = g.nextNormal()
+            p.gradient.pointer[i] = g.nextNormal() * 0.1
+        }
         return p
     }
 
@@ -98,7 +109,8 @@ import Testing
         let p = parameter(n, seed: 9)
         var w = Array(UnsafeBufferPointer(start: p.value.pointer, count: n))
         let grad = Array(UnsafeBufferPointer(start: p.gradient.pointer, count: n))
-        var s1 = [Float](repeating: 0, count: n), s2 = [Float](repeating: 0, count: n)
+        var s1 = [Float](repeating: 0, count: n)
+        var s2 = [Float](repeating: 0, count: n)
         let opt = kind.make(learningRate: 0.01)
         for t in 1...3 {
             opt.update([p])
@@ -106,7 +118,9 @@ import Testing
                 let gi = grad[i]
                 switch kind {
                 case .adam:
-                    let lrT = Float(Double(Float(0.01)) * (1 - pow(Double(Float(0.999)), Double(t))).squareRoot() / (1 - pow(Double(Float(0.9)), Double(t))))
+                    let lrT = Float(
+                        Double(Float(0.01)) * (1 - pow(Double(Float(0.999)), Double(t))).squareRoot()
+                            / (1 - pow(Double(Float(0.9)), Double(t))))
                     s1[i] = s1[i] + (1 - 0.9) * (gi - s1[i])
                     s2[i] = s2[i] + (1 - 0.999) * (gi * gi - s2[i])
                     w[i] = w[i] - lrT * s1[i] / (s2[i].squareRoot() + 1e-7)
@@ -120,7 +134,10 @@ import Testing
             }
         }
         let got = Array(UnsafeBufferPointer(start: p.value.pointer, count: n))
-        #expect(got == w, "\(kind): first difference at \(zip(got, w).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? -1)")
+        #expect(
+            got == w,
+            "\(kind): first difference at \(zip(got, w).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? -1)"
+        )
     }
 
     @Test func pixelsBecomeByteOver255Exactly() {
@@ -144,6 +161,8 @@ import Testing
         // Per sample: 2·(784·100 + 4·100·100 + 100·10) twice (forward, weight gradients) plus
         // 2·(4·100·100 + 100·10) for the input gradients = 559,600 FLOP.
         #expect(GEMMBound.flopsPerSample(of: net, batch: 100) == 559_600)
-        #expect(GEMMBound.measureStepSeconds(config: NetworkConfig(inputSize: 8, hidden: [4], outputSize: 2), batch: 4, repeats: 2, rounds: 2) > 0)
+        #expect(
+            GEMMBound.measureStepSeconds(
+                config: NetworkConfig(inputSize: 8, hidden: [4], outputSize: 2), batch: 4, repeats: 2, rounds: 2) > 0)
     }
 }

@@ -1,7 +1,8 @@
 import CZlib
 import Foundation
-@testable import NN
 import Testing
+
+@testable import NN
 
 /// A header is read before the data and only what it declares is read after it: a gzip bomb is
 /// refused after about the declared size, not after inflating all of it.
@@ -9,13 +10,19 @@ import Testing
     /// An IDX header declaring `declared` label bytes, then `inflated` zero bytes, gzip-compressed
     /// (50 MB of zeros compress to ~50 KB).
     static func bomb(declared: Int, inflated: Int) -> [UInt8] {
-        let header: [UInt8] = [0, 0, 8, 1, UInt8(declared >> 24), UInt8((declared >> 16) & 0xFF), UInt8((declared >> 8) & 0xFF), UInt8(declared & 0xFF)]
+        let header: [UInt8] = [
+            0, 0, 8, 1, UInt8(declared >> 24), UInt8((declared >> 16) & 0xFF), UInt8((declared >> 8) & 0xFF),
+            UInt8(declared & 0xFF),
+        ]
         let raw = header + [UInt8](repeating: 0, count: inflated)
         var bound = compressBound(uLong(raw.count))
         var out = [UInt8](repeating: 0, count: Int(bound))
         // zlib's compress2 writes a zlib stream; wrap it as gzip with deflateInit2 instead.
         var s = z_stream()
-        precondition(deflateInit2_(&s, 9, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK)
+        precondition(
+            deflateInit2_(
+                &s, 9, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
+                == Z_OK)
         bound = deflateBound(&s, uLong(raw.count))
         out = [UInt8](repeating: 0, count: Int(bound))
         let written: Int = raw.withUnsafeBufferPointer { src in
@@ -44,8 +51,10 @@ import Testing
     }
 
     @Test func aBombOnDiskIsRefusedAfterTheDeclaredSize() throws {
-        let fx = Fixtures(); defer { fx.remove() }
-        FileManager.default.createFile(atPath: fx.path("b.gz"), contents: Data(Self.bomb(declared: 1000, inflated: 50_000_000)))
+        let fx = Fixtures()
+        defer { fx.remove() }
+        FileManager.default.createFile(
+            atPath: fx.path("b.gz"), contents: Data(Self.bomb(declared: 1000, inflated: 50_000_000)))
         var source = try GzipFileSource(path: fx.path("b.gz"))
         #expect(throws: DatasetError("\(fx.path("b.gz")): more data than the header's 1000 = 1000 bytes")) {
             _ = try IDXFile(source: &source, magic: IDXFile.labelsMagic)
@@ -57,7 +66,9 @@ import Testing
         // 4 GiB declared, 10 bytes present: a truncation error, not a 4 GiB allocation.
         let bytes: [UInt8] = [0, 0, 8, 1, 0xFF, 0xFF, 0xFF, 0xFF] + [UInt8](repeating: 1, count: 10)
         var source = try MemorySource(bytes: bytes, name: "short")
-        #expect(throws: DatasetError("short: truncated: header declares 4294967295 = 4294967295 bytes of data, file has 10")) {
+        #expect(
+            throws: DatasetError("short: truncated: header declares 4294967295 = 4294967295 bytes of data, file has 10")
+        ) {
             _ = try IDXFile(source: &source, magic: IDXFile.labelsMagic)
         }
     }

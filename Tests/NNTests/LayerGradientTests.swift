@@ -6,24 +6,29 @@ import Testing
 /// upstream gradient is R and both ∂/∂x and ∂/∂parameters are checked.
 @Suite struct LayerGradientTests {
     /// Checks ∂/∂x and ∂/∂(each parameter) of `layer` at input `x`.
-    func check(_ layer: any Layer, input x: Matrix, outputCols: Int, seed: UInt64 = 99,
-               sourceLocation: SourceLocation = #_sourceLocation) {
+    func check(
+        _ layer: any Layer, input x: Matrix, outputCols: Int, seed: UInt64 = 99,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         let probe = GradientCheck.random(x.rows, outputCols, seed: seed)
         let loss = { GradientCheck.project(layer.forward(x, mode: .train), probe) }
         _ = layer.forward(x, mode: .train)
         let dout = probe.copy()
         let dx = layer.backward(dout).values
         let params = layer.parameters.map { ($0.name, $0.gradient.values, $0.value) }
-        GradientCheck.expectClose(dx, GradientCheck.numerical(of: x, loss: loss), "\(layer.name) dx",
-                                  sourceLocation: sourceLocation)
+        GradientCheck.expectClose(
+            dx, GradientCheck.numerical(of: x, loss: loss), "\(layer.name) dx",
+            sourceLocation: sourceLocation)
         for (name, analytic, value) in params {
-            GradientCheck.expectClose(analytic, GradientCheck.numerical(of: value, loss: loss), "\(layer.name) d\(name)",
-                                      sourceLocation: sourceLocation)
+            GradientCheck.expectClose(
+                analytic, GradientCheck.numerical(of: value, loss: loss), "\(layer.name) d\(name)",
+                sourceLocation: sourceLocation)
         }
     }
 
     @Test func affine() {
-        let layer = Affine(index: 1, weight: GradientCheck.random(5, 4, seed: 1), bias: GradientCheck.random(1, 4, seed: 2))
+        let layer = Affine(
+            index: 1, weight: GradientCheck.random(5, 4, seed: 1), bias: GradientCheck.random(1, 4, seed: 2))
         check(layer, input: GradientCheck.random(3, 5, seed: 3), outputCols: 4)
     }
 
@@ -49,7 +54,10 @@ import Testing
         let bn = BatchNorm(index: 1, features: 4)
         // Non-trivial γ and β, so their gradients and the γ path of dx are exercised.
         let g = GradientCheck.random(1, 4, seed: 7, std: 0.5)
-        for j in 0..<4 { bn.gamma.value.pointer[j] = 1 + g.pointer[j]; bn.beta.value.pointer[j] = g.pointer[j] }
+        for j in 0..<4 {
+            bn.gamma.value.pointer[j] = 1 + g.pointer[j]
+            bn.beta.value.pointer[j] = g.pointer[j]
+        }
         check(bn, input: GradientCheck.random(batch, 4, seed: 8, std: 2), outputCols: 4)
     }
 
@@ -58,7 +66,8 @@ import Testing
         let x = GradientCheck.random(4, 6, seed: 10)
         _ = d.forward(x, mode: .train)
         d.freezesMask = true
-        #expect(d.mask.values.contains(0) && d.mask.values.contains(1), "the mask should drop some units and keep others")
+        #expect(
+            d.mask.values.contains(0) && d.mask.values.contains(1), "the mask should drop some units and keep others")
         check(d, input: x, outputCols: 6)
     }
 
@@ -78,10 +87,13 @@ import Testing
     /// tests above could pass with a wrong backprop.
     @Test func rejectsAGradientOffByFivePercent() {
         let layer = Affine(index: 1, weight: GradientCheck.random(5, 4, seed: 1))
-        let x = GradientCheck.random(3, 5, seed: 3), probe = GradientCheck.random(3, 4, seed: 99)
+        let x = GradientCheck.random(3, 5, seed: 3)
+        let probe = GradientCheck.random(3, 4, seed: 99)
         _ = layer.forward(x, mode: .train)
         _ = layer.backward(probe)
-        let numeric = GradientCheck.numerical(of: layer.weight.value) { GradientCheck.project(layer.forward(x, mode: .train), probe) }
+        let numeric = GradientCheck.numerical(of: layer.weight.value) {
+            GradientCheck.project(layer.forward(x, mode: .train), probe)
+        }
         let analytic = layer.weight.gradient.values
         #expect(GradientCheck.mismatch(analytic, numeric) == nil)
         #expect(GradientCheck.mismatch(analytic.map { $0 * 1.05 }, numeric) != nil)

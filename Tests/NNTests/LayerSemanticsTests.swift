@@ -51,7 +51,10 @@ import Testing
         #expect(r.backward(Matrix(row: [5, 5, 5])).values == [0, 0, 5])
     }
 
-    @Test(arguments: [(Initializer.he, 784, (2.0 / 784).squareRoot()), (.xavier, 100, 0.1), (.he, 100, 0.1414214), (.std(0.01), 100, 0.01)])
+    @Test(arguments: [
+        (Initializer.he, 784, (2.0 / 784).squareRoot()), (.xavier, 100, 0.1), (.he, 100, 0.1414214),
+        (.std(0.01), 100, 0.01),
+    ])
     func initialScales(_ initializer: Initializer, fanIn: Int, std: Double) {
         var g = SeededGenerator(seed: 12)
         let w = Matrix(rows: fanIn, cols: 200)
@@ -67,7 +70,9 @@ import Testing
         #expect(Initializer(argument: "He") == .he && Initializer(argument: "relu") == .he)
         #expect(Initializer(argument: "xavier") == .xavier && Initializer(argument: "sigmoid") == .xavier)
         #expect(Initializer(argument: "0.01") == .std(0.01))
-        #expect(Initializer(argument: "-1") == nil && Initializer(argument: "nan") == nil && Initializer(argument: "big") == nil)
+        #expect(
+            Initializer(argument: "-1") == nil && Initializer(argument: "nan") == nil
+                && Initializer(argument: "big") == nil)
     }
 }
 
@@ -76,9 +81,13 @@ import Testing
 
     @Test func layerOrderAndParameterNamesAreTheBooks() {
         let net = Network(config: config, seed: 1)
-        #expect(net.layers.map(\.name) == ["Affine1", "BatchNorm1", "ReLU1", "Dropout1",
-                                           "Affine2", "BatchNorm2", "ReLU2", "Dropout2", "Affine3"])
-        #expect(net.parameters.map(\.name) == ["W1", "b1", "W2", "b2", "W3", "b3", "gamma1", "beta1", "gamma2", "beta2"])
+        #expect(
+            net.layers.map(\.name) == [
+                "Affine1", "BatchNorm1", "ReLU1", "Dropout1",
+                "Affine2", "BatchNorm2", "ReLU2", "Dropout2", "Affine3",
+            ])
+        #expect(
+            net.parameters.map(\.name) == ["W1", "b1", "W2", "b2", "W3", "b3", "gamma1", "beta1", "gamma2", "beta2"])
         #expect(net.parameterCount == 6 * 5 + 5 + 5 * 4 + 4 + 4 * 3 + 3 + 2 * (5 + 4))
     }
 
@@ -90,7 +99,10 @@ import Testing
         #expect(net.layers.map(\.name) == ["Affine1", "ReLU1", "Affine2", "ReLU2", "Affine3"])
         #expect(net.affines.map { $0.weight.value.values } == w)
         net.setBatchNorm(true)
-        #expect(net.batchNorms.allSatisfy { $0.gamma.value.values.allSatisfy { $0 == 1 } && $0.runningMean.values.allSatisfy { $0 == 0 } })
+        #expect(
+            net.batchNorms.allSatisfy {
+                $0.gamma.value.values.allSatisfy { $0 == 1 } && $0.runningMean.values.allSatisfy { $0 == 0 }
+            })
         net.setDropout(0.2)
         #expect(net.dropouts.map(\.ratio) == [0.2, 0.2] && net.config.dropout == 0.2)
         #expect(net.layers.count == 9)
@@ -134,7 +146,9 @@ import Testing
         var g = SeededGenerator(seed: 2)
         for i in 0..<x.count { x.pointer[i] = g.nextNormal() }
         func lastStd(_ initializer: Initializer) -> Float {
-            let net = Network(config: NetworkConfig(inputSize: 100, hidden: [100, 100, 100, 100, 100], initializer: initializer), seed: 3)
+            let net = Network(
+                config: NetworkConfig(inputSize: 100, hidden: [100, 100, 100, 100, 100], initializer: initializer),
+                seed: 3)
             _ = net.predict(x, mode: .eval)
             return net.activationStatistics().last!.standardDeviation
         }
@@ -146,7 +160,8 @@ import Testing
 @Suite struct VerdictTests {
     func stats(_ activation: Activation, _ values: [Float]) -> ActivationStatistics {
         values.withUnsafeBufferPointer {
-            ActivationStatistics(layer: "L", activation: activation, values: $0, bins: 10, range: activation.histogramRange)
+            ActivationStatistics(
+                layer: "L", activation: activation, values: $0, bins: 10, range: activation.histogramRange)
         }
     }
 

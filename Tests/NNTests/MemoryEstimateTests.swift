@@ -16,9 +16,13 @@ import Testing
         var c = TrainingConfig()
         c.network.hidden = [10_000_000]
         #expect(MemoryEstimate.bytes(for: c) > 4 * 2 * 784e7)
-        let error = try #require(throws: ConfigError.self) { try MemoryEstimate.check([c], data: data, available: 16e9) }
+        let error = try #require(throws: ConfigError.self) {
+            try MemoryEstimate.check([c], data: data, available: 16e9)
+        }
         #expect(error.message.hasPrefix("this configuration needs about "), "\(error.message)")
-        #expect(error.message.contains("784-10000000-10, batch 100") && error.message.contains("more than the 16.0 GB available"), "\(error.message)")
+        #expect(
+            error.message.contains("784-10000000-10, batch 100")
+                && error.message.contains("more than the 16.0 GB available"), "\(error.message)")
     }
 
     @Test func widthsNearIntMaxDoNotOverflow() {
@@ -33,7 +37,9 @@ import Testing
         c.network.hidden = [2000, 2000]
         let one = MemoryEstimate.bytes(for: c)
         try MemoryEstimate.check([c], data: data, available: one * 1.5)
-        let error = try #require(throws: ConfigError.self) { try MemoryEstimate.check([c, c], data: data, available: one * 1.5) }
+        let error = try #require(throws: ConfigError.self) {
+            try MemoryEstimate.check([c, c], data: data, available: one * 1.5)
+        }
         #expect(error.message.hasPrefix("these 2 runs need about "), "\(error.message)")
     }
 

@@ -25,9 +25,10 @@ import Testing
 
     @Test(arguments: cases)
     func threeHiddenLayers(_ c: Case) {
-        let config = NetworkConfig(inputSize: 6, hidden: [5, 4, 5], outputSize: 3, activation: c.activation,
-                                   initializer: .std(0.8), batchNorm: c.batchNorm, dropout: c.dropout,
-                                   weightDecay: c.weightDecay)
+        let config = NetworkConfig(
+            inputSize: 6, hidden: [5, 4, 5], outputSize: 3, activation: c.activation,
+            initializer: .std(0.8), batchNorm: c.batchNorm, dropout: c.dropout,
+            weightDecay: c.weightDecay)
         let net = Network(config: config, seed: c.seed)
         // Non-zero biases and BatchNorm β/γ, so every term of every gradient is exercised.
         for (i, p) in net.parameters.enumerated() where !p.isDecayed {
@@ -50,7 +51,9 @@ import Testing
             // A ReLU input within h of 0 makes a central difference meaningless (the kink). Such a
             // point shows as disagreement between two step sizes; the seeds here avoid them.
             let halfStep = GradientCheck.numerical(of: value, step: GradientCheck.step / 2, loss: loss)
-            #expect(GradientCheck.mismatch(halfStep, numeric) == nil, "\(c.testDescription) d\(name): non-smooth point, pick another seed")
+            #expect(
+                GradientCheck.mismatch(halfStep, numeric) == nil,
+                "\(c.testDescription) d\(name): non-smooth point, pick another seed")
             // A bias followed by BatchNorm has no effect on the output: its gradient is exactly 0.
             let zeroByMath = config.batchNorm && hiddenBiases.contains(name)
             GradientCheck.expectClose(grad, numeric, "\(c.testDescription) d\(name)", expectNonZero: !zeroByMath)

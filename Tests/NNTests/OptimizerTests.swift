@@ -21,8 +21,12 @@ import Testing
         .momentum: [[0.95, -1.9, 0.3], [0.895, -1.84, 0.16], [0.8655, -1.786, -0.066]],
         .nesterov: [[0.905, -1.81, 0.12], [0.8455, -1.786, 0.034], [0.83895, -1.7374, -0.2694]],
         .adagrad: [[0.9, -1.9, 0.4], [0.8803884, -1.9287348, 0.4196116], [0.9169032, -1.9287348, 0.3755891]],
-        .rmsprop: [[2e-06, -1.000001, -0.4999995], [-0.1970635, -1.2886759, -0.3029337], [0.1712125, -1.2886759, -0.7466642]],
-        .adam: [[0.9000006, -1.9000003, 0.4000002], [0.819697, -1.8572156, 0.3488976], [0.7852619, -1.8241429, 0.2852913]],
+        .rmsprop: [
+            [2e-06, -1.000001, -0.4999995], [-0.1970635, -1.2886759, -0.3029337], [0.1712125, -1.2886759, -0.7466642],
+        ],
+        .adam: [
+            [0.9000006, -1.9000003, 0.4000002], [0.819697, -1.8572156, 0.3488976], [0.7852619, -1.8241429, 0.2852913],
+        ],
     ]
 
     static func parameter(_ name: String = "W1", _ values: [Float] = start) -> Parameter {
@@ -42,8 +46,9 @@ import Testing
             Self.setGradient(p, g)
             opt.update([p])
             for i in 0..<3 {
-                #expect(abs(p.value.pointer[i] - table[step][i]) < 3e-6,
-                        "\(kind.displayName) step \(step + 1) element \(i): \(p.value.pointer[i]) vs \(table[step][i])")
+                #expect(
+                    abs(p.value.pointer[i] - table[step][i]) < 3e-6,
+                    "\(kind.displayName) step \(step + 1) element \(i): \(p.value.pointer[i]) vs \(table[step][i])")
             }
         }
     }
@@ -60,27 +65,33 @@ import Testing
     @Test func changingTheLearningRateKeepsState() {
         let p = Self.parameter()
         let opt = Momentum(learningRate: 0.1)
-        Self.setGradient(p, Self.gradients[0]); opt.update([p])    // v = −0.05, p = 0.95
+        Self.setGradient(p, Self.gradients[0])
+        opt.update([p])  // v = −0.05, p = 0.95
         opt.learningRate = 0.2
-        Self.setGradient(p, Self.gradients[1]); opt.update([p])    // v = 0.9·(−0.05) − 0.2·0.1 = −0.065
+        Self.setGradient(p, Self.gradients[1])
+        opt.update([p])  // v = 0.9·(−0.05) − 0.2·0.1 = −0.065
         #expect(abs(p.value.pointer[0] - 0.885) < 1e-6)
     }
 
     @Test func aNewOptimizerStartsFromFreshState() {
         let p = Self.parameter()
         let first = Momentum(learningRate: 0.1)
-        Self.setGradient(p, Self.gradients[0]); first.update([p])  // p = 0.95, v = −0.05
+        Self.setGradient(p, Self.gradients[0])
+        first.update([p])  // p = 0.95, v = −0.05
         let second = OptimizerKind.momentum.make(learningRate: 0.1)
-        Self.setGradient(p, Self.gradients[1]); second.update([p]) // v = −0.01 (not −0.055)
+        Self.setGradient(p, Self.gradients[1])
+        second.update([p])  // v = −0.01 (not −0.055)
         #expect(abs(p.value.pointer[0] - 0.94) < 1e-6)
     }
 
     @Test func aParameterAddedLaterGetsFreshStateAndSharesAdamsStepCount() {
         let w = Self.parameter("W1")
         let adam = Adam(learningRate: 0.1)
-        Self.setGradient(w, Self.gradients[0]); adam.update([w])
+        Self.setGradient(w, Self.gradients[0])
+        adam.update([w])
         let gamma = Self.parameter("gamma1")
-        Self.setGradient(w, Self.gradients[1]); Self.setGradient(gamma, Self.gradients[0])
+        Self.setGradient(w, Self.gradients[1])
+        Self.setGradient(gamma, Self.gradients[0])
         adam.update([w, gamma])
         #expect(adam.step == 2)
         // gamma's first update at t = 2: m = 0.05, v = 0.00025, lr_t = 0.1·√(1−0.999²)/(1−0.9²)
@@ -93,16 +104,20 @@ import Testing
     @Test func cloneCopiesStateIndependently() {
         let p = Self.parameter()
         let a = Adam(learningRate: 0.1)
-        Self.setGradient(p, Self.gradients[0]); a.update([p])
+        Self.setGradient(p, Self.gradients[0])
+        a.update([p])
         let b = a.clone()
         let q = p.copy()
         // Same state, same gradient ⇒ the same second step on p (through a) and q (through b).
-        Self.setGradient(p, Self.gradients[1]); a.update([p])
-        Self.setGradient(q, Self.gradients[1]); b.update([q])
+        Self.setGradient(p, Self.gradients[1])
+        a.update([p])
+        Self.setGradient(q, Self.gradients[1])
+        b.update([q])
         #expect(p.value.values == q.value.values)
         #expect(abs(p.value.pointer[0] - 0.819697) < 3e-6)
         // Further steps of a leave b untouched.
-        a.update([p]); a.update([p])
+        a.update([p])
+        a.update([p])
         #expect(a.step == 4 && (b as? Adam)?.step == 2)
     }
 }

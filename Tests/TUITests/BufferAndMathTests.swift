@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TUI
 
 @Suite struct BufferAndMathTests {
@@ -46,15 +47,16 @@ import Testing
 
     @Test func paletteColoursMapToTheNearestBasicOne() {
         #expect(Color.palette(196).basicIndex == 1)  // bright red
-        #expect(Color.palette(46).basicIndex == 2)   // green
-        #expect(Color.palette(21).basicIndex == 4)   // blue
+        #expect(Color.palette(46).basicIndex == 2)  // green
+        #expect(Color.palette(21).basicIndex == 4)  // blue
         #expect(Color.palette(250).basicIndex == 7)  // light grey
         #expect(Color.palette(9).basicIndex == 1)
     }
 
     @Test func histogramResampling() {
         #expect(HistogramView.resample([1, 2, 3, 4], columns: 2) == [1.5, 3.5])
-        #expect(HistogramView.resample([4, 4, 4], columns: 2) == [4, 4], "no comb: one- and two-bin columns stay level")
+        #expect(
+            HistogramView.resample([4, 4, 4], columns: 2) == [4, 4], "no comb: one- and two-bin columns stay level")
         #expect(HistogramView.resample([1, 2], columns: 4) == [1, 1, 2, 2])
         #expect(HistogramView.resample([], columns: 3) == [0, 0, 0])
         #expect(HistogramView.resample([5], columns: 0) == [])

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TUI
 
 /// How the screen picks its colours: from NO_COLOR and what the terminal reports after
@@ -13,10 +14,13 @@ import Testing
 
     @Test func modeFollowsTheTerminal() {
         #expect(NcursesScreen.colorMode(noColor: false, hasColors: true, colors: 256, pairs: 65536) == .palette256)
-        #expect(NcursesScreen.colorMode(noColor: false, hasColors: true, colors: 8, pairs: 64) == .basic8, "xterm, screen")
+        #expect(
+            NcursesScreen.colorMode(noColor: false, hasColors: true, colors: 8, pairs: 64) == .basic8, "xterm, screen")
         #expect(NcursesScreen.colorMode(noColor: false, hasColors: true, colors: 16, pairs: 256) == .basic8)
         #expect(NcursesScreen.colorMode(noColor: true, hasColors: true, colors: 256, pairs: 65536) == .monochrome)
-        #expect(NcursesScreen.colorMode(noColor: false, hasColors: false, colors: 0, pairs: 0) == .monochrome, "xterm-mono, vt100")
+        #expect(
+            NcursesScreen.colorMode(noColor: false, hasColors: false, colors: 0, pairs: 0) == .monochrome,
+            "xterm-mono, vt100")
     }
 
     @Test func coloursOnEachKindOfTerminal() {

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TUI
 
 /// Lines on the dot canvas: clipped to the canvas, whatever their endpoints.
@@ -8,7 +9,8 @@ import Testing
         // A diverging optimizer path: billions of dots away. Walking it dot by dot took minutes.
         canvas.line(from: (5, 5), to: (3_000_000_000, 5), style: .plain)
         #expect(canvas.isSet(column: 0, row: 1) == false)
-        #expect(canvas.isSet(column: 2, row: 1) && canvas.isSet(column: 9, row: 1), "the visible part is drawn to the edge")
+        #expect(
+            canvas.isSet(column: 2, row: 1) && canvas.isSet(column: 9, row: 1), "the visible part is drawn to the edge")
         canvas.line(from: (-4_000_000_000, -4_000_000_000), to: (-3, -7), style: .plain)  // wholly outside
     }
 
@@ -32,15 +34,19 @@ import Testing
 @Suite struct LineChartExtremeValueTests {
     @Test(arguments: [false, true])
     func infiniteAndHugeValuesDrawWithoutTrapping(logY: Bool) {
-        let points = [ChartPoint(x: 1, y: 2.3), ChartPoint(x: 2, y: 1e300), ChartPoint(x: 3, y: .infinity),
-                      ChartPoint(x: 4, y: .nan), ChartPoint(x: 5, y: 0.5)]
+        let points = [
+            ChartPoint(x: 1, y: 2.3), ChartPoint(x: 2, y: 1e300), ChartPoint(x: 3, y: .infinity),
+            ChartPoint(x: 4, y: .nan), ChartPoint(x: 5, y: 0.5),
+        ]
         var chart = LineChart(title: "loss", series: [ChartSeries(name: "l", points: points, smoothing: 0.9)])
         chart.logY = logY
         var b = Buffer(width: 40, height: 12)
         chart.render(in: b.area, into: &b)
         #expect(b.text.contains("loss"))
         // A fixed range with values far outside it.
-        var accuracy = LineChart(title: "acc", series: [ChartSeries(name: "a", points: [ChartPoint(x: 0, y: -1e308), ChartPoint(x: 1, y: 0.5)])])
+        var accuracy = LineChart(
+            title: "acc",
+            series: [ChartSeries(name: "a", points: [ChartPoint(x: 0, y: -1e308), ChartPoint(x: 1, y: 0.5)])])
         accuracy.yRange = 0...1
         accuracy.render(in: b.area, into: &b)
     }

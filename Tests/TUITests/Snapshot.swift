@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TUI
+import Testing
 
 /// Compares a buffer's text and the style of every cell (`Buffer.styledText`) with the expected
 /// snapshot (trailing spaces and trailing empty lines ignored) and reports a line-by-line diff on
@@ -15,11 +15,13 @@ func expectSnapshot(_ buffer: Buffer, _ expected: String, sourceLocation: Source
         while lines.last == "" { lines.removeLast() }
         return lines
     }
-    let got = norm(buffer.styledText), want = norm(expected)
+    let got = norm(buffer.styledText)
+    let want = norm(expected)
     guard got != want else { return }
     var diff: [String] = []
     for i in 0..<max(got.count, want.count) {
-        let g = i < got.count ? got[i] : "∅", w = i < want.count ? want[i] : "∅"
+        let g = i < got.count ? got[i] : "∅"
+        let w = i < want.count ? want[i] : "∅"
         diff.append(g == w ? "  \(g)" : "- \(w)\n+ \(g)")
     }
     let report = diff.joined(separator: "\n")
@@ -27,6 +29,7 @@ func expectSnapshot(_ buffer: Buffer, _ expected: String, sourceLocation: Source
     // TUI_RECORD_SNAPSHOTS=DIR writes what was rendered to DIR/<line>.txt, for updating the
     // literals after a deliberate change.
     if let dir = ProcessInfo.processInfo.environment["TUI_RECORD_SNAPSHOTS"] {
-        try? got.joined(separator: "\n").write(toFile: "\(dir)/\(sourceLocation.line).txt", atomically: true, encoding: .utf8)
+        try? got.joined(separator: "\n").write(
+            toFile: "\(dir)/\(sourceLocation.line).txt", atomically: true, encoding: .utf8)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TUI
 
 /// Widgets rendered into an in-memory buffer and compared as text, edge cases included.
@@ -8,8 +9,12 @@ import Testing
 
     @Test func brailleLine() {
         var b = Buffer(width: 24, height: 6)
-        do { LineChart(title: "loss", series: [ChartSeries(name: "l", points: Self.line)]).render(in: b.area, into: &b) }
-        expectSnapshot(b, """
+        do {
+            LineChart(title: "loss", series: [ChartSeries(name: "l", points: Self.line)]).render(in: b.area, into: &b)
+        }
+        expectSnapshot(
+            b,
+            """
             loss
                 3│⠑⠢⠤⣀
                  │    ⠉⠑⠢⢄⣀
@@ -32,7 +37,9 @@ import Testing
     @Test func empty() {
         var b = Buffer(width: 20, height: 5)
         do { LineChart(title: "loss", series: [ChartSeries(name: "l", points: [])]).render(in: b.area, into: &b) }
-        expectSnapshot(b, """
+        expectSnapshot(
+            b,
+            """
             loss
 
                    no data
@@ -52,8 +59,13 @@ import Testing
 
     @Test func onePoint() {
         var b = Buffer(width: 20, height: 5)
-        do { LineChart(title: "loss", series: [ChartSeries(name: "l", points: [ChartPoint(x: 3, y: 1.5)])]).render(in: b.area, into: &b) }
-        expectSnapshot(b, """
+        do {
+            LineChart(title: "loss", series: [ChartSeries(name: "l", points: [ChartPoint(x: 3, y: 1.5)])]).render(
+                in: b.area, into: &b)
+        }
+        expectSnapshot(
+            b,
+            """
             loss
                2│
              1.5│       ⠠
@@ -73,8 +85,15 @@ import Testing
 
     @Test func allEqual() {
         var b = Buffer(width: 20, height: 5)
-        do { LineChart(title: "loss", series: [ChartSeries(name: "l", points: (0..<10).map { ChartPoint(x: Double($0), y: 2) })]).render(in: b.area, into: &b) }
-        expectSnapshot(b, """
+        do {
+            LineChart(
+                title: "loss",
+                series: [ChartSeries(name: "l", points: (0..<10).map { ChartPoint(x: Double($0), y: 2) })]
+            ).render(in: b.area, into: &b)
+        }
+        expectSnapshot(
+            b,
+            """
             loss
              2.5│
                2│⠤⠤⠤⠤⠤⠤⠤⠤⠤⠤⠤⠤⠤⠤⠤
@@ -94,8 +113,22 @@ import Testing
 
     @Test func nan() {
         var b = Buffer(width: 20, height: 5)
-        do { LineChart(title: "loss", series: [ChartSeries(name: "l", points: [ChartPoint(x: 0, y: 1), ChartPoint(x: 1, y: .nan), ChartPoint(x: 2, y: .infinity), ChartPoint(x: 3, y: 0)])]).render(in: b.area, into: &b) }
-        expectSnapshot(b, """
+        do {
+            LineChart(
+                title: "loss",
+                series: [
+                    ChartSeries(
+                        name: "l",
+                        points: [
+                            ChartPoint(x: 0, y: 1), ChartPoint(x: 1, y: .nan), ChartPoint(x: 2, y: .infinity),
+                            ChartPoint(x: 3, y: 0),
+                        ])
+                ]
+            ).render(in: b.area, into: &b)
+        }
+        expectSnapshot(
+            b,
+            """
             loss
                1│⠉⠒⠤⢄⣀
              0.5│     ⠉⠒⠢⠤⣀
@@ -115,8 +148,12 @@ import Testing
 
     @Test func width1() {
         var b = Buffer(width: 1, height: 5)
-        do { LineChart(title: "loss", series: [ChartSeries(name: "l", points: Self.line)]).render(in: b.area, into: &b) }
-        expectSnapshot(b, """
+        do {
+            LineChart(title: "loss", series: [ChartSeries(name: "l", points: Self.line)]).render(in: b.area, into: &b)
+        }
+        expectSnapshot(
+            b,
+            """
             l
 
 
@@ -135,8 +172,24 @@ import Testing
 
     @Test func log() {
         var b = Buffer(width: 20, height: 6)
-        do { var c = LineChart(title: "log", series: [ChartSeries(name: "l", points: [ChartPoint(x: 0, y: 100), ChartPoint(x: 1, y: 10), ChartPoint(x: 2, y: 1), ChartPoint(x: 3, y: 0)])]); c.logY = true; c.glyphs = .ascii; c.render(in: b.area, into: &b) }
-        expectSnapshot(b, """
+        do {
+            var c = LineChart(
+                title: "log",
+                series: [
+                    ChartSeries(
+                        name: "l",
+                        points: [
+                            ChartPoint(x: 0, y: 100), ChartPoint(x: 1, y: 10), ChartPoint(x: 2, y: 1),
+                            ChartPoint(x: 3, y: 0),
+                        ])
+                ])
+            c.logY = true
+            c.glyphs = .ascii
+            c.render(in: b.area, into: &b)
+        }
+        expectSnapshot(
+            b,
+            """
             log
              100|**
                 |  ****
@@ -158,8 +211,14 @@ import Testing
 
     @Test func blocks() {
         var b = Buffer(width: 16, height: 5)
-        do { var c = LineChart(title: "b", series: [ChartSeries(name: "l", points: Self.line)]); c.glyphs = .blocks; c.render(in: b.area, into: &b) }
-        expectSnapshot(b, """
+        do {
+            var c = LineChart(title: "b", series: [ChartSeries(name: "l", points: Self.line)])
+            c.glyphs = .blocks
+            c.render(in: b.area, into: &b)
+        }
+        expectSnapshot(
+            b,
+            """
             b
                 3│▀█▄
              1.55│   ▀▀▄▄
@@ -180,7 +239,9 @@ import Testing
     @Test func hist() {
         var b = Buffer(width: 12, height: 5)
         do { HistogramView(title: "L1", bins: [0, 1, 2, 4, 8, 4, 2, 1], caption: "ok").render(in: b.area, into: &b) }
-        expectSnapshot(b, """
+        expectSnapshot(
+            b,
+            """
             L1
                   ██
                  ▄██▄
@@ -201,7 +262,9 @@ import Testing
     @Test func histEmpty() {
         var b = Buffer(width: 12, height: 4)
         do { HistogramView(title: "L1", bins: [0, 0], caption: "").render(in: b.area, into: &b) }
-        expectSnapshot(b, """
+        expectSnapshot(
+            b,
+            """
             L1
 
                no data
@@ -219,8 +282,14 @@ import Testing
 
     @Test func histAsciiMerge() {
         var b = Buffer(width: 4, height: 4)
-        do { var h = HistogramView(title: "L", bins: [1, 1, 2, 2, 0, 0, 8, 8]); h.glyphs = .ascii; h.render(in: b.area, into: &b) }
-        expectSnapshot(b, """
+        do {
+            var h = HistogramView(title: "L", bins: [1, 1, 2, 2, 0, 0, 8, 8])
+            h.glyphs = .ascii
+            h.render(in: b.area, into: &b)
+        }
+        expectSnapshot(
+            b,
+            """
             L
                #
             .: #
@@ -237,8 +306,13 @@ import Testing
 
     @Test func panel() {
         var b = Buffer(width: 12, height: 4)
-        do { let inner = Panel(title: "help").render(in: b.area, into: &b); b.put("hi", in: inner) }
-        expectSnapshot(b, """
+        do {
+            let inner = Panel(title: "help").render(in: b.area, into: &b)
+            b.put("hi", in: inner)
+        }
+        expectSnapshot(
+            b,
+            """
             ┌─ help ───┐
             │hi        │
             │          │
@@ -258,12 +332,18 @@ import Testing
         do {
             let train = (0..<10).map { ChartPoint(x: Double($0), y: 0.5 + 0.04 * Double($0)) }
             let test = (0..<10).map { ChartPoint(x: Double($0), y: 0.45 + 0.03 * Double($0)) }
-            var c = LineChart(title: "acc", series: [ChartSeries(name: "train", points: train, color: .palette(34)),
-                                                     ChartSeries(name: "test", points: test, color: .palette(208))])
+            var c = LineChart(
+                title: "acc",
+                series: [
+                    ChartSeries(name: "train", points: train, color: .palette(34)),
+                    ChartSeries(name: "test", points: test, color: .palette(208)),
+                ])
             c.markers = [ChartMarker(x: 5, label: "+BN")]
             c.render(in: b.area, into: &b)
         }
-        expectSnapshot(b, """
+        expectSnapshot(
+            b,
+            """
             acc            ● train  ● test
               0.86│            +BN ⢀⣀⡠⠔⠒⠊⠉
                   │         ⢀⣀⡠⠤⠔⠊⠉⢁⣀⣀⠤⠤⠔⠒
@@ -287,9 +367,11 @@ import Testing
             """)
         // What a reader of the chart relies on: each legend dot has its curve's colour.
         let row = Array(b.line(0))
-        let trainDot = row.firstIndex(of: "●")!, testDot = row.lastIndex(of: "●")!
+        let trainDot = row.firstIndex(of: "●")!
+        let testDot = row.lastIndex(of: "●")!
         #expect(b[trainDot, 0].style.foreground == .palette(34) && b[testDot, 0].style.foreground == .palette(208))
-        let curveColours = Set(b.cells.filter { ("\u{2801}"..."\u{28FF}").contains($0.character) }.compactMap(\.style.foreground))
+        let curveColours = Set(
+            b.cells.filter { ("\u{2801}"..."\u{28FF}").contains($0.character) }.compactMap(\.style.foreground))
         #expect(curveColours == [.palette(34), .palette(208)])
     }
 
@@ -298,9 +380,13 @@ import Testing
         var b = Buffer(width: 20, height: 5)
         do {
             let noisy = (0..<40).map { ChartPoint(x: Double($0), y: 2 - Double($0) / 20 + ($0 % 2 == 0 ? 0.3 : -0.3)) }
-            LineChart(title: "loss", series: [ChartSeries(name: "l", points: noisy, color: .palette(39), smoothing: 0.9)]).render(in: b.area, into: &b)
+            LineChart(
+                title: "loss", series: [ChartSeries(name: "l", points: noisy, color: .palette(39), smoothing: 0.9)]
+            ).render(in: b.area, into: &b)
         }
-        expectSnapshot(b, """
+        expectSnapshot(
+            b,
+            """
             loss
                2.3│⢻⣴⣦⣄⣀⡀
               1.02│ ⠈⠁⠛⠋⠿⣿⢷⣲⣤⢄⣀
@@ -327,7 +413,9 @@ import Testing
             h.titleStyle = Style(foreground: .red, bold: true)
             h.render(in: b.area, into: &b)
         }
-        expectSnapshot(b, """
+        expectSnapshot(
+            b,
+            """
             1 dead
                 ██
               ▅▅██▅▅

@@ -19,7 +19,10 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable, Equatable {
             z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
             return z ^ (z >> 31)
         }
-        s0 = splitMix(&sm); s1 = splitMix(&sm); s2 = splitMix(&sm); s3 = splitMix(&sm)
+        s0 = splitMix(&sm)
+        s1 = splitMix(&sm)
+        s2 = splitMix(&sm)
+        s3 = splitMix(&sm)
     }
 
     /// An independent stream for a named purpose (e.g. "batches", "dropout"), so that adding a use of
@@ -34,7 +37,10 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable, Equatable {
     public mutating func next() -> UInt64 {
         let result = ((s1 &* 5) << 7 | (s1 &* 5) >> 57) &* 9
         let t = s1 << 17
-        s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3
+        s2 ^= s0
+        s3 ^= s1
+        s1 ^= s2
+        s0 ^= s3
         s2 ^= t
         s3 = (s3 << 45) | (s3 >> 19)
         return result
@@ -54,7 +60,10 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable, Equatable {
 
     /// Standard normal N(0, 1) by Box–Muller.
     public mutating func nextNormal() -> Float {
-        if let z = spareNormal { spareNormal = nil; return z }
+        if let z = spareNormal {
+            spareNormal = nil
+            return z
+        }
         var u1 = Double(next() >> 11) * (1.0 / 9_007_199_254_740_992.0)
         if u1 < 1e-300 { u1 = 1e-300 }
         let u2 = Double(next() >> 11) * (1.0 / 9_007_199_254_740_992.0)

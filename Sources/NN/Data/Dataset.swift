@@ -1,5 +1,6 @@
 import CZlib
 import Foundation
+
 /// The images a run trains and is judged on. `validation`, when present, was split off the
 /// training images; the test set is never used for any decision during training.
 public struct Dataset: Sendable, Equatable {

@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import CZlib
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Decompressed bytes read on demand, so `IDXFile` takes only what the header declares (+1 byte
 /// to notice trailing data) whatever the file would inflate to. Errors name `name`.
@@ -30,7 +31,8 @@ extension IDXByteSource {
 
     static func streamError(name: String, code: Int32, message: String, decompressed: Int) -> DatasetError {
         if code == Z_BUF_ERROR {
-            return DatasetError("\(name): truncated: the gzip data ends early (after \(decompressed) decompressed bytes)")
+            return DatasetError(
+                "\(name): truncated: the gzip data ends early (after \(decompressed) decompressed bytes)")
         }
         // gzerror prefixes its text with the path; say the path once.
         let detail = message.hasPrefix(name + ": ") ? String(message.dropFirst(name.count + 2)) : message
@@ -89,7 +91,10 @@ final class MemorySource: IDXByteSource {
     init(bytes: [UInt8], name: String) throws(DatasetError) {
         self.name = name
         input = bytes
-        guard bytes.count >= 2 && bytes[0] == 0x1F && bytes[1] == 0x8B else { stream = nil; return }
+        guard bytes.count >= 2 && bytes[0] == 0x1F && bytes[1] == 0x8B else {
+            stream = nil
+            return
+        }
         let s = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
         s.initialize(to: z_stream())
         // 15 + 16: a gzip wrapper (window up to 32 KiB).
@@ -121,7 +126,8 @@ final class MemorySource: IDXByteSource {
         var written = 0
         while written < buffer.count && !ended {
             if consumed == input.count {
-                throw DatasetError("\(name): truncated: the gzip data ends early (after \(produced + written) decompressed bytes)")
+                throw DatasetError(
+                    "\(name): truncated: the gzip data ends early (after \(produced + written) decompressed bytes)")
             }
             let inAvail = UInt32(min(input.count - consumed, Int(UInt32.max)))
             let outAvail = UInt32(min(buffer.count - written, Int(UInt32.max)))

@@ -30,12 +30,16 @@ public struct IDXFile: Sendable {
 
     /// The same parse and checks from bytes in memory (gzip or plain), e.g. for a fuzzer; errors
     /// name `name`. `maxDataBytes` lowers the cap (a fuzzer runs under its own memory limit).
-    public init(bytes: [UInt8], magic: UInt32, name: String = "<memory>", maxDataBytes: Int = IDXFile.maxDataBytes) throws(DatasetError) {
+    public init(bytes: [UInt8], magic: UInt32, name: String = "<memory>", maxDataBytes: Int = IDXFile.maxDataBytes)
+        throws(DatasetError)
+    {
         var source = try MemorySource(bytes: bytes, name: name)
         try self.init(source: &source, magic: magic, maxDataBytes: min(maxDataBytes, Self.maxDataBytes))
     }
 
-    init<S: IDXByteSource>(source: inout S, magic: UInt32, maxDataBytes: Int = IDXFile.maxDataBytes) throws(DatasetError) {
+    init<S: IDXByteSource>(source: inout S, magic: UInt32, maxDataBytes: Int = IDXFile.maxDataBytes)
+        throws(DatasetError)
+    {
         let path = source.name
         let head = try source.read(count: 4)
         guard head.count == 4 else {
@@ -43,7 +47,9 @@ public struct IDXFile: Sendable {
         }
         let found = UInt32(head[0]) << 24 | UInt32(head[1]) << 16 | UInt32(head[2]) << 8 | UInt32(head[3])
         guard found == magic else {
-            throw DatasetError("\(path): wrong magic number 0x\(Self.hex(found)), expected 0x\(Self.hex(magic)) (\(magic == Self.imagesMagic ? "IDX images" : "IDX labels"))")
+            throw DatasetError(
+                "\(path): wrong magic number 0x\(Self.hex(found)), expected 0x\(Self.hex(magic)) (\(magic == Self.imagesMagic ? "IDX images" : "IDX labels"))"
+            )
         }
         let ndims = Int(head[3])
         let headerSize = 4 + 4 * ndims
@@ -61,7 +67,9 @@ public struct IDXFile: Sendable {
         for d in dims {
             let (product, overflow) = expected.multipliedReportingOverflow(by: d)
             guard !overflow && product <= maxDataBytes else {
-                throw DatasetError("\(path): header declares \(shape) bytes of data, more than the \(Self.describe(maxDataBytes)) dlboard reads from one file")
+                throw DatasetError(
+                    "\(path): header declares \(shape) bytes of data, more than the \(Self.describe(maxDataBytes)) dlboard reads from one file"
+                )
             }
             expected = product
         }
@@ -76,9 +84,10 @@ public struct IDXFile: Sendable {
             data.append(contentsOf: UnsafeRawBufferPointer(rebasing: chunk[..<n]))
         }
         guard data.count == expected else {
-            throw DatasetError(data.count < expected
-                ? "\(path): truncated: header declares \(shape) = \(expected) bytes of data, file has \(data.count)"
-                : "\(path): more data than the header's \(shape) = \(expected) bytes")
+            throw DatasetError(
+                data.count < expected
+                    ? "\(path): truncated: header declares \(shape) = \(expected) bytes of data, file has \(data.count)"
+                    : "\(path): more data than the header's \(shape) = \(expected) bytes")
         }
         self.dimensions = dims
         self.bytes = data

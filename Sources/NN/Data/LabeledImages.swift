@@ -1,4 +1,5 @@
 import CKernels
+
 /// Images with their class labels, kept as the bytes of the file (UInt8 pixels, 0…255) and
 /// converted to Float32 `pixel / 255` per batch: a quarter of the memory of a Float copy, at no cost
 /// in speed since every batch is gathered anyway.
@@ -23,7 +24,8 @@ public struct LabeledImages: Sendable, Equatable {
 
     /// The images at `indices`, in that order.
     public func subset<S: Sequence>(_ indices: S) -> LabeledImages where S.Element == Int {
-        var px: [UInt8] = [], lb: [UInt8] = []
+        var px: [UInt8] = []
+        var lb: [UInt8] = []
         for i in indices {
             px.append(contentsOf: pixels[(i * features)..<((i + 1) * features)])
             lb.append(labels[i])
@@ -40,12 +42,16 @@ public struct LabeledImages: Sendable, Equatable {
     /// `fraction` of the shuffled images are validation and the rest training. Both parts keep at
     /// least one image; with fewer than two images there is nothing to split, which is an error
     /// rather than an empty training set.
-    public func splittingValidation(fraction: Double, seed: UInt64) throws(DatasetError) -> (train: LabeledImages, validation: LabeledImages) {
+    public func splittingValidation(fraction: Double, seed: UInt64) throws(DatasetError) -> (
+        train: LabeledImages, validation: LabeledImages
+    ) {
         guard fraction > 0 && fraction < 1 else {
             throw DatasetError("--validation: must be in [0, 1), got \(fraction)")
         }
         guard count >= 2 else {
-            throw DatasetError("a validation split of \(count) training image\(count == 1 ? "" : "s") leaves none to train on: the split needs at least 2 (more --train-size, or no validation)")
+            throw DatasetError(
+                "a validation split of \(count) training image\(count == 1 ? "" : "s") leaves none to train on: the split needs at least 2 (more --train-size, or no validation)"
+            )
         }
         var g = SeededGenerator(seed: seed, stream: "validation-split")
         var order = Array(0..<count)

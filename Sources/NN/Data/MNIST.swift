@@ -6,8 +6,10 @@ import Foundation
 /// instead of the hyphen before `idx` (`train-images.idx3-ubyte`), as many mirrors ship them.
 /// Images may be of any size; the network's input follows them.
 public enum MNIST {
-    public static let fileNames = ["train-images-idx3-ubyte", "train-labels-idx1-ubyte",
-                                   "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"]
+    public static let fileNames = [
+        "train-images-idx3-ubyte", "train-labels-idx1-ubyte",
+        "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte",
+    ]
 
     /// Reads and cross-checks the four files. Errors name the file and what is wrong with it.
     public static func load(directory: String) throws(DatasetError) -> (train: LabeledImages, test: LabeledImages) {
@@ -19,7 +21,9 @@ public enum MNIST {
         let train = try loadPair(directory: directory, images: fileNames[0], labels: fileNames[1])
         let test = try loadPair(directory: directory, images: fileNames[2], labels: fileNames[3])
         guard train.rows == test.rows && train.cols == test.cols else {
-            throw DatasetError("\(train.path) has \(train.rows)×\(train.cols) images but \(test.path) has \(test.rows)×\(test.cols): training and test images must be the same size")
+            throw DatasetError(
+                "\(train.path) has \(train.rows)×\(train.cols) images but \(test.path) has \(test.rows)×\(test.cols): training and test images must be the same size"
+            )
         }
         return (train.images, test.images)
     }
@@ -44,25 +48,32 @@ public enum MNIST {
     }
 
     static func loadPair(directory: String, images: String, labels: String) throws(DatasetError)
-        -> (images: LabeledImages, path: String, rows: Int, cols: Int) {
+        -> (images: LabeledImages, path: String, rows: Int, cols: Int)
+    {
         let imagePath = try path(directory: directory, name: images)
         let labelPath = try path(directory: directory, name: labels)
         let img = try IDXFile(path: imagePath, magic: IDXFile.imagesMagic)
         guard img.dimensions.count == 3, img.dimensions[1] > 0, img.dimensions[2] > 0 else {
-            throw DatasetError("\(imagePath): expected 3 dimensions (count×rows×cols), got \(img.dimensions.map(String.init).joined(separator: "×"))")
+            throw DatasetError(
+                "\(imagePath): expected 3 dimensions (count×rows×cols), got \(img.dimensions.map(String.init).joined(separator: "×"))"
+            )
         }
         let lab = try IDXFile(path: labelPath, magic: IDXFile.labelsMagic)
         guard lab.dimensions.count == 1 else {
-            throw DatasetError("\(labelPath): expected 1 dimension (count), got \(lab.dimensions.map(String.init).joined(separator: "×"))")
+            throw DatasetError(
+                "\(labelPath): expected 1 dimension (count), got \(lab.dimensions.map(String.init).joined(separator: "×"))"
+            )
         }
         guard img.dimensions[0] == lab.dimensions[0] else {
-            throw DatasetError("\(imagePath) has \(img.dimensions[0]) images but \(labelPath) has \(lab.dimensions[0]) labels")
+            throw DatasetError(
+                "\(imagePath) has \(img.dimensions[0]) images but \(labelPath) has \(lab.dimensions[0]) labels")
         }
         guard img.dimensions[0] > 0 else { throw DatasetError("\(imagePath): contains no images") }
         if let bad = lab.bytes.firstIndex(where: { $0 > 9 }) {
             throw DatasetError("\(labelPath): label \(lab.bytes[bad]) at index \(bad) is outside 0…9")
         }
-        let rows = img.dimensions[1], cols = img.dimensions[2]
+        let rows = img.dimensions[1]
+        let cols = img.dimensions[2]
         return (LabeledImages(pixels: img.bytes, labels: lab.bytes, features: rows * cols), imagePath, rows, cols)
     }
 }

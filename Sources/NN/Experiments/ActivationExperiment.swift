@@ -6,12 +6,17 @@ import Foundation
 public enum ActivationExperiment {
     /// The book's four scales for 100 inputs: std 1, std 0.01, Xavier √(1/n), He √(2/n).
     public static func scales(nodes: Int = 100) -> [(name: String, scale: Float)] {
-        [("std 1", 1), ("std 0.01", 0.01), ("Xavier", (1 / Float(nodes)).squareRoot()), ("He", (2 / Float(nodes)).squareRoot())]
+        [
+            ("std 1", 1), ("std 0.01", 0.01), ("Xavier", (1 / Float(nodes)).squareRoot()),
+            ("He", (2 / Float(nodes)).squareRoot()),
+        ]
     }
 
     /// Statistics of every layer's output (histogram over `Activation.histogramRange`, `bins` bins).
-    public static func run(scale: Float, activation: Activation, layers: Int = 5, nodes: Int = 100,
-                           samples: Int = 1000, bins: Int = 30, seed: UInt64) -> [ActivationStatistics] {
+    public static func run(
+        scale: Float, activation: Activation, layers: Int = 5, nodes: Int = 100,
+        samples: Int = 1000, bins: Int = 30, seed: UInt64
+    ) -> [ActivationStatistics] {
         var g = SeededGenerator(seed: seed, stream: "activation-experiment")
         var x = Matrix(rows: samples, cols: nodes)  // replaced by each layer's output
         for i in 0..<x.count { x.pointer[i] = g.nextNormal() }
@@ -30,9 +35,11 @@ public enum ActivationExperiment {
                 case .relu: p[i] = max(0, v)
                 }
             }
-            stats.append(ActivationStatistics(layer: "\(k + 1)-layer", activation: activation,
-                                              values: UnsafeBufferPointer(z.buffer), bins: bins,
-                                              range: activation.histogramRange))
+            stats.append(
+                ActivationStatistics(
+                    layer: "\(k + 1)-layer", activation: activation,
+                    values: UnsafeBufferPointer(z.buffer), bins: bins,
+                    range: activation.histogramRange))
             x = z
         }
         return stats

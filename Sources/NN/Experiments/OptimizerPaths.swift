@@ -4,7 +4,9 @@
 public enum OptimizerPaths {
     public static let start: (x: Float, y: Float) = (-7, 2)
     /// The book's learning rates: SGD 0.95, Momentum 0.1, AdaGrad 1.5, Adam 0.3.
-    public static let bookRates: [(kind: OptimizerKind, lr: Float)] = [(.sgd, 0.95), (.momentum, 0.1), (.adagrad, 1.5), (.adam, 0.3)]
+    public static let bookRates: [(kind: OptimizerKind, lr: Float)] = [
+        (.sgd, 0.95), (.momentum, 0.1), (.adagrad, 1.5), (.adam, 0.3),
+    ]
 
     public static func f(_ x: Float, _ y: Float) -> Float { x * x / 20 + y * y }
 
@@ -15,7 +17,8 @@ public enum OptimizerPaths {
         var points: [(x: Float, y: Float)] = []
         points.reserveCapacity(steps)
         for _ in 0..<steps {
-            let x = p.value.pointer[0], y = p.value.pointer[1]
+            let x = p.value.pointer[0]
+            let y = p.value.pointer[1]
             points.append((x, y))
             p.gradient.pointer[0] = x / 10
             p.gradient.pointer[1] = 2 * y

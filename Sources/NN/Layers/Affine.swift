@@ -21,7 +21,8 @@ public final class Affine: Layer {
         self.name = "Affine\(index)"
         self.weight = Parameter(name: "W\(index)", value: weight, isDecayed: true)
         self.bias = Parameter(name: "b\(index)", value: bias ?? Matrix(rows: 1, cols: weight.cols), isDecayed: false)
-        precondition(self.bias.value.rows == 1 && self.bias.value.cols == weight.cols, "Affine bias must be 1x\(weight.cols)")
+        precondition(
+            self.bias.value.rows == 1 && self.bias.value.cols == weight.cols, "Affine bias must be 1x\(weight.cols)")
         self.computesInputGradient = computesInputGradient
     }
 
@@ -37,10 +38,12 @@ public final class Affine: Layer {
     public func forward(_ x: Matrix, mode: Mode) -> Matrix {
         precondition(x.cols == inputSize, "\(name): input has \(x.cols) columns, expected \(inputSize)")
         input = x
-        let n = x.rows, d = outputSize
+        let n = x.rows
+        let d = outputSize
         out.resize(rows: n, cols: d)
         // Broadcast the bias into every row, then accumulate the product on top (one pass less).
-        let b = bias.value.pointer, o = out.pointer
+        let b = bias.value.pointer
+        let o = out.pointer
         for r in 0..<n { (o + r * d).update(from: b, count: d) }
         out.gemm(x, weight.value, beta: 1)
         return out
@@ -49,8 +52,10 @@ public final class Affine: Layer {
     public func backward(_ dout: Matrix) -> Matrix {
         guard let x = input else { preconditionFailure("\(name): backward before forward") }
         weight.gradient.gemm(x, transposeA: true, dout)
-        let n = dout.rows, d = dout.cols
-        let db = bias.gradient.pointer, g = dout.pointer
+        let n = dout.rows
+        let d = dout.cols
+        let db = bias.gradient.pointer
+        let g = dout.pointer
         db.update(repeating: 0, count: d)
         for r in 0..<n {
             let row = g + r * d

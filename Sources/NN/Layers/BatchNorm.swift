@@ -56,14 +56,20 @@ public final class BatchNorm: Layer {
     public var parameters: [Parameter] { [gamma, beta] }
 
     public func forward(_ x: Matrix, mode: Mode) -> Matrix {
-        let n = x.rows, d = x.cols
+        let n = x.rows
+        let d = x.cols
         precondition(d == features, "\(name): input has \(d) columns, expected \(features)")
         out.resize(rows: n, cols: d)
-        let g = gamma.value.pointer, b = beta.value.pointer, src = x.pointer, o = out.pointer
+        let g = gamma.value.pointer
+        let b = beta.value.pointer
+        let src = x.pointer
+        let o = out.pointer
         switch mode {
         case .train:
             precondition(n >= 1, "\(name): empty batch")
-            xc.resize(rows: n, cols: d); xn.resize(rows: n, cols: d); std.resize(rows: 1, cols: d)
+            xc.resize(rows: n, cols: d)
+            xn.resize(rows: n, cols: d)
+            std.resize(rows: 1, cols: d)
             if columnSums.count != d {
                 columnSums = [Double](repeating: 0, count: d)
                 columnSquares = [Double](repeating: 0, count: d)
@@ -72,16 +78,19 @@ public final class BatchNorm: Layer {
             // xn = (x − μ)/√(σ² + ε) and γ·xn + β — in the C kernel, same operations in the same order.
             columnSums.withUnsafeMutableBufferPointer { mean in
                 columnSquares.withUnsafeMutableBufferPointer { variance in
-                    dlboard_batchnorm_forward(src, n, d, g, b, Self.epsilon, momentum, runningMean.pointer, runningVariance.pointer,
-                                              xc.pointer, xn.pointer, std.pointer, o, mean.baseAddress!, variance.baseAddress!)
+                    dlboard_batchnorm_forward(
+                        src, n, d, g, b, Self.epsilon, momentum, runningMean.pointer, runningVariance.pointer,
+                        xc.pointer, xn.pointer, std.pointer, o, mean.baseAddress!, variance.baseAddress!)
                 }
             }
         case .eval:
-            let rm = runningMean.pointer, rv = runningVariance.pointer
+            let rm = runningMean.pointer
+            let rv = runningVariance.pointer
             var scale = [Float](repeating: 0, count: d)
             for j in 0..<d { scale[j] = 1 / (rv[j] + Self.epsilon).squareRoot() }
             for r in 0..<n {
-                let row = src + r * d, orow = o + r * d
+                let row = src + r * d
+                let orow = o + r * d
                 for j in 0..<d { orow[j] = g[j] * ((row[j] - rm[j]) * scale[j]) + b[j] }
             }
         }
@@ -89,13 +98,15 @@ public final class BatchNorm: Layer {
     }
 
     public func backward(_ dout: Matrix) -> Matrix {
-        let n = dout.rows, d = dout.cols
+        let n = dout.rows
+        let d = dout.cols
         precondition(n == xn.rows && d == xn.cols, "\(name): backward shape differs from the last train-mode forward")
         dx.resize(rows: n, cols: d)
         scratch.resize(rows: 3, cols: d)
         let sc = scratch.pointer
-        dlboard_batchnorm_backward(dout.pointer, n, d, xc.pointer, xn.pointer, std.pointer, gamma.value.pointer,
-                                   gamma.gradient.pointer, beta.gradient.pointer, dx.pointer, sc, sc + d, sc + 2 * d)
+        dlboard_batchnorm_backward(
+            dout.pointer, n, d, xc.pointer, xn.pointer, std.pointer, gamma.value.pointer,
+            gamma.gradient.pointer, beta.gradient.pointer, dx.pointer, sc, sc + d, sc + 2 * d)
         return dx
     }
 

@@ -35,7 +35,8 @@ public final class Dropout: Layer {
 
     public func forward(_ x: Matrix, mode: Mode) -> Matrix {
         out.resize(rows: x.rows, cols: x.cols)
-        let src = x.pointer, dst = out.pointer
+        let src = x.pointer
+        let dst = out.pointer
         switch mode {
         case .train:
             if !freezesMask || mask.rows != x.rows || mask.cols != x.cols {
@@ -54,7 +55,8 @@ public final class Dropout: Layer {
 
     /// Updates `dout` in place.
     public func backward(_ dout: Matrix) -> Matrix {
-        let g = dout.pointer, m = mask.pointer
+        let g = dout.pointer
+        let m = mask.pointer
         for i in 0..<dout.count { g[i] *= m[i] }
         return dout
     }

@@ -1,4 +1,5 @@
 import CKernels
+
 /// `out = max(x, 0)`; backward passes the gradient where `x > 0` and zeroes it elsewhere
 /// (the book's mask is `x <= 0`, so the gradient at exactly 0 is 0).
 public final class ReLU: ActivationLayer {

@@ -13,15 +13,22 @@ public final class SoftmaxWithLoss {
 
     /// Writes the softmax of `x` into `into` (row-wise, max-subtracted).
     public static func softmax(_ x: Matrix, into y: Matrix) {
-        let n = x.rows, k = x.cols
+        let n = x.rows
+        let k = x.cols
         y.resize(rows: n, cols: k)
-        let src = x.pointer, dst = y.pointer
+        let src = x.pointer
+        let dst = y.pointer
         for r in 0..<n {
-            let row = src + r * k, out = dst + r * k
+            let row = src + r * k
+            let out = dst + r * k
             var m = -Float.infinity
             for j in 0..<k where row[j] > m { m = row[j] }
             var sum: Float = 0
-            for j in 0..<k { let e = expf(row[j] - m); out[j] = e; sum += e }
+            for j in 0..<k {
+                let e = expf(row[j] - m)
+                out[j] = e
+                sum += e
+            }
             let inv = 1 / sum
             for j in 0..<k { out[j] *= inv }
         }
@@ -32,7 +39,8 @@ public final class SoftmaxWithLoss {
         precondition(labels.count == x.rows, "SoftmaxWithLoss: \(labels.count) labels for \(x.rows) rows")
         Self.softmax(x, into: probabilities)
         self.labels = labels
-        let k = x.cols, y = probabilities.pointer
+        let k = x.cols
+        let y = probabilities.pointer
         var total = 0.0
         for (r, t) in labels.enumerated() {
             precondition(t >= 0 && Int(t) < k, "SoftmaxWithLoss: label \(t) outside 0..<\(k)")
@@ -43,7 +51,8 @@ public final class SoftmaxWithLoss {
 
     /// Gradient of the mean loss with respect to the scores: `(y − onehot) / N`.
     public func backward() -> Matrix {
-        let n = probabilities.rows, k = probabilities.cols
+        let n = probabilities.rows
+        let k = probabilities.cols
         dx.assign(probabilities)
         let g = dx.pointer
         let inv = 1 / Float(n)

@@ -11,14 +11,16 @@ public final class Tanh: ActivationLayer {
 
     public func forward(_ x: Matrix, mode: Mode) -> Matrix {
         output.resize(rows: x.rows, cols: x.cols)
-        let src = x.pointer, dst = output.pointer
+        let src = x.pointer
+        let dst = output.pointer
         for i in 0..<x.count { dst[i] = tanhf(src[i]) }
         return output
     }
 
     /// Updates `dout` in place.
     public func backward(_ dout: Matrix) -> Matrix {
-        let g = dout.pointer, y = output.pointer
+        let g = dout.pointer
+        let y = output.pointer
         for i in 0..<dout.count { g[i] *= 1 - y[i] * y[i] }
         return dout
     }

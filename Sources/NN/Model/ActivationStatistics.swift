@@ -22,9 +22,11 @@ public struct ActivationStatistics: Sendable, Equatable {
     public var maximum: Float
 
     /// Statistics as recorded (a run record's `hist` line).
-    public init(layer: String, activation: Activation, bins: [Int], excludesZeros: Bool, range: ClosedRange<Float>,
-                underflow: Int, overflow: Int, count: Int, mean: Float, standardDeviation: Float,
-                zeroFraction: Float, saturatedFraction: Float, minimum: Float, maximum: Float) {
+    public init(
+        layer: String, activation: Activation, bins: [Int], excludesZeros: Bool, range: ClosedRange<Float>,
+        underflow: Int, overflow: Int, count: Int, mean: Float, standardDeviation: Float,
+        zeroFraction: Float, saturatedFraction: Float, minimum: Float, maximum: Float
+    ) {
         self.layer = layer
         self.activation = activation
         self.bins = bins
@@ -42,27 +44,39 @@ public struct ActivationStatistics: Sendable, Equatable {
     }
 
     /// Computes the statistics of `values` for a layer of the given activation.
-    public init(layer: String, activation: Activation, values: UnsafeBufferPointer<Float>,
-                bins binCount: Int, range: ClosedRange<Float>, excludesZeros: Bool = false) {
+    public init(
+        layer: String, activation: Activation, values: UnsafeBufferPointer<Float>,
+        bins binCount: Int, range: ClosedRange<Float>, excludesZeros: Bool = false
+    ) {
         precondition(binCount >= 1, "need at least one bin")
         self.layer = layer
         self.activation = activation
         self.range = range
         self.excludesZeros = excludesZeros
         var bins = [Int](repeating: 0, count: binCount)
-        var under = 0, over = 0, zeros = 0, saturated = 0
-        var sum = 0.0, sumSq = 0.0
-        let lo = range.lowerBound, width = range.upperBound - range.lowerBound
+        var under = 0
+        var over = 0
+        var zeros = 0
+        var saturated = 0
+        var sum = 0.0
+        var sumSq = 0.0
+        let lo = range.lowerBound
+        let width = range.upperBound - range.lowerBound
         let scale = width > 0 ? Float(binCount) / width : 0
         var finite = 0
-        var smallest = Float.infinity, largest = -Float.infinity
+        var smallest = Float.infinity
+        var largest = -Float.infinity
         for v in values {
             // A diverged network's NaN/inf outputs are counted as overflow and left out of the moments.
-            guard v.isFinite else { over += 1; continue }
+            guard v.isFinite else {
+                over += 1
+                continue
+            }
             finite += 1
             smallest = min(smallest, v)
             largest = max(largest, v)
-            sum += Double(v); sumSq += Double(v) * Double(v)
+            sum += Double(v)
+            sumSq += Double(v) * Double(v)
             if v == 0 { zeros += 1 }
             switch activation {
             case .sigmoid: if v < 0.01 || v > 0.99 { saturated += 1 }
@@ -70,10 +84,19 @@ public struct ActivationStatistics: Sendable, Equatable {
             case .relu: break
             }
             if excludesZeros && v == 0 { continue }
-            if v < lo { under += 1; continue }
-            if v > range.upperBound { over += 1; continue }
+            if v < lo {
+                under += 1
+                continue
+            }
+            if v > range.upperBound {
+                over += 1
+                continue
+            }
             let position = (v - lo) * scale
-            guard position.isFinite else { over += 1; continue }
+            guard position.isFinite else {
+                over += 1
+                continue
+            }
             bins[min(binCount - 1, max(0, Int(position)))] += 1
         }
         let n = values.count
@@ -97,9 +120,10 @@ extension Network {
     public func activationStatistics(bins: Int = 30, range: ClosedRange<Float>? = nil) -> [ActivationStatistics] {
         activations.map { layer in
             let out = layer.output
-            return ActivationStatistics(layer: layer.name, activation: layer.activation,
-                                        values: UnsafeBufferPointer(out.buffer), bins: bins,
-                                        range: range ?? layer.activation.histogramRange)
+            return ActivationStatistics(
+                layer: layer.name, activation: layer.activation,
+                values: UnsafeBufferPointer(out.buffer), bins: bins,
+                range: range ?? layer.activation.histogramRange)
         }
     }
 
@@ -110,17 +134,25 @@ extension Network {
         activations.map { layer in
             let values = UnsafeBufferPointer(layer.output.buffer)
             guard layer.activation == .relu else {
-                return ActivationStatistics(layer: layer.name, activation: layer.activation, values: values,
-                                            bins: bins, range: layer.activation.histogramRange)
+                return ActivationStatistics(
+                    layer: layer.name, activation: layer.activation, values: values,
+                    bins: bins, range: layer.activation.histogramRange)
             }
-            var n = 0.0, sum = 0.0, sumSq = 0.0
-            for v in values where v > 0 && v.isFinite { n += 1; sum += Double(v); sumSq += Double(v) * Double(v) }
+            var n = 0.0
+            var sum = 0.0
+            var sumSq = 0.0
+            for v in values where v > 0 && v.isFinite {
+                n += 1
+                sum += Double(v)
+                sumSq += Double(v) * Double(v)
+            }
             let mean = n > 0 ? sum / n : 0
             let sd = n > 0 ? max(0, sumSq / n - mean * mean).squareRoot() : 0
             // Huge (about to overflow) outputs must still give a finite range.
             let upper = Float(min(max(1, mean + 3 * sd), Double(Float.greatestFiniteMagnitude)))
-            return ActivationStatistics(layer: layer.name, activation: .relu, values: values, bins: bins,
-                                        range: 0...upper, excludesZeros: true)
+            return ActivationStatistics(
+                layer: layer.name, activation: .relu, values: values, bins: bins,
+                range: 0...upper, excludesZeros: true)
         }
     }
 }

@@ -53,7 +53,8 @@ public final class Network {
             affines.append(Affine(index: k + 1, weight: w, computesInputGradient: k > 0))
         }
         self.affines = affines
-        self.batchNorms = config.batchNorm ? config.hidden.indices.map { BatchNorm(index: $0 + 1, features: config.hidden[$0]) } : []
+        self.batchNorms =
+            config.batchNorm ? config.hidden.indices.map { BatchNorm(index: $0 + 1, features: config.hidden[$0]) } : []
         self.activations = config.hidden.indices.map { config.activation.makeLayer(index: $0 + 1) }
         self.dropouts = []
         self.dropouts = config.dropout > 0 ? makeDropouts(ratio: config.dropout) : []
@@ -78,8 +79,9 @@ public final class Network {
     private func makeDropouts(ratio: Float) -> [Dropout] {
         dropoutGeneration += 1
         return config.hidden.indices.map {
-            Dropout(index: $0 + 1, ratio: ratio,
-                    generator: SeededGenerator(seed: seed, stream: "dropout\($0 + 1)/\(dropoutGeneration)"))
+            Dropout(
+                index: $0 + 1, ratio: ratio,
+                generator: SeededGenerator(seed: seed, stream: "dropout\($0 + 1)/\(dropoutGeneration)"))
         }
     }
 
@@ -140,7 +142,8 @@ public final class Network {
     /// Number of rows of `x` whose highest score is the label.
     public func correctCount(_ x: Matrix, labels: [Int32]) -> Int {
         let scores = predict(x, mode: .eval)
-        let k = scores.cols, p = scores.pointer
+        let k = scores.cols
+        let p = scores.pointer
         var correct = 0
         for r in 0..<scores.rows {
             let row = p + r * k

@@ -16,9 +16,11 @@ public struct NetworkConfig: Sendable, Equatable, Codable {
     /// L2 weight decay λ on all Affine weights (not biases, γ or β): loss += ½λΣW², dW += λW.
     public var weightDecay: Float = 0
 
-    public init(inputSize: Int = 784, hidden: [Int] = [100, 100, 100, 100], outputSize: Int = 10,
-                activation: Activation = .relu, initializer: Initializer = .he, batchNorm: Bool = false,
-                dropout: Float = 0, weightDecay: Float = 0) {
+    public init(
+        inputSize: Int = 784, hidden: [Int] = [100, 100, 100, 100], outputSize: Int = 10,
+        activation: Activation = .relu, initializer: Initializer = .he, batchNorm: Bool = false,
+        dropout: Float = 0, weightDecay: Float = 0
+    ) {
         self.inputSize = inputSize
         self.hidden = hidden
         self.outputSize = outputSize

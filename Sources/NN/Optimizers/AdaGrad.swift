@@ -1,4 +1,5 @@
 import CKernels
+
 /// AdaGrad (Duchi et al. 2011): `h += g²; p −= lr·g / (√h + 1e-7)`, h starting at 0.
 public final class AdaGrad: Optimizer {
     public var kind: OptimizerKind { .adagrad }
@@ -14,7 +15,8 @@ public final class AdaGrad: Optimizer {
         state.prune(keeping: parameters)
         let lr = learningRate
         for p in parameters {
-            dlboard_adagrad_update(p.value.pointer, p.gradient.pointer, state.buffers(for: p)[0].pointer, p.value.count, lr, 1e-7)
+            dlboard_adagrad_update(
+                p.value.pointer, p.gradient.pointer, state.buffers(for: p)[0].pointer, p.value.count, lr, 1e-7)
         }
     }
 

@@ -25,10 +25,12 @@ public final class Adam: Optimizer {
         step += 1
         let t = Double(step)
         let lrT = Float(Double(learningRate) * (1 - pow(Double(beta2), t)).squareRoot() / (1 - pow(Double(beta1), t)))
-        let c1 = 1 - beta1, c2 = 1 - beta2
+        let c1 = 1 - beta1
+        let c2 = 1 - beta2
         for p in parameters {
             let s = state.buffers(for: p)
-            dlboard_adam_update(p.value.pointer, p.gradient.pointer, s[0].pointer, s[1].pointer, p.value.count, c1, c2, lrT, 1e-7)
+            dlboard_adam_update(
+                p.value.pointer, p.gradient.pointer, s[0].pointer, s[1].pointer, p.value.count, c1, c2, lrT, 1e-7)
         }
     }
 

@@ -13,9 +13,12 @@ public final class Momentum: Optimizer {
 
     public func update(_ parameters: [Parameter]) {
         state.prune(keeping: parameters)
-        let a = momentum, lr = learningRate
+        let a = momentum
+        let lr = learningRate
         for p in parameters {
-            let v = state.buffers(for: p)[0].pointer, w = p.value.pointer, g = p.gradient.pointer
+            let v = state.buffers(for: p)[0].pointer
+            let w = p.value.pointer
+            let g = p.gradient.pointer
             for i in 0..<p.value.count {
                 let nv = a * v[i] - lr * g[i]
                 v[i] = nv

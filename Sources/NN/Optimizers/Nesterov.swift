@@ -14,12 +14,17 @@ public final class Nesterov: Optimizer {
 
     public func update(_ parameters: [Parameter]) {
         state.prune(keeping: parameters)
-        let a = momentum, lr = learningRate
-        let aa = a * a, step = (1 + a) * lr
+        let a = momentum
+        let lr = learningRate
+        let aa = a * a
+        let step = (1 + a) * lr
         for p in parameters {
-            let v = state.buffers(for: p)[0].pointer, w = p.value.pointer, g = p.gradient.pointer
+            let v = state.buffers(for: p)[0].pointer
+            let w = p.value.pointer
+            let g = p.gradient.pointer
             for i in 0..<p.value.count {
-                let old = v[i], gi = g[i]
+                let old = v[i]
+                let gi = g[i]
                 w[i] += aa * old
                 w[i] -= step * gi
                 v[i] = a * old - lr * gi

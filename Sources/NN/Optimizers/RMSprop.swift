@@ -1,4 +1,5 @@
 import CKernels
+
 /// RMSprop (Tieleman & Hinton 2012): `h = r·h + (1−r)·g²; p −= lr·g / (√h + 1e-7)`, r = 0.99, h from 0.
 public final class RMSprop: Optimizer {
     public var kind: OptimizerKind { .rmsprop }
@@ -14,9 +15,11 @@ public final class RMSprop: Optimizer {
 
     public func update(_ parameters: [Parameter]) {
         state.prune(keeping: parameters)
-        let lr = learningRate, r = decay
+        let lr = learningRate
+        let r = decay
         for p in parameters {
-            dlboard_rmsprop_update(p.value.pointer, p.gradient.pointer, state.buffers(for: p)[0].pointer, p.value.count, lr, r, 1e-7)
+            dlboard_rmsprop_update(
+                p.value.pointer, p.gradient.pointer, state.buffers(for: p)[0].pointer, p.value.count, lr, r, 1e-7)
         }
     }
 

@@ -1,18 +1,23 @@
-import Foundation
 import CBLAS
+import Foundation
 
 extension Matrix {
     /// `self = alpha * op(a) · op(b) + beta * self`, through `cblas_sgemm`.
     ///
     /// `self` is resized to the product's shape when `beta == 0`; with `beta != 0` it must already
     /// have that shape (it is accumulated into).
-    public func gemm(_ a: Matrix, transposeA: Bool = false, _ b: Matrix, transposeB: Bool = false,
-                     alpha: Float = 1, beta: Float = 0) {
+    public func gemm(
+        _ a: Matrix, transposeA: Bool = false, _ b: Matrix, transposeB: Bool = false,
+        alpha: Float = 1, beta: Float = 0
+    ) {
         let m = transposeA ? a.cols : a.rows
         let k = transposeA ? a.rows : a.cols
         let kb = transposeB ? b.cols : b.rows
         let n = transposeB ? b.rows : b.cols
-        precondition(k == kb, "gemm: inner dimensions differ (\(a.shapeDescription)\(transposeA ? "ᵀ" : "") · \(b.shapeDescription)\(transposeB ? "ᵀ" : ""))")
+        precondition(
+            k == kb,
+            "gemm: inner dimensions differ (\(a.shapeDescription)\(transposeA ? "ᵀ" : "") · \(b.shapeDescription)\(transposeB ? "ᵀ" : ""))"
+        )
         if beta == 0 {
             resize(rows: m, cols: n)
         } else {
@@ -23,13 +28,14 @@ extension Matrix {
             if beta == 0 { fill(0) } else { scale(by: beta) }
             return
         }
-        cblas_sgemm(CblasRowMajor,
-                    transposeA ? CblasTrans : CblasNoTrans,
-                    transposeB ? CblasTrans : CblasNoTrans,
-                    Int32(m), Int32(n), Int32(k),
-                    alpha, a.pointer, Int32(a.cols),
-                    b.pointer, Int32(b.cols),
-                    beta, pointer, Int32(n))
+        cblas_sgemm(
+            CblasRowMajor,
+            transposeA ? CblasTrans : CblasNoTrans,
+            transposeB ? CblasTrans : CblasNoTrans,
+            Int32(m), Int32(n), Int32(k),
+            alpha, a.pointer, Int32(a.cols),
+            b.pointer, Int32(b.cols),
+            beta, pointer, Int32(n))
     }
 
     /// `self += alpha * x` (shapes must match).
@@ -46,7 +52,10 @@ extension Matrix {
     public func sumOfSquares() -> Double {
         var s = 0.0
         let p = pointer
-        for i in 0..<count { let v = Double(p[i]); s += v * v }
+        for i in 0..<count {
+            let v = Double(p[i])
+            s += v * v
+        }
         return s
     }
 }
@@ -79,13 +88,18 @@ public enum BLASKernel {
     }
 
     /// The flags of the first CPU in /proc/cpuinfo (empty if unreadable).
-    public static func cpuFlags(cpuinfo: String? = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) -> Set<String> {
+    public static func cpuFlags(cpuinfo: String? = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))
+        -> Set<String>
+    {
         guard let text = cpuinfo,
-              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("flags") }),
-              let colon = line.firstIndex(of: ":") else { return [] }
+            let line = text.split(separator: "\n").first(where: { $0.hasPrefix("flags") }),
+            let colon = line.firstIndex(of: ":")
+        else { return [] }
         return Set(line[line.index(after: colon)...].split(separator: " ").map(String.init))
     }
 
     /// Kernels that are a fallback rather than a match for a modern x86-64 CPU.
-    public static let fallbackCores: Set<String> = ["Prescott", "Core2", "Penryn", "Dunnington", "Nehalem", "Atom", "Katmai", "Northwood"]
+    public static let fallbackCores: Set<String> = [
+        "Prescott", "Core2", "Penryn", "Dunnington", "Nehalem", "Atom", "Katmai", "Northwood",
+    ]
 }

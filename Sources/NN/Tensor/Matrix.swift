@@ -26,7 +26,8 @@ public final class Matrix {
 
     /// A matrix holding `values` in row-major order.
     public convenience init(rows: Int, cols: Int, values: [Float]) {
-        precondition(values.count == rows * cols, "Matrix(\(rows)x\(cols)) needs \(rows * cols) values, got \(values.count)")
+        precondition(
+            values.count == rows * cols, "Matrix(\(rows)x\(cols)) needs \(rows * cols) values, got \(values.count)")
         self.init(rows: rows, cols: cols)
         values.withUnsafeBufferPointer { src in
             if let base = src.baseAddress { pointer.update(from: base, count: values.count) }

@@ -17,7 +17,8 @@ public enum GEMMBound {
         let sizes = config.sizes
         var shapes: [Shape] = []
         for l in 0..<(sizes.count - 1) {
-            let inSize = sizes[l], outSize = sizes[l + 1]
+            let inSize = sizes[l]
+            let outSize = sizes[l + 1]
             shapes.append(Shape(m: batch, n: outSize, k: inSize, transposeA: false, transposeB: false))
             shapes.append(Shape(m: inSize, n: outSize, k: batch, transposeA: true, transposeB: false))
             if l > 0 { shapes.append(Shape(m: batch, n: inSize, k: outSize, transposeA: false, transposeB: true)) }
@@ -32,7 +33,9 @@ public enum GEMMBound {
 
     /// Seconds one step's products take, measured: the whole set of shapes run `repeats` times after a
     /// warm-up, the fastest of `rounds` rounds (the machine is noisy; the bound is a best case).
-    public static func measureStepSeconds(config: NetworkConfig, batch: Int, repeats: Int = 200, rounds: Int = 5) -> Double {
+    public static func measureStepSeconds(config: NetworkConfig, batch: Int, repeats: Int = 200, rounds: Int = 5)
+        -> Double
+    {
         let shapes = shapes(of: config, batch: batch)
         var g = SeededGenerator(seed: 7, stream: "gemm-bound")
         func random(_ r: Int, _ c: Int) -> Matrix {
@@ -41,10 +44,15 @@ public enum GEMMBound {
             return m
         }
         let operands = shapes.map { s in
-            (a: s.transposeA ? random(s.k, s.m) : random(s.m, s.k), b: s.transposeB ? random(s.n, s.k) : random(s.k, s.n), c: Matrix(rows: s.m, cols: s.n))
+            (
+                a: s.transposeA ? random(s.k, s.m) : random(s.m, s.k),
+                b: s.transposeB ? random(s.n, s.k) : random(s.k, s.n), c: Matrix(rows: s.m, cols: s.n)
+            )
         }
         func once() {
-            for (s, o) in zip(shapes, operands) { o.c.gemm(o.a, transposeA: s.transposeA, o.b, transposeB: s.transposeB) }
+            for (s, o) in zip(shapes, operands) {
+                o.c.gemm(o.a, transposeA: s.transposeA, o.b, transposeB: s.transposeB)
+            }
         }
         for _ in 0..<max(1, repeats / 10) { once() }
         var best = Double.infinity

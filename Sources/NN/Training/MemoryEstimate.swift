@@ -22,19 +22,20 @@ public enum MemoryEstimate {
         var parameters = 0.0
         var buffers = rows * sizes[0] + batch * sizes[0]  // the batch and the evaluation chunk
         for l in 0..<(sizes.count - 1) {
-            let inSize = sizes[l], outSize = sizes[l + 1]
+            let inSize = sizes[l]
+            let outSize = sizes[l + 1]
             parameters += inSize * outSize + outSize
-            buffers += rows * outSize            // Affine output
-            if l > 0 { buffers += batch * inSize } // Affine input gradient (not for the first layer)
+            buffers += rows * outSize  // Affine output
+            if l > 0 { buffers += batch * inSize }  // Affine input gradient (not for the first layer)
             if l < sizes.count - 2 {
-                parameters += 2 * outSize         // BatchNorm γ, β
-                buffers += 2 * outSize            // running mean and variance
-                buffers += rows * outSize * 3     // BatchNorm output, centred and normalized inputs
-                buffers += batch * outSize * 2    // BatchNorm and activation input gradients
-                buffers += rows * outSize         // activation output
-                buffers += rows * outSize * 2     // Dropout output and mask
+                parameters += 2 * outSize  // BatchNorm γ, β
+                buffers += 2 * outSize  // running mean and variance
+                buffers += rows * outSize * 3  // BatchNorm output, centred and normalized inputs
+                buffers += batch * outSize * 2  // BatchNorm and activation input gradients
+                buffers += rows * outSize  // activation output
+                buffers += rows * outSize * 2  // Dropout output and mask
             } else {
-                buffers += rows * outSize * 2     // softmax probabilities and its gradient
+                buffers += rows * outSize * 2  // softmax probabilities and its gradient
             }
         }
         let optimizerState = 2 * parameters
@@ -46,7 +47,8 @@ public enum MemoryEstimate {
         var limit = Double(ProcessInfo.processInfo.physicalMemory)
         for file in ["/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"] {
             if let text = try? String(contentsOfFile: file, encoding: .utf8),
-               let v = Double(text.trimmingCharacters(in: .whitespacesAndNewlines)), v > 0 {
+                let v = Double(text.trimmingCharacters(in: .whitespacesAndNewlines)), v > 0
+            {
                 limit = min(limit, v)
             }
         }
@@ -64,14 +66,19 @@ public enum MemoryEstimate {
     /// Throws if the runs of `configs` (all of a comparison train at once) and the images of
     /// `data` need more than `available` bytes; the message says how much they need (what to do
     /// about it is the caller's to say: a flag at start-up, a refused fork on the dashboard).
-    public static func check(_ configs: [TrainingConfig], data: Dataset, available: Double = MemoryEstimate.available) throws(ConfigError) {
-        let images = Double([data.train, data.validation, data.test].compactMap { $0 }.reduce(0) { $0 + $1.pixels.count + $1.count })
+    public static func check(_ configs: [TrainingConfig], data: Dataset, available: Double = MemoryEstimate.available)
+        throws(ConfigError)
+    {
+        let images = Double(
+            [data.train, data.validation, data.test].compactMap { $0 }.reduce(0) { $0 + $1.pixels.count + $1.count })
         let runs = configs.map(bytes(for:))
         let total = runs.reduce(images, +)
         guard total > available else { return }
         let what = configs.count == 1 ? "this configuration" : "these \(configs.count) runs"
         let biggest = configs[runs.indices.max { runs[$0] < runs[$1] }!]
         let shape = "\(biggest.network.shapeDescription), batch \(biggest.batchSize)"
-        throw ConfigError("\(what) need\(configs.count == 1 ? "s" : "") about \(describe(total)) of memory (\(shape): weights, gradients, optimizer state and batch buffers), more than the \(describe(available)) available")
+        throw ConfigError(
+            "\(what) need\(configs.count == 1 ? "s" : "") about \(describe(total)) of memory (\(shape): weights, gradients, optimizer state and batch buffers), more than the \(describe(available)) available"
+        )
     }
 }

@@ -14,7 +14,11 @@ public final class Trainer {
     private var baseConfig: TrainingConfig
     /// The configuration now — including BatchNorm, Dropout and weight decay switched on the network.
     public var config: TrainingConfig {
-        get { var c = baseConfig; c.network = network.config; return c }
+        get {
+            var c = baseConfig
+            c.network = network.config
+            return c
+        }
         set { baseConfig = newValue }
     }
     public private(set) var sampler: BatchSampler
@@ -40,8 +44,9 @@ public final class Trainer {
         self.data = data
         self.network = Network(config: config.network, seed: config.seed)
         self.optimizer = config.optimizer.make(learningRate: config.effectiveLearningRate)
-        self.sampler = BatchSampler(count: data.train.count, batchSize: config.batchSize,
-                                    policy: config.sampling, seed: config.seed)
+        self.sampler = BatchSampler(
+            count: data.train.count, batchSize: config.batchSize,
+            policy: config.sampling, seed: config.seed)
     }
 
     private init(forking other: Trainer) {
@@ -123,8 +128,10 @@ public final class Trainer {
 
     /// Runs `config.epochs` epochs, evaluating after each; `onStep` sees every step's loss and
     /// `onEpoch` every epoch's report. Returning false from `onStep` stops training early (e.g. a NaN).
-    public func train(onStep: (_ step: Int, _ loss: Double) -> Bool = { _, _ in true },
-                      onEpoch: (EpochReport) -> Void) {
+    public func train(
+        onStep: (_ step: Int, _ loss: Double) -> Bool = { _, _ in true },
+        onEpoch: (EpochReport) -> Void
+    ) {
         for epoch in 1...config.epochs {
             let t0 = DispatchTime.now().uptimeNanoseconds
             var sum = 0.0
@@ -136,8 +143,9 @@ public final class Trainer {
                 if !onStep(steps, loss) { break }
             }
             let t1 = DispatchTime.now().uptimeNanoseconds
-            let report = evaluate(epoch: epoch, meanLoss: sum / Double(max(taken, 1)),
-                                  trainSeconds: Double(t1 - t0) / 1e9, samples: taken * config.batchSize)
+            let report = evaluate(
+                epoch: epoch, meanLoss: sum / Double(max(taken, 1)),
+                trainSeconds: Double(t1 - t0) / 1e9, samples: taken * config.batchSize)
             onEpoch(report)
             if taken < stepsPerEpoch { return }
         }
@@ -150,9 +158,10 @@ public final class Trainer {
         let testAcc = accuracy(on: data.test)
         let valAcc = data.validation.map { accuracy(on: $0) }
         let evalSeconds = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
-        return EpochReport(epoch: epoch, step: steps, meanLoss: meanLoss, trainAccuracy: trainAcc,
-                           testAccuracy: testAcc, validationAccuracy: valAcc, trainSeconds: trainSeconds,
-                           evalSeconds: evalSeconds,
-                           samplesPerSecond: trainSeconds > 0 ? Double(samples) / trainSeconds : 0)
+        return EpochReport(
+            epoch: epoch, step: steps, meanLoss: meanLoss, trainAccuracy: trainAcc,
+            testAccuracy: testAcc, validationAccuracy: valAcc, trainSeconds: trainSeconds,
+            evalSeconds: evalSeconds,
+            samplesPerSecond: trainSeconds > 0 ? Double(samples) / trainSeconds : 0)
     }
 }

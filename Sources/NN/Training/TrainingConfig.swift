@@ -10,8 +10,10 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
     public var seed: UInt64
     public var sampling: BatchSampler.Policy
 
-    public init(network: NetworkConfig = NetworkConfig(), optimizer: OptimizerKind = .sgd, learningRate: Float? = nil,
-                batchSize: Int = 100, epochs: Int = 5, seed: UInt64 = 0, sampling: BatchSampler.Policy = .withReplacement) {
+    public init(
+        network: NetworkConfig = NetworkConfig(), optimizer: OptimizerKind = .sgd, learningRate: Float? = nil,
+        batchSize: Int = 100, epochs: Int = 5, seed: UInt64 = 0, sampling: BatchSampler.Policy = .withReplacement
+    ) {
         self.network = network
         self.optimizer = optimizer
         self.learningRate = learningRate

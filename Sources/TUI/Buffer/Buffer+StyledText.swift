@@ -14,8 +14,14 @@ extension Buffer {
             var row = ""
             for x in 0..<width {
                 let style = self[x, y].style
-                if style == .plain { row.append(" "); continue }
-                if let k = keys[style] { row.append(k); continue }
+                if style == .plain {
+                    row.append(" ")
+                    continue
+                }
+                if let k = keys[style] {
+                    row.append(k)
+                    continue
+                }
                 let k = Self.styleKey(keys.count)
                 keys[style] = k
                 legend.append("\(k) \(style.name)")

@@ -30,7 +30,11 @@ public struct Buffer: Equatable, Sendable {
         let limit = maxWidth.map { x + max(0, $0) } ?? Int.max
         for ch in text {
             if cx >= limit { break }
-            if ch == "\n" || ch == "\t" { self[cx, y] = Cell(" ", style: style) } else { self[cx, y] = Cell(ch, style: style) }
+            if ch == "\n" || ch == "\t" {
+                self[cx, y] = Cell(" ", style: style)
+            } else {
+                self[cx, y] = Cell(ch, style: style)
+            }
             cx += 1
         }
         return cx
@@ -49,8 +53,10 @@ public struct Buffer: Equatable, Sendable {
 
     /// The column and row ranges of `rect` that lie inside the buffer (possibly empty).
     private func clipped(_ rect: Rect) -> (Range<Int>, Range<Int>) {
-        let x0 = max(0, rect.x), x1 = min(width, rect.maxX)
-        let y0 = max(0, rect.y), y1 = min(height, rect.maxY)
+        let x0 = max(0, rect.x)
+        let x1 = min(width, rect.maxX)
+        let y0 = max(0, rect.y)
+        let y1 = min(height, rect.maxY)
         return (x0..<max(x0, x1), y0..<max(y0, y1))
     }
 

@@ -24,7 +24,9 @@ public enum Color: Hashable, Sendable {
         if i < 16 { return i % 8 }
         if i >= 232 { return i < 244 ? 0 : 7 }  // grey ramp
         let c = i - 16
-        let r = c / 36, g = (c / 6) % 6, b = c % 6
+        let r = c / 36
+        let g = (c / 6) % 6
+        let b = c % 6
         let bits = (r >= 3 ? 1 : 0) | (g >= 3 ? 2 : 0) | (b >= 3 ? 4 : 0)
         return bits == 0 && (r + g + b) > 4 ? 7 : bits
     }
@@ -49,7 +51,19 @@ public struct Style: Hashable, Sendable {
     public static let dim = Style(dim: true)
     public static let reverse = Style(reverse: true)
 
-    public func with(foreground: Color?) -> Style { var s = self; s.foreground = foreground; return s }
-    public func with(bold: Bool) -> Style { var s = self; s.bold = bold; return s }
-    public func with(dim: Bool) -> Style { var s = self; s.dim = dim; return s }
+    public func with(foreground: Color?) -> Style {
+        var s = self
+        s.foreground = foreground
+        return s
+    }
+    public func with(bold: Bool) -> Style {
+        var s = self
+        s.bold = bold
+        return s
+    }
+    public func with(dim: Bool) -> Style {
+        var s = self
+        s.dim = dim
+        return s
+    }
 }

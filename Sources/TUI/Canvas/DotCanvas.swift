@@ -27,7 +27,8 @@ public struct DotCanvas {
     public mutating func set(_ x: Int, _ y: Int, style: Style, priority: Int = 0) {
         guard x >= 0, y >= 0, x < width, y < height else { return }
         let (dx, dy) = glyphs.dotsPerCell
-        let cx = x / dx, cy = y / dy
+        let cx = x / dx
+        let cy = y / dy
         let i = cy * columns + cx
         let bit: UInt8
         switch glyphs {
@@ -52,17 +53,26 @@ public struct DotCanvas {
         // Clip to the canvas first (Liang–Barsky): a diverging path has endpoints billions of dots
         // away, and stepping through them all froze the screen.
         guard let (p, q) = Self.clip(a, b, width: width, height: height) else { return }
-        var x0 = p.x, y0 = p.y
-        let dx = abs(q.x - x0), dy = -abs(q.y - y0)
-        let sx = x0 < q.x ? 1 : -1, sy = y0 < q.y ? 1 : -1
+        var x0 = p.x
+        var y0 = p.y
+        let dx = abs(q.x - x0)
+        let dy = -abs(q.y - y0)
+        let sx = x0 < q.x ? 1 : -1
+        let sy = y0 < q.y ? 1 : -1
         var err = dx + dy
         var guardCount = 0
         while guardCount <= dx - dy + 1 {
             set(x0, y0, style: style, priority: priority)
             if x0 == q.x && y0 == q.y { break }
             let e2 = 2 * err
-            if e2 >= dy { err += dy; x0 += sx }
-            if e2 <= dx { err += dx; y0 += sy }
+            if e2 >= dy {
+                err += dy
+                x0 += sx
+            }
+            if e2 <= dx {
+                err += dx
+                y0 += sy
+            }
             guardCount += 1
         }
     }
@@ -73,9 +83,15 @@ public struct DotCanvas {
     public static func dot(_ v: Double) -> Int { v.isFinite ? Int(min(1e7, max(-1e7, v)).rounded()) : 0 }
 
     /// The part of the segment a–b inside [0, width) × [0, height), rounded to dots; nil if none.
-    static func clip(_ a: (x: Int, y: Int), _ b: (x: Int, y: Int), width: Int, height: Int) -> ((x: Int, y: Int), (x: Int, y: Int))? {
-        let x0 = Double(a.x), y0 = Double(a.y), dx = Double(b.x) - x0, dy = Double(b.y) - y0
-        var t0 = 0.0, t1 = 1.0
+    static func clip(_ a: (x: Int, y: Int), _ b: (x: Int, y: Int), width: Int, height: Int) -> (
+        (x: Int, y: Int), (x: Int, y: Int)
+    )? {
+        let x0 = Double(a.x)
+        let y0 = Double(a.y)
+        let dx = Double(b.x) - x0
+        let dy = Double(b.y) - y0
+        var t0 = 0.0
+        var t1 = 1.0
         // Each edge: p·t ≤ q keeps the point inside.
         for (p, q) in [(-dx, x0), (dx, Double(width - 1) - x0), (-dy, y0), (dy, Double(height - 1) - y0)] {
             if p == 0 {
@@ -87,7 +103,10 @@ public struct DotCanvas {
             }
         }
         func point(_ t: Double) -> (x: Int, y: Int) {
-            (min(width - 1, max(0, Int((x0 + t * dx).rounded()))), min(height - 1, max(0, Int((y0 + t * dy).rounded()))))
+            (
+                min(width - 1, max(0, Int((x0 + t * dx).rounded()))),
+                min(height - 1, max(0, Int((y0 + t * dy).rounded())))
+            )
         }
         return (t0 == 0 ? a : point(t0), t1 == 1 ? b : point(t1))
     }

@@ -25,15 +25,19 @@ public struct Rect: Equatable, Sendable, CustomStringConvertible {
     /// Splits into a left part of `width` columns (clamped) and the rest.
     public func splitColumns(at width: Int, gap: Int = 0) -> (left: Rect, right: Rect) {
         let w = min(max(0, width), self.width)
-        return (Rect(x: x, y: y, width: w, height: height),
-                Rect(x: x + w + gap, y: y, width: self.width - w - gap, height: height))
+        return (
+            Rect(x: x, y: y, width: w, height: height),
+            Rect(x: x + w + gap, y: y, width: self.width - w - gap, height: height)
+        )
     }
 
     /// Splits into a top part of `height` rows (clamped) and the rest.
     public func splitRows(at height: Int, gap: Int = 0) -> (top: Rect, bottom: Rect) {
         let h = min(max(0, height), self.height)
-        return (Rect(x: x, y: y, width: width, height: h),
-                Rect(x: x, y: y + h + gap, width: width, height: self.height - h - gap))
+        return (
+            Rect(x: x, y: y, width: width, height: h),
+            Rect(x: x, y: y + h + gap, width: width, height: self.height - h - gap)
+        )
     }
 
     /// `n` side-by-side columns of (nearly) equal width, separated by `gap` columns.

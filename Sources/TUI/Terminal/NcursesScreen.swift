@@ -19,7 +19,10 @@ public final class NcursesScreen {
         public var description: String {
             switch self {
             case .notATerminal: "standard input/output is not a terminal"
-            case .unknownTerminal(let t): t == "dumb" || t == "(unset)" ? "TERM is \(t): the terminal cannot draw the dashboard" : "terminal type '\(t)' is unknown to curses"
+            case .unknownTerminal(let t):
+                t == "dumb" || t == "(unset)"
+                    ? "TERM is \(t): the terminal cannot draw the dashboard"
+                    : "terminal type '\(t)' is unknown to curses"
             }
         }
     }
@@ -36,7 +39,10 @@ public final class NcursesScreen {
     /// Opens the full-screen terminal. Fails (instead of letting curses exit the process) when
     /// stdout is not a TTY, or `TERM` is unset, `dumb` or unknown. `glyphs` nil picks braille in a
     /// UTF-8 locale and ASCII otherwise; `NO_COLOR` forces monochrome.
-    public init(glyphs requested: GlyphSet? = nil, noColor: Bool = NcursesScreen.noColorRequested(ProcessInfo.processInfo.environment)) throws(OpenError) {
+    public init(
+        glyphs requested: GlyphSet? = nil,
+        noColor: Bool = NcursesScreen.noColorRequested(ProcessInfo.processInfo.environment)
+    ) throws(OpenError) {
         guard isatty(STDOUT_FILENO) == 1, isatty(STDIN_FILENO) == 1 else { throw .notATerminal }
         let term = ProcessInfo.processInfo.environment["TERM"] ?? ""
         guard !term.isEmpty, term != "dumb" else { throw .unknownTerminal(term.isEmpty ? "(unset)" : term) }
@@ -64,7 +70,8 @@ public final class NcursesScreen {
             start_color()
             use_default_colors()
         }
-        colorMode = Self.colorMode(noColor: noColor, hasColors: has_colors(), colors: Int(dl_colors()), pairs: Int(dl_color_pairs()))
+        colorMode = Self.colorMode(
+            noColor: noColor, hasColors: has_colors(), colors: Int(dl_colors()), pairs: Int(dl_color_pairs()))
         wclear(dl_stdscr())
     }
 
@@ -91,7 +98,8 @@ public final class NcursesScreen {
         // much later; ask the terminal its size directly and resize when it changed.
         var ws = winsize()
         if ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &ws) == 0, ws.ws_col > 0, ws.ws_row > 0,
-           Int32(ws.ws_col) != getmaxx(dl_stdscr()) || Int32(ws.ws_row) != getmaxy(dl_stdscr()) {
+            Int32(ws.ws_col) != getmaxx(dl_stdscr()) || Int32(ws.ws_row) != getmaxy(dl_stdscr())
+        {
             resizeterm(Int32(ws.ws_row), Int32(ws.ws_col))
             previous = nil
             return .resize
@@ -99,7 +107,10 @@ public final class NcursesScreen {
         wtimeout(dl_stdscr(), Int32(max(0, timeoutMilliseconds)))
         let c = wgetch(dl_stdscr())
         if c == ERR { return nil }
-        if c == KEY_RESIZE { previous = nil; return .resize }
+        if c == KEY_RESIZE {
+            previous = nil
+            return .resize
+        }
         return Self.key(for: c)
     }
 

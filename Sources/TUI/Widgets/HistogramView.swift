@@ -25,7 +25,10 @@ public struct HistogramView {
             for c in 0..<columns { out[c] = Double(bins[c * bins.count / columns]) }
         } else {
             var n = Array(repeating: 0, count: columns)
-            for (i, v) in bins.enumerated() { out[i * columns / bins.count] += Double(v); n[i * columns / bins.count] += 1 }
+            for (i, v) in bins.enumerated() {
+                out[i * columns / bins.count] += Double(v)
+                n[i * columns / bins.count] += 1
+            }
             for c in 0..<columns where n[c] > 0 { out[c] /= Double(n[c]) }
         }
         return out

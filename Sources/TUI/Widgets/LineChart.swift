@@ -4,7 +4,10 @@ import Foundation
 public struct ChartPoint: Equatable, Sendable {
     public var x: Double
     public var y: Double
-    public init(x: Double, y: Double) { self.x = x; self.y = y }
+    public init(x: Double, y: Double) {
+        self.x = x
+        self.y = y
+    }
 }
 
 /// One line of a chart.
@@ -32,7 +35,10 @@ public struct ChartSeries: Sendable {
 public struct ChartMarker: Equatable, Sendable {
     public var x: Double
     public var label: String
-    public init(x: Double, label: String) { self.x = x; self.label = label }
+    public init(x: Double, label: String) {
+        self.x = x
+        self.label = label
+    }
 }
 
 /// A line chart with a title, a legend, y labels on the left, x range below, and markers.
@@ -63,7 +69,8 @@ public struct LineChart {
         guard w > 0 else { return ys }
         // wⁿ kept as a running product: one multiply per point instead of a pow (12,000-point
         // curves are smoothed on every frame).
-        var s = 0.0, wn = 1.0
+        var s = 0.0
+        var wn = 1.0
         return ys.map { y in
             guard y.isFinite else { return y }
             wn *= w
@@ -76,7 +83,10 @@ public struct LineChart {
     public static func label(_ v: Double) -> String {
         if v == 0 { return "0" }
         let a = abs(v)
-        if a >= 10_000 || a < 0.001 { return String(format: "%.0e", v).replacingOccurrences(of: "e-0", with: "e-").replacingOccurrences(of: "e+0", with: "e") }
+        if a >= 10_000 || a < 0.001 {
+            return String(format: "%.0e", v).replacingOccurrences(of: "e-0", with: "e-").replacingOccurrences(
+                of: "e+0", with: "e")
+        }
         if a >= 100 { return String(format: "%.0f", v) }
         var s = String(format: "%.3g", v)
         if s.contains("e") { s = String(format: "%.2f", v) }
@@ -92,11 +102,16 @@ public struct LineChart {
         guard plotRows >= 1 else { return }
 
         // Infinite values (a diverged loss: ½λΣW² overflows) are left out like NaN, also on a log scale.
-        let transform: (Double) -> Double? = logY ? { $0 > 0 && $0.isFinite ? log10($0) : nil } : { $0.isFinite ? $0 : nil }
-        var xs: [Double] = [], ys: [Double] = []
+        let transform: (Double) -> Double? =
+            logY ? { $0 > 0 && $0.isFinite ? log10($0) : nil } : { $0.isFinite ? $0 : nil }
+        var xs: [Double] = []
+        var ys: [Double] = []
         for s in series {
             for p in s.points where p.x.isFinite {
-                if let y = transform(p.y), y.isFinite { xs.append(p.x); ys.append(y) }
+                if let y = transform(p.y), y.isFinite {
+                    xs.append(p.x)
+                    ys.append(y)
+                }
             }
         }
         guard let xMin0 = xs.min(), let xMax0 = xs.max(), var yMin = ys.min(), var yMax = ys.max() else {
@@ -109,10 +124,15 @@ public struct LineChart {
         }
         if yMax - yMin < 1e-12 {
             let pad = max(abs(yMax) * 0.05, 0.5)
-            yMin -= pad; yMax += pad
+            yMin -= pad
+            yMax += pad
         }
-        var xMin = xMin0, xMax = xMax0
-        if xMax - xMin < 1e-12 { xMin -= 0.5; xMax += 0.5 }
+        var xMin = xMin0
+        var xMax = xMax0
+        if xMax - xMin < 1e-12 {
+            xMin -= 0.5
+            xMax += 0.5
+        }
 
         // Y labels: top, middle, bottom.
         let shown: (Double) -> String = { LineChart.label(self.logY ? pow(10, $0) : $0) }
@@ -123,20 +143,24 @@ public struct LineChart {
         for (i, row) in [0, plotRows / 2, plotRows - 1].enumerated() where i == 0 || row > 0 {
             if i == 1 && (row == 0 || row == plotRows - 1) { continue }
             let l = labels[i]
-            buffer.put(String(repeating: " ", count: max(0, gutter - l.count)) + l, x: rect.x, y: plot.y + row, style: .dim, maxWidth: gutter)
+            buffer.put(
+                String(repeating: " ", count: max(0, gutter - l.count)) + l, x: rect.x, y: plot.y + row, style: .dim,
+                maxWidth: gutter)
         }
         for r in 0..<plotRows { buffer[plot.x - 1, plot.y + r] = Cell(glyphs.verticalLine, style: .dim) }
         // X range under the plot.
-        let left = LineChart.label(xMin0), right = LineChart.label(xMax0) + (xUnit.isEmpty ? "" : " " + xUnit)
+        let left = LineChart.label(xMin0)
+        let right = LineChart.label(xMax0) + (xUnit.isEmpty ? "" : " " + xUnit)
         buffer.put(left, x: plot.x, y: rect.maxY - 1, style: .dim, maxWidth: plot.width)
         if right.count + left.count + 1 <= plot.width {
             buffer.put(right, x: plot.maxX - right.count, y: rect.maxY - 1, style: .dim)
         }
 
         var canvas = DotCanvas(columns: plot.width, rows: plot.height, glyphs: glyphs)
-        let W = canvas.width, H = canvas.height
-        let toX: (Double) -> Int = { DotCanvas.dot(($0 - xMin) / (xMax - xMin) * Double(W - 1)) }
-        let toY: (Double) -> Int = { DotCanvas.dot((yMax - $0) / (yMax - yMin) * Double(H - 1)) }
+        let dotColumns = canvas.width
+        let dotRows = canvas.height
+        let toX: (Double) -> Int = { DotCanvas.dot(($0 - xMin) / (xMax - xMin) * Double(dotColumns - 1)) }
+        let toY: (Double) -> Int = { DotCanvas.dot((yMax - $0) / (yMax - yMin) * Double(dotRows - 1)) }
         for s in series {
             let faint = Style(foreground: s.color, dim: true)
             let strong = Style(foreground: s.color, bold: true)
@@ -147,7 +171,9 @@ public struct LineChart {
                 if s.showsRaw { Self.drawColumns(pts, into: &canvas, toX: toX, toY: toY, style: faint, priority: 0) }
                 let sm = LineChart.smoothed(s.points.filter { $0.x.isFinite }.map(\.y), weight: s.smoothing)
                 var spts: [(Double, Double)] = []
-                for (p, y) in zip(s.points.filter { $0.x.isFinite }, sm) { if let ty = transform(y) { spts.append((p.x, ty)) } }
+                for (p, y) in zip(s.points.filter { $0.x.isFinite }, sm) {
+                    if let ty = transform(y) { spts.append((p.x, ty)) }
+                }
                 Self.drawColumns(spts, into: &canvas, toX: toX, toY: toY, style: strong, priority: 1, envelope: false)
             } else {
                 Self.drawColumns(pts, into: &canvas, toX: toX, toY: toY, style: strong, priority: 1)
@@ -158,7 +184,8 @@ public struct LineChart {
         for m in markers where m.x >= xMin && m.x <= xMax {
             let col = toX(m.x) / dx
             for r in 0..<plot.height where !canvas.isSet(column: col, row: r) {
-                buffer[plot.x + col, plot.y + r] = Cell(glyphs.dottedVertical, style: Style(foreground: .yellow, dim: true))
+                buffer[plot.x + col, plot.y + r] = Cell(
+                    glyphs.dottedVertical, style: Style(foreground: .yellow, dim: true))
             }
         }
         canvas.render(into: &buffer, x: plot.x, y: plot.y)
@@ -169,18 +196,32 @@ public struct LineChart {
             let text = m.label
             let start = min(col, max(0, plot.width - text.count))
             let span = start..<(start + text.count + 1)
-            guard let row = occupied.indices.first(where: { r in !occupied[r].contains { $0.overlaps(span) } }) else { continue }
+            guard let row = occupied.indices.first(where: { r in !occupied[r].contains { $0.overlaps(span) } }) else {
+                continue
+            }
             occupied[row].append(span)
-            buffer.put(text, x: plot.x + start, y: plot.y + row, style: Style(foreground: .yellow, bold: true), maxWidth: plot.width - start)
+            buffer.put(
+                text, x: plot.x + start, y: plot.y + row, style: Style(foreground: .yellow, bold: true),
+                maxWidth: plot.width - start)
         }
     }
 
     /// Draws points aggregated per dot column: a vertical min–max line in each column (the envelope)
     /// joined to the next column, or (envelope false) one mean value per column joined by lines.
-    private static func drawColumns(_ pts: [(Double, Double)], into canvas: inout DotCanvas, toX: (Double) -> Int,
-                                    toY: (Double) -> Int, style: Style, priority: Int, envelope: Bool = true) {
+    private static func drawColumns(
+        _ pts: [(Double, Double)], into canvas: inout DotCanvas, toX: (Double) -> Int,
+        toY: (Double) -> Int, style: Style, priority: Int, envelope: Bool = true
+    ) {
         guard !pts.isEmpty else { return }
-        struct Column { var x: Int; var lo: Double; var hi: Double; var first: Double; var last: Double; var sum: Double; var n: Int }
+        struct Column {
+            var x: Int
+            var lo: Double
+            var hi: Double
+            var first: Double
+            var last: Double
+            var sum: Double
+            var n: Int
+        }
         var cols: [Column] = []
         for (x, y) in pts {
             let px = toX(x)
@@ -202,7 +243,11 @@ public struct LineChart {
                 previous = (c.x, toY(c.last))
             } else {
                 let y = toY(c.sum / Double(c.n))
-                if let p = previous { canvas.line(from: p, to: (c.x, y), style: style, priority: priority) } else { canvas.set(c.x, y, style: style, priority: priority) }
+                if let p = previous {
+                    canvas.line(from: p, to: (c.x, y), style: style, priority: priority)
+                } else {
+                    canvas.set(c.x, y, style: style, priority: priority)
+                }
                 previous = (c.x, y)
             }
         }

@@ -12,7 +12,8 @@ public struct Panel {
         guard rect.width >= 2 && rect.height >= 2 else { return Rect(x: rect.x, y: rect.y, width: 0, height: 0) }
         buffer.fill(rect)
         let (tl, tr, bl, br) = glyphs.corners
-        let h = glyphs.horizontalLine, v = glyphs.verticalLine
+        let h = glyphs.horizontalLine
+        let v = glyphs.verticalLine
         for x in (rect.x + 1)..<(rect.maxX - 1) {
             buffer[x, rect.y] = Cell(h, style: style)
             buffer[x, rect.maxY - 1] = Cell(h, style: style)
@@ -31,7 +32,8 @@ public struct Panel {
 
     /// A rectangle of `width`×`height` centred in `area` (clamped to it).
     public static func centered(width: Int, height: Int, in area: Rect) -> Rect {
-        let w = min(width, area.width), h = min(height, area.height)
+        let w = min(width, area.width)
+        let h = min(height, area.height)
         return Rect(x: area.x + (area.width - w) / 2, y: area.y + (area.height - h) / 2, width: w, height: h)
     }
 }

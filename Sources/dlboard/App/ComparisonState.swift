@@ -51,7 +51,9 @@ struct ComparisonState {
     var isComparison: Bool { panes.count > 1 }
 
     /// Pane colours, fixed per position: the legend of the overlay view and the pane borders agree.
-    static let colors: [Color] = [.palette(39), .palette(208), .palette(34), .palette(171), .palette(226), .palette(45)]
+    static let colors: [Color] = [
+        .palette(39), .palette(208), .palette(34), .palette(171), .palette(226), .palette(45),
+    ]
     static func color(_ i: Int) -> Color { colors[i % colors.count] }
 
     /// Runs side by side at most; more are drawn as small multiples.
@@ -84,11 +86,16 @@ struct ComparisonState {
     /// history is continuous.
     mutating func apply(_ snapshot: TrainingSession.Snapshot) -> Bool {
         var changed = false
-        if let n = snapshot.notice { notice = n; changed = true }
+        if let n = snapshot.notice {
+            notice = n
+            changed = true
+        }
         // The runs already shown first: a parent's steps up to the fork may arrive with the fork.
         for i in panes.indices {
             guard let out = snapshot.runs[panes[i].id] else { continue }
-            if !out.losses.isEmpty || !out.evaluations.isEmpty || !out.events.isEmpty || out.status != panes[i].state.status {
+            if !out.losses.isEmpty || !out.evaluations.isEmpty || !out.events.isEmpty
+                || out.status != panes[i].state.status
+            {
                 panes[i].state.apply(out)
                 changed = true
             }
@@ -98,7 +105,8 @@ struct ComparisonState {
             var pane = Pane(id: id, state: DashboardState(datasetName: datasetName))
             let out = snapshot.runs[id]
             if let forked = out?.events.first(where: { $0.kind == "forked" }),
-               let p = forked.from.flatMap(Int.init).flatMap({ pid in panes.firstIndex { $0.id == pid } }) {
+                let p = forked.from.flatMap(Int.init).flatMap({ pid in panes.firstIndex { $0.id == pid } })
+            {
                 let parent = panes[p].state
                 let upTo = Double(forked.step)
                 let perEpoch = Double(max(1, parent.status?.stepsPerEpoch ?? 1))
@@ -120,8 +128,11 @@ struct ComparisonState {
             // switch applies to it — unless a popup is open there: the answer to it must not land
             // on the fork (a "quit?" left open behind the fork would quit at a later y).
             if hadPanes {
-                if popupOpen, let i = panes.firstIndex(where: { $0.id == focusedID }) { focus = i }
-                else { focus = min(position, panes.count - 1) }
+                if popupOpen, let i = panes.firstIndex(where: { $0.id == focusedID }) {
+                    focus = i
+                } else {
+                    focus = min(position, panes.count - 1)
+                }
             }
             changed = true
         }

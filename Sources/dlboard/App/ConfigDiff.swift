@@ -28,9 +28,10 @@ enum ConfigDiff {
     /// other run (the baseline), the others what differs from the first. "same as 1" when nothing does.
     static func titles(_ configs: [TrainingConfig]) -> [String] {
         guard let base = configs.first else { return [] }
-        let varied = Set(configs.dropFirst().flatMap { c in
-            zip(fields(c), fields(base)).filter { $0.0.text != $0.1.text }.map(\.0.key)
-        })
+        let varied = Set(
+            configs.dropFirst().flatMap { c in
+                zip(fields(c), fields(base)).filter { $0.0.text != $0.1.text }.map(\.0.key)
+            })
         return configs.enumerated().map { i, c in
             if i == 0 {
                 let texts = fields(base).filter { varied.contains($0.key) }.map(\.text)

@@ -16,8 +16,10 @@ struct DashboardLoop {
     var log: MetricsLog? { recorder?.log }
     static let frameSeconds = 1.0 / 30
 
-    init(screen: NcursesScreen, session: TrainingSession, datasetName: String, sessionName: String = "",
-         recorder: SessionRecorder?) {
+    init(
+        screen: NcursesScreen, session: TrainingSession, datasetName: String, sessionName: String = "",
+        recorder: SessionRecorder?
+    ) {
         self.screen = screen
         self.session = session
         self.state = ComparisonState(datasetName: datasetName, sessionName: sessionName)
@@ -77,10 +79,14 @@ struct DashboardLoop {
         recorder?.record(last)
         interrupted = stop.isRequested
         recorder?.finish(seconds: Self.now() - started, stopReason: interrupted ? stop.recordReason : nil)
-        guard let first = state.panes.first?.state, let s = first.status else { return "dlboard: stopped before the first step" }
+        guard let first = state.panes.first?.state, let s = first.status else {
+            return "dlboard: stopped before the first step"
+        }
         var line = String(format: "dlboard: stopped at step %d (epoch %.2f)", s.step, s.epochProgress)
         if state.isComparison {
-            let accs = state.panes.enumerated().compactMap { i, p in p.state.testAccuracy.last.map { String(format: "%d: %.4f", i + 1, $0.y) } }
+            let accs = state.panes.enumerated().compactMap { i, p in
+                p.state.testAccuracy.last.map { String(format: "%d: %.4f", i + 1, $0.y) }
+            }
             if !accs.isEmpty { line += "; last test accuracy " + accs.joined(separator: ", ") }
         } else if let acc = first.testAccuracy.last {
             line += String(format: "; last test accuracy %.4f", acc.y)

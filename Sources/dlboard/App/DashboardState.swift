@@ -55,7 +55,8 @@ struct DashboardState {
         merged.reserveCapacity(old / 2 + points.count - old)
         var i = 0
         while i < old {
-            let a = points[i], b = points[i + 1]
+            let a = points[i]
+            let b = points[i + 1]
             // A NaN loss (divergence) must stay visible as such, not average away.
             merged.append(ChartPoint(x: (a.x + b.x) / 2, y: a.y.isFinite && b.y.isFinite ? (a.y + b.y) / 2 : .nan))
             i += 2
@@ -107,7 +108,10 @@ struct DashboardState {
             if key == .character("y") || key == .enter || key == .character("i") { return [.reinitialize(initializer)] }
             return []
         case .help:
-            if key == .escape || key == .character("?") || key == .character("q") { overlay = .none; return [] }
+            if key == .escape || key == .character("?") || key == .character("q") {
+                overlay = .none
+                return []
+            }
         case .none:
             break
         }
@@ -128,7 +132,10 @@ struct DashboardState {
             let factor = Float(10).squareRoot()
             let lr = config.effectiveLearningRate
             let new = action == .learningRateUp ? lr * factor : lr / factor
-            guard new.isFinite && new > 1e-8 && new < 1e4 else { notice = "learning rate limit"; return [] }
+            guard new.isFinite && new > 1e-8 && new < 1e4 else {
+                notice = "learning rate limit"
+                return []
+            }
             return [.setLearningRate(Self.roundedRate(new))]
         case .nextInitializer:
             let i = Self.initializers.firstIndex(of: config.network.initializer) ?? -1
@@ -141,7 +148,10 @@ struct DashboardState {
         case .toggleBatchNorm:
             return [.setBatchNorm(!config.network.batchNorm)]
         case .toggleDropout:
-            if config.network.dropout > 0 { dropoutWhenOn = config.network.dropout; return [.setDropout(0)] }
+            if config.network.dropout > 0 {
+                dropoutWhenOn = config.network.dropout
+                return [.setDropout(0)]
+            }
             return [.setDropout(dropoutWhenOn)]
         case .dropoutDown, .dropoutUp:
             let current = config.network.dropout > 0 ? config.network.dropout : 0
@@ -153,10 +163,16 @@ struct DashboardState {
             let i = Self.weightDecays.firstIndex(of: config.network.weightDecay) ?? 0
             return [.setWeightDecay(Self.weightDecays[(i + 1) % Self.weightDecays.count])]
         case .togglePause:
-            if status.diverged { notice = "diverged: lower the learning rate (-) and restart (r)"; return [] }
+            if status.diverged {
+                notice = "diverged: lower the learning rate (-) and restart (r)"
+                return []
+            }
             return status.paused ? [.resume] : [.pause]
         case .singleStep:
-            guard status.paused else { notice = "n steps once while paused (space pauses)"; return [] }
+            guard status.paused else {
+                notice = "n steps once while paused (space pauses)"
+                return []
+            }
             return [.stepOnce]
         case .restart:
             return [.restart]
@@ -190,4 +206,3 @@ struct DashboardState {
         return Float((Double(v) / scale).rounded() * scale)
     }
 }
-

@@ -9,24 +9,35 @@ enum KeyMap {
     }
 
     static let bindings: [Binding] = [
-        Binding(keys: [.character("o")], action: .nextOptimizer, help: "next optimizer (fresh optimizer state, weights kept)"),
+        Binding(
+            keys: [.character("o")], action: .nextOptimizer,
+            help: "next optimizer (fresh optimizer state, weights kept)"),
         Binding(keys: [.character("O")], action: .previousOptimizer, help: "previous optimizer"),
-        Binding(keys: [.character("+"), .character("=")], action: .learningRateUp, help: "learning rate × √10 (optimizer state kept)"),
+        Binding(
+            keys: [.character("+"), .character("=")], action: .learningRateUp,
+            help: "learning rate × √10 (optimizer state kept)"),
         Binding(keys: [.character("-")], action: .learningRateDown, help: "learning rate ÷ √10"),
-        Binding(keys: [.character("i")], action: .nextInitializer, help: "next initializer and re-initialize (asks first)"),
-        Binding(keys: [.character("a")], action: .nextActivation, help: "next activation (ReLU, Sigmoid, Tanh) and re-initialize"),
+        Binding(
+            keys: [.character("i")], action: .nextInitializer, help: "next initializer and re-initialize (asks first)"),
+        Binding(
+            keys: [.character("a")], action: .nextActivation,
+            help: "next activation (ReLU, Sigmoid, Tanh) and re-initialize"),
         Binding(keys: [.character("b")], action: .toggleBatchNorm, help: "BatchNorm on/off (weights kept)"),
         Binding(keys: [.character("d")], action: .toggleDropout, help: "Dropout on/off"),
         Binding(keys: [.character("[")], action: .dropoutDown, help: "Dropout ratio − 0.05"),
         Binding(keys: [.character("]")], action: .dropoutUp, help: "Dropout ratio + 0.05"),
-        Binding(keys: [.character("w")], action: .nextWeightDecay, help: "next weight decay (0, 1e-4, 1e-3, 1e-2, 0.1)"),
-        Binding(keys: [.character(" ")], action: .togglePause, help: "pause / resume (resume past the target trains on)"),
+        Binding(
+            keys: [.character("w")], action: .nextWeightDecay, help: "next weight decay (0, 1e-4, 1e-3, 1e-2, 0.1)"),
+        Binding(
+            keys: [.character(" ")], action: .togglePause, help: "pause / resume (resume past the target trains on)"),
         Binding(keys: [.character("n")], action: .singleStep, help: "one step while paused"),
         Binding(keys: [.character("r")], action: .restart, help: "restart from fresh weights (curves kept, marked)"),
         Binding(keys: [.character("s")], action: .nextSmoothing, help: "loss smoothing strength"),
         Binding(keys: [.character("l")], action: .toggleLogY, help: "log scale for the loss"),
         Binding(keys: [.character("f")], action: .toggleFreeze, help: "freeze the view (training goes on)"),
-        Binding(keys: [.character("e")], action: .togglePathInset, help: "inset: the current optimizer and lr on the book's bowl (E1)"),
+        Binding(
+            keys: [.character("e")], action: .togglePathInset,
+            help: "inset: the current optimizer and lr on the book's bowl (E1)"),
         Binding(keys: [.character("?"), .function(1)], action: .help, help: "this help"),
         Binding(keys: [.character("q")], action: .quit, help: "quit (asks first)"),
         Binding(keys: [.escape], action: .closeOverlay, help: "close a popup or this help"),
@@ -40,11 +51,16 @@ enum KeyMap {
 
     /// Keys of sessions with several runs; the keys above act on the focused pane.
     static let comparisonBindings: [ComparisonBinding] = [
-        ComparisonBinding(keys: [.tab, .right], action: .nextPane, help: "focus the next pane (the keys above act on it)"),
+        ComparisonBinding(
+            keys: [.tab, .right], action: .nextPane, help: "focus the next pane (the keys above act on it)"),
         ComparisonBinding(keys: [.backTab, .left], action: .previousPane, help: "focus the previous pane"),
-        ComparisonBinding(keys: [.character("v")], action: .toggleOverlay, help: "overlay view: all runs on one loss and one accuracy chart"),
-        ComparisonBinding(keys: [.character("x")], action: .toggleDifference, help: "difference view: focused run minus run 1"),
-        ComparisonBinding(keys: [.character("F")], action: .fork, help: "fork the focused run here (next switch applies to the fork)"),
+        ComparisonBinding(
+            keys: [.character("v")], action: .toggleOverlay,
+            help: "overlay view: all runs on one loss and one accuracy chart"),
+        ComparisonBinding(
+            keys: [.character("x")], action: .toggleDifference, help: "difference view: focused run minus run 1"),
+        ComparisonBinding(
+            keys: [.character("F")], action: .fork, help: "fork the focused run here (next switch applies to the fork)"),
         ComparisonBinding(keys: [.character("P")], action: .pauseAll, help: "pause / resume all runs"),
     ]
 

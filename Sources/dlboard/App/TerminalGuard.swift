@@ -54,15 +54,18 @@ enum TerminalGuard {
 
     static func disarm() { armed.store(false, ordering: .relaxed) }
 
-    private static let handler: @convention(c) (Int32, UnsafeMutablePointer<siginfo_t>?, UnsafeMutableRawPointer?) -> Void = { sig, info, _ in
-        if TerminalGuard.armed.exchange(false, ordering: .relaxed) {
-            if TerminalGuard.hasOriginal.load(ordering: .relaxed) { tcsetattr(STDIN_FILENO, TCSANOW, TerminalGuard.original) }
-            let restore: StaticString = "\u{1b}[0m\u{1b}[?25h\u{1b}[?1049l\r\n"
-            _ = write(STDOUT_FILENO, restore.utf8Start, restore.utf8CodeUnitCount)
+    private static let handler:
+        @convention(c) (Int32, UnsafeMutablePointer<siginfo_t>?, UnsafeMutableRawPointer?) -> Void = { sig, info, _ in
+            if TerminalGuard.armed.exchange(false, ordering: .relaxed) {
+                if TerminalGuard.hasOriginal.load(ordering: .relaxed) {
+                    tcsetattr(STDIN_FILENO, TCSANOW, TerminalGuard.original)
+                }
+                let restore: StaticString = "\u{1b}[0m\u{1b}[?25h\u{1b}[?1049l\r\n"
+                _ = write(STDOUT_FILENO, restore.utf8Start, restore.utf8CodeUnitCount)
+            }
+            sigaction(sig, TerminalGuard.previous + Int(sig), nil)
+            // A fault raised by the CPU (si_code > 0) happens again when the handler returns, now with
+            // the previous handler and the genuine context; a sent one (abort, kill) is sent again.
+            if (info?.pointee.si_code ?? 0) <= 0 { raise(sig) }
         }
-        sigaction(sig, TerminalGuard.previous + Int(sig), nil)
-        // A fault raised by the CPU (si_code > 0) happens again when the handler returns, now with
-        // the previous handler and the genuine context; a sent one (abort, kill) is sent again.
-        if (info?.pointee.si_code ?? 0) <= 0 { raise(sig) }
-    }
 }

@@ -75,4 +75,3 @@ struct CommaList<Element: ExpressibleByArgument & Sendable>: ExpressibleByArgume
         d == d.rounded() && abs(d) < 1e15 ? String(Int(d)) : "\(d)"
     }
 }
-

@@ -43,7 +43,9 @@ struct BenchCommand: ParsableCommand {
         if steps < 1 { throw ValidationError("--steps: must be at least 1, got \(steps)") }
         if warmup < 0 { throw ValidationError("--warmup: must be ≥ 0, got \(warmup)") }
         if repeats < 1 { throw ValidationError("--repeats: must be at least 1, got \(repeats)") }
-        for t in threads.values where !(1...64).contains(t) { throw ValidationError("--threads: must be in 1…64, got \(t)") }
+        for t in threads.values where !(1...64).contains(t) {
+            throw ValidationError("--threads: must be in 1…64, got \(t)")
+        }
     }
 
     struct Case: Codable {
@@ -76,26 +78,58 @@ struct BenchCommand: ParsableCommand {
     }
 
     func run() throws {
-        let book = TrainingConfig(network: NetworkConfig(hidden: Array(repeating: 100, count: 5), activation: .relu, initializer: .he),
-                                  batchSize: 100)
-        let (dataset, directory, fitted) = try DataLocator.load(data: data, dataset: nil, trainSize: nil, validation: 0, seed: 0,
-                                                                configs: [book])
+        let book = TrainingConfig(
+            network: NetworkConfig(hidden: Array(repeating: 100, count: 5), activation: .relu, initializer: .he),
+            batchSize: 100)
+        let (dataset, directory, fitted) = try DataLocator.load(
+            data: data, dataset: nil, trainSize: nil, validation: 0, seed: 0,
+            configs: [book])
         let name = dataset.name
         // The input follows the images of --data; the batch is clamped to a training set smaller than 100.
         let network = fitted[0].network
         let batch = fitted[0].batchSize
         let flops = GEMMBound.flopsPerSample(of: network, batch: batch)
-        func say(_ s: String) { if !json { print(s); fflush(nil) } }
-        say("dlboard bench: \(network.shapeDescription) ReLU He, batch \(batch), \(name) from \(directory); BLAS kernel \(BLASThreads.coreName)")
-        say("\(warmup) warm-up + \(steps) timed steps per case, median of \(repeats); GEMM: \(String(format: "%.2f", flops / 1e6)) MFLOP per sample")
+        func say(_ s: String) {
+            if !json {
+                print(s)
+                fflush(nil)
+            }
+        }
+        say(
+            "dlboard bench: \(network.shapeDescription) ReLU He, batch \(batch), \(name) from \(directory); BLAS kernel \(BLASThreads.coreName)"
+        )
+        say(
+            "\(warmup) warm-up + \(steps) timed steps per case, median of \(repeats); GEMM: \(String(format: "%.2f", flops / 1e6)) MFLOP per sample"
+        )
 
         var variants: [(String, (inout TrainingConfig) -> Void)] = []
         for o in optimizers.values { variants.append((o.rawValue + "|plain", { $0.optimizer = o })) }
         if !noVariants {
             for o in [OptimizerKind.sgd, .adam] {
-                variants.append((o.rawValue + "|batchnorm", { $0.optimizer = o; $0.network.batchNorm = true }))
-                variants.append((o.rawValue + "|dropout 0.2", { $0.optimizer = o; $0.network.dropout = 0.2 }))
-                variants.append((o.rawValue + "|weight decay 0.1", { $0.optimizer = o; $0.network.weightDecay = 0.1 }))
+                variants.append(
+                    (
+                        o.rawValue + "|batchnorm",
+                        {
+                            $0.optimizer = o
+                            $0.network.batchNorm = true
+                        }
+                    ))
+                variants.append(
+                    (
+                        o.rawValue + "|dropout 0.2",
+                        {
+                            $0.optimizer = o
+                            $0.network.dropout = 0.2
+                        }
+                    ))
+                variants.append(
+                    (
+                        o.rawValue + "|weight decay 0.1",
+                        {
+                            $0.optimizer = o
+                            $0.network.weightDecay = 0.1
+                        }
+                    ))
             }
         }
         var cases: [Case] = []
@@ -107,14 +141,20 @@ struct BenchCommand: ParsableCommand {
             // bound taken minutes earlier would make the fraction meaningless.
             let overall = GEMMBound.measureStepSeconds(config: network, batch: batch, repeats: 40, rounds: 25)
             boundGflops["\(t)"] = flops * Double(batch) / overall / 1e9
-            say(String(format: "\n%d BLAS thread(s): GEMM bound %.3f ms/step (%.1f GFLOP/s) = %.0f samples/s", t, overall * 1e3,
-                       flops * Double(batch) / overall / 1e9, Double(batch) / overall))
+            say(
+                String(
+                    format: "\n%d BLAS thread(s): GEMM bound %.3f ms/step (%.1f GFLOP/s) = %.0f samples/s", t,
+                    overall * 1e3,
+                    flops * Double(batch) / overall / 1e9, Double(batch) / overall))
             say("optimizer  variant             samples/s   (range)             ms/step  of GEMM bound")
             for (key, set) in variants {
-                var config = TrainingConfig(network: network, optimizer: .sgd, batchSize: batch, epochs: 1, seed: 0, sampling: .shuffledEpochs)
+                var config = TrainingConfig(
+                    network: network, optimizer: .sgd, batchSize: batch, epochs: 1, seed: 0, sampling: .shuffledEpochs)
                 set(&config)
                 let parts = key.split(separator: "|").map(String.init)
-                var rates: [Double] = [], fractions: [Double] = [], bounds: [Double] = []
+                var rates: [Double] = []
+                var fractions: [Double] = []
+                var bounds: [Double] = []
                 for _ in 0..<repeats {
                     let bound = GEMMBound.measureStepSeconds(config: network, batch: batch, repeats: 20, rounds: 5)
                     let trainer = Trainer(config: config, data: dataset)
@@ -129,14 +169,18 @@ struct BenchCommand: ParsableCommand {
                 let median = rates.sorted()[rates.count / 2]
                 let fraction = fractions.sorted()[fractions.count / 2]
                 let ms = Double(batch) / median * 1e3
-                let c = Case(optimizer: parts[0], variant: parts[1], threads: t, samplesPerSecond: median, msPerStep: ms,
-                             gemmBoundMsPerStep: bounds.sorted()[bounds.count / 2] * 1e3, fractionOfBound: fraction,
-                             samplesPerSecondRange: [rates.min()!, rates.max()!])
+                let c = Case(
+                    optimizer: parts[0], variant: parts[1], threads: t, samplesPerSecond: median, msPerStep: ms,
+                    gemmBoundMsPerStep: bounds.sorted()[bounds.count / 2] * 1e3, fractionOfBound: fraction,
+                    samplesPerSecondRange: [rates.min()!, rates.max()!])
                 cases.append(c)
                 let range = String(format: "(%.0f–%.0f)", rates.min()!, rates.max()!)
-                say(parts[0].padding(toLength: 10, withPad: " ", startingAt: 0) + " " + parts[1].padding(toLength: 18, withPad: " ", startingAt: 0)
-                    + String(format: " %10.0f   ", median) + range.padding(toLength: 19, withPad: " ", startingAt: 0)
-                    + String(format: " %7.3f  %5.2f", ms, c.fractionOfBound))
+                say(
+                    parts[0].padding(toLength: 10, withPad: " ", startingAt: 0) + " "
+                        + parts[1].padding(toLength: 18, withPad: " ", startingAt: 0)
+                        + String(format: " %10.0f   ", median)
+                        + range.padding(toLength: 19, withPad: " ", startingAt: 0)
+                        + String(format: " %7.3f  %5.2f", ms, c.fractionOfBound))
             }
         }
         BLASThreads.set(1)
@@ -146,7 +190,9 @@ struct BenchCommand: ParsableCommand {
             for (view, w, h) in [("dashboard", 80, 24), ("dashboard", 200, 50), ("compare-4", 200, 50)] {
                 let ms = Self.frameMilliseconds(view: view, width: w, height: h)
                 frames.append(Frame(view: view, width: w, height: h, msPerFrame: ms))
-                say("  " + view.padding(toLength: 10, withPad: " ", startingAt: 0) + String(format: " %3d×%-3d %7.3f ms/frame", w, h, ms))
+                say(
+                    "  " + view.padding(toLength: 10, withPad: " ", startingAt: 0)
+                        + String(format: " %3d×%-3d %7.3f ms/frame", w, h, ms))
             }
         }
         var usage = rusage()
@@ -154,8 +200,10 @@ struct BenchCommand: ParsableCommand {
         let rss = Double(usage.ru_maxrss) / 1024
         say(String(format: "\npeak RSS %.0f MB (MNIST loaded, every case above run)", rss))
         if json {
-            let report = Report(network: network.shapeDescription, batch: batch, blasKernel: BLASThreads.coreName,
-                                gemmFlopsPerSample: flops, gemmBoundGflops: boundGflops, cases: cases, frames: frames, peakRSSMegabytes: rss)
+            let report = Report(
+                network: network.shapeDescription, batch: batch, blasKernel: BLASThreads.coreName,
+                gemmFlopsPerSample: flops, gemmBoundGflops: boundGflops, cases: cases, frames: frames,
+                peakRSSMegabytes: rss)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
             print(String(decoding: try encoder.encode(report), as: UTF8.self))
@@ -169,7 +217,10 @@ struct BenchCommand: ParsableCommand {
         func pane(_ k: Int) -> DashboardState {
             var s = DashboardState(datasetName: "MNIST")
             for step in 1...12_000 {
-                s.losses.append(ChartPoint(x: Double(step), y: (2.3 * exp(-Double(step) / 900) + 0.05) * (0.7 + 0.6 * Double(g.nextUniform()))))
+                s.losses.append(
+                    ChartPoint(
+                        x: Double(step),
+                        y: (2.3 * exp(-Double(step) / 900) + 0.05) * (0.7 + 0.6 * Double(g.nextUniform()))))
             }
             for e in 1...40 {
                 s.trainAccuracy.append(ChartPoint(x: Double(e), y: 1 - 0.3 / Double(e)))
@@ -178,9 +229,11 @@ struct BenchCommand: ParsableCommand {
             s.markers = [ChartMarker(x: 3000, label: "→ Adam"), ChartMarker(x: 6000, label: "+BN")]
             var c = TrainingConfig()
             c.optimizer = OptimizerKind.allCases[k % OptimizerKind.allCases.count]
-            s.status = .init(config: c, step: 12_000, stepsPerEpoch: 600, epochTarget: 40, stepTarget: 24_000, paused: false,
-                             diverged: false, finished: false, samplesPerSecond: 150_000, lastLoss: 0.05)
-            let net = Network(config: NetworkConfig(inputSize: 20, hidden: Array(repeating: 100, count: 5)), seed: UInt64(k))
+            s.status = .init(
+                config: c, step: 12_000, stepsPerEpoch: 600, epochTarget: 40, stepTarget: 24_000, paused: false,
+                diverged: false, finished: false, samplesPerSecond: 150_000, lastLoss: 0.05)
+            let net = Network(
+                config: NetworkConfig(inputSize: 20, hidden: Array(repeating: 100, count: 5)), seed: UInt64(k))
             let x = Matrix(rows: 100, cols: 20)
             for i in 0..<x.count { x.pointer[i] = g.nextNormal() }
             _ = net.predict(x, mode: .train)

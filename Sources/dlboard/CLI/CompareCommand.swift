@@ -9,7 +9,8 @@ struct CompareCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "compare",
         abstract: "Compare runs that differ in one knob, side by side, trained in lock-step on the same batches.",
-        discussion: "Example: dlboard compare --optimizers sgd,momentum,adagrad,adam. Up to 4 runs on screen; more with --headless."
+        discussion:
+            "Example: dlboard compare --optimizers sgd,momentum,adagrad,adam. Up to 4 runs on screen; more with --headless."
     )
 
     @OptionGroup var options: RunOptions
@@ -30,19 +31,24 @@ struct CompareCommand: ParsableCommand {
     func validate() throws {
         if let s = steps, s < 1 { throw ValidationError("--steps: must be at least 1, got \(s)") }
         if variation.variedFlags.isEmpty {
-            throw ValidationError("compare needs one knob with several values, e.g. --optimizers sgd,adam or --batchnorm both")
+            throw ValidationError(
+                "compare needs one knob with several values, e.g. --optimizers sgd,adam or --batchnorm both")
         }
     }
 
     func run() throws {
         let wanted = variation.configs(options, defaultEpochs: 5)
         if !headless && wanted.count > SessionLauncher.maxPanes {
-            throw ValidationError("compare: at most \(SessionLauncher.maxPanes) runs side by side, got \(wanted.count); add --headless to train more")
+            throw ValidationError(
+                "compare: at most \(SessionLauncher.maxPanes) runs side by side, got \(wanted.count); add --headless to train more"
+            )
         }
         let (dataset, directory, log, configs) = try options.prepare(name: "compare", configs: wanted)
         let titles = ConfigDiff.titles(configs)
-        try SessionLauncher(runs: zip(configs, titles).map { TrainingSession.RunSpec(config: $0, title: $1, stepTarget: steps) },
-                            dataset: dataset, dataDirectory: directory, log: log, logEvery: options.logEvery,
-                            sessionName: "compare", headless: headless, glyphs: glyphs, paused: paused).run()
+        try SessionLauncher(
+            runs: zip(configs, titles).map { TrainingSession.RunSpec(config: $0, title: $1, stepTarget: steps) },
+            dataset: dataset, dataDirectory: directory, log: log, logEvery: options.logEvery,
+            sessionName: "compare", headless: headless, glyphs: glyphs, paused: paused
+        ).run()
     }
 }

@@ -8,8 +8,12 @@ import NN
 struct DLBoard: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dlboard",
-        abstract: "Watch how training techniques behave: the networks of \"Deep Learning from Scratch\", chapter 6, on MNIST.",
-        subcommands: [DashboardCommand.self, TrainCommand.self, CompareCommand.self, PresetCommand.self, ReplayCommand.self, ExportCommand.self, BenchCommand.self],
+        abstract:
+            "Watch how training techniques behave: the networks of \"Deep Learning from Scratch\", chapter 6, on MNIST.",
+        subcommands: [
+            DashboardCommand.self, TrainCommand.self, CompareCommand.self, PresetCommand.self, ReplayCommand.self,
+            ExportCommand.self, BenchCommand.self,
+        ],
         defaultSubcommand: DashboardCommand.self
     )
 
@@ -27,7 +31,8 @@ struct DLBoard: ParsableCommand {
             var command = try parseAsRoot()
             try command.run()
         } catch let code as ExitCode {
-            Foundation.exit(code.rawValue)  // a status, already explained on screen (130: interrupted, 141: stdout closed)
+            // A status, already explained on screen (130: interrupted, 141: stdout closed).
+            Foundation.exit(code.rawValue)
         } catch {
             if exitCode(for: error) == .success {
                 exit(withError: error)  // --help and friends print normally
@@ -42,7 +47,8 @@ struct DLBoard: ParsableCommand {
     /// before OpenBLAS loads, hence the re-exec; a user's own `OPENBLAS_CORETYPE` is always kept.
     static func chooseBLASKernel() {
         guard getenv("OPENBLAS_CORETYPE") == nil, BLASKernel.fallbackCores.contains(BLASThreads.coreName),
-              let core = BLASKernel.preferredCoreType(flags: BLASKernel.cpuFlags()) else { return }
+            let core = BLASKernel.preferredCoreType(flags: BLASKernel.cpuFlags())
+        else { return }
         setenv("OPENBLAS_CORETYPE", core, 1)
         var argv = CommandLine.arguments.map { strdup($0) } + [nil]
         // The resolved path, not /proc/self/exe: the process name (what `pkill dlboard` matches) is

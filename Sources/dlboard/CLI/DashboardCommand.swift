@@ -21,10 +21,13 @@ struct DashboardCommand: ParsableCommand {
     var paused = false
 
     func run() throws {
-        let (dataset, directory, log, configs) = try options.prepare(name: "dashboard", configs: [regularization.config(options, defaultEpochs: 20)])
-        try SessionLauncher(runs: [TrainingSession.RunSpec(config: configs[0])], dataset: dataset, dataDirectory: directory,
-                            log: log, logEvery: options.logEvery, sessionName: "dashboard", headless: false,
-                            glyphs: glyphs, paused: paused).run()
+        let (dataset, directory, log, configs) = try options.prepare(
+            name: "dashboard", configs: [regularization.config(options, defaultEpochs: 20)])
+        try SessionLauncher(
+            runs: [TrainingSession.RunSpec(config: configs[0])], dataset: dataset, dataDirectory: directory,
+            log: log, logEvery: options.logEvery, sessionName: "dashboard", headless: false,
+            glyphs: glyphs, paused: paused
+        ).run()
     }
 }
 

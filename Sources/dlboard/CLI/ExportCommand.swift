@@ -6,7 +6,8 @@ struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
         abstract: "Export a run record as CSV (a row per step, evaluation and event) or TensorBoard event files.",
-        discussion: "Example: dlboard export runs/20261123-212537-train/metrics.jsonl --csv train.csv --tensorboard tb; then tensorboard --logdir tb"
+        discussion:
+            "Example: dlboard export runs/20261123-212537-train/metrics.jsonl --csv train.csv --tensorboard tb; then tensorboard --logdir tb"
     )
 
     @Argument(help: "A run record (metrics.jsonl from --save or --metrics-out).")
@@ -19,12 +20,16 @@ struct ExportCommand: ParsableCommand {
     var tensorboard: String?
 
     func validate() throws {
-        if csv == nil && tensorboard == nil { throw ValidationError("export: say where to: --csv OUT.csv and/or --tensorboard DIR") }
+        if csv == nil && tensorboard == nil {
+            throw ValidationError("export: say where to: --csv OUT.csv and/or --tensorboard DIR")
+        }
     }
 
     func run() throws {
         let record: RunRecord
-        do { record = try RunRecordReader.read(path: file) } catch { throw ValidationError(RecordText.printable(error.description)) }
+        do { record = try RunRecordReader.read(path: file) } catch {
+            throw ValidationError(RecordText.printable(error.description))
+        }
         for w in record.warnings { RecordText.warn(w) }
         let exporter = RecordExporter(record: record)
         // Taken before anything is written: no output may replace the record itself.
@@ -38,7 +43,9 @@ struct ExportCommand: ParsableCommand {
         }
         if let tensorboard {
             let paths: [String]
-            do { paths = try exporter.writeTensorBoard(to: tensorboard, input: input) } catch { throw ValidationError(RecordText.printable(error.description)) }
+            do { paths = try exporter.writeTensorBoard(to: tensorboard, input: input) } catch {
+                throw ValidationError(RecordText.printable(error.description))
+            }
             for p in paths { RecordText.say("wrote \(p)") }
             RecordText.say("view with: tensorboard --logdir \(tensorboard)")
         }

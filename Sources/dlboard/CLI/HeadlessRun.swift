@@ -29,16 +29,20 @@ final class HeadlessRun {
 
         var validation = ""
         if let v = data.validation { validation = " / \(v.count) validation" }
-        say("dlboard train: \(data.name) (\(data.train.count) train\(validation) / \(data.test.count) test) from \(dataDirectory)")
+        say(
+            "dlboard train: \(data.name) (\(data.train.count) train\(validation) / \(data.test.count) test) from \(dataDirectory)"
+        )
         let net = config.network
         var extras: [String] = []
         if net.batchNorm { extras.append("BatchNorm") }
         if net.dropout > 0 { extras.append("Dropout \(Format.number(net.dropout))") }
         if net.weightDecay > 0 { extras.append("weight decay \(Format.number(net.weightDecay))") }
-        say("network \(net.shapeDescription) \(net.activation.displayName), init \(net.initializer.displayName)"
-            + (extras.isEmpty ? "" : ", " + extras.joined(separator: ", "))
-            + " · \(config.optimizer.displayName) lr \(Format.number(config.effectiveLearningRate)) · batch \(config.batchSize)"
-            + " · \(trainer.stepsPerEpoch) steps/epoch · seed \(config.seed) · \(BLASThreads.current) BLAS thread(s), kernel \(BLASThreads.coreName)")
+        say(
+            "network \(net.shapeDescription) \(net.activation.displayName), init \(net.initializer.displayName)"
+                + (extras.isEmpty ? "" : ", " + extras.joined(separator: ", "))
+                + " · \(config.optimizer.displayName) lr \(Format.number(config.effectiveLearningRate)) · batch \(config.batchSize)"
+                + " · \(trainer.stepsPerEpoch) steps/epoch · seed \(config.seed) · \(BLASThreads.current) BLAS thread(s), kernel \(BLASThreads.coreName)"
+        )
         let valHeader = data.validation == nil ? "" : "     val"
         say("epoch      loss   train    test\(valHeader)    time   samples/s")
 
@@ -49,48 +53,57 @@ final class HeadlessRun {
         // The record's histograms are of the epoch's last training batch, taken before the
         // evaluation's forward passes overwrite the layer outputs.
         var activations: [ActivationStatistics] = []
-        trainer.train(onStep: { step, loss in
-            let epoch = (step - 1) / trainer.stepsPerEpoch + 1
-            if step % logEvery == 0 || !loss.isFinite { log?.writeStep(step: step, epoch: epoch, loss: loss) }
-            log?.flushIfDue()
-            log?.announceFailure()
-            if !loss.isFinite {
-                stopReason = "diverged"
-                diverged = true
-                log?.writeEvent(.init(step: step, label: "✗ diverged", kind: "diverged"))
-                return false
-            }
-            if stop.isRequested { stopReason = stop.recordReason }
-            if log != nil && (step % trainer.stepsPerEpoch == 0 || stopReason != nil) {
-                activations = trainer.network.displayActivationStatistics()
-            }
-            return stopReason == nil
-        }, onEpoch: { report in
-            if diverged { return }
-            last = report
-            epochsDone = report.epoch
-            log?.writeEval(report)
-            log?.writeHistograms(activations, step: report.step)
-            log?.flush()
-            let val = report.validationAccuracy.map { String(format: "  %6.4f", $0) } ?? ""
-            say(String(format: "%5d  %8.4f  %6.4f  %6.4f%@  %5.1f s  %10.0f",
-                       report.epoch, report.meanLoss, report.trainAccuracy, report.testAccuracy, val,
-                       report.trainSeconds, report.samplesPerSecond))
-        })
+        trainer.train(
+            onStep: { step, loss in
+                let epoch = (step - 1) / trainer.stepsPerEpoch + 1
+                if step % logEvery == 0 || !loss.isFinite { log?.writeStep(step: step, epoch: epoch, loss: loss) }
+                log?.flushIfDue()
+                log?.announceFailure()
+                if !loss.isFinite {
+                    stopReason = "diverged"
+                    diverged = true
+                    log?.writeEvent(.init(step: step, label: "✗ diverged", kind: "diverged"))
+                    return false
+                }
+                if stop.isRequested { stopReason = stop.recordReason }
+                if log != nil && (step % trainer.stepsPerEpoch == 0 || stopReason != nil) {
+                    activations = trainer.network.displayActivationStatistics()
+                }
+                return stopReason == nil
+            },
+            onEpoch: { report in
+                if diverged { return }
+                last = report
+                epochsDone = report.epoch
+                log?.writeEval(report)
+                log?.writeHistograms(activations, step: report.step)
+                log?.flush()
+                let val = report.validationAccuracy.map { String(format: "  %6.4f", $0) } ?? ""
+                say(
+                    String(
+                        format: "%5d  %8.4f  %6.4f  %6.4f%@  %5.1f s  %10.0f",
+                        report.epoch, report.meanLoss, report.trainAccuracy, report.testAccuracy, val,
+                        report.trainSeconds, report.samplesPerSecond))
+            })
 
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        log?.writeSummary(steps: trainer.steps, epochs: epochsDone, seconds: seconds, testAccuracy: last?.testAccuracy,
-                          validationAccuracy: last?.validationAccuracy, stopReason: stopReason)
+        log?.writeSummary(
+            steps: trainer.steps, epochs: epochsDone, seconds: seconds, testAccuracy: last?.testAccuracy,
+            validationAccuracy: last?.validationAccuracy, stopReason: stopReason)
         log?.close()
         log?.announceFailure()
         if diverged {
-            say("diverged at step \(trainer.steps): the loss is not a number any more — try a lower learning rate (now \(Format.number(config.effectiveLearningRate)))")
+            say(
+                "diverged at step \(trainer.steps): the loss is not a number any more — try a lower learning rate (now \(Format.number(config.effectiveLearningRate)))"
+            )
             return 0
         }
         guard stopReason != nil else {
             // Wall time includes loading-free setup and evaluation; the epoch lines give the training-only rate.
-            say(String(format: "done: %d epochs, %d steps in %.1f s; final test accuracy %.4f",
-                       epochsDone, trainer.steps, seconds, last?.testAccuracy ?? 0))
+            say(
+                String(
+                    format: "done: %d epochs, %d steps in %.1f s; final test accuracy %.4f",
+                    epochsDone, trainer.steps, seconds, last?.testAccuracy ?? 0))
             return 0
         }
         let saved = log.map { "; metrics saved to \($0.path)" } ?? ""

@@ -9,7 +9,8 @@ struct ReplayCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "replay",
         abstract: "Redraw recorded sessions (run records from --save or --metrics-out) on the dashboard.",
-        discussion: "Keys: space pause, +/- speed (1×–100×), g jump to the end, r start again, tab/v/x/s/l/f as live, q quit."
+        discussion:
+            "Keys: space pause, +/- speed (1×–100×), g jump to the end, r start again, tab/v/x/s/l/f as live, q quit."
     )
 
     @Argument(help: "Run records (metrics.jsonl files); several play side by side.")
@@ -35,7 +36,9 @@ struct ReplayCommand: ParsableCommand {
     func run() throws {
         var records: [RunRecord] = []
         for f in files {
-            do { records.append(try RunRecordReader.read(path: f)) } catch { throw ValidationError(RecordText.printable(error.description)) }
+            do { records.append(try RunRecordReader.read(path: f)) } catch {
+                throw ValidationError(RecordText.printable(error.description))
+            }
         }
         let warnings = records.flatMap(\.warnings)
         if headless { return printSummary(records, warnings: warnings) }
@@ -69,8 +72,10 @@ struct ReplayCommand: ParsableCommand {
                 if let t = run.title, !t.isEmpty { head += " (\(t))" }
                 head += ": \(run.datasetName) \(run.trainSize) train"
                 if let crc = run.datasetChecksum { head += " crc32 \(crc)" }
-                head += " · \(net.shapeDescription) \(net.activation.displayName), init \(net.initializer.displayName)"
-                    + (net.batchNorm ? ", BatchNorm" : "") + (net.dropout > 0 ? ", dropout \(Format.number(net.dropout))" : "")
+                head +=
+                    " · \(net.shapeDescription) \(net.activation.displayName), init \(net.initializer.displayName)"
+                    + (net.batchNorm ? ", BatchNorm" : "")
+                    + (net.dropout > 0 ? ", dropout \(Format.number(net.dropout))" : "")
                     + (net.weightDecay > 0 ? ", wd \(Format.number(net.weightDecay))" : "")
                     + " · \(c.optimizer.displayName) lr \(Format.number(c.effectiveLearningRate)) · batch \(c.batchSize) · seed \(c.seed)"
                 if let p = run.parent, let s = run.forkStep { head += " · forked from run \(p + 1) at step \(s)" }
@@ -84,14 +89,20 @@ struct ReplayCommand: ParsableCommand {
                     }
                     let v = e.evaluation
                     let fmt = { (x: Double?) in x.map { String(format: "%6.4f", $0) } ?? "     -" }
-                    RecordText.say(String(format: "  %5d  %6d  %8@  %@  %@  %@", v.epoch, v.step,
-                                          e.loss.map { String(format: "%8.4f", $0) } ?? "       -",
-                                          fmt(v.trainAccuracy), fmt(v.testAccuracy), fmt(v.validationAccuracy)))
+                    RecordText.say(
+                        String(
+                            format: "  %5d  %6d  %8@  %@  %@  %@", v.epoch, v.step,
+                            e.loss.map { String(format: "%8.4f", $0) } ?? "       -",
+                            fmt(v.trainAccuracy), fmt(v.testAccuracy), fmt(v.validationAccuracy)))
                 }
                 for ev in events { RecordText.say("  step \(ev.event.step): \(ev.event.label)") }
                 let last = run.steps.last.map { "\($0.step) steps" } ?? "no steps"
                 var end = "  \(last) recorded"
-                if let s = run.stopped { end += ", stopped: \(s)" } else if !run.hasSummary { end += ", no summary record (killed, or a random-search trial)" }
+                if let s = run.stopped {
+                    end += ", stopped: \(s)"
+                } else if !run.hasSummary {
+                    end += ", no summary record (killed, or a random-search trial)"
+                }
                 RecordText.say(end)
             }
         }

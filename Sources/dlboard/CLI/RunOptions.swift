@@ -11,7 +11,9 @@ struct RunOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "Learning rate (default: the book's, 0.001 for adam and 0.01 otherwise).")
     var lr: Float?
 
-    @Option(name: .customLong("init"), parsing: .unconditional, help: "Weight initializer: he, xavier, or a standard deviation such as 0.01.")
+    @Option(
+        name: .customLong("init"), parsing: .unconditional,
+        help: "Weight initializer: he, xavier, or a standard deviation such as 0.01.")
     var initializer: InitializerArgument = InitializerArgument(argument: "he")!
 
     @Option(help: "Hidden-layer activation.")
@@ -20,13 +22,19 @@ struct RunOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "Hidden layer widths, comma-separated.")
     var hidden: HiddenLayers = HiddenLayers([100, 100, 100, 100])
 
-    @Option(parsing: .unconditional, help: "Mini-batch size; one larger than the training set is clamped to it (said on stderr).")
+    @Option(
+        parsing: .unconditional,
+        help: "Mini-batch size; one larger than the training set is clamped to it (said on stderr).")
     var batch: Int = 100
 
-    @Option(parsing: .unconditional, help: "Epochs to train (an epoch is train-size / batch steps); default 5 for train, 20 for the dashboard.")
+    @Option(
+        parsing: .unconditional,
+        help: "Epochs to train (an epoch is train-size / batch steps); default 5 for train, 20 for the dashboard.")
     var epochs: Int?
 
-    @Option(name: .customLong("train-size"), parsing: .unconditional, help: "Use only the first N training images (the book's overfitting runs use 300).")
+    @Option(
+        name: .customLong("train-size"), parsing: .unconditional,
+        help: "Use only the first N training images (the book's overfitting runs use 300).")
     var trainSize: Int?
 
     @Option(parsing: .unconditional, help: "Fraction of the training images held out for validation (e.g. 0.2).")
@@ -50,18 +58,24 @@ struct RunOptions: ParsableArguments {
     @Flag(help: "Keep a run record under runs/<timestamp>-<command>/metrics.jsonl (replay and export read it).")
     var save = false
 
-    @Option(name: .customLong("log-every"), parsing: .unconditional, help: "Write a step record to --metrics-out every N steps.")
+    @Option(
+        name: .customLong("log-every"), parsing: .unconditional,
+        help: "Write a step record to --metrics-out every N steps.")
     var logEvery: Int = 1
 
     @Option(parsing: .unconditional, help: "OpenBLAS threads.")
     var threads: Int = 1
 
     /// The run configuration; `defaultEpochs` applies when `--epochs` is not given.
-    func trainingConfig(defaultEpochs: Int = 5, batchNorm: Bool = false, dropout: Float = 0, weightDecay: Float = 0) -> TrainingConfig {
+    func trainingConfig(defaultEpochs: Int = 5, batchNorm: Bool = false, dropout: Float = 0, weightDecay: Float = 0)
+        -> TrainingConfig
+    {
         TrainingConfig(
-            network: NetworkConfig(hidden: hidden.sizes, activation: activation, initializer: initializer.value,
-                                   batchNorm: batchNorm, dropout: dropout, weightDecay: weightDecay),
-            optimizer: optimizer, learningRate: lr, batchSize: batch, epochs: epochs ?? defaultEpochs, seed: seed, sampling: sampling)
+            network: NetworkConfig(
+                hidden: hidden.sizes, activation: activation, initializer: initializer.value,
+                batchNorm: batchNorm, dropout: dropout, weightDecay: weightDecay),
+            optimizer: optimizer, learningRate: lr, batchSize: batch, epochs: epochs ?? defaultEpochs, seed: seed,
+            sampling: sampling)
     }
 
     func validate() throws {
@@ -76,15 +90,16 @@ struct RunOptions: ParsableArguments {
         if save && metricsOut != nil { throw ValidationError("--save and --metrics-out: give only one of them") }
     }
 
-
     /// Opens the metrics log (first, so an unwritable path fails before any work), loads and
     /// restricts the data, fits `configs` to it (refusing what cannot fit in memory; see
     /// `DataLocator.load`), and sets the BLAS threads. Returns the fitted configs.
     func prepare(name: String, configs: [TrainingConfig]) throws
-        -> (dataset: Dataset, directory: String, log: MetricsLog?, configs: [TrainingConfig]) {
+        -> (dataset: Dataset, directory: String, log: MetricsLog?, configs: [TrainingConfig])
+    {
         let log = try MetricsLog.open(metricsOut: metricsOut, save: save, name: name)
-        let (restricted, directory, fitted) = try DataLocator.load(data: data, dataset: dataset, trainSize: trainSize.map { .flag($0) },
-                                                                   validation: validation, seed: seed, configs: configs)
+        let (restricted, directory, fitted) = try DataLocator.load(
+            data: data, dataset: dataset, trainSize: trainSize.map { .flag($0) },
+            validation: validation, seed: seed, configs: configs)
         BLASThreads.set(threads)
         return (restricted, directory, log, fitted)
     }
@@ -95,10 +110,13 @@ struct RegularizationOptions: ParsableArguments {
     @Flag(help: "BatchNorm after every hidden Affine layer.")
     var batchnorm = false
 
-    @Option(parsing: .unconditional, help: "Dropout ratio after every hidden activation (the book's non-inverted form); 0 = off.")
+    @Option(
+        parsing: .unconditional,
+        help: "Dropout ratio after every hidden activation (the book's non-inverted form); 0 = off.")
     var dropout: Float = 0
 
-    @Option(name: .customLong("weight-decay"), parsing: .unconditional, help: "L2 weight decay λ on the Affine weights.")
+    @Option(
+        name: .customLong("weight-decay"), parsing: .unconditional, help: "L2 weight decay λ on the Affine weights.")
     var weightDecay: Float = 0
 
     func validate() throws {
@@ -109,6 +127,7 @@ struct RegularizationOptions: ParsableArguments {
     }
 
     func config(_ options: RunOptions, defaultEpochs: Int) -> TrainingConfig {
-        options.trainingConfig(defaultEpochs: defaultEpochs, batchNorm: batchnorm, dropout: dropout, weightDecay: weightDecay)
+        options.trainingConfig(
+            defaultEpochs: defaultEpochs, batchNorm: batchnorm, dropout: dropout, weightDecay: weightDecay)
     }
 }

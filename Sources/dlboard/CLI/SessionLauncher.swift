@@ -26,7 +26,9 @@ struct SessionLauncher {
 
     func run() throws {
         if !headless && runs.count > Self.maxPanes && groupSize == nil {
-            throw ValidationError("\(sessionName): at most \(Self.maxPanes) runs side by side, got \(runs.count); add --headless to train more")
+            throw ValidationError(
+                "\(sessionName): at most \(Self.maxPanes) runs side by side, got \(runs.count); add --headless to train more"
+            )
         }
         if headless { return try runHeadless() }
         // Before the screen opens: a signal from here on ends the session cleanly, never with the
@@ -41,13 +43,20 @@ struct SessionLauncher {
         }
         // Whatever ends this scope — an error thrown from here on included — leaves the alternate
         // screen before `DLBoard.main` prints the error's one line (close() is idempotent).
-        defer { TerminalGuard.disarm(); screen.close() }
+        defer {
+            TerminalGuard.disarm()
+            screen.close()
+        }
         TerminalGuard.arm()
-        let session = TrainingSession(runs: runs, dataset: dataset, trainEvaluationLimit: trainEvaluationLimit,
-                                      maxRuns: max(Self.maxPanes, runs.count))
-        let recorder = log.map { SessionRecorder(log: $0, dataset: dataset, dataDirectory: dataDirectory, logEvery: logEvery, specs: runs) }
-        var loop = DashboardLoop(screen: screen, session: session, datasetName: dataset.name, sessionName: sessionName,
-                                 recorder: recorder)
+        let session = TrainingSession(
+            runs: runs, dataset: dataset, trainEvaluationLimit: trainEvaluationLimit,
+            maxRuns: max(Self.maxPanes, runs.count))
+        let recorder = log.map {
+            SessionRecorder(log: $0, dataset: dataset, dataDirectory: dataDirectory, logEvery: logEvery, specs: runs)
+        }
+        var loop = DashboardLoop(
+            screen: screen, session: session, datasetName: dataset.name, sessionName: sessionName,
+            recorder: recorder)
         loop.state.groupSize = groupSize
         let summary = loop.run(startPaused: paused)
         // The record is complete (summary written, closed) before the terminal is touched: after a
@@ -62,15 +71,20 @@ struct SessionLauncher {
 
     private func runHeadless() throws {
         if runs.count == 1 {
-            let status = HeadlessRun(config: runs[0].config, dataset: dataset, dataDirectory: dataDirectory, log: log,
-                                     logEvery: logEvery).run()
+            let status = HeadlessRun(
+                config: runs[0].config, dataset: dataset, dataDirectory: dataDirectory, log: log,
+                logEvery: logEvery
+            ).run()
             if status != 0 { throw ExitCode(status) }
             return
         }
-        let session = TrainingSession(runs: runs, dataset: dataset, trainEvaluationLimit: trainEvaluationLimit,
-                                      publishInterval: 0.05, histogramInterval: 1e9, maxRuns: runs.count)
-        let status = HeadlessComparison(session: session, sessionName: sessionName, dataDirectory: dataDirectory,
-                                        log: log, logEvery: logEvery).run().status
+        let session = TrainingSession(
+            runs: runs, dataset: dataset, trainEvaluationLimit: trainEvaluationLimit,
+            publishInterval: 0.05, histogramInterval: 1e9, maxRuns: runs.count)
+        let status = HeadlessComparison(
+            session: session, sessionName: sessionName, dataDirectory: dataDirectory,
+            log: log, logEvery: logEvery
+        ).run().status
         if status != 0 { throw ExitCode(status) }
     }
 }

@@ -13,9 +13,11 @@ struct TrainCommand: ParsableCommand {
     @OptionGroup var regularization: RegularizationOptions
 
     func run() throws {
-        let (dataset, directory, log, configs) = try options.prepare(name: "train", configs: [regularization.config(options, defaultEpochs: 5)])
-        let run = HeadlessRun(config: configs[0], dataset: dataset, dataDirectory: directory,
-                              log: log, logEvery: options.logEvery)
+        let (dataset, directory, log, configs) = try options.prepare(
+            name: "train", configs: [regularization.config(options, defaultEpochs: 5)])
+        let run = HeadlessRun(
+            config: configs[0], dataset: dataset, dataDirectory: directory,
+            log: log, logEvery: options.logEvery)
         let status = run.run()
         if status != 0 { throw ExitCode(status) }
     }

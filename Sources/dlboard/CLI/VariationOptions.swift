@@ -27,7 +27,9 @@ struct VariationOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "Dropout ratio, or ratios to compare (e.g. 0,0.2).")
     var dropout: CommaList<Float> = CommaList([0])
 
-    @Option(name: .customLong("weight-decay"), parsing: .unconditional, help: "Weight decay λ, or values to compare (e.g. 0,0.1).")
+    @Option(
+        name: .customLong("weight-decay"), parsing: .unconditional,
+        help: "Weight decay λ, or values to compare (e.g. 0,0.1).")
     var weightDecay: CommaList<Float> = CommaList([0])
 
     /// The knobs given with more than one value, by flag.
@@ -61,18 +63,26 @@ struct VariationOptions: ParsableArguments {
 
     /// One config per value of the varied knob (one config if nothing varies).
     func configs(_ options: RunOptions, defaultEpochs: Int) -> [TrainingConfig] {
-        var base = options.trainingConfig(defaultEpochs: defaultEpochs, batchNorm: batchnorm == .on,
-                                          dropout: dropout.values[0], weightDecay: weightDecay.values[0])
+        var base = options.trainingConfig(
+            defaultEpochs: defaultEpochs, batchNorm: batchnorm == .on,
+            dropout: dropout.values[0], weightDecay: weightDecay.values[0])
         if let o = optimizers?.values, o.count == 1 { base.optimizer = o[0] }
         if let i = inits?.values, i.count == 1 { base.network.initializer = i[0].value }
         if let a = activations?.values, a.count == 1 { base.network.activation = a[0] }
         if let l = lrs?.values, l.count == 1 { base.learningRate = l[0] }
         func each<T>(_ values: [T], _ set: (inout TrainingConfig, T) -> Void) -> [TrainingConfig] {
-            values.map { v in var c = base; set(&c, v); return c }
+            values.map { v in
+                var c = base
+                set(&c, v)
+                return c
+            }
         }
         if let o = optimizers?.values, o.count > 1 {
             // Each optimizer at its book default unless --lr fixes one rate for all.
-            return each(o) { c, v in c.optimizer = v; c.learningRate = options.lr }
+            return each(o) { c, v in
+                c.optimizer = v
+                c.learningRate = options.lr
+            }
         }
         if let i = inits?.values, i.count > 1 { return each(i) { $0.network.initializer = $1.value } }
         if let a = activations?.values, a.count > 1 { return each(a) { $0.network.activation = $1 } }

@@ -47,7 +47,8 @@ struct ExportFileWriter {
             }
         }
         let directory = (target as NSString).deletingLastPathComponent
-        var template = Array("\(directory.isEmpty ? "." : directory)/.\((target as NSString).lastPathComponent).XXXXXX".utf8CString)
+        var template = Array(
+            "\(directory.isEmpty ? "." : directory)/.\((target as NSString).lastPathComponent).XXXXXX".utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else { throw systemFailure() }
         _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
@@ -66,16 +67,18 @@ struct ExportFileWriter {
             mode = 0o666 & ~mask
         }
         var ok = fchmod(fd, mode) == 0
-        ok = ok && data.withUnsafeBytes { bytes in
-            var offset = 0
-            while offset < bytes.count {
-                let n = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
-                if n < 0 && errno == EINTR { continue }
-                guard n > 0 else { return false }
-                offset += n
+        ok =
+            ok
+            && data.withUnsafeBytes { bytes in
+                var offset = 0
+                while offset < bytes.count {
+                    let n = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+                    if n < 0 && errno == EINTR { continue }
+                    guard n > 0 else { return false }
+                    offset += n
+                }
+                return true
             }
-            return true
-        }
         ok = ok && fsync(fd) == 0
         let error = ok ? nil : systemFailure()
         ok = (close(fd) == 0) && ok
@@ -94,9 +97,13 @@ struct ExportFileWriter {
             guard lstat(current, &info) == 0, (info.st_mode & S_IFMT) == S_IFLNK else { return current }
             var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
             let n = readlink(current, &buffer, buffer.count - 1)
-            guard n >= 0 else { throw ExportError("\(flag): cannot follow the link '\(current)': \(String(cString: strerror(errno)))") }
+            guard n >= 0 else {
+                throw ExportError("\(flag): cannot follow the link '\(current)': \(String(cString: strerror(errno)))")
+            }
             let link = String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            current = link.hasPrefix("/") ? link : ((current as NSString).deletingLastPathComponent as NSString).appendingPathComponent(link)
+            current =
+                link.hasPrefix("/")
+                ? link : ((current as NSString).deletingLastPathComponent as NSString).appendingPathComponent(link)
         }
         throw ExportError("\(flag): cannot write '\(path)': \(String(cString: strerror(ELOOP)))")
     }

@@ -4,7 +4,12 @@
 struct Protobuf {
     private(set) var bytes: [UInt8] = []
 
-    private enum WireType: UInt64 { case varint = 0, fixed64 = 1, lengthDelimited = 2, fixed32 = 5 }
+    private enum WireType: UInt64 {
+        case varint = 0
+        case fixed64 = 1
+        case lengthDelimited = 2
+        case fixed32 = 5
+    }
 
     private mutating func tag(_ field: Int, _ type: WireType) { varint(UInt64(field) << 3 | type.rawValue) }
 
@@ -21,9 +26,18 @@ struct Protobuf {
         withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) }
     }
 
-    mutating func int64(_ field: Int, _ v: Int64) { tag(field, .varint); varint(UInt64(bitPattern: v)) }
-    mutating func double(_ field: Int, _ v: Double) { tag(field, .fixed64); littleEndian(v.bitPattern) }
-    mutating func float(_ field: Int, _ v: Float) { tag(field, .fixed32); littleEndian(v.bitPattern) }
+    mutating func int64(_ field: Int, _ v: Int64) {
+        tag(field, .varint)
+        varint(UInt64(bitPattern: v))
+    }
+    mutating func double(_ field: Int, _ v: Double) {
+        tag(field, .fixed64)
+        littleEndian(v.bitPattern)
+    }
+    mutating func float(_ field: Int, _ v: Float) {
+        tag(field, .fixed32)
+        littleEndian(v.bitPattern)
+    }
 
     mutating func bytes(_ field: Int, _ data: [UInt8]) {
         tag(field, .lengthDelimited)

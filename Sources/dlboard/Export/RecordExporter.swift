@@ -21,7 +21,8 @@ struct RecordExporter {
                 case .evaluation(let k):
                     let e = run.evaluations[k]
                     let v = e.evaluation
-                    out += "\(prefix),eval,\(v.step),\(v.epoch),\(e.t),\(e.loss.map(Self.number) ?? ""),\(Self.number(v.trainAccuracy)),"
+                    out +=
+                        "\(prefix),eval,\(v.step),\(v.epoch),\(e.t),\(e.loss.map(Self.number) ?? ""),\(Self.number(v.trainAccuracy)),"
                         + "\(v.testAccuracy.map(Self.number) ?? ""),\(v.validationAccuracy.map(Self.number) ?? ""),\n"
                 case .event(let k):
                     let e = run.events[k]
@@ -56,15 +57,23 @@ struct RecordExporter {
                 writer.scalar(tag: "loss/step", value: s.loss, step: s.step, wallTime: start + s.t)
             }
             for e in run.evaluations {
-                let v = e.evaluation, wall = start + e.t
-                if let l = e.loss, l.isFinite { writer.scalar(tag: "loss/epoch_mean", value: l, step: v.step, wallTime: wall) }
+                let v = e.evaluation
+                let wall = start + e.t
+                if let l = e.loss, l.isFinite {
+                    writer.scalar(tag: "loss/epoch_mean", value: l, step: v.step, wallTime: wall)
+                }
                 writer.scalar(tag: "accuracy/train", value: v.trainAccuracy, step: v.step, wallTime: wall)
-                if let t = v.testAccuracy { writer.scalar(tag: "accuracy/test", value: t, step: v.step, wallTime: wall) }
-                if let a = v.validationAccuracy { writer.scalar(tag: "accuracy/validation", value: a, step: v.step, wallTime: wall) }
+                if let t = v.testAccuracy {
+                    writer.scalar(tag: "accuracy/test", value: t, step: v.step, wallTime: wall)
+                }
+                if let a = v.validationAccuracy {
+                    writer.scalar(tag: "accuracy/validation", value: a, step: v.step, wallTime: wall)
+                }
             }
             for h in run.histograms {
-                writer.histogram(tag: "activations/layer\(h.layer)", TensorBoardWriter.buckets(h.statistics),
-                                 step: h.step, wallTime: start + h.t)
+                writer.histogram(
+                    tag: "activations/layer\(h.layer)", TensorBoardWriter.buckets(h.statistics),
+                    step: h.step, wallTime: start + h.t)
             }
             return writer
         }
@@ -75,8 +84,11 @@ struct RecordExporter {
         guard let t = title, !t.isEmpty else { return "run\(number)" }
         var slug = ""
         for ch in t.lowercased() {
-            if ch.isASCII && (ch.isLetter || ch.isNumber || ch == ".") { slug.append(ch) }
-            else if !slug.hasSuffix("-") { slug.append("-") }
+            if ch.isASCII && (ch.isLetter || ch.isNumber || ch == ".") {
+                slug.append(ch)
+            } else if !slug.hasSuffix("-") {
+                slug.append("-")
+            }
         }
         slug = slug.trimmingCharacters(in: CharacterSet(charactersIn: "-"))
         return slug.isEmpty ? "run\(number)" : "run\(number)-\(slug.prefix(40))"

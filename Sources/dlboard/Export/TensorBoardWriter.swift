@@ -57,10 +57,12 @@ final class TensorBoardWriter {
     /// the exact zeros the dashboard shows as a percentage) in a bucket ending at the range's low
     /// end, the bins, and what fell above in a last bucket up to the largest double.
     static func buckets(_ s: ActivationStatistics) -> Histogram {
-        let lo = Double(s.range.lowerBound), hi = Double(s.range.upperBound)
+        let lo = Double(s.range.lowerBound)
+        let hi = Double(s.range.upperBound)
         let width = (hi - lo) / Double(max(1, s.bins.count))
         let zeros = s.excludesZeros ? Int((Double(s.zeroFraction) * Double(s.count)).rounded()) : 0
-        var limits: [Double] = [], counts: [Double] = []
+        var limits: [Double] = []
+        var counts: [Double] = []
         if s.underflow + zeros > 0 {
             limits.append(lo)
             counts.append(Double(s.underflow + zeros))
@@ -74,9 +76,11 @@ final class TensorBoardWriter {
             counts.append(Double(s.overflow))
         }
         let n = Double(s.count)
-        let mean = Double(s.mean), sd = Double(s.standardDeviation)
-        return Histogram(min: Double(s.minimum), max: Double(s.maximum), count: n, sum: mean * n,
-                         sumOfSquares: (sd * sd + mean * mean) * n, limits: limits, counts: counts)
+        let mean = Double(s.mean)
+        let sd = Double(s.standardDeviation)
+        return Histogram(
+            min: Double(s.minimum), max: Double(s.maximum), count: n, sum: mean * n,
+            sumOfSquares: (sd * sd + mean * mean) * n, limits: limits, counts: counts)
     }
 
     private func summary(_ value: Protobuf, step: Int, wallTime: Double) {
@@ -110,7 +114,9 @@ final class TensorBoardWriter {
     /// Creates the folder if needed and writes the file (atomically, never over the record being
     /// exported: `ExportFileWriter`).
     func close(input: ExportFileWriter.FileID? = nil) throws(ExportError) {
-        if let problem = Folders.create(directory) { throw ExportError("--tensorboard: cannot create '\(directory)': \(problem)") }
+        if let problem = Folders.create(directory) {
+            throw ExportError("--tensorboard: cannot create '\(directory)': \(problem)")
+        }
         try ExportFileWriter(flag: "--tensorboard", input: input).write(data, to: path)
     }
 }

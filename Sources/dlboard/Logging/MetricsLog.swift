@@ -53,8 +53,10 @@ final class MetricsLog {
             }
             guard n == start.count && start == header else {
                 Glibc.close(f)
-                throw failure(n < 0 ? "it exists and cannot be read to check that it is a run record"
-                                    : "it exists and is not a run record (not overwriting it; remove it or pick another name)")
+                throw failure(
+                    n < 0
+                        ? "it exists and cannot be read to check that it is a run record"
+                        : "it exists and is not a run record (not overwriting it; remove it or pick another name)")
             }
             truncateBeforeFirstWrite = true
         }
@@ -71,7 +73,9 @@ final class MetricsLog {
         formatter.timeZone = TimeZone(identifier: "UTC")
         formatter.dateFormat = "yyyyMMdd-HHmmss"
         let slug = String(name.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "-" })
-        if let problem = Folders.create(root) { throw LogError("--save: cannot create a run folder in '\(root)': \(problem)") }
+        if let problem = Folders.create(root) {
+            throw LogError("--save: cannot create a run folder in '\(root)': \(problem)")
+        }
         let base = "\(root)/\(formatter.string(from: date))-\(slug)"
         var folder = base
         var n = 2
@@ -121,17 +125,26 @@ final class MetricsLog {
 
     func flush() {
         lastFlush = Self.now()
-        guard fd >= 0, failure == nil, !pending.isEmpty else { pending.removeAll(keepingCapacity: true); return }
+        guard fd >= 0, failure == nil, !pending.isEmpty else {
+            pending.removeAll(keepingCapacity: true)
+            return
+        }
         if truncateBeforeFirstWrite {
             truncateBeforeFirstWrite = false
-            guard ftruncate(fd, 0) == 0 else { noteFailure(); return }
+            guard ftruncate(fd, 0) == 0 else {
+                noteFailure()
+                return
+            }
         }
         var offset = 0
         pending.withUnsafeBytes { bytes in
             while offset < bytes.count {
                 let n = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
                 if n < 0 && errno == EINTR { continue }
-                guard n > 0 else { noteFailure(); return }
+                guard n > 0 else {
+                    noteFailure()
+                    return
+                }
                 offset += n
             }
         }
@@ -161,8 +174,10 @@ final class MetricsLog {
 
     /// The header of a run: everything needed to run it again (config, seed, the data's checksum).
     /// A fork names its parent run and the step it was forked at.
-    func writeConfig(_ config: TrainingConfig, dataset: Dataset, checksum: String, dataDirectory: String, run: Int? = nil,
-                     title: String? = nil, parent: Int? = nil, forkStep: Int? = nil) {
+    func writeConfig(
+        _ config: TrainingConfig, dataset: Dataset, checksum: String, dataDirectory: String, run: Int? = nil,
+        title: String? = nil, parent: Int? = nil, forkStep: Int? = nil
+    ) {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let configJSON = (try? encoder.encode(config)).flatMap { String(data: $0, encoding: .utf8) } ?? "null"
@@ -170,67 +185,81 @@ final class MetricsLog {
         let forkFields = parent.map { #""parent":\#($0),"fork_step":\#(forkStep ?? 0),"# } ?? ""
         let created = ISO8601DateFormatter().string(from: Date())
         let argv = CommandLine.arguments.map(Self.quoted).joined(separator: ",")
-        write(#"{"type":"config","version":\#(RunRecord.formatVersion),\#(Self.runField(run))\#(titleField)\#(forkFields)"#
-            + #""t":\#(elapsed),"created":"\#(created)","argv":[\#(argv)],"seed":\#(config.seed),"#
-            + #""dataset":\#(Self.quoted(dataset.name)),"dataset_crc32":"\#(checksum)","data":\#(Self.quoted(dataDirectory)),"#
-            + #""train_size":\#(dataset.train.count),"validation_size":\#(dataset.validation?.count ?? 0),"#
-            + #""test_size":\#(dataset.test.count),"config":\#(configJSON)}"#)
+        write(
+            #"{"type":"config","version":\#(RunRecord.formatVersion),\#(Self.runField(run))\#(titleField)\#(forkFields)"#
+                + #""t":\#(elapsed),"created":"\#(created)","argv":[\#(argv)],"seed":\#(config.seed),"#
+                + #""dataset":\#(Self.quoted(dataset.name)),"dataset_crc32":"\#(checksum)","data":\#(Self.quoted(dataDirectory)),"#
+                + #""train_size":\#(dataset.train.count),"validation_size":\#(dataset.validation?.count ?? 0),"#
+                + #""test_size":\#(dataset.test.count),"config":\#(configJSON)}"#)
     }
 
     /// `"run":N,` for records of a comparison session's run N; nothing for a single run.
     static func runField(_ run: Int?) -> String { run.map { #""run":\#($0),"# } ?? "" }
 
     func writeStep(step: Int, epoch: Int, loss: Double, run: Int? = nil) {
-        write(#"{"type":"step",\#(Self.runField(run))"step":\#(step),"epoch":\#(epoch),"t":\#(elapsed),"loss":\#(Self.number(loss))}"#)
+        write(
+            #"{"type":"step",\#(Self.runField(run))"step":\#(step),"epoch":\#(epoch),"t":\#(elapsed),"loss":\#(Self.number(loss))}"#
+        )
     }
 
     func writeEval(_ r: EpochReport) {
-        writeEval(epoch: r.epoch, step: r.step, loss: r.meanLoss, trainAccuracy: r.trainAccuracy,
-                  testAccuracy: r.testAccuracy, validationAccuracy: r.validationAccuracy,
-                  trainSeconds: r.trainSeconds, samplesPerSecond: r.samplesPerSecond)
+        writeEval(
+            epoch: r.epoch, step: r.step, loss: r.meanLoss, trainAccuracy: r.trainAccuracy,
+            testAccuracy: r.testAccuracy, validationAccuracy: r.validationAccuracy,
+            trainSeconds: r.trainSeconds, samplesPerSecond: r.samplesPerSecond)
     }
 
     /// An evaluation record; `loss` (the epoch's mean batch loss) is left out when not known.
-    func writeEval(epoch: Int, step: Int, loss: Double?, trainAccuracy: Double, testAccuracy: Double?,
-                   validationAccuracy: Double?, trainSeconds: Double, samplesPerSecond: Double, run: Int? = nil) {
+    func writeEval(
+        epoch: Int, step: Int, loss: Double?, trainAccuracy: Double, testAccuracy: Double?,
+        validationAccuracy: Double?, trainSeconds: Double, samplesPerSecond: Double, run: Int? = nil
+    ) {
         let lossField = loss.map { #""loss":\#(Self.number($0)),"# } ?? ""
-        write(#"{"type":"eval",\#(Self.runField(run))"epoch":\#(epoch),"step":\#(step),"t":\#(elapsed),\#(lossField)"#
-            + #""train_acc":\#(Self.number(trainAccuracy)),"test_acc":\#(testAccuracy.map(Self.number) ?? "null"),"#
-            + #""val_acc":\#(validationAccuracy.map(Self.number) ?? "null"),"#
-            + #""train_seconds":\#(Self.number(trainSeconds)),"samples_per_s":\#(Self.number(samplesPerSecond))}"#)
+        write(
+            #"{"type":"eval",\#(Self.runField(run))"epoch":\#(epoch),"step":\#(step),"t":\#(elapsed),\#(lossField)"#
+                + #""train_acc":\#(Self.number(trainAccuracy)),"test_acc":\#(testAccuracy.map(Self.number) ?? "null"),"#
+                + #""val_acc":\#(validationAccuracy.map(Self.number) ?? "null"),"#
+                + #""train_seconds":\#(Self.number(trainSeconds)),"samples_per_s":\#(Self.number(samplesPerSecond))}"#)
     }
 
     /// A user switch, fork, restart or divergence: the step before which it took effect, the
     /// marker label, and what changed from → to.
     func writeEvent(_ e: SessionOutput.Event, run: Int? = nil) {
-        let from = e.from.map(Self.quoted) ?? "null", to = e.to.map(Self.quoted) ?? "null"
-        write(#"{"type":"event",\#(Self.runField(run))"step":\#(e.step),"t":\#(elapsed),"kind":\#(Self.quoted(e.kind)),"#
-            + #""from":\#(from),"to":\#(to),"what":\#(Self.quoted(e.label))}"#)
+        let from = e.from.map(Self.quoted) ?? "null"
+        let to = e.to.map(Self.quoted) ?? "null"
+        write(
+            #"{"type":"event",\#(Self.runField(run))"step":\#(e.step),"t":\#(elapsed),"kind":\#(Self.quoted(e.kind)),"#
+                + #""from":\#(from),"to":\#(to),"what":\#(Self.quoted(e.label))}"#)
     }
 
     /// One record per hidden layer: the histogram the dashboard draws, with its range and moments.
     func writeHistograms(_ stats: [ActivationStatistics], step: Int, run: Int? = nil) {
         for (i, s) in stats.enumerated() {
             let bins = s.bins.map(String.init).joined(separator: ",")
-            write(#"{"type":"hist",\#(Self.runField(run))"step":\#(step),"t":\#(elapsed),"layer":\#(i + 1),"#
-                + #""activation":"\#(s.activation.rawValue)","lo":\#(Self.number(Double(s.range.lowerBound))),"#
-                + #""hi":\#(Self.number(Double(s.range.upperBound))),"bins":[\#(bins)],"under":\#(s.underflow),"#
-                + #""over":\#(s.overflow),"count":\#(s.count),"zero_frac":\#(Self.number(Double(s.zeroFraction))),"#
-                + #""sat_frac":\#(Self.number(Double(s.saturatedFraction))),"layer_name":\#(Self.quoted(s.layer)),"#
-                + #""excludes_zeros":\#(s.excludesZeros),"mean":\#(Self.number(Double(s.mean))),"#
-                + #""std":\#(Self.number(Double(s.standardDeviation))),"min":\#(Self.number(Double(s.minimum))),"#
-                + #""max":\#(Self.number(Double(s.maximum)))}"#)
+            write(
+                #"{"type":"hist",\#(Self.runField(run))"step":\#(step),"t":\#(elapsed),"layer":\#(i + 1),"#
+                    + #""activation":"\#(s.activation.rawValue)","lo":\#(Self.number(Double(s.range.lowerBound))),"#
+                    + #""hi":\#(Self.number(Double(s.range.upperBound))),"bins":[\#(bins)],"under":\#(s.underflow),"#
+                    + #""over":\#(s.overflow),"count":\#(s.count),"zero_frac":\#(Self.number(Double(s.zeroFraction))),"#
+                    + #""sat_frac":\#(Self.number(Double(s.saturatedFraction))),"layer_name":\#(Self.quoted(s.layer)),"#
+                    + #""excludes_zeros":\#(s.excludesZeros),"mean":\#(Self.number(Double(s.mean))),"#
+                    + #""std":\#(Self.number(Double(s.standardDeviation))),"min":\#(Self.number(Double(s.minimum))),"#
+                    + #""max":\#(Self.number(Double(s.maximum)))}"#)
         }
     }
 
     /// The end of a run: its steps (and epochs, when known), wall seconds, last accuracies, and why
     /// it stopped (nil: reached its target or the user quit).
-    func writeSummary(steps: Int, epochs: Int? = nil, seconds: Double, testAccuracy: Double?, validationAccuracy: Double?,
-                      stopReason: String?, run: Int? = nil) {
+    func writeSummary(
+        steps: Int, epochs: Int? = nil, seconds: Double, testAccuracy: Double?, validationAccuracy: Double?,
+        stopReason: String?, run: Int? = nil
+    ) {
         let epochsField = epochs.map { #""epochs":\#($0),"# } ?? ""
-        write(#"{"type":"summary",\#(Self.runField(run))"t":\#(elapsed),"steps":\#(steps),\#(epochsField)"#
-            + #""seconds":\#(Self.number(seconds)),"test_acc":\#(testAccuracy.map(Self.number) ?? "null"),"#
-            + #""val_acc":\#(validationAccuracy.map(Self.number) ?? "null"),"stopped":\#(stopReason.map(Self.quoted) ?? "null")}"#)
+        write(
+            #"{"type":"summary",\#(Self.runField(run))"t":\#(elapsed),"steps":\#(steps),\#(epochsField)"#
+                + #""seconds":\#(Self.number(seconds)),"test_acc":\#(testAccuracy.map(Self.number) ?? "null"),"#
+                + #""val_acc":\#(validationAccuracy.map(Self.number) ?? "null"),"stopped":\#(stopReason.map(Self.quoted) ?? "null")}"#
+        )
     }
 
     /// JSON has no NaN or infinity: those become null.

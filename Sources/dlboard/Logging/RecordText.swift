@@ -14,9 +14,12 @@ enum RecordText {
         var out = String.UnicodeScalarView()
         for u in text.unicodeScalars {
             switch u.value {
-            case 0x00...0x1F: out.append("^"); out.append(Unicode.Scalar(UInt8(u.value + 0x40)))
+            case 0x00...0x1F:
+                out.append("^")
+                out.append(Unicode.Scalar(UInt8(u.value + 0x40)))
             case 0x7F: out.append(contentsOf: "^?".unicodeScalars)
-            case 0x80...0x9F: out.append(contentsOf: "\\u{\(String(u.value, radix: 16, uppercase: true))}".unicodeScalars)
+            case 0x80...0x9F:
+                out.append(contentsOf: "\\u{\(String(u.value, radix: 16, uppercase: true))}".unicodeScalars)
             default: out.append(u)
             }
         }

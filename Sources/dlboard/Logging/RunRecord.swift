@@ -1,8 +1,9 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 import NN
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// A run record read back from its JSON Lines file: one `RecordedRun` per run, in the order their
 /// headers appear. Replay and export work from this.
@@ -43,7 +44,10 @@ struct RunRecord {
     }
 
     enum Entry: Equatable {
-        case step(Int), evaluation(Int), event(Int), histogram(Int)
+        case step(Int)
+        case evaluation(Int)
+        case event(Int)
+        case histogram(Int)
     }
 
     struct Step: Equatable {
@@ -116,14 +120,21 @@ enum RunRecordReader {
         var data = Data()
         var chunk = [UInt8](repeating: 0, count: 1 << 20)
         while data.count <= maxBytes {
-            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, min($0.count, maxBytes + 1 - data.count)) }
+            let n = chunk.withUnsafeMutableBytes {
+                Glibc.read(fd, $0.baseAddress, min($0.count, maxBytes + 1 - data.count))
+            }
             if n < 0 && errno == EINTR { continue }
-            guard n >= 0 else { throw ReadError(description: "\(path): cannot be read (\(String(cString: strerror(errno))))") }
+            guard n >= 0 else {
+                throw ReadError(description: "\(path): cannot be read (\(String(cString: strerror(errno))))")
+            }
             if n == 0 { break }
             data.append(contentsOf: chunk[0..<n])
         }
         guard data.count <= maxBytes else {
-            throw ReadError(description: "\(path): more than \(maxBytes >= 1 << 30 ? "\(maxBytes >> 30) GiB" : "\(maxBytes) bytes"): too large for a run record, not read")
+            throw ReadError(
+                description:
+                    "\(path): more than \(maxBytes >= 1 << 30 ? "\(maxBytes >> 30) GiB" : "\(maxBytes) bytes"): too large for a run record, not read"
+            )
         }
         return try parse(data, path: path)
     }
@@ -152,7 +163,9 @@ enum RunRecordReader {
                 if complete {
                     unreadable.append(lineNumber)
                 } else {
-                    record.warnings.append("\(path): skipped a torn last line (line \(lineNumber), \(end - start) bytes): the run was stopped mid-write")
+                    record.warnings.append(
+                        "\(path): skipped a torn last line (line \(lineNumber), \(end - start) bytes): the run was stopped mid-write"
+                    )
                 }
                 continue
             }
@@ -164,13 +177,17 @@ enum RunRecordReader {
             let run = o.run ?? 0
             let t = o.t ?? 0
             if o.type == "config" {
-                guard let config = o.config else { unreadable.append(lineNumber); continue }
+                guard let config = o.config else {
+                    unreadable.append(lineNumber)
+                    continue
+                }
                 index[run] = record.runs.count
-                record.runs.append(RunRecord.RecordedRun(
-                    id: run, title: o.title, config: config, datasetName: o.dataset ?? "",
-                    datasetChecksum: o.dataset_crc32, trainSize: o.train_size ?? 0,
-                    parent: o.parent, forkStep: o.fork_step, headerTime: t,
-                    startDate: o.created.flatMap { ISO8601DateFormatter().date(from: $0) }?.addingTimeInterval(-t)))
+                record.runs.append(
+                    RunRecord.RecordedRun(
+                        id: run, title: o.title, config: config, datasetName: o.dataset ?? "",
+                        datasetChecksum: o.dataset_crc32, trainSize: o.train_size ?? 0,
+                        parent: o.parent, forkStep: o.fork_step, headerTime: t,
+                        startDate: o.created.flatMap { ISO8601DateFormatter().date(from: $0) }?.addingTimeInterval(-t)))
                 continue
             }
             guard let i = index[run] else {
@@ -179,23 +196,36 @@ enum RunRecordReader {
             }
             switch o.type {
             case "step":
-                guard let step = o.step else { unreadable.append(lineNumber); continue }
+                guard let step = o.step else {
+                    unreadable.append(lineNumber)
+                    continue
+                }
                 record.runs[i].sequence.append(.step(record.runs[i].steps.count))
                 record.runs[i].steps.append(RunRecord.Step(step: step, epoch: o.epoch ?? 0, t: t, loss: o.loss ?? .nan))
             case "eval":
-                guard let step = o.step, let train = o.train_acc else { unreadable.append(lineNumber); continue }
+                guard let step = o.step, let train = o.train_acc else {
+                    unreadable.append(lineNumber)
+                    continue
+                }
                 let e = SessionOutput.Evaluation(
                     step: step, epoch: o.epoch ?? 0, trainAccuracy: train, testAccuracy: o.test_acc,
-                    validationAccuracy: o.val_acc, trainSeconds: o.train_seconds ?? 0, samplesPerSecond: o.samples_per_s ?? 0)
+                    validationAccuracy: o.val_acc, trainSeconds: o.train_seconds ?? 0,
+                    samplesPerSecond: o.samples_per_s ?? 0)
                 record.runs[i].sequence.append(.evaluation(record.runs[i].evaluations.count))
                 record.runs[i].evaluations.append(RunRecord.Evaluation(t: t, loss: o.loss, evaluation: e))
             case "event":
-                guard let step = o.step else { unreadable.append(lineNumber); continue }
+                guard let step = o.step else {
+                    unreadable.append(lineNumber)
+                    continue
+                }
                 let e = SessionOutput.Event(step: step, label: o.what ?? "", kind: o.kind ?? "", from: o.from, to: o.to)
                 record.runs[i].sequence.append(.event(record.runs[i].events.count))
                 record.runs[i].events.append(RunRecord.Event(t: t, event: e))
             case "hist":
-                guard let h = histogram(o, t: t) else { unreadable.append(lineNumber); continue }
+                guard let h = histogram(o, t: t) else {
+                    unreadable.append(lineNumber)
+                    continue
+                }
                 record.runs[i].sequence.append(.histogram(record.runs[i].histograms.count))
                 record.runs[i].histograms.append(h)
             case "summary":
@@ -207,20 +237,30 @@ enum RunRecordReader {
         }
         guard !record.runs.isEmpty else {
             let header = outOfRange.first { $0.header }
-            let what = bytes.isEmpty ? "the file is empty"
-                : header.map { "its config record (line \($0.line)) is damaged: \($0.problem)" } ?? "no config record (is it a dlboard run record?)"
+            let what =
+                bytes.isEmpty
+                ? "the file is empty"
+                : header.map { "its config record (line \($0.line)) is damaged: \($0.problem)" }
+                    ?? "no config record (is it a dlboard run record?)"
             throw ReadError(description: "\(path): not a readable run record: \(what)")
         }
         if let v = newerVersion {
-            record.warnings.insert("\(path): written by a newer dlboard (record format version \(v); this dlboard reads version \(RunRecord.formatVersion)): what it does not know is left out", at: 0)
+            record.warnings.insert(
+                "\(path): written by a newer dlboard (record format version \(v); this dlboard reads version \(RunRecord.formatVersion)): what it does not know is left out",
+                at: 0)
         }
         if !unreadable.isEmpty {
-            record.warnings.append("\(path): skipped \(unreadable.count) unreadable line(s), the first at line \(unreadable[0])")
+            record.warnings.append(
+                "\(path): skipped \(unreadable.count) unreadable line(s), the first at line \(unreadable[0])")
         }
         if let first = outOfRange.first {
-            record.warnings.append("\(path): skipped \(outOfRange.count) line(s) with numbers out of range, the first at line \(first.line): \(first.problem)")
+            record.warnings.append(
+                "\(path): skipped \(outOfRange.count) line(s) with numbers out of range, the first at line \(first.line): \(first.problem)"
+            )
         }
-        if orphans > 0 { record.warnings.append("\(path): skipped \(orphans) record(s) of runs without a config header") }
+        if orphans > 0 {
+            record.warnings.append("\(path): skipped \(orphans) record(s) of runs without a config header")
+        }
         return record
     }
 
@@ -242,27 +282,35 @@ enum RunRecordReader {
         func rangeProblem() -> String? {
             let limit = RunRecordReader.countLimit
             if let v = version, v < 1 { return "\"version\" is \(v), not a record format version" }
-            let counts: [(String, Int?)] = [("run", run), ("step", step), ("epoch", epoch), ("layer", layer), ("under", under),
-                                            ("over", over), ("count", count), ("train_size", train_size), ("parent", parent),
-                                            ("fork_step", fork_step)]
+            let counts: [(String, Int?)] = [
+                ("run", run), ("step", step), ("epoch", epoch), ("layer", layer), ("under", under),
+                ("over", over), ("count", count), ("train_size", train_size), ("parent", parent),
+                ("fork_step", fork_step),
+            ]
             for (name, v) in counts {
                 if let v, !(0...limit).contains(v) { return "\"\(name)\" is \(v), outside 0…\(limit)" }
             }
-            if let v = bins?.first(where: { !(0...limit).contains($0) }) { return "a \"bins\" count is \(v), outside 0…\(limit)" }
-            let checks: [(String, Double?, ClosedRange<Double>)] = [
-                ("t", t, 0...RunRecordReader.timeLimit), ("train_seconds", train_seconds, 0...RunRecordReader.timeLimit),
-                ("samples_per_s", samples_per_s, 0...Double(limit)),
-                ("train_acc", train_acc, 0...1), ("test_acc", test_acc, 0...1), ("val_acc", val_acc, 0...1),
-                ("zero_frac", zero_frac, 0...1), ("sat_frac", sat_frac, 0...1),
-                ("loss", loss, -Double.greatestFiniteMagnitude...Double.greatestFiniteMagnitude),
-                ("std", std, 0...Double(Float.greatestFiniteMagnitude)),
-            ] + [("lo", lo), ("hi", hi), ("mean", mean), ("min", min), ("max", max)].map {
-                ($0.0, $0.1, -Double(Float.greatestFiniteMagnitude)...Double(Float.greatestFiniteMagnitude))
+            if let v = bins?.first(where: { !(0...limit).contains($0) }) {
+                return "a \"bins\" count is \(v), outside 0…\(limit)"
             }
+            let checks: [(String, Double?, ClosedRange<Double>)] =
+                [
+                    ("t", t, 0...RunRecordReader.timeLimit),
+                    ("train_seconds", train_seconds, 0...RunRecordReader.timeLimit),
+                    ("samples_per_s", samples_per_s, 0...Double(limit)),
+                    ("train_acc", train_acc, 0...1), ("test_acc", test_acc, 0...1), ("val_acc", val_acc, 0...1),
+                    ("zero_frac", zero_frac, 0...1), ("sat_frac", sat_frac, 0...1),
+                    ("loss", loss, -Double.greatestFiniteMagnitude...Double.greatestFiniteMagnitude),
+                    ("std", std, 0...Double(Float.greatestFiniteMagnitude)),
+                ]
+                + [("lo", lo), ("hi", hi), ("mean", mean), ("min", min), ("max", max)].map {
+                    ($0.0, $0.1, -Double(Float.greatestFiniteMagnitude)...Double(Float.greatestFiniteMagnitude))
+                }
             for (name, v, range) in checks {
                 // `contains` is false for NaN too.
                 if let v, !range.contains(v) {
-                    return "\"\(name)\" is \(Self.text(v)), outside \(Self.text(range.lowerBound))…\(Self.text(range.upperBound))"
+                    return
+                        "\"\(name)\" is \(Self.text(v)), outside \(Self.text(range.lowerBound))…\(Self.text(range.upperBound))"
                 }
             }
             if let config { return Self.problem(config, trainSize: train_size ?? 0) }
@@ -278,9 +326,14 @@ enum RunRecordReader {
         static func problem(_ c: TrainingConfig, trainSize: Int) -> String? {
             do { try c.validate() } catch { return "the configuration is invalid (\(error.message))" }
             let limit = RunRecordReader.countLimit
-            let sizes: [(String, Int)] = [("batchSize", c.batchSize), ("epochs", c.epochs), ("inputSize", c.network.inputSize),
-                                          ("outputSize", c.network.outputSize)] + c.network.hidden.map { ("hidden", $0) }
-            for (name, v) in sizes where v > limit { return "the configuration's \"\(name)\" is \(v), more than \(limit)" }
+            let sizes: [(String, Int)] =
+                [
+                    ("batchSize", c.batchSize), ("epochs", c.epochs), ("inputSize", c.network.inputSize),
+                    ("outputSize", c.network.outputSize),
+                ] + c.network.hidden.map { ("hidden", $0) }
+            for (name, v) in sizes where v > limit {
+                return "the configuration's \"\(name)\" is \(v), more than \(limit)"
+            }
             let perEpoch = Swift.max(1, trainSize / c.batchSize)
             let (planned, overflow) = c.epochs.multipliedReportingOverflow(by: perEpoch)
             if overflow || planned > limit {
@@ -292,7 +345,8 @@ enum RunRecordReader {
 
     private static func histogram(_ o: Line, t: Double) -> RunRecord.Histogram? {
         guard let step = o.step, let layer = o.layer, let bins = o.bins, let lo = o.lo, let hi = o.hi, lo <= hi,
-              let activation = o.activation.flatMap(Activation.init(rawValue:)) else { return nil }
+            let activation = o.activation.flatMap(Activation.init(rawValue:))
+        else { return nil }
         let stats = ActivationStatistics(
             layer: o.layer_name ?? "layer \(layer)", activation: activation, bins: bins,
             excludesZeros: o.excludes_zeros ?? false, range: Float(lo)...Float(hi),

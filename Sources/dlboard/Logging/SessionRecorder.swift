@@ -30,8 +30,9 @@ final class SessionRecorder {
         self.several = specs.count > 1
         self.checksum = log == nil ? "" : dataset.checksum
         for (i, spec) in specs.enumerated() {
-            log?.writeConfig(spec.config, dataset: dataset, checksum: checksum, dataDirectory: dataDirectory,
-                            run: several ? i : nil, title: several ? spec.title : nil)
+            log?.writeConfig(
+                spec.config, dataset: dataset, checksum: checksum, dataDirectory: dataDirectory,
+                run: several ? i : nil, title: several ? spec.title : nil)
             headed.insert(i)
         }
         log?.flush()
@@ -55,9 +56,10 @@ final class SessionRecorder {
             if !headed.contains(id), let status = out.status {
                 // A fork: its header names the run it came from (its "forked" event says which).
                 let origin = out.events.first { $0.kind == "forked" }
-                log?.writeConfig(status.config, dataset: dataset, checksum: checksum, dataDirectory: dataDirectory, run: id,
-                                title: out.title.isEmpty ? nil : out.title, parent: origin?.from.flatMap { Int($0) },
-                                forkStep: origin?.step)
+                log?.writeConfig(
+                    status.config, dataset: dataset, checksum: checksum, dataDirectory: dataDirectory, run: id,
+                    title: out.title.isEmpty ? nil : out.title, parent: origin?.from.flatMap { Int($0) },
+                    forkStep: origin?.step)
                 headed.insert(id)
             }
             let perEpoch = max(1, out.status?.stepsPerEpoch ?? 1)
@@ -73,9 +75,10 @@ final class SessionRecorder {
                 let s = lossSums[id] ?? (0, 0)
                 let mean = s.count > 0 ? s.sum / Double(s.count) : .nan
                 lossSums[id] = (0, 0)
-                log?.writeEval(epoch: e.epoch, step: e.step, loss: mean, trainAccuracy: e.trainAccuracy,
-                               testAccuracy: e.testAccuracy, validationAccuracy: e.validationAccuracy,
-                               trainSeconds: e.trainSeconds, samplesPerSecond: e.samplesPerSecond, run: run)
+                log?.writeEval(
+                    epoch: e.epoch, step: e.step, loss: mean, trainAccuracy: e.trainAccuracy,
+                    testAccuracy: e.testAccuracy, validationAccuracy: e.validationAccuracy,
+                    trainSeconds: e.trainSeconds, samplesPerSecond: e.samplesPerSecond, run: run)
                 log?.writeHistograms(e.activations, step: e.step, run: run)
                 written.append(Written(run: id, evaluation: e, meanLoss: mean))
                 lastEvaluations[id] = e
@@ -104,10 +107,11 @@ final class SessionRecorder {
     func finish(seconds: Double, stopReason: String?) {
         for id in headed.sorted() {
             let e = lastEvaluations[id]
-            log?.writeSummary(steps: lastSteps[id] ?? 0, seconds: seconds, testAccuracy: e?.testAccuracy,
-                              validationAccuracy: e?.validationAccuracy,
-                              stopReason: stopReason ?? (diverged.contains(id) ? "diverged" : nil),
-                              run: several ? id : nil)
+            log?.writeSummary(
+                steps: lastSteps[id] ?? 0, seconds: seconds, testAccuracy: e?.testAccuracy,
+                validationAccuracy: e?.validationAccuracy,
+                stopReason: stopReason ?? (diverged.contains(id) ? "diverged" : nil),
+                run: several ? id : nil)
         }
         log?.close()
     }

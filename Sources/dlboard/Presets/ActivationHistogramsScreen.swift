@@ -20,11 +20,16 @@ struct ActivationHistogramsScreen: InteractiveScreen {
     }
 
     mutating func recompute() {
-        rows = ActivationExperiment.scales().map { ($0.name, ActivationExperiment.run(scale: $0.scale, activation: activation, seed: seed)) }
+        rows = ActivationExperiment.scales().map {
+            ($0.name, ActivationExperiment.run(scale: $0.scale, activation: activation, seed: seed))
+        }
     }
 
     mutating func handle(_ key: Key) -> Bool {
-        if showsHelp { showsHelp = false; return true }
+        if showsHelp {
+            showsHelp = false
+            return true
+        }
         switch key {
         case .character("a"):
             let all = Activation.allCases
@@ -41,21 +46,28 @@ struct ActivationHistogramsScreen: InteractiveScreen {
 
     mutating func tick(now: Double) -> Bool { false }
 
-    static let keys: [(String, String)] = [("a", "next activation (sigmoid, tanh, ReLU)"), ("r", "new random weights"),
-                                           ("?", "this help"), ("Esc", "close this help"), ("q", "quit (asks first)")]
+    static let keys: [(String, String)] = [
+        ("a", "next activation (sigmoid, tanh, ReLU)"), ("r", "new random weights"),
+        ("?", "this help"), ("Esc", "close this help"), ("q", "quit (asks first)"),
+    ]
 
     func render(width: Int, height: Int, glyphs: GlyphSet) -> Buffer {
         var buffer = Buffer(width: width, height: height)
         guard width >= 60, height >= 16 else {
-            buffer.put("terminal too small (\(width)×\(height)): needs 60×16 — q quits", x: 0, y: 0, style: .bold, maxWidth: width)
+            buffer.put(
+                "terminal too small (\(width)×\(height)): needs 60×16 — q quits", x: 0, y: 0, style: .bold,
+                maxWidth: width)
             return buffer
         }
         let unicode = glyphs != .ascii
-        buffer.put("dlboard" + (unicode ? " · " : " | ") + "preset activation-histograms (E3): 1000×100 normal input, 5 layers of 100, no bias, no training",
-                   x: 0, y: 0, style: .bold, maxWidth: width)
+        buffer.put(
+            "dlboard" + (unicode ? " · " : " | ")
+                + "preset activation-histograms (E3): 1000×100 normal input, 5 layers of 100, no bias, no training",
+            x: 0, y: 0, style: .bold, maxWidth: width)
         let range = activation.histogramRange
-        buffer.put("activation \(activation.displayName) · histogram range \(LineChart.label(Double(range.lowerBound)))…\(LineChart.label(Double(range.upperBound))) · seed \(seed)",
-                   x: 0, y: 1, style: .dim, maxWidth: width)
+        buffer.put(
+            "activation \(activation.displayName) · histogram range \(LineChart.label(Double(range.lowerBound)))…\(LineChart.label(Double(range.upperBound))) · seed \(seed)",
+            x: 0, y: 1, style: .dim, maxWidth: width)
         let area = Rect(x: 0, y: 2, width: width, height: height - 3)
         let rowHeight = area.height / max(1, rows.count)
         for (r, row) in rows.enumerated() {
@@ -64,15 +76,18 @@ struct ActivationHistogramsScreen: InteractiveScreen {
             buffer.put(label, x: 0, y: band.y + 1, style: .bold, maxWidth: 9)
             let cells = Rect(x: 9, y: band.y, width: width - 9, height: band.height).columns(row.stats.count, gap: 1)
             for (i, s) in row.stats.enumerated() {
-                var h = HistogramView(title: "\(i + 1) \(s.verdict.rawValue)", bins: s.bins,
-                                      caption: DashboardView.histogramCaption(s, unicode: unicode, width: cells[i].width),
-                                      color: DashboardView.verdictColor(s.verdict))
+                var h = HistogramView(
+                    title: "\(i + 1) \(s.verdict.rawValue)", bins: s.bins,
+                    caption: DashboardView.histogramCaption(s, unicode: unicode, width: cells[i].width),
+                    color: DashboardView.verdictColor(s.verdict))
                 h.glyphs = glyphs
                 h.titleStyle = Style(foreground: DashboardView.verdictColor(s.verdict), bold: true)
                 h.render(in: cells[i], into: &buffer)
             }
         }
-        ScreenChrome.hints([("a", "activation"), ("r", "new weights"), ("?", "help"), ("q", "quit")], row: height - 1, width: width, into: &buffer)
+        ScreenChrome.hints(
+            [("a", "activation"), ("r", "new weights"), ("?", "help"), ("q", "quit")], row: height - 1, width: width,
+            into: &buffer)
         if showsHelp { ScreenChrome.helpPopup(Self.keys, keyWidth: 4, glyphs: glyphs, into: &buffer) }
         if glyphs == .ascii { DashboardView.asciify(&buffer) }
         return buffer
@@ -80,11 +95,17 @@ struct ActivationHistogramsScreen: InteractiveScreen {
 
     /// The headless report: per scale and layer, mean, std, % saturated or zero, and the verdict.
     func report() -> [String] {
-        var lines = ["activation-histograms (E3): \(activation.displayName), 1000×100 N(0,1) input, 5 layers × 100, no bias, seed \(seed)"]
+        var lines = [
+            "activation-histograms (E3): \(activation.displayName), 1000×100 N(0,1) input, 5 layers × 100, no bias, seed \(seed)"
+        ]
         for row in rows {
             let cells = row.stats.enumerated().map { i, s in
-                let extra = activation == .relu ? String(format: "0:%3.0f%%", s.zeroFraction * 100) : String(format: "sat %3.0f%%", s.saturatedFraction * 100)
-                return String(format: "L%d μ %.3f σ %.3f %@ %@", i + 1, s.mean, s.standardDeviation, extra, s.verdict.rawValue)
+                let extra =
+                    activation == .relu
+                    ? String(format: "0:%3.0f%%", s.zeroFraction * 100)
+                    : String(format: "sat %3.0f%%", s.saturatedFraction * 100)
+                return String(
+                    format: "L%d μ %.3f σ %.3f %@ %@", i + 1, s.mean, s.standardDeviation, extra, s.verdict.rawValue)
             }
             lines.append(row.name.padding(toLength: 9, withPad: " ", startingAt: 0) + cells.joined(separator: " | "))
         }

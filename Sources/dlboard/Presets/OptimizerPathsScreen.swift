@@ -27,7 +27,9 @@ struct OptimizerPathsScreen: InteractiveScreen {
 
     init(steps: Int = 30) {
         self.steps = steps
-        panels = OptimizerPaths.bookRates.map { Panel(kind: $0.kind, lr: $0.lr, path: OptimizerPaths.path($0.kind, learningRate: $0.lr, steps: steps)) }
+        panels = OptimizerPaths.bookRates.map {
+            Panel(kind: $0.kind, lr: $0.lr, path: OptimizerPaths.path($0.kind, learningRate: $0.lr, steps: steps))
+        }
     }
 
     mutating func recompute(_ i: Int) {
@@ -35,7 +37,10 @@ struct OptimizerPathsScreen: InteractiveScreen {
     }
 
     mutating func handle(_ key: Key) -> Bool {
-        if showsHelp { showsHelp = false; return true }
+        if showsHelp {
+            showsHelp = false
+            return true
+        }
         switch key {
         case .tab, .right: focus = (focus + 1) % panels.count
         case .backTab, .left: focus = (focus + panels.count - 1) % panels.count
@@ -68,30 +73,43 @@ struct OptimizerPathsScreen: InteractiveScreen {
         return true
     }
 
-    static let keys: [(String, String)] = [("tab", "next panel"), ("o O", "optimizer of the panel (at the book's lr for it)"),
-                                           ("+ -", "learning rate × / ÷ √10"), ("r", "replay from the start"),
-                                           ("space", "pause / resume"), ("n", "one step while paused"), ("?", "this help"), ("Esc", "close this help"), ("q", "quit (asks first)")]
+    static let keys: [(String, String)] = [
+        ("tab", "next panel"), ("o O", "optimizer of the panel (at the book's lr for it)"),
+        ("+ -", "learning rate × / ÷ √10"), ("r", "replay from the start"),
+        ("space", "pause / resume"), ("n", "one step while paused"), ("?", "this help"), ("Esc", "close this help"),
+        ("q", "quit (asks first)"),
+    ]
 
     func render(width: Int, height: Int, glyphs: GlyphSet) -> Buffer {
         var buffer = Buffer(width: width, height: height)
         guard width >= 60, height >= 16 else {
-            buffer.put("terminal too small (\(width)×\(height)): needs 60×16 — q quits", x: 0, y: 0, style: .bold, maxWidth: width)
+            buffer.put(
+                "terminal too small (\(width)×\(height)): needs 60×16 — q quits", x: 0, y: 0, style: .bold,
+                maxWidth: width)
             return buffer
         }
         let sep = glyphs == .ascii ? " | " : " · "
-        buffer.put("dlboard" + sep + "preset optimizer-paths (E1): f(x,y) = x²/20 + y² from (-7, 2)" + sep + "step \(shown)/\(steps)",
-                   x: 0, y: 0, style: .bold, maxWidth: width)
+        buffer.put(
+            "dlboard" + sep + "preset optimizer-paths (E1): f(x,y) = x²/20 + y² from (-7, 2)" + sep
+                + "step \(shown)/\(steps)",
+            x: 0, y: 0, style: .bold, maxWidth: width)
         let area = Rect(x: 0, y: 1, width: width, height: height - 2)
         let half = area.splitRows(at: area.height / 2)
         let rects = half.top.columns(2, gap: 1) + half.bottom.columns(2, gap: 1)
         for (i, p) in panels.enumerated() {
-            var frame = TUI.Panel(title: (i == focus ? (glyphs == .ascii ? "> " : "▸ ") : "") + "\(p.kind.displayName) lr \(Format.number(p.lr))")
+            var frame = TUI.Panel(
+                title: (i == focus ? (glyphs == .ascii ? "> " : "▸ ") : "")
+                    + "\(p.kind.displayName) lr \(Format.number(p.lr))")
             frame.glyphs = glyphs
             frame.style = i == focus ? Style(foreground: ComparisonState.color(i), bold: true) : Style(dim: true)
             let inner = frame.render(in: rects[i], into: &buffer)
             drawBowl(p, color: ComparisonState.color(i), in: inner, into: &buffer, glyphs: glyphs)
         }
-        ScreenChrome.hints([("tab", "panel"), ("o", "optimizer"), ("+/-", "lr"), ("r", "replay"), ("space", "pause"), ("?", "help"), ("q", "quit")], row: height - 1, width: width, into: &buffer)
+        ScreenChrome.hints(
+            [
+                ("tab", "panel"), ("o", "optimizer"), ("+/-", "lr"), ("r", "replay"), ("space", "pause"), ("?", "help"),
+                ("q", "quit"),
+            ], row: height - 1, width: width, into: &buffer)
         if showsHelp { ScreenChrome.helpPopup(Self.keys, keyWidth: 6, glyphs: glyphs, into: &buffer) }
         if glyphs == .ascii { DashboardView.asciify(&buffer) }
         return buffer
@@ -100,11 +118,14 @@ struct OptimizerPathsScreen: InteractiveScreen {
     private func drawBowl(_ p: Panel, color: Color, in rect: Rect, into buffer: inout Buffer, glyphs: GlyphSet) {
         guard rect.height >= 3, rect.width >= 8 else { return }
         if let last = p.path.prefix(shown).last {
-            buffer.put(String(format: "(%.2f, %.2f) f %.3f", last.x, last.y, OptimizerPaths.f(last.x, last.y)),
-                       x: rect.x, y: rect.y, style: .dim, maxWidth: rect.width)
+            buffer.put(
+                String(format: "(%.2f, %.2f) f %.3f", last.x, last.y, OptimizerPaths.f(last.x, last.y)),
+                x: rect.x, y: rect.y, style: .dim, maxWidth: rect.width)
         }
-        BowlPlot.draw(Array(p.path.prefix(shown)), color: color, in: Rect(x: rect.x, y: rect.y + 1, width: rect.width, height: rect.height - 1),
-                      into: &buffer, glyphs: glyphs)
+        BowlPlot.draw(
+            Array(p.path.prefix(shown)), color: color,
+            in: Rect(x: rect.x, y: rect.y + 1, width: rect.width, height: rect.height - 1),
+            into: &buffer, glyphs: glyphs)
     }
 
     /// The headless report: each path's first and last points and its final f.
@@ -113,9 +134,12 @@ struct OptimizerPathsScreen: InteractiveScreen {
         for p in panels {
             let last = p.path.last!
             let flips = zip(p.path, p.path.dropFirst()).filter { $0.y * $1.y < 0 }.count
-            lines.append(String(format: "%-9@ lr %-6@ end (%7.4f, %7.4f)  f %.5f  y sign flips %d", p.kind.displayName as NSString,
-                                Format.number(p.lr) as NSString, last.x, last.y, OptimizerPaths.f(last.x, last.y), flips))
-            lines.append("          path " + p.path.map { String(format: "(%.2f,%.2f)", $0.x, $0.y) }.joined(separator: " "))
+            lines.append(
+                String(
+                    format: "%-9@ lr %-6@ end (%7.4f, %7.4f)  f %.5f  y sign flips %d", p.kind.displayName as NSString,
+                    Format.number(p.lr) as NSString, last.x, last.y, OptimizerPaths.f(last.x, last.y), flips))
+            lines.append(
+                "          path " + p.path.map { String(format: "(%.2f,%.2f)", $0.x, $0.y) }.joined(separator: " "))
         }
         return lines
     }

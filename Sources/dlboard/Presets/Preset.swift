@@ -29,14 +29,18 @@ enum Preset: String, CaseIterable, Sendable {
 
     var summary: String {
         switch self {
-        case .optimizerPaths: "SGD, Momentum, AdaGrad, Adam on the bowl x²/20 + y² from (-7, 2), 30 steps, over a contour"
-        case .optimizerRace: "the four optimizers on MNIST, 784-100×4-10 ReLU He, batch 128, 2,000 iterations, same batches"
-        case .activationHistograms: "activations of 5 layers (1000×100 normal input, no training) for std 1 / 0.01 / Xavier / He"
+        case .optimizerPaths:
+            "SGD, Momentum, AdaGrad, Adam on the bowl x²/20 + y² from (-7, 2), 30 steps, over a contour"
+        case .optimizerRace:
+            "the four optimizers on MNIST, 784-100×4-10 ReLU He, batch 128, 2,000 iterations, same batches"
+        case .activationHistograms:
+            "activations of 5 layers (1000×100 normal input, no training) for std 1 / 0.01 / Xavier / He"
         case .initCompare: "std 0.01 vs Xavier vs He, 784-100×4-10 ReLU, SGD 0.01, batch 128, 2,000 iterations"
         case .batchnormGrid: "BatchNorm vs none across 16 init scales 1…1e-4, 1,000 images, 20 epochs, 784-100×5-10"
         case .overfitWeightDecay: "300 images, 784-100×6-10, 201 epochs: weight decay 0 vs 0.1 (train vs test accuracy)"
         case .overfitDropout: "300 images, 784-100×6-10, 301 epochs: dropout 0 vs 0.2 (train vs test accuracy)"
-        case .randomSearch: "100 trials, lr 10^U(-6,-2), weight decay 10^U(-8,-4), 400 train / 100 validation, 50 epochs"
+        case .randomSearch:
+            "100 trials, lr 10^U(-6,-2), weight decay 10^U(-8,-4), 400 train / 100 validation, 50 epochs"
         }
     }
 
@@ -68,23 +72,29 @@ enum Preset: String, CaseIterable, Sendable {
 
     /// The runs of a training preset (nil for the presets that are not MNIST comparisons).
     func training(_ o: Overrides) -> Training? {
-        func config(hidden: Int, batch: Int, optimizer: OptimizerKind = .sgd, lr: Float? = nil,
-                    initializer: Initializer = .he, epochs: Int = 1) -> TrainingConfig {
-            TrainingConfig(network: NetworkConfig(hidden: Array(repeating: 100, count: hidden), activation: .relu, initializer: initializer),
-                           optimizer: optimizer, learningRate: lr, batchSize: batch, epochs: o.epochs ?? epochs, seed: o.seed)
+        func config(
+            hidden: Int, batch: Int, optimizer: OptimizerKind = .sgd, lr: Float? = nil,
+            initializer: Initializer = .he, epochs: Int = 1
+        ) -> TrainingConfig {
+            TrainingConfig(
+                network: NetworkConfig(
+                    hidden: Array(repeating: 100, count: hidden), activation: .relu, initializer: initializer),
+                optimizer: optimizer, learningRate: lr, batchSize: batch, epochs: o.epochs ?? epochs, seed: o.seed)
         }
         switch self {
         case .optimizerRace:
             let steps = o.steps ?? 2000
             let runs = [OptimizerKind.sgd, .momentum, .adagrad, .adam].map { kind in
-                TrainingSession.RunSpec(config: config(hidden: 4, batch: 128, optimizer: kind), title: kind.displayName, stepTarget: steps)
+                TrainingSession.RunSpec(
+                    config: config(hidden: 4, batch: 128, optimizer: kind), title: kind.displayName, stepTarget: steps)
             }
             return Training(runs: runs, trainSize: o.trainSize)
         case .initCompare:
             let steps = o.steps ?? 2000
             let runs = [Initializer.std(0.01), .xavier, .he].map { i in
-                TrainingSession.RunSpec(config: config(hidden: 4, batch: 128, lr: 0.01, initializer: i),
-                                        title: "init \(i.displayName)", stepTarget: steps)
+                TrainingSession.RunSpec(
+                    config: config(hidden: 4, batch: 128, lr: 0.01, initializer: i),
+                    title: "init \(i.displayName)", stepTarget: steps)
             }
             return Training(runs: runs, trainSize: o.trainSize)
         case .batchnormGrid:
@@ -101,12 +111,15 @@ enum Preset: String, CaseIterable, Sendable {
                     runs.append(.init(config: c, title: "std \(String(format: "%.2g", s)) \(bn ? "BN" : "no BN")"))
                 }
             }
-            return Training(runs: runs, trainSize: o.trainSize ?? 1000, usesTestSet: false, trainEvaluationLimit: 1000, groupSize: 2)
+            return Training(
+                runs: runs, trainSize: o.trainSize ?? 1000, usesTestSet: false, trainEvaluationLimit: 1000, groupSize: 2
+            )
         case .overfitWeightDecay:
             let runs = [Float(0), 0.1].map { wd in
                 var c = config(hidden: 6, batch: 100, lr: 0.01, epochs: 201)
                 c.network.weightDecay = wd
-                return TrainingSession.RunSpec(config: c, title: wd > 0 ? "weight decay \(Format.number(wd))" : "no weight decay")
+                return TrainingSession.RunSpec(
+                    config: c, title: wd > 0 ? "weight decay \(Format.number(wd))" : "no weight decay")
             }
             return Training(runs: runs, trainSize: o.trainSize ?? 300)
         case .overfitDropout:

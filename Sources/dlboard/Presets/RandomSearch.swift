@@ -15,8 +15,9 @@ final class RandomSearch: Sendable {
         static let book = Ranges(lr: -6 ... -2, weightDecay: -8 ... -4)
 
         var description: String {
-            String(format: "lr 10^[%.2f, %.2f], weight decay 10^[%.2f, %.2f]", lr.lowerBound, lr.upperBound,
-                   weightDecay.lowerBound, weightDecay.upperBound)
+            String(
+                format: "lr 10^[%.2f, %.2f], weight decay 10^[%.2f, %.2f]", lr.lowerBound, lr.upperBound,
+                weightDecay.lowerBound, weightDecay.upperBound)
         }
     }
 
@@ -70,8 +71,12 @@ final class RandomSearch: Sendable {
             let first = s.trials.count
             let new = (0..<trialsPerRound).map { k in
                 // The book's order: weight decay first, then lr.
-                let wd = pow(10, ranges.weightDecay.lowerBound + Double(g.nextUniform()) * (ranges.weightDecay.upperBound - ranges.weightDecay.lowerBound))
-                let lr = pow(10, ranges.lr.lowerBound + Double(g.nextUniform()) * (ranges.lr.upperBound - ranges.lr.lowerBound))
+                let wd = pow(
+                    10,
+                    ranges.weightDecay.lowerBound + Double(g.nextUniform())
+                        * (ranges.weightDecay.upperBound - ranges.weightDecay.lowerBound))
+                let lr = pow(
+                    10, ranges.lr.lowerBound + Double(g.nextUniform()) * (ranges.lr.upperBound - ranges.lr.lowerBound))
                 return Trial(id: first + k, round: s.round, learningRate: Float(lr), weightDecay: Float(wd))
             }
             s.trials += new
@@ -91,11 +96,14 @@ final class RandomSearch: Sendable {
     /// decade wider on each side.
     func narrowed(top: Int = 5, margin: Double = 0.25) -> Ranges? {
         let s = snapshot()
-        let best = s.trials.filter { $0.done && !$0.diverged }.sorted { $0.finalValidation > $1.finalValidation }.prefix(top)
+        let best = s.trials.filter { $0.done && !$0.diverged }.sorted { $0.finalValidation > $1.finalValidation }
+            .prefix(top)
         guard best.count >= 2 else { return nil }
-        let lrs = best.map { log10(Double($0.learningRate)) }, wds = best.map { log10(Double($0.weightDecay)) }
-        return Ranges(lr: (lrs.min()! - margin)...(lrs.max()! + margin),
-                      weightDecay: (wds.min()! - margin)...(wds.max()! + margin))
+        let lrs = best.map { log10(Double($0.learningRate)) }
+        let wds = best.map { log10(Double($0.weightDecay)) }
+        return Ranges(
+            lr: (lrs.min()! - margin)...(lrs.max()! + margin),
+            weightDecay: (wds.min()! - margin)...(wds.max()! + margin))
     }
 
     /// Stops the running trials after their current step and waits (at most `timeout` seconds).
@@ -119,7 +127,10 @@ final class RandomSearch: Sendable {
             for _ in 0..<trainer.stepsPerEpoch {
                 if stopRequested.load(ordering: .relaxed) { return }
                 if !trainer.step().isFinite {
-                    state.withLock { s in s.trials[trial.id].diverged = true; s.trials[trial.id].done = true }
+                    state.withLock { s in
+                        s.trials[trial.id].diverged = true
+                        s.trials[trial.id].done = true
+                    }
                     return
                 }
             }

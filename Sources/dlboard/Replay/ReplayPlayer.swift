@@ -17,7 +17,9 @@ struct ReplayPlayer {
         /// When the run appears: its header's time; a fork's together with its "forked" event (the
         /// pane takes its parent's curves from that event, so both must arrive in one snapshot).
         var startTime: Double {
-            guard parent != nil, let e = recorded.events.first(where: { $0.event.kind == "forked" }) else { return recorded.headerTime }
+            guard parent != nil, let e = recorded.events.first(where: { $0.event.kind == "forked" }) else {
+                return recorded.headerTime
+            }
             return max(recorded.headerTime, e.t)
         }
         var config: TrainingConfig
@@ -52,8 +54,13 @@ struct ReplayPlayer {
                 // Fork events name runs by their recorded ids: rename them to replay ids.
                 for k in run.recorded.events.indices {
                     let e = run.recorded.events[k].event
-                    if e.kind == "forked" { run.recorded.events[k].event.from = e.from.flatMap(Int.init).flatMap { ids[$0] }.map(String.init) }
-                    if e.kind == "fork" { run.recorded.events[k].event.to = e.to.flatMap(Int.init).flatMap { ids[$0] }.map(String.init) }
+                    if e.kind == "forked" {
+                        run.recorded.events[k].event.from = e.from.flatMap(Int.init).flatMap { ids[$0] }.map(
+                            String.init)
+                    }
+                    if e.kind == "fork" {
+                        run.recorded.events[k].event.to = e.to.flatMap(Int.init).flatMap { ids[$0] }.map(String.init)
+                    }
                 }
                 runs.append(run)
             }
@@ -61,8 +68,9 @@ struct ReplayPlayer {
         self.runs = runs
         var end = 0.0
         for r in runs {
-            end = max(end, r.recorded.steps.last?.t ?? 0, r.recorded.evaluations.last?.t ?? 0,
-                      r.recorded.events.last?.t ?? 0, r.recorded.histograms.last?.t ?? 0)
+            end = max(
+                end, r.recorded.steps.last?.t ?? 0, r.recorded.evaluations.last?.t ?? 0,
+                r.recorded.events.last?.t ?? 0, r.recorded.histograms.last?.t ?? 0)
         }
         duration = end
     }

@@ -15,7 +15,9 @@ struct ReplayScreen: InteractiveScreen {
     var speed: Double?
     var shouldQuit = false
     /// The help (or another popup) of the focused pane is open: `q` closes it (`QuitConfirmation`).
-    var showsOverlay: Bool { state.panes.indices.contains(state.focus) && state.panes[state.focus].state.overlay != .none }
+    var showsOverlay: Bool {
+        state.panes.indices.contains(state.focus) && state.panes[state.focus].state.overlay != .none
+    }
     private var lastTick: Double?
     private var name: String
 
@@ -23,9 +25,11 @@ struct ReplayScreen: InteractiveScreen {
         self.records = records
         self.player = ReplayPlayer(records: records)
         self.speed = speed
-        self.name = records.map { ($0.path as NSString).lastPathComponent == "metrics.jsonl"
-            ? (($0.path as NSString).deletingLastPathComponent as NSString).lastPathComponent
-            : ($0.path as NSString).lastPathComponent }.joined(separator: " + ")
+        self.name = records.map {
+            ($0.path as NSString).lastPathComponent == "metrics.jsonl"
+                ? (($0.path as NSString).deletingLastPathComponent as NSString).lastPathComponent
+                : ($0.path as NSString).lastPathComponent
+        }.joined(separator: " + ")
         let dataset = records.first?.runs.first?.datasetName ?? ""
         self.state = ComparisonState(datasetName: dataset, sessionName: "replay")
         self.state.maxPanes = max(4, player.runs.count)
@@ -63,7 +67,8 @@ struct ReplayScreen: InteractiveScreen {
             if speed == nil { _ = state.apply(player.advance(to: .infinity)) }
         default:
             if let action = KeyMap.comparisonAction(for: key), action == .fork || action == .pauseAll {
-                state.notice = "a replay cannot be steered: \(key == .character("P") ? "space pauses it" : "train again to fork")"
+                state.notice =
+                    "a replay cannot be steered: \(key == .character("P") ? "space pauses it" : "train again to fork")"
             } else if let action = KeyMap.action(for: key), !Self.viewActions.contains(action) {
                 state.notice = "a replay cannot be steered (space pause, +/- speed, g end, r again)"
             } else {
@@ -76,7 +81,9 @@ struct ReplayScreen: InteractiveScreen {
     }
 
     /// The keys that change only how things are shown.
-    static let viewActions: Set<Action> = [.nextSmoothing, .toggleLogY, .toggleFreeze, .togglePathInset, .help, .quit, .closeOverlay]
+    static let viewActions: Set<Action> = [
+        .nextSmoothing, .toggleLogY, .toggleFreeze, .togglePathInset, .help, .quit, .closeOverlay,
+    ]
 
     mutating func tick(now: Double) -> Bool {
         defer { lastTick = now }
@@ -91,9 +98,13 @@ struct ReplayScreen: InteractiveScreen {
     @discardableResult
     private mutating func updateBanner() -> Bool {
         let pace: String
-        if player.isFinished { pace = "end of record" }
-        else if player.paused { pace = "paused" }
-        else { pace = speed.map { "\(Format.number(Float($0)))×" } ?? "instant" }
+        if player.isFinished {
+            pace = "end of record"
+        } else if player.paused {
+            pace = "paused"
+        } else {
+            pace = speed.map { "\(Format.number(Float($0)))×" } ?? "instant"
+        }
         let progress = player.duration > 0 ? min(1, player.position / player.duration) : 1
         let banner = "replay \(name) · \(pace) · \(Int((progress * 100).rounded()))%"
         guard banner != state.banner else { return false }

@@ -51,12 +51,17 @@ struct HeadlessComparison {
         let data = session.dataset
         let start = DispatchTime.now().uptimeNanoseconds
         let titles = session.specs.map(\.title)
-        let recorder = SessionRecorder(log: log, dataset: data, dataDirectory: dataDirectory, logEvery: logEvery, specs: session.specs)
+        let recorder = SessionRecorder(
+            log: log, dataset: data, dataDirectory: dataDirectory, logEvery: logEvery, specs: session.specs)
         let validation = data.validation.map { " / \($0.count) validation" } ?? ""
         let test = data.test.count > 0 ? " / \(data.test.count) test" : " (test set not used)"
-        say("dlboard \(sessionName): \(data.name) (\(data.train.count) train\(validation)\(test)) from \(dataDirectory)")
+        say(
+            "dlboard \(sessionName): \(data.name) (\(data.train.count) train\(validation)\(test)) from \(dataDirectory)"
+        )
         let c = session.specs[0].config
-        say("\(session.specs.count) runs in lock-step · \(c.network.shapeDescription) \(c.network.activation.displayName) · batch \(c.batchSize) · seed \(c.seed) · same batches for every run · BLAS kernel \(BLASThreads.coreName)")
+        say(
+            "\(session.specs.count) runs in lock-step · \(c.network.shapeDescription) \(c.network.activation.displayName) · batch \(c.batchSize) · seed \(c.seed) · same batches for every run · BLAS kernel \(BLASThreads.coreName)"
+        )
         for (i, t) in titles.enumerated() { say("  run \(i + 1): \(t)") }
 
         session.start()
@@ -74,14 +79,19 @@ struct HeadlessComparison {
                 let e = w.evaluation
                 results[i].last = e
                 onEvaluation?(i, titles[i], e)
-                var line = String(format: "epoch %4d  step %6d  run %d  loss %7.4f  train %6.4f", e.epoch, e.step, i + 1, w.meanLoss, e.trainAccuracy)
+                var line = String(
+                    format: "epoch %4d  step %6d  run %d  loss %7.4f  train %6.4f", e.epoch, e.step, i + 1, w.meanLoss,
+                    e.trainAccuracy)
                 if let t = e.testAccuracy { line += String(format: "  test %6.4f", t) }
                 if let v = e.validationAccuracy { line += String(format: "  val %6.4f", v) }
                 line += String(format: "  %9.0f samples/s  %@", e.samplesPerSecond, titles[i])
                 say(line)
             }
             for (i, id) in snapshot.order.enumerated() where i < results.count {
-                guard let out = snapshot.runs[id] else { allDone = false; continue }
+                guard let out = snapshot.runs[id] else {
+                    allDone = false
+                    continue
+                }
                 results[i].add(out.losses.map(\.loss))
                 if let s = out.status {
                     results[i].steps = s.step
@@ -95,7 +105,10 @@ struct HeadlessComparison {
                 }
             }
             if allDone { break }
-            if stop.isRequested { interrupted = true; break }
+            if stop.isRequested {
+                interrupted = true
+                break
+            }
             usleep(20_000)
         }
         session.stop()
@@ -103,12 +116,18 @@ struct HeadlessComparison {
         recorder.finish(seconds: seconds, stopReason: interrupted ? stop.recordReason : nil)
         log?.announceFailure()
         let totalSteps = results.reduce(0) { $0 + $1.steps }
-        say(String(format: "%@: %d runs, %d steps in all, %.1f s wall (%.0f samples/s in all, evaluation included)",
-                   interrupted ? "interrupted" : "done", results.count, totalSteps, seconds,
-                   Double(totalSteps * c.batchSize) / max(seconds, 1e-9)))
+        say(
+            String(
+                format: "%@: %d runs, %d steps in all, %.1f s wall (%.0f samples/s in all, evaluation included)",
+                interrupted ? "interrupted" : "done", results.count, totalSteps, seconds,
+                Double(totalSteps * c.batchSize) / max(seconds, 1e-9)))
         if stepping.seconds > 0 {
-            say(String(format: "lock-step training: %d run-steps in %.2f s = %.0f samples/s in all (%d BLAS thread(s) per run)",
-                       stepping.steps, stepping.seconds, Double(stepping.steps * c.batchSize) / stepping.seconds, BLASThreads.current))
+            say(
+                String(
+                    format:
+                        "lock-step training: %d run-steps in %.2f s = %.0f samples/s in all (%d BLAS thread(s) per run)",
+                    stepping.steps, stepping.seconds, Double(stepping.steps * c.batchSize) / stepping.seconds,
+                    BLASThreads.current))
         }
         for (i, r) in results.enumerated() {
             var line = "  run \(i + 1): "
@@ -128,7 +147,9 @@ struct HeadlessComparison {
         }
         if let log { say("metrics in \(log.path)") }
         if interrupted && stop.stoppedBy == SIGPIPE {
-            Console.error("dlboard: standard output closed: stopped after \(totalSteps) steps in all" + (log.map { "; metrics in \($0.path)" } ?? ""))
+            Console.error(
+                "dlboard: standard output closed: stopped after \(totalSteps) steps in all"
+                    + (log.map { "; metrics in \($0.path)" } ?? ""))
         }
         return (results, interrupted ? stop.exitStatus : 0)
     }

@@ -38,8 +38,10 @@ struct RunDriver {
     /// The label the screen gives this run (what differs from the first run, or a preset's name).
     var title: String
 
-    init(id: Int, trainer: Trainer, title: String, paused: Bool, stepTarget: Int? = nil,
-         trainEvaluationLimit: Int, histogramInterval: Double) {
+    init(
+        id: Int, trainer: Trainer, title: String, paused: Bool, stepTarget: Int? = nil,
+        trainEvaluationLimit: Int, histogramInterval: Double
+    ) {
         self.id = id
         self.trainer = trainer
         self.title = title
@@ -57,8 +59,9 @@ struct RunDriver {
     /// A copy that goes on from exactly here (weights, optimizer state, batch position); see
     /// `Trainer.fork()`. Both get a fork marker.
     mutating func fork(id newID: Int, title: String) -> RunDriver {
-        var copy = RunDriver(id: newID, trainer: trainer.fork(), title: title, paused: paused, stepTarget: stepTarget,
-                             trainEvaluationLimit: trainEvaluationLimit, histogramInterval: histogramInterval)
+        var copy = RunDriver(
+            id: newID, trainer: trainer.fork(), title: title, paused: paused, stepTarget: stepTarget,
+            trainEvaluationLimit: trainEvaluationLimit, histogramInterval: histogramInterval)
         copy.diverged = diverged
         copy.finished = finished
         copy.lastLoss = lastLoss
@@ -109,13 +112,14 @@ struct RunDriver {
         epochSeconds = 0
         // The last training batch's activations, before the evaluation's forward passes replace them.
         let activations = trainer.network.displayActivationStatistics()
-        pendingEvaluations.append(.init(
-            step: trainer.steps, epoch: trainer.steps / trainer.stepsPerEpoch,
-            trainAccuracy: trainer.accuracy(on: data.train, limit: trainEvaluationLimit),
-            testAccuracy: data.test.count > 0 ? trainer.accuracy(on: data.test) : nil,
-            validationAccuracy: data.validation.map { trainer.accuracy(on: $0) },
-            trainSeconds: seconds, samplesPerSecond: seconds > 0 ? Double(samples) / seconds : 0,
-            activations: activations))
+        pendingEvaluations.append(
+            .init(
+                step: trainer.steps, epoch: trainer.steps / trainer.stepsPerEpoch,
+                trainAccuracy: trainer.accuracy(on: data.train, limit: trainEvaluationLimit),
+                testAccuracy: data.test.count > 0 ? trainer.accuracy(on: data.test) : nil,
+                validationAccuracy: data.validation.map { trainer.accuracy(on: $0) },
+                trainSeconds: seconds, samplesPerSecond: seconds > 0 ? Double(samples) / seconds : 0,
+                activations: activations))
     }
 
     /// Applies one command (`.stepOnce` and `.fork` are the session's).

@@ -56,15 +56,20 @@ final class TrainingSession: Sendable {
     private let finished = DispatchSemaphore(value: 0)
     private let queue = DispatchQueue(label: "dlboard.training", qos: .userInitiated)
 
-    convenience init(config: TrainingConfig, dataset: Dataset, trainEvaluationLimit: Int = 10_000,
-                     publishInterval: Double = 0.03, histogramInterval: Double = 0.25) {
-        self.init(runs: [RunSpec(config: config)], dataset: dataset, trainEvaluationLimit: trainEvaluationLimit,
-                  publishInterval: publishInterval, histogramInterval: histogramInterval)
+    convenience init(
+        config: TrainingConfig, dataset: Dataset, trainEvaluationLimit: Int = 10_000,
+        publishInterval: Double = 0.03, histogramInterval: Double = 0.25
+    ) {
+        self.init(
+            runs: [RunSpec(config: config)], dataset: dataset, trainEvaluationLimit: trainEvaluationLimit,
+            publishInterval: publishInterval, histogramInterval: histogramInterval)
     }
 
-    init(runs: [RunSpec], dataset: Dataset, trainEvaluationLimit: Int = 10_000,
-         publishInterval: Double = 0.03, histogramInterval: Double = 0.25, maxRuns: Int = 4,
-         recordsBatches: Bool = false) {
+    init(
+        runs: [RunSpec], dataset: Dataset, trainEvaluationLimit: Int = 10_000,
+        publishInterval: Double = 0.03, histogramInterval: Double = 0.25, maxRuns: Int = 4,
+        recordsBatches: Bool = false
+    ) {
         self.recordsBatches = recordsBatches
         precondition(!runs.isEmpty, "a session needs at least one run")
         self.specs = runs
@@ -122,10 +127,15 @@ final class TrainingSession: Sendable {
 
     fileprivate var isStopRequested: Bool { stopRequested.load(ordering: .relaxed) }
     fileprivate func takeCommands() -> [(run: Int?, command: SessionCommand)] {
-        commands.withLock { c in defer { c.removeAll() }; return c }
+        commands.withLock { c in
+            defer { c.removeAll() }
+            return c
+        }
     }
     fileprivate func waitForWork(seconds: Double) { _ = wake.wait(timeout: .now() + seconds) }
-    fileprivate func publish(order: [Int], outputs: [SessionOutput], notice: String?, steppingSeconds: Double, runSteps: Int) {
+    fileprivate func publish(
+        order: [Int], outputs: [SessionOutput], notice: String?, steppingSeconds: Double, runSteps: Int
+    ) {
         output.withLock { out in
             out.order = order
             out.steppingSeconds = steppingSeconds
@@ -164,9 +174,10 @@ private struct TrainingLoop {
     init(session: TrainingSession, paused: Bool) {
         self.session = session
         drivers = session.specs.enumerated().map { i, spec in
-            var driver = RunDriver(id: i, trainer: Trainer(config: spec.config, data: session.dataset), title: spec.title,
-                      paused: paused, stepTarget: spec.stepTarget,
-                      trainEvaluationLimit: session.trainEvaluationLimit, histogramInterval: session.histogramInterval)
+            var driver = RunDriver(
+                id: i, trainer: Trainer(config: spec.config, data: session.dataset), title: spec.title,
+                paused: paused, stepTarget: spec.stepTarget,
+                trainEvaluationLimit: session.trainEvaluationLimit, histogramInterval: session.histogramInterval)
             driver.recordsBatches = session.recordsBatches
             return driver
         }
@@ -182,7 +193,10 @@ private struct TrainingLoop {
                 guard let i = run.map({ id in drivers.firstIndex { $0.id == id } }) ?? 0 else { continue }
                 switch command {
                 case .stepOnce:
-                    if !drivers[i].diverged { drivers[i].trainOneStep(); stepped = true }
+                    if !drivers[i].diverged {
+                        drivers[i].trainOneStep()
+                        stepped = true
+                    }
                 case .fork:
                     fork(i)
                 default:
@@ -256,8 +270,9 @@ private struct TrainingLoop {
         guard force || now - lastPublish >= session.publishInterval else { return }
         lastPublish = now
         let outputs = drivers.indices.map { drivers[$0].takeOutput() }
-        session.publish(order: drivers.map(\.id), outputs: outputs, notice: notice,
-                        steppingSeconds: steppingSeconds, runSteps: runSteps)
+        session.publish(
+            order: drivers.map(\.id), outputs: outputs, notice: notice,
+            steppingSeconds: steppingSeconds, runSteps: runSteps)
         notice = nil
     }
 }

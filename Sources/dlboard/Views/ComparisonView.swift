@@ -26,8 +26,9 @@ struct ComparisonView {
         }
         var buffer = Buffer(width: width, height: height)
         guard width >= Self.minimumSize.width, height >= Self.minimumSize.height else {
-            buffer.put("terminal too small (\(width)×\(height)): dlboard needs \(Self.minimumSize.width)×\(Self.minimumSize.height) — q quits",
-                       x: 0, y: 0, style: .bold, maxWidth: width)
+            buffer.put(
+                "terminal too small (\(width)×\(height)): dlboard needs \(Self.minimumSize.width)×\(Self.minimumSize.height) — q quits",
+                x: 0, y: 0, style: .bold, maxWidth: width)
             return buffer
         }
         var focusedView = DashboardView(state: focused, glyphs: glyphs, comparison: true)
@@ -53,13 +54,17 @@ struct ComparisonView {
 
     private func renderHeader(into buffer: inout Buffer, width: Int) {
         let sep = unicode ? " · " : " | "
-        var left = "dlboard" + sep + (state.banner ?? (state.sessionName.isEmpty ? "compare" : state.sessionName)) + sep + state.datasetName
+        var left =
+            "dlboard" + sep + (state.banner ?? (state.sessionName.isEmpty ? "compare" : state.sessionName)) + sep
+            + state.datasetName
         if let c = state.panes.first?.state.status?.config {
             left += sep + "\(c.network.shapeDescription) \(c.network.activation.displayName)"
         }
         let view: String
         switch state.mode {
-        case .panes: view = state.banner == nil ? "\(state.panes.count) runs in lock-step" : "\(state.panes.count) runs"  // a replay may hold runs of several sessions
+        case .panes:
+            // A replay may hold runs of several sessions, which were not in lock-step.
+            view = state.banner == nil ? "\(state.panes.count) runs in lock-step" : "\(state.panes.count) runs"
         case .overlay: view = "overlay view (v)"
         case .difference: view = "difference view (x): \(state.focus + 1) − 1"
         }
@@ -83,8 +88,9 @@ struct ComparisonView {
         let rowHeight = rect.height / rows
         var rects: [Rect] = []
         for r in 0..<rows {
-            let band = Rect(x: rect.x, y: rect.y + r * rowHeight, width: rect.width,
-                            height: r == rows - 1 ? rect.height - r * rowHeight : rowHeight)
+            let band = Rect(
+                x: rect.x, y: rect.y + r * rowHeight, width: rect.width,
+                height: r == rows - 1 ? rect.height - r * rowHeight : rowHeight)
             let inRow = min(columns, count - r * columns)
             rects += band.columns(columns, gap: 0).prefix(inRow)
         }
@@ -116,9 +122,11 @@ struct ComparisonView {
         view.renderLoss(in: lossArea, into: &buffer, color: ComparisonState.color(index))
         if accuracyArea.height >= 2 { view.renderAccuracy(in: accuracyArea, into: &buffer) }
         if histogramRows == 1 {
-            renderVerdicts(pane.activations, in: Rect(x: body.x, y: charts.maxY, width: body.width, height: 1), into: &buffer)
+            renderVerdicts(
+                pane.activations, in: Rect(x: body.x, y: charts.maxY, width: body.width, height: 1), into: &buffer)
         } else if histogramRows > 0 {
-            view.renderHistograms(in: Rect(x: body.x, y: charts.maxY, width: body.width, height: histogramRows), into: &buffer)
+            view.renderHistograms(
+                in: Rect(x: body.x, y: charts.maxY, width: body.width, height: histogramRows), into: &buffer)
         }
     }
 
@@ -141,11 +149,18 @@ struct ComparisonView {
         guard let s = pane.status else { return "starting…" }
         var parts = ["step \(s.step)"]
         if s.lastLoss.isFinite { parts.append(String(format: "loss %.3f", s.lastLoss)) }
-        if let t = pane.testAccuracy.last { parts.append(String(format: "test %.3f", t.y)) }
-        else if let v = pane.validationAccuracy.last { parts.append(String(format: "val %.3f", v.y)) }
-        if s.diverged { parts.append(unicode ? "✗ diverged" : "X diverged") }
-        else if s.finished { parts.append(unicode ? "✓ done" : "+ done") }
-        else if s.paused { parts.append(unicode ? "❚❚" : "||") }
+        if let t = pane.testAccuracy.last {
+            parts.append(String(format: "test %.3f", t.y))
+        } else if let v = pane.validationAccuracy.last {
+            parts.append(String(format: "val %.3f", v.y))
+        }
+        if s.diverged {
+            parts.append(unicode ? "✗ diverged" : "X diverged")
+        } else if s.finished {
+            parts.append(unicode ? "✓ done" : "+ done")
+        } else if s.paused {
+            parts.append(unicode ? "❚❚" : "||")
+        }
         return parts.joined(separator: " ")
     }
 
@@ -161,7 +176,9 @@ struct ComparisonView {
     static func split(_ titles: [String]) -> (common: String, rest: [String]) {
         let words = titles.map { $0.split(separator: " ").map(String.init) }
         var common: [String] = []
-        for (k, w) in (words.first ?? []).enumerated() where words.allSatisfy({ $0.count > k && $0[k] == w }) { common.append(w) }
+        for (k, w) in (words.first ?? []).enumerated() where words.allSatisfy({ $0.count > k && $0[k] == w }) {
+            common.append(w)
+        }
         let rest = words.map { ws in ws.filter { !common.contains($0) }.joined(separator: " ") }
         return (common.joined(separator: " "), rest)
     }
@@ -175,7 +192,9 @@ struct ComparisonView {
         buffer.put("accuracy per cell (y 0…1):", x: x, y: rect.y, style: .dim)
         x += 28
         for (j, name) in legend.enumerated() where groups[0].count > 1 {
-            buffer.put((unicode ? "━━ " : "-- ") + name, x: x, y: rect.y, style: Style(foreground: ComparisonState.color(j), bold: true))
+            buffer.put(
+                (unicode ? "━━ " : "-- ") + name, x: x, y: rect.y,
+                style: Style(foreground: ComparisonState.color(j), bold: true))
             x += name.count + 5
         }
         let area = Rect(x: rect.x, y: rect.y + 1, width: rect.width, height: rect.height - 1)
@@ -191,8 +210,9 @@ struct ComparisonView {
         let cellWidth = area.width / columns
         let focusGroup = groups.firstIndex { $0.contains(state.focus) } ?? 0
         for (k, group) in groups.enumerated() {
-            let cell = Rect(x: area.x + (k % columns) * cellWidth, y: area.y + (k / columns) * cellHeight,
-                            width: cellWidth - 1, height: cellHeight)
+            let cell = Rect(
+                x: area.x + (k % columns) * cellWidth, y: area.y + (k / columns) * cellHeight,
+                width: cellWidth - 1, height: cellHeight)
             let (common, rest) = Self.split(Array(titles[group]))
             let focused = k == focusGroup
             var series: [ChartSeries] = []
@@ -202,8 +222,13 @@ struct ComparisonView {
                 series.append(ChartSeries(name: rest[j], points: points, color: ComparisonState.color(j)))
             }
             let mark = focused ? (unicode ? "▸" : ">") : ""
-            let last = group.compactMap { i in (state.panes[i].state.testAccuracy.last ?? state.panes[i].state.trainAccuracy.last).map { String(format: "%.2f", $0.y) } }
-            var chart = LineChart(title: mark + common + (last.isEmpty ? "" : " " + last.joined(separator: "/")), series: series)
+            let last = group.compactMap { i in
+                (state.panes[i].state.testAccuracy.last ?? state.panes[i].state.trainAccuracy.last).map {
+                    String(format: "%.2f", $0.y)
+                }
+            }
+            var chart = LineChart(
+                title: mark + common + (last.isEmpty ? "" : " " + last.joined(separator: "/")), series: series)
             chart.glyphs = glyphs
             chart.yRange = 0...1
             chart.showsLegend = false
@@ -217,13 +242,15 @@ struct ComparisonView {
         let (lossArea, accuracyArea) = rect.splitColumns(at: rect.width * 3 / 5, gap: 2)
         let smoothing = state.focused?.smoothing ?? 0
         let names = state.panes.indices.map { "\($0 + 1)" }
-        var loss = LineChart(title: "loss, all runs" + (smoothing > 0 ? " (smoothing \(smoothing))" : ""),
-                             series: state.panes.enumerated().map { i, p in
-                                 var s = ChartSeries(name: names[i], points: p.state.losses, color: ComparisonState.color(i),
-                                                     smoothing: max(smoothing, 0.6))
-                                 s.showsRaw = false
-                                 return s
-                             })
+        var loss = LineChart(
+            title: "loss, all runs" + (smoothing > 0 ? " (smoothing \(smoothing))" : ""),
+            series: state.panes.enumerated().map { i, p in
+                var s = ChartSeries(
+                    name: names[i], points: p.state.losses, color: ComparisonState.color(i),
+                    smoothing: max(smoothing, 0.6))
+                s.showsRaw = false
+                return s
+            })
         loss.markers = state.focused?.markers ?? []
         loss.glyphs = glyphs
         loss.logY = state.focused?.logY ?? false
@@ -231,14 +258,20 @@ struct ComparisonView {
         let lossRect = Rect(x: lossArea.x, y: lossArea.y, width: lossArea.width, height: lossArea.height - legendRows)
         loss.render(in: lossRect, into: &buffer)
         renderLegend(in: Rect(x: lossArea.x, y: lossRect.maxY, width: rect.width, height: legendRows), into: &buffer)
-        var accuracy = LineChart(title: "test accuracy, all runs", series: state.panes.enumerated().map { i, p in
-            ChartSeries(name: names[i], points: p.state.testAccuracy.isEmpty ? p.state.validationAccuracy : p.state.testAccuracy,
-                        color: ComparisonState.color(i))
-        })
+        var accuracy = LineChart(
+            title: "test accuracy, all runs",
+            series: state.panes.enumerated().map { i, p in
+                ChartSeries(
+                    name: names[i],
+                    points: p.state.testAccuracy.isEmpty ? p.state.validationAccuracy : p.state.testAccuracy,
+                    color: ComparisonState.color(i))
+            })
         accuracy.glyphs = glyphs
         accuracy.xUnit = "epoch"
-        accuracy.render(in: Rect(x: accuracyArea.x, y: accuracyArea.y, width: accuracyArea.width,
-                                 height: accuracyArea.height - legendRows), into: &buffer)
+        accuracy.render(
+            in: Rect(
+                x: accuracyArea.x, y: accuracyArea.y, width: accuracyArea.width,
+                height: accuracyArea.height - legendRows), into: &buffer)
     }
 
     private var legendRows: Int { min(2, state.panes.count) }
@@ -249,9 +282,12 @@ struct ComparisonView {
         let perRow = max(1, (state.panes.count + rect.height - 1) / max(1, rect.height))
         let cells = rect.columns(perRow, gap: 1)
         for (i, title) in titles.enumerated() {
-            let row = i / perRow, cell = cells[i % perRow]
+            let row = i / perRow
+            let cell = cells[i % perRow]
             guard row < rect.height else { break }
-            buffer.put(unicode ? "━━ " : "-- ", x: cell.x, y: rect.y + row, style: Style(foreground: ComparisonState.color(i), bold: true))
+            buffer.put(
+                unicode ? "━━ " : "-- ", x: cell.x, y: rect.y + row,
+                style: Style(foreground: ComparisonState.color(i), bold: true))
             buffer.put(title, x: cell.x + 3, y: rect.y + row, maxWidth: cell.width - 3)
         }
     }
@@ -265,20 +301,29 @@ struct ComparisonView {
 
     private func renderDifference(in rect: Rect, into buffer: inout Buffer) {
         guard state.focus > 0, let first = state.panes.first?.state, let focused = state.focused else {
-            buffer.put("difference view: tab to a pane other than 1 (x shows the focused run minus run 1)", in: rect, row: 1, style: .dim)
+            buffer.put(
+                "difference view: tab to a pane other than 1 (x shows the focused run minus run 1)", in: rect, row: 1,
+                style: .dim)
             return
         }
         let k = state.focus + 1
         let (lossArea, accuracyArea) = rect.splitColumns(at: rect.width * 3 / 5, gap: 2)
-        var loss = LineChart(title: "loss \(k) − 1 (below 0: run \(k) lower)", series: [
-            ChartSeries(name: "\(k) − 1", points: Self.difference(focused.losses, minus: first.losses),
-                        color: ComparisonState.color(state.focus), smoothing: max(focused.smoothing, 0.6)),
-        ])
+        var loss = LineChart(
+            title: "loss \(k) − 1 (below 0: run \(k) lower)",
+            series: [
+                ChartSeries(
+                    name: "\(k) − 1", points: Self.difference(focused.losses, minus: first.losses),
+                    color: ComparisonState.color(state.focus), smoothing: max(focused.smoothing, 0.6))
+            ])
         loss.markers = focused.markers
         loss.glyphs = glyphs
         loss.xUnit = "step"
         loss.render(in: lossArea, into: &buffer)
-        var series = [ChartSeries(name: "train", points: Self.difference(focused.trainAccuracy, minus: first.trainAccuracy), color: .palette(34))]
+        var series = [
+            ChartSeries(
+                name: "train", points: Self.difference(focused.trainAccuracy, minus: first.trainAccuracy),
+                color: .palette(34))
+        ]
         let test = Self.difference(focused.testAccuracy, minus: first.testAccuracy)
         if !test.isEmpty { series.append(ChartSeries(name: "test", points: test, color: .palette(208))) }
         var accuracy = LineChart(title: "accuracy \(k) − 1", series: series)

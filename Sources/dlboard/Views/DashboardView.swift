@@ -24,8 +24,9 @@ struct DashboardView {
     func render(width: Int, height: Int) -> Buffer {
         var buffer = Buffer(width: width, height: height)
         guard width >= Self.minimumSize.width, height >= Self.minimumSize.height else {
-            buffer.put("terminal too small (\(width)×\(height)): dlboard needs \(Self.minimumSize.width)×\(Self.minimumSize.height) — q quits",
-                       x: 0, y: 0, style: .bold, maxWidth: width)
+            buffer.put(
+                "terminal too small (\(width)×\(height)): dlboard needs \(Self.minimumSize.width)×\(Self.minimumSize.height) — q quits",
+                x: 0, y: 0, style: .bold, maxWidth: width)
             return buffer
         }
         let area = buffer.area
@@ -46,8 +47,10 @@ struct DashboardView {
 
     /// In ASCII mode every cell must be ASCII: marker labels and notices come with arrows and signs.
     static func asciify(_ buffer: inout Buffer) {
-        let map: [Character: Character] = ["→": ">", "↺": "@", "✗": "x", "✓": "+", "≤": "<", "·": "|", "−": "-",
-                                           "×": "x", "÷": "/", "√": "v", "μ": "m", "σ": "s", "…": ".", "❚": "|", "—": "-"]
+        let map: [Character: Character] = [
+            "→": ">", "↺": "@", "✗": "x", "✓": "+", "≤": "<", "·": "|", "−": "-",
+            "×": "x", "÷": "/", "√": "v", "μ": "m", "σ": "s", "…": ".", "❚": "|", "—": "-",
+        ]
         for y in 0..<buffer.height {
             for x in 0..<buffer.width where !buffer[x, y].character.isASCII {
                 buffer[x, y].character = map[buffer[x, y].character] ?? "?"
@@ -67,7 +70,10 @@ struct DashboardView {
             right = String(format: "epoch %.2f/%d · step %d", s.epochProgress, s.epochTarget, s.step)
         }
         if state.frozen != nil { right = (unicode ? "❄ " : "* ") + "view frozen (f) · " + right }
-        if !unicode { left = left.replacingOccurrences(of: "·", with: "|") ; right = right.replacingOccurrences(of: "·", with: "|") }
+        if !unicode {
+            left = left.replacingOccurrences(of: "·", with: "|")
+            right = right.replacingOccurrences(of: "·", with: "|")
+        }
         buffer.put(left, x: 0, y: row, style: .bold, maxWidth: width)
         if left.count + right.count + 2 <= width { buffer.put(right, x: width - right.count, y: row, style: .plain) }
     }
@@ -79,7 +85,8 @@ struct DashboardView {
         if let last = losses.last { title += String(format: " %.4f", last.y) }
         if state.smoothing > 0 { title += " (smoothing \(state.smoothing))" }
         if state.logY { title += " log" }
-        var chart = LineChart(title: title, series: [ChartSeries(name: "loss", points: losses, color: color, smoothing: state.smoothing)])
+        var chart = LineChart(
+            title: title, series: [ChartSeries(name: "loss", points: losses, color: color, smoothing: state.smoothing)])
         chart.markers = markers
         chart.glyphs = glyphs
         chart.logY = state.logY
@@ -93,20 +100,26 @@ struct DashboardView {
     func renderPathInset(in rect: Rect, into buffer: inout Buffer) {
         guard let s = state.status, rect.width >= 36, rect.height >= 9 else { return }
         let lr = s.config.effectiveLearningRate
-        let box = Rect(x: rect.maxX - min(34, rect.width / 2), y: rect.y + 1, width: min(34, rect.width / 2), height: min(10, rect.height - 2))
+        let box = Rect(
+            x: rect.maxX - min(34, rect.width / 2), y: rect.y + 1, width: min(34, rect.width / 2),
+            height: min(10, rect.height - 2))
         var panel = Panel(title: "E1 bowl: \(s.config.optimizer.displayName) \(Format.number(lr))")
         panel.glyphs = glyphs
         let inner = panel.render(in: box, into: &buffer)
         let path = OptimizerPaths.path(s.config.optimizer, learningRate: lr, steps: 30)
         BowlPlot.draw(path, color: .palette(39), in: inner, into: &buffer, glyphs: glyphs)
         if let last = path.last {
-            buffer.put(String(format: "30 steps: f %.3g", OptimizerPaths.f(last.x, last.y)), x: inner.x, y: inner.maxY - 1, style: .dim, maxWidth: inner.width)
+            buffer.put(
+                String(format: "30 steps: f %.3g", OptimizerPaths.f(last.x, last.y)), x: inner.x, y: inner.maxY - 1,
+                style: .dim, maxWidth: inner.width)
         }
     }
 
     func renderAccuracy(in rect: Rect, into buffer: inout Buffer) {
-        var series = [ChartSeries(name: "train", points: state.frozen?.train ?? state.trainAccuracy, color: .palette(34)),
-                      ChartSeries(name: "test", points: state.frozen?.test ?? state.testAccuracy, color: .palette(208))]
+        var series = [
+            ChartSeries(name: "train", points: state.frozen?.train ?? state.trainAccuracy, color: .palette(34)),
+            ChartSeries(name: "test", points: state.frozen?.test ?? state.testAccuracy, color: .palette(208)),
+        ]
         if !state.validationAccuracy.isEmpty {
             series.append(ChartSeries(name: "val", points: state.validationAccuracy, color: .palette(171)))
         }
@@ -128,12 +141,14 @@ struct DashboardView {
         let rows = (n + perRow - 1) / perRow
         let rowHeight = rect.height / rows
         for (i, a) in state.activations.enumerated() {
-            let r = i / perRow, c = i % perRow
+            let r = i / perRow
+            let c = i % perRow
             let band = Rect(x: rect.x, y: rect.y + r * rowHeight, width: rect.width, height: rowHeight)
             let cell = band.columns(perRow, gap: 2)[c]
-            var view = HistogramView(title: Self.histogramTitle(a, index: i + 1, width: cell.width),
-                                     bins: a.bins, caption: Self.histogramCaption(a, unicode: unicode, width: cell.width),
-                                     color: Self.verdictColor(a.verdict))
+            var view = HistogramView(
+                title: Self.histogramTitle(a, index: i + 1, width: cell.width),
+                bins: a.bins, caption: Self.histogramCaption(a, unicode: unicode, width: cell.width),
+                color: Self.verdictColor(a.verdict))
             view.glyphs = glyphs
             view.titleStyle = Style(foreground: Self.verdictColor(a.verdict), bold: true)
             view.render(in: cell, into: &buffer)
@@ -152,8 +167,10 @@ struct DashboardView {
             if s.hasPrefix("0.") { s.removeFirst() } else if s.hasPrefix("-0.") { s = "-" + s.dropFirst(2) }
             return s
         }
-        let third = a.activation == .relu ? String(format: "0:%.0f%%", a.zeroFraction * 100)
-                                          : String(format: "sat %.0f%%", a.saturatedFraction * 100)
+        let third =
+            a.activation == .relu
+            ? String(format: "0:%.0f%%", a.zeroFraction * 100)
+            : String(format: "sat %.0f%%", a.saturatedFraction * 100)
         var caption = "\(mu)\(f(a.mean)) \(sigma)\(f(a.standardDeviation)) \(third)"
         // The histogram's upper end (ReLU's moves with the data), only when it fits whole.
         let range = (unicode ? " ≤" : " <=") + String(format: "%.1f", a.range.upperBound)
@@ -188,10 +205,15 @@ struct DashboardView {
         ]
         if let eta = s.secondsToTarget { parts.append("ETA \(Format.duration(eta))") }
         let state: String
-        if s.diverged { state = (unicode ? "✗ " : "X ") + "diverged: lower lr (-), restart (r)" }
-        else if s.finished { state = (unicode ? "✓ " : "+ ") + "reached \(s.epochTarget) epochs (space trains on)" }
-        else if s.paused { state = (unicode ? "❚❚ " : "|| ") + "paused" }
-        else { state = (unicode ? "▶ " : "> ") + "training" }
+        if s.diverged {
+            state = (unicode ? "✗ " : "X ") + "diverged: lower lr (-), restart (r)"
+        } else if s.finished {
+            state = (unicode ? "✓ " : "+ ") + "reached \(s.epochTarget) epochs (space trains on)"
+        } else if s.paused {
+            state = (unicode ? "❚❚ " : "|| ") + "paused"
+        } else {
+            state = (unicode ? "▶ " : "> ") + "training"
+        }
         parts.append(state)
         if let n = self.state.notice { parts.append(n) }
         if let w = self.state.warning { parts.insert((unicode ? "⚠ " : "! ") + w, at: 0) }
@@ -201,7 +223,8 @@ struct DashboardView {
             parts.remove(at: parts.count >= 8 ? 6 : 4)
             text = " " + parts.joined(separator: sep)
         }
-        let danger = s.diverged || self.state.warning != nil ? Style(foreground: .red, bold: true, reverse: true) : style
+        let danger =
+            s.diverged || self.state.warning != nil ? Style(foreground: .red, bold: true, reverse: true) : style
         buffer.put(text, x: 0, y: row, style: danger, maxWidth: width)
     }
 
@@ -223,7 +246,9 @@ struct DashboardView {
         case .help:
             var bindings = KeyMap.bindings.map { ($0.keys, $0.help) }
             if !comparison {
-                bindings += KeyMap.comparisonBindings.filter { $0.action == .fork }.map { ($0.keys, "fork this run into a second pane (next switch applies to the fork)") }
+                bindings += KeyMap.comparisonBindings.filter { $0.action == .fork }.map {
+                    ($0.keys, "fork this run into a second pane (next switch applies to the fork)")
+                }
             }
             if comparison {
                 bindings = KeyMap.comparisonBindings.map { ($0.keys, $0.help) } + bindings
@@ -233,7 +258,8 @@ struct DashboardView {
             }
             let width = min(area.width - 2, (lines.map(\.count).max() ?? 20) + 4)
             let rect = Panel.centered(width: width, height: min(area.height, lines.count + 2), in: area)
-            var panel = Panel(title: comparison ? "keys (single-run keys act on the focused pane) — Esc closes" : "keys — Esc closes")
+            var panel = Panel(
+                title: comparison ? "keys (single-run keys act on the focused pane) — Esc closes" : "keys — Esc closes")
             panel.glyphs = glyphs
             let inner = panel.render(in: rect, into: &buffer)
             for (i, l) in lines.enumerated() where i < inner.height {
@@ -241,10 +267,16 @@ struct DashboardView {
                 buffer.setStyle(.bold, in: Rect(x: inner.x + 1, y: inner.y + i, width: 8, height: 1))
             }
         case .quit:
-            popup(title: "quit?", lines: ["Quit dlboard?", "", "q quit   k keep training   Esc cancel"], in: area, into: &buffer)
+            popup(
+                title: "quit?", lines: ["Quit dlboard?", "", "q quit   k keep training   Esc cancel"], in: area,
+                into: &buffer)
         case .confirmInitializer(let initializer):
-            popup(title: "re-initialize?", lines: ["Draw new weights with \(initializer.displayName)?",
-                                                   "(optimizer state restarts too)", "", "y yes   n no"], in: area, into: &buffer)
+            popup(
+                title: "re-initialize?",
+                lines: [
+                    "Draw new weights with \(initializer.displayName)?",
+                    "(optimizer state restarts too)", "", "y yes   n no",
+                ], in: area, into: &buffer)
         }
     }
 

@@ -16,7 +16,9 @@ struct Fixtures {
     func path(_ name: String) -> String { directory + "/" + name }
 
     static func idx(magic: UInt32, dims: [Int], data: [UInt8]) -> [UInt8] {
-        var bytes: [UInt8] = [UInt8(magic >> 24), UInt8((magic >> 16) & 0xFF), UInt8((magic >> 8) & 0xFF), UInt8(magic & 0xFF)]
+        var bytes: [UInt8] = [
+            UInt8(magic >> 24), UInt8((magic >> 16) & 0xFF), UInt8((magic >> 8) & 0xFF), UInt8(magic & 0xFF),
+        ]
         for d in dims { bytes += [UInt8(d >> 24), UInt8((d >> 16) & 0xFF), UInt8((d >> 8) & 0xFF), UInt8(d & 0xFF)] }
         return bytes + data
     }
@@ -33,7 +35,9 @@ struct Fixtures {
 
     /// A complete, valid MNIST-format folder with `train` and `test` 2×2 images (gzip).
     func writeMNIST(train: Int = 6, test: Int = 4, trainLabels: Int? = nil) {
-        func images(_ n: Int) -> [UInt8] { Fixtures.idx(magic: 0x803, dims: [n, 2, 2], data: (0..<(n * 4)).map { UInt8($0 % 256) }) }
+        func images(_ n: Int) -> [UInt8] {
+            Fixtures.idx(magic: 0x803, dims: [n, 2, 2], data: (0..<(n * 4)).map { UInt8($0 % 256) })
+        }
         func labels(_ n: Int) -> [UInt8] { Fixtures.idx(magic: 0x801, dims: [n], data: (0..<n).map { UInt8($0 % 10) }) }
         writeGzip("train-images-idx3-ubyte.gz", images(train))
         writeGzip("train-labels-idx1-ubyte.gz", labels(trainLabels ?? train))

@@ -37,13 +37,18 @@ enum GradientCheck {
         precondition(analytic.count == numeric.count)
         let scale = numeric.map(abs).max() ?? 0
         let allowed = absoluteTolerance + relativeTolerance * scale
-        var worst = 0, worstDiff: Float = -1
+        var worst = 0
+        var worstDiff: Float = -1
         for i in analytic.indices {
             let d = abs(analytic[i] - numeric[i])
-            if !(d <= worstDiff) { worst = i; worstDiff = d }
+            if !(d <= worstDiff) {
+                worst = i
+                worstDiff = d
+            }
         }
         if worstDiff.isNaN || worstDiff > allowed {
-            return "element \(worst): backprop \(analytic[worst]) vs numerical \(numeric[worst]) (|diff| \(worstDiff) > allowed \(allowed))"
+            return
+                "element \(worst): backprop \(analytic[worst]) vs numerical \(numeric[worst]) (|diff| \(worstDiff) > allowed \(allowed))"
         }
         return nil
     }
@@ -51,13 +56,17 @@ enum GradientCheck {
     /// Records a test issue naming `what` if the gradients disagree, or if the gradient is
     /// trivially zero (a check of zeros against zeros proves nothing).
     /// `expectNonZero: false` is for gradients that are zero by mathematics (a bias feeding BatchNorm).
-    static func expectClose(_ analytic: [Float], _ numeric: [Float], _ what: String, expectNonZero: Bool = true,
-                            sourceLocation: SourceLocation = #_sourceLocation) {
+    static func expectClose(
+        _ analytic: [Float], _ numeric: [Float], _ what: String, expectNonZero: Bool = true,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         if let m = mismatch(analytic, numeric) {
             Issue.record("\(what): \(m)", sourceLocation: sourceLocation)
         }
         if expectNonZero {
-            #expect(numeric.contains { abs($0) > 1e-4 }, "\(what): numerical gradient is all zero", sourceLocation: sourceLocation)
+            #expect(
+                numeric.contains { abs($0) > 1e-4 }, "\(what): numerical gradient is all zero",
+                sourceLocation: sourceLocation)
         }
     }
 

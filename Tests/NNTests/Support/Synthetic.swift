@@ -6,7 +6,8 @@ enum Synthetic {
     /// brightest — learnable, but not trivially.
     static func images(count: Int, features: Int = 16, classes: Int = 4, seed: UInt64) -> LabeledImages {
         var g = SeededGenerator(seed: seed)
-        var pixels: [UInt8] = [], labels: [UInt8] = []
+        var pixels: [UInt8] = []
+        var labels: [UInt8] = []
         let block = features / classes
         for _ in 0..<count {
             let label = g.nextInt(below: classes)
@@ -20,11 +21,16 @@ enum Synthetic {
     }
 
     static func dataset(train: Int = 200, test: Int = 100, seed: UInt64 = 1) -> Dataset {
-        Dataset(name: "synthetic", train: images(count: train, seed: seed), test: images(count: test, seed: seed + 1000))
+        Dataset(
+            name: "synthetic", train: images(count: train, seed: seed), test: images(count: test, seed: seed + 1000))
     }
 
-    static func config(optimizer: OptimizerKind = .sgd, seed: UInt64 = 7, batchNorm: Bool = false, dropout: Float = 0) -> TrainingConfig {
-        TrainingConfig(network: NetworkConfig(inputSize: 16, hidden: [12, 8], outputSize: 4, batchNorm: batchNorm, dropout: dropout),
-                       optimizer: optimizer, learningRate: 0.1, batchSize: 20, epochs: 3, seed: seed)
+    static func config(optimizer: OptimizerKind = .sgd, seed: UInt64 = 7, batchNorm: Bool = false, dropout: Float = 0)
+        -> TrainingConfig
+    {
+        TrainingConfig(
+            network: NetworkConfig(
+                inputSize: 16, hidden: [12, 8], outputSize: 4, batchNorm: batchNorm, dropout: dropout),
+            optimizer: optimizer, learningRate: 0.1, batchSize: 20, epochs: 3, seed: seed)
     }
 }
