@@ -9,8 +9,8 @@ import Testing
 /// the style of every cell (`Snapshots/*.txt`, `Buffer.styledText`). Run with
 /// DLBOARD_RECORD_SNAPSHOTS=1 to write them after a deliberate change.
 @Suite struct DashboardSnapshotTests {
-    static func fixedState() -> DashboardState {
-        var s = DashboardState(datasetName: "MNIST")
+    static func fixedState() -> PaneState {
+        var s = PaneState(datasetName: "MNIST")
         var g = SeededGenerator(seed: 5)
         for step in 1...1200 {
             let base = 2.3 * exp(-Double(step) / 150) + 0.1
@@ -56,7 +56,7 @@ import Testing
 
     @Test(arguments: [(80, 24), (160, 48)])
     func dashboard(width: Int, height: Int) throws {
-        let buffer = DashboardView(state: Self.fixedState(), glyphs: .braille).render(width: width, height: height)
+        let buffer = PaneView(state: Self.fixedState(), glyphs: .braille).render(width: width, height: height)
         try Self.check(buffer, "dashboard-\(width)x\(height)")
         // What a user must find on the screen whatever the snapshot: status, hints, markers, layers.
         #expect(buffer.text.contains("Momentum lr 0.01 │ init He │ BN on │ dropout off"))
@@ -66,7 +66,7 @@ import Testing
     }
 
     @Test func asciiFallback() throws {
-        let buffer = DashboardView(state: Self.fixedState(), glyphs: .ascii).render(width: 80, height: 24)
+        let buffer = PaneView(state: Self.fixedState(), glyphs: .ascii).render(width: 80, height: 24)
         try Self.check(buffer, "dashboard-80x24-ascii")
         #expect(buffer.text.unicodeScalars.allSatisfy { $0.isASCII }, "ASCII mode draws ASCII only")
     }
@@ -74,17 +74,17 @@ import Testing
     @Test func helpOverlayListsEveryKey() throws {
         var state = Self.fixedState()
         state.overlay = .help
-        let buffer = DashboardView(state: state, glyphs: .braille).render(width: 100, height: 30)
+        let buffer = PaneView(state: state, glyphs: .braille).render(width: 100, height: 30)
         try Self.check(buffer, "help-100x30")
         for b in KeyMap.bindings { #expect(buffer.text.contains(b.help)) }
     }
 
     @Test func tooSmallShowsANotice() {
-        let buffer = DashboardView(state: Self.fixedState(), glyphs: .braille).render(width: 40, height: 10)
+        let buffer = PaneView(state: Self.fixedState(), glyphs: .braille).render(width: 40, height: 10)
         #expect(buffer.line(0).hasPrefix("terminal too small (40×10)"))
         #expect((1..<10).allSatisfy { buffer.line($0).isEmpty })
-        _ = DashboardView(state: Self.fixedState(), glyphs: .braille).render(width: 1, height: 1)
-        _ = DashboardView(state: Self.fixedState(), glyphs: .braille).render(width: 0, height: 0)
+        _ = PaneView(state: Self.fixedState(), glyphs: .braille).render(width: 1, height: 1)
+        _ = PaneView(state: Self.fixedState(), glyphs: .braille).render(width: 0, height: 0)
     }
 
     @Test func divergedStatusSaysWhatToDo() {
@@ -92,7 +92,7 @@ import Testing
         state.status?.diverged = true
         state.status?.paused = true
         state.losses.append(ChartPoint(x: 1201, y: .nan))
-        let text = DashboardView(state: state, glyphs: .braille).render(width: 120, height: 30).text
+        let text = PaneView(state: state, glyphs: .braille).render(width: 120, height: 30).text
         #expect(text.contains("diverged: lower lr (-), restart (r)"))
     }
 
@@ -113,7 +113,7 @@ import Testing
         state.activations[2].activation = .sigmoid
         state.activations[2].saturatedFraction = 0.8
         state.warning = "log stopped: No space left on device"
-        let buffer = DashboardView(state: state, glyphs: .braille).render(width: 100, height: 30)
+        let buffer = PaneView(state: state, glyphs: .braille).render(width: 100, height: 30)
         #expect(Self.style(of: "1 ReLU · healthy", in: buffer)?.foreground == .green)
         #expect(Self.style(of: "2 ReLU · dead", in: buffer)?.foreground == .red)
         #expect(Self.style(of: "saturated", in: buffer)?.foreground == .yellow)
@@ -121,19 +121,19 @@ import Testing
         #expect(warning?.foreground == .red && warning?.reverse == true, "the stopped log is red in the status bar")
         state.warning = nil
         state.status?.diverged = true
-        let diverged = DashboardView(state: state, glyphs: .braille).render(width: 100, height: 30)
+        let diverged = PaneView(state: state, glyphs: .braille).render(width: 100, height: 30)
         #expect(Self.style(of: "✗ diverged", in: diverged)?.foreground == .red)
     }
 
     @Test func pathInsetReplaysTheCurrentOptimizer() {
         var state = Self.fixedState()
         #expect(state.handle(.character("e")).isEmpty, "a view key: no command for the trainer")
-        let text = DashboardView(state: state, glyphs: .braille).render(width: 120, height: 36).text
+        let text = PaneView(state: state, glyphs: .braille).render(width: 120, height: 36).text
         #expect(text.contains("E1 bowl: Momentum 0.01"))
         // The inset shows where 30 steps of this optimizer and lr end on the bowl (start: f = 7²/20 + 2² = 6.45).
         let f = OptimizerPaths.path(.momentum, learningRate: 0.01).last.map { OptimizerPaths.f($0.x, $0.y) } ?? 0
         #expect(text.contains(String(format: "30 steps: f %.3g", f)) && f < 6.45)
         _ = state.handle(.character("e"))
-        #expect(!DashboardView(state: state, glyphs: .braille).render(width: 120, height: 36).text.contains("E1 bowl"))
+        #expect(!PaneView(state: state, glyphs: .braille).render(width: 120, height: 36).text.contains("E1 bowl"))
     }
 }

@@ -13,7 +13,7 @@ import Testing
             + [.tab, .backTab, .left, .right, .up, .down, .escape, .enter, .function(1), .backspace]
         var g = SeededGenerator(seed: 7)
         for trial in 0..<300 {
-            var state = ComparisonViewTests.fixedState(runs: 2)
+            var state = DashboardViewTests.fixedState(runs: 2)
             var history: [Key] = []
             for _ in 0..<60 {
                 let k = keys[g.nextInt(below: keys.count)]
@@ -24,10 +24,10 @@ import Testing
             if state.shouldQuit { continue }
             _ = state.handle(.escape)
             _ = state.handle(.character("q"))
-            let text = ComparisonView(state: state, glyphs: .braille).render(width: 160, height: 48).text
+            let text = DashboardView(state: state, glyphs: .braille).render(width: 160, height: 48).text
             if !text.contains("Quit dlboard") {
                 Issue.record(
-                    "trial \(trial): no quit dialog after \(history.suffix(12)) + Esc q; focus \(state.focus) mode \(state.mode) overlays \(state.panes.map(\.state.overlay))"
+                    "trial \(trial): no quit dialog after \(history.suffix(12)) + Esc q; focus \(state.focus) mode \(state.layout) overlays \(state.panes.map(\.state.overlay))"
                 )
                 return
             }
@@ -52,7 +52,7 @@ import Testing
 /// open unseen on the old pane, and a later y quit.
 @Suite struct PopupFocusTests {
     @Test func aForkArrivingUnderAPopupLeavesTheFocusWithThePopup() {
-        var state = ComparisonViewTests.fixedState(runs: 2)
+        var state = DashboardViewTests.fixedState(runs: 2)
         state.focus = 0
         _ = state.handle(.character("q"))
         #expect(state.panes[0].state.overlay == .quit)
@@ -76,7 +76,7 @@ import Testing
     }
 
     @Test func aPopupNeverOutlivesItsFocus() {
-        var state = ComparisonViewTests.fixedState(runs: 2)
+        var state = DashboardViewTests.fixedState(runs: 2)
         state.focus = 0
         _ = state.handle(.character("?"))
         state.focus = 1  // as a fork arrival or a click would

@@ -13,9 +13,9 @@ import Testing
         NSTemporaryDirectory() + "dlboard-replay-\(UUID().uuidString)-\(name)"
     }
 
-    /// Runs a two-run session with switches and a fork, feeding a live `ComparisonState` and a
+    /// Runs a two-run session with switches and a fork, feeding a live `DashboardState` and a
     /// `SessionRecorder` from the same snapshots, as the dashboard loop does. Returns the live state.
-    static func recordSession(to path: String) throws -> ComparisonState {
+    static func recordSession(to path: String) throws -> DashboardState {
         var adam = SessionTests.config
         adam.optimizer = .adam
         adam.learningRate = nil
@@ -24,8 +24,8 @@ import Testing
         let session = TrainingSession(runs: specs, dataset: dataset, publishInterval: 0.001)
         let log = try MetricsLog(path: path)
         let recorder = SessionRecorder(log: log, dataset: dataset, dataDirectory: "(test)", logEvery: 1, specs: specs)
-        var live = ComparisonState(datasetName: dataset.name, sessionName: "compare")
-        func pump(until done: (ComparisonState) -> Bool) {
+        var live = DashboardState(datasetName: dataset.name, sessionName: "compare")
+        func pump(until done: (DashboardState) -> Bool) {
             let deadline = Date().addingTimeInterval(30)
             while Date() < deadline {
                 let snapshot = session.drainAll()
@@ -39,7 +39,7 @@ import Testing
         func step(_ run: Int, _ n: Int) {
             for _ in 0..<n { session.send(.stepOnce, to: run) }
         }
-        func at(_ id: Int, _ step: Int) -> (ComparisonState) -> Bool {
+        func at(_ id: Int, _ step: Int) -> (DashboardState) -> Bool {
             { s in s.panes.first { $0.id == id }?.state.status?.step == step }
         }
         session.start(paused: true)
@@ -68,7 +68,7 @@ import Testing
         return live
     }
 
-    static func expectSameCurves(_ replayed: ComparisonState, _ live: ComparisonState) {
+    static func expectSameCurves(_ replayed: DashboardState, _ live: DashboardState) {
         #expect(replayed.panes.count == live.panes.count)
         for (r, l) in zip(replayed.panes, live.panes) {
             #expect(r.state.losses == l.state.losses, "loss curve of \(l.state.title)")
@@ -106,14 +106,14 @@ import Testing
 
         // Everything at once…
         var player = ReplayPlayer(records: [record])
-        var instant = ComparisonState(datasetName: "", sessionName: "replay")
+        var instant = DashboardState(datasetName: "", sessionName: "replay")
         _ = instant.apply(player.advance(to: .infinity))
         #expect(player.isFinished)
         Self.expectSameCurves(instant, live)
 
         // …and in small steps of the recorded clock.
         player = ReplayPlayer(records: [record])
-        var paced = ComparisonState(datasetName: "", sessionName: "replay")
+        var paced = DashboardState(datasetName: "", sessionName: "replay")
         var t = 0.0
         var snapshots = 0
         while !player.isFinished {
@@ -130,7 +130,7 @@ import Testing
         let k = try #require(delayed.runs[2].events.firstIndex { $0.event.kind == "forked" })
         delayed.runs[2].events[k].t = delayed.runs[2].headerTime + 0.004
         player = ReplayPlayer(records: [delayed])
-        var stepwise = ComparisonState(datasetName: "", sessionName: "replay")
+        var stepwise = DashboardState(datasetName: "", sessionName: "replay")
         t = 0
         while !player.isFinished {
             t += 0.001

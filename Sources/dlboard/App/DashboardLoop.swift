@@ -8,7 +8,7 @@ import TUI
 struct DashboardLoop {
     let screen: NcursesScreen
     let session: TrainingSession
-    var state: ComparisonState
+    var state: DashboardState
     let recorder: SessionRecorder?
     /// Set when a stop signal (Ctrl-C, Ctrl-\\, SIGTERM, SIGHUP: see `StopSignal`) ended the loop
     /// rather than the user's q.
@@ -22,7 +22,7 @@ struct DashboardLoop {
     ) {
         self.screen = screen
         self.session = session
-        self.state = ComparisonState(datasetName: datasetName, sessionName: sessionName)
+        self.state = DashboardState(datasetName: datasetName, sessionName: sessionName)
         self.state.maxPanes = session.maxRuns
         self.recorder = recorder
     }
@@ -65,7 +65,7 @@ struct DashboardLoop {
             let now = Self.now()
             if dirty && now - lastDraw >= Self.frameSeconds * 0.9 {
                 let (w, h) = screen.size
-                screen.present(ComparisonView(state: state, glyphs: screen.glyphs).render(width: w, height: h))
+                screen.present(DashboardView(state: state, glyphs: screen.glyphs).render(width: w, height: h))
                 lastDraw = now
                 dirty = false
             }

@@ -2,207 +2,203 @@ import Foundation
 import NN
 import TUI
 
-/// Everything the dashboard shows, owned by the main thread. `apply(_:)` folds in what the
-/// training thread published; `handle(_:)` turns a key into state changes and session commands.
+/// The screen state of a session with one or more runs: a `PaneState` per pane, which pane has
+/// the focus, and how the runs are shown (side by side, overlaid, or as a difference).
+///
+/// The single-run keys go to the focused pane's state, and its commands to that pane's run; the
+/// comparison keys (tab, v, x, F, P) are handled here. With one run it is the plain dashboard.
 struct DashboardState {
-    enum Overlay: Equatable {
-        case none
-        case help
-        case quit
-        case confirmInitializer(Initializer)
+    enum Layout: Equatable {
+        /// One pane per run.
+        case panes
+        /// All runs on one loss chart and one accuracy chart.
+        case overlay
+        /// The focused run minus the first.
+        case difference
+    }
+
+    struct Pane {
+        var id: Int
+        var state: PaneState
+        /// Where the run came from when it did not start with the session, e.g. "fork @1200".
+        var origin: String?
     }
 
     var datasetName: String
-    /// What the session calls this run (a preset's run name).
-    var title = ""
-    var losses: [ChartPoint] = []
-    var trainAccuracy: [ChartPoint] = []
-    var testAccuracy: [ChartPoint] = []
-    var validationAccuracy: [ChartPoint] = []
-    var markers: [ChartMarker] = []
-    var status: SessionOutput.Status?
-    var activations: [ActivationStatistics] = []
-    var overlay: Overlay = .none
-    var logY = false
-    /// The E1 inset: the current optimizer and lr walking down the book's bowl.
-    var showsPathInset = false
-    var smoothingIndex = 3
-    /// The curves as they were when the view was frozen (nil: live).
-    var frozen: (losses: [ChartPoint], train: [ChartPoint], test: [ChartPoint], markers: [ChartMarker])?
-    /// A short notice shown in the status bar (e.g. why a key did nothing).
+    /// The session's name in the header, e.g. "compare" or "preset optimizer-race".
+    var sessionName: String
+    var panes: [Pane] = []
+    var focus = 0
+    var layout: Layout = .panes
     var notice: String?
     /// A lasting problem shown first in the status bar (the run record could not be written).
     var warning: String?
-    /// Shown in the header after "dlboard" (a replay's file and pace).
+    /// Replaces the session name in the header (a replay's file and pace).
     var banner: String?
     var shouldQuit = false
-    /// The ratio Dropout gets when switched on.
-    var dropoutWhenOn: Float = 0.2
+    /// Forks beyond this many panes are refused here already (the session refuses them too).
+    var maxPanes = 4
+    /// More runs than fit as panes, drawn as small multiples of this many runs per cell (e.g. the
+    /// BatchNorm grid's BN / no-BN pairs); nil: one pane per run.
+    var groupSize: Int?
 
-    static let smoothingWeights: [Double] = [0, 0.6, 0.8, 0.9, 0.95, 0.99]
-
-    /// A run left training for hours would keep 16 bytes per step per pane for ever. Past this many
-    /// points the oldest half is merged in pairs (mean step, mean loss): recent steps stay exact,
-    /// old ones lose resolution no screen column could show anyway (the widest chart has ~800 dot
-    /// columns: 50,000 points are still 60 a column). The cap is reached within minutes, so memory
-    /// stops growing early in a long session: ≤ 1.6 MB of storage a pane. 200,000 took 15–30
-    /// minutes to reach, and a 4-run comparison grew all that time (scripts/memory_growth.sh).
-    static let maxLossPoints = 50_000
-
-    static func compact(_ points: inout [ChartPoint]) {
-        let old = points.count / 2 / 2 * 2
-        var merged: [ChartPoint] = []
-        merged.reserveCapacity(old / 2 + points.count - old)
-        var i = 0
-        while i < old {
-            let a = points[i]
-            let b = points[i + 1]
-            // A NaN loss (divergence) must stay visible as such, not average away.
-            merged.append(ChartPoint(x: (a.x + b.x) / 2, y: a.y.isFinite && b.y.isFinite ? (a.y + b.y) / 2 : .nan))
-            i += 2
-        }
-        merged.append(contentsOf: points[old...])
-        points = merged
+    init(datasetName: String, sessionName: String = "") {
+        self.datasetName = datasetName
+        self.sessionName = sessionName
     }
-    static let weightDecays: [Float] = [0, 1e-4, 1e-3, 1e-2, 0.1]
-    static let initializers: [Initializer] = [.std(0.01), .xavier, .he]
 
-    var smoothing: Double { Self.smoothingWeights[smoothingIndex] }
+    var focused: PaneState? { panes.indices.contains(focus) ? panes[focus].state : nil }
+    var isComparison: Bool { panes.count > 1 }
 
-    init(datasetName: String) { self.datasetName = datasetName }
+    /// Pane colours, fixed per position: the legend of the overlay view and the pane borders agree.
+    static let colors: [Color] = [
+        .palette(39), .palette(208), .palette(34), .palette(171), .palette(226), .palette(45),
+    ]
+    static func color(_ i: Int) -> Color { colors[i % colors.count] }
+
+    /// Runs side by side at most; more are drawn as small multiples.
+    static let maxSideBySide = 4
+
+    /// The runs' own titles (a preset's names, or the first config diff), with any origin.
+    var runTitles: [String] {
+        panes.map { p in
+            let t = p.state.title.isEmpty ? "run \(p.id + 1)" : p.state.title
+            return p.origin.map { "\(t) (\($0))" } ?? t
+        }
+    }
+
+    /// Pane titles: a number and what differs from the first run, now (switches change them).
+    var titles: [String] {
+        let configs = panes.compactMap { $0.state.status?.config }
+        guard configs.count == panes.count else { return panes.indices.map { "\($0 + 1)" } }
+        let diffs = ConfigDiff.titles(configs)
+        return panes.indices.map { i in
+            var t = "\(i + 1) · \(diffs[i])"
+            if let o = panes[i].origin { t += " (\(o))" }
+            return t
+        }
+    }
 
     // MARK: From the training thread
 
-    mutating func apply(_ out: SessionOutput) {
-        for (step, loss) in out.losses { losses.append(ChartPoint(x: Double(step), y: Double(loss))) }
-        if losses.count > Self.maxLossPoints { Self.compact(&losses) }
-        for e in out.evaluations {
-            trainAccuracy.append(ChartPoint(x: Double(e.epoch), y: e.trainAccuracy))
-            if let t = e.testAccuracy { testAccuracy.append(ChartPoint(x: Double(e.epoch), y: t)) }
-            if let v = e.validationAccuracy { validationAccuracy.append(ChartPoint(x: Double(e.epoch), y: v)) }
+    /// Folds in a snapshot; returns whether anything changed. A fork (a new run whose first output
+    /// has a "forked" event) starts its pane with its parent's curves up to the fork's step, so its
+    /// history is continuous.
+    mutating func apply(_ snapshot: TrainingSession.Snapshot) -> Bool {
+        var changed = false
+        if let n = snapshot.notice {
+            notice = n
+            changed = true
         }
-        for e in out.events { markers.append(ChartMarker(x: Double(e.step), label: e.label)) }
-        if let s = out.status { status = s }
-        if !out.title.isEmpty { title = out.title }
-        if !out.activations.isEmpty { activations = out.activations }
+        // The runs already shown first: a parent's steps up to the fork may arrive with the fork.
+        for i in panes.indices {
+            guard let out = snapshot.runs[panes[i].id] else { continue }
+            if !out.losses.isEmpty || !out.evaluations.isEmpty || !out.events.isEmpty
+                || out.status != panes[i].state.status
+            {
+                panes[i].state.apply(out)
+                changed = true
+            }
+        }
+        let hadPanes = !panes.isEmpty
+        for (position, id) in snapshot.order.enumerated() where !panes.contains(where: { $0.id == id }) {
+            var pane = Pane(id: id, state: PaneState(datasetName: datasetName))
+            let out = snapshot.runs[id]
+            if let forked = out?.events.first(where: { $0.kind == "forked" }),
+                let p = forked.from.flatMap(Int.init).flatMap({ pid in panes.firstIndex { $0.id == pid } })
+            {
+                let parent = panes[p].state
+                let upTo = Double(forked.step)
+                let perEpoch = Double(max(1, parent.status?.stepsPerEpoch ?? 1))
+                pane.state.losses = parent.losses.filter { $0.x <= upTo }
+                pane.state.trainAccuracy = parent.trainAccuracy.filter { $0.x * perEpoch <= upTo }
+                pane.state.testAccuracy = parent.testAccuracy.filter { $0.x * perEpoch <= upTo }
+                pane.state.validationAccuracy = parent.validationAccuracy.filter { $0.x * perEpoch <= upTo }
+                // The parent's own "fork →" marker at the fork step is the parent's, not the fork's.
+                pane.state.markers = parent.markers.filter { $0.x < upTo }
+                pane.state.smoothingIndex = parent.smoothingIndex
+                pane.state.logY = parent.logY
+                pane.origin = "fork @\(forked.step)"
+            }
+            if let out { pane.state.apply(out) }
+            let focusedID = panes.indices.contains(focus) ? panes[focus].id : nil
+            let popupOpen = focused.map { $0.overlay != .none } ?? false
+            panes.insert(pane, at: min(position, panes.count))
+            // A fork arrives next to the pane it was made from and takes the focus, so the next
+            // switch applies to it — unless a popup is open there: the answer to it must not land
+            // on the fork (a "quit?" left open behind the fork would quit at a later y).
+            if hadPanes {
+                if popupOpen, let i = panes.firstIndex(where: { $0.id == focusedID }) {
+                    focus = i
+                } else {
+                    focus = min(position, panes.count - 1)
+                }
+            }
+            changed = true
+        }
+        return changed
     }
 
     // MARK: Keys
 
-    /// Handles a key; returns the commands for the session.
-    mutating func handle(_ key: Key) -> [SessionCommand] {
+    /// Handles a key; returns the commands for the session, each with its run id.
+    mutating func handle(_ key: Key) -> [(run: Int, command: SessionCommand)] {
         notice = nil
-        switch overlay {
-        case .quit:
-            switch key {
-            case .character("q"), .character("y"), .enter: shouldQuit = true
-            case .character("k"):
-                overlay = .none
-                return status?.paused == true && status?.diverged == false ? [.resume] : []
-            case .escape, .character("n"), .character("c"): overlay = .none
-            default: break
-            }
+        guard !panes.isEmpty else {
+            if key == .character("q") || key == .character("Q") { shouldQuit = true }
             return []
-        case .confirmInitializer(let initializer):
-            overlay = .none
-            if key == .character("y") || key == .enter || key == .character("i") { return [.reinitialize(initializer)] }
-            return []
-        case .help:
-            if key == .escape || key == .character("?") || key == .character("q") {
-                overlay = .none
-                return []
-            }
-        case .none:
-            break
         }
-        guard let action = KeyMap.action(for: key) else { return [] }
-        return perform(action)
+        focus = min(max(0, focus), panes.count - 1)
+        // Popups belong to the focused pane only; one left on another pane would answer a later key.
+        for i in panes.indices where i != focus && panes[i].state.overlay != .none { panes[i].state.overlay = .none }
+        let inOverlay = panes[focus].state.overlay != .none
+        if !inOverlay, let action = KeyMap.comparisonAction(for: key), isComparison || action == .fork {
+            // A single run can be forked too: "what if I had switched BatchNorm on at step 1,200?"
+            return perform(action)
+        }
+        let id = panes[focus].id
+        let commands = panes[focus].state.handle(key)
+        if panes[focus].state.shouldQuit { shouldQuit = true }
+        // View settings are shared by all panes: keep them in step with the focused one.
+        let s = panes[focus].state
+        for i in panes.indices where i != focus {
+            panes[i].state.logY = s.logY
+            panes[i].state.smoothingIndex = s.smoothingIndex
+        }
+        return commands.map { (id, $0) }
     }
 
-    mutating func perform(_ action: Action) -> [SessionCommand] {
-        guard let status else { return action == .quit ? quit() : [] }
-        let config = status.config
+    mutating func perform(_ action: ComparisonAction) -> [(run: Int, command: SessionCommand)] {
         switch action {
-        case .nextOptimizer, .previousOptimizer:
-            let all = OptimizerKind.allCases
-            let i = all.firstIndex(of: config.optimizer) ?? 0
-            let next = all[(i + (action == .nextOptimizer ? 1 : all.count - 1)) % all.count]
-            return [.setOptimizer(next)]
-        case .learningRateUp, .learningRateDown:
-            let factor = Float(10).squareRoot()
-            let lr = config.effectiveLearningRate
-            let new = action == .learningRateUp ? lr * factor : lr / factor
-            guard new.isFinite && new > 1e-8 && new < 1e4 else {
-                notice = "learning rate limit"
+        case .nextPane:
+            focus = (focus + 1) % panes.count
+        case .previousPane:
+            focus = (focus + panes.count - 1) % panes.count
+        case .toggleOverlay:
+            layout = layout == .overlay ? .panes : .overlay
+        case .toggleDifference:
+            if focus == 0 { notice = "x shows the focused run minus run 1: tab to another pane first" }
+            layout = layout == .difference ? .panes : .difference
+        case .fork:
+            guard panes.count < maxPanes else {
+                notice = "at most \(maxPanes) panes: cannot fork"
                 return []
             }
-            return [.setLearningRate(Self.roundedRate(new))]
-        case .nextInitializer:
-            let i = Self.initializers.firstIndex(of: config.network.initializer) ?? -1
-            overlay = .confirmInitializer(Self.initializers[(i + 1) % Self.initializers.count])
-            return []
-        case .nextActivation:
-            let all = Activation.allCases
-            let i = all.firstIndex(of: config.network.activation) ?? 0
-            return [.setActivation(all[(i + 1) % all.count])]
-        case .toggleBatchNorm:
-            return [.setBatchNorm(!config.network.batchNorm)]
-        case .toggleDropout:
-            if config.network.dropout > 0 {
-                dropoutWhenOn = config.network.dropout
-                return [.setDropout(0)]
+            // The fork appears right after the focused pane and takes the focus when it arrives
+            // (`apply`), so the next switch applies to the fork only.
+            return [(panes[focus].id, .fork)]
+        case .pauseAll:
+            let anyRunning = panes.contains { $0.state.status.map { !$0.paused } ?? false }
+            return panes.compactMap { p in
+                guard let st = p.state.status, !st.diverged else { return nil }
+                return (p.id, anyRunning ? .pause : .resume)
             }
-            return [.setDropout(dropoutWhenOn)]
-        case .dropoutDown, .dropoutUp:
-            let current = config.network.dropout > 0 ? config.network.dropout : 0
-            let next = ((current + (action == .dropoutUp ? 0.05 : -0.05)) * 20).rounded() / 20
-            let clamped = min(0.9, max(0, next))
-            if clamped > 0 { dropoutWhenOn = clamped }
-            return clamped == current ? [] : [.setDropout(clamped)]
-        case .nextWeightDecay:
-            let i = Self.weightDecays.firstIndex(of: config.network.weightDecay) ?? 0
-            return [.setWeightDecay(Self.weightDecays[(i + 1) % Self.weightDecays.count])]
-        case .togglePause:
-            if status.diverged {
-                notice = "diverged: lower the learning rate (-) and restart (r)"
-                return []
-            }
-            return status.paused ? [.resume] : [.pause]
-        case .singleStep:
-            guard status.paused else {
-                notice = "n steps once while paused (space pauses)"
-                return []
-            }
-            return [.stepOnce]
-        case .restart:
-            return [.restart]
-        case .nextSmoothing:
-            smoothingIndex = (smoothingIndex + 1) % Self.smoothingWeights.count
-        case .toggleLogY:
-            logY.toggle()
-        case .togglePathInset:
-            showsPathInset.toggle()
-        case .toggleFreeze:
-            frozen = frozen == nil ? (losses, trainAccuracy, testAccuracy, markers) : nil
-        case .help:
-            overlay = .help
-        case .quit:
-            return quit()
-        case .closeOverlay:
-            overlay = .none
         }
         return []
     }
+}
 
-    private mutating func quit() -> [SessionCommand] {
-        overlay = .quit
-        return []
-    }
-
-    /// √10 steps from the book's 1e-2/1e-3 land on 0.0316…; keep two significant digits.
-    static func roundedRate(_ v: Float) -> Float {
-        let e = Foundation.floor(Foundation.log10(Double(v)))
-        let scale = Foundation.pow(10, e - 1)
-        return Float((Double(v) / scale).rounded() * scale)
-    }
+/// What a comparison key asks for.
+enum ComparisonAction: Equatable, Sendable {
+    case nextPane, previousPane, toggleOverlay, toggleDifference, fork, pauseAll
 }

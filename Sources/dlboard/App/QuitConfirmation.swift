@@ -37,7 +37,7 @@ struct QuitConfirmation<Base: InteractiveScreen>: InteractiveScreen {
         var buffer = base.render(width: width, height: height, glyphs: glyphs)
         if asking {
             ScreenChrome.quitPopup(glyphs: glyphs, into: &buffer)
-            if glyphs == .ascii { DashboardView.asciify(&buffer) }
+            if glyphs == .ascii { PaneView.asciify(&buffer) }
         }
         return buffer
     }

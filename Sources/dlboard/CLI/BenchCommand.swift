@@ -214,8 +214,8 @@ struct BenchCommand: ParsableCommand {
     /// and five histograms per run.
     static func frameMilliseconds(view: String, width: Int, height: Int, frames: Int = 60) -> Double {
         var g = SeededGenerator(seed: 3)
-        func pane(_ k: Int) -> DashboardState {
-            var s = DashboardState(datasetName: "MNIST")
+        func pane(_ k: Int) -> PaneState {
+            var s = PaneState(datasetName: "MNIST")
             for step in 1...12_000 {
                 s.losses.append(
                     ChartPoint(
@@ -240,12 +240,12 @@ struct BenchCommand: ParsableCommand {
             s.activations = net.displayActivationStatistics()
             return s
         }
-        var state = ComparisonState(datasetName: "MNIST", sessionName: "bench")
+        var state = DashboardState(datasetName: "MNIST", sessionName: "bench")
         for k in 0..<(view == "compare-4" ? 4 : 1) { state.panes.append(.init(id: k, state: pane(k))) }
         var times: [Double] = []
         for _ in 0..<frames {
             let t0 = DispatchTime.now().uptimeNanoseconds
-            let buffer = ComparisonView(state: state, glyphs: .braille).render(width: width, height: height)
+            let buffer = DashboardView(state: state, glyphs: .braille).render(width: width, height: height)
             times.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6)
             precondition(buffer.width == width)
         }

@@ -78,10 +78,10 @@ struct ActivationHistogramsScreen: InteractiveScreen {
             for (i, s) in row.stats.enumerated() {
                 var h = HistogramView(
                     title: "\(i + 1) \(s.verdict.rawValue)", bins: s.bins,
-                    caption: DashboardView.histogramCaption(s, unicode: unicode, width: cells[i].width),
-                    color: DashboardView.verdictColor(s.verdict))
+                    caption: PaneView.histogramCaption(s, unicode: unicode, width: cells[i].width),
+                    color: PaneView.verdictColor(s.verdict))
                 h.glyphs = glyphs
-                h.titleStyle = Style(foreground: DashboardView.verdictColor(s.verdict), bold: true)
+                h.titleStyle = Style(foreground: PaneView.verdictColor(s.verdict), bold: true)
                 h.render(in: cells[i], into: &buffer)
             }
         }
@@ -89,7 +89,7 @@ struct ActivationHistogramsScreen: InteractiveScreen {
             [("a", "activation"), ("r", "new weights"), ("?", "help"), ("q", "quit")], row: height - 1, width: width,
             into: &buffer)
         if showsHelp { ScreenChrome.helpPopup(Self.keys, keyWidth: 4, glyphs: glyphs, into: &buffer) }
-        if glyphs == .ascii { DashboardView.asciify(&buffer) }
+        if glyphs == .ascii { PaneView.asciify(&buffer) }
         return buffer
     }
 

@@ -6,13 +6,13 @@ import TUI
 /// contour, one step at a time. Steerable: tab picks a panel, `o` changes its optimizer, `+`/`-` its
 /// learning rate (×/÷ √10), `r` replays, space pauses.
 struct OptimizerPathsScreen: InteractiveScreen {
-    struct Panel {
+    struct PathPanel {
         var kind: OptimizerKind
         var lr: Float
         var path: [(x: Float, y: Float)]
     }
 
-    var panels: [Panel]
+    var panels: [PathPanel]
     var focus = 0
     /// Points shown so far (the replay position).
     var shown = 1
@@ -28,7 +28,7 @@ struct OptimizerPathsScreen: InteractiveScreen {
     init(steps: Int = 30) {
         self.steps = steps
         panels = OptimizerPaths.bookRates.map {
-            Panel(kind: $0.kind, lr: $0.lr, path: OptimizerPaths.path($0.kind, learningRate: $0.lr, steps: steps))
+            PathPanel(kind: $0.kind, lr: $0.lr, path: OptimizerPaths.path($0.kind, learningRate: $0.lr, steps: steps))
         }
     }
 
@@ -55,7 +55,7 @@ struct OptimizerPathsScreen: InteractiveScreen {
             let f = Float(10).squareRoot()
             let lr = key == .character("-") ? panels[focus].lr / f : panels[focus].lr * f
             guard lr > 1e-6 && lr < 1e3 else { return false }
-            panels[focus].lr = DashboardState.roundedRate(lr)
+            panels[focus].lr = PaneState.roundedRate(lr)
             recompute(focus)
         case .character("r"): shown = 1
         case .character(" "): paused.toggle()
@@ -97,13 +97,13 @@ struct OptimizerPathsScreen: InteractiveScreen {
         let half = area.splitRows(at: area.height / 2)
         let rects = half.top.columns(2, gap: 1) + half.bottom.columns(2, gap: 1)
         for (i, p) in panels.enumerated() {
-            var frame = TUI.Panel(
+            var frame = Panel(
                 title: (i == focus ? (glyphs == .ascii ? "> " : "▸ ") : "")
                     + "\(p.kind.displayName) lr \(Format.number(p.lr))")
             frame.glyphs = glyphs
-            frame.style = i == focus ? Style(foreground: ComparisonState.color(i), bold: true) : Style(dim: true)
+            frame.style = i == focus ? Style(foreground: DashboardState.color(i), bold: true) : Style(dim: true)
             let inner = frame.render(in: rects[i], into: &buffer)
-            drawBowl(p, color: ComparisonState.color(i), in: inner, into: &buffer, glyphs: glyphs)
+            drawBowl(p, color: DashboardState.color(i), in: inner, into: &buffer, glyphs: glyphs)
         }
         ScreenChrome.hints(
             [
@@ -111,11 +111,11 @@ struct OptimizerPathsScreen: InteractiveScreen {
                 ("q", "quit"),
             ], row: height - 1, width: width, into: &buffer)
         if showsHelp { ScreenChrome.helpPopup(Self.keys, keyWidth: 6, glyphs: glyphs, into: &buffer) }
-        if glyphs == .ascii { DashboardView.asciify(&buffer) }
+        if glyphs == .ascii { PaneView.asciify(&buffer) }
         return buffer
     }
 
-    private func drawBowl(_ p: Panel, color: Color, in rect: Rect, into buffer: inout Buffer, glyphs: GlyphSet) {
+    private func drawBowl(_ p: PathPanel, color: Color, in rect: Rect, into buffer: inout Buffer, glyphs: GlyphSet) {
         guard rect.height >= 3, rect.width >= 8 else { return }
         if let last = p.path.prefix(shown).last {
             buffer.put(

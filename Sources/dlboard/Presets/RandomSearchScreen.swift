@@ -137,7 +137,7 @@ struct RandomSearchScreen: InteractiveScreen {
         )
         if let n = notice { buffer.put(n, x: x + 2, y: height - 1, style: .bold, maxWidth: width - x - 2) }
         if showsHelp { ScreenChrome.helpPopup(Self.keys, keyWidth: 4, glyphs: glyphs, into: &buffer) }
-        if glyphs == .ascii { DashboardView.asciify(&buffer) }
+        if glyphs == .ascii { PaneView.asciify(&buffer) }
         return buffer
     }
 

@@ -10,7 +10,7 @@ struct ReplayScreen: InteractiveScreen {
 
     let records: [RunRecord]
     var player: ReplayPlayer
-    var state: ComparisonState
+    var state: DashboardState
     /// nil: instant (everything at once).
     var speed: Double?
     var shouldQuit = false
@@ -31,7 +31,7 @@ struct ReplayScreen: InteractiveScreen {
                 : ($0.path as NSString).lastPathComponent
         }.joined(separator: " + ")
         let dataset = records.first?.runs.first?.datasetName ?? ""
-        self.state = ComparisonState(datasetName: dataset, sessionName: "replay")
+        self.state = DashboardState(datasetName: dataset, sessionName: "replay")
         self.state.maxPanes = max(4, player.runs.count)
         if player.runs.count > SessionLauncher.maxPanes { state.groupSize = 1 }
         if speed == nil { _ = state.apply(player.advance(to: .infinity)) }
@@ -58,10 +58,10 @@ struct ReplayScreen: InteractiveScreen {
             _ = state.apply(player.advance(to: .infinity))
         case .character("r"):
             player = ReplayPlayer(records: records)
-            var fresh = ComparisonState(datasetName: state.datasetName, sessionName: state.sessionName)
+            var fresh = DashboardState(datasetName: state.datasetName, sessionName: state.sessionName)
             fresh.maxPanes = state.maxPanes
             fresh.groupSize = state.groupSize
-            fresh.mode = state.mode
+            fresh.layout = state.layout
             state = fresh
             lastTick = nil
             if speed == nil { _ = state.apply(player.advance(to: .infinity)) }
@@ -113,6 +113,6 @@ struct ReplayScreen: InteractiveScreen {
     }
 
     func render(width: Int, height: Int, glyphs: GlyphSet) -> Buffer {
-        ComparisonView(state: state, glyphs: glyphs).render(width: width, height: height)
+        DashboardView(state: state, glyphs: glyphs).render(width: width, height: height)
     }
 }

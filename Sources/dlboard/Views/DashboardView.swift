@@ -2,26 +2,28 @@ import Foundation
 import NN
 import TUI
 
-/// Draws the whole dashboard for a state into a buffer of the terminal's size.
-///
-/// Layout, top to bottom: a header line; the loss chart (left) beside the accuracy chart (right);
-/// one activation histogram per hidden layer; the status bar; the key hints. Larger terminals give
-/// every part more rows and columns. Below `minimumSize` it shows a one-line notice instead.
+/// Draws a session: the plain dashboard for one run; for several, one pane per run (side by side,
+/// or a 2×2 grid when columns would be too narrow), all runs overlaid on shared charts (`v`), or the
+/// focused run minus the first (`x`). Header on top; the focused run's status bar and the key hints
+/// at the bottom.
 struct DashboardView {
-    static let minimumSize = (width: 60, height: 16)
+    static let minimumSize = PaneView.minimumSize
+    /// Narrower panes than this go into a grid.
+    static let minimumPaneWidth = 38
 
     var state: DashboardState
     var glyphs: GlyphSet
-    /// Part of a comparison session: the help lists the comparison keys too, and the hints are theirs.
-    var comparison = false
 
-    init(state: DashboardState, glyphs: GlyphSet, comparison: Bool = false) {
-        self.state = state
-        self.glyphs = glyphs
-        self.comparison = comparison
-    }
+    private var unicode: Bool { glyphs != .ascii }
 
     func render(width: Int, height: Int) -> Buffer {
+        guard state.isComparison, let focused = state.focused else {
+            var single = state.focused ?? PaneState(datasetName: state.datasetName)
+            if let n = state.notice { single.notice = n }
+            single.warning = state.warning
+            single.banner = state.banner
+            return PaneView(state: single, glyphs: glyphs).render(width: width, height: height)
+        }
         var buffer = Buffer(width: width, height: height)
         guard width >= Self.minimumSize.width, height >= Self.minimumSize.height else {
             buffer.put(
@@ -29,263 +31,304 @@ struct DashboardView {
                 x: 0, y: 0, style: .bold, maxWidth: width)
             return buffer
         }
-        let area = buffer.area
-        renderHeader(into: &buffer, row: 0, width: width)
-        renderStatus(into: &buffer, row: height - 2, width: width)
-        renderHints(into: &buffer, row: height - 1, width: width)
+        var focusedView = PaneView(state: focused, glyphs: glyphs, comparison: true)
+        if let n = state.notice { focusedView.state.notice = n }
+        focusedView.state.warning = state.warning
+        renderHeader(into: &buffer, width: width)
+        focusedView.renderStatus(into: &buffer, row: height - 2, width: width)
+        focusedView.renderHints(into: &buffer, row: height - 1, width: width)
         let middle = Rect(x: 0, y: 1, width: width, height: height - 3)
-        let histogramRows = max(5, middle.height / 3)
-        let (charts, histograms) = middle.splitRows(at: middle.height - histogramRows)
-        let (lossArea, accuracyArea) = charts.splitColumns(at: charts.width * 3 / 5, gap: 2)
-        renderLoss(in: lossArea, into: &buffer)
-        renderAccuracy(in: accuracyArea, into: &buffer)
-        renderHistograms(in: histograms, into: &buffer)
-        renderOverlay(in: area, into: &buffer)
-        if glyphs == .ascii { Self.asciify(&buffer) }
+        switch state.layout {
+        case .panes where state.groupSize != nil || state.panes.count > DashboardState.maxSideBySide:
+            renderSmallMultiples(in: middle, into: &buffer)
+        case .panes: renderPanes(in: middle, into: &buffer)
+        case .overlay: renderOverlay(in: middle, into: &buffer)
+        case .difference: renderDifference(in: middle, into: &buffer)
+        }
+        focusedView.renderOverlay(in: buffer.area, into: &buffer)
+        if glyphs == .ascii { PaneView.asciify(&buffer) }
         return buffer
     }
 
-    /// In ASCII mode every cell must be ASCII: marker labels and notices come with arrows and signs.
-    static func asciify(_ buffer: inout Buffer) {
-        let map: [Character: Character] = [
-            "→": ">", "↺": "@", "✗": "x", "✓": "+", "≤": "<", "·": "|", "−": "-",
-            "×": "x", "÷": "/", "√": "v", "μ": "m", "σ": "s", "…": ".", "❚": "|", "—": "-",
-        ]
-        for y in 0..<buffer.height {
-            for x in 0..<buffer.width where !buffer[x, y].character.isASCII {
-                buffer[x, y].character = map[buffer[x, y].character] ?? "?"
-            }
+    // MARK: Header
+
+    private func renderHeader(into buffer: inout Buffer, width: Int) {
+        let sep = unicode ? " · " : " | "
+        var left =
+            "dlboard" + sep + (state.banner ?? (state.sessionName.isEmpty ? "compare" : state.sessionName)) + sep
+            + state.datasetName
+        if let c = state.panes.first?.state.status?.config {
+            left += sep + "\(c.network.shapeDescription) \(c.network.activation.displayName)"
+        }
+        let view: String
+        switch state.layout {
+        case .panes:
+            // A replay may hold runs of several sessions, which were not in lock-step.
+            view = state.banner == nil ? "\(state.panes.count) runs in lock-step" : "\(state.panes.count) runs"
+        case .overlay: view = "overlay view (v)"
+        case .difference: view = "difference view (x): \(state.focus + 1) − 1"
+        }
+        var full = view + sep + "focus \(state.focus + 1)"
+        if let s = state.focused?.status { full += sep + "step \(s.step)" }
+        buffer.put(left, x: 0, y: 0, style: .bold, maxWidth: width)
+        // The longest right-hand part that fits.
+        if let right = [full, view].first(where: { left.count + $0.count + 2 <= width }) {
+            buffer.put(right, x: width - right.count, y: 0)
         }
     }
 
-    // MARK: Parts
+    // MARK: Panes
 
-    private var unicode: Bool { glyphs != .ascii }
-
-    private func renderHeader(into buffer: inout Buffer, row: Int, width: Int) {
-        var left = "dlboard · " + (state.banner.map { "\($0) · " } ?? "") + state.datasetName
-        var right = ""
-        if let s = state.status {
-            left += " · \(s.config.network.shapeDescription) \(s.config.network.activation.displayName)"
-            right = String(format: "epoch %.2f/%d · step %d", s.epochProgress, s.epochTarget, s.step)
-        }
-        if state.frozen != nil { right = (unicode ? "❄ " : "* ") + "view frozen (f) · " + right }
-        if !unicode {
-            left = left.replacingOccurrences(of: "·", with: "|")
-            right = right.replacingOccurrences(of: "·", with: "|")
-        }
-        buffer.put(left, x: 0, y: row, style: .bold, maxWidth: width)
-        if left.count + right.count + 2 <= width { buffer.put(right, x: width - right.count, y: row, style: .plain) }
-    }
-
-    func renderLoss(in rect: Rect, into buffer: inout Buffer, color: Color = .palette(39)) {
-        let losses = state.frozen?.losses ?? state.losses
-        let markers = state.frozen?.markers ?? state.markers
-        var title = "loss"
-        if let last = losses.last { title += String(format: " %.4f", last.y) }
-        if state.smoothing > 0 { title += " (smoothing \(state.smoothing))" }
-        if state.logY { title += " log" }
-        var chart = LineChart(
-            title: title, series: [ChartSeries(name: "loss", points: losses, color: color, smoothing: state.smoothing)])
-        chart.markers = markers
-        chart.glyphs = glyphs
-        chart.logY = state.logY
-        chart.xUnit = "step"
-        chart.render(in: rect, into: &buffer)
-        if state.showsPathInset { renderPathInset(in: rect, into: &buffer) }
-    }
-
-    /// The current optimizer and learning rate replayed on the bowl of the book's E1, top right of
-    /// the loss chart: how this update rule moves on an elongated valley.
-    func renderPathInset(in rect: Rect, into buffer: inout Buffer) {
-        guard let s = state.status, rect.width >= 36, rect.height >= 9 else { return }
-        let lr = s.config.effectiveLearningRate
-        let box = Rect(
-            x: rect.maxX - min(34, rect.width / 2), y: rect.y + 1, width: min(34, rect.width / 2),
-            height: min(10, rect.height - 2))
-        var panel = Panel(title: "E1 bowl: \(s.config.optimizer.displayName) \(Format.number(lr))")
-        panel.glyphs = glyphs
-        let inner = panel.render(in: box, into: &buffer)
-        let path = OptimizerPaths.path(s.config.optimizer, learningRate: lr, steps: 30)
-        BowlPlot.draw(path, color: .palette(39), in: inner, into: &buffer, glyphs: glyphs)
-        if let last = path.last {
-            buffer.put(
-                String(format: "30 steps: f %.3g", OptimizerPaths.f(last.x, last.y)), x: inner.x, y: inner.maxY - 1,
-                style: .dim, maxWidth: inner.width)
-        }
-    }
-
-    func renderAccuracy(in rect: Rect, into buffer: inout Buffer) {
-        var series = [
-            ChartSeries(name: "train", points: state.frozen?.train ?? state.trainAccuracy, color: .palette(34)),
-            ChartSeries(name: "test", points: state.frozen?.test ?? state.testAccuracy, color: .palette(208)),
-        ]
-        if !state.validationAccuracy.isEmpty {
-            series.append(ChartSeries(name: "val", points: state.validationAccuracy, color: .palette(171)))
-        }
-        var title = "accuracy"
-        if let t = (state.frozen?.test ?? state.testAccuracy).last { title += String(format: " %.4f", t.y) }
-        var chart = LineChart(title: title, series: series)
-        chart.glyphs = glyphs
-        chart.xUnit = "epoch"
-        chart.render(in: rect, into: &buffer)
-    }
-
-    func renderHistograms(in rect: Rect, into buffer: inout Buffer) {
-        guard !state.activations.isEmpty else {
-            buffer.put("activations: waiting for the first steps…", in: rect, row: 1, style: .dim)
-            return
-        }
-        let n = state.activations.count
-        let perRow = max(1, min(n, rect.width / 14))
-        let rows = (n + perRow - 1) / perRow
+    /// Where each pane goes: one row of columns if they are wide enough, else a grid of two columns.
+    static func paneRects(count: Int, in rect: Rect, minimumWidth: Int = minimumPaneWidth) -> [Rect] {
+        guard count > 0 else { return [] }
+        if rect.width / count >= minimumWidth || count == 1 { return rect.columns(count, gap: 0) }
+        let columns = 2
+        let rows = (count + columns - 1) / columns
         let rowHeight = rect.height / rows
-        for (i, a) in state.activations.enumerated() {
-            let r = i / perRow
-            let c = i % perRow
-            let band = Rect(x: rect.x, y: rect.y + r * rowHeight, width: rect.width, height: rowHeight)
-            let cell = band.columns(perRow, gap: 2)[c]
-            var view = HistogramView(
-                title: Self.histogramTitle(a, index: i + 1, width: cell.width),
-                bins: a.bins, caption: Self.histogramCaption(a, unicode: unicode, width: cell.width),
-                color: Self.verdictColor(a.verdict))
-            view.glyphs = glyphs
-            view.titleStyle = Style(foreground: Self.verdictColor(a.verdict), bold: true)
-            view.render(in: cell, into: &buffer)
+        var rects: [Rect] = []
+        for r in 0..<rows {
+            let band = Rect(
+                x: rect.x, y: rect.y + r * rowHeight, width: rect.width,
+                height: r == rows - 1 ? rect.height - r * rowHeight : rowHeight)
+            let inRow = min(columns, count - r * columns)
+            rects += band.columns(columns, gap: 0).prefix(inRow)
+        }
+        return rects
+    }
+
+    private func renderPanes(in rect: Rect, into buffer: inout Buffer) {
+        let titles = state.titles
+        for (i, area) in Self.paneRects(count: state.panes.count, in: rect).enumerated() {
+            let focused = i == state.focus
+            var panel = Panel(title: (focused ? (unicode ? "▸ " : "> ") : "") + titles[i])
+            panel.glyphs = glyphs
+            panel.style = focused ? Style(foreground: DashboardState.color(i), bold: true) : Style(dim: true)
+            let inner = panel.render(in: area, into: &buffer)
+            renderPane(state.panes[i].state, index: i, in: inner, into: &buffer)
         }
     }
 
-    static func histogramTitle(_ a: ActivationStatistics, index: Int, width: Int) -> String {
-        let long = "layer \(index) \(a.activation.displayName) · \(a.verdict.rawValue)"
-        return long.count <= width ? long : "\(index) \(a.activation.displayName) \(a.verdict.rawValue)"
-    }
-
-    static func histogramCaption(_ a: ActivationStatistics, unicode: Bool, width: Int) -> String {
-        let (mu, sigma) = unicode ? ("μ", "σ") : ("m", "s")
-        func f(_ v: Float) -> String {
-            var s = String(format: "%.2f", v)
-            if s.hasPrefix("0.") { s.removeFirst() } else if s.hasPrefix("-0.") { s = "-" + s.dropFirst(2) }
-            return s
-        }
-        let third =
-            a.activation == .relu
-            ? String(format: "0:%.0f%%", a.zeroFraction * 100)
-            : String(format: "sat %.0f%%", a.saturatedFraction * 100)
-        var caption = "\(mu)\(f(a.mean)) \(sigma)\(f(a.standardDeviation)) \(third)"
-        // The histogram's upper end (ReLU's moves with the data), only when it fits whole.
-        let range = (unicode ? " ≤" : " <=") + String(format: "%.1f", a.range.upperBound)
-        if a.activation == .relu && caption.count + range.count <= width { caption += range }
-        return caption.count <= width ? caption : String(caption.prefix(width))
-    }
-
-    static func verdictColor(_ v: ActivationStatistics.Verdict) -> Color {
-        switch v {
-        case .healthy: .green
-        case .collapsed, .dead: .red
-        case .saturated: .yellow
+    private func renderPane(_ pane: PaneState, index: Int, in rect: Rect, into buffer: inout Buffer) {
+        guard rect.height >= 3, rect.width >= 10 else { return }
+        buffer.put(Self.paneStatus(pane, unicode: unicode), in: rect, row: 0, style: .dim)
+        let body = Rect(x: rect.x, y: rect.y + 1, width: rect.width, height: rect.height - 1)
+        // Histograms need room; a short pane gets one line of per-layer verdicts instead.
+        let histogramRows = body.height >= 26 ? max(5, body.height / 4) : (pane.activations.isEmpty ? 0 : 1)
+        let charts = Rect(x: body.x, y: body.y, width: body.width, height: body.height - histogramRows)
+        let lossRows = max(2, charts.height * 3 / 5)
+        let (lossArea, accuracyArea) = charts.splitRows(at: lossRows)
+        let view = PaneView(state: pane, glyphs: glyphs, comparison: true)
+        view.renderLoss(in: lossArea, into: &buffer, color: DashboardState.color(index))
+        if accuracyArea.height >= 2 { view.renderAccuracy(in: accuracyArea, into: &buffer) }
+        if histogramRows == 1 {
+            renderVerdicts(
+                pane.activations, in: Rect(x: body.x, y: charts.maxY, width: body.width, height: 1), into: &buffer)
+        } else if histogramRows > 0 {
+            view.renderHistograms(
+                in: Rect(x: body.x, y: charts.maxY, width: body.width, height: histogramRows), into: &buffer)
         }
     }
 
-    func renderStatus(into buffer: inout Buffer, row: Int, width: Int) {
-        let style = Style(reverse: true)
-        buffer.fill(Rect(x: 0, y: row, width: width, height: 1), with: Cell(" ", style: style))
-        guard let s = state.status else {
-            buffer.put(" loading…", x: 0, y: row, style: style, maxWidth: width)
-            return
+    /// "layers: 1 healthy 2 healthy 3 dead …", each verdict in its colour.
+    private func renderVerdicts(_ stats: [ActivationStatistics], in rect: Rect, into buffer: inout Buffer) {
+        var x = rect.x
+        buffer.put("layers", x: x, y: rect.y, style: .dim)
+        x += 7
+        for (i, a) in stats.enumerated() {
+            let word = a.verdict.rawValue
+            let text = "\(i + 1) " + (rect.width < 40 + stats.count * 4 ? String(word.prefix(4)) : word)
+            guard x + text.count <= rect.maxX else { break }
+            buffer.put(text, x: x, y: rect.y, style: Style(foreground: PaneView.verdictColor(a.verdict)))
+            x += text.count + 1
         }
-        let net = s.config.network
-        let sep = unicode ? " │ " : " | "
-        var parts = [
-            "\(s.config.optimizer.displayName) lr \(Format.number(s.config.effectiveLearningRate))",
-            "init \(net.initializer.displayName)",
-            "BN \(net.batchNorm ? "on" : "off")",
-            "dropout \(net.dropout > 0 ? Format.number(net.dropout) : "off")",
-            "wd \(Format.number(net.weightDecay))",
-            "\(Format.rate(s.samplesPerSecond)) samples/s",
-        ]
-        if let eta = s.secondsToTarget { parts.append("ETA \(Format.duration(eta))") }
-        let state: String
+    }
+
+    /// One line under a pane's title: optimizer, lr, step, last loss and test accuracy, run state.
+    static func paneStatus(_ pane: PaneState, unicode: Bool) -> String {
+        guard let s = pane.status else { return "starting…" }
+        var parts = ["step \(s.step)"]
+        if s.lastLoss.isFinite { parts.append(String(format: "loss %.3f", s.lastLoss)) }
+        if let t = pane.testAccuracy.last {
+            parts.append(String(format: "test %.3f", t.y))
+        } else if let v = pane.validationAccuracy.last {
+            parts.append(String(format: "val %.3f", v.y))
+        }
         if s.diverged {
-            state = (unicode ? "✗ " : "X ") + "diverged: lower lr (-), restart (r)"
+            parts.append(unicode ? "✗ diverged" : "X diverged")
         } else if s.finished {
-            state = (unicode ? "✓ " : "+ ") + "reached \(s.epochTarget) epochs (space trains on)"
+            parts.append(unicode ? "✓ done" : "+ done")
         } else if s.paused {
-            state = (unicode ? "❚❚ " : "|| ") + "paused"
-        } else {
-            state = (unicode ? "▶ " : "> ") + "training"
+            parts.append(unicode ? "❚❚" : "||")
         }
-        parts.append(state)
-        if let n = self.state.notice { parts.append(n) }
-        if let w = self.state.warning { parts.insert((unicode ? "⚠ " : "! ") + w, at: 0) }
-        var text = " " + parts.joined(separator: sep)
-        // Drop the least important parts until it fits: ETA, then weight decay…
-        while text.count > width, parts.count > 3 {
-            parts.remove(at: parts.count >= 8 ? 6 : 4)
-            text = " " + parts.joined(separator: sep)
-        }
-        let danger =
-            s.diverged || self.state.warning != nil ? Style(foreground: .red, bold: true, reverse: true) : style
-        buffer.put(text, x: 0, y: row, style: danger, maxWidth: width)
+        return parts.joined(separator: " ")
     }
 
-    func renderHints(into buffer: inout Buffer, row: Int, width: Int) {
-        var x = 0
-        for (key, label) in comparison ? KeyMap.comparisonHints : KeyMap.hints {
-            let needed = key.count + label.count + 3
-            if x + needed > width { break }
-            buffer.put(key, x: x, y: row, style: .bold)
-            buffer.put(label, x: x + key.count + 1, y: row, style: .dim)
-            x += needed
-        }
+    // MARK: Small multiples
+
+    /// Runs `i..<i+groupSize` share a cell (the BatchNorm grid: BN and no BN at one init scale).
+    var groups: [Range<Int>] {
+        let g = max(1, state.groupSize ?? 1)
+        return stride(from: 0, to: state.panes.count, by: g).map { $0..<min($0 + g, state.panes.count) }
     }
 
-    func renderOverlay(in area: Rect, into buffer: inout Buffer) {
-        switch state.overlay {
-        case .none:
-            return
-        case .help:
-            var bindings = KeyMap.bindings.map { ($0.keys, $0.help) }
-            if !comparison {
-                bindings += KeyMap.comparisonBindings.filter { $0.action == .fork }.map {
-                    ($0.keys, "fork this run into a second pane (next switch applies to the fork)")
+    /// The words all titles of a group share (its cell title), and what is left of each (legend).
+    static func split(_ titles: [String]) -> (common: String, rest: [String]) {
+        let words = titles.map { $0.split(separator: " ").map(String.init) }
+        var common: [String] = []
+        for (k, w) in (words.first ?? []).enumerated() where words.allSatisfy({ $0.count > k && $0[k] == w }) {
+            common.append(w)
+        }
+        let rest = words.map { ws in ws.filter { !common.contains($0) }.joined(separator: " ") }
+        return (common.joined(separator: " "), rest)
+    }
+
+    private func renderSmallMultiples(in rect: Rect, into buffer: inout Buffer) {
+        let groups = self.groups
+        let titles = state.runTitles
+        // A legend line: which colour is which member of a group.
+        let legend = Self.split(Array(titles[groups[0]])).rest
+        var x = rect.x
+        buffer.put("accuracy per cell (y 0…1):", x: x, y: rect.y, style: .dim)
+        x += 28
+        for (j, name) in legend.enumerated() where groups[0].count > 1 {
+            buffer.put(
+                (unicode ? "━━ " : "-- ") + name, x: x, y: rect.y,
+                style: Style(foreground: DashboardState.color(j), bold: true))
+            x += name.count + 5
+        }
+        let area = Rect(x: rect.x, y: rect.y + 1, width: rect.width, height: rect.height - 1)
+        // Columns so that cells come out roughly 3:1 (width:height in cells), like small charts.
+        var columns = max(1, Int(Double(groups.count).squareRoot().rounded(.up)))
+        while columns < groups.count {
+            let rows = (groups.count + columns - 1) / columns
+            if Double(area.width / columns) / Double(max(1, area.height / rows)) <= 4 { break }
+            columns += 1
+        }
+        let rows = (groups.count + columns - 1) / columns
+        let cellHeight = area.height / rows
+        let cellWidth = area.width / columns
+        let focusGroup = groups.firstIndex { $0.contains(state.focus) } ?? 0
+        for (k, group) in groups.enumerated() {
+            let cell = Rect(
+                x: area.x + (k % columns) * cellWidth, y: area.y + (k / columns) * cellHeight,
+                width: cellWidth - 1, height: cellHeight)
+            let (common, rest) = Self.split(Array(titles[group]))
+            let focused = k == focusGroup
+            var series: [ChartSeries] = []
+            for (j, i) in group.enumerated() {
+                let p = state.panes[i].state
+                let points = p.testAccuracy.isEmpty ? p.trainAccuracy : p.testAccuracy
+                series.append(ChartSeries(name: rest[j], points: points, color: DashboardState.color(j)))
+            }
+            let mark = focused ? (unicode ? "▸" : ">") : ""
+            let last = group.compactMap { i in
+                (state.panes[i].state.testAccuracy.last ?? state.panes[i].state.trainAccuracy.last).map {
+                    String(format: "%.2f", $0.y)
                 }
             }
-            if comparison {
-                bindings = KeyMap.comparisonBindings.map { ($0.keys, $0.help) } + bindings
-            }
-            let lines = bindings.map { keys, help in
-                keys.map(\.displayName).joined(separator: " ").padding(toLength: 9, withPad: " ", startingAt: 0) + help
-            }
-            let width = min(area.width - 2, (lines.map(\.count).max() ?? 20) + 4)
-            let rect = Panel.centered(width: width, height: min(area.height, lines.count + 2), in: area)
-            var panel = Panel(
-                title: comparison ? "keys (single-run keys act on the focused pane) — Esc closes" : "keys — Esc closes")
-            panel.glyphs = glyphs
-            let inner = panel.render(in: rect, into: &buffer)
-            for (i, l) in lines.enumerated() where i < inner.height {
-                buffer.put(" " + l, in: inner, row: i)
-                buffer.setStyle(.bold, in: Rect(x: inner.x + 1, y: inner.y + i, width: 8, height: 1))
-            }
-        case .quit:
-            popup(
-                title: "quit?", lines: ["Quit dlboard?", "", "q quit   k keep training   Esc cancel"], in: area,
-                into: &buffer)
-        case .confirmInitializer(let initializer):
-            popup(
-                title: "re-initialize?",
-                lines: [
-                    "Draw new weights with \(initializer.displayName)?",
-                    "(optimizer state restarts too)", "", "y yes   n no",
-                ], in: area, into: &buffer)
+            var chart = LineChart(
+                title: mark + common + (last.isEmpty ? "" : " " + last.joined(separator: "/")), series: series)
+            chart.glyphs = glyphs
+            chart.yRange = 0...1
+            chart.showsLegend = false
+            chart.render(in: cell, into: &buffer)
         }
     }
 
-    private func popup(title: String, lines: [String], in area: Rect, into buffer: inout Buffer) {
-        let width = (lines.map(\.count).max() ?? 10) + 6
-        let rect = Panel.centered(width: width, height: lines.count + 2, in: area)
-        var panel = Panel(title: title)
-        panel.glyphs = glyphs
-        let inner = panel.render(in: rect, into: &buffer)
-        for (i, l) in lines.enumerated() { buffer.put("  " + l, in: inner, row: i) }
+    // MARK: Overlay and difference
+
+    private func renderOverlay(in rect: Rect, into buffer: inout Buffer) {
+        let (lossArea, accuracyArea) = rect.splitColumns(at: rect.width * 3 / 5, gap: 2)
+        let smoothing = state.focused?.smoothing ?? 0
+        let names = state.panes.indices.map { "\($0 + 1)" }
+        var loss = LineChart(
+            title: "loss, all runs" + (smoothing > 0 ? " (smoothing \(smoothing))" : ""),
+            series: state.panes.enumerated().map { i, p in
+                var s = ChartSeries(
+                    name: names[i], points: p.state.losses, color: DashboardState.color(i),
+                    smoothing: max(smoothing, 0.6))
+                s.showsRaw = false
+                return s
+            })
+        loss.markers = state.focused?.markers ?? []
+        loss.glyphs = glyphs
+        loss.logY = state.focused?.logY ?? false
+        loss.xUnit = "step"
+        let lossRect = Rect(x: lossArea.x, y: lossArea.y, width: lossArea.width, height: lossArea.height - legendRows)
+        loss.render(in: lossRect, into: &buffer)
+        renderLegend(in: Rect(x: lossArea.x, y: lossRect.maxY, width: rect.width, height: legendRows), into: &buffer)
+        var accuracy = LineChart(
+            title: "test accuracy, all runs",
+            series: state.panes.enumerated().map { i, p in
+                ChartSeries(
+                    name: names[i],
+                    points: p.state.testAccuracy.isEmpty ? p.state.validationAccuracy : p.state.testAccuracy,
+                    color: DashboardState.color(i))
+            })
+        accuracy.glyphs = glyphs
+        accuracy.xUnit = "epoch"
+        accuracy.render(
+            in: Rect(
+                x: accuracyArea.x, y: accuracyArea.y, width: accuracyArea.width,
+                height: accuracyArea.height - legendRows), into: &buffer)
+    }
+
+    private var legendRows: Int { min(2, state.panes.count) }
+
+    /// Which colour is which run, with its title.
+    private func renderLegend(in rect: Rect, into buffer: inout Buffer) {
+        let titles = state.titles
+        let perRow = max(1, (state.panes.count + rect.height - 1) / max(1, rect.height))
+        let cells = rect.columns(perRow, gap: 1)
+        for (i, title) in titles.enumerated() {
+            let row = i / perRow
+            let cell = cells[i % perRow]
+            guard row < rect.height else { break }
+            buffer.put(
+                unicode ? "━━ " : "-- ", x: cell.x, y: rect.y + row,
+                style: Style(foreground: DashboardState.color(i), bold: true))
+            buffer.put(title, x: cell.x + 3, y: rect.y + row, maxWidth: cell.width - 3)
+        }
+    }
+
+    /// The focused run's loss and accuracy minus the first run's, at the steps (epochs) both have.
+    static func difference(_ a: [ChartPoint], minus b: [ChartPoint]) -> [ChartPoint] {
+        var base: [Double: Double] = [:]
+        for p in b { base[p.x] = p.y }
+        return a.compactMap { p in base[p.x].map { ChartPoint(x: p.x, y: p.y - $0) } }
+    }
+
+    private func renderDifference(in rect: Rect, into buffer: inout Buffer) {
+        guard state.focus > 0, let first = state.panes.first?.state, let focused = state.focused else {
+            buffer.put(
+                "difference view: tab to a pane other than 1 (x shows the focused run minus run 1)", in: rect, row: 1,
+                style: .dim)
+            return
+        }
+        let k = state.focus + 1
+        let (lossArea, accuracyArea) = rect.splitColumns(at: rect.width * 3 / 5, gap: 2)
+        var loss = LineChart(
+            title: "loss \(k) − 1 (below 0: run \(k) lower)",
+            series: [
+                ChartSeries(
+                    name: "\(k) − 1", points: Self.difference(focused.losses, minus: first.losses),
+                    color: DashboardState.color(state.focus), smoothing: max(focused.smoothing, 0.6))
+            ])
+        loss.markers = focused.markers
+        loss.glyphs = glyphs
+        loss.xUnit = "step"
+        loss.render(in: lossArea, into: &buffer)
+        var series = [
+            ChartSeries(
+                name: "train", points: Self.difference(focused.trainAccuracy, minus: first.trainAccuracy),
+                color: .palette(34))
+        ]
+        let test = Self.difference(focused.testAccuracy, minus: first.testAccuracy)
+        if !test.isEmpty { series.append(ChartSeries(name: "test", points: test, color: .palette(208))) }
+        var accuracy = LineChart(title: "accuracy \(k) − 1", series: series)
+        accuracy.glyphs = glyphs
+        accuracy.xUnit = "epoch"
+        accuracy.render(in: accuracyArea, into: &buffer)
     }
 }

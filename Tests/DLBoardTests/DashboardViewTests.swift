@@ -7,11 +7,11 @@ import Testing
 
 /// The comparison screen from fixed states: pane layouts, titles, overlay and difference views,
 /// and the keys that act on the focused pane.
-@Suite struct ComparisonViewTests {
+@Suite struct DashboardViewTests {
     /// Two or more panes built from the dashboard's fixed state, each with a different optimizer
     /// and a loss curve of its own.
-    static func fixedState(runs: Int = 2) -> ComparisonState {
-        var c = ComparisonState(datasetName: "MNIST", sessionName: "compare")
+    static func fixedState(runs: Int = 2) -> DashboardState {
+        var c = DashboardState(datasetName: "MNIST", sessionName: "compare")
         let kinds: [OptimizerKind] = [.sgd, .adam, .momentum, .adagrad]
         for i in 0..<runs {
             var s = DashboardSnapshotTests.fixedState()
@@ -28,7 +28,7 @@ import Testing
     func twoPanes(width: Int, height: Int) throws {
         var state = Self.fixedState()
         state.focus = 1
-        let buffer = ComparisonView(state: state, glyphs: .braille).render(width: width, height: height)
+        let buffer = DashboardView(state: state, glyphs: .braille).render(width: width, height: height)
         try DashboardSnapshotTests.check(buffer, "compare-2-\(width)x\(height)")
         let text = buffer.text
         #expect(text.contains("1 · SGD lr 0.01"), "the first pane shows its value of the varied knob")
@@ -41,25 +41,25 @@ import Testing
 
     @Test(arguments: [(80, 24), (160, 48)])
     func fourPanes(width: Int, height: Int) throws {
-        let buffer = ComparisonView(state: Self.fixedState(runs: 4), glyphs: .braille).render(
+        let buffer = DashboardView(state: Self.fixedState(runs: 4), glyphs: .braille).render(
             width: width, height: height)
         try DashboardSnapshotTests.check(buffer, "compare-4-\(width)x\(height)")
         for t in ["1 · SGD", "2 · Adam", "3 · Momentum", "4 · AdaGrad"] { #expect(buffer.text.contains(t)) }
     }
 
     @Test func gridWhenColumnsWouldBeTooNarrow() {
-        let rects = ComparisonView.paneRects(count: 4, in: Rect(x: 0, y: 1, width: 80, height: 21))
+        let rects = DashboardView.paneRects(count: 4, in: Rect(x: 0, y: 1, width: 80, height: 21))
         #expect(rects.count == 4)
         #expect(rects.allSatisfy { $0.width == 40 }, "2×2 at 80 columns")
         #expect(Set(rects.map(\.y)).count == 2)
-        let wide = ComparisonView.paneRects(count: 4, in: Rect(x: 0, y: 1, width: 160, height: 45))
+        let wide = DashboardView.paneRects(count: 4, in: Rect(x: 0, y: 1, width: 160, height: 45))
         #expect(Set(wide.map(\.y)).count == 1, "one row of four at 160 columns")
     }
 
     @Test func overlayView() throws {
         var state = Self.fixedState(runs: 3)
-        state.mode = .overlay
-        let buffer = ComparisonView(state: state, glyphs: .braille).render(width: 120, height: 36)
+        state.layout = .overlay
+        let buffer = DashboardView(state: state, glyphs: .braille).render(width: 120, height: 36)
         try DashboardSnapshotTests.check(buffer, "compare-overlay-120x36")
         let text = buffer.text
         #expect(text.contains("loss, all runs") && text.contains("test accuracy, all runs"))
@@ -67,15 +67,15 @@ import Testing
         // Fixed colours: run k's legend swatch is drawn in pane colour k.
         let row = (0..<buffer.height).first { buffer.line($0).contains("━━ 1 ·") }!
         let x = Array(buffer.line(row)).firstIndex(of: "━")!
-        #expect(buffer[x, row].style.foreground == ComparisonState.color(0))
+        #expect(buffer[x, row].style.foreground == DashboardState.color(0))
     }
 
     /// Four overlaid runs: four colours, each legend swatch in its run's colour and each colour
     /// drawing a curve; on an 8-colour terminal the four still map to four colours.
     @Test func fourOverlaidRunsHaveFourColours() {
         var state = Self.fixedState(runs: 4)
-        state.mode = .overlay
-        let buffer = ComparisonView(state: state, glyphs: .braille).render(width: 120, height: 36)
+        state.layout = .overlay
+        let buffer = DashboardView(state: state, glyphs: .braille).render(width: 120, height: 36)
         var swatches: [Int: Color] = [:]
         for y in 0..<buffer.height {
             let line = Array(buffer.line(y))
@@ -87,17 +87,17 @@ import Testing
             }
         }
         #expect(swatches.count == 4)
-        for k in 0..<4 { #expect(swatches[k] == ComparisonState.color(k), "legend of run \(k + 1)") }
+        for k in 0..<4 { #expect(swatches[k] == DashboardState.color(k), "legend of run \(k + 1)") }
         let curves = Set(
             buffer.cells.filter { ("\u{2801}"..."\u{28FF}").contains($0.character) }.compactMap(\.style.foreground))
-        #expect(curves == Set((0..<4).map(ComparisonState.color)), "every run's curves in its colour, and nothing else")
-        let basic = Set((0..<4).compactMap { NcursesScreen.foregroundIndex(ComparisonState.color($0), mode: .basic8) })
+        #expect(curves == Set((0..<4).map(DashboardState.color)), "every run's curves in its colour, and nothing else")
+        let basic = Set((0..<4).compactMap { NcursesScreen.foregroundIndex(DashboardState.color($0), mode: .basic8) })
         #expect(basic.count == 4, "four runs stay four colours on an 8-colour terminal")
     }
 
     /// Train and test accuracy differ in colour, in a pane as on the dashboard, on any terminal.
     @Test func trainAndTestDifferInColour() {
-        let buffer = ComparisonView(state: Self.fixedState(), glyphs: .braille).render(width: 160, height: 48)
+        let buffer = DashboardView(state: Self.fixedState(), glyphs: .braille).render(width: 160, height: 48)
         let y = (0..<buffer.height).first { buffer.line($0).contains("● train") }!
         let line = buffer.line(y)
         let col = { (s: String) in line.distance(from: line.startIndex, to: line.range(of: s)!.lowerBound) }
@@ -114,22 +114,22 @@ import Testing
     @Test func differenceView() {
         var state = Self.fixedState()
         state.focus = 1
-        state.mode = .difference
-        let text = ComparisonView(state: state, glyphs: .braille).render(width: 100, height: 30).text
+        state.layout = .difference
+        let text = DashboardView(state: state, glyphs: .braille).render(width: 100, height: 30).text
         #expect(text.contains("loss 2 − 1"))
         // Run 2's loss is 15 % below run 1's everywhere: the difference is negative throughout.
-        let d = ComparisonView.difference(state.panes[1].state.losses, minus: state.panes[0].state.losses)
+        let d = DashboardView.difference(state.panes[1].state.losses, minus: state.panes[0].state.losses)
         #expect(d.count == 1200 && d.allSatisfy { $0.y < 0 })
         #expect(abs(d[0].y - (-0.15 * state.panes[0].state.losses[0].y)) < 1e-12)
     }
 
     @Test func asciiComparison() {
-        let text = ComparisonView(state: Self.fixedState(), glyphs: .ascii).render(width: 80, height: 24).text
+        let text = DashboardView(state: Self.fixedState(), glyphs: .ascii).render(width: 80, height: 24).text
         #expect(text.unicodeScalars.allSatisfy { $0.isASCII })
     }
 
     @Test func tooSmall() {
-        let b = ComparisonView(state: Self.fixedState(), glyphs: .braille).render(width: 50, height: 12)
+        let b = DashboardView(state: Self.fixedState(), glyphs: .braille).render(width: 50, height: 12)
         #expect(b.line(0).hasPrefix("terminal too small (50×12)"))
     }
 
@@ -189,11 +189,11 @@ import Testing
     @Test func viewModesAndPauseAll() {
         var state = Self.fixedState()
         _ = state.handle(.character("v"))
-        #expect(state.mode == .overlay)
+        #expect(state.layout == .overlay)
         _ = state.handle(.character("v"))
-        #expect(state.mode == .panes)
+        #expect(state.layout == .panes)
         _ = state.handle(.character("x"))
-        #expect(state.mode == .difference && state.notice != nil, "x on pane 1 says to focus another pane")
+        #expect(state.layout == .difference && state.notice != nil, "x on pane 1 says to focus another pane")
         let p = state.handle(.character("P"))
         #expect(p.map(\.run) == [0, 1] && p.allSatisfy { $0.command == .pause })
     }
@@ -201,7 +201,7 @@ import Testing
     @Test func helpListsTheComparisonKeys() {
         var state = Self.fixedState()
         _ = state.handle(.character("?"))
-        let text = ComparisonView(state: state, glyphs: .braille).render(width: 120, height: 40).text
+        let text = DashboardView(state: state, glyphs: .braille).render(width: 120, height: 40).text
         for b in KeyMap.comparisonBindings { #expect(text.contains(b.help)) }
         // Esc closes it, and Tab works again afterwards.
         _ = state.handle(.escape)
@@ -222,22 +222,22 @@ import Testing
     }
 
     @Test func moreThanFourRunsBecomeSmallMultiples() {
-        var state = ComparisonState(datasetName: "MNIST", sessionName: "preset batchnorm-grid")
+        var state = DashboardState(datasetName: "MNIST", sessionName: "preset batchnorm-grid")
         state.groupSize = 2
         for (i, title) in [
             "std 1 BN", "std 1 no BN", "std 0.01 BN", "std 0.01 no BN", "std 0.0001 BN", "std 0.0001 no BN",
         ].enumerated() {
-            var s = DashboardState(datasetName: "MNIST")
+            var s = PaneState(datasetName: "MNIST")
             s.title = title
             s.status = DashboardSnapshotTests.fixedState().status
             s.trainAccuracy = (1...5).map { ChartPoint(x: Double($0), y: i % 2 == 0 ? 0.2 * Double($0) : 0.1) }
             state.panes.append(.init(id: i, state: s))
         }
-        let text = ComparisonView(state: state, glyphs: .braille).render(width: 120, height: 36).text
+        let text = DashboardView(state: state, glyphs: .braille).render(width: 120, height: 36).text
         #expect(text.contains("━━ BN") && text.contains("━━ no BN"), "one legend for the pair")
         for cell in ["std 1 1.00/0.10", "std 0.01 1.00/0.10", "std 0.0001 1.00/0.10"] { #expect(text.contains(cell)) }
         #expect(!text.contains("┌─"), "cells, not bordered panes")
-        #expect(ComparisonView.split(["std 1 BN", "std 1 no BN"]).common == "std 1")
+        #expect(DashboardView.split(["std 1 BN", "std 1 no BN"]).common == "std 1")
     }
 }
 

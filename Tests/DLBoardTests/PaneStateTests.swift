@@ -5,9 +5,9 @@ import Testing
 @testable import dlboard
 
 /// Keys → state changes and session commands, without a terminal.
-@Suite struct DashboardStateTests {
-    static func state(optimizer: OptimizerKind = .sgd, lr: Float? = nil, paused: Bool = false) -> DashboardState {
-        var s = DashboardState(datasetName: "MNIST")
+@Suite struct PaneStateTests {
+    static func state(optimizer: OptimizerKind = .sgd, lr: Float? = nil, paused: Bool = false) -> PaneState {
+        var s = PaneState(datasetName: "MNIST")
         s.status = .init(
             config: TrainingConfig(optimizer: optimizer, learningRate: lr), step: 10, stepsPerEpoch: 600,
             epochTarget: 20, stepTarget: 12000, paused: paused, diverged: false, finished: false,
@@ -96,14 +96,14 @@ import Testing
 @Suite struct LossHistoryTests {
     @Test func oldPointsAreMergedRecentOnesKept() {
         var points = (1...10).map { ChartPoint(x: Double($0), y: Double($0 * 10)) }
-        DashboardState.compact(&points)
+        PaneState.compact(&points)
         // The oldest 4 (half of 10, rounded down to pairs) become 2; the rest stay as they were.
         #expect(points.map(\.x) == [1.5, 3.5, 5, 6, 7, 8, 9, 10])
         #expect(points.map(\.y) == [15, 35, 50, 60, 70, 80, 90, 100])
     }
 
     @Test func aSessionNeverHoldsMoreThanTheCap() {
-        var state = DashboardState(datasetName: "MNIST")
+        var state = PaneState(datasetName: "MNIST")
         var out = SessionOutput()
         var step = 0
         for _ in 0..<60 {
@@ -113,7 +113,7 @@ import Testing
             }
             state.apply(out)
         }
-        #expect(state.losses.count <= DashboardState.maxLossPoints)
+        #expect(state.losses.count <= PaneState.maxLossPoints)
         #expect(state.losses.last?.x == 600_000, "the newest step is exact")
         #expect(zip(state.losses, state.losses.dropFirst()).allSatisfy { $0.x < $1.x }, "still in step order")
     }
@@ -121,7 +121,7 @@ import Testing
     /// What a 4-run comparison keeps after half an hour at ~400 steps a second per run: no more than
     /// at the cap, whatever the length (storage included, not just the count).
     @Test func fourPanesStayBoundedOverALongSession() {
-        var state = ComparisonState(datasetName: "MNIST")
+        var state = DashboardState(datasetName: "MNIST")
         var step = 0
         for _ in 0..<72 {
             var snapshot = TrainingSession.Snapshot()
@@ -135,7 +135,7 @@ import Testing
         }
         #expect(state.panes.count == 4)
         for pane in state.panes {
-            #expect(pane.state.losses.count <= DashboardState.maxLossPoints)
+            #expect(pane.state.losses.count <= PaneState.maxLossPoints)
             #expect(
                 pane.state.losses.capacity * MemoryLayout<ChartPoint>.stride <= 1_600_000,
                 "storage bounded too: ≤ 1.6 MB a pane")
