@@ -36,8 +36,9 @@ struct DashboardState {
     /// Replaces the session name in the header (a replay's file and pace).
     var banner: String?
     var shouldQuit = false
-    /// Forks beyond this many panes are refused here already (the session refuses them too).
-    var maxPanes = 4
+    /// Forks beyond this many panes are refused here already (the session refuses them too):
+    /// `sideBySide`, or more when a replay or a preset starts with more runs.
+    var maxPanes = DashboardState.sideBySide
     /// More runs than fit as panes, drawn as small multiples of this many runs per cell (e.g. the
     /// BatchNorm grid's BN / no-BN pairs); nil: one pane per run.
     var groupSize: Int?
@@ -56,8 +57,10 @@ struct DashboardState {
     ]
     static func color(_ i: Int) -> Color { colors[i % colors.count] }
 
-    /// Runs side by side at most; more are drawn as small multiples.
-    static let maxSideBySide = 4
+    /// The most runs drawn side by side, one pane each, and so the most a session may fork up to;
+    /// more runs (a preset's grid, `--headless` comparisons, a replay of several records) are drawn
+    /// as small multiples or trained without a screen. The one definition of that limit.
+    static let sideBySide = 4
 
     /// The runs' own titles (a preset's names, or the first config diff), with any origin.
     var runTitles: [String] {

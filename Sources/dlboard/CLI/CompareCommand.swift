@@ -10,7 +10,7 @@ struct CompareCommand: ParsableCommand {
         commandName: "compare",
         abstract: "Compare runs that differ in one knob, side by side, trained in lock-step on the same batches.",
         discussion:
-            "Example: dlboard compare --optimizers sgd,momentum,adagrad,adam. Up to 4 runs on screen; more with --headless."
+            "Example: dlboard compare --optimizers sgd,momentum,adagrad,adam. Up to \(DashboardState.sideBySide) runs on screen; more with --headless."
     )
 
     @OptionGroup var options: RunOptions
@@ -38,9 +38,9 @@ struct CompareCommand: ParsableCommand {
 
     func run() throws {
         let wanted = variation.configs(options, defaultEpochs: 5)
-        if !headless && wanted.count > SessionLauncher.maxPanes {
+        if !headless && wanted.count > DashboardState.sideBySide {
             throw ValidationError(
-                "compare: at most \(SessionLauncher.maxPanes) runs side by side, got \(wanted.count); add --headless to train more"
+                "compare: at most \(DashboardState.sideBySide) runs side by side, got \(wanted.count); add --headless to train more"
             )
         }
         let (dataset, directory, log, configs) = try options.prepare(name: "compare", configs: wanted)

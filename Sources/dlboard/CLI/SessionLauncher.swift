@@ -21,13 +21,10 @@ struct SessionLauncher {
     /// Draw the runs as small multiples, this many per cell (more than 4 runs on screen).
     var groupSize: Int? = nil
 
-    /// The most runs shown side by side.
-    static let maxPanes = 4
-
     func run() throws {
-        if !headless && runs.count > Self.maxPanes && groupSize == nil {
+        if !headless && runs.count > DashboardState.sideBySide && groupSize == nil {
             throw ValidationError(
-                "\(sessionName): at most \(Self.maxPanes) runs side by side, got \(runs.count); add --headless to train more"
+                "\(sessionName): at most \(DashboardState.sideBySide) runs side by side, got \(runs.count); add --headless to train more"
             )
         }
         if headless { return try runHeadless() }
@@ -50,7 +47,7 @@ struct SessionLauncher {
         TerminalGuard.arm()
         let session = TrainingSession(
             runs: runs, dataset: dataset, trainEvaluationLimit: trainEvaluationLimit,
-            maxRuns: max(Self.maxPanes, runs.count))
+            maxRuns: max(DashboardState.sideBySide, runs.count))
         let recorder = log.map {
             SessionRecorder(log: $0, dataset: dataset, dataDirectory: dataDirectory, logEvery: logEvery, specs: runs)
         }

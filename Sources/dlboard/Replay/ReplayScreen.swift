@@ -32,8 +32,8 @@ struct ReplayScreen: InteractiveScreen {
         }.joined(separator: " + ")
         let dataset = records.first?.runs.first?.datasetName ?? ""
         self.state = DashboardState(datasetName: dataset, sessionName: "replay")
-        self.state.maxPanes = max(4, player.runs.count)
-        if player.runs.count > SessionLauncher.maxPanes { state.groupSize = 1 }
+        self.state.maxPanes = max(DashboardState.sideBySide, player.runs.count)
+        if player.runs.count > DashboardState.sideBySide { state.groupSize = 1 }
         if speed == nil { _ = state.apply(player.advance(to: .infinity)) }
         updateBanner()
     }

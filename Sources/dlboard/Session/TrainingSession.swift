@@ -67,7 +67,7 @@ final class TrainingSession: Sendable {
 
     init(
         runs: [RunSpec], dataset: Dataset, trainEvaluationLimit: Int = 10_000,
-        publishInterval: Double = 0.03, histogramInterval: Double = 0.25, maxRuns: Int = 4,
+        publishInterval: Double = 0.03, histogramInterval: Double = 0.25, maxRuns: Int = DashboardState.sideBySide,
         recordsBatches: Bool = false
     ) {
         self.recordsBatches = recordsBatches

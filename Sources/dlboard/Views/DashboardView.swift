@@ -39,7 +39,7 @@ struct DashboardView {
         focusedView.renderHints(into: &buffer, row: height - 1, width: width)
         let middle = Rect(x: 0, y: 1, width: width, height: height - 3)
         switch state.layout {
-        case .panes where state.groupSize != nil || state.panes.count > DashboardState.maxSideBySide:
+        case .panes where state.groupSize != nil || state.panes.count > DashboardState.sideBySide:
             renderSmallMultiples(in: middle, into: &buffer)
         case .panes: renderPanes(in: middle, into: &buffer)
         case .overlay: renderOverlay(in: middle, into: &buffer)
