@@ -29,10 +29,10 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
     public func validate() throws(ConfigError) {
         try network.validate()
         if let lr = learningRate, !(lr > 0 && lr.isFinite) {
-            throw ConfigError("--lr: learning rate must be a positive number, got \(lr)")
+            throw ConfigError(.learningRate, "must be a positive number, got \(lr)")
         }
-        if batchSize < 1 { throw ConfigError("--batch: must be at least 1, got \(batchSize)") }
-        if epochs < 1 { throw ConfigError("--epochs: must be at least 1, got \(epochs)") }
+        if batchSize < 1 { throw ConfigError(.batchSize, "must be at least 1, got \(batchSize)") }
+        if epochs < 1 { throw ConfigError(.epochs, "must be at least 1, got \(epochs)") }
     }
 }
 
