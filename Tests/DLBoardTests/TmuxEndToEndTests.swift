@@ -271,7 +271,7 @@ import Testing
     }
 }
 
-// MARK: - Colour and locale on the real terminal (issue 11)
+// MARK: - Colour and locale on the real terminal
 
 extension TmuxEndToEndTests {
     /// The pane with its escape sequences: colours and attributes as the terminal got them.

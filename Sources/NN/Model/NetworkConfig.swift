@@ -55,4 +55,3 @@ public struct NetworkConfig: Sendable, Equatable, Codable {
     /// e.g. `784-100-100-10`.
     public var shapeDescription: String { sizes.map(String.init).joined(separator: "-") }
 }
-
