@@ -38,7 +38,7 @@ import Testing
 /// Every press counts, however fast: a storm of setting keys with the run's statuses arriving at
 /// random moments (often stale, published before the run took the latest commands). The pane's
 /// prediction always ends where the live trainer ends, every press of a setting key makes one real
-/// change (from ≠ to), and the published status then agrees with what was shown.
+/// change (from ≠ to), and the published status and the run's markers then replace the predicted ones.
 @Suite struct KeyIntentStormTests {
     @Test func thePredictionEndsWhereTheTrainerDoes() {
         let keys: [Key] = "oO+=-abd[]w nr".map { .character($0) } + [.character("i"), .character("y")]
@@ -94,6 +94,8 @@ import Testing
                 problem = "the screen showed \(String(describing: predicted)), the trainer has \(trained)"
             } else if !Self.sameSettings(state.panes[0].state.status, snapshot.runs[0]?.status) {
                 problem = "the published status did not replace the prediction"
+            } else if state.panes[0].state.markers.map(\.label) != events.map(\.label) {
+                problem = "markers \(state.panes[0].state.markers.map(\.label)) for the events \(events.map(\.label))"
             } else if switches.count != settingPresses {
                 problem = "\(settingPresses) presses of o O a b w made \(switches.count) changes"
             } else if let e = events.first(where: { $0.from != nil && $0.from == $0.to }) {

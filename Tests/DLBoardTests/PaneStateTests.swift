@@ -103,17 +103,27 @@ import Testing
         var s = Self.state()
         let before = s.status!
         _ = s.handle(.character("b"))
+        _ = s.handle(.character("o"))
+        #expect(s.markers.map(\.label) == ["+BN", "→ Momentum"], "marked at once too")
         var stale = before
         stale.step = 11
         s.apply(SessionOutput(status: stale))
         #expect(s.status?.step == 11, "progress is news")
         #expect(s.status?.config.network.batchNorm == true, "the setting stays predicted")
-        var applied = stale
-        applied.appliedCommands = 1
-        applied.config.network.batchNorm = true
-        applied.config.network.dropout = 0.5  // whatever the run says wins once it has caught up
-        s.apply(SessionOutput(status: applied))
-        #expect(s.status == applied)
+        #expect(s.markers.map(\.label) == ["+BN", "→ Momentum"])
+        var first = stale
+        first.appliedCommands = 1
+        first.config.network.batchNorm = true
+        s.apply(SessionOutput(events: [.init(step: 11, label: "+BN", kind: "batchnorm")], status: first))
+        #expect(s.markers.map(\.label) == ["+BN", "→ Momentum"], "the run's marker replaces the predicted one")
+        #expect(s.markers.first?.x == 11 && s.status?.config.optimizer == .momentum)
+        var both = first
+        both.appliedCommands = 2
+        both.config.optimizer = .momentum
+        both.config.network.dropout = 0.5  // whatever the run says wins once it has caught up
+        s.apply(SessionOutput(events: [.init(step: 12, label: "→ Momentum", kind: "optimizer")], status: both))
+        #expect(s.status == both)
+        #expect(s.markers.map(\.label) == ["+BN", "→ Momentum"] && s.markers.map(\.x) == [11, 12])
     }
 
     @Test func pauseStepAndQuitPopup() {

@@ -24,6 +24,7 @@ struct PaneState {
     var trainAccuracy: [ChartPoint] = []
     var testAccuracy: [ChartPoint] = []
     var validationAccuracy: [ChartPoint] = []
+    /// The switch markers: the run's events, then the markers of commands it has not yet applied.
     var markers: [ChartMarker] = []
     /// The status shown: the last published one, with the settings of commands the run has not yet
     /// applied predicted on top (see `send(_:)`).
@@ -33,6 +34,10 @@ struct PaneState {
     /// Commands predicted and sent to the run; a published status that has applied as many
     /// (`Status.appliedCommands`) replaces the prediction.
     private(set) var sentCommands = 0
+    /// The markers predicted for the commands sent, oldest first, one entry per command (nil: it
+    /// makes no marker), until a published status has applied them; the last of `markers` are these.
+    private var predictedMarkers: [ChartMarker?] = []
+    private var shownPredictedMarkers = 0
     var activations: [ActivationStatistics] = []
     var overlay: Overlay = .none
     var logY = false
@@ -92,9 +97,12 @@ struct PaneState {
             if let t = e.testAccuracy { testAccuracy.append(ChartPoint(x: Double(e.epoch), y: t)) }
             if let v = e.validationAccuracy { validationAccuracy.append(ChartPoint(x: Double(e.epoch), y: v)) }
         }
+        markers.removeLast(min(shownPredictedMarkers, markers.count))
         for e in out.events { markers.append(ChartMarker(x: Double(e.step), label: e.label)) }
         if let s = out.status {
             published = s
+            // The commands the run has applied now have their real markers among the events.
+            predictedMarkers = Array(predictedMarkers.suffix(max(0, sentCommands - s.appliedCommands)))
             if let shown = status, s.appliedCommands < sentCommands {
                 // Published before the run took the latest commands: the progress is news, the
                 // settings are not yet.
@@ -108,8 +116,15 @@ struct PaneState {
                 status = s
             }
         }
+        showPredictedMarkers()
         if !out.title.isEmpty { title = out.title }
         if !out.activations.isEmpty { activations = out.activations }
+    }
+
+    private mutating func showPredictedMarkers() {
+        let shown = predictedMarkers.compactMap { $0 }
+        markers += shown
+        shownPredictedMarkers = shown.count
     }
 
     // MARK: Keys
@@ -254,6 +269,9 @@ struct PaneState {
         }
         status = shown
         sentCommands += 1
+        markers.removeLast(min(shownPredictedMarkers, markers.count))
+        predictedMarkers.append(resolved.markerLabel.map { ChartMarker(x: Double(shown.step), label: $0) })
+        showPredictedMarkers()
         return [command]
     }
 }

@@ -132,11 +132,12 @@ struct RunDriver {
         appliedCommands += 1
         let step = trainer.steps
         let before = trainer.config
-        func event(_ label: String, _ kind: String, _ from: String? = nil, _ to: String? = nil) {
-            pendingEvents.append(.init(step: step, label: label, kind: kind, from: from, to: to))
-        }
         // nil: an intent at its limit (the learning rate at its bound, Dropout at 0 or 0.9) changes nothing.
         guard let resolved = command.resolved(against: before) else { return }
+        func event(_ kind: String, _ from: String? = nil, _ to: String? = nil) {
+            let label = resolved.markerLabel ?? kind
+            pendingEvents.append(.init(step: step, label: label, kind: kind, from: from, to: to))
+        }
         switch resolved {
         case .cycleOptimizer, .stepLearningRate, .cycleActivation, .toggleBatchNorm, .toggleDropout, .stepDropout,
             .cycleWeightDecay:
@@ -144,27 +145,27 @@ struct RunDriver {
             break
         case .setOptimizer(let kind):
             trainer.setOptimizer(kind)
-            event("→ \(kind.displayName)", "optimizer", before.optimizer.rawValue, kind.rawValue)
+            event("optimizer", before.optimizer.rawValue, kind.rawValue)
         case .setLearningRate(let lr):
             trainer.setLearningRate(lr)
-            event("lr \(Format.number(lr))", "lr", "\(before.effectiveLearningRate)", "\(lr)")
+            event("lr", "\(before.effectiveLearningRate)", "\(lr)")
         case .reinitialize(let initializer):
             trainer.reinitialize(initializer)
             diverged = false
-            event("↺ \(initializer.displayName)", "init", before.network.initializer.argument, initializer.argument)
+            event("init", before.network.initializer.argument, initializer.argument)
         case .setActivation(let a):
             trainer.setActivation(a)
             diverged = false
-            event("→ \(a.displayName)", "activation", before.network.activation.rawValue, a.rawValue)
+            event("activation", before.network.activation.rawValue, a.rawValue)
         case .setBatchNorm(let on):
             trainer.network.setBatchNorm(on)
-            event(on ? "+BN" : "−BN", "batchnorm", before.network.batchNorm ? "on" : "off", on ? "on" : "off")
+            event("batchnorm", before.network.batchNorm ? "on" : "off", on ? "on" : "off")
         case .setDropout(let r):
             trainer.network.setDropout(r)
-            event(r > 0 ? "dropout \(Format.number(r))" : "−dropout", "dropout", "\(before.network.dropout)", "\(r)")
+            event("dropout", "\(before.network.dropout)", "\(r)")
         case .setWeightDecay(let w):
             trainer.network.weightDecay = w
-            event("wd \(Format.number(w))", "weight_decay", "\(before.network.weightDecay)", "\(w)")
+            event("weight_decay", "\(before.network.weightDecay)", "\(w)")
         case .pause:
             paused = true
         case .resume:
@@ -180,7 +181,7 @@ struct RunDriver {
             trainer.reinitialize(trainer.network.config.initializer)
             diverged = false
             finished = false
-            event("↺ restart", "restart")
+            event("restart")
         }
     }
 

@@ -74,6 +74,24 @@ extension SessionCommand {
         }
     }
 
+    /// The chart marker of an absolute command that changes the run (nil for the others): what the
+    /// run's event says, and what the screen shows at once for a command still on its way.
+    var markerLabel: String? {
+        switch self {
+        case .setOptimizer(let kind): return "→ \(kind.displayName)"
+        case .setLearningRate(let lr): return "lr \(Format.number(lr))"
+        case .reinitialize(let initializer): return "↺ \(initializer.displayName)"
+        case .setActivation(let activation): return "→ \(activation.displayName)"
+        case .setBatchNorm(let on): return on ? "+BN" : "−BN"
+        case .setDropout(let ratio): return ratio > 0 ? "dropout \(Format.number(ratio))" : "−dropout"
+        case .setWeightDecay(let decay): return "wd \(Format.number(decay))"
+        case .restart: return "↺ restart"
+        case .cycleOptimizer, .stepLearningRate, .cycleActivation, .toggleBatchNorm, .toggleDropout, .stepDropout,
+            .cycleWeightDecay, .pause, .resume, .stepOnce, .fork:
+            return nil
+        }
+    }
+
     /// What the status bar says when this intent resolves to nothing; nil when silence is right.
     var limitNotice: String? {
         if case .stepLearningRate = self { return "learning rate limit" }
