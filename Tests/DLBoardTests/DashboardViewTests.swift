@@ -140,9 +140,12 @@ import Testing
         #expect(state.handle(.tab).isEmpty)
         #expect(state.focus == 1)
         let commands = state.handle(.character("b"))
-        #expect(commands.count == 1 && commands[0].run == 1 && commands[0].command == .setBatchNorm(true))
+        #expect(commands.count == 1 && commands[0].run == 1 && commands[0].command == .toggleBatchNorm)
+        #expect(state.panes[1].state.status?.config.network.batchNorm == true)
+        #expect(state.panes[0].state.status?.config.network.batchNorm == false, "the other pane is left alone")
         let o = state.handle(.character("o"))
-        #expect(o.first?.run == 1 && o.first?.command == .setOptimizer(.sgd), "Adam → SGD (the cycle wraps)")
+        #expect(o.first?.run == 1 && o.first?.command == .cycleOptimizer(by: 1))
+        #expect(state.panes[1].state.status?.config.optimizer == .sgd, "Adam → SGD (the cycle wraps)")
         _ = state.handle(.backTab)
         #expect(state.focus == 0)
         #expect(state.handle(.character("o")).first?.run == 0)
@@ -196,6 +199,9 @@ import Testing
         #expect(state.layout == .difference && state.notice != nil, "x on pane 1 says to focus another pane")
         let p = state.handle(.character("P"))
         #expect(p.map(\.run) == [0, 1] && p.allSatisfy { $0.command == .pause })
+        #expect(state.panes.allSatisfy { $0.state.status?.paused == true }, "shown paused at once")
+        let again = state.handle(.character("P"))
+        #expect(again.map(\.run) == [0, 1] && again.allSatisfy { $0.command == .resume }, "P P: pause, then resume")
     }
 
     @Test func helpListsTheComparisonKeys() {

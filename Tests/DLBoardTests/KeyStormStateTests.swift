@@ -35,6 +35,88 @@ import Testing
     }
 }
 
+/// Every press counts, however fast: a storm of setting keys with the run's statuses arriving at
+/// random moments (often stale, published before the run took the latest commands). The pane's
+/// prediction always ends where the live trainer ends, every press of a setting key makes one real
+/// change (from ≠ to), and the published status and the run's markers then replace the predicted ones.
+@Suite struct KeyIntentStormTests {
+    @Test func thePredictionEndsWhereTheTrainerDoes() {
+        let keys: [Key] = "oO+=-abd[]w nr".map { .character($0) } + [.character("i"), .character("y")]
+        var g = SeededGenerator(seed: 11)
+        let data = SessionTests.dataset()
+        for trial in 0..<60 {
+            var driver = RunDriver(
+                id: 0, trainer: Trainer(config: SessionTests.config, data: data), title: "", paused: true,
+                trainEvaluationLimit: 100, histogramInterval: 1)
+            var state = DashboardState(datasetName: data.name)
+            var snapshot = TrainingSession.Snapshot()
+            snapshot.order = [0]
+            var events: [SessionOutput.Event] = []
+            func publish() {
+                let out = driver.takeOutput()
+                events += out.events
+                snapshot.runs[0] = out
+                _ = state.apply(snapshot)
+            }
+            // As the session's training loop takes a command.
+            func take(_ c: SessionCommand) {
+                if c != .stepOnce {
+                    driver.apply(c)
+                } else if !driver.diverged {
+                    driver.trainOneStep()
+                }
+            }
+            publish()
+            // Commands sent but not yet taken by the run: it takes them at random moments too.
+            var inFlight: [SessionCommand] = []
+            var settingPresses = 0
+            for _ in 0..<40 {
+                let k = keys[g.nextInt(below: keys.count)]
+                let commands = state.handle(k).map(\.command)
+                if "oOabw".contains(where: { k == .character($0) }) && !commands.isEmpty { settingPresses += 1 }
+                inFlight += commands
+                switch g.nextInt(below: 4) {
+                case 0: publish()  // a status from before the commands in flight
+                case 1:
+                    inFlight.forEach(take)
+                    inFlight.removeAll()
+                    publish()
+                default: break
+                }
+            }
+            inFlight.forEach(take)
+            let predicted = state.panes[0].state.status?.config
+            let trained = driver.trainer.config
+            publish()
+            let switches = events.filter { ["optimizer", "activation", "batchnorm", "weight_decay"].contains($0.kind) }
+            var problem: String?
+            if predicted != trained {
+                problem = "the screen showed \(String(describing: predicted)), the trainer has \(trained)"
+            } else if !Self.sameSettings(state.panes[0].state.status, snapshot.runs[0]?.status) {
+                problem = "the published status did not replace the prediction"
+            } else if state.panes[0].state.markers.map(\.label) != events.map(\.label) {
+                problem = "markers \(state.panes[0].state.markers.map(\.label)) for the events \(events.map(\.label))"
+            } else if switches.count != settingPresses {
+                problem = "\(settingPresses) presses of o O a b w made \(switches.count) changes"
+            } else if let e = events.first(where: { $0.from != nil && $0.from == $0.to }) {
+                problem = "an event changed nothing: \(e)"
+            }
+            if let problem {
+                Issue.record("trial \(trial): \(problem)")
+                return
+            }
+        }
+    }
+
+    /// The settings and run state of two statuses agree (the loss before the first step is NaN,
+    /// which no status equals).
+    static func sameSettings(_ a: SessionOutput.Status?, _ b: SessionOutput.Status?) -> Bool {
+        guard let a, let b else { return a == nil && b == nil }
+        return a.config == b.config && a.paused == b.paused && a.diverged == b.diverged && a.finished == b.finished
+            && a.step == b.step && a.appliedCommands == b.appliedCommands
+    }
+}
+
 /// The E1 inset and the optimizer-paths screen draw a diverging path (lr too large for the bowl).
 @Suite struct DivergingPathTests {
     @Test func aDivergingPathDrawsAtOnce() {

@@ -25,6 +25,12 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
 
     public var effectiveLearningRate: Float { learningRate ?? optimizer.defaultLearningRate }
 
+    /// `lr` as a configuration states it for `optimizer`: nil when it is that optimizer's default.
+    /// Configurations that train alike then compare equal, however the rate was reached.
+    public static func statedLearningRate(_ lr: Float, for optimizer: OptimizerKind) -> Float? {
+        lr == optimizer.defaultLearningRate ? nil : lr
+    }
+
     /// Throws a `ConfigError` naming the first invalid value.
     public func validate() throws(ConfigError) {
         try network.validate()

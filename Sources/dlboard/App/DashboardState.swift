@@ -97,7 +97,7 @@ struct DashboardState {
         for i in panes.indices {
             guard let out = snapshot.runs[panes[i].id] else { continue }
             if !out.losses.isEmpty || !out.evaluations.isEmpty || !out.events.isEmpty
-                || out.status != panes[i].state.status
+                || out.status != panes[i].state.published
             {
                 panes[i].state.apply(out)
                 changed = true
@@ -191,11 +191,14 @@ struct DashboardState {
             // (`apply`), so the next switch applies to the fork only.
             return [(panes[focus].id, .fork)]
         case .pauseAll:
+            // From the statuses shown, predictions included: P P in one frame pauses and resumes.
             let anyRunning = panes.contains { $0.state.status.map { !$0.paused } ?? false }
-            return panes.compactMap { p in
-                guard let st = p.state.status, !st.diverged else { return nil }
-                return (p.id, anyRunning ? .pause : .resume)
+            var commands: [(run: Int, command: SessionCommand)] = []
+            for i in panes.indices {
+                guard let st = panes[i].state.status, !st.diverged else { continue }
+                commands += panes[i].state.send(anyRunning ? .pause : .resume).map { (panes[i].id, $0) }
             }
+            return commands
         }
         return []
     }

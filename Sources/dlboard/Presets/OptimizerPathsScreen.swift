@@ -55,7 +55,7 @@ struct OptimizerPathsScreen: InteractiveScreen {
             let f = Float(10).squareRoot()
             let lr = key == .character("-") ? panels[focus].lr / f : panels[focus].lr * f
             guard lr > 1e-6 && lr < 1e3 else { return false }
-            panels[focus].lr = PaneState.roundedRate(lr)
+            panels[focus].lr = SettingSteps.roundedRate(lr)
             recompute(focus)
         case .character("r"): shown = 1
         case .character(" "): paused.toggle()
