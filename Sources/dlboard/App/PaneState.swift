@@ -8,7 +8,6 @@ struct PaneState {
     enum Overlay: Equatable {
         case none
         case help
-        case quit
         case confirmInitializer(Initializer)
     }
 
@@ -35,7 +34,6 @@ struct PaneState {
     var warning: String?
     /// Shown in the header after "dlboard" (a replay's file and pace).
     var banner: String?
-    var shouldQuit = false
     /// The ratio Dropout gets when switched on.
     var dropoutWhenOn: Float = 0.2
 
@@ -93,16 +91,6 @@ struct PaneState {
     mutating func handle(_ key: Key) -> [SessionCommand] {
         notice = nil
         switch overlay {
-        case .quit:
-            switch key {
-            case .character("q"), .character("y"), .enter: shouldQuit = true
-            case .character("k"):
-                overlay = .none
-                return status?.paused == true && status?.diverged == false ? [.resume] : []
-            case .escape, .character("n"), .character("c"): overlay = .none
-            default: break
-            }
-            return []
         case .confirmInitializer(let initializer):
             overlay = .none
             if key == .character("y") || key == .enter || key == .character("i") { return [.reinitialize(initializer)] }
@@ -194,10 +182,9 @@ struct PaneState {
         return []
     }
 
-    private mutating func quit() -> [SessionCommand] {
-        overlay = .quit
-        return []
-    }
+    /// `q` is the screen's quit question (`QuitConfirmation`), which sees the key first and passes
+    /// it on only while a popup of the pane is open, which `handle` closes; nothing here quits.
+    private mutating func quit() -> [SessionCommand] { [] }
 
     /// √10 steps from the book's 1e-2/1e-3 land on 0.0316…; keep two significant digits.
     static func roundedRate(_ v: Float) -> Float {

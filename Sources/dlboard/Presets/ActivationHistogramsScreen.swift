@@ -9,8 +9,6 @@ struct ActivationHistogramsScreen: InteractiveScreen {
     var seed: UInt64
     private(set) var rows: [(name: String, stats: [ActivationStatistics])] = []
     var showsHelp = false
-    /// Quitting is `QuitConfirmation`'s (q asks first); nothing here quits by itself.
-    var shouldQuit: Bool { false }
     var showsOverlay: Bool { showsHelp }
 
     init(seed: UInt64, activation: Activation = .sigmoid) {

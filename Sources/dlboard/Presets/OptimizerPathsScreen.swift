@@ -21,8 +21,6 @@ struct OptimizerPathsScreen: InteractiveScreen {
     var secondsPerStep = 0.15
     var lastStep = 0.0
     var showsHelp = false
-    /// Quitting is `QuitConfirmation`'s (q asks first); nothing here quits by itself.
-    var shouldQuit: Bool { false }
     var showsOverlay: Bool { showsHelp }
 
     init(steps: Int = 30) {

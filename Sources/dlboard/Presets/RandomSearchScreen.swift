@@ -11,8 +11,6 @@ struct RandomSearchScreen: InteractiveScreen {
     var lastPoll = 0.0
     var notice: String?
     var showsHelp = false
-    /// Quitting is `QuitConfirmation`'s (q asks first); nothing here quits by itself.
-    var shouldQuit: Bool { false }
     var showsOverlay: Bool { showsHelp }
 
     init(search: RandomSearch) { self.search = search }

@@ -13,7 +13,6 @@ struct ReplayScreen: InteractiveScreen {
     var state: DashboardState
     /// nil: instant (everything at once).
     var speed: Double?
-    var shouldQuit = false
     /// The help (or another popup) of the focused pane is open: `q` closes it (`QuitConfirmation`).
     var showsOverlay: Bool {
         state.panes.indices.contains(state.focus) && state.panes[state.focus].state.overlay != .none
@@ -73,7 +72,6 @@ struct ReplayScreen: InteractiveScreen {
                 state.notice = "a replay cannot be steered (space pause, +/- speed, g end, r again)"
             } else {
                 _ = state.handle(key)  // view keys only; any command is dropped
-                if state.shouldQuit { shouldQuit = true }
             }
         }
         updateBanner()

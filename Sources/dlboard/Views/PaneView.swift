@@ -266,10 +266,6 @@ struct PaneView {
                 buffer.put(" " + l, in: inner, row: i)
                 buffer.setStyle(.bold, in: Rect(x: inner.x + 1, y: inner.y + i, width: 8, height: 1))
             }
-        case .quit:
-            popup(
-                title: "quit?", lines: ["Quit dlboard?", "", "q quit   k keep training   Esc cancel"], in: area,
-                into: &buffer)
         case .confirmInitializer(let initializer):
             popup(
                 title: "re-initialize?",
