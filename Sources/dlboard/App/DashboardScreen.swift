@@ -26,17 +26,14 @@ struct DashboardScreen: InteractiveScreen {
         session.start(paused: paused)
     }
 
-    /// The focused pane's help or "re-initialize?" is open: `q` closes it.
-    var showsOverlay: Bool { state.focused.map { $0.overlay != .none } ?? false }
+    var showsOverlay: Bool { state.showsPopup }
 
     var keepAnswer: String? { "keep training" }
 
     /// Keep training: a paused focused run (paused by space, or at its target) trains on; a diverged
     /// one stays paused, as space leaves it.
     mutating func keep() {
-        guard state.panes.indices.contains(state.focus), let s = state.panes[state.focus].state.status,
-            s.paused, !s.diverged
-        else { return }
+        guard let s = state.focused?.status, s.paused, !s.diverged else { return }
         session.send(.resume, to: state.panes[state.focus].id)
     }
 

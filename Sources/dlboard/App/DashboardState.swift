@@ -48,6 +48,8 @@ struct DashboardState {
     }
 
     var focused: PaneState? { panes.indices.contains(focus) ? panes[focus].state : nil }
+    /// The focused pane's help or "re-initialize?" is open: `q` closes it rather than asking to quit.
+    var showsPopup: Bool { focused.map { $0.overlay != .none } ?? false }
     var isComparison: Bool { panes.count > 1 }
 
     /// Pane colours, fixed per position: the legend of the overlay view and the pane borders agree.
@@ -124,7 +126,7 @@ struct DashboardState {
             }
             if let out { pane.state.apply(out) }
             let focusedID = panes.indices.contains(focus) ? panes[focus].id : nil
-            let popupOpen = focused.map { $0.overlay != .none } ?? false
+            let popupOpen = showsPopup
             panes.insert(pane, at: min(position, panes.count))
             // A fork arrives next to the pane it was made from and takes the focus, so the next
             // switch applies to it — unless a popup is open there: the answer to it must not land

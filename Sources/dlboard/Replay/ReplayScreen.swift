@@ -13,10 +13,7 @@ struct ReplayScreen: InteractiveScreen {
     var state: DashboardState
     /// nil: instant (everything at once).
     var speed: Double?
-    /// The help (or another popup) of the focused pane is open: `q` closes it (`QuitConfirmation`).
-    var showsOverlay: Bool {
-        state.panes.indices.contains(state.focus) && state.panes[state.focus].state.overlay != .none
-    }
+    var showsOverlay: Bool { state.showsPopup }
     private var lastTick: Double?
     private var name: String
 
