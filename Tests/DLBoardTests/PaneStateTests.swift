@@ -126,21 +126,15 @@ import Testing
         #expect(s.markers.map(\.label) == ["+BN", "→ Momentum"] && s.markers.map(\.x) == [11, 12])
     }
 
-    @Test func pauseStepAndQuitPopup() {
+    @Test func pauseStepAndQuit() {
         var s = Self.state()
         #expect(s.handle(.character("n")) == [], "single step only while paused")
         #expect(s.notice != nil)
         #expect(s.handle(.character(" ")) == [.pause])
         var p = Self.state(paused: true)
         #expect(p.handle(.character("n")) == [.stepOnce])
-        #expect(p.handle(.character("q")) == [])
-        #expect(p.overlay == .quit && !p.shouldQuit)
-        #expect(p.handle(.escape) == [] && p.overlay == .none)
-        _ = p.handle(.character("q"))
-        #expect(p.handle(.character("k")) == [.resume], "keep training resumes a paused run")
-        _ = p.handle(.character("q"))
-        _ = p.handle(.character("q"))
-        #expect(p.shouldQuit)
+        // The quit question is the screen's (`QuitConfirmation`, see DashboardScreenTests).
+        #expect(p.handle(.character("q")) == [] && p.overlay == .none)
     }
 
     @Test func viewKeysChangeOnlyTheView() {
@@ -234,6 +228,8 @@ import Testing
             asked.contains("Quit dlboard?") && asked.contains("q quit   Esc cancel"), sourceLocation: sourceLocation)
         _ = s.handle(.character("x"))
         #expect(s.asking && !s.shouldQuit, "another key leaves the question open", sourceLocation: sourceLocation)
+        _ = s.handle(.character("k"))
+        #expect(s.asking, "k answers only the dashboard's question", sourceLocation: sourceLocation)
         _ = s.handle(.escape)
         #expect(!s.asking && !s.shouldQuit, "Esc cancels", sourceLocation: sourceLocation)
         #expect(

@@ -13,7 +13,6 @@ struct PaneState {
     enum Overlay: Equatable {
         case none
         case help
-        case quit
         case confirmInitializer(Initializer)
     }
 
@@ -52,7 +51,6 @@ struct PaneState {
     var warning: String?
     /// Shown in the header after "dlboard" (a replay's file and pace).
     var banner: String?
-    var shouldQuit = false
     /// The ratio Dropout gets when switched on.
     var dropoutWhenOn: Float = 0.2
 
@@ -133,16 +131,6 @@ struct PaneState {
     mutating func handle(_ key: Key) -> [SessionCommand] {
         notice = nil
         switch overlay {
-        case .quit:
-            switch key {
-            case .character("q"), .character("y"), .enter: shouldQuit = true
-            case .character("k"):
-                overlay = .none
-                return status?.paused == true && status?.diverged == false ? [.resume] : []
-            case .escape, .character("n"), .character("c"): overlay = .none
-            default: break
-            }
-            return []
         case .confirmInitializer(let initializer):
             overlay = .none
             if key == .character("y") || key == .enter || key == .character("i") {
@@ -218,10 +206,9 @@ struct PaneState {
         return []
     }
 
-    private mutating func quit() -> [SessionCommand] {
-        overlay = .quit
-        return []
-    }
+    /// `q` is the screen's quit question (`QuitConfirmation`), which sees the key first and passes
+    /// it on only while a popup of the pane is open, which `handle` closes; nothing here quits.
+    private mutating func quit() -> [SessionCommand] { [] }
 
     /// Predicts what `command` does to this run in the status shown, and returns it to be sent (an
     /// empty list, with a notice if one is due, when it would change nothing). The next key resolves
