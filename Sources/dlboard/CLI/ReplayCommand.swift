@@ -25,8 +25,7 @@ struct ReplayCommand: ParsableCommand {
     @Flag(help: "No dashboard: print the per-epoch summary of each run.")
     var headless = false
 
-    @Option(help: "Characters for charts: braille, blocks or ascii.")
-    var glyphs: GlyphSet?
+    @OptionGroup var look: GlyphOptions
 
     func validate() throws {
         if files.isEmpty { throw ValidationError("replay: give at least one run record file") }
@@ -41,14 +40,10 @@ struct ReplayCommand: ParsableCommand {
             }
         }
         let warnings = records.flatMap(\.warnings)
-        if headless { return printSummary(records, warnings: warnings) }
-        let screen: NcursesScreen
-        do {
-            screen = try ScreenLoop.openScreen(glyphs: glyphs)
-        } catch {
-            Console.error("dlboard: \(error.description); printing the summary instead")
-            return printSummary(records, warnings: warnings)
-        }
+        guard
+            let screen = Frontend.screen(
+                headless: headless, glyphs: look.glyphs, instead: "printing the summary instead")
+        else { return printSummary(records, warnings: warnings) }
         var model = ReplayScreen(records: records, speed: instant ? nil : speed)
         if let w = warnings.first { model.state.notice = w }
         let interrupted = ScreenLoop.run(&model, on: screen)
