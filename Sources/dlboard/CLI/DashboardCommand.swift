@@ -3,7 +3,7 @@ import Foundation
 import NN
 import TUI
 
-/// `dlboard` / `dlboard dashboard`: the live dashboard. Falls back to the headless trainer when
+/// `dlboard` / `dlboard dashboard`: the live dashboard. Falls back to `train`'s headless output when
 /// there is no terminal to draw on (output piped, `TERM` unset, `dumb` or unknown).
 struct DashboardCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
