@@ -12,8 +12,8 @@ struct RunDriver {
     /// The train-accuracy rule of every run dlboard trains (`train`, the dashboard, `compare`, the
     /// presets, the random search's trials): each evaluation measures the first
     /// min(count, 10,000) training images — the book's `evaluate_sample_num_per_epoch`, which keeps an
-    /// evaluation of the full 60,000 from costing a sixth of an epoch. The test and validation sets
-    /// are always measured whole.
+    /// evaluation of the full 60,000 from costing about a third of an epoch of training. The test and
+    /// validation sets are always measured whole.
     static let trainEvaluationLimit = 10_000
     let histogramInterval: Double
     /// Epochs added by each resume past the target.
