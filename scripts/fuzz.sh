@@ -42,7 +42,7 @@ build() {
 # The app files the record reader and the exporters need (the reader fills the session's value types).
 record_sources() {
     echo "$1/Logging/RunRecord.swift" "$1/Logging/RecordText.swift" "$1/Logging/Folders.swift" \
-        "$1/Session/SessionOutput.swift" "$1/CLI/Console.swift" "$1/Session/StopSignal.swift" "$1"/Export/*.swift
+        "$1/Session/SessionOutput.swift" "$1/Support/Console.swift" "$1/Session/StopSignal.swift" "$1"/Export/*.swift
 }
 
 link() {  # name sources…

@@ -158,12 +158,12 @@ import Testing
     /// A headless comparison left running keeps a bounded tail of losses, and the summary's mean is
     /// still over the last tenth of the steps.
     @Test func headlessLossTailStaysBounded() {
-        var r = HeadlessComparison.RunResult(title: "run")
+        var r = HeadlessSession.RunResult(title: "run")
         for k in 0..<30 { r.add((0..<10_000).map { Float(k * 10_000 + $0) }) }
         #expect(r.lossCount == 300_000)
-        #expect(r.losses.count <= 2 * HeadlessComparison.RunResult.keptLosses)
+        #expect(r.losses.count <= 2 * HeadlessSession.RunResult.keptLosses)
         #expect(r.recentLosses.count == 30_000 && r.recentLosses.first == 270_000 && r.recentLosses.last == 299_999)
-        var short = HeadlessComparison.RunResult(title: "run")
+        var short = HeadlessSession.RunResult(title: "run")
         short.add((1...40).map(Float.init))
         #expect(Array(short.recentLosses) == [37, 38, 39, 40], "a short run: its last tenth, as before")
     }

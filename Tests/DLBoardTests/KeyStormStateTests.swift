@@ -58,7 +58,7 @@ import Testing
         for trial in 0..<60 {
             var driver = RunDriver(
                 id: 0, trainer: Trainer(config: SessionTests.config, data: data), title: "", paused: true,
-                trainEvaluationLimit: 100, histogramInterval: 1)
+                histogramInterval: 1)
             var state = DashboardState(datasetName: data.name)
             var snapshot = TrainingSession.Snapshot()
             snapshot.order = [0]

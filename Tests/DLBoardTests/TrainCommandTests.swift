@@ -47,6 +47,30 @@ import Testing
         #expect(r.stdout.contains("lower learning rate"))
     }
 
+    /// One rule for train accuracy: `dlboard train` and the dashboard (here its headless form, stdout
+    /// being a pipe) measure the same images — the first 10,000 of a 12,000-image training set — so
+    /// the same run records the same train accuracy in both.
+    @Test func trainAndTheDashboardRecordTheSameTrainAccuracy() throws {
+        let dir = NSTemporaryDirectory() + "dlboard-rule-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let flags = ["--train-size", "12000", "--hidden", "16", "--epochs", "2", "--seed", "3", "--optimizer", "adam"]
+        func trainAccuracies(_ command: String) throws -> [Double] {
+            let log = "\(dir)/\(command).jsonl"
+            let r = try BinaryRunner.run([command] + flags + ["--metrics-out", log], timeout: 300)
+            #expect(r.status == 0, "\(command): \(r.stderr)")
+            return try CompareCommandTests.records(log).filter { $0["type"] as? String == "eval" }.compactMap {
+                $0["train_acc"] as? Double
+            }
+        }
+        let train = try trainAccuracies("train")
+        let dashboard = try trainAccuracies("dashboard")
+        #expect(train.count == 2)
+        #expect(train == dashboard, "train \(train) vs dashboard \(dashboard)")
+        // 10,000 of 12,000 images: a multiple of 1/10,000 (the whole set would give twelfths too).
+        for a in train { #expect(abs(a * 10_000 - (a * 10_000).rounded()) < 1e-6, "\(a)") }
+    }
+
     /// OpenBLAS falls back to its SSE3 `Prescott` kernel on CPUs it does not know; dlboard restarts
     /// itself with a kernel the CPU supports (about 4× faster here).
     @Test func aModernCPUGetsAModernBLASKernel() throws {

@@ -134,43 +134,4 @@ public final class Trainer {
         }
         return Double(correct) / Double(n)
     }
-
-    /// Runs `config.epochs` epochs, evaluating after each; `onStep` sees every step's loss and
-    /// `onEpoch` every epoch's report. Returning false from `onStep` stops training early (e.g. a NaN).
-    public func train(
-        onStep: (_ step: Int, _ loss: Double) -> Bool = { _, _ in true },
-        onEpoch: (EpochReport) -> Void
-    ) {
-        for epoch in 1...config.epochs {
-            let t0 = DispatchTime.now().uptimeNanoseconds
-            var sum = 0.0
-            var taken = 0
-            for _ in 0..<stepsPerEpoch {
-                let loss = step()
-                sum += loss
-                taken += 1
-                if !onStep(steps, loss) { break }
-            }
-            let t1 = DispatchTime.now().uptimeNanoseconds
-            let report = evaluate(
-                epoch: epoch, meanLoss: sum / Double(max(taken, 1)),
-                trainSeconds: Double(t1 - t0) / 1e9, samples: taken * config.batchSize)
-            onEpoch(report)
-            if taken < stepsPerEpoch { return }
-        }
-    }
-
-    /// Accuracies on the full training, test and (if any) validation sets.
-    public func evaluate(epoch: Int, meanLoss: Double, trainSeconds: Double, samples: Int) -> EpochReport {
-        let t0 = DispatchTime.now().uptimeNanoseconds
-        let trainAcc = accuracy(on: data.train)
-        let testAcc = accuracy(on: data.test)
-        let valAcc = data.validation.map { accuracy(on: $0) }
-        let evalSeconds = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
-        return EpochReport(
-            epoch: epoch, step: steps, meanLoss: meanLoss, trainAccuracy: trainAcc,
-            testAccuracy: testAcc, validationAccuracy: valAcc, trainSeconds: trainSeconds,
-            evalSeconds: evalSeconds,
-            samplesPerSecond: trainSeconds > 0 ? Double(samples) / trainSeconds : 0)
-    }
 }

@@ -22,11 +22,7 @@ struct CompareCommand: ParsableCommand {
     @Flag(help: "No dashboard: a line per run and evaluation, then a summary.")
     var headless = false
 
-    @Option(help: "Characters for charts: braille, blocks or ascii.")
-    var glyphs: GlyphSet?
-
-    @Flag(help: "Start paused (space starts the focused run, P all of them).")
-    var paused = false
+    @OptionGroup var screen: ScreenOptions
 
     func validate() throws {
         if let s = steps, s < 1 { throw ValidationError("--steps: must be at least 1, got \(s)") }
@@ -45,10 +41,11 @@ struct CompareCommand: ParsableCommand {
         }
         let (dataset, directory, log, configs) = try options.prepare(name: "compare", configs: wanted)
         let titles = ConfigDiff.titles(configs)
-        try SessionLauncher(
+        let status = SessionLauncher(
             runs: zip(configs, titles).map { TrainingSession.RunSpec(config: $0, title: $1, stepTarget: steps) },
             dataset: dataset, dataDirectory: directory, log: log, logEvery: options.logEvery,
-            sessionName: "compare", headless: headless, glyphs: glyphs, paused: paused
+            sessionName: "compare", headless: headless, glyphs: screen.glyphs, paused: screen.paused
         ).run()
+        if status != 0 { throw ExitCode(status) }
     }
 }

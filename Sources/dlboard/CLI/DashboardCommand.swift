@@ -3,7 +3,7 @@ import Foundation
 import NN
 import TUI
 
-/// `dlboard` / `dlboard dashboard`: the live dashboard. Falls back to the headless trainer when
+/// `dlboard` / `dlboard dashboard`: the live dashboard. Falls back to `train`'s headless output when
 /// there is no terminal to draw on (output piped, `TERM` unset, `dumb` or unknown).
 struct DashboardCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -13,22 +13,16 @@ struct DashboardCommand: ParsableCommand {
 
     @OptionGroup var options: RunOptions
     @OptionGroup var regularization: RegularizationOptions
-
-    @Option(help: "Characters for charts: braille, blocks or ascii (default: braille in a UTF-8 locale, else ascii).")
-    var glyphs: GlyphSet?
-
-    @Flag(help: "Start paused (space starts training, n steps once).")
-    var paused = false
+    @OptionGroup var screen: ScreenOptions
 
     func run() throws {
         let (dataset, directory, log, configs) = try options.prepare(
             name: "dashboard", configs: [regularization.config(options, defaultEpochs: 20)])
-        try SessionLauncher(
+        let status = SessionLauncher(
             runs: [TrainingSession.RunSpec(config: configs[0])], dataset: dataset, dataDirectory: directory,
             log: log, logEvery: options.logEvery, sessionName: "dashboard", headless: false,
-            glyphs: glyphs, paused: paused
+            glyphs: screen.glyphs, paused: screen.paused
         ).run()
+        if status != 0 { throw ExitCode(status) }
     }
 }
-
-extension GlyphSet: ExpressibleByArgument {}

@@ -25,8 +25,7 @@ struct ReplayCommand: ParsableCommand {
     @Flag(help: "No dashboard: print the per-epoch summary of each run.")
     var headless = false
 
-    @Option(help: "Characters for charts: braille, blocks or ascii.")
-    var glyphs: GlyphSet?
+    @OptionGroup var look: GlyphOptions
 
     func validate() throws {
         if files.isEmpty { throw ValidationError("replay: give at least one run record file") }
@@ -41,70 +40,15 @@ struct ReplayCommand: ParsableCommand {
             }
         }
         let warnings = records.flatMap(\.warnings)
-        if headless { return printSummary(records, warnings: warnings) }
-        let screen: NcursesScreen
-        do {
-            screen = try ScreenLoop.openScreen(glyphs: glyphs)
-        } catch {
-            Console.error("dlboard: \(error.description); printing the summary instead")
-            return printSummary(records, warnings: warnings)
-        }
+        guard
+            let screen = Frontend.screen(
+                headless: headless, glyphs: look.glyphs, instead: "printing the summary instead")
+        else { return ReplaySummary.write(records, warnings: warnings) }
         var model = ReplayScreen(records: records, speed: instant ? nil : speed)
         if let w = warnings.first { model.state.notice = w }
         let interrupted = ScreenLoop.run(&model, on: screen)
         screen.close()
         for w in warnings { RecordText.warn(w) }
         if interrupted { throw ExitCode(130) }
-    }
-
-    /// One line per evaluation and event of every run, in step order, then each run's last numbers.
-    /// Every line goes out through `RecordText.say`: titles, labels and names are the record's.
-    func printSummary(_ records: [RunRecord], warnings: [String]) {
-        for w in warnings { RecordText.warn(w) }
-        var number = 0
-        for record in records {
-            RecordText.say("replay \(record.path): \(record.runs.count) run(s)")
-            for run in record.runs {
-                number += 1
-                let c = run.config
-                let net = c.network
-                var head = "run \(number)"
-                if let t = run.title, !t.isEmpty { head += " (\(t))" }
-                head += ": \(run.datasetName) \(run.trainSize) train"
-                if let crc = run.datasetChecksum { head += " crc32 \(crc)" }
-                head +=
-                    " · \(net.shapeDescription) \(net.activation.displayName), init \(net.initializer.displayName)"
-                    + (net.batchNorm ? ", BatchNorm" : "")
-                    + (net.dropout > 0 ? ", dropout \(Format.number(net.dropout))" : "")
-                    + (net.weightDecay > 0 ? ", wd \(Format.number(net.weightDecay))" : "")
-                    + " · \(c.optimizer.displayName) lr \(Format.number(c.effectiveLearningRate)) · batch \(c.batchSize) · seed \(c.seed)"
-                if let p = run.parent, let s = run.forkStep { head += " · forked from run \(p + 1) at step \(s)" }
-                RecordText.say(head)
-                RecordText.say("  epoch    step      loss   train    test     val")
-                var events = run.events[...]
-                for e in run.evaluations {
-                    while let ev = events.first, ev.event.step <= e.evaluation.step {
-                        RecordText.say("  step \(ev.event.step): \(ev.event.label)")
-                        events = events.dropFirst()
-                    }
-                    let v = e.evaluation
-                    let fmt = { (x: Double?) in x.map { String(format: "%6.4f", $0) } ?? "     -" }
-                    RecordText.say(
-                        String(
-                            format: "  %5d  %6d  %8@  %@  %@  %@", v.epoch, v.step,
-                            e.loss.map { String(format: "%8.4f", $0) } ?? "       -",
-                            fmt(v.trainAccuracy), fmt(v.testAccuracy), fmt(v.validationAccuracy)))
-                }
-                for ev in events { RecordText.say("  step \(ev.event.step): \(ev.event.label)") }
-                let last = run.steps.last.map { "\($0.step) steps" } ?? "no steps"
-                var end = "  \(last) recorded"
-                if let s = run.stopped {
-                    end += ", stopped: \(s)"
-                } else if !run.hasSummary {
-                    end += ", no summary record (killed, or a random-search trial)"
-                }
-                RecordText.say(end)
-            }
-        }
     }
 }

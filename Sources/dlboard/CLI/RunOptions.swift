@@ -40,28 +40,15 @@ struct RunOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "Fraction of the training images held out for validation (e.g. 0.2).")
     var validation: Double = 0
 
-    @Option(parsing: .unconditional, help: "Seed of every random choice (weights, batches, dropout, validation split).")
-    var seed: UInt64 = 0
+    @OptionGroup var source: DataOptions
 
     @Option(help: "Mini-batch sampling: with replacement (the book's Trainer) or a shuffled permutation per epoch.")
     var sampling: BatchSampler.Policy = .withReplacement
 
-    @Option(help: "Folder with the four MNIST-format IDX files (default: the bundled assets/mnist).")
-    var data: String?
-
     @Option(help: "Named dataset: the bundled MNIST, or Fashion-MNIST from Debian's dataset-fashion-mnist.")
     var dataset: DatasetName?
 
-    @Option(name: .customLong("metrics-out"), help: "Write JSON Lines metrics to this file.")
-    var metricsOut: String?
-
-    @Flag(help: "Keep a run record under runs/<timestamp>-<command>/metrics.jsonl (replay and export read it).")
-    var save = false
-
-    @Option(
-        name: .customLong("log-every"), parsing: .unconditional,
-        help: "Write a step record to --metrics-out every N steps.")
-    var logEvery: Int = 1
+    @OptionGroup var record: RecordOptions
 
     @Option(parsing: .unconditional, help: "OpenBLAS threads.")
     var threads: Int = 1
@@ -74,7 +61,8 @@ struct RunOptions: ParsableArguments {
             network: NetworkConfig(
                 hidden: hidden.sizes, activation: activation, initializer: initializer.value,
                 batchNorm: batchNorm, dropout: dropout, weightDecay: weightDecay),
-            optimizer: optimizer, learningRate: lr, batchSize: batch, epochs: epochs ?? defaultEpochs, seed: seed,
+            optimizer: optimizer, learningRate: lr, batchSize: batch, epochs: epochs ?? defaultEpochs,
+            seed: source.seed,
             sampling: sampling)
     }
 
@@ -84,11 +72,11 @@ struct RunOptions: ParsableArguments {
         if !(validation >= 0 && validation < 1) {
             throw ValidationError("--validation: must be in [0, 1), got \(validation)")
         }
-        if logEvery < 1 { throw ValidationError("--log-every: must be at least 1, got \(logEvery)") }
         if !(1...64).contains(threads) { throw ValidationError("--threads: must be in 1…64, got \(threads)") }
-        if data != nil && dataset != nil { throw ValidationError("--data and --dataset: give only one of them") }
-        if save && metricsOut != nil { throw ValidationError("--save and --metrics-out: give only one of them") }
+        if source.data != nil && dataset != nil { throw ValidationError("--data and --dataset: give only one of them") }
     }
+
+    var logEvery: Int { record.logEvery }
 
     /// Opens the metrics log (first, so an unwritable path fails before any work), loads and
     /// restricts the data, fits `configs` to it (refusing what cannot fit in memory; see
@@ -96,10 +84,10 @@ struct RunOptions: ParsableArguments {
     func prepare(name: String, configs: [TrainingConfig]) throws
         -> (dataset: Dataset, directory: String, log: MetricsLog?, configs: [TrainingConfig])
     {
-        let log = try MetricsLog.open(metricsOut: metricsOut, save: save, name: name)
+        let log = try record.open(name: name)
         let (restricted, directory, fitted) = try DataLocator.load(
-            data: data, dataset: dataset, trainSize: trainSize.map { .flag($0) },
-            validation: validation, seed: seed, configs: configs)
+            data: source.data, dataset: dataset, trainSize: trainSize.map { .flag($0) },
+            validation: validation, seed: source.seed, configs: configs)
         BLASThreads.set(threads)
         return (restricted, directory, log, fitted)
     }

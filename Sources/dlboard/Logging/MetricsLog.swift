@@ -202,13 +202,6 @@ final class MetricsLog {
         )
     }
 
-    func writeEval(_ r: EpochReport) {
-        writeEval(
-            epoch: r.epoch, step: r.step, loss: r.meanLoss, trainAccuracy: r.trainAccuracy,
-            testAccuracy: r.testAccuracy, validationAccuracy: r.validationAccuracy,
-            trainSeconds: r.trainSeconds, samplesPerSecond: r.samplesPerSecond)
-    }
-
     /// An evaluation record; `loss` (the epoch's mean batch loss) is left out when not known.
     func writeEval(
         epoch: Int, step: Int, loss: Double?, trainAccuracy: Double, testAccuracy: Double?,

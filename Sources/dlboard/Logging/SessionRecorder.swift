@@ -6,7 +6,6 @@ import NN
 /// of the steps since the previous one, the activation histograms at each evaluation, and every
 /// event. One writer for the dashboard and the headless comparison, so both records read the same.
 ///
-/// Without a log it only keeps the mean losses (the headless lines print them).
 /// Main thread only (it owns the log's file handle there).
 final class SessionRecorder {
     let log: MetricsLog?
@@ -16,7 +15,6 @@ final class SessionRecorder {
     /// Records carry `"run"` once the session has (or has had) more than one run.
     private var several: Bool
     private var headed: Set<Int> = []
-    private var lossSums: [Int: (sum: Double, count: Int)] = [:]
     private var lastSteps: [Int: Int] = [:]
     private var lastEvaluations: [Int: SessionOutput.Evaluation] = [:]
     private var diverged: Set<Int> = []
@@ -72,9 +70,7 @@ final class SessionRecorder {
             // the previous evaluation, also when one output holds several epochs.
             var evaluations = out.evaluations[...]
             func writeEvaluation(_ e: SessionOutput.Evaluation) {
-                let s = lossSums[id] ?? (0, 0)
-                let mean = s.count > 0 ? s.sum / Double(s.count) : .nan
-                lossSums[id] = (0, 0)
+                let mean = e.meanLoss
                 log?.writeEval(
                     epoch: e.epoch, step: e.step, loss: mean, trainAccuracy: e.trainAccuracy,
                     testAccuracy: e.testAccuracy, validationAccuracy: e.validationAccuracy,
@@ -88,8 +84,6 @@ final class SessionRecorder {
                     writeEvaluation(e)
                     evaluations = evaluations.dropFirst()
                 }
-                lossSums[id, default: (0, 0)].sum += Double(loss)
-                lossSums[id, default: (0, 0)].count += 1
                 if step % logEvery == 0 || !loss.isFinite {
                     log?.writeStep(step: step, epoch: (step - 1) / perEpoch + 1, loss: Double(loss), run: run)
                 }
@@ -108,7 +102,7 @@ final class SessionRecorder {
         for id in headed.sorted() {
             let e = lastEvaluations[id]
             log?.writeSummary(
-                steps: lastSteps[id] ?? 0, seconds: seconds, testAccuracy: e?.testAccuracy,
+                steps: lastSteps[id] ?? 0, epochs: e?.epoch, seconds: seconds, testAccuracy: e?.testAccuracy,
                 validationAccuracy: e?.validationAccuracy,
                 stopReason: stopReason ?? (diverged.contains(id) ? "diverged" : nil),
                 run: several ? id : nil)

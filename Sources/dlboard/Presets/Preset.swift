@@ -63,7 +63,6 @@ enum Preset: String, CaseIterable, Sendable {
         var validationFraction: Double = 0
         /// The book's experiment judges on training accuracy only: no test set is loaded.
         var usesTestSet = true
-        var trainEvaluationLimit = 10_000
         /// Panes drawn as small multiples of this many runs each (BatchNorm grid: pairs).
         var groupSize: Int?
     }
@@ -113,8 +112,7 @@ enum Preset: String, CaseIterable, Sendable {
                 }
             }
             return Training(
-                runs: runs, trainSize: o.trainSize ?? 1000, usesTestSet: false, trainEvaluationLimit: 1000, groupSize: 2
-            )
+                runs: runs, trainSize: o.trainSize ?? 1000, usesTestSet: false, groupSize: 2)
         case .overfitWeightDecay:
             let runs = [Float(0), 0.1].map { wd in
                 var c = config(hidden: 6, batch: 100, lr: 0.01, epochs: 201)

@@ -7,6 +7,9 @@ import Synchronization
 /// never on the test set, which the search's dataset does not even hold. Rounds run on a background
 /// queue, two trials at a time on the two cores; the screen (or the headless report) reads
 /// snapshots. A next round can narrow the ranges around the best trials (coarse to fine).
+///
+/// Each trial is a `RunDriver`, as every session's run is: its evaluations (the train-accuracy
+/// rule, validation accuracy, mean loss, timing and samples/s) and its divergence are the driver's.
 final class RandomSearch: Sendable {
     /// Ranges of the base-10 exponents.
     struct Ranges: Sendable, Equatable {
@@ -26,11 +29,13 @@ final class RandomSearch: Sendable {
         var round: Int
         var learningRate: Float
         var weightDecay: Float
-        var trainAccuracy: [Double] = []
-        var validationAccuracy: [Double] = []
+        /// One per epoch, as the trial's driver measured it.
+        var evaluations: [SessionOutput.Evaluation] = []
         var done = false
         var diverged = false
-        var finalValidation: Double { validationAccuracy.last ?? 0 }
+        var trainAccuracy: [Double] { evaluations.map(\.trainAccuracy) }
+        var validationAccuracy: [Double] { evaluations.map { $0.validationAccuracy ?? 0 } }
+        var finalValidation: Double { evaluations.last?.validationAccuracy ?? 0 }
     }
 
     struct Snapshot: Sendable {
@@ -122,23 +127,19 @@ final class RandomSearch: Sendable {
         var config = base
         config.learningRate = trial.learningRate
         config.network.weightDecay = trial.weightDecay
-        let trainer = Trainer(config: config, data: dataset)
-        for _ in 0..<config.epochs {
-            for _ in 0..<trainer.stepsPerEpoch {
-                if stopRequested.load(ordering: .relaxed) { return }
-                if !trainer.step().isFinite {
-                    state.withLock { s in
-                        s.trials[trial.id].diverged = true
-                        s.trials[trial.id].done = true
-                    }
-                    return
-                }
-            }
-            let train = trainer.accuracy(on: dataset.train)
-            let val = trainer.accuracy(on: dataset.validation!)
+        // No histograms between evaluations: nothing draws this trial's layers.
+        var driver = RunDriver(
+            id: trial.id, trainer: Trainer(config: config, data: dataset), title: "", paused: false,
+            histogramInterval: .infinity)
+        while driver.isRunning {
+            if stopRequested.load(ordering: .relaxed) { return }
+            driver.trainOneStep()
+            guard !driver.pendingEvaluations.isEmpty || driver.diverged else { continue }
+            let out = driver.takeOutput()
+            let diverged = driver.diverged
             state.withLock { s in
-                s.trials[trial.id].trainAccuracy.append(train)
-                s.trials[trial.id].validationAccuracy.append(val)
+                s.trials[trial.id].evaluations += out.evaluations
+                s.trials[trial.id].diverged = diverged
             }
         }
         state.withLock { $0.trials[trial.id].done = true }

@@ -9,9 +9,12 @@ import NN
 struct RunDriver {
     let id: Int
     let trainer: Trainer
-    /// Training accuracy is measured on at most this many training images per evaluation (the
-    /// book's `evaluate_sample_num_per_epoch`); the test set is always measured whole.
-    let trainEvaluationLimit: Int
+    /// The train-accuracy rule of every run dlboard trains (`train`, the dashboard, `compare`, the
+    /// presets, the random search's trials): each evaluation measures the first
+    /// min(count, 10,000) training images — the book's `evaluate_sample_num_per_epoch`, which keeps an
+    /// evaluation of the full 60,000 from costing about a third of an epoch of training. The test and
+    /// validation sets are always measured whole.
+    static let trainEvaluationLimit = 10_000
     let histogramInterval: Double
     /// Epochs added by each resume past the target.
     let epochsPerTarget: Int
@@ -38,12 +41,13 @@ struct RunDriver {
     /// How many commands `apply(_:)` has taken, published with the status: the screen shows its own
     /// prediction of the settings until the status has caught up with every command it sent.
     var appliedCommands = 0
+    /// The sum of the batch losses since the last evaluation (its mean goes into the evaluation).
+    var epochLossSum = 0.0
     /// The label the screen gives this run (what differs from the first run, or a preset's name).
     var title: String
 
     init(
-        id: Int, trainer: Trainer, title: String, paused: Bool, stepTarget: Int? = nil,
-        trainEvaluationLimit: Int, histogramInterval: Double
+        id: Int, trainer: Trainer, title: String, paused: Bool, stepTarget: Int? = nil, histogramInterval: Double
     ) {
         self.id = id
         self.trainer = trainer
@@ -51,7 +55,6 @@ struct RunDriver {
         self.paused = paused
         self.epochsPerTarget = trainer.config.epochs
         self.stepTarget = stepTarget ?? trainer.config.epochs * trainer.stepsPerEpoch
-        self.trainEvaluationLimit = trainEvaluationLimit
         self.histogramInterval = histogramInterval
     }
 
@@ -64,7 +67,7 @@ struct RunDriver {
     mutating func fork(id newID: Int, title: String) -> RunDriver {
         var copy = RunDriver(
             id: newID, trainer: trainer.fork(), title: title, paused: paused, stepTarget: stepTarget,
-            trainEvaluationLimit: trainEvaluationLimit, histogramInterval: histogramInterval)
+            histogramInterval: histogramInterval)
         copy.diverged = diverged
         copy.finished = finished
         copy.lastLoss = lastLoss
@@ -72,6 +75,7 @@ struct RunDriver {
         copy.activations = activations
         copy.epochSteps = epochSteps
         copy.epochSeconds = epochSeconds
+        copy.epochLossSum = epochLossSum
         pendingEvents.append(.init(step: trainer.steps, label: "⑂ fork → \(title)", kind: "fork", to: String(newID)))
         copy.pendingEvents.append(.init(step: trainer.steps, label: "⑂ forked", kind: "forked", from: String(id)))
         return copy
@@ -80,8 +84,10 @@ struct RunDriver {
     mutating func trainOneStep() {
         let t0 = Self.now()
         epochSteps += 1
-        let loss = Float(trainer.step())
+        let exactLoss = trainer.step()
+        let loss = Float(exactLoss)
         let dt = Self.now() - t0
+        epochLossSum += exactLoss
         trainingSecondsInWindow += dt
         epochSeconds += dt
         rateWindowSteps += 1
@@ -111,14 +117,16 @@ struct RunDriver {
         let data = trainer.data
         let samples = epochSteps * trainer.config.batchSize
         let seconds = epochSeconds
+        let meanLoss = epochSteps > 0 ? epochLossSum / Double(epochSteps) : .nan
         epochSteps = 0
         epochSeconds = 0
+        epochLossSum = 0
         // The last training batch's activations, before the evaluation's forward passes replace them.
         let activations = trainer.network.displayActivationStatistics()
         pendingEvaluations.append(
             .init(
-                step: trainer.steps, epoch: trainer.steps / trainer.stepsPerEpoch,
-                trainAccuracy: trainer.accuracy(on: data.train, limit: trainEvaluationLimit),
+                step: trainer.steps, epoch: trainer.steps / trainer.stepsPerEpoch, meanLoss: meanLoss,
+                trainAccuracy: trainer.accuracy(on: data.train, limit: Self.trainEvaluationLimit),
                 testAccuracy: data.test.count > 0 ? trainer.accuracy(on: data.test) : nil,
                 validationAccuracy: data.validation.map { trainer.accuracy(on: $0) },
                 trainSeconds: seconds, samplesPerSecond: seconds > 0 ? Double(samples) / seconds : 0,

@@ -20,6 +20,9 @@ struct SessionOutput: Sendable {
     struct Evaluation: Sendable, Equatable {
         var step: Int
         var epoch: Int
+        /// The mean batch loss (train mode, before each update) of the steps since the previous
+        /// evaluation; NaN when none were taken.
+        var meanLoss: Double = .nan
         var trainAccuracy: Double
         /// nil when the run has no test set (random search never looks at it).
         var testAccuracy: Double?

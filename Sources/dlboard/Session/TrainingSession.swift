@@ -41,7 +41,6 @@ final class TrainingSession: Sendable {
 
     let specs: [RunSpec]
     let dataset: Dataset
-    let trainEvaluationLimit: Int
     let publishInterval: Double
     let histogramInterval: Double
     /// Forks beyond this many runs are refused.
@@ -57,24 +56,22 @@ final class TrainingSession: Sendable {
     private let queue = DispatchQueue(label: "dlboard.training", qos: .userInitiated)
 
     convenience init(
-        config: TrainingConfig, dataset: Dataset, trainEvaluationLimit: Int = 10_000,
-        publishInterval: Double = 0.03, histogramInterval: Double = 0.25
+        config: TrainingConfig, dataset: Dataset, publishInterval: Double = 0.03, histogramInterval: Double = 0.25
     ) {
         self.init(
-            runs: [RunSpec(config: config)], dataset: dataset, trainEvaluationLimit: trainEvaluationLimit,
-            publishInterval: publishInterval, histogramInterval: histogramInterval)
+            runs: [RunSpec(config: config)], dataset: dataset, publishInterval: publishInterval,
+            histogramInterval: histogramInterval)
     }
 
     init(
-        runs: [RunSpec], dataset: Dataset, trainEvaluationLimit: Int = 10_000,
-        publishInterval: Double = 0.03, histogramInterval: Double = 0.25, maxRuns: Int = DashboardState.sideBySide,
+        runs: [RunSpec], dataset: Dataset, publishInterval: Double = 0.03, histogramInterval: Double = 0.25,
+        maxRuns: Int = DashboardState.sideBySide,
         recordsBatches: Bool = false
     ) {
         self.recordsBatches = recordsBatches
         precondition(!runs.isEmpty, "a session needs at least one run")
         self.specs = runs
         self.dataset = dataset
-        self.trainEvaluationLimit = trainEvaluationLimit
         self.publishInterval = publishInterval
         self.histogramInterval = histogramInterval
         self.maxRuns = max(maxRuns, runs.count)
@@ -176,8 +173,7 @@ private struct TrainingLoop {
         drivers = session.specs.enumerated().map { i, spec in
             var driver = RunDriver(
                 id: i, trainer: Trainer(config: spec.config, data: session.dataset), title: spec.title,
-                paused: paused, stepTarget: spec.stepTarget,
-                trainEvaluationLimit: session.trainEvaluationLimit, histogramInterval: session.histogramInterval)
+                paused: paused, stepTarget: spec.stepTarget, histogramInterval: session.histogramInterval)
             driver.recordsBatches = session.recordsBatches
             return driver
         }

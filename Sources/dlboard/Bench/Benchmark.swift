@@ -1,0 +1,223 @@
+import Foundation
+import NN
+import TUI
+
+/// The measurements of `dlboard bench`: training speed of the book's network 784-100×5-10 (ReLU,
+/// He, batch 100) for each optimizer and the BatchNorm / Dropout / weight-decay variants, at each
+/// BLAS thread count, against the GEMM bound measured right before each repetition; the frame
+/// render time of the dashboard; the peak RSS. Printed as a table, or as one JSON object.
+struct Benchmark {
+    var steps: Int
+    var warmup: Int
+    var repeats: Int
+    var threads: [Int]
+    var optimizers: [OptimizerKind]
+    var variants: Bool
+    var frames: Bool
+    var json: Bool
+    var data: String?
+
+    struct Case: Codable {
+        var optimizer: String
+        var variant: String
+        var threads: Int
+        var samplesPerSecond: Double
+        var msPerStep: Double
+        var gemmBoundMsPerStep: Double
+        var fractionOfBound: Double
+        var samplesPerSecondRange: [Double]
+    }
+
+    struct Frame: Codable {
+        var view: String
+        var width: Int
+        var height: Int
+        var msPerFrame: Double
+    }
+
+    struct Report: Codable {
+        var network: String
+        var batch: Int
+        var blasKernel: String
+        var gemmFlopsPerSample: Double
+        var gemmBoundGflops: [String: Double]
+        var cases: [Case]
+        var frames: [Frame]
+        var peakRSSMegabytes: Double
+    }
+
+    func run() throws {
+        let book = TrainingConfig(
+            network: NetworkConfig(hidden: Array(repeating: 100, count: 5), activation: .relu, initializer: .he),
+            batchSize: 100)
+        let (dataset, directory, fitted) = try DataLocator.load(
+            data: data, dataset: nil, trainSize: nil, validation: 0, seed: 0,
+            configs: [book])
+        let name = dataset.name
+        // The input follows the images of --data; the batch is clamped to a training set smaller than 100.
+        let network = fitted[0].network
+        let batch = fitted[0].batchSize
+        let flops = GEMMBound.flopsPerSample(of: network, batch: batch)
+        func say(_ s: String) {
+            if !json {
+                print(s)
+                fflush(nil)
+            }
+        }
+        say(
+            "dlboard bench: \(network.shapeDescription) ReLU He, batch \(batch), \(name) from \(directory); BLAS kernel \(BLASThreads.coreName)"
+        )
+        say(
+            "\(warmup) warm-up + \(steps) timed steps per case, median of \(repeats); GEMM: \(String(format: "%.2f", flops / 1e6)) MFLOP per sample"
+        )
+
+        var cases: [(String, (inout TrainingConfig) -> Void)] = []
+        for o in optimizers { cases.append((o.rawValue + "|plain", { $0.optimizer = o })) }
+        if variants {
+            for o in [OptimizerKind.sgd, .adam] {
+                cases.append(
+                    (
+                        o.rawValue + "|batchnorm",
+                        {
+                            $0.optimizer = o
+                            $0.network.batchNorm = true
+                        }
+                    ))
+                cases.append(
+                    (
+                        o.rawValue + "|dropout 0.2",
+                        {
+                            $0.optimizer = o
+                            $0.network.dropout = 0.2
+                        }
+                    ))
+                cases.append(
+                    (
+                        o.rawValue + "|weight decay 0.1",
+                        {
+                            $0.optimizer = o
+                            $0.network.weightDecay = 0.1
+                        }
+                    ))
+            }
+        }
+        var results: [Case] = []
+        var boundGflops: [String: Double] = [:]
+        for t in threads {
+            BLASThreads.set(t)
+            // The bound is re-measured right before every timed repetition and each repetition's
+            // step time is divided by its own bound: on a noisy VM the machine's speed drifts, and a
+            // bound taken minutes earlier would make the fraction meaningless.
+            let overall = GEMMBound.measureStepSeconds(config: network, batch: batch, repeats: 40, rounds: 25)
+            boundGflops["\(t)"] = flops * Double(batch) / overall / 1e9
+            say(
+                String(
+                    format: "\n%d BLAS thread(s): GEMM bound %.3f ms/step (%.1f GFLOP/s) = %.0f samples/s", t,
+                    overall * 1e3,
+                    flops * Double(batch) / overall / 1e9, Double(batch) / overall))
+            say("optimizer  variant             samples/s   (range)             ms/step  of GEMM bound")
+            for (key, set) in cases {
+                var config = TrainingConfig(
+                    network: network, optimizer: .sgd, batchSize: batch, epochs: 1, seed: 0, sampling: .shuffledEpochs)
+                set(&config)
+                let parts = key.split(separator: "|").map(String.init)
+                var rates: [Double] = []
+                var fractions: [Double] = []
+                var bounds: [Double] = []
+                for _ in 0..<repeats {
+                    let bound = GEMMBound.measureStepSeconds(config: network, batch: batch, repeats: 20, rounds: 5)
+                    let trainer = Trainer(config: config, data: dataset)
+                    for _ in 0..<warmup { trainer.step() }
+                    let t0 = DispatchTime.now().uptimeNanoseconds
+                    for _ in 0..<steps { trainer.step() }
+                    let seconds = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
+                    rates.append(Double(steps * batch) / seconds)
+                    fractions.append(bound / (seconds / Double(steps)))
+                    bounds.append(bound)
+                }
+                let median = rates.sorted()[rates.count / 2]
+                let fraction = fractions.sorted()[fractions.count / 2]
+                let ms = Double(batch) / median * 1e3
+                let c = Case(
+                    optimizer: parts[0], variant: parts[1], threads: t, samplesPerSecond: median, msPerStep: ms,
+                    gemmBoundMsPerStep: bounds.sorted()[bounds.count / 2] * 1e3, fractionOfBound: fraction,
+                    samplesPerSecondRange: [rates.min()!, rates.max()!])
+                results.append(c)
+                let range = String(format: "(%.0f–%.0f)", rates.min()!, rates.max()!)
+                say(
+                    parts[0].padding(toLength: 10, withPad: " ", startingAt: 0) + " "
+                        + parts[1].padding(toLength: 18, withPad: " ", startingAt: 0)
+                        + String(format: " %10.0f   ", median)
+                        + range.padding(toLength: 19, withPad: " ", startingAt: 0)
+                        + String(format: " %7.3f  %5.2f", ms, c.fractionOfBound))
+            }
+        }
+        BLASThreads.set(1)
+        var frameTimes: [Frame] = []
+        if frames {
+            say("\nframe render (into the in-memory buffer, as the dashboard does before curses):")
+            for (view, w, h) in [("dashboard", 80, 24), ("dashboard", 200, 50), ("compare-4", 200, 50)] {
+                let ms = Self.frameMilliseconds(view: view, width: w, height: h)
+                frameTimes.append(Frame(view: view, width: w, height: h, msPerFrame: ms))
+                say(
+                    "  " + view.padding(toLength: 10, withPad: " ", startingAt: 0)
+                        + String(format: " %3d×%-3d %7.3f ms/frame", w, h, ms))
+            }
+        }
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        let rss = Double(usage.ru_maxrss) / 1024
+        say(String(format: "\npeak RSS %.0f MB (MNIST loaded, every case above run)", rss))
+        if json {
+            let report = Report(
+                network: network.shapeDescription, batch: batch, blasKernel: BLASThreads.coreName,
+                gemmFlopsPerSample: flops, gemmBoundGflops: boundGflops, cases: results, frames: frameTimes,
+                peakRSSMegabytes: rss)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+        }
+    }
+
+    /// Median time to render one frame of a busy screen: 12,000 loss points, 40 evaluations, markers
+    /// and five histograms per run.
+    static func frameMilliseconds(view: String, width: Int, height: Int, frames: Int = 60) -> Double {
+        var g = SeededGenerator(seed: 3)
+        func pane(_ k: Int) -> PaneState {
+            var s = PaneState(datasetName: "MNIST")
+            for step in 1...12_000 {
+                s.losses.append(
+                    ChartPoint(
+                        x: Double(step),
+                        y: (2.3 * exp(-Double(step) / 900) + 0.05) * (0.7 + 0.6 * Double(g.nextUniform()))))
+            }
+            for e in 1...40 {
+                s.trainAccuracy.append(ChartPoint(x: Double(e), y: 1 - 0.3 / Double(e)))
+                s.testAccuracy.append(ChartPoint(x: Double(e), y: 0.98 - 0.3 / Double(e)))
+            }
+            s.markers = [ChartMarker(x: 3000, label: "→ Adam"), ChartMarker(x: 6000, label: "+BN")]
+            var c = TrainingConfig()
+            c.optimizer = OptimizerKind.allCases[k % OptimizerKind.allCases.count]
+            s.status = .init(
+                config: c, step: 12_000, stepsPerEpoch: 600, epochTarget: 40, stepTarget: 24_000, paused: false,
+                diverged: false, finished: false, samplesPerSecond: 150_000, lastLoss: 0.05)
+            let net = Network(
+                config: NetworkConfig(inputSize: 20, hidden: Array(repeating: 100, count: 5)), seed: UInt64(k))
+            let x = Matrix(rows: 100, cols: 20)
+            for i in 0..<x.count { x.pointer[i] = g.nextNormal() }
+            _ = net.predict(x, mode: .train)
+            s.activations = net.displayActivationStatistics()
+            return s
+        }
+        var state = DashboardState(datasetName: "MNIST", sessionName: "bench")
+        for k in 0..<(view == "compare-4" ? 4 : 1) { state.panes.append(.init(id: k, state: pane(k))) }
+        var times: [Double] = []
+        for _ in 0..<frames {
+            let t0 = DispatchTime.now().uptimeNanoseconds
+            let buffer = DashboardView(state: state, glyphs: .braille).render(width: width, height: height)
+            times.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6)
+            precondition(buffer.width == width)
+        }
+        return times.sorted()[times.count / 2]
+    }
+}

@@ -1,0 +1,25 @@
+import TUI
+
+/// An experiment without training (E1, E3): its screen, or its printed report — with `--headless`,
+/// or when there is no terminal — which the run record keeps line by line.
+enum ExperimentRun {
+    /// Returns the process exit status (130 after a stop signal on screen).
+    static func show<S: InteractiveScreen>(
+        _ model: inout S, report: [String], log: MetricsLog?, headless: Bool, glyphs: GlyphSet?
+    ) -> Int32 {
+        func printReport() {
+            for line in report { print(line) }
+            for line in report { log?.write(#"{"type":"report","line":\#(MetricsLog.quoted(line))}"#) }
+            log?.close()
+        }
+        guard let screen = Frontend.screen(headless: headless, glyphs: glyphs, instead: "printing the results instead")
+        else {
+            printReport()
+            return 0
+        }
+        let interrupted = ScreenLoop.run(&model, on: screen)
+        screen.close()
+        log?.close()
+        return interrupted ? 130 : 0
+    }
+}

@@ -1,0 +1,44 @@
+import Foundation
+import NN
+import Testing
+
+@testable import dlboard
+
+/// The random search's trials are runs of the one driver: what they report per epoch is what a
+/// session's run reports.
+@Suite struct RandomSearchTests {
+    static func search(epochs: Int = 3, trials: Int = 4) throws -> RandomSearch {
+        let data = try SessionTests.dataset().restricted(trainSize: nil, validationFraction: 0.2, seed: 1)
+        let base = TrainingConfig(
+            network: NetworkConfig(inputSize: 16, hidden: [8, 8], outputSize: 4), optimizer: .sgd,
+            batchSize: 20, epochs: epochs, seed: 4)
+        return RandomSearch(dataset: data, base: base, trialsPerRound: trials)
+    }
+
+    @Test func everyEpochOfATrialIsADriverEvaluation() throws {
+        let search = try Self.search()
+        search.startRound(RandomSearch.Ranges(lr: -2 ... -1, weightDecay: -8 ... -4))
+        search.waitForRound()
+        let trials = search.snapshot().trials
+        #expect(trials.count == 4 && trials.allSatisfy(\.done))
+        for t in trials {
+            // 160 training images / batch 20 = 8 steps an epoch.
+            #expect(t.evaluations.map(\.step) == [8, 16, 24] && t.evaluations.map(\.epoch) == [1, 2, 3])
+            #expect(t.evaluations.allSatisfy { $0.meanLoss.isFinite && $0.meanLoss > 0 }, "the epoch's mean loss")
+            #expect(t.evaluations.allSatisfy { $0.trainSeconds > 0 && $0.samplesPerSecond > 0 }, "timed")
+            #expect(t.evaluations.allSatisfy { $0.testAccuracy == nil }, "the search never sees the test set")
+            #expect(t.validationAccuracy.count == 3 && t.finalValidation == t.evaluations.last?.validationAccuracy)
+        }
+    }
+
+    @Test func aDivergingTrialStopsAtItsFirstNonFiniteLoss() throws {
+        let search = try Self.search(epochs: 5, trials: 2)
+        // lr 10^25…10^29: the first update overflows the weights, and the loss is not finite.
+        search.startRound(RandomSearch.Ranges(lr: 25...29, weightDecay: -8 ... -4))
+        search.waitForRound()
+        let trials = search.snapshot().trials
+        #expect(trials.allSatisfy { $0.done && $0.diverged }, "\(trials.map(\.diverged))")
+        #expect(trials.allSatisfy { $0.evaluations.count < 5 }, "no evaluation after the divergence")
+        #expect(search.narrowed() == nil, "diverged trials are not narrowed around")
+    }
+}
