@@ -60,7 +60,7 @@ import Testing
         snap.order = [0, 7, 1]
         var out = SessionOutput()
         out.status = state.panes[0].state.status
-        out.events = [.init(step: 1200, label: "⑂ forked", kind: "forked", from: "0")]
+        out.events = [.init(step: 1200, label: "⑂ forked", kind: .forked, from: "0")]
         snap.runs[7] = out
         _ = state.apply(snap)
         #expect(state.focus == 0, "the popup's pane keeps the focus")
@@ -69,7 +69,7 @@ import Testing
         // Without a popup the fork takes the focus, as before.
         var snap2 = TrainingSession.Snapshot()
         snap2.order = [0, 8, 7, 1]
-        out.events = [.init(step: 1300, label: "⑂ forked", kind: "forked", from: "0")]
+        out.events = [.init(step: 1300, label: "⑂ forked", kind: .forked, from: "0")]
         snap2.runs[8] = out
         _ = state.apply(snap2)
         #expect(state.focus == 1 && state.panes[1].id == 8)

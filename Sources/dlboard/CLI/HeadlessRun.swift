@@ -46,7 +46,7 @@ final class HeadlessRun {
         let valHeader = data.validation == nil ? "" : "     val"
         say("epoch      loss   train    test\(valHeader)    time   samples/s")
 
-        var stopReason: String?
+        var stopReason: StopReason?
         var diverged = false
         var last: EpochReport?
         var epochsDone = 0
@@ -60,9 +60,9 @@ final class HeadlessRun {
                 log?.flushIfDue()
                 log?.announceFailure()
                 if !loss.isFinite {
-                    stopReason = "diverged"
+                    stopReason = .diverged
                     diverged = true
-                    log?.writeEvent(.init(step: step, label: "✗ diverged", kind: "diverged"))
+                    log?.writeEvent(.init(step: step, label: "✗ diverged", kind: .diverged))
                     return false
                 }
                 if stop.isRequested { stopReason = stop.recordReason }

@@ -268,8 +268,9 @@ struct PresetCommand: ParsableCommand {
                         format: "trial %d (round %d) lr %.2e wd %.2e", t.id + 1, t.round, t.learningRate, t.weightDecay)
                 )
                 log.write(
-                    #"{"type":"trial","run":\#(t.id),"round":\#(t.round),"lr":\#(MetricsLog.number(Double(t.learningRate))),"weight_decay":\#(MetricsLog.number(Double(t.weightDecay)))}"#
-                )
+                    TrialRecord(
+                        run: t.id, round: t.round, learningRate: Double(t.learningRate),
+                        weightDecay: Double(t.weightDecay)))
             }
             for e in max(0, already)..<t.validationAccuracy.count {
                 log.writeEval(
@@ -286,7 +287,7 @@ struct PresetCommand: ParsableCommand {
     func show<S: InteractiveScreen>(_ model: inout S, report: [String], log: MetricsLog?) throws {
         func printReport() {
             for line in report { print(line) }
-            for line in report { log?.write(#"{"type":"report","line":\#(MetricsLog.quoted(line))}"#) }
+            for line in report { log?.write(ReportRecord(line: line)) }
             log?.close()
         }
         if headless { return printReport() }

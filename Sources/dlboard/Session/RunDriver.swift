@@ -69,8 +69,8 @@ struct RunDriver {
         copy.activations = activations
         copy.epochSteps = epochSteps
         copy.epochSeconds = epochSeconds
-        pendingEvents.append(.init(step: trainer.steps, label: "⑂ fork → \(title)", kind: "fork", to: String(newID)))
-        copy.pendingEvents.append(.init(step: trainer.steps, label: "⑂ forked", kind: "forked", from: String(id)))
+        pendingEvents.append(.init(step: trainer.steps, label: "⑂ fork → \(title)", kind: .fork, to: String(newID)))
+        copy.pendingEvents.append(.init(step: trainer.steps, label: "⑂ forked", kind: .forked, from: String(id)))
         return copy
     }
 
@@ -88,7 +88,7 @@ struct RunDriver {
         if !loss.isFinite {
             diverged = true
             paused = true
-            pendingEvents.append(.init(step: trainer.steps, label: "✗ diverged", kind: "diverged"))
+            pendingEvents.append(.init(step: trainer.steps, label: "✗ diverged", kind: .diverged))
         }
         let now = Self.now()
         if now - lastHistogram >= histogramInterval {
@@ -126,33 +126,34 @@ struct RunDriver {
     mutating func apply(_ command: SessionCommand) {
         let step = trainer.steps
         let before = trainer.config
-        func event(_ label: String, _ kind: String, _ from: String? = nil, _ to: String? = nil) {
+        func event(_ label: String, _ kind: EventKind, _ from: String? = nil, _ to: String? = nil) {
             pendingEvents.append(.init(step: step, label: label, kind: kind, from: from, to: to))
         }
         switch command {
         case .setOptimizer(let kind):
             trainer.setOptimizer(kind)
-            event("→ \(kind.displayName)", "optimizer", before.optimizer.rawValue, kind.rawValue)
+            event("→ \(kind.displayName)", .optimizer, before.optimizer.rawValue, kind.rawValue)
         case .setLearningRate(let lr):
             trainer.setLearningRate(lr)
-            event("lr \(Format.number(lr))", "lr", "\(before.effectiveLearningRate)", "\(lr)")
+            event("lr \(Format.number(lr))", .learningRate, "\(before.effectiveLearningRate)", "\(lr)")
         case .reinitialize(let initializer):
             trainer.reinitialize(initializer)
             diverged = false
-            event("↺ \(initializer.displayName)", "init", before.network.initializer.argument, initializer.argument)
+            event(
+                "↺ \(initializer.displayName)", .initializer, before.network.initializer.argument, initializer.argument)
         case .setActivation(let a):
             trainer.setActivation(a)
             diverged = false
-            event("→ \(a.displayName)", "activation", before.network.activation.rawValue, a.rawValue)
+            event("→ \(a.displayName)", .activation, before.network.activation.rawValue, a.rawValue)
         case .setBatchNorm(let on):
             trainer.network.setBatchNorm(on)
-            event(on ? "+BN" : "−BN", "batchnorm", before.network.batchNorm ? "on" : "off", on ? "on" : "off")
+            event(on ? "+BN" : "−BN", .batchNorm, before.network.batchNorm ? "on" : "off", on ? "on" : "off")
         case .setDropout(let r):
             trainer.network.setDropout(r)
-            event(r > 0 ? "dropout \(Format.number(r))" : "−dropout", "dropout", "\(before.network.dropout)", "\(r)")
+            event(r > 0 ? "dropout \(Format.number(r))" : "−dropout", .dropout, "\(before.network.dropout)", "\(r)")
         case .setWeightDecay(let w):
             trainer.network.weightDecay = w
-            event("wd \(Format.number(w))", "weight_decay", "\(before.network.weightDecay)", "\(w)")
+            event("wd \(Format.number(w))", .weightDecay, "\(before.network.weightDecay)", "\(w)")
         case .pause:
             paused = true
         case .resume:
@@ -168,7 +169,7 @@ struct RunDriver {
             trainer.reinitialize(trainer.network.config.initializer)
             diverged = false
             finished = false
-            event("↺ restart", "restart")
+            event("↺ restart", .restart)
         }
     }
 
