@@ -98,7 +98,7 @@ struct ConfigRecord: RecordLine, Equatable {
 
     func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(Self.type, forKey: .type)
+        try c.encode(Self.type.rawValue, forKey: .type)
         try c.encode(version, forKey: .version)
         try c.encodeIfPresent(run, forKey: .run)
         try c.encodeIfPresent(title, forKey: .title)

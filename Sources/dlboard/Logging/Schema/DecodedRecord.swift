@@ -41,6 +41,21 @@ enum DecodedRecord: Decodable {
         }
     }
 
+    /// The record as its schema type; nil when unknown.
+    var record: (any RecordLine)? {
+        switch self {
+        case .config(let r): r
+        case .step(let r): r
+        case .eval(let r): r
+        case .hist(let r): r
+        case .event(let r): r
+        case .summary(let r): r
+        case .trial(let r): r
+        case .report(let r): r
+        case .unknown: nil
+        }
+    }
+
     /// The record's run id (0 when it has none: a single run's records).
     var run: Int {
         switch self {

@@ -61,7 +61,7 @@ struct EvalRecord: RecordLine, Equatable {
     func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         let e = evaluation
-        try c.encode(Self.type, forKey: .type)
+        try c.encode(Self.type.rawValue, forKey: .type)
         try c.encodeIfPresent(run, forKey: .run)
         try c.encode(e.epoch, forKey: .epoch)
         try c.encode(e.step, forKey: .step)

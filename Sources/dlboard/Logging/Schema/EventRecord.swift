@@ -41,7 +41,7 @@ struct EventRecord: RecordLine, Equatable {
 
     func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(Self.type, forKey: .type)
+        try c.encode(Self.type.rawValue, forKey: .type)
         try c.encodeIfPresent(run, forKey: .run)
         try c.encode(event.step, forKey: .step)
         try c.encode(t, forKey: .t)

@@ -86,7 +86,7 @@ struct HistogramRecord: RecordLine, Equatable {
     func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         let s = statistics
-        try c.encode(Self.type, forKey: .type)
+        try c.encode(Self.type.rawValue, forKey: .type)
         try c.encodeIfPresent(run, forKey: .run)
         try c.encode(step, forKey: .step)
         try c.encode(t, forKey: .t)

@@ -68,10 +68,10 @@ enum RecordEncoder {
     /// One JSON value being built: a scalar's text, an object's fields in order, or an array.
     fileprivate final class Node {
         var scalar: String?
-        var fields: [(key: String, value: Node)]?
-        var items: [Node]?
+        var fields: [(key: String, value: Value)]?
+        var items: [Value]?
 
-        init(scalar: String? = nil) { self.scalar = scalar }
+        init() {}
 
         func encode<T: Encodable>(_ value: T, codingPath: [CodingKey]) throws {
             if let s = RecordEncoder.scalarText(value) {
@@ -89,14 +89,14 @@ enum RecordEncoder {
                     if i > 0 { out.append(",") }
                     RecordEncoder.appendQuoted(f.key, to: &out)
                     out.append(":")
-                    f.value.write(to: &out, sorted: true)
+                    f.value.write(to: &out)
                 }
                 out.append("}")
             } else if let items {
                 out.append("[")
                 for (i, item) in items.enumerated() {
                     if i > 0 { out.append(",") }
-                    item.write(to: &out, sorted: true)
+                    item.write(to: &out)
                 }
                 out.append("]")
             } else {
@@ -105,14 +105,35 @@ enum RecordEncoder {
         }
     }
 
+    /// A field or item: a scalar's text as is (most fields: no node of their own), or a nested value.
+    fileprivate enum Value {
+        case text(String)
+        case node(Node)
+
+        func write(to out: inout String) {
+            switch self {
+            case .text(let s): out.append(s)
+            case .node(let n): n.write(to: &out, sorted: true)
+            }
+        }
+
+        /// A nested value, encoded.
+        static func encoding<T: Encodable>(_ value: T, codingPath: [CodingKey]) throws -> Value {
+            if let s = RecordEncoder.scalarText(value) { return .text(s) }
+            let child = Node()
+            try value.encode(to: LineEncoder(node: child, codingPath: codingPath))
+            return .node(child)
+        }
+    }
+
     /// The JSON text of a value that is a JSON scalar (also when it reaches the encoder as a
     /// generic value, such as the payload of an Optional); nil for anything else.
     fileprivate static func scalarText<T: Encodable>(_ value: T) -> String? {
         switch value {
-        case let v as String: return quoted(v)
         case let v as Double: return number(v)
-        case let v as Float: return number(v)
         case let v as Int: return String(v)
+        case let v as String: return quoted(v)
+        case let v as Float: return number(v)
         case let v as Bool: return v ? "true" : "false"
         case let v as UInt64: return String(v)
         case let v as Int64: return String(v)
@@ -133,7 +154,10 @@ enum RecordEncoder {
         var userInfo: [CodingUserInfoKey: Any] { [:] }
 
         func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
-            if node.fields == nil { node.fields = [] }
+            if node.fields == nil {
+                node.fields = []
+                node.fields!.reserveCapacity(20)  // a record's fields: no regrowth while it is built
+            }
             return KeyedEncodingContainer(Keyed<Key>(node: node, codingPath: codingPath))
         }
 
@@ -151,28 +175,28 @@ enum RecordEncoder {
         let node: Node
         var codingPath: [CodingKey]
 
-        private func add(_ key: Key, _ child: Node) { node.fields!.append((key.stringValue, child)) }
+        private func add(_ key: Key, _ value: Value) { node.fields!.append((key.stringValue, value)) }
 
-        mutating func encodeNil(forKey key: Key) throws { add(key, Node(scalar: "null")) }
-        mutating func encode(_ value: Bool, forKey key: Key) throws { add(key, Node(scalar: value ? "true" : "false")) }
-        mutating func encode(_ value: String, forKey key: Key) throws { add(key, Node(scalar: quoted(value))) }
-        mutating func encode(_ value: Double, forKey key: Key) throws { add(key, Node(scalar: number(value))) }
-        mutating func encode(_ value: Float, forKey key: Key) throws { add(key, Node(scalar: number(value))) }
-        mutating func encode(_ value: Int, forKey key: Key) throws { add(key, Node(scalar: String(value))) }
-        mutating func encode(_ value: Int8, forKey key: Key) throws { add(key, Node(scalar: String(value))) }
-        mutating func encode(_ value: Int16, forKey key: Key) throws { add(key, Node(scalar: String(value))) }
-        mutating func encode(_ value: Int32, forKey key: Key) throws { add(key, Node(scalar: String(value))) }
-        mutating func encode(_ value: Int64, forKey key: Key) throws { add(key, Node(scalar: String(value))) }
-        mutating func encode(_ value: UInt, forKey key: Key) throws { add(key, Node(scalar: String(value))) }
-        mutating func encode(_ value: UInt8, forKey key: Key) throws { add(key, Node(scalar: String(value))) }
-        mutating func encode(_ value: UInt16, forKey key: Key) throws { add(key, Node(scalar: String(value))) }
-        mutating func encode(_ value: UInt32, forKey key: Key) throws { add(key, Node(scalar: String(value))) }
-        mutating func encode(_ value: UInt64, forKey key: Key) throws { add(key, Node(scalar: String(value))) }
+        private func add(_ key: Key, _ child: Node) { add(key, .node(child)) }
+
+        mutating func encodeNil(forKey key: Key) throws { add(key, .text("null")) }
+        mutating func encode(_ value: Bool, forKey key: Key) throws { add(key, .text(value ? "true" : "false")) }
+        mutating func encode(_ value: String, forKey key: Key) throws { add(key, .text(quoted(value))) }
+        mutating func encode(_ value: Double, forKey key: Key) throws { add(key, .text(number(value))) }
+        mutating func encode(_ value: Float, forKey key: Key) throws { add(key, .text(number(value))) }
+        mutating func encode(_ value: Int, forKey key: Key) throws { add(key, .text(String(value))) }
+        mutating func encode(_ value: Int8, forKey key: Key) throws { add(key, .text(String(value))) }
+        mutating func encode(_ value: Int16, forKey key: Key) throws { add(key, .text(String(value))) }
+        mutating func encode(_ value: Int32, forKey key: Key) throws { add(key, .text(String(value))) }
+        mutating func encode(_ value: Int64, forKey key: Key) throws { add(key, .text(String(value))) }
+        mutating func encode(_ value: UInt, forKey key: Key) throws { add(key, .text(String(value))) }
+        mutating func encode(_ value: UInt8, forKey key: Key) throws { add(key, .text(String(value))) }
+        mutating func encode(_ value: UInt16, forKey key: Key) throws { add(key, .text(String(value))) }
+        mutating func encode(_ value: UInt32, forKey key: Key) throws { add(key, .text(String(value))) }
+        mutating func encode(_ value: UInt64, forKey key: Key) throws { add(key, .text(String(value))) }
 
         mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
-            let child = Node()
-            try child.encode(value, codingPath: codingPath + [key])
-            add(key, child)
+            add(key, try Value.encoding(value, codingPath: codingPath + [key]))
         }
 
         mutating func nestedContainer<NestedKey: CodingKey>(
@@ -191,7 +215,7 @@ enum RecordEncoder {
 
         mutating func superEncoder() -> Encoder {
             let child = Node()
-            node.fields!.append(("super", child))
+            node.fields!.append(("super", .node(child)))
             return LineEncoder(node: child, codingPath: codingPath)
         }
 
@@ -207,14 +231,12 @@ enum RecordEncoder {
         var codingPath: [CodingKey]
         var count: Int { node.items?.count ?? 0 }
 
-        private func add(_ child: Node) { node.items!.append(child) }
+        private func add(_ child: Node) { node.items!.append(.node(child)) }
 
-        mutating func encodeNil() throws { add(Node(scalar: "null")) }
+        mutating func encodeNil() throws { node.items!.append(.text("null")) }
 
         mutating func encode<T: Encodable>(_ value: T) throws {
-            let child = Node()
-            try child.encode(value, codingPath: codingPath)
-            add(child)
+            node.items!.append(try Value.encoding(value, codingPath: codingPath))
         }
 
         mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type)

@@ -17,7 +17,7 @@ struct ReportRecord: RecordLine, Equatable {
 
     func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(Self.type, forKey: .type)
+        try c.encode(Self.type.rawValue, forKey: .type)
         try c.encode(line, forKey: .line)
     }
 }

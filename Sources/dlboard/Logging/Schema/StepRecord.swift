@@ -42,7 +42,7 @@ struct StepRecord: RecordLine, Equatable {
 
     func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(Self.type, forKey: .type)
+        try c.encode(Self.type.rawValue, forKey: .type)
         try c.encodeIfPresent(run, forKey: .run)
         try c.encode(step, forKey: .step)
         try c.encode(epoch, forKey: .epoch)

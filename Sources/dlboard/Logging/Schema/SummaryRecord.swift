@@ -58,7 +58,7 @@ struct SummaryRecord: RecordLine, Equatable {
 
     func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(Self.type, forKey: .type)
+        try c.encode(Self.type.rawValue, forKey: .type)
         try c.encodeIfPresent(run, forKey: .run)
         try c.encode(t, forKey: .t)
         try c.encode(steps, forKey: .steps)

@@ -36,7 +36,7 @@ struct TrialRecord: RecordLine, Equatable {
 
     func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(Self.type, forKey: .type)
+        try c.encode(Self.type.rawValue, forKey: .type)
         try c.encode(run, forKey: .run)
         try c.encode(round, forKey: .round)
         try c.encode(learningRate, forKey: .learningRate)
