@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs dlboard (the release binary) into every fault of issue 7 and prints one line per case,
+# Runs dlboard (the release binary) into every known fault (bad input, crashes, signals) and prints one line per case,
 # PASS or FAIL with what was seen, then "N passed, M failed". Exit status: the number of failures.
 #
 #   scripts/faults.sh                      # all cases; the key storm lasts 10 minutes
@@ -305,7 +305,7 @@ if wanted key-storm; then
         result key-storm 0 "(stderr kept in /tmp/dlboard-storm-stderr.txt) $sent keys in $((SECONDS - start)) s; alive=${rss_end:+yes} $(screen | grep -oE 'EXIT=[0-9]+') $(tail -c 300 "$WORK/storm.err" 2>/dev/null | tr '\n' ' ') RSS ${rss_min1}→${rss_end} MB"; fi
 fi
 
-# --- issue 11: records ---
+# --- records ---
 # A record is untrusted input; records and exports never land on what the user did not mean.
 craft() {  # base.jsonl out.jsonl python-expression-on-lines: rewrites a record's JSON lines
     python3 - "$1" "$2" "$3" <<'EOF'
@@ -437,7 +437,7 @@ if wanted metrics-out-onto-data; then
     else result metrics-out-onto-data 0 "exits $codes: $(cat "$WORK/dl.err")"; fi
 fi
 
-# --- issue 11: data loading and configuration limits ----------------------------------------
+# --- data loading and configuration limits ----------------------------------------
 # Writes an MNIST-format folder of uncompressed files: folder train-count test-count side [test-side].
 idx_folder() {
     python3 - "$@" <<'EOF'
@@ -560,7 +560,7 @@ if wanted huge-batch-hidden; then
     result huge-batch-hidden $ok "$seen; --batch 1e7 --hidden 1e5: $REFUSED"
 fi
 
-# --- issue 11: colour and locale ---
+# --- colour and locale ---
 # What capture-pane -e shows: the distinct colour SGRs (fore- and background, not 39/49 = default),
 # then the foreground of the accuracy legend's "● train" and "● test" dots, of the first "healthy"
 # verdict and of the "⚠ log stopped" warning (- when absent).
@@ -633,7 +633,7 @@ if wanted comma-locale; then
     fi
 fi
 
-# --- issue 11: signals ---
+# --- stop signals and closed output ---
 # SIGHUP twice: sent to dlboard (the shell survives to show the status), and as it comes when the
 # terminal closes (tmux kill-session: the pane's terminal is gone, writes to it fail).
 if wanted sighup-dashboard; then

@@ -48,11 +48,11 @@ import Testing
     }
 
     @Test func gridWhenColumnsWouldBeTooNarrow() {
-        let rects = DashboardView.paneRects(count: 4, in: Rect(x: 0, y: 1, width: 80, height: 21))
+        let rects = PaneGridView.paneRects(count: 4, in: Rect(x: 0, y: 1, width: 80, height: 21))
         #expect(rects.count == 4)
         #expect(rects.allSatisfy { $0.width == 40 }, "2×2 at 80 columns")
         #expect(Set(rects.map(\.y)).count == 2)
-        let wide = DashboardView.paneRects(count: 4, in: Rect(x: 0, y: 1, width: 160, height: 45))
+        let wide = PaneGridView.paneRects(count: 4, in: Rect(x: 0, y: 1, width: 160, height: 45))
         #expect(Set(wide.map(\.y)).count == 1, "one row of four at 160 columns")
     }
 
@@ -118,7 +118,7 @@ import Testing
         let text = DashboardView(state: state, glyphs: .braille).render(width: 100, height: 30).text
         #expect(text.contains("loss 2 − 1"))
         // Run 2's loss is 15 % below run 1's everywhere: the difference is negative throughout.
-        let d = DashboardView.difference(state.panes[1].state.losses, minus: state.panes[0].state.losses)
+        let d = DifferenceChartView.difference(state.panes[1].state.losses, minus: state.panes[0].state.losses)
         #expect(d.count == 1200 && d.allSatisfy { $0.y < 0 })
         #expect(abs(d[0].y - (-0.15 * state.panes[0].state.losses[0].y)) < 1e-12)
     }
@@ -140,9 +140,12 @@ import Testing
         #expect(state.handle(.tab).isEmpty)
         #expect(state.focus == 1)
         let commands = state.handle(.character("b"))
-        #expect(commands.count == 1 && commands[0].run == 1 && commands[0].command == .setBatchNorm(true))
+        #expect(commands.count == 1 && commands[0].run == 1 && commands[0].command == .toggleBatchNorm)
+        #expect(state.panes[1].state.status?.config.network.batchNorm == true)
+        #expect(state.panes[0].state.status?.config.network.batchNorm == false, "the other pane is left alone")
         let o = state.handle(.character("o"))
-        #expect(o.first?.run == 1 && o.first?.command == .setOptimizer(.sgd), "Adam → SGD (the cycle wraps)")
+        #expect(o.first?.run == 1 && o.first?.command == .cycleOptimizer(by: 1))
+        #expect(state.panes[1].state.status?.config.optimizer == .sgd, "Adam → SGD (the cycle wraps)")
         _ = state.handle(.backTab)
         #expect(state.focus == 0)
         #expect(state.handle(.character("o")).first?.run == 0)
@@ -196,6 +199,9 @@ import Testing
         #expect(state.layout == .difference && state.notice != nil, "x on pane 1 says to focus another pane")
         let p = state.handle(.character("P"))
         #expect(p.map(\.run) == [0, 1] && p.allSatisfy { $0.command == .pause })
+        #expect(state.panes.allSatisfy { $0.state.status?.paused == true }, "shown paused at once")
+        let again = state.handle(.character("P"))
+        #expect(again.map(\.run) == [0, 1] && again.allSatisfy { $0.command == .resume }, "P P: pause, then resume")
     }
 
     @Test func helpListsTheComparisonKeys() {
@@ -237,7 +243,7 @@ import Testing
         #expect(text.contains("━━ BN") && text.contains("━━ no BN"), "one legend for the pair")
         for cell in ["std 1 1.00/0.10", "std 0.01 1.00/0.10", "std 0.0001 1.00/0.10"] { #expect(text.contains(cell)) }
         #expect(!text.contains("┌─"), "cells, not bordered panes")
-        #expect(DashboardView.split(["std 1 BN", "std 1 no BN"]).common == "std 1")
+        #expect(SmallMultiplesView.split(["std 1 BN", "std 1 no BN"]).common == "std 1")
     }
 }
 

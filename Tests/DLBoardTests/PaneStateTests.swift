@@ -17,15 +17,53 @@ import Testing
 
     @Test func optimizerCyclesBothWays() {
         var s = Self.state()
-        #expect(s.handle(.character("o")) == [.setOptimizer(.momentum)])
-        #expect(s.handle(.character("O")) == [.setOptimizer(.adam)])
+        #expect(s.handle(.character("o")) == [.cycleOptimizer(by: 1)])
+        #expect(s.status?.config.optimizer == .momentum, "shown at once, before the trainer publishes")
+        #expect(s.handle(.character("O")) == [.cycleOptimizer(by: -1)])
+        #expect(s.handle(.character("O")) == [.cycleOptimizer(by: -1)])
+        #expect(s.status?.config.optimizer == .adam, "SGD → Momentum → SGD → Adam (the cycle wraps)")
+        #expect(s.status?.config.effectiveLearningRate == 0.001, "a new optimizer starts at its default lr")
+    }
+
+    /// Every press counts: the second key resolves against what the first one changed.
+    @Test func twoPressesInOneFrameMakeTwoChanges() {
+        var s = Self.state()
+        #expect(s.handle(.character("b")) == [.toggleBatchNorm])
+        #expect(s.status?.config.network.batchNorm == true)
+        #expect(s.handle(.character("b")) == [.toggleBatchNorm])
+        #expect(s.status?.config.network.batchNorm == false, "b b leaves BatchNorm off")
+        _ = s.handle(.character("o"))
+        _ = s.handle(.character("o"))
+        #expect(s.status?.config.optimizer == .nesterov, "o o moves two optimizers on")
+        _ = s.handle(.character("w"))
+        _ = s.handle(.character("w"))
+        #expect(s.status?.config.network.weightDecay == 1e-3)
+        _ = s.handle(.character("a"))
+        _ = s.handle(.character("a"))
+        #expect(s.status?.config.network.activation == .tanh)
+        _ = s.handle(.character(" "))
+        #expect(s.handle(.character("n")) == [.stepOnce], "space n: the step sees the pause just asked for")
+        #expect(s.handle(.character(" ")) == [.resume])
+        #expect(s.status?.paused == false)
     }
 
     @Test func learningRateStepsBySquareRootOfTen() {
         var s = Self.state(lr: 0.01)
-        #expect(s.handle(.character("+")) == [.setLearningRate(0.032)])
-        #expect(s.handle(.character("=")) == [.setLearningRate(0.032)])
-        #expect(s.handle(.character("-")) == [.setLearningRate(0.0032)])
+        #expect(s.handle(.character("+")) == [.stepLearningRate(up: true)])
+        #expect(s.status?.config.effectiveLearningRate == 0.032)
+        #expect(s.handle(.character("=")) == [.stepLearningRate(up: true)])
+        #expect(s.status?.config.effectiveLearningRate == 0.1, "+ + from 0.01 gives 0.1")
+        #expect(s.handle(.character("-")) == [.stepLearningRate(up: false)])
+        #expect(s.status?.config.effectiveLearningRate == 0.032)
+    }
+
+    @Test func theLearningRateLimitCountsThePressesBeforeIt() {
+        var s = Self.state(lr: 1000)
+        #expect(s.handle(.character("+")) == [.stepLearningRate(up: true)], "1000 → 3200")
+        #expect(s.notice == nil)
+        #expect(s.handle(.character("+")) == [], "3200 × √10 is past the limit")
+        #expect(s.notice == "learning rate limit")
+        #expect(s.status?.config.effectiveLearningRate == 3200)
     }
 
     @Test func initializerAsksFirst() {
@@ -36,33 +74,67 @@ import Testing
         #expect(s.overlay == .none)
         _ = s.handle(.character("i"))
         #expect(s.handle(.character("y")) == [.reinitialize(.std(0.01))])
+        #expect(s.status?.config.network.initializer == .std(0.01))
+        _ = s.handle(.character("i"))
+        #expect(s.overlay == .confirmInitializer(.xavier), "the next popup offers the one after the chosen")
     }
 
     @Test func dropoutToggleAndRatio() {
         var s = Self.state()
-        #expect(s.handle(.character("d")) == [.setDropout(0.2)])
-        #expect(s.handle(.character("]")) == [.setDropout(0.05)], "ratio keys act on the current (off) ratio")
-        var on = Self.state()
-        on.status?.config.network.dropout = 0.2
-        #expect(on.handle(.character("]")) == [.setDropout(0.25)])
-        #expect(on.handle(.character("d")) == [.setDropout(0)])
+        #expect(s.handle(.character("]")) == [.stepDropout(by: 1)], "ratio keys act on the current (off) ratio")
+        #expect(s.status?.config.network.dropout == 0.05)
+        #expect(s.handle(.character("[")) == [.stepDropout(by: -1)])
+        #expect(s.handle(.character("[")) == [], "already off")
+        #expect(s.handle(.character("d")) == [.toggleDropout(onRatio: 0.05)], "on at the last ratio used")
+        #expect(s.handle(.character("]")) == [.stepDropout(by: 1)])
+        #expect(s.status?.config.network.dropout == 0.1)
+        #expect(s.handle(.character("d")) == [.toggleDropout(onRatio: 0.1)])
+        #expect(s.status?.config.network.dropout == 0)
+        #expect(s.handle(.character("d")) == [.toggleDropout(onRatio: 0.1)])
+        #expect(s.status?.config.network.dropout == 0.1)
+        var fresh = Self.state()
+        #expect(fresh.handle(.character("d")) == [.toggleDropout(onRatio: 0.2)], "0.2 the first time")
+        #expect(fresh.status?.config.network.dropout == 0.2)
     }
 
-    @Test func pauseStepAndQuitPopup() {
+    /// A status published before the run took the pane's commands does not undo what the screen
+    /// shows; one that has applied them all replaces the prediction.
+    @Test func thePredictionHoldsUntilTheRunHasAppliedTheCommands() {
         var s = Self.state()
-        #expect(s.handle(.character(" ")) == [.pause])
+        let before = s.status!
+        _ = s.handle(.character("b"))
+        _ = s.handle(.character("o"))
+        #expect(s.markers.map(\.label) == ["+BN", "→ Momentum"], "marked at once too")
+        var stale = before
+        stale.step = 11
+        s.apply(SessionOutput(status: stale))
+        #expect(s.status?.step == 11, "progress is news")
+        #expect(s.status?.config.network.batchNorm == true, "the setting stays predicted")
+        #expect(s.markers.map(\.label) == ["+BN", "→ Momentum"])
+        var first = stale
+        first.appliedCommands = 1
+        first.config.network.batchNorm = true
+        s.apply(SessionOutput(events: [.init(step: 11, label: "+BN", kind: .batchNorm)], status: first))
+        #expect(s.markers.map(\.label) == ["+BN", "→ Momentum"], "the run's marker replaces the predicted one")
+        #expect(s.markers.first?.x == 11 && s.status?.config.optimizer == .momentum)
+        var both = first
+        both.appliedCommands = 2
+        both.config.optimizer = .momentum
+        both.config.network.dropout = 0.5  // whatever the run says wins once it has caught up
+        s.apply(SessionOutput(events: [.init(step: 12, label: "→ Momentum", kind: .optimizer)], status: both))
+        #expect(s.status == both)
+        #expect(s.markers.map(\.label) == ["+BN", "→ Momentum"] && s.markers.map(\.x) == [11, 12])
+    }
+
+    @Test func pauseStepAndQuit() {
+        var s = Self.state()
         #expect(s.handle(.character("n")) == [], "single step only while paused")
         #expect(s.notice != nil)
+        #expect(s.handle(.character(" ")) == [.pause])
         var p = Self.state(paused: true)
         #expect(p.handle(.character("n")) == [.stepOnce])
-        #expect(p.handle(.character("q")) == [])
-        #expect(p.overlay == .quit && !p.shouldQuit)
-        #expect(p.handle(.escape) == [] && p.overlay == .none)
-        _ = p.handle(.character("q"))
-        #expect(p.handle(.character("k")) == [.resume], "keep training resumes a paused run")
-        _ = p.handle(.character("q"))
-        _ = p.handle(.character("q"))
-        #expect(p.shouldQuit)
+        // The quit question is the screen's (`QuitConfirmation`, see DashboardScreenTests).
+        #expect(p.handle(.character("q")) == [] && p.overlay == .none)
     }
 
     @Test func viewKeysChangeOnlyTheView() {
@@ -156,6 +228,8 @@ import Testing
             asked.contains("Quit dlboard?") && asked.contains("q quit   Esc cancel"), sourceLocation: sourceLocation)
         _ = s.handle(.character("x"))
         #expect(s.asking && !s.shouldQuit, "another key leaves the question open", sourceLocation: sourceLocation)
+        _ = s.handle(.character("k"))
+        #expect(s.asking, "k answers only the dashboard's question", sourceLocation: sourceLocation)
         _ = s.handle(.escape)
         #expect(!s.asking && !s.shouldQuit, "Esc cancels", sourceLocation: sourceLocation)
         #expect(

@@ -105,7 +105,7 @@ import Testing
     }
 
     @Test(arguments: [
-        ("epochs", "9223372036854775807", "epochs"), ("batchSize", "0", "--batch"),
+        ("epochs", "9223372036854775807", "epochs"), ("batchSize", "0", "batch size: must be at least 1, got 0"),
         ("epochs", "1000000000000", "plans"),
     ])
     func aDamagedConfigIsAnErrorNamingIt(key: String, value: String, expected: String) throws {

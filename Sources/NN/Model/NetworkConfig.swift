@@ -36,29 +36,22 @@ public struct NetworkConfig: Sendable, Equatable, Codable {
 
     /// Throws a `ConfigError` naming the first invalid value.
     public func validate() throws(ConfigError) {
-        if inputSize < 1 { throw ConfigError("input size must be at least 1, got \(inputSize)") }
-        if outputSize < 2 { throw ConfigError("output size must be at least 2, got \(outputSize)") }
+        if inputSize < 1 { throw ConfigError(.inputSize, "must be at least 1, got \(inputSize)") }
+        if outputSize < 2 { throw ConfigError(.outputSize, "must be at least 2, got \(outputSize)") }
         for h in hidden where h < 1 {
-            throw ConfigError("--hidden: every layer needs at least 1 unit, got \(h)")
+            throw ConfigError(.hiddenLayers, "every layer needs at least 1 unit, got \(h)")
         }
         if !(dropout >= 0 && dropout < 1) {
-            throw ConfigError("--dropout: ratio must be in [0, 1), got \(dropout)")
+            throw ConfigError(.dropout, "must be in [0, 1), got \(dropout)")
         }
         if !(weightDecay >= 0 && weightDecay.isFinite) {
-            throw ConfigError("--weight-decay: must be a finite number ≥ 0, got \(weightDecay)")
+            throw ConfigError(.weightDecay, "must be a finite number ≥ 0, got \(weightDecay)")
         }
         if case .std(let s) = initializer, !(s > 0 && s.isFinite) {
-            throw ConfigError("--init: standard deviation must be a positive number, got \(s)")
+            throw ConfigError(.initializer, "standard deviation must be a positive number, got \(s)")
         }
     }
 
     /// e.g. `784-100-100-10`.
     public var shapeDescription: String { sizes.map(String.init).joined(separator: "-") }
-}
-
-/// A configuration value the engine cannot use; the message names the option and the value.
-public struct ConfigError: Error, CustomStringConvertible, Equatable {
-    public let message: String
-    public init(_ message: String) { self.message = message }
-    public var description: String { message }
 }

@@ -9,18 +9,14 @@ import Foundation
 /// `step(indices:)` lets a driver feed several trainers the same batches (lock-step comparison).
 public final class Trainer {
     public let network: Network
+    /// The optimizer, and with it the learning rate: the one place both live (see `config`).
     public private(set) var optimizer: any Optimizer
     public let data: Dataset
-    private var baseConfig: TrainingConfig
-    /// The configuration now — including BatchNorm, Dropout and weight decay switched on the network.
-    public var config: TrainingConfig {
-        get {
-            var c = baseConfig
-            c.network = network.config
-            return c
-        }
-        set { baseConfig = newValue }
-    }
+    /// The settings no switch changes; the others live in `network` and `optimizer`.
+    private let batchSize: Int
+    private let epochs: Int
+    private let seed: UInt64
+    private let sampling: BatchSampler.Policy
     public private(set) var sampler: BatchSampler
     public private(set) var steps = 0
     /// The training-image indices of the last step's batch (what lock-step runs must agree on).
@@ -31,7 +27,18 @@ public final class Trainer {
     private let evalChunk = Matrix(rows: 0, cols: 0)
     private var evalLabels: [Int32] = []
 
-    public var stepsPerEpoch: Int { max(1, data.train.count / config.batchSize) }
+    public var stepsPerEpoch: Int { max(1, data.train.count / batchSize) }
+
+    /// The configuration now, read from what trains: the network's structure and regularization as
+    /// switched, the optimizer's kind and learning rate. The learning rate is stated as a
+    /// `TrainingConfig` states a default — nil when it is the optimizer's default — so a run that
+    /// was never given one reads back as it was configured.
+    public var config: TrainingConfig {
+        TrainingConfig(
+            network: network.config, optimizer: optimizer.kind,
+            learningRate: TrainingConfig.statedLearningRate(optimizer.learningRate, for: optimizer.kind),
+            batchSize: batchSize, epochs: epochs, seed: seed, sampling: sampling)
+    }
 
     /// The network's input follows the data: `config.network.inputSize` is replaced by the width
     /// of an image of `data` (callers need not know the image size). Precondition: `config` is
@@ -40,7 +47,10 @@ public final class Trainer {
         var config = config
         config.network.inputSize = data.train.features
         precondition((try? config.validate()) != nil, "invalid TrainingConfig")
-        self.baseConfig = config
+        self.batchSize = config.batchSize
+        self.epochs = config.epochs
+        self.seed = config.seed
+        self.sampling = config.sampling
         self.data = data
         self.network = Network(config: config.network, seed: config.seed)
         self.optimizer = config.optimizer.make(learningRate: config.effectiveLearningRate)
@@ -50,7 +60,10 @@ public final class Trainer {
     }
 
     private init(forking other: Trainer) {
-        baseConfig = other.baseConfig
+        batchSize = other.batchSize
+        epochs = other.epochs
+        seed = other.seed
+        sampling = other.sampling
         data = other.data
         network = other.network.clone()
         optimizer = other.optimizer.clone()
@@ -64,32 +77,28 @@ public final class Trainer {
     /// and the original stay identical until one of them is switched.
     public func fork() -> Trainer { Trainer(forking: self) }
 
-    /// Replaces the optimizer with a fresh one (all state restarts at 0). Weights are kept.
+    /// Replaces the optimizer with a fresh one (all state restarts at 0), at `learningRate` or the
+    /// kind's default. Weights are kept.
     public func setOptimizer(_ kind: OptimizerKind, learningRate: Float? = nil) {
-        config.optimizer = kind
-        config.learningRate = learningRate
-        optimizer = kind.make(learningRate: config.effectiveLearningRate)
+        optimizer = kind.make(learningRate: learningRate)
     }
 
     /// Draws new weights from `initializer` and starts a fresh optimizer (stale momentum or Adam
-    /// moments would only fight the new weights). The step count goes on.
+    /// moments would only fight the new weights) at the same learning rate. The step count goes on.
     public func reinitialize(_ initializer: Initializer) {
-        config.network.initializer = initializer
         network.reinitialize(initializer)
-        optimizer = config.optimizer.make(learningRate: optimizer.learningRate)
+        optimizer = optimizer.kind.make(learningRate: optimizer.learningRate)
     }
 
     /// Replaces the activation and re-initializes (weights scaled for one activation are wrong for
     /// another), with a fresh optimizer.
     public func setActivation(_ activation: Activation) {
-        config.network.activation = activation
         network.setActivation(activation)
-        reinitialize(config.network.initializer)
+        reinitialize(network.config.initializer)
     }
 
     /// Changes the learning rate of the current optimizer, keeping its state.
     public func setLearningRate(_ lr: Float) {
-        config.learningRate = lr
         optimizer.learningRate = lr
     }
 

@@ -25,14 +25,20 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
 
     public var effectiveLearningRate: Float { learningRate ?? optimizer.defaultLearningRate }
 
+    /// `lr` as a configuration states it for `optimizer`: nil when it is that optimizer's default.
+    /// Configurations that train alike then compare equal, however the rate was reached.
+    public static func statedLearningRate(_ lr: Float, for optimizer: OptimizerKind) -> Float? {
+        lr == optimizer.defaultLearningRate ? nil : lr
+    }
+
     /// Throws a `ConfigError` naming the first invalid value.
     public func validate() throws(ConfigError) {
         try network.validate()
         if let lr = learningRate, !(lr > 0 && lr.isFinite) {
-            throw ConfigError("--lr: learning rate must be a positive number, got \(lr)")
+            throw ConfigError(.learningRate, "must be a positive number, got \(lr)")
         }
-        if batchSize < 1 { throw ConfigError("--batch: must be at least 1, got \(batchSize)") }
-        if epochs < 1 { throw ConfigError("--epochs: must be at least 1, got \(epochs)") }
+        if batchSize < 1 { throw ConfigError(.batchSize, "must be at least 1, got \(batchSize)") }
+        if epochs < 1 { throw ConfigError(.epochs, "must be at least 1, got \(epochs)") }
     }
 }
 

@@ -35,7 +35,6 @@ struct DashboardState {
     var warning: String?
     /// Replaces the session name in the header (a replay's file and pace).
     var banner: String?
-    var shouldQuit = false
     /// Forks beyond this many panes are refused here already (the session refuses them too):
     /// `sideBySide`, or more when a replay or a preset starts with more runs.
     var maxPanes = DashboardState.sideBySide
@@ -49,6 +48,8 @@ struct DashboardState {
     }
 
     var focused: PaneState? { panes.indices.contains(focus) ? panes[focus].state : nil }
+    /// The focused pane's help or "re-initialize?" is open: `q` closes it rather than asking to quit.
+    var showsPopup: Bool { focused.map { $0.overlay != .none } ?? false }
     var isComparison: Bool { panes.count > 1 }
 
     /// Pane colours, fixed per position: the legend of the overlay view and the pane borders agree.
@@ -97,7 +98,7 @@ struct DashboardState {
         for i in panes.indices {
             guard let out = snapshot.runs[panes[i].id] else { continue }
             if !out.losses.isEmpty || !out.evaluations.isEmpty || !out.events.isEmpty
-                || out.status != panes[i].state.status
+                || out.status != panes[i].state.published
             {
                 panes[i].state.apply(out)
                 changed = true
@@ -125,11 +126,12 @@ struct DashboardState {
             }
             if let out { pane.state.apply(out) }
             let focusedID = panes.indices.contains(focus) ? panes[focus].id : nil
-            let popupOpen = focused.map { $0.overlay != .none } ?? false
+            let popupOpen = showsPopup
             panes.insert(pane, at: min(position, panes.count))
             // A fork arrives next to the pane it was made from and takes the focus, so the next
             // switch applies to it — unless a popup is open there: the answer to it must not land
-            // on the fork (a "quit?" left open behind the fork would quit at a later y).
+            // on the fork (a "re-initialize?" left open behind the fork would re-initialize at a
+            // later y).
             if hadPanes {
                 if popupOpen, let i = panes.firstIndex(where: { $0.id == focusedID }) {
                     focus = i
@@ -147,10 +149,7 @@ struct DashboardState {
     /// Handles a key; returns the commands for the session, each with its run id.
     mutating func handle(_ key: Key) -> [(run: Int, command: SessionCommand)] {
         notice = nil
-        guard !panes.isEmpty else {
-            if key == .character("q") || key == .character("Q") { shouldQuit = true }
-            return []
-        }
+        guard !panes.isEmpty else { return [] }
         focus = min(max(0, focus), panes.count - 1)
         // Popups belong to the focused pane only; one left on another pane would answer a later key.
         for i in panes.indices where i != focus && panes[i].state.overlay != .none { panes[i].state.overlay = .none }
@@ -161,7 +160,6 @@ struct DashboardState {
         }
         let id = panes[focus].id
         let commands = panes[focus].state.handle(key)
-        if panes[focus].state.shouldQuit { shouldQuit = true }
         // View settings are shared by all panes: keep them in step with the focused one.
         let s = panes[focus].state
         for i in panes.indices where i != focus {
@@ -191,11 +189,14 @@ struct DashboardState {
             // (`apply`), so the next switch applies to the fork only.
             return [(panes[focus].id, .fork)]
         case .pauseAll:
+            // From the statuses shown, predictions included: P P in one frame pauses and resumes.
             let anyRunning = panes.contains { $0.state.status.map { !$0.paused } ?? false }
-            return panes.compactMap { p in
-                guard let st = p.state.status, !st.diverged else { return nil }
-                return (p.id, anyRunning ? .pause : .resume)
+            var commands: [(run: Int, command: SessionCommand)] = []
+            for i in panes.indices {
+                guard let st = panes[i].state.status, !st.diverged else { continue }
+                commands += panes[i].state.send(anyRunning ? .pause : .resume).map { (panes[i].id, $0) }
             }
+            return commands
         }
         return []
     }

@@ -4,11 +4,15 @@ import TUI
 
 /// Everything the dashboard shows, owned by the main thread. `apply(_:)` folds in what the
 /// training thread published; `handle(_:)` turns a key into state changes and session commands.
+///
+/// A key that changes a setting shows its effect at once: the pane predicts the change in the status
+/// it shows (`send(_:)`), and the next key resolves against that prediction, as the training thread
+/// will resolve the command against the live trainer. Every command `handle(_:)` returns must reach
+/// the session: the pane keeps its prediction until a published status has applied them all.
 struct PaneState {
     enum Overlay: Equatable {
         case none
         case help
-        case quit
         case confirmInitializer(Initializer)
     }
 
@@ -19,8 +23,20 @@ struct PaneState {
     var trainAccuracy: [ChartPoint] = []
     var testAccuracy: [ChartPoint] = []
     var validationAccuracy: [ChartPoint] = []
+    /// The switch markers: the run's events, then the markers of commands it has not yet applied.
     var markers: [ChartMarker] = []
+    /// The status shown: the last published one, with the settings of commands the run has not yet
+    /// applied predicted on top (see `send(_:)`).
     var status: SessionOutput.Status?
+    /// The status as the training thread last published it.
+    private(set) var published: SessionOutput.Status?
+    /// Commands predicted and sent to the run; a published status that has applied as many
+    /// (`Status.appliedCommands`) replaces the prediction.
+    private(set) var sentCommands = 0
+    /// The markers predicted for the commands sent, oldest first, one entry per command (nil: it
+    /// makes no marker), until a published status has applied them; the last of `markers` are these.
+    private var predictedMarkers: [ChartMarker?] = []
+    private var shownPredictedMarkers = 0
     var activations: [ActivationStatistics] = []
     var overlay: Overlay = .none
     var logY = false
@@ -35,7 +51,6 @@ struct PaneState {
     var warning: String?
     /// Shown in the header after "dlboard" (a replay's file and pace).
     var banner: String?
-    var shouldQuit = false
     /// The ratio Dropout gets when switched on.
     var dropoutWhenOn: Float = 0.2
 
@@ -64,7 +79,6 @@ struct PaneState {
         merged.append(contentsOf: points[old...])
         points = merged
     }
-    static let weightDecays: [Float] = [0, 1e-4, 1e-3, 1e-2, 0.1]
     static let initializers: [Initializer] = [.std(0.01), .xavier, .he]
 
     var smoothing: Double { Self.smoothingWeights[smoothingIndex] }
@@ -81,10 +95,34 @@ struct PaneState {
             if let t = e.testAccuracy { testAccuracy.append(ChartPoint(x: Double(e.epoch), y: t)) }
             if let v = e.validationAccuracy { validationAccuracy.append(ChartPoint(x: Double(e.epoch), y: v)) }
         }
+        markers.removeLast(min(shownPredictedMarkers, markers.count))
         for e in out.events { markers.append(ChartMarker(x: Double(e.step), label: e.label)) }
-        if let s = out.status { status = s }
+        if let s = out.status {
+            published = s
+            // The commands the run has applied now have their real markers among the events.
+            predictedMarkers = Array(predictedMarkers.suffix(max(0, sentCommands - s.appliedCommands)))
+            if let shown = status, s.appliedCommands < sentCommands {
+                // Published before the run took the latest commands: the progress is news, the
+                // settings are not yet.
+                var merged = s
+                merged.config = shown.config
+                merged.paused = shown.paused
+                merged.diverged = shown.diverged
+                merged.finished = shown.finished
+                status = merged
+            } else {
+                status = s
+            }
+        }
+        showPredictedMarkers()
         if !out.title.isEmpty { title = out.title }
         if !out.activations.isEmpty { activations = out.activations }
+    }
+
+    private mutating func showPredictedMarkers() {
+        let shown = predictedMarkers.compactMap { $0 }
+        markers += shown
+        shownPredictedMarkers = shown.count
     }
 
     // MARK: Keys
@@ -93,19 +131,11 @@ struct PaneState {
     mutating func handle(_ key: Key) -> [SessionCommand] {
         notice = nil
         switch overlay {
-        case .quit:
-            switch key {
-            case .character("q"), .character("y"), .enter: shouldQuit = true
-            case .character("k"):
-                overlay = .none
-                return status?.paused == true && status?.diverged == false ? [.resume] : []
-            case .escape, .character("n"), .character("c"): overlay = .none
-            default: break
-            }
-            return []
         case .confirmInitializer(let initializer):
             overlay = .none
-            if key == .character("y") || key == .enter || key == .character("i") { return [.reinitialize(initializer)] }
+            if key == .character("y") || key == .enter || key == .character("i") {
+                return send(.reinitialize(initializer))
+            }
             return []
         case .help:
             if key == .escape || key == .character("?") || key == .character("q") {
@@ -121,53 +151,35 @@ struct PaneState {
 
     mutating func perform(_ action: Action) -> [SessionCommand] {
         guard let status else { return action == .quit ? quit() : [] }
-        let config = status.config
         switch action {
         case .nextOptimizer, .previousOptimizer:
-            let all = OptimizerKind.allCases
-            let i = all.firstIndex(of: config.optimizer) ?? 0
-            let next = all[(i + (action == .nextOptimizer ? 1 : all.count - 1)) % all.count]
-            return [.setOptimizer(next)]
+            return send(.cycleOptimizer(by: action == .nextOptimizer ? 1 : -1))
         case .learningRateUp, .learningRateDown:
-            let factor = Float(10).squareRoot()
-            let lr = config.effectiveLearningRate
-            let new = action == .learningRateUp ? lr * factor : lr / factor
-            guard new.isFinite && new > 1e-8 && new < 1e4 else {
-                notice = "learning rate limit"
-                return []
-            }
-            return [.setLearningRate(Self.roundedRate(new))]
+            return send(.stepLearningRate(up: action == .learningRateUp))
         case .nextInitializer:
-            let i = Self.initializers.firstIndex(of: config.network.initializer) ?? -1
+            let i = Self.initializers.firstIndex(of: status.config.network.initializer) ?? -1
             overlay = .confirmInitializer(Self.initializers[(i + 1) % Self.initializers.count])
             return []
         case .nextActivation:
-            let all = Activation.allCases
-            let i = all.firstIndex(of: config.network.activation) ?? 0
-            return [.setActivation(all[(i + 1) % all.count])]
+            return send(.cycleActivation(by: 1))
         case .toggleBatchNorm:
-            return [.setBatchNorm(!config.network.batchNorm)]
+            return send(.toggleBatchNorm)
         case .toggleDropout:
-            if config.network.dropout > 0 {
-                dropoutWhenOn = config.network.dropout
-                return [.setDropout(0)]
-            }
-            return [.setDropout(dropoutWhenOn)]
+            let ratio = status.config.network.dropout
+            if ratio > 0 { dropoutWhenOn = ratio }
+            return send(.toggleDropout(onRatio: dropoutWhenOn))
         case .dropoutDown, .dropoutUp:
-            let current = config.network.dropout > 0 ? config.network.dropout : 0
-            let next = ((current + (action == .dropoutUp ? 0.05 : -0.05)) * 20).rounded() / 20
-            let clamped = min(0.9, max(0, next))
-            if clamped > 0 { dropoutWhenOn = clamped }
-            return clamped == current ? [] : [.setDropout(clamped)]
+            let commands = send(.stepDropout(by: action == .dropoutUp ? 1 : -1))
+            if let ratio = self.status?.config.network.dropout, ratio > 0 { dropoutWhenOn = ratio }
+            return commands
         case .nextWeightDecay:
-            let i = Self.weightDecays.firstIndex(of: config.network.weightDecay) ?? 0
-            return [.setWeightDecay(Self.weightDecays[(i + 1) % Self.weightDecays.count])]
+            return send(.cycleWeightDecay)
         case .togglePause:
             if status.diverged {
                 notice = "diverged: lower the learning rate (-) and restart (r)"
                 return []
             }
-            return status.paused ? [.resume] : [.pause]
+            return send(status.paused ? .resume : .pause)
         case .singleStep:
             guard status.paused else {
                 notice = "n steps once while paused (space pauses)"
@@ -175,7 +187,7 @@ struct PaneState {
             }
             return [.stepOnce]
         case .restart:
-            return [.restart]
+            return send(.restart)
         case .nextSmoothing:
             smoothingIndex = (smoothingIndex + 1) % Self.smoothingWeights.count
         case .toggleLogY:
@@ -194,15 +206,59 @@ struct PaneState {
         return []
     }
 
-    private mutating func quit() -> [SessionCommand] {
-        overlay = .quit
-        return []
-    }
+    /// `q` is the screen's quit question (`QuitConfirmation`), which sees the key first and passes
+    /// it on only while a popup of the pane is open, which `handle` closes; nothing here quits.
+    private mutating func quit() -> [SessionCommand] { [] }
 
-    /// √10 steps from the book's 1e-2/1e-3 land on 0.0316…; keep two significant digits.
-    static func roundedRate(_ v: Float) -> Float {
-        let e = Foundation.floor(Foundation.log10(Double(v)))
-        let scale = Foundation.pow(10, e - 1)
-        return Float((Double(v) / scale).rounded() * scale)
+    /// Predicts what `command` does to this run in the status shown, and returns it to be sent (an
+    /// empty list, with a notice if one is due, when it would change nothing). The next key resolves
+    /// against the prediction, so two presses in one frame make two changes.
+    mutating func send(_ command: SessionCommand) -> [SessionCommand] {
+        guard var shown = status else { return [command] }
+        guard let resolved = command.resolved(against: shown.config) else {
+            notice = command.limitNotice
+            return []
+        }
+        switch resolved {
+        case .setOptimizer(let kind):
+            shown.config.optimizer = kind
+            shown.config.learningRate = nil
+        case .setLearningRate(let lr):
+            shown.config.learningRate = TrainingConfig.statedLearningRate(lr, for: shown.config.optimizer)
+        case .reinitialize(let initializer):
+            shown.config.network.initializer = initializer
+            shown.diverged = false
+        case .setActivation(let activation):
+            shown.config.network.activation = activation
+            shown.diverged = false
+        case .setBatchNorm(let on):
+            shown.config.network.batchNorm = on
+        case .setDropout(let ratio):
+            shown.config.network.dropout = ratio
+        case .setWeightDecay(let decay):
+            shown.config.network.weightDecay = decay
+        case .pause:
+            shown.paused = true
+        case .resume:
+            // Past the target the run trains on (the new target arrives with the next status).
+            shown.finished = false
+            if !shown.diverged { shown.paused = false }
+        case .restart:
+            shown.diverged = false
+            shown.finished = false
+        case .stepOnce, .fork:
+            // The session's own: nothing to predict, and the run does not count them.
+            return [command]
+        case .cycleOptimizer, .stepLearningRate, .cycleActivation, .toggleBatchNorm, .toggleDropout, .stepDropout,
+            .cycleWeightDecay:
+            // `resolved(against:)` turns every relative intent into an absolute command.
+            return [command]
+        }
+        status = shown
+        sentCommands += 1
+        markers.removeLast(min(shownPredictedMarkers, markers.count))
+        predictedMarkers.append(resolved.markerLabel.map { ChartMarker(x: Double(shown.step), label: $0) })
+        showPredictedMarkers()
+        return [command]
     }
 }

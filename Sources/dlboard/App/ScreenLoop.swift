@@ -1,27 +1,15 @@
 import Foundation
 import TUI
 
-/// A screen that is not a training session (an experiment without MNIST training, the random
-/// search): it takes keys, may animate on the clock, and draws itself into a buffer.
-protocol InteractiveScreen {
-    var shouldQuit: Bool { get }
-    /// Whether one of the screen's own popups (its help) is open: `q` then closes it rather than
-    /// asking to quit (`QuitConfirmation`).
-    var showsOverlay: Bool { get }
-    /// Handles a key; returns whether the screen changed.
-    mutating func handle(_ key: Key) -> Bool
-    /// Advances on the clock (animation, polling a background job); returns whether anything changed.
-    mutating func tick(now: Double) -> Bool
-    func render(width: Int, height: Int, glyphs: GlyphSet) -> Buffer
-}
-
-extension InteractiveScreen {
-    var showsOverlay: Bool { false }
-}
-
-/// The main-thread loop for an `InteractiveScreen`: keys with a timeout, at most 30 frames a second,
-/// no spinning when idle, `q` asking first as on the dashboard (`QuitConfirmation`), a clean stop on a stop signal (Ctrl-C, Ctrl-\\, SIGTERM, SIGHUP: `StopSignal`).
+/// The main-thread loop of every full-screen view: keys with a timeout (the frame clock), the
+/// screen's clock, at most 30 frames a second and only when something changed, `q` asking first
+/// (`QuitConfirmation`), a clean stop on a stop signal (Ctrl-C, Ctrl-\\, SIGTERM, SIGHUP:
+/// `StopSignal`). It never waits for a background job (the trainer), and the job never waits for it.
 enum ScreenLoop {
+    static let frameSeconds = 1.0 / 30
+
+    static func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
+
     /// Opens the terminal for such a screen. Stop signals and the crash guard are in place first, so
     /// a Ctrl-C or SIGHUP while the model is still being built (a long record replayed `--instant`)
     /// ends it cleanly instead of with the default action over the alternate screen.
@@ -34,7 +22,8 @@ enum ScreenLoop {
         }
     }
 
-    /// Returns whether a stop signal ended it rather than the screen's own quit.
+    /// Runs until the user quits or a stop signal arrives; returns whether a stop signal ended it.
+    /// The terminal stays open: the caller finishes its work (a run record) before it closes it.
     @discardableResult
     static func run<S: InteractiveScreen>(_ screenModel: inout S, on screen: NcursesScreen) -> Bool {
         let stop = StopSignal.install()
@@ -44,13 +33,13 @@ enum ScreenLoop {
             TerminalGuard.disarm()
             screenModel = model.base
         }
-        let frame = 1.0 / 30
         var dirty = true
         var lastDraw = -1.0
-        func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
         while !model.shouldQuit && !stop.isRequested {
             let before = now()
-            var key = screen.readKey(timeoutMilliseconds: Int(frame * 1000))
+            // With something to draw, wake for the next frame; otherwise wait a whole frame for keys.
+            let wait = dirty ? max(0, lastDraw + frameSeconds - before) : frameSeconds
+            var key = screen.readKey(timeoutMilliseconds: Int(wait * 1000))
             var sawKey = false
             while let k = key {
                 sawKey = true
@@ -60,16 +49,18 @@ enum ScreenLoop {
             }
             if model.tick(now: now()) { dirty = true }
             let t = now()
-            if dirty && t - lastDraw >= frame * 0.9 {
+            if dirty && t - lastDraw >= frameSeconds * 0.9 {
                 let (w, h) = screen.size
                 screen.present(model.render(width: w, height: h, glyphs: screen.glyphs))
                 lastDraw = t
                 dirty = false
             }
-            // At EOF wgetch returns at once: keep to the clock anyway.
+            // At EOF wgetch returns at once: keep to the clock anyway, never spin.
             let elapsed = now() - before
-            if !sawKey && elapsed < frame { usleep(UInt32((frame - elapsed) * 1e6)) }
+            if !sawKey && elapsed < wait - 0.001 { usleep(UInt32((wait - elapsed) * 1e6)) }
         }
-        return stop.isRequested
+        let interrupted = stop.isRequested
+        model.base.finish(stopReason: interrupted ? stop.recordReason : nil)
+        return interrupted
     }
 }

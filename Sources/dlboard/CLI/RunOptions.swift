@@ -79,7 +79,7 @@ struct RunOptions: ParsableArguments {
     }
 
     func validate() throws {
-        do { try trainingConfig().validate() } catch { throw ValidationError(error.message) }
+        do { try trainingConfig().validate() } catch { throw ValidationError(error.flagMessage) }
         if let n = trainSize, n < 1 { throw ValidationError("--train-size: must be at least 1, got \(n)") }
         if !(validation >= 0 && validation < 1) {
             throw ValidationError("--validation: must be in [0, 1), got \(validation)")
@@ -123,7 +123,7 @@ struct RegularizationOptions: ParsableArguments {
         var c = TrainingConfig()
         c.network.dropout = dropout
         c.network.weightDecay = weightDecay
-        do { try c.validate() } catch { throw ValidationError(error.message) }
+        do { try c.validate() } catch { throw ValidationError(error.flagMessage) }
     }
 
     func config(_ options: RunOptions, defaultEpochs: Int) -> TrainingConfig {

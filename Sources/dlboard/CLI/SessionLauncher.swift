@@ -51,19 +51,20 @@ struct SessionLauncher {
         let recorder = log.map {
             SessionRecorder(log: $0, dataset: dataset, dataDirectory: dataDirectory, logEvery: logEvery, specs: runs)
         }
-        var loop = DashboardLoop(
-            screen: screen, session: session, datasetName: dataset.name, sessionName: sessionName,
-            recorder: recorder)
-        loop.state.groupSize = groupSize
-        let summary = loop.run(startPaused: paused)
-        // The record is complete (summary written, closed) before the terminal is touched: after a
-        // SIGHUP the terminal is gone and writing to it fails (EIO), which curses and print ignore.
+        var dashboard = DashboardScreen(
+            session: session, datasetName: dataset.name, sessionName: sessionName, recorder: recorder)
+        dashboard.state.groupSize = groupSize
+        dashboard.start(paused: paused)
+        let interrupted = ScreenLoop.run(&dashboard, on: screen)
+        // The record is complete (summary written, closed: `DashboardScreen.finish`) before the
+        // terminal is touched: after a SIGHUP the terminal is gone and writing to it fails (EIO),
+        // which curses and print ignore.
         TerminalGuard.disarm()
         screen.close()
         log?.close()
-        print(summary)
+        print(dashboard.summary)
         log?.announceFailure()
-        if loop.interrupted { throw ExitCode(stop.exitStatus) }
+        if interrupted { throw ExitCode(stop.exitStatus) }
     }
 
     private func runHeadless() throws {

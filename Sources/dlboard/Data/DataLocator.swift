@@ -70,7 +70,7 @@ enum DataLocator {
         throws -> (dataset: Dataset, directory: String, configs: [TrainingConfig])
     {
         for c in configs {
-            do { try c.validate() } catch { throw ValidationError(error.message) }
+            do { try c.validate() } catch { throw ValidationError(error.flagMessage) }
         }
         let (directory, name) = try resolve(data: data, dataset: dataset)
         let loaded = try MNIST.load(directory: directory)

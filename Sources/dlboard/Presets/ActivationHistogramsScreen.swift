@@ -9,8 +9,6 @@ struct ActivationHistogramsScreen: InteractiveScreen {
     var seed: UInt64
     private(set) var rows: [(name: String, stats: [ActivationStatistics])] = []
     var showsHelp = false
-    /// Quitting is `QuitConfirmation`'s (q asks first); nothing here quits by itself.
-    var shouldQuit: Bool { false }
     var showsOverlay: Bool { showsHelp }
 
     init(seed: UInt64, activation: Activation = .sigmoid) {
@@ -46,19 +44,14 @@ struct ActivationHistogramsScreen: InteractiveScreen {
 
     mutating func tick(now: Double) -> Bool { false }
 
-    static let keys: [(String, String)] = [
+    static let keys: [(keys: String, help: String)] = [
         ("a", "next activation (sigmoid, tanh, ReLU)"), ("r", "new random weights"),
         ("?", "this help"), ("Esc", "close this help"), ("q", "quit (asks first)"),
     ]
 
     func render(width: Int, height: Int, glyphs: GlyphSet) -> Buffer {
+        if let small = TooSmallScreen.buffer(width: width, height: height) { return small }
         var buffer = Buffer(width: width, height: height)
-        guard width >= 60, height >= 16 else {
-            buffer.put(
-                "terminal too small (\(width)×\(height)): needs 60×16 — q quits", x: 0, y: 0, style: .bold,
-                maxWidth: width)
-            return buffer
-        }
         let unicode = glyphs != .ascii
         buffer.put(
             "dlboard" + (unicode ? " · " : " | ")
@@ -76,20 +69,19 @@ struct ActivationHistogramsScreen: InteractiveScreen {
             buffer.put(label, x: 0, y: band.y + 1, style: .bold, maxWidth: 9)
             let cells = Rect(x: 9, y: band.y, width: width - 9, height: band.height).columns(row.stats.count, gap: 1)
             for (i, s) in row.stats.enumerated() {
-                var h = HistogramView(
-                    title: "\(i + 1) \(s.verdict.rawValue)", bins: s.bins,
-                    caption: PaneView.histogramCaption(s, unicode: unicode, width: cells[i].width),
-                    color: PaneView.verdictColor(s.verdict))
-                h.glyphs = glyphs
-                h.titleStyle = Style(foreground: PaneView.verdictColor(s.verdict), bold: true)
-                h.render(in: cells[i], into: &buffer)
+                ActivationHistogramsView.histogram(
+                    s, title: "\(i + 1) \(s.verdict.rawValue)", width: cells[i].width, glyphs: glyphs
+                ).render(in: cells[i], into: &buffer)
             }
         }
-        ScreenChrome.hints(
-            [("a", "activation"), ("r", "new weights"), ("?", "help"), ("q", "quit")], row: height - 1, width: width,
-            into: &buffer)
-        if showsHelp { ScreenChrome.helpPopup(Self.keys, keyWidth: 4, glyphs: glyphs, into: &buffer) }
-        if glyphs == .ascii { PaneView.asciify(&buffer) }
+        HintsBar(
+            items: [("a", "activation"), ("r", "new weights"), ("?", "help"), ("q", "quit")]).render(
+                row: height - 1, width: width, into: &buffer)
+        if showsHelp {
+            HelpPopup(title: "keys — any key closes", entries: Self.keys, keyWidth: 4, glyphs: glyphs).render(
+                in: buffer.area, into: &buffer)
+        }
+        if glyphs == .ascii { AsciiFallback.apply(to: &buffer) }
         return buffer
     }
 

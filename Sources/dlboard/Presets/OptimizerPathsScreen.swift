@@ -21,8 +21,6 @@ struct OptimizerPathsScreen: InteractiveScreen {
     var secondsPerStep = 0.15
     var lastStep = 0.0
     var showsHelp = false
-    /// Quitting is `QuitConfirmation`'s (q asks first); nothing here quits by itself.
-    var shouldQuit: Bool { false }
     var showsOverlay: Bool { showsHelp }
 
     init(steps: Int = 30) {
@@ -55,7 +53,7 @@ struct OptimizerPathsScreen: InteractiveScreen {
             let f = Float(10).squareRoot()
             let lr = key == .character("-") ? panels[focus].lr / f : panels[focus].lr * f
             guard lr > 1e-6 && lr < 1e3 else { return false }
-            panels[focus].lr = PaneState.roundedRate(lr)
+            panels[focus].lr = SettingSteps.roundedRate(lr)
             recompute(focus)
         case .character("r"): shown = 1
         case .character(" "): paused.toggle()
@@ -73,7 +71,7 @@ struct OptimizerPathsScreen: InteractiveScreen {
         return true
     }
 
-    static let keys: [(String, String)] = [
+    static let keys: [(keys: String, help: String)] = [
         ("tab", "next panel"), ("o O", "optimizer of the panel (at the book's lr for it)"),
         ("+ -", "learning rate × / ÷ √10"), ("r", "replay from the start"),
         ("space", "pause / resume"), ("n", "one step while paused"), ("?", "this help"), ("Esc", "close this help"),
@@ -81,13 +79,8 @@ struct OptimizerPathsScreen: InteractiveScreen {
     ]
 
     func render(width: Int, height: Int, glyphs: GlyphSet) -> Buffer {
+        if let small = TooSmallScreen.buffer(width: width, height: height) { return small }
         var buffer = Buffer(width: width, height: height)
-        guard width >= 60, height >= 16 else {
-            buffer.put(
-                "terminal too small (\(width)×\(height)): needs 60×16 — q quits", x: 0, y: 0, style: .bold,
-                maxWidth: width)
-            return buffer
-        }
         let sep = glyphs == .ascii ? " | " : " · "
         buffer.put(
             "dlboard" + sep + "preset optimizer-paths (E1): f(x,y) = x²/20 + y² from (-7, 2)" + sep
@@ -105,13 +98,16 @@ struct OptimizerPathsScreen: InteractiveScreen {
             let inner = frame.render(in: rects[i], into: &buffer)
             drawBowl(p, color: DashboardState.color(i), in: inner, into: &buffer, glyphs: glyphs)
         }
-        ScreenChrome.hints(
-            [
+        HintsBar(
+            items: [
                 ("tab", "panel"), ("o", "optimizer"), ("+/-", "lr"), ("r", "replay"), ("space", "pause"), ("?", "help"),
                 ("q", "quit"),
-            ], row: height - 1, width: width, into: &buffer)
-        if showsHelp { ScreenChrome.helpPopup(Self.keys, keyWidth: 6, glyphs: glyphs, into: &buffer) }
-        if glyphs == .ascii { PaneView.asciify(&buffer) }
+            ]).render(row: height - 1, width: width, into: &buffer)
+        if showsHelp {
+            HelpPopup(title: "keys — any key closes", entries: Self.keys, keyWidth: 6, glyphs: glyphs).render(
+                in: buffer.area, into: &buffer)
+        }
+        if glyphs == .ascii { AsciiFallback.apply(to: &buffer) }
         return buffer
     }
 

@@ -2,7 +2,8 @@ import Foundation
 import NN
 
 /// The experiments of "Deep Learning from Scratch", chapter 6, each one command away
-/// (`dlboard preset NAME`), with the book's configuration (../shared/docs/book-spec.md, E1–E9).
+/// (`dlboard preset NAME`), with the book's configuration for each of its experiments E1–E9 (the
+/// figures' optimizers, learning rates, initializers, sizes and iteration counts).
 enum Preset: String, CaseIterable, Sendable {
     case optimizerPaths = "optimizer-paths"
     case optimizerRace = "optimizer-race"

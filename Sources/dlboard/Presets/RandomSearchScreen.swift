@@ -11,8 +11,6 @@ struct RandomSearchScreen: InteractiveScreen {
     var lastPoll = 0.0
     var notice: String?
     var showsHelp = false
-    /// Quitting is `QuitConfirmation`'s (q asks first); nothing here quits by itself.
-    var shouldQuit: Bool { false }
     var showsOverlay: Bool { showsHelp }
 
     init(search: RandomSearch) { self.search = search }
@@ -59,19 +57,14 @@ struct RandomSearchScreen: InteractiveScreen {
         v >= 0.7 ? .green : v >= 0.4 ? .yellow : v >= 0.2 ? .palette(208) : .red
     }
 
-    static let keys: [(String, String)] = [
+    static let keys: [(keys: String, help: String)] = [
         ("n", "narrow the ranges around the best 5 and run the next round"), ("?", "this help"),
         ("Esc", "close this help"), ("q", "quit (asks first)"),
     ]
 
     func render(width: Int, height: Int, glyphs: GlyphSet) -> Buffer {
+        if let small = TooSmallScreen.buffer(width: width, height: height) { return small }
         var buffer = Buffer(width: width, height: height)
-        guard width >= 60, height >= 16 else {
-            buffer.put(
-                "terminal too small (\(width)×\(height)): needs 60×16 — q quits", x: 0, y: 0, style: .bold,
-                maxWidth: width)
-            return buffer
-        }
         let s = snapshot
         let sep = glyphs == .ascii ? " | " : " · "
         let done = s.trials.filter(\.done).count
@@ -132,12 +125,15 @@ struct RandomSearchScreen: InteractiveScreen {
             chart.showsLegend = false
             chart.render(in: cell, into: &buffer)
         }
-        let x = ScreenChrome.hints(
-            [("n", "next round (narrowed)"), ("?", "help"), ("q", "quit")], row: height - 1, width: width, into: &buffer
-        )
+        let x = HintsBar(
+            items: [("n", "next round (narrowed)"), ("?", "help"), ("q", "quit")]).render(
+                row: height - 1, width: width, into: &buffer)
         if let n = notice { buffer.put(n, x: x + 2, y: height - 1, style: .bold, maxWidth: width - x - 2) }
-        if showsHelp { ScreenChrome.helpPopup(Self.keys, keyWidth: 4, glyphs: glyphs, into: &buffer) }
-        if glyphs == .ascii { PaneView.asciify(&buffer) }
+        if showsHelp {
+            HelpPopup(title: "keys — any key closes", entries: Self.keys, keyWidth: 4, glyphs: glyphs).render(
+                in: buffer.area, into: &buffer)
+        }
+        if glyphs == .ascii { AsciiFallback.apply(to: &buffer) }
         return buffer
     }
 

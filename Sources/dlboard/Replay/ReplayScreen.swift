@@ -13,11 +13,7 @@ struct ReplayScreen: InteractiveScreen {
     var state: DashboardState
     /// nil: instant (everything at once).
     var speed: Double?
-    var shouldQuit = false
-    /// The help (or another popup) of the focused pane is open: `q` closes it (`QuitConfirmation`).
-    var showsOverlay: Bool {
-        state.panes.indices.contains(state.focus) && state.panes[state.focus].state.overlay != .none
-    }
+    var showsOverlay: Bool { state.showsPopup }
     private var lastTick: Double?
     private var name: String
 
@@ -73,7 +69,6 @@ struct ReplayScreen: InteractiveScreen {
                 state.notice = "a replay cannot be steered (space pause, +/- speed, g end, r again)"
             } else {
                 _ = state.handle(key)  // view keys only; any command is dropped
-                if state.shouldQuit { shouldQuit = true }
             }
         }
         updateBanner()

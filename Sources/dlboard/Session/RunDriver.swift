@@ -35,6 +35,9 @@ struct RunDriver {
     /// Wall-clock training seconds of the current epoch, and the steps it has taken so far.
     var epochSeconds = 0.0
     var epochSteps = 0
+    /// How many commands `apply(_:)` has taken, published with the status: the screen shows its own
+    /// prediction of the settings until the status has caught up with every command it sent.
+    var appliedCommands = 0
     /// The label the screen gives this run (what differs from the first run, or a preset's name).
     var title: String
 
@@ -122,38 +125,47 @@ struct RunDriver {
                 activations: activations))
     }
 
-    /// Applies one command (`.stepOnce` and `.fork` are the session's).
+    /// Applies one command (`.stepOnce` and `.fork` are the session's). A relative intent is resolved
+    /// against the trainer as it stands now, after every command before it, and its event names the
+    /// real change (from → to).
     mutating func apply(_ command: SessionCommand) {
+        appliedCommands += 1
         let step = trainer.steps
         let before = trainer.config
-        func event(_ label: String, _ kind: EventKind, _ from: String? = nil, _ to: String? = nil) {
+        // nil: an intent at its limit (the learning rate at its bound, Dropout at 0 or 0.9) changes nothing.
+        guard let resolved = command.resolved(against: before) else { return }
+        func event(_ kind: EventKind, _ from: String? = nil, _ to: String? = nil) {
+            let label = resolved.markerLabel ?? kind.rawValue
             pendingEvents.append(.init(step: step, label: label, kind: kind, from: from, to: to))
         }
-        switch command {
+        switch resolved {
+        case .cycleOptimizer, .stepLearningRate, .cycleActivation, .toggleBatchNorm, .toggleDropout, .stepDropout,
+            .cycleWeightDecay:
+            // `resolved(against:)` turns every relative intent into the absolute command below.
+            break
         case .setOptimizer(let kind):
             trainer.setOptimizer(kind)
-            event("→ \(kind.displayName)", .optimizer, before.optimizer.rawValue, kind.rawValue)
+            event(.optimizer, before.optimizer.rawValue, kind.rawValue)
         case .setLearningRate(let lr):
             trainer.setLearningRate(lr)
-            event("lr \(Format.number(lr))", .learningRate, "\(before.effectiveLearningRate)", "\(lr)")
+            event(.learningRate, "\(before.effectiveLearningRate)", "\(lr)")
         case .reinitialize(let initializer):
             trainer.reinitialize(initializer)
             diverged = false
-            event(
-                "↺ \(initializer.displayName)", .initializer, before.network.initializer.argument, initializer.argument)
+            event(.initializer, before.network.initializer.argument, initializer.argument)
         case .setActivation(let a):
             trainer.setActivation(a)
             diverged = false
-            event("→ \(a.displayName)", .activation, before.network.activation.rawValue, a.rawValue)
+            event(.activation, before.network.activation.rawValue, a.rawValue)
         case .setBatchNorm(let on):
             trainer.network.setBatchNorm(on)
-            event(on ? "+BN" : "−BN", .batchNorm, before.network.batchNorm ? "on" : "off", on ? "on" : "off")
+            event(.batchNorm, before.network.batchNorm ? "on" : "off", on ? "on" : "off")
         case .setDropout(let r):
             trainer.network.setDropout(r)
-            event(r > 0 ? "dropout \(Format.number(r))" : "−dropout", .dropout, "\(before.network.dropout)", "\(r)")
+            event(.dropout, "\(before.network.dropout)", "\(r)")
         case .setWeightDecay(let w):
             trainer.network.weightDecay = w
-            event("wd \(Format.number(w))", .weightDecay, "\(before.network.weightDecay)", "\(w)")
+            event(.weightDecay, "\(before.network.weightDecay)", "\(w)")
         case .pause:
             paused = true
         case .resume:
@@ -169,7 +181,7 @@ struct RunDriver {
             trainer.reinitialize(trainer.network.config.initializer)
             diverged = false
             finished = false
-            event("↺ restart", .restart)
+            event(.restart)
         }
     }
 
@@ -184,7 +196,7 @@ struct RunDriver {
             config: trainer.config, step: trainer.steps, stepsPerEpoch: trainer.stepsPerEpoch,
             epochTarget: (stepTarget + trainer.stepsPerEpoch - 1) / trainer.stepsPerEpoch, stepTarget: stepTarget,
             paused: paused, diverged: diverged, finished: finished,
-            samplesPerSecond: samplesPerSecond, lastLoss: lastLoss)
+            samplesPerSecond: samplesPerSecond, lastLoss: lastLoss, appliedCommands: appliedCommands)
         var out = SessionOutput()
         out.losses = pendingLosses
         out.evaluations = pendingEvaluations

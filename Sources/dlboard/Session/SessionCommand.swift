@@ -1,6 +1,12 @@
 import NN
 
-/// A change the user asks of a running session. Applied by the training thread between two steps.
+/// A change the user asks of a running session. Applied by the training thread between two steps,
+/// in the order sent.
+///
+/// A key that changes a setting relative to where it stands sends a relative intent (`toggleBatchNorm`,
+/// `stepLearningRate(up:)`, …): the training thread resolves it against the live trainer when it
+/// applies it, so two presses before the screen hears back still make two changes. A value the user
+/// chose (the initializer confirmed in its popup, a preset's or a test's setting) is sent as it is.
 enum SessionCommand: Sendable, Equatable {
     /// A fresh optimizer of this kind (state restarts at 0), at the book's default learning rate.
     case setOptimizer(OptimizerKind)
@@ -12,6 +18,21 @@ enum SessionCommand: Sendable, Equatable {
     case setBatchNorm(Bool)
     case setDropout(Float)
     case setWeightDecay(Float)
+
+    /// The optimizer `by` places on in `OptimizerKind.allCases` (wrapping), as `setOptimizer`.
+    case cycleOptimizer(by: Int)
+    /// The learning rate × or ÷ √10, rounded to two significant digits, within `SettingSteps`' limits.
+    case stepLearningRate(up: Bool)
+    /// The activation `by` places on in `Activation.allCases` (wrapping), as `setActivation`.
+    case cycleActivation(by: Int)
+    case toggleBatchNorm
+    /// Dropout off when on; when off, on at `onRatio` (the ratio last used on this run).
+    case toggleDropout(onRatio: Float)
+    /// The Dropout ratio `by` steps of 0.05 on (from 0 when off), clamped.
+    case stepDropout(by: Int)
+    /// The next weight decay of `SettingSteps.weightDecays` (wrapping).
+    case cycleWeightDecay
+
     case pause
     case resume
     /// One step while paused.
@@ -21,4 +42,66 @@ enum SessionCommand: Sendable, Equatable {
     /// A copy of the run from where it stands (weights, optimizer state, batch position), added
     /// beside it; switches sent to the copy leave the original alone.
     case fork
+}
+
+extension SessionCommand {
+    /// The absolute command this one amounts to for a run configured as `config`: a relative intent
+    /// resolved, any other command as it is. nil when the intent changes nothing (a limit is reached).
+    ///
+    /// The one rule for both sides: the training thread applies what this gives against the live
+    /// trainer, and the screen predicts the same against the settings it shows.
+    func resolved(against config: TrainingConfig) -> SessionCommand? {
+        let network = config.network
+        switch self {
+        case .cycleOptimizer(let by):
+            return .setOptimizer(Self.cycle(OptimizerKind.allCases, from: config.optimizer, by: by))
+        case .stepLearningRate(let up):
+            return SettingSteps.learningRate(from: config.effectiveLearningRate, up: up).map { .setLearningRate($0) }
+        case .cycleActivation(let by):
+            return .setActivation(Self.cycle(Activation.allCases, from: network.activation, by: by))
+        case .toggleBatchNorm:
+            return .setBatchNorm(!network.batchNorm)
+        case .toggleDropout(let onRatio):
+            return .setDropout(network.dropout > 0 ? 0 : onRatio)
+        case .stepDropout(let by):
+            let ratio = SettingSteps.dropout(from: network.dropout, by: by)
+            return ratio == network.dropout ? nil : .setDropout(ratio)
+        case .cycleWeightDecay:
+            return .setWeightDecay(Self.cycle(SettingSteps.weightDecays, from: network.weightDecay, by: 1))
+        case .setOptimizer, .setLearningRate, .reinitialize, .setActivation, .setBatchNorm, .setDropout,
+            .setWeightDecay, .pause, .resume, .stepOnce, .restart, .fork:
+            return self
+        }
+    }
+
+    /// The chart marker of an absolute command that changes the run (nil for the others): what the
+    /// run's event says, and what the screen shows at once for a command still on its way.
+    var markerLabel: String? {
+        switch self {
+        case .setOptimizer(let kind): return "→ \(kind.displayName)"
+        case .setLearningRate(let lr): return "lr \(Format.number(lr))"
+        case .reinitialize(let initializer): return "↺ \(initializer.displayName)"
+        case .setActivation(let activation): return "→ \(activation.displayName)"
+        case .setBatchNorm(let on): return on ? "+BN" : "−BN"
+        case .setDropout(let ratio): return ratio > 0 ? "dropout \(Format.number(ratio))" : "−dropout"
+        case .setWeightDecay(let decay): return "wd \(Format.number(decay))"
+        case .restart: return "↺ restart"
+        case .cycleOptimizer, .stepLearningRate, .cycleActivation, .toggleBatchNorm, .toggleDropout, .stepDropout,
+            .cycleWeightDecay, .pause, .resume, .stepOnce, .fork:
+            return nil
+        }
+    }
+
+    /// What the status bar says when this intent resolves to nothing; nil when silence is right.
+    var limitNotice: String? {
+        if case .stepLearningRate = self { return "learning rate limit" }
+        return nil
+    }
+
+    /// The element `by` places after `value` in `all`, wrapping; a value not in `all` counts as the first.
+    private static func cycle<T: Equatable>(_ all: [T], from value: T, by: Int) -> T {
+        let i = all.firstIndex(of: value) ?? 0
+        let n = all.count
+        return all[((i + by) % n + n) % n]
+    }
 }

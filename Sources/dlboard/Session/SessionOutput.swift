@@ -54,6 +54,8 @@ struct SessionOutput: Sendable {
         var finished: Bool
         var samplesPerSecond: Double
         var lastLoss: Float
+        /// How many commands the run has applied (see `RunDriver.appliedCommands`); 0 in a replay.
+        var appliedCommands = 0
 
         var epochProgress: Double { Double(step) / Double(max(1, stepsPerEpoch)) }
         /// Seconds until the epoch target at the current speed; nil when not running.

@@ -40,8 +40,8 @@ final class StopSignal: Sendable {
                 // background commands, stay ours: `kill -INT` of such a run has always stopped it.)
                 if sig == SIGHUP && Self.isIgnore(previous) { continue }
                 let src = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-                // @Sendable: without it the closure is inferred main-actor isolated and traps when
-                // it runs on the global queue (platform notes, §4).
+                // @Sendable: without it the closure is inferred main-actor isolated, and Swift 6's
+                // runtime isolation check traps when the source fires on the global queue.
                 src.setEventHandler { @Sendable in s.request(sig) }
                 src.resume()
                 sources.append(src)

@@ -1,0 +1,52 @@
+import Foundation
+import TUI
+
+/// The reverse-video line above the hints: the run's settings, its speed and ETA, whether it
+/// trains, the last notice; a lasting warning first and in red. Parts that do not fit are dropped,
+/// the least important first.
+struct StatusBar {
+    var pane: PaneState
+    var glyphs: GlyphSet
+
+    func render(row: Int, width: Int, into buffer: inout Buffer) {
+        let unicode = glyphs != .ascii
+        let style = Style(reverse: true)
+        buffer.fill(Rect(x: 0, y: row, width: width, height: 1), with: Cell(" ", style: style))
+        guard let s = pane.status else {
+            buffer.put(" loading…", x: 0, y: row, style: style, maxWidth: width)
+            return
+        }
+        let net = s.config.network
+        let sep = unicode ? " │ " : " | "
+        var parts = [
+            "\(s.config.optimizer.displayName) lr \(Format.number(s.config.effectiveLearningRate))",
+            "init \(net.initializer.displayName)",
+            "BN \(net.batchNorm ? "on" : "off")",
+            "dropout \(net.dropout > 0 ? Format.number(net.dropout) : "off")",
+            "wd \(Format.number(net.weightDecay))",
+            "\(Format.rate(s.samplesPerSecond)) samples/s",
+        ]
+        if let eta = s.secondsToTarget { parts.append("ETA \(Format.duration(eta))") }
+        let state: String
+        if s.diverged {
+            state = (unicode ? "✗ " : "X ") + "diverged: lower lr (-), restart (r)"
+        } else if s.finished {
+            state = (unicode ? "✓ " : "+ ") + "reached \(s.epochTarget) epochs (space trains on)"
+        } else if s.paused {
+            state = (unicode ? "❚❚ " : "|| ") + "paused"
+        } else {
+            state = (unicode ? "▶ " : "> ") + "training"
+        }
+        parts.append(state)
+        if let n = pane.notice { parts.append(n) }
+        if let w = pane.warning { parts.insert((unicode ? "⚠ " : "! ") + w, at: 0) }
+        var text = " " + parts.joined(separator: sep)
+        // Drop the least important parts until it fits: ETA, then weight decay…
+        while text.count > width, parts.count > 3 {
+            parts.remove(at: parts.count >= 8 ? 6 : 4)
+            text = " " + parts.joined(separator: sep)
+        }
+        let danger = s.diverged || pane.warning != nil ? Style(foreground: .red, bold: true, reverse: true) : style
+        buffer.put(text, x: 0, y: row, style: danger, maxWidth: width)
+    }
+}

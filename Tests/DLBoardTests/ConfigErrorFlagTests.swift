@@ -1,0 +1,26 @@
+import NN
+import Testing
+
+@testable import dlboard
+
+/// The command line words the engine's configuration errors by the flag the user typed.
+@Suite struct ConfigErrorFlagTests {
+    @Test func everySettingAFlagSetsIsNamedByThatFlag() {
+        let expected: [ConfigError.Setting: String] = [
+            .hiddenLayers: "--hidden", .dropout: "--dropout", .weightDecay: "--weight-decay",
+            .initializer: "--init", .learningRate: "--lr", .batchSize: "--batch", .epochs: "--epochs",
+        ]
+        for setting in ConfigError.Setting.allCases {
+            #expect(ConfigError.flag(for: setting) == expected[setting], "\(setting)")
+        }
+        #expect(
+            ConfigError(.dropout, "must be in [0, 1), got 1.5").flagMessage
+                == "--dropout: ratio must be in [0, 1), got 1.5")
+        #expect(
+            ConfigError(.learningRate, "must be a positive number, got 0.0").flagMessage
+                == "--lr: learning rate must be a positive number, got 0.0")
+        #expect(
+            ConfigError(.inputSize, "must be at least 1, got 0").flagMessage == "input size: must be at least 1, got 0")
+        #expect(ConfigError("too large").flagMessage == "too large")
+    }
+}
