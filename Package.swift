@@ -34,6 +34,6 @@ let package = Package(
 
         .testTarget(name: "NNTests", dependencies: ["NN", "CZlib"]),
         .testTarget(name: "TUITests", dependencies: ["TUI"]),
-        .testTarget(name: "DLBoardTests", dependencies: ["dlboard", "NN"], exclude: ["Snapshots"]),
+        .testTarget(name: "DLBoardTests", dependencies: ["dlboard", "NN"], exclude: ["Snapshots", "Fixtures"]),
     ]
 )

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Fuzzes the two parsers that read files from anywhere — the IDX reader (NN/Data/IDXFile) and the
-# run-record reader (dlboard/Logging/RunRecord) — with libFuzzer and AddressSanitizer, each for a
-# given time, starting from the seed corpus in Tests/Fuzz/corpus. Prints one line per target
-# (executions, coverage, crashes) and exits non-zero when a target crashed (the input that did it
-# is kept in .build-fuzz/artifacts and its path printed).
+# run-record reader (dlboard/Logging/RunRecordReader, decoding dlboard/Logging/Schema) — with
+# libFuzzer and AddressSanitizer, each for a given time, starting from the seed corpus in
+# Tests/Fuzz/corpus. Prints one line per target (executions, coverage, crashes) and exits non-zero
+# when a target crashed (the input that did it is kept in .build-fuzz/artifacts and its path printed).
 #
 #   scripts/fuzz.sh              # 60 s per target
 #   scripts/fuzz.sh 600          # 10 minutes per target
@@ -41,7 +41,8 @@ build() {
 
 # The app files the record reader and the exporters need (the reader fills the session's value types).
 record_sources() {
-    echo "$1/Logging/RunRecord.swift" "$1/Logging/RecordText.swift" "$1/Logging/Folders.swift" \
+    echo "$1/Logging/RunRecord.swift" "$1/Logging/RunRecordReader.swift" "$1"/Logging/Schema/*.swift \
+        "$1/Logging/RecordText.swift" "$1/Logging/Folders.swift" \
         "$1/Session/SessionOutput.swift" "$1/Support/Console.swift" "$1/Session/StopSignal.swift" "$1"/Export/*.swift
 }
 

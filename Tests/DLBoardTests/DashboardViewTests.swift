@@ -179,7 +179,7 @@ import Testing
         snap.order = [0, 7, 1]
         var out = SessionOutput()
         out.status = state.panes[0].state.status
-        out.events = [.init(step: 1200, label: "⑂ forked", kind: "forked", from: "0")]
+        out.events = [.init(step: 1200, label: "⑂ forked", kind: .forked, from: "0")]
         snap.runs[7] = out
         let changed = state.apply(snap)
         #expect(changed)

@@ -66,7 +66,7 @@ import Testing
         r.settle()
         #expect(r.trainer?.network.batchNorm == false)
         #expect(r.markers == ["+BN", "−BN"])
-        #expect(r.events.map(\.kind) == ["batchnorm", "batchnorm"])
+        #expect(r.events.map(\.kind) == [.batchNorm, .batchNorm])
         #expect(r.events.map { [$0.from, $0.to] } == [["off", "on"], ["on", "off"]])
     }
 

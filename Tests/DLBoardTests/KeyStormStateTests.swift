@@ -99,7 +99,9 @@ import Testing
             let predicted = state.panes[0].state.status?.config
             let trained = driver.trainer.config
             publish()
-            let switches = events.filter { ["optimizer", "activation", "batchnorm", "weight_decay"].contains($0.kind) }
+            let switches = events.filter {
+                [EventKind.optimizer, .activation, .batchNorm, .weightDecay].contains($0.kind)
+            }
             var problem: String?
             if predicted != trained {
                 problem = "the screen showed \(String(describing: predicted)), the trainer has \(trained)"
@@ -153,7 +155,7 @@ import Testing
         snap.order = [0, 7, 1]
         var out = SessionOutput()
         out.status = state.panes[0].state.status
-        out.events = [.init(step: 1200, label: "⑂ forked", kind: "forked", from: "0")]
+        out.events = [.init(step: 1200, label: "⑂ forked", kind: .forked, from: "0")]
         snap.runs[7] = out
         _ = state.apply(snap)
         #expect(state.focus == 0, "the popup's pane keeps the focus")
@@ -163,7 +165,7 @@ import Testing
         // Without a popup the fork takes the focus, as before.
         var snap2 = TrainingSession.Snapshot()
         snap2.order = [0, 8, 7, 1]
-        out.events = [.init(step: 1300, label: "⑂ forked", kind: "forked", from: "0")]
+        out.events = [.init(step: 1300, label: "⑂ forked", kind: .forked, from: "0")]
         snap2.runs[8] = out
         _ = state.apply(snap2)
         #expect(state.focus == 1 && state.panes[1].id == 8)

@@ -114,14 +114,14 @@ import Testing
         var first = stale
         first.appliedCommands = 1
         first.config.network.batchNorm = true
-        s.apply(SessionOutput(events: [.init(step: 11, label: "+BN", kind: "batchnorm")], status: first))
+        s.apply(SessionOutput(events: [.init(step: 11, label: "+BN", kind: .batchNorm)], status: first))
         #expect(s.markers.map(\.label) == ["+BN", "→ Momentum"], "the run's marker replaces the predicted one")
         #expect(s.markers.first?.x == 11 && s.status?.config.optimizer == .momentum)
         var both = first
         both.appliedCommands = 2
         both.config.optimizer = .momentum
         both.config.network.dropout = 0.5  // whatever the run says wins once it has caught up
-        s.apply(SessionOutput(events: [.init(step: 12, label: "→ Momentum", kind: "optimizer")], status: both))
+        s.apply(SessionOutput(events: [.init(step: 12, label: "→ Momentum", kind: .optimizer)], status: both))
         #expect(s.status == both)
         #expect(s.markers.map(\.label) == ["+BN", "→ Momentum"] && s.markers.map(\.x) == [11, 12])
     }

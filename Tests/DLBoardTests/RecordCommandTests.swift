@@ -95,6 +95,22 @@ import Testing
         #expect(files.count == 1 && files[0].hasPrefix("events.out.tfevents."))
     }
 
+    /// An output named by one character in the current folder (`--csv a`): Foundation's path
+    /// splitting trapped on it; the folder is ".", the file written.
+    @Test func exportToAOneCharacterNameInTheCurrentFolder() throws {
+        let dir = Self.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        _ = try Self.train(dir + "/a.jsonl")
+        let command =
+            "cd '\(dir)' && SWIFT_BACKTRACE=enable=no '\(BinaryRunner.executable.path)' export a.jsonl --csv c --tensorboard t"
+        let r = try Subprocess.run("/bin/sh", ["-c", command], timeout: 120)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(FileManager.default.contents(atPath: dir + "/c")?.starts(with: Data("run,".utf8)) == true)
+        #expect((try? FileManager.default.contentsOfDirectory(atPath: dir + "/t")) == ["run1"])
+        #expect(ExportFileWriter.folder(of: "c") == "." && ExportFileWriter.name(of: "c") == "c")
+        #expect(ExportFileWriter.folder(of: "/c") == "/" && ExportFileWriter.folder(of: "x/y/c") == "x/y")
+    }
+
     /// Every line of a record is a JSON object; returns them.
     static func parsedLines(_ path: String) throws -> [[String: Any]] {
         let text = try String(contentsOfFile: path, encoding: .utf8)

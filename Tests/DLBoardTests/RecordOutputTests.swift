@@ -164,9 +164,11 @@ import Testing
         _ = FileManager.default.createFile(
             atPath: old, contents: Data(String(repeating: #"{"type":"config","version":1}"# + "\n", count: 50).utf8))
         let log = try MetricsLog(path: old)
-        log.write(#"{"type":"step"}"#)
+        let step = StepRecord(step: 1, epoch: 1, t: 0.5, loss: 2.25)
+        let stepLine = #"{"type":"step","step":1,"epoch":1,"t":0.5,"loss":2.25}"# + "\n"
+        log.write(step)
         log.close()
-        #expect(Self.contents(old) == #"{"type":"step"}"# + "\n", "truncated, then written")
+        #expect(Self.contents(old) == stepLine, "truncated, then written")
         let report = dir + "/report.jsonl"  // what a preset without training records
         _ = FileManager.default.createFile(
             atPath: report, contents: Data(#"{"type":"report","line":"x"}"#.utf8 + [0x0A]))
@@ -175,9 +177,9 @@ import Testing
             Self.contents(report) == #"{"type":"report","line":"x"}"# + "\n",
             "opened and closed with nothing written (a command that failed its checks): left whole")
         let again = try MetricsLog(path: report)
-        again.write(#"{"type":"step"}"#)
+        again.write(step)
         again.close()
-        #expect(Self.contents(report) == #"{"type":"step"}"# + "\n", "its first new line replaces it")
+        #expect(Self.contents(report) == stepLine, "its first new line replaces it")
         _ = FileManager.default.createFile(atPath: dir + "/empty", contents: Data())
         #expect(throws: Never.self) { _ = try MetricsLog(path: dir + "/empty") }
     }

@@ -98,7 +98,7 @@ import Testing
         #expect(record.runs.count == 3)
         #expect(record.runs[2].parent == 0 && record.runs[2].forkStep == 13)
         #expect(record.runs.allSatisfy { $0.hasSummary })
-        let lr = record.runs[0].events.first { $0.event.kind == "lr" }?.event
+        let lr = record.runs[0].events.first { $0.event.kind == .learningRate }?.event
         #expect(
             lr?.from == "0.1" && lr?.to == "0.05" && lr?.step == 7,
             "event records say what changed, from → to, and when")
@@ -127,7 +127,7 @@ import Testing
         // A loaded machine writes the fork's header and its "forked" event a few ms apart: the
         // pane must still take its parent's curves.
         var delayed = record
-        let k = try #require(delayed.runs[2].events.firstIndex { $0.event.kind == "forked" })
+        let k = try #require(delayed.runs[2].events.firstIndex { $0.event.kind == .forked })
         delayed.runs[2].events[k].t = delayed.runs[2].headerTime + 0.004
         player = ReplayPlayer(records: [delayed])
         var stepwise = DashboardState(datasetName: "", sessionName: "replay")

@@ -64,7 +64,7 @@ struct DashboardScreen: InteractiveScreen {
 
     /// Stops the trainers, records what they published last and the summary, and closes the record,
     /// all before the terminal is touched: after a SIGHUP the terminal is gone and writing to it fails.
-    mutating func finish(stopReason: String?) {
+    mutating func finish(stopReason: StopReason?) {
         session.stop()
         let last = session.drainAll()
         _ = state.apply(last)

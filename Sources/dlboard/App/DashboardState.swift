@@ -108,7 +108,7 @@ struct DashboardState {
         for (position, id) in snapshot.order.enumerated() where !panes.contains(where: { $0.id == id }) {
             var pane = Pane(id: id, state: PaneState(datasetName: datasetName))
             let out = snapshot.runs[id]
-            if let forked = out?.events.first(where: { $0.kind == "forked" }),
+            if let forked = out?.events.first(where: { $0.kind == .forked }),
                 let p = forked.from.flatMap(Int.init).flatMap({ pid in panes.firstIndex { $0.id == pid } })
             {
                 let parent = panes[p].state

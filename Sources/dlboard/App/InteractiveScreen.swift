@@ -22,12 +22,12 @@ protocol InteractiveScreen {
     /// The loop has ended: finish the screen's work (stop the trainer, complete the run record) while
     /// the crash guard is still armed and before the terminal is touched. `stopReason`: why a stop
     /// signal ended it (`StopSignal.recordReason`), nil when the user quit.
-    mutating func finish(stopReason: String?)
+    mutating func finish(stopReason: StopReason?)
 }
 
 extension InteractiveScreen {
     var showsOverlay: Bool { false }
     var keepAnswer: String? { nil }
     mutating func keep() {}
-    mutating func finish(stopReason: String?) {}
+    mutating func finish(stopReason: StopReason?) {}
 }

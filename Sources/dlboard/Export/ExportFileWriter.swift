@@ -46,9 +46,7 @@ struct ExportFileWriter {
                 throw failure("it is the run record being exported; give another output file")
             }
         }
-        let directory = (target as NSString).deletingLastPathComponent
-        var template = Array(
-            "\(directory.isEmpty ? "." : directory)/.\((target as NSString).lastPathComponent).XXXXXX".utf8CString)
+        var template = Array("\(Self.folder(of: target))/.\(Self.name(of: target)).XXXXXX".utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else { throw systemFailure() }
         _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
@@ -101,11 +99,21 @@ struct ExportFileWriter {
                 throw ExportError("\(flag): cannot follow the link '\(current)': \(String(cString: strerror(errno)))")
             }
             let link = String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            current =
-                link.hasPrefix("/")
-                ? link : ((current as NSString).deletingLastPathComponent as NSString).appendingPathComponent(link)
+            current = link.hasPrefix("/") ? link : Self.folder(of: current) + "/" + link
         }
         throw ExportError("\(flag): cannot write '\(path)': \(String(cString: strerror(ELOOP)))")
+    }
+
+    /// The folder part of `path`, "." when it has none. By hand: NSString's
+    /// `deletingLastPathComponent` traps on a one-character name without a folder (`--csv a`).
+    static func folder(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
+    }
+
+    /// The last component of `path` (all of it when it has no folder).
+    static func name(of path: String) -> String {
+        path.lastIndex(of: "/").map { String(path[path.index(after: $0)...]) } ?? path
     }
 
     static func describe(_ type: mode_t) -> String {

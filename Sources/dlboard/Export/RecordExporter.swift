@@ -7,7 +7,8 @@ struct RecordExporter {
 
     static let csvHeader = "run,title,type,step,epoch,t,loss,train_acc,test_acc,val_acc,what"
 
-    /// One row per step, evaluation and event of every run, in file order within each run.
+    /// One row per step, evaluation and event of every run, in file order within each run; the
+    /// `type` column holds the record's type.
     func csv() -> String {
         var out = Self.csvHeader + "\n"
         for (n, run) in record.runs.enumerated() {
@@ -17,16 +18,18 @@ struct RecordExporter {
                 switch entry {
                 case .step(let k):
                     let s = run.steps[k]
-                    out += "\(prefix),step,\(s.step),\(s.epoch),\(s.t),\(Self.number(s.loss)),,,,\n"
+                    out +=
+                        "\(prefix),\(RecordType.step.rawValue),\(s.step),\(s.epoch),\(s.t),\(Self.number(s.loss)),,,,\n"
                 case .evaluation(let k):
                     let e = run.evaluations[k]
                     let v = e.evaluation
                     out +=
-                        "\(prefix),eval,\(v.step),\(v.epoch),\(e.t),\(e.loss.map(Self.number) ?? ""),\(Self.number(v.trainAccuracy)),"
+                        "\(prefix),\(RecordType.eval.rawValue),\(v.step),\(v.epoch),\(e.t),\(e.loss.map(Self.number) ?? ""),\(Self.number(v.trainAccuracy)),"
                         + "\(v.testAccuracy.map(Self.number) ?? ""),\(v.validationAccuracy.map(Self.number) ?? ""),\n"
                 case .event(let k):
                     let e = run.events[k]
-                    out += "\(prefix),event,\(e.event.step),,\(e.t),,,,,\(Self.field(e.event.label))\n"
+                    out +=
+                        "\(prefix),\(RecordType.event.rawValue),\(e.event.step),,\(e.t),,,,,\(Self.field(e.event.label))\n"
                 case .histogram:
                     break  // histograms go to TensorBoard
                 }

@@ -40,7 +40,7 @@ final class MetricsLog {
         guard f >= 0 else { throw failure(String(cString: strerror(errno))) }
         var info = stat()
         if fstat(f, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG && info.st_size > 0 {
-            let header = Array(#"{"type":""#.utf8)
+            let header = RecordEncoder.linePrefix
             var start = [UInt8](repeating: 0, count: header.count)
             var n = -1
             let r = Glibc.open(path, O_RDONLY | O_CLOEXEC)
@@ -105,22 +105,14 @@ final class MetricsLog {
 
     static func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
 
-    /// Seconds since the log was opened, to the millisecond.
-    var elapsed: String { String(format: "%.3f", Self.now() - opened) }
+    /// Seconds since the log was opened, to the millisecond (the record's `t`).
+    var elapsed: Double { ((Self.now() - opened) * 1000).rounded() / 1000 }
 
     func close() {
         guard fd >= 0 else { return }
         flush()
         if Glibc.close(fd) != 0 { noteFailure() }
         fd = -1
-    }
-
-    /// Writes one record (a complete line).
-    func write(_ line: String) {
-        guard fd >= 0, failure == nil else { return }
-        pending.append(contentsOf: line.utf8)
-        pending.append(0x0A)
-        if pending.count >= 1 << 18 { flush() }
     }
 
     func flush() {
@@ -172,34 +164,37 @@ final class MetricsLog {
 
     // MARK: Records
 
+    /// Writes one record (a complete line), encoded by the schema's `RecordEncoder`.
+    func write<R: RecordLine>(_ record: R) {
+        guard fd >= 0, failure == nil else { return }
+        guard let line = try? RecordEncoder.line(record) else {
+            // Cannot happen for the schema's types (their values are all JSON-encodable); said
+            // like a write error rather than leaving a silent gap.
+            failure = "encoding a \(R.type.rawValue) record for '\(path)' failed"
+            return
+        }
+        pending.append(contentsOf: line.utf8)
+        pending.append(0x0A)
+        if pending.count >= 1 << 18 { flush() }
+    }
+
     /// The header of a run: everything needed to run it again (config, seed, the data's checksum).
     /// A fork names its parent run and the step it was forked at.
     func writeConfig(
         _ config: TrainingConfig, dataset: Dataset, checksum: String, dataDirectory: String, run: Int? = nil,
         title: String? = nil, parent: Int? = nil, forkStep: Int? = nil
     ) {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let configJSON = (try? encoder.encode(config)).flatMap { String(data: $0, encoding: .utf8) } ?? "null"
-        let titleField = title.map { #""title":\#(Self.quoted($0)),"# } ?? ""
-        let forkFields = parent.map { #""parent":\#($0),"fork_step":\#(forkStep ?? 0),"# } ?? ""
-        let created = ISO8601DateFormatter().string(from: Date())
-        let argv = CommandLine.arguments.map(Self.quoted).joined(separator: ",")
         write(
-            #"{"type":"config","version":\#(RunRecord.formatVersion),\#(Self.runField(run))\#(titleField)\#(forkFields)"#
-                + #""t":\#(elapsed),"created":"\#(created)","argv":[\#(argv)],"seed":\#(config.seed),"#
-                + #""dataset":\#(Self.quoted(dataset.name)),"dataset_crc32":"\#(checksum)","data":\#(Self.quoted(dataDirectory)),"#
-                + #""train_size":\#(dataset.train.count),"validation_size":\#(dataset.validation?.count ?? 0),"#
-                + #""test_size":\#(dataset.test.count),"config":\#(configJSON)}"#)
+            ConfigRecord(
+                run: run, title: title, parent: parent, forkStep: parent.map { _ in forkStep ?? 0 }, t: elapsed,
+                created: ISO8601DateFormatter().string(from: Date()), argv: CommandLine.arguments,
+                dataset: dataset.name, datasetChecksum: checksum, dataDirectory: dataDirectory,
+                trainSize: dataset.train.count, validationSize: dataset.validation?.count ?? 0,
+                testSize: dataset.test.count, config: config))
     }
 
-    /// `"run":N,` for records of a comparison session's run N; nothing for a single run.
-    static func runField(_ run: Int?) -> String { run.map { #""run":\#($0),"# } ?? "" }
-
     func writeStep(step: Int, epoch: Int, loss: Double, run: Int? = nil) {
-        write(
-            #"{"type":"step",\#(Self.runField(run))"step":\#(step),"epoch":\#(epoch),"t":\#(elapsed),"loss":\#(Self.number(loss))}"#
-        )
+        write(StepRecord(run: run, step: step, epoch: epoch, t: elapsed, loss: loss))
     }
 
     /// An evaluation record; `loss` (the epoch's mean batch loss) is left out when not known.
@@ -207,37 +202,29 @@ final class MetricsLog {
         epoch: Int, step: Int, loss: Double?, trainAccuracy: Double, testAccuracy: Double?,
         validationAccuracy: Double?, trainSeconds: Double, samplesPerSecond: Double, run: Int? = nil
     ) {
-        let lossField = loss.map { #""loss":\#(Self.number($0)),"# } ?? ""
-        write(
-            #"{"type":"eval",\#(Self.runField(run))"epoch":\#(epoch),"step":\#(step),"t":\#(elapsed),\#(lossField)"#
-                + #""train_acc":\#(Self.number(trainAccuracy)),"test_acc":\#(testAccuracy.map(Self.number) ?? "null"),"#
-                + #""val_acc":\#(validationAccuracy.map(Self.number) ?? "null"),"#
-                + #""train_seconds":\#(Self.number(trainSeconds)),"samples_per_s":\#(Self.number(samplesPerSecond))}"#)
+        writeEval(
+            SessionOutput.Evaluation(
+                step: step, epoch: epoch, trainAccuracy: trainAccuracy, testAccuracy: testAccuracy,
+                validationAccuracy: validationAccuracy, trainSeconds: trainSeconds, samplesPerSecond: samplesPerSecond),
+            loss: loss, run: run)
+    }
+
+    /// An evaluation record (its activations are `writeHistograms`' records).
+    func writeEval(_ e: SessionOutput.Evaluation, loss: Double?, run: Int? = nil) {
+        write(EvalRecord(run: run, t: elapsed, loss: loss, evaluation: e))
     }
 
     /// A user switch, fork, restart or divergence: the step before which it took effect, the
     /// marker label, and what changed from → to.
     func writeEvent(_ e: SessionOutput.Event, run: Int? = nil) {
-        let from = e.from.map(Self.quoted) ?? "null"
-        let to = e.to.map(Self.quoted) ?? "null"
-        write(
-            #"{"type":"event",\#(Self.runField(run))"step":\#(e.step),"t":\#(elapsed),"kind":\#(Self.quoted(e.kind)),"#
-                + #""from":\#(from),"to":\#(to),"what":\#(Self.quoted(e.label))}"#)
+        write(EventRecord(run: run, t: elapsed, event: e))
     }
 
     /// One record per hidden layer: the histogram the dashboard draws, with its range and moments.
     func writeHistograms(_ stats: [ActivationStatistics], step: Int, run: Int? = nil) {
+        let t = elapsed
         for (i, s) in stats.enumerated() {
-            let bins = s.bins.map(String.init).joined(separator: ",")
-            write(
-                #"{"type":"hist",\#(Self.runField(run))"step":\#(step),"t":\#(elapsed),"layer":\#(i + 1),"#
-                    + #""activation":"\#(s.activation.rawValue)","lo":\#(Self.number(Double(s.range.lowerBound))),"#
-                    + #""hi":\#(Self.number(Double(s.range.upperBound))),"bins":[\#(bins)],"under":\#(s.underflow),"#
-                    + #""over":\#(s.overflow),"count":\#(s.count),"zero_frac":\#(Self.number(Double(s.zeroFraction))),"#
-                    + #""sat_frac":\#(Self.number(Double(s.saturatedFraction))),"layer_name":\#(Self.quoted(s.layer)),"#
-                    + #""excludes_zeros":\#(s.excludesZeros),"mean":\#(Self.number(Double(s.mean))),"#
-                    + #""std":\#(Self.number(Double(s.standardDeviation))),"min":\#(Self.number(Double(s.minimum))),"#
-                    + #""max":\#(Self.number(Double(s.maximum)))}"#)
+            write(HistogramRecord(run: run, step: step, t: t, layer: i + 1, statistics: s))
         }
     }
 
@@ -245,34 +232,12 @@ final class MetricsLog {
     /// it stopped (nil: reached its target or the user quit).
     func writeSummary(
         steps: Int, epochs: Int? = nil, seconds: Double, testAccuracy: Double?, validationAccuracy: Double?,
-        stopReason: String?, run: Int? = nil
+        stopReason: StopReason?, run: Int? = nil
     ) {
-        let epochsField = epochs.map { #""epochs":\#($0),"# } ?? ""
         write(
-            #"{"type":"summary",\#(Self.runField(run))"t":\#(elapsed),"steps":\#(steps),\#(epochsField)"#
-                + #""seconds":\#(Self.number(seconds)),"test_acc":\#(testAccuracy.map(Self.number) ?? "null"),"#
-                + #""val_acc":\#(validationAccuracy.map(Self.number) ?? "null"),"stopped":\#(stopReason.map(Self.quoted) ?? "null")}"#
-        )
-    }
-
-    /// JSON has no NaN or infinity: those become null.
-    static func number(_ v: Double) -> String {
-        v.isFinite ? "\(v)" : "null"
-    }
-
-    static func quoted(_ s: String) -> String {
-        var out = "\""
-        for ch in s.unicodeScalars {
-            switch ch {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            default:
-                if ch.value < 0x20 { out += String(format: "\\u%04x", ch.value) } else { out.unicodeScalars.append(ch) }
-            }
-        }
-        return out + "\""
+            SummaryRecord(
+                run: run, t: elapsed, steps: steps, epochs: epochs, seconds: seconds, testAccuracy: testAccuracy,
+                validationAccuracy: validationAccuracy, stopped: stopReason))
     }
 }
 

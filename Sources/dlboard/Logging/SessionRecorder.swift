@@ -53,7 +53,7 @@ final class SessionRecorder {
             let run = several ? id : nil
             if !headed.contains(id), let status = out.status {
                 // A fork: its header names the run it came from (its "forked" event says which).
-                let origin = out.events.first { $0.kind == "forked" }
+                let origin = out.events.first { $0.kind == .forked }
                 log?.writeConfig(
                     status.config, dataset: dataset, checksum: checksum, dataDirectory: dataDirectory, run: id,
                     title: out.title.isEmpty ? nil : out.title, parent: origin?.from.flatMap { Int($0) },
@@ -61,7 +61,7 @@ final class SessionRecorder {
                 headed.insert(id)
             }
             let perEpoch = max(1, out.status?.stepsPerEpoch ?? 1)
-            for e in out.events where e.kind == "forked" { log?.writeEvent(e, run: run) }
+            for e in out.events where e.kind == .forked { log?.writeEvent(e, run: run) }
             if let st = out.status {
                 lastSteps[id] = st.step
                 if st.diverged { diverged.insert(id) } else { diverged.remove(id) }
@@ -70,13 +70,9 @@ final class SessionRecorder {
             // the previous evaluation, also when one output holds several epochs.
             var evaluations = out.evaluations[...]
             func writeEvaluation(_ e: SessionOutput.Evaluation) {
-                let mean = e.meanLoss
-                log?.writeEval(
-                    epoch: e.epoch, step: e.step, loss: mean, trainAccuracy: e.trainAccuracy,
-                    testAccuracy: e.testAccuracy, validationAccuracy: e.validationAccuracy,
-                    trainSeconds: e.trainSeconds, samplesPerSecond: e.samplesPerSecond, run: run)
+                log?.writeEval(e, loss: e.meanLoss, run: run)
                 log?.writeHistograms(e.activations, step: e.step, run: run)
-                written.append(Written(run: id, evaluation: e, meanLoss: mean))
+                written.append(Written(run: id, evaluation: e, meanLoss: e.meanLoss))
                 lastEvaluations[id] = e
             }
             for (step, loss) in out.losses {
@@ -89,7 +85,7 @@ final class SessionRecorder {
                 }
             }
             for e in evaluations { writeEvaluation(e) }
-            for e in out.events where e.kind != "forked" { log?.writeEvent(e, run: run) }
+            for e in out.events where e.kind != .forked { log?.writeEvent(e, run: run) }
         }
         log?.flushIfDue()
         return written
@@ -98,19 +94,19 @@ final class SessionRecorder {
     /// A `summary` record per run (its last step and accuracies, why it stopped), then the log is
     /// flushed and closed. `stopReason`: why the session was stopped early (`StopSignal.recordReason`),
     /// nil when the user quit or the runs reached their target.
-    func finish(seconds: Double, stopReason: String?) {
+    func finish(seconds: Double, stopReason: StopReason?) {
         for id in headed.sorted() {
             let e = lastEvaluations[id]
             log?.writeSummary(
                 steps: lastSteps[id] ?? 0, epochs: e?.epoch, seconds: seconds, testAccuracy: e?.testAccuracy,
                 validationAccuracy: e?.validationAccuracy,
-                stopReason: stopReason ?? (diverged.contains(id) ? "diverged" : nil),
+                stopReason: stopReason ?? (diverged.contains(id) ? .diverged : nil),
                 run: several ? id : nil)
         }
         log?.close()
     }
 
     func finish(seconds: Double, interrupted: Bool) {
-        finish(seconds: seconds, stopReason: interrupted ? "interrupted" : nil)
+        finish(seconds: seconds, stopReason: interrupted ? .interrupted : nil)
     }
 }

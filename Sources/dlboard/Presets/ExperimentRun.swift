@@ -9,7 +9,7 @@ enum ExperimentRun {
     ) -> Int32 {
         func printReport() {
             for line in report { print(line) }
-            for line in report { log?.write(#"{"type":"report","line":\#(MetricsLog.quoted(line))}"#) }
+            for line in report { log?.write(ReportRecord(line: line)) }
             log?.close()
         }
         guard let screen = Frontend.screen(headless: headless, glyphs: glyphs, instead: "printing the results instead")

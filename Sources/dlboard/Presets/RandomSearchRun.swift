@@ -109,16 +109,13 @@ struct RandomSearchRun {
                         format: "trial %d (round %d) lr %.2e wd %.2e", t.id + 1, t.round, t.learningRate, t.weightDecay)
                 )
                 log.write(
-                    #"{"type":"trial","run":\#(t.id),"round":\#(t.round),"lr":\#(MetricsLog.number(Double(t.learningRate))),"weight_decay":\#(MetricsLog.number(Double(t.weightDecay)))}"#
-                )
+                    TrialRecord(
+                        run: t.id, round: t.round, learningRate: Double(t.learningRate),
+                        weightDecay: Double(t.weightDecay)))
             }
-            for e in max(0, already)..<t.validationAccuracy.count {
-                log.writeEval(
-                    epoch: e + 1, step: (e + 1) * stepsPerEpoch, loss: nil, trainAccuracy: t.trainAccuracy[e],
-                    testAccuracy: nil,
-                    validationAccuracy: t.validationAccuracy[e], trainSeconds: 0, samplesPerSecond: 0, run: t.id)
-            }
-            logged[t.id] = t.validationAccuracy.count
+            // The trial's own evaluations, as its driver measured them: mean loss, time, samples/s.
+            for e in t.evaluations.dropFirst(max(0, already)) { log.writeEval(e, loss: e.meanLoss, run: t.id) }
+            logged[t.id] = t.evaluations.count
         }
         return logged
     }

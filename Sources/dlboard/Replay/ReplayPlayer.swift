@@ -17,7 +17,7 @@ struct ReplayPlayer {
         /// When the run appears: its header's time; a fork's together with its "forked" event (the
         /// pane takes its parent's curves from that event, so both must arrive in one snapshot).
         var startTime: Double {
-            guard parent != nil, let e = recorded.events.first(where: { $0.event.kind == "forked" }) else {
+            guard parent != nil, let e = recorded.events.first(where: { $0.event.kind == .forked }) else {
                 return recorded.headerTime
             }
             return max(recorded.headerTime, e.t)
@@ -54,11 +54,11 @@ struct ReplayPlayer {
                 // Fork events name runs by their recorded ids: rename them to replay ids.
                 for k in run.recorded.events.indices {
                     let e = run.recorded.events[k].event
-                    if e.kind == "forked" {
+                    if e.kind == .forked {
                         run.recorded.events[k].event.from = e.from.flatMap(Int.init).flatMap { ids[$0] }.map(
                             String.init)
                     }
-                    if e.kind == "fork" {
+                    if e.kind == .fork {
                         run.recorded.events[k].event.to = e.to.flatMap(Int.init).flatMap { ids[$0] }.map(String.init)
                     }
                 }
@@ -151,28 +151,25 @@ struct ReplayPlayer {
     }
 
     private func change(by e: SessionOutput.Event, _ run: inout Run) {
-        guard let to = e.to else {
-            if e.kind == "diverged" { run.diverged = true }
-            if e.kind == "restart" { run.diverged = false }
-            return
-        }
         switch e.kind {
-        case "optimizer":
-            if let k = OptimizerKind(rawValue: to) {
+        case .diverged: run.diverged = true
+        case .restart: run.diverged = false
+        case .fork, .forked: break
+        case .optimizer:
+            if let k = e.to.flatMap(OptimizerKind.init(rawValue:)) {
                 run.config.optimizer = k
                 run.config.learningRate = nil  // a switch starts the optimizer at its default lr
             }
-        case "lr": if let v = Float(to) { run.config.learningRate = v }
-        case "init":
-            if let v = Initializer(argument: to) { run.config.network.initializer = v }
+        case .learningRate: if let v = e.to.flatMap(Float.init) { run.config.learningRate = v }
+        case .initializer:
+            if let v = e.to.flatMap(Initializer.init(argument:)) { run.config.network.initializer = v }
             run.diverged = false
-        case "activation":
-            if let v = Activation(rawValue: to) { run.config.network.activation = v }
+        case .activation:
+            if let v = e.to.flatMap(Activation.init(rawValue:)) { run.config.network.activation = v }
             run.diverged = false
-        case "batchnorm": run.config.network.batchNorm = to == "on"
-        case "dropout": if let v = Float(to) { run.config.network.dropout = v }
-        case "weight_decay": if let v = Float(to) { run.config.network.weightDecay = v }
-        default: break
+        case .batchNorm: if let to = e.to { run.config.network.batchNorm = to == "on" }
+        case .dropout: if let v = e.to.flatMap(Float.init) { run.config.network.dropout = v }
+        case .weightDecay: if let v = e.to.flatMap(Float.init) { run.config.network.weightDecay = v }
         }
     }
 

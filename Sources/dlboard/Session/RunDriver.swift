@@ -76,8 +76,8 @@ struct RunDriver {
         copy.epochSteps = epochSteps
         copy.epochSeconds = epochSeconds
         copy.epochLossSum = epochLossSum
-        pendingEvents.append(.init(step: trainer.steps, label: "⑂ fork → \(title)", kind: "fork", to: String(newID)))
-        copy.pendingEvents.append(.init(step: trainer.steps, label: "⑂ forked", kind: "forked", from: String(id)))
+        pendingEvents.append(.init(step: trainer.steps, label: "⑂ fork → \(title)", kind: .fork, to: String(newID)))
+        copy.pendingEvents.append(.init(step: trainer.steps, label: "⑂ forked", kind: .forked, from: String(id)))
         return copy
     }
 
@@ -97,7 +97,7 @@ struct RunDriver {
         if !loss.isFinite {
             diverged = true
             paused = true
-            pendingEvents.append(.init(step: trainer.steps, label: "✗ diverged", kind: "diverged"))
+            pendingEvents.append(.init(step: trainer.steps, label: "✗ diverged", kind: .diverged))
         }
         let now = Self.now()
         if now - lastHistogram >= histogramInterval {
@@ -142,8 +142,8 @@ struct RunDriver {
         let before = trainer.config
         // nil: an intent at its limit (the learning rate at its bound, Dropout at 0 or 0.9) changes nothing.
         guard let resolved = command.resolved(against: before) else { return }
-        func event(_ kind: String, _ from: String? = nil, _ to: String? = nil) {
-            let label = resolved.markerLabel ?? kind
+        func event(_ kind: EventKind, _ from: String? = nil, _ to: String? = nil) {
+            let label = resolved.markerLabel ?? kind.rawValue
             pendingEvents.append(.init(step: step, label: label, kind: kind, from: from, to: to))
         }
         switch resolved {
@@ -153,27 +153,27 @@ struct RunDriver {
             break
         case .setOptimizer(let kind):
             trainer.setOptimizer(kind)
-            event("optimizer", before.optimizer.rawValue, kind.rawValue)
+            event(.optimizer, before.optimizer.rawValue, kind.rawValue)
         case .setLearningRate(let lr):
             trainer.setLearningRate(lr)
-            event("lr", "\(before.effectiveLearningRate)", "\(lr)")
+            event(.learningRate, "\(before.effectiveLearningRate)", "\(lr)")
         case .reinitialize(let initializer):
             trainer.reinitialize(initializer)
             diverged = false
-            event("init", before.network.initializer.argument, initializer.argument)
+            event(.initializer, before.network.initializer.argument, initializer.argument)
         case .setActivation(let a):
             trainer.setActivation(a)
             diverged = false
-            event("activation", before.network.activation.rawValue, a.rawValue)
+            event(.activation, before.network.activation.rawValue, a.rawValue)
         case .setBatchNorm(let on):
             trainer.network.setBatchNorm(on)
-            event("batchnorm", before.network.batchNorm ? "on" : "off", on ? "on" : "off")
+            event(.batchNorm, before.network.batchNorm ? "on" : "off", on ? "on" : "off")
         case .setDropout(let r):
             trainer.network.setDropout(r)
-            event("dropout", "\(before.network.dropout)", "\(r)")
+            event(.dropout, "\(before.network.dropout)", "\(r)")
         case .setWeightDecay(let w):
             trainer.network.weightDecay = w
-            event("weight_decay", "\(before.network.weightDecay)", "\(w)")
+            event(.weightDecay, "\(before.network.weightDecay)", "\(w)")
         case .pause:
             paused = true
         case .resume:
@@ -189,7 +189,7 @@ struct RunDriver {
             trainer.reinitialize(trainer.network.config.initializer)
             diverged = false
             finished = false
-            event("restart")
+            event(.restart)
         }
     }
 

@@ -41,8 +41,7 @@ struct SessionOutput: Sendable {
     struct Event: Sendable, Equatable {
         var step: Int
         var label: String
-        /// optimizer, lr, init, activation, batchnorm, dropout, weight_decay, restart, fork, forked, diverged
-        var kind: String = ""
+        var kind: EventKind
         var from: String?
         var to: String?
     }

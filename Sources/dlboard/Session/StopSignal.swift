@@ -76,7 +76,7 @@ final class StopSignal: Sendable {
     }
 
     /// What the run record's summary says (`"stopped"`).
-    var recordReason: String { stoppedBy == SIGPIPE ? "stdout closed" : "interrupted" }
+    var recordReason: StopReason { stoppedBy == SIGPIPE ? .stdoutClosed : .interrupted }
 
     /// The process exit status after a stop.
     var exitStatus: Int32 { stoppedBy == SIGPIPE ? 141 : 130 }

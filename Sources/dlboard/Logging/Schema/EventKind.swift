@@ -1,0 +1,21 @@
+/// What an `event` record says happened: a user switch, a fork (the parent's "fork" and the new
+/// run's "forked"), a restart or a divergence. The raw values are the record's `kind` strings.
+///
+/// A kind this dlboard does not know (written by a later version) is not an error: its event line
+/// is left out, as a record type it does not know is, and the rest of the file reads as usual. A
+/// newer file says so once in the reader's "written by a newer dlboard" warning.
+enum EventKind: String, Codable, Sendable, CaseIterable {
+    case optimizer
+    case learningRate = "lr"
+    case initializer = "init"
+    case activation
+    case batchNorm = "batchnorm"
+    case dropout
+    case weightDecay = "weight_decay"
+    case restart
+    /// On the parent: the step it was forked at, `to` the new run's id.
+    case fork
+    /// On the new run: its first event, `from` the parent's id.
+    case forked
+    case diverged
+}

@@ -1,0 +1,257 @@
+import Foundation
+import NN
+import Testing
+
+@testable import dlboard
+
+/// The run-record schema: every record type written through `MetricsLog` reads back as the very
+/// same value (Doubles bit for bit, Floats, UInt64 seeds, strings with quotes and control
+/// characters), under today's field names; values of a later version are left out, not errors.
+@Suite struct RecordSchemaTests {
+    static func temporaryPath(_ name: String) -> String {
+        NSTemporaryDirectory() + "dlboard-schema-\(UUID().uuidString)-\(name)"
+    }
+
+    static func lines(_ path: String) -> [Data] {
+        let text = FileManager.default.contents(atPath: path) ?? Data()
+        return text.split(separator: 0x0A).map { Data($0) }
+    }
+
+    static var config: TrainingConfig {
+        var c = TrainingConfig(
+            network: NetworkConfig(inputSize: 16, hidden: [20, 7], outputSize: 4), optimizer: .adam,
+            learningRate: Float(0.0071601844), batchSize: 20, epochs: 3, seed: 12_345_678_901_234_567_890)
+        c.network.batchNorm = true
+        c.network.dropout = 0.2
+        c.network.weightDecay = 6.4467517e-06
+        c.network.initializer = Initializer(argument: "0.01")!
+        c.network.activation = .tanh
+        return c
+    }
+
+    static let statistics = ActivationStatistics(
+        layer: "Tanh1", activation: .tanh, bins: [401, 378, 0, 9], excludesZeros: true,
+        range: Float(-0.9999)...Float(1.2799991369247437), underflow: 3, overflow: 52, count: 843,
+        mean: 0.18229973316192627, standardDeviation: 0.28205958008766174, zeroFraction: 0.507099986076355,
+        saturatedFraction: 0.25, minimum: -1, maximum: 2.030001163482666)
+
+    /// One value of every record type, with awkward values: doubles that print long, present and
+    /// absent optionals, every event kind and stop reason, text needing escapes.
+    static func everyRecord() -> [any RecordLine & Equatable] {
+        let text = "quote \" backslash \\ tab \t newline \n esc \u{1B}[2J del \u{7F} ⑂ → ü"
+        var records: [any RecordLine & Equatable] = [
+            ConfigRecord(
+                t: 0.001, created: "2026-12-01T10:00:00Z", argv: ["dlboard", "--title", text], dataset: "MNIST",
+                datasetChecksum: "4a3e3db6", dataDirectory: "/data/mnist ü", trainSize: 1000, validationSize: 200,
+                testSize: 10_000, config: config),
+            ConfigRecord(
+                run: 1, title: "fork of run 1 @3 \(text)", parent: 0, forkStep: 3, t: 12.307, created: nil, argv: [],
+                dataset: "", datasetChecksum: nil, dataDirectory: "", trainSize: 0, validationSize: 0, testSize: 0,
+                config: TrainingConfig()),
+            StepRecord(step: 1, epoch: 1, t: 0.295, loss: 0.1 + 0.2),
+            StepRecord(run: 1, step: 2, epoch: 1, t: 1e-3, loss: 1e-300),
+            StepRecord(step: 3, epoch: 1, t: 9_999_999_999.999, loss: Double(Float(2.1737313))),
+            EvalRecord(
+                t: 0.3, loss: 2.1554093837738035,
+                evaluation: .init(
+                    step: 5, epoch: 1, trainAccuracy: 0.438, testAccuracy: nil, validationAccuracy: 0.97,
+                    trainSeconds: 0.004020349999336759, samplesPerSecond: 124_367.28147611166)),
+            EvalRecord(
+                run: 1, t: 0.321, loss: nil,
+                evaluation: .init(
+                    step: 10, epoch: 2, trainAccuracy: 1, testAccuracy: 0.517, validationAccuracy: nil,
+                    trainSeconds: 0, samplesPerSecond: 0)),
+            HistogramRecord(step: 5, t: 0.3, layer: 1, statistics: statistics),
+            HistogramRecord(run: 1, step: 10, t: 0.321, layer: 2, statistics: statistics),
+        ]
+        for (i, kind) in EventKind.allCases.enumerated() {
+            records.append(
+                EventRecord(
+                    run: i % 2 == 0 ? nil : 1, t: 0.4 + Double(i),
+                    event: .init(
+                        step: 6 + i, label: "\(kind.rawValue) \(text)", kind: kind, from: i % 3 == 0 ? nil : "0.01",
+                        to: i % 4 == 0 ? nil : "0.032")))
+        }
+        for reason in StopReason.allCases.map(Optional.some) + [nil] {
+            records.append(
+                SummaryRecord(
+                    run: reason == nil ? nil : 1, t: 28.38, steps: 30, epochs: reason == nil ? nil : 3,
+                    seconds: 28.13582159500038,
+                    testAccuracy: 0.7349, validationAccuracy: reason == .diverged ? nil : 0.5, stopped: reason))
+        }
+        records.append(
+            TrialRecord(run: 1, round: 2, learningRate: Double(Float(0.0071601844)), weightDecay: 6.446751740440959e-06)
+        )
+        records.append(ReportRecord(line: text))
+        return records
+    }
+
+    static func same<A: Equatable>(_ a: A, _ b: Any?) -> Bool { (b as? A) == a }
+
+    @Test func everyRecordTypeReadsBackEqualThroughTheLog() throws {
+        let path = Self.temporaryPath("every.jsonl")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let records = Self.everyRecord()
+        let log = try MetricsLog(path: path)
+        for r in records { log.write(r) }
+        log.close()
+        #expect(log.failure == nil)
+
+        let lines = Self.lines(path)
+        #expect(lines.count == records.count)
+        var types: Set<RecordType> = []
+        for (line, written) in zip(lines, records) {
+            let text = String(decoding: line, as: UTF8.self)
+            #expect(text.utf8.starts(with: RecordEncoder.linePrefix), "type first: \(text)")
+            let decoded = try JSONDecoder().decode(DecodedRecord.self, from: line)
+            let equal = Self.same(written, decoded.record)
+            #expect(equal, "read back: \(text)")
+            #expect(type(of: written).type == decoded.record.map { type(of: $0).type }, "\(text)")
+            types.insert(type(of: written).type)
+        }
+        #expect(types == Set(RecordType.allCases), "every record type is written and read")
+
+        // The reader sorts them into runs, values as written.
+        let record = try RunRecordReader.read(path: path)
+        #expect(record.warnings.isEmpty, "\(record.warnings)")
+        #expect(record.runs.map(\.id) == [0, 1])
+        let header = records[0] as! ConfigRecord
+        let run = record.runs[0]
+        #expect(run.config == header.config && run.config.seed == 12_345_678_901_234_567_890)
+        #expect(run.datasetName == "MNIST" && run.datasetChecksum == "4a3e3db6" && run.trainSize == 1000)
+        #expect(run.startDate == ISO8601DateFormatter().date(from: "2026-12-01T10:00:00Z")?.addingTimeInterval(-0.001))
+        #expect(
+            record.runs[1].parent == 0 && record.runs[1].forkStep == 3
+                && record.runs[1].title?.hasPrefix("fork") == true)
+        #expect(
+            record.runs.flatMap(\.steps)
+                == records.compactMap { $0 as? StepRecord }.sorted { ($0.run ?? 0) < ($1.run ?? 0) })
+        #expect(
+            record.runs.flatMap(\.evaluations)
+                == records.compactMap { $0 as? EvalRecord }.sorted { ($0.run ?? 0) < ($1.run ?? 0) })
+        #expect(
+            record.runs.flatMap(\.events)
+                == records.compactMap { $0 as? EventRecord }.sorted { ($0.run ?? 0) < ($1.run ?? 0) })
+        #expect(
+            record.runs.flatMap(\.histograms)
+                == records.compactMap { $0 as? HistogramRecord }.sorted { ($0.run ?? 0) < ($1.run ?? 0) })
+        // A run's last summary is the one that counts.
+        #expect(run.hasSummary && run.stopped == nil)
+        #expect(record.runs[1].hasSummary && record.runs[1].stopped == StopReason.allCases.last)
+    }
+
+    /// Today's field names, record by record (what other tools reading the JSON Lines rely on).
+    @Test func theFieldNamesAreTheFormats() throws {
+        let expected: [RecordType: Set<String>] = [
+            .config: [
+                "type", "version", "run", "title", "parent", "fork_step", "t", "created", "argv", "seed", "dataset",
+                "dataset_crc32", "data", "train_size", "validation_size", "test_size", "config",
+            ],
+            .step: ["type", "run", "step", "epoch", "t", "loss"],
+            .eval: [
+                "type", "run", "epoch", "step", "t", "loss", "train_acc", "test_acc", "val_acc", "train_seconds",
+                "samples_per_s",
+            ],
+            .hist: [
+                "type", "run", "step", "t", "layer", "activation", "lo", "hi", "bins", "under", "over", "count",
+                "zero_frac", "sat_frac", "layer_name", "excludes_zeros", "mean", "std", "min", "max",
+            ],
+            .event: ["type", "run", "step", "t", "kind", "from", "to", "what"],
+            .summary: ["type", "run", "t", "steps", "epochs", "seconds", "test_acc", "val_acc", "stopped"],
+            .trial: ["type", "run", "round", "lr", "weight_decay"],
+            .report: ["type", "line"],
+        ]
+        var seen: [RecordType: Set<String>] = [:]
+        for r in Self.everyRecord() {
+            let line = try RecordEncoder.line(r)
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            let type = try #require((object["type"] as? String).flatMap(RecordType.init(rawValue:)))
+            seen[type, default: []].formUnion(object.keys)
+        }
+        #expect(seen == expected)
+    }
+
+    /// JSON has no NaN or infinity: the writer says null, the reader gives NaN for a step's loss
+    /// (the diverged step the chart shows as a gap) and nil for an evaluation's mean loss.
+    @Test func numbersThatAreNotFiniteAreNull() throws {
+        let step = try RecordEncoder.line(StepRecord(step: 3, epoch: 1, t: 0.3, loss: .infinity))
+        #expect(step == #"{"type":"step","step":3,"epoch":1,"t":0.3,"loss":null}"#)
+        let back = try JSONDecoder().decode(DecodedRecord.self, from: Data(step.utf8))
+        guard case .step(let s) = back else {
+            Issue.record("not a step: \(back)")
+            return
+        }
+        #expect(s.loss.isNaN && s.step == 3)
+        let eval = EvalRecord(
+            t: 1, loss: .nan,
+            evaluation: .init(
+                step: 5, epoch: 1, trainAccuracy: 0.5, testAccuracy: nil, validationAccuracy: nil, trainSeconds: 0,
+                samplesPerSecond: 0))
+        let line = try RecordEncoder.line(eval)
+        #expect(line.contains(#""loss":null"#) && line.contains(#""test_acc":null,"val_acc":null"#))
+        guard case .eval(let e) = try JSONDecoder().decode(DecodedRecord.self, from: Data(line.utf8)) else {
+            Issue.record("not an eval: \(line)")
+            return
+        }
+        #expect(e.loss == nil && e.evaluation == eval.evaluation)
+        let trial = try RecordEncoder.line(TrialRecord(run: 0, round: 1, learningRate: .nan, weightDecay: -.infinity))
+        #expect(trial == #"{"type":"trial","run":0,"round":1,"lr":null,"weight_decay":null}"#)
+    }
+
+    /// A later version's event kind, stop reason or record type is left out; the rest reads.
+    @Test func valuesOfALaterVersionAreLeftOut() throws {
+        var all = RecordInputTests.lines()
+        all.insert(["type": "event", "step": 6, "t": 0.35, "kind": "warp", "from": "a", "to": "b", "what": "⇝"], at: 3)
+        all.insert(["type": "checkpoint", "step": 6, "t": 0.35, "path": "x"], at: 3)
+        all[all.count - 1]["stopped"] = "meteor"
+        let record = try RunRecordReader.parse(RecordInputTests.text(all), path: "later.jsonl")
+        #expect(record.warnings.isEmpty, "\(record.warnings)")
+        let valid = try RunRecordReader.parse(RecordInputTests.text(RecordInputTests.lines()), path: "ok.jsonl")
+        #expect(record.runs[0].events == valid.runs[0].events, "the unknown event is not a marker")
+        #expect(record.runs[0].steps == valid.runs[0].steps && record.runs[0].sequence == valid.runs[0].sequence)
+        #expect(record.runs[0].hasSummary && record.runs[0].stopped == nil, "the run ended; why is not known")
+        // A kind is required: an event without one is damaged.
+        var damaged = RecordInputTests.lines()
+        damaged[2]["kind"] = nil
+        let r = try RunRecordReader.parse(RecordInputTests.text(damaged), path: "d.jsonl")
+        #expect(r.warnings == ["d.jsonl: skipped 1 unreadable line(s), the first at line 3"])
+    }
+
+    /// The log's writers stamp `t` and fill the records as the reader gives them back.
+    @Test func theLogWritersWriteTheSchemasRecords() throws {
+        let path = Self.temporaryPath("writers.jsonl")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let dataset = SessionTests.dataset()
+        let log = try MetricsLog(path: path)
+        log.writeConfig(Self.config, dataset: dataset, checksum: "0badf00d", dataDirectory: "(test)")
+        log.writeConfig(
+            TrainingConfig(), dataset: dataset, checksum: "0badf00d", dataDirectory: "(test)", run: 1, title: "fork",
+            parent: 0, forkStep: 4)
+        log.writeStep(step: 4, epoch: 1, loss: 0.1 + 0.2)
+        let evaluation = SessionOutput.Evaluation(
+            step: 10, epoch: 1, trainAccuracy: 0.438, testAccuracy: 0.35, validationAccuracy: nil,
+            trainSeconds: 0.004020349999336759, samplesPerSecond: 124_367.28147611166)
+        log.writeEval(evaluation, loss: 2.1554093837738035)
+        log.writeHistograms([Self.statistics, Self.statistics], step: 10)
+        let event = SessionOutput.Event(step: 4, label: "⑂ forked", kind: .forked, from: "0")
+        log.writeEvent(event, run: 1)
+        log.writeSummary(
+            steps: 10, epochs: 1, seconds: 1.5, testAccuracy: 0.35, validationAccuracy: nil, stopReason: .stdoutClosed)
+        log.close()
+
+        let record = try RunRecordReader.read(path: path)
+        #expect(record.warnings.isEmpty, "\(record.warnings)")
+        let run = record.runs[0]
+        #expect(run.config == Self.config && run.datasetChecksum == "0badf00d" && run.trainSize == 200)
+        #expect(record.runs[1].parent == 0 && record.runs[1].forkStep == 4)
+        #expect(run.steps.map(\.loss) == [0.1 + 0.2] && run.steps.map(\.step) == [4])
+        #expect(
+            run.evaluations.map(\.evaluation) == [evaluation] && run.evaluations.map(\.loss) == [2.1554093837738035])
+        #expect(run.histograms.map(\.statistics) == [Self.statistics, Self.statistics])
+        #expect(run.histograms.map(\.layer) == [1, 2])
+        #expect(record.runs[1].events.map(\.event) == [event])
+        #expect(run.stopped == .stdoutClosed)
+        let times = run.steps.map(\.t) + run.evaluations.map(\.t) + run.histograms.map(\.t)
+        #expect(times.allSatisfy { $0 >= 0 && $0 < 60 && ($0 * 1000).rounded() / 1000 == $0 }, "ms since opened")
+    }
+}
