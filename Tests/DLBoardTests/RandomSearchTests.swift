@@ -24,7 +24,9 @@ import Testing
         for t in trials {
             // 160 training images / batch 20 = 8 steps an epoch.
             #expect(t.evaluations.map(\.step) == [8, 16, 24] && t.evaluations.map(\.epoch) == [1, 2, 3])
-            #expect(t.evaluations.allSatisfy { $0.meanLoss.isFinite && $0.meanLoss > 0 }, "the epoch's mean loss")
+            #expect(
+                t.evaluations.allSatisfy { ($0.meanLoss ?? .nan).isFinite && ($0.meanLoss ?? 0) > 0 },
+                "the epoch's mean loss")
             #expect(t.evaluations.allSatisfy { $0.trainSeconds > 0 && $0.samplesPerSecond > 0 }, "timed")
             #expect(t.evaluations.allSatisfy { $0.testAccuracy == nil }, "the search never sees the test set")
             #expect(t.validationAccuracy.count == 3 && t.finalValidation == t.evaluations.last?.validationAccuracy)

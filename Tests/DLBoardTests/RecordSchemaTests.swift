@@ -52,12 +52,13 @@ import Testing
             StepRecord(run: 1, step: 2, epoch: 1, t: 1e-3, loss: 1e-300),
             StepRecord(step: 3, epoch: 1, t: 9_999_999_999.999, loss: Double(Float(2.1737313))),
             EvalRecord(
-                t: 0.3, loss: 2.1554093837738035,
+                t: 0.3,
                 evaluation: .init(
-                    step: 5, epoch: 1, trainAccuracy: 0.438, testAccuracy: nil, validationAccuracy: 0.97,
+                    step: 5, epoch: 1, meanLoss: 2.1554093837738035, trainAccuracy: 0.438, testAccuracy: nil,
+                    validationAccuracy: 0.97,
                     trainSeconds: 0.004020349999336759, samplesPerSecond: 124_367.28147611166)),
             EvalRecord(
-                run: 1, t: 0.321, loss: nil,
+                run: 1, t: 0.321,
                 evaluation: .init(
                     step: 10, epoch: 2, trainAccuracy: 1, testAccuracy: 0.517, validationAccuracy: nil,
                     trainSeconds: 0, samplesPerSecond: 0)),
@@ -183,12 +184,15 @@ import Testing
         }
         #expect(s.loss.isNaN && s.step == 3)
         let eval = EvalRecord(
-            t: 1, loss: .nan,
+            t: 1,
             evaluation: .init(
-                step: 5, epoch: 1, trainAccuracy: 0.5, testAccuracy: nil, validationAccuracy: nil, trainSeconds: 0,
+                step: 5, epoch: 1, meanLoss: .nan, trainAccuracy: 0.5, testAccuracy: nil, validationAccuracy: nil,
+                trainSeconds: 0,
                 samplesPerSecond: 0))
         let line = try RecordEncoder.line(eval)
-        #expect(line.contains(#""loss":null"#) && line.contains(#""test_acc":null,"val_acc":null"#))
+        // A mean loss that is not a number (a diverged epoch) is not known: left out, as when no
+        // step was taken.
+        #expect(!line.contains(#""loss""#) && line.contains(#""test_acc":null,"val_acc":null"#))
         guard case .eval(let e) = try JSONDecoder().decode(DecodedRecord.self, from: Data(line.utf8)) else {
             Issue.record("not an eval: \(line)")
             return
@@ -229,9 +233,10 @@ import Testing
             parent: 0, forkStep: 4)
         log.writeStep(step: 4, epoch: 1, loss: 0.1 + 0.2)
         let evaluation = SessionOutput.Evaluation(
-            step: 10, epoch: 1, trainAccuracy: 0.438, testAccuracy: 0.35, validationAccuracy: nil,
+            step: 10, epoch: 1, meanLoss: 2.1554093837738035, trainAccuracy: 0.438, testAccuracy: 0.35,
+            validationAccuracy: nil,
             trainSeconds: 0.004020349999336759, samplesPerSecond: 124_367.28147611166)
-        log.writeEval(evaluation, loss: 2.1554093837738035)
+        log.writeEval(evaluation)
         log.writeHistograms([Self.statistics, Self.statistics], step: 10)
         let event = SessionOutput.Event(step: 4, label: "⑂ forked", kind: .forked, from: "0")
         log.writeEvent(event, run: 1)

@@ -204,14 +204,15 @@ final class MetricsLog {
     ) {
         writeEval(
             SessionOutput.Evaluation(
-                step: step, epoch: epoch, trainAccuracy: trainAccuracy, testAccuracy: testAccuracy,
+                step: step, epoch: epoch, meanLoss: loss, trainAccuracy: trainAccuracy, testAccuracy: testAccuracy,
                 validationAccuracy: validationAccuracy, trainSeconds: trainSeconds, samplesPerSecond: samplesPerSecond),
-            loss: loss, run: run)
+            run: run)
     }
 
-    /// An evaluation record (its activations are `writeHistograms`' records).
-    func writeEval(_ e: SessionOutput.Evaluation, loss: Double?, run: Int? = nil) {
-        write(EvalRecord(run: run, t: elapsed, loss: loss, evaluation: e))
+    /// An evaluation record, its `loss` the evaluation's mean loss (its activations are
+    /// `writeHistograms`' records).
+    func writeEval(_ e: SessionOutput.Evaluation, run: Int? = nil) {
+        write(EvalRecord(run: run, t: elapsed, evaluation: e))
     }
 
     /// A user switch, fork, restart or divergence: the step before which it took effect, the

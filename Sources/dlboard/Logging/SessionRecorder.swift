@@ -36,11 +36,10 @@ final class SessionRecorder {
         log?.flush()
     }
 
-    /// An evaluation as written, with the mean training loss since the previous one.
+    /// An evaluation as written (its `meanLoss` is the mean training loss since the previous one).
     struct Written {
         var run: Int
         var evaluation: SessionOutput.Evaluation
-        var meanLoss: Double
     }
 
     /// Writes a snapshot's records; returns its evaluations with their mean losses.
@@ -70,9 +69,9 @@ final class SessionRecorder {
             // the previous evaluation, also when one output holds several epochs.
             var evaluations = out.evaluations[...]
             func writeEvaluation(_ e: SessionOutput.Evaluation) {
-                log?.writeEval(e, loss: e.meanLoss, run: run)
+                log?.writeEval(e, run: run)
                 log?.writeHistograms(e.activations, step: e.step, run: run)
-                written.append(Written(run: id, evaluation: e, meanLoss: e.meanLoss))
+                written.append(Written(run: id, evaluation: e))
                 lastEvaluations[id] = e
             }
             for (step, loss) in out.losses {

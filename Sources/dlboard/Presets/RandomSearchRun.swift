@@ -114,7 +114,7 @@ struct RandomSearchRun {
                         weightDecay: Double(t.weightDecay)))
             }
             // The trial's own evaluations, as its driver measured them: mean loss, time, samples/s.
-            for e in t.evaluations.dropFirst(max(0, already)) { log.writeEval(e, loss: e.meanLoss, run: t.id) }
+            for e in t.evaluations.dropFirst(max(0, already)) { log.writeEval(e, run: t.id) }
             logged[t.id] = t.evaluations.count
         }
         return logged

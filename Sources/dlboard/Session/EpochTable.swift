@@ -37,7 +37,8 @@ struct EpochTable: HeadlessReport {
         let val = validation ? "  " + (e.validationAccuracy.map { String(format: "%6.4f", $0) } ?? "     -") : ""
         say(
             String(
-                format: "%5d  %8.4f  %6.4f  %@%@  %5.1f s  %10.0f", e.epoch, e.meanLoss, e.trainAccuracy, test, val,
+                format: "%5d  %8.4f  %6.4f  %@%@  %5.1f s  %10.0f", e.epoch, e.meanLoss ?? .nan, e.trainAccuracy, test,
+                val,
                 e.trainSeconds, e.samplesPerSecond))
     }
 

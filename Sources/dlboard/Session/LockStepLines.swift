@@ -28,7 +28,7 @@ struct LockStepLines: HeadlessReport {
 
     mutating func evaluation(run i: Int, title: String, _ e: SessionOutput.Evaluation) {
         var line = String(
-            format: "epoch %4d  step %6d  run %d  loss %7.4f  train %6.4f", e.epoch, e.step, i + 1, e.meanLoss,
+            format: "epoch %4d  step %6d  run %d  loss %7.4f  train %6.4f", e.epoch, e.step, i + 1, e.meanLoss ?? .nan,
             e.trainAccuracy)
         if let t = e.testAccuracy { line += String(format: "  test %6.4f", t) }
         if let v = e.validationAccuracy { line += String(format: "  val %6.4f", v) }

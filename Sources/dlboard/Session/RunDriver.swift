@@ -117,7 +117,7 @@ struct RunDriver {
         let data = trainer.data
         let samples = epochSteps * trainer.config.batchSize
         let seconds = epochSeconds
-        let meanLoss = epochSteps > 0 ? epochLossSum / Double(epochSteps) : .nan
+        let meanLoss = epochSteps > 0 ? epochLossSum / Double(epochSteps) : nil
         epochSteps = 0
         epochSeconds = 0
         epochLossSum = 0

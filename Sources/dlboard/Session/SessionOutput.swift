@@ -21,8 +21,8 @@ struct SessionOutput: Sendable {
         var step: Int
         var epoch: Int
         /// The mean batch loss (train mode, before each update) of the steps since the previous
-        /// evaluation; NaN when none were taken.
-        var meanLoss: Double = .nan
+        /// evaluation; nil when none were taken (or a record did not say). The run record's `loss`.
+        var meanLoss: Double?
         var trainAccuracy: Double
         /// nil when the run has no test set (random search never looks at it).
         var testAccuracy: Double?

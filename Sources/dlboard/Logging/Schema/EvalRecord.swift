@@ -7,11 +7,11 @@ struct EvalRecord: RecordLine, Equatable {
     var run: Int?
     /// Seconds since the record was opened.
     var t: Double
+    /// Without activations: those are the `hist` records. Its `meanLoss` is the line's `loss`.
+    var evaluation: SessionOutput.Evaluation
     /// The mean training loss since the previous evaluation; nil when not known (left out of the
     /// line) or not finite (null in the line, nil when read back).
-    var loss: Double?
-    /// Without activations: those are the `hist` records.
-    var evaluation: SessionOutput.Evaluation
+    var loss: Double? { evaluation.meanLoss }
 
     enum CodingKeys: String, CodingKey {
         case type, run, epoch, step, t, loss
@@ -22,22 +22,24 @@ struct EvalRecord: RecordLine, Equatable {
         case samplesPerSecond = "samples_per_s"
     }
 
-    init(run: Int? = nil, t: Double, loss: Double?, evaluation: SessionOutput.Evaluation) {
+    init(run: Int? = nil, t: Double, evaluation: SessionOutput.Evaluation) {
         self.run = run
         self.t = t
-        self.loss = loss
         self.evaluation = evaluation
         self.evaluation.activations = []
+        // What a line can hold: a loss that is not finite reads back as not known.
+        if let l = evaluation.meanLoss, !l.isFinite { self.evaluation.meanLoss = nil }
     }
 
     init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         run = try c.decodeIfPresent(Int.self, forKey: .run)
         t = try c.decodeIfPresent(Double.self, forKey: .t) ?? 0
-        loss = try c.decodeIfPresent(Double.self, forKey: .loss)
+        let loss = try c.decodeIfPresent(Double.self, forKey: .loss)
         let e = SessionOutput.Evaluation(
             step: try c.decode(Int.self, forKey: .step),
             epoch: try c.decodeIfPresent(Int.self, forKey: .epoch) ?? 0,
+            meanLoss: loss,
             trainAccuracy: try c.decode(Double.self, forKey: .trainAccuracy),
             testAccuracy: try c.decodeIfPresent(Double.self, forKey: .testAccuracy),
             validationAccuracy: try c.decodeIfPresent(Double.self, forKey: .validationAccuracy),
