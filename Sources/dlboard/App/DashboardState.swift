@@ -201,8 +201,3 @@ struct DashboardState {
         return []
     }
 }
-
-/// What a comparison key asks for.
-enum ComparisonAction: Equatable, Sendable {
-    case nextPane, previousPane, toggleOverlay, toggleDifference, fork, pauseAll
-}

@@ -150,7 +150,7 @@ struct PaneState {
     }
 
     mutating func perform(_ action: Action) -> [SessionCommand] {
-        guard let status else { return action == .quit ? quit() : [] }
+        guard let status else { return [] }
         switch action {
         case .nextOptimizer, .previousOptimizer:
             return send(.cycleOptimizer(by: action == .nextOptimizer ? 1 : -1))
@@ -199,16 +199,14 @@ struct PaneState {
         case .help:
             overlay = .help
         case .quit:
-            return quit()
+            // The screen's quit question (`QuitConfirmation`) sees `q` first and passes it on only
+            // while a popup of the pane is open, which `handle` has closed: nothing to do here.
+            break
         case .closeOverlay:
             overlay = .none
         }
         return []
     }
-
-    /// `q` is the screen's quit question (`QuitConfirmation`), which sees the key first and passes
-    /// it on only while a popup of the pane is open, which `handle` closes; nothing here quits.
-    private mutating func quit() -> [SessionCommand] { [] }
 
     /// Predicts what `command` does to this run in the status shown, and returns it to be sent (an
     /// empty list, with a notice if one is due, when it would change nothing). The next key resolves

@@ -26,7 +26,7 @@ final class SessionRecorder {
         self.dataDirectory = dataDirectory
         self.logEvery = logEvery
         self.several = specs.count > 1
-        self.checksum = log == nil ? "" : dataset.checksum
+        self.checksum = log == nil ? "" : dataset.checksum()
         for (i, spec) in specs.enumerated() {
             log?.writeConfig(
                 spec.config, dataset: dataset, checksum: checksum, dataDirectory: dataDirectory,

@@ -23,7 +23,7 @@ struct RandomSearchRun {
         // Each trial gets its own config header when it is first logged (see `logTrials`), so replay
         // and export see every trial as a run.
         let header = TrialHeader(
-            base: base, dataset: search.dataset, checksum: log == nil ? "" : search.dataset.checksum,
+            base: base, dataset: search.dataset, checksum: log == nil ? "" : search.dataset.checksum(),
             directory: directory)
         if let screen = Frontend.screen(headless: headless, glyphs: glyphs, instead: "running the search headless") {
             var model = RandomSearchScreen(search: search)
