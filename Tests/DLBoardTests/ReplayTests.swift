@@ -64,7 +64,7 @@ import Testing
         let last = session.drainAll()
         _ = live.apply(last)
         recorder.record(last)
-        recorder.finish(seconds: 1, interrupted: false)
+        recorder.finish(seconds: 1, stopReason: nil)
         return live
     }
 

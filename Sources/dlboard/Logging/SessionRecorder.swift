@@ -104,8 +104,4 @@ final class SessionRecorder {
         }
         log?.close()
     }
-
-    func finish(seconds: Double, interrupted: Bool) {
-        finish(seconds: seconds, stopReason: interrupted ? .interrupted : nil)
-    }
 }
