@@ -44,6 +44,38 @@ import Testing
         #expect(model.base.summary.hasPrefix("dlboard: stopped at step \(step) (epoch "))
     }
 
+    /// "Keep training" is a command like any key's: the pane counts it, so the pane's later
+    /// predictions are replaced only once the run has applied them (a resume sent around the pane
+    /// left the run one command ahead for good, and a switch then flickered back).
+    @Test func keepTrainingIsCountedLikeAKey() throws {
+        var config = SessionTests.config
+        config.epochs = 1000
+        let session = TrainingSession(runs: [.init(config: config)], dataset: SessionTests.dataset())
+        var screen = DashboardScreen(session: session, datasetName: "synthetic", recorder: nil)
+        screen.start(paused: true)
+        var model = QuitConfirmation(screen)
+        #expect(tick(&model) { $0.focused?.status?.paused == true })
+        _ = model.handle(.character("q"))
+        _ = model.handle(.character("k"))
+        #expect(model.base.state.focused?.status?.paused == false, "shown running in the frame of the key")
+        #expect(model.base.state.focused?.sentCommands == 1)
+        #expect(tick(&model) { $0.focused?.status?.appliedCommands == 1 }, "the run applied it")
+        _ = model.handle(.character("b"))
+        #expect(model.base.state.focused?.status?.config.network.batchNorm == true)
+        // Every status published from here on shows BN on: before the run applies b the pane keeps
+        // its prediction, after it the run says so itself.
+        let deadline = Date().addingTimeInterval(3)
+        while Date() < deadline {
+            _ = model.tick(now: ScreenLoop.now())
+            let shown = try #require(model.base.state.focused?.status)
+            #expect(shown.config.network.batchNorm, "BN shown off again at step \(shown.step)")
+            if shown.appliedCommands == 2 { break }
+            usleep(500)
+        }
+        #expect(model.base.state.focused?.status?.appliedCommands == 2)
+        model.base.finish(stopReason: nil)
+    }
+
     @Test func escapeInTheQuestionLeavesAPausedRunPaused() {
         let session = TrainingSession(runs: [.init(config: SessionTests.config)], dataset: SessionTests.dataset())
         var screen = DashboardScreen(session: session, datasetName: "synthetic", recorder: nil)

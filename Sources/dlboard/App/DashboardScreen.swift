@@ -34,7 +34,10 @@ struct DashboardScreen: InteractiveScreen {
     /// one stays paused, as space leaves it.
     mutating func keep() {
         guard let s = state.focused?.status, s.paused, !s.diverged else { return }
-        session.send(.resume, to: state.panes[state.focus].id)
+        // Through the pane, as every key's command: it shows "running" at once and counts the
+        // command, so its later predictions stay in step with what the run has applied.
+        let id = state.panes[state.focus].id
+        for command in state.panes[state.focus].state.send(.resume) { session.send(command, to: id) }
     }
 
     mutating func handle(_ key: Key) -> Bool {
