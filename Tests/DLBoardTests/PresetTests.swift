@@ -151,8 +151,15 @@ import Testing
         let evals = records.filter { $0["type"] as? String == "eval" }
         #expect(evals.count == 12 * 3, "2 rounds × 6 trials × 3 epochs")
         #expect(evals.allSatisfy { $0["test_acc"] is NSNull && $0["val_acc"] is Double })
+        #expect(
+            evals.allSatisfy { ($0["loss"] as? Double ?? 0) > 0 && ($0["samples_per_s"] as? Double ?? 0) > 0 },
+            "each trial epoch as its driver measured it: mean loss and throughput")
         let trials = records.filter { $0["type"] as? String == "trial" }
         #expect(trials.count == 12)
+        // Every trial ends with its own summary, its last validation accuracy and no stop reason.
+        let summaries = records.filter { $0["type"] as? String == "summary" }
+        #expect(summaries.compactMap { $0["run"] as? Int }.sorted() == Array(0..<12))
+        #expect(summaries.allSatisfy { $0["epochs"] as? Int == 3 && $0["val_acc"] is Double })
         // Every trial is a run of the record: its own header, with its lr and weight decay.
         let headers = records.filter { $0["type"] as? String == "config" }
         #expect(headers.compactMap { $0["run"] as? Int }.sorted() == Array(0..<12))

@@ -197,18 +197,6 @@ final class MetricsLog {
         write(StepRecord(run: run, step: step, epoch: epoch, t: elapsed, loss: loss))
     }
 
-    /// An evaluation record; `loss` (the epoch's mean batch loss) is left out when not known.
-    func writeEval(
-        epoch: Int, step: Int, loss: Double?, trainAccuracy: Double, testAccuracy: Double?,
-        validationAccuracy: Double?, trainSeconds: Double, samplesPerSecond: Double, run: Int? = nil
-    ) {
-        writeEval(
-            SessionOutput.Evaluation(
-                step: step, epoch: epoch, meanLoss: loss, trainAccuracy: trainAccuracy, testAccuracy: testAccuracy,
-                validationAccuracy: validationAccuracy, trainSeconds: trainSeconds, samplesPerSecond: samplesPerSecond),
-            run: run)
-    }
-
     /// An evaluation record, its `loss` the evaluation's mean loss (its activations are
     /// `writeHistograms`' records).
     func writeEval(_ e: SessionOutput.Evaluation, run: Int? = nil) {

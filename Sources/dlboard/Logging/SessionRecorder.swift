@@ -92,14 +92,15 @@ final class SessionRecorder {
 
     /// A `summary` record per run (its last step and accuracies, why it stopped), then the log is
     /// flushed and closed. `stopReason`: why the session was stopped early (`StopSignal.recordReason`),
-    /// nil when the user quit or the runs reached their target.
+    /// nil when the user quit or the runs reached their target; a run that diverged says so instead,
+    /// which is why it stopped whatever later stopped the session.
     func finish(seconds: Double, stopReason: StopReason?) {
         for id in headed.sorted() {
             let e = lastEvaluations[id]
             log?.writeSummary(
                 steps: lastSteps[id] ?? 0, epochs: e?.epoch, seconds: seconds, testAccuracy: e?.testAccuracy,
                 validationAccuracy: e?.validationAccuracy,
-                stopReason: stopReason ?? (diverged.contains(id) ? .diverged : nil),
+                stopReason: diverged.contains(id) ? .diverged : stopReason,
                 run: several ? id : nil)
         }
         log?.close()

@@ -3,7 +3,7 @@ import TUI
 /// An experiment without training (E1, E3): its screen, or its printed report — with `--headless`,
 /// or when there is no terminal — which the run record keeps line by line.
 enum ExperimentRun {
-    /// Returns the process exit status (130 after a stop signal on screen).
+    /// Returns the process exit status (130 after a stop signal on screen: `StopSignal.exitStatus`).
     static func show<S: InteractiveScreen>(
         _ model: inout S, report: [String], log: MetricsLog?, headless: Bool, glyphs: GlyphSet?
     ) -> Int32 {
@@ -18,8 +18,8 @@ enum ExperimentRun {
             return 0
         }
         let interrupted = ScreenLoop.run(&model, on: screen)
-        screen.close()
         log?.close()
-        return interrupted ? 130 : 0
+        screen.close()
+        return interrupted ? StopSignal.install().exitStatus : 0
     }
 }

@@ -19,7 +19,6 @@ struct RandomSearchRun {
     /// Runs the search; returns the process exit status (130 or 141 after a stop).
     func run() -> Int32 {
         let base = search.base
-        let steps = max(1, search.dataset.train.count / base.batchSize)
         // Each trial gets its own config header when it is first logged (see `logTrials`), so replay
         // and export see every trial as a run.
         let header = TrialHeader(
@@ -30,16 +29,18 @@ struct RandomSearchRun {
             search.startRound(ranges)
             let interrupted = ScreenLoop.run(&model, on: screen)
             search.stop()
+            // The record is complete before the terminal is touched: after a SIGHUP it is gone.
+            let stop = StopSignal.install()
+            logTrials(search.snapshot(), log: log, logged: [:], header: header)
+            finishTrials(search.snapshot(), log: log, stopReason: interrupted ? stop.recordReason : nil)
             screen.close()
-            logTrials(search.snapshot(), log: log, logged: [:], stepsPerEpoch: steps, header: header)
-            log?.close()
             if let best = RandomSearchScreen.leaderboard(search.snapshot().trials).first {
                 print(
                     String(
                         format: "dlboard: best trial val %.4f at lr %.3e, weight decay %.3e", best.finalValidation,
                         best.learningRate, best.weightDecay))
             }
-            return interrupted ? 130 : 0
+            return interrupted ? stop.exitStatus : 0
         }
         let stop = StopSignal.install()
         print(
@@ -58,10 +59,10 @@ struct RandomSearchRun {
                     search.stop()
                     break
                 }
-                logged = logTrials(search.snapshot(), log: log, logged: logged, stepsPerEpoch: steps, header: header)
+                logged = logTrials(search.snapshot(), log: log, logged: logged, header: header)
                 usleep(50_000)
             }
-            logged = logTrials(search.snapshot(), log: log, logged: logged, stepsPerEpoch: steps, header: header)
+            logged = logTrials(search.snapshot(), log: log, logged: logged, header: header)
             log?.flush()
             let board = RandomSearchScreen.leaderboard(search.snapshot().trials.filter { $0.round == round })
             print(" rank  trial   val    train  lr         weight decay")
@@ -75,7 +76,7 @@ struct RandomSearchRun {
             fflush(nil)
             if stop.isRequested {
                 Console.say("interrupted")
-                log?.close()
+                finishTrials(search.snapshot(), log: log, stopReason: stop.recordReason)
                 return stop.exitStatus
             }
             guard round < rounds else { break }
@@ -85,14 +86,30 @@ struct RandomSearchRun {
             }
             current = next
         }
-        log?.close()
+        finishTrials(search.snapshot(), log: log, stopReason: nil)
         return 0
+    }
+
+    /// A `summary` record per trial (as every run of a session gets one), then the log is closed:
+    /// its last evaluation, and why it stopped — diverged, or the search's own stop reason for a
+    /// trial cut short (nil: it finished, or the user quit).
+    func finishTrials(_ s: RandomSearch.Snapshot, log: MetricsLog?, stopReason: StopReason?) {
+        guard let log else { return }
+        for t in s.trials {
+            let last = t.evaluations.last
+            log.writeSummary(
+                steps: last?.step ?? 0, epochs: t.evaluations.count,
+                seconds: t.evaluations.reduce(0) { $0 + $1.trainSeconds }, testAccuracy: nil,
+                validationAccuracy: last?.validationAccuracy,
+                stopReason: t.diverged ? .diverged : (t.done ? nil : stopReason), run: t.id)
+        }
+        log.close()
     }
 
     /// Writes each trial's new epochs to the log (trial record first); returns the epochs logged per trial.
     @discardableResult
     func logTrials(
-        _ s: RandomSearch.Snapshot, log: MetricsLog?, logged: [Int: Int], stepsPerEpoch: Int, header: TrialHeader
+        _ s: RandomSearch.Snapshot, log: MetricsLog?, logged: [Int: Int], header: TrialHeader
     ) -> [Int: Int] {
         guard let log else { return logged }
         var logged = logged

@@ -48,7 +48,7 @@ enum ReplaySummary {
                 if let s = run.stopped {
                     end += ", stopped: \(s)"
                 } else if !run.hasSummary {
-                    end += ", no summary record (killed, or a random-search trial)"
+                    end += ", no summary record (killed, or written before trials had one)"
                 }
                 RecordText.say(end)
             }
