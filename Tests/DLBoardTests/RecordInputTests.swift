@@ -62,6 +62,18 @@ import Testing
         return Data(text.replacingOccurrences(of: #""@@""#, with: value).utf8)
     }
 
+    /// Header fields a replay does not use (the command line, the header's copy of the seed, the
+    /// data folder, the split sizes) do not make a record unreadable when they are odd, as they did
+    /// not before the record schema; the run's configuration and curves are what count.
+    @Test(arguments: [
+        ("seed", "-1"), ("argv", "5"), ("created", "[]"), ("data", "7"), ("validation_size", "-3"),
+        ("test_size", "1e300"),
+    ])
+    func anOddFieldAReplayDoesNotUseIsTolerated(key: String, value: String) throws {
+        let r = try RunRecordReader.parse(Self.mutated(line: 0, key, value), path: "odd.jsonl")
+        #expect(r.runs.count == 1 && r.runs[0].steps.count > 0, "\(key) = \(value): \(r.warnings)")
+    }
+
     @Test func aValidRecordReadsWithoutWarnings() throws {
         let r = try RunRecordReader.parse(Self.text(Self.lines()), path: "ok.jsonl")
         #expect(r.warnings.isEmpty)

@@ -73,24 +73,27 @@ struct ConfigRecord: RecordLine, Equatable {
         parent = try c.decodeIfPresent(Int.self, forKey: .parent)
         forkStep = try c.decodeIfPresent(Int.self, forKey: .forkStep)
         t = try c.decodeIfPresent(Double.self, forKey: .t) ?? 0
-        created = try c.decodeIfPresent(String.self, forKey: .created)
-        argv = try c.decodeIfPresent([String].self, forKey: .argv) ?? []
+        // What a reader only shows (or not at all) is read leniently: a value of the wrong type reads
+        // as absent rather than making the whole record unreadable, as before the schema.
+        created = (try? c.decodeIfPresent(String.self, forKey: .created)) ?? nil
+        argv = ((try? c.decodeIfPresent([String].self, forKey: .argv)) ?? nil) ?? []
         dataset = try c.decodeIfPresent(String.self, forKey: .dataset) ?? ""
         datasetChecksum = try c.decodeIfPresent(String.self, forKey: .datasetChecksum)
-        dataDirectory = try c.decodeIfPresent(String.self, forKey: .dataDirectory) ?? ""
+        dataDirectory = ((try? c.decodeIfPresent(String.self, forKey: .dataDirectory)) ?? nil) ?? ""
         trainSize = try c.decodeIfPresent(Int.self, forKey: .trainSize) ?? 0
-        validationSize = try c.decodeIfPresent(Int.self, forKey: .validationSize) ?? 0
-        testSize = try c.decodeIfPresent(Int.self, forKey: .testSize) ?? 0
+        validationSize = ((try? c.decodeIfPresent(Int.self, forKey: .validationSize)) ?? nil) ?? 0
+        testSize = ((try? c.decodeIfPresent(Int.self, forKey: .testSize)) ?? nil) ?? 0
         config = try c.decode(TrainingConfig.self, forKey: .config)
-        seed = try c.decodeIfPresent(UInt64.self, forKey: .seed) ?? config.seed
+        // The header's seed repeats the configuration's, which is the one a replay uses.
+        seed = ((try? c.decodeIfPresent(UInt64.self, forKey: .seed)) ?? nil) ?? config.seed
         var check = RangeCheck()
         check.version(version)
         check.count(CodingKeys.run, run)
         check.count(CodingKeys.trainSize, trainSize)
         check.count(CodingKeys.parent, parent)
         check.count(CodingKeys.forkStep, forkStep)
-        check.count(CodingKeys.validationSize, validationSize)
-        check.count(CodingKeys.testSize, testSize)
+        if !(0...RangeCheck.countLimit).contains(validationSize) { validationSize = 0 }
+        if !(0...RangeCheck.countLimit).contains(testSize) { testSize = 0 }
         check.time(CodingKeys.t, t)
         check.configuration(config, trainSize: trainSize)
         try check.finish(Self.type)
