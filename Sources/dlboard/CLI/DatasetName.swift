@@ -1,0 +1,8 @@
+import ArgumentParser
+import NN
+
+/// The datasets dlboard knows by name.
+enum DatasetName: String, ExpressibleByArgument, CaseIterable, Sendable {
+    case mnist
+    case fashion
+}

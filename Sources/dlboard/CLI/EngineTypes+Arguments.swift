@@ -1,0 +1,14 @@
+import ArgumentParser
+import NN
+
+// The engine's choices, parsed from the command line by their names (`--optimizer adam`,
+// `--activation sigmoid`, `--sampling shuffle`).
+extension OptimizerKind: ExpressibleByArgument {
+    public init?(argument: String) { self.init(rawValue: argument.lowercased()) }
+}
+
+extension Activation: ExpressibleByArgument {
+    public init?(argument: String) { self.init(rawValue: argument.lowercased()) }
+}
+
+extension BatchSampler.Policy: ExpressibleByArgument {}

@@ -1,0 +1,12 @@
+import ArgumentParser
+import NN
+
+/// `--init he|xavier|<std>`.
+struct InitializerArgument: ExpressibleByArgument, Sendable {
+    let value: Initializer
+    init?(argument: String) {
+        guard let v = Initializer(argument: argument) else { return nil }
+        value = v
+    }
+    var defaultValueDescription: String { value.argument }
+}

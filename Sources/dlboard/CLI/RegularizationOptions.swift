@@ -1,0 +1,30 @@
+import ArgumentParser
+import Foundation
+import NN
+
+/// BatchNorm, Dropout and weight decay of a single run (`train`, the dashboard).
+struct RegularizationOptions: ParsableArguments {
+    @Flag(help: "BatchNorm after every hidden Affine layer.")
+    var batchnorm = false
+
+    @Option(
+        parsing: .unconditional,
+        help: "Dropout ratio after every hidden activation (the book's non-inverted form); 0 = off.")
+    var dropout: Float = 0
+
+    @Option(
+        name: .customLong("weight-decay"), parsing: .unconditional, help: "L2 weight decay λ on the Affine weights.")
+    var weightDecay: Float = 0
+
+    func validate() throws {
+        var c = TrainingConfig()
+        c.network.dropout = dropout
+        c.network.weightDecay = weightDecay
+        do { try c.validate() } catch { throw ValidationError(error.flagMessage) }
+    }
+
+    func config(_ options: RunOptions, defaultEpochs: Int) -> TrainingConfig {
+        options.trainingConfig(
+            defaultEpochs: defaultEpochs, batchNorm: batchnorm, dropout: dropout, weightDecay: weightDecay)
+    }
+}
