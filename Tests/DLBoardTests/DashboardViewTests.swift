@@ -159,6 +159,7 @@ import Testing
         #expect(state.panes.map(\.id) == [0, 1, 2] && state.focus == 2, "the fork's pane is there at once, focused")
         #expect(state.panes[2].state.losses == state.panes[1].state.losses, "showing its parent's history")
         #expect(state.panes[2].origin == "fork @1200")
+        #expect(state.panes[2].state.markers.last == ChartMarker(x: 1200, label: "⑂ forked"), "marked where it forks")
         #expect(state.handle(.character("b")).first?.run == 2, "so the next key, in the same frame, goes to the fork")
         #expect(state.panes[2].state.status?.config.network.batchNorm == true)
         #expect(state.panes[1].state.status?.config.network.batchNorm == false, "the parent is left alone")

@@ -130,6 +130,22 @@ import Testing
         #expect(r.runEvents.contains { $0.run == 0 && $0.event.kind == .fork && $0.event.to == String(forkID) })
     }
 
+    /// b F b in one frame, paused: the parent keeps the first b, the fork starts from it and undoes
+    /// it, and the fork's pane shows both switches.
+    @Test func aSwitchJustBeforeTheForkIsInTheForksHistory() {
+        let r = Rig()
+        r.press("bFb")
+        #expect(r.shown?.network.batchNorm == false, "the fork shows the second b at once")
+        #expect(r.state.panes[0].state.status?.config.network.batchNorm == true, "the parent the first")
+        r.settle()
+        #expect(r.trainer?.network.batchNorm == false)
+        #expect(r.state.panes[0].state.published?.config.network.batchNorm == true)
+        #expect(r.markers == ["+BN", "⑂ forked", "−BN"])
+        #expect(r.state.panes[0].state.markers.map(\.label).first == "+BN")
+        let forkID = r.state.panes[1].id
+        #expect(r.runEvents.filter { $0.event.kind == .batchNorm }.map(\.run) == [0, forkID])
+    }
+
     /// A fork the session refuses takes its pane with it, and the keys sent to it go nowhere.
     @Test func aRefusedForkGivesTheFocusBackToTheParent() {
         let r = Rig(maxRuns: 1)

@@ -77,8 +77,12 @@ struct RunDriver {
         copy.epochSteps = epochSteps
         copy.epochSeconds = epochSeconds
         copy.epochLossSum = epochLossSum
-        pendingEvents.append(.init(step: trainer.steps, label: "⑂ fork → \(title)", kind: .fork, to: String(newID)))
-        copy.pendingEvents.append(.init(step: trainer.steps, label: "⑂ forked", kind: .forked, from: String(id)))
+        pendingEvents.append(
+            .init(
+                step: trainer.steps, label: "\(SessionOutput.Event.forkLabelPrefix) \(title)", kind: .fork,
+                to: String(newID)))
+        copy.pendingEvents.append(
+            .init(step: trainer.steps, label: SessionOutput.Event.forkedLabel, kind: .forked, from: String(id)))
         return copy
     }
 
