@@ -33,6 +33,7 @@ import Testing
                     all.runs[id] = a
                 }
                 if let n = o.notice { all.notice = n }
+                all.refusedForks += o.refusedForks
                 if done(all) { return all }
                 usleep(2000)
             }
@@ -114,9 +115,10 @@ import Testing
         let col = Collector(s)
         col.wait { !$0.order.isEmpty }
         for _ in 0..<5 { s.send(.stepOnce) }
-        s.send(.fork)
+        s.send(.fork(as: 3))
         let forked = col.wait { $0.order.count == 2 && $0.runs[0]?.status?.step == 5 }
         let forkID = forked.order[1]
+        #expect(forkID == 3, "the fork is the run the screen asked for")
         #expect(forked.runs[forkID]?.status?.step == 5, "the fork starts at the original's step")
         #expect(forked.runs[forkID]?.title == "fork of base @5")
         // Untouched, both go on identically (weights, momentum and batch position were copied).
@@ -147,12 +149,27 @@ import Testing
             publishInterval: 0.001, maxRuns: 3)
         s.start(paused: true)
         _ = collect(s) { $0.order.count == 2 }
-        s.send(.fork)
-        s.send(.fork)
+        s.send(.fork(as: 2))
+        s.send(.fork(as: 3))
         let out = collect(s) { $0.order.count == 3 && $0.notice != nil }
         s.stop()
-        #expect(out.order.count == 3)
+        #expect(out.order == [0, 2, 1])
         #expect(out.notice?.contains("at most 3 runs") == true)
+        #expect(out.refusedForks == [3], "the refusal names the fork refused")
+    }
+
+    @Test func aForkAsARunThatExistsOrOfARunThatIsGoneIsRefused() {
+        let c = SessionTests.config
+        let s = TrainingSession(
+            runs: [Spec(config: c), Spec(config: c)], dataset: SessionTests.dataset(), publishInterval: 0.001)
+        s.start(paused: true)
+        _ = collect(s) { $0.order.count == 2 }
+        s.send(.fork(as: 1), to: 0)
+        s.send(.fork(as: 5), to: 9)
+        let out = collect(s) { $0.refusedForks.count == 2 }
+        s.stop()
+        #expect(out.order == [0, 1], "no run was added")
+        #expect(out.refusedForks == [1, 5])
     }
 
     /// A headless comparison left running keeps a bounded tail of losses, and the summary's mean is

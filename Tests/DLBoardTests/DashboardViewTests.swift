@@ -151,25 +151,41 @@ import Testing
         #expect(state.handle(.character("o")).first?.run == 0)
     }
 
-    @Test func forkFocusesTheForkAndStopsAtFourPanes() {
+    @Test func forkFocusesTheForkAtOnceAndStopsAtFourPanes() {
         var state = Self.fixedState()
         _ = state.handle(.tab)
         let f = state.handle(.character("F"))
-        #expect(f.count == 1 && f[0].run == 1 && f[0].command == .fork)
-        #expect(
-            state.handle(.character("b")).first?.run == 1, "until the fork arrives, keys still go to the focused run")
+        #expect(f.count == 1 && f[0].run == 1 && f[0].command == .fork(as: 2), "run 2 forked as the next free id")
+        #expect(state.panes.map(\.id) == [0, 1, 2] && state.focus == 2, "the fork's pane is there at once, focused")
+        #expect(state.panes[2].state.losses == state.panes[1].state.losses, "showing its parent's history")
+        #expect(state.panes[2].origin == "fork @1200")
+        #expect(state.panes[2].state.markers.last == ChartMarker(x: 1200, label: "⑂ forked"), "marked where it forks")
+        #expect(state.handle(.character("b")).first?.run == 2, "so the next key, in the same frame, goes to the fork")
+        #expect(state.panes[2].state.status?.config.network.batchNorm == true)
+        #expect(state.panes[1].state.status?.config.network.batchNorm == false, "the parent is left alone")
+        // The fork's first output: made a few steps later than shown, before it took the b.
         var snap = TrainingSession.Snapshot()
-        snap.order = [0, 1, 9]
+        snap.order = [0, 1, 2]
+        var parentOut = SessionOutput()
+        parentOut.losses = [(1201, 0.3), (1202, 0.3)]
+        parentOut.events = [.init(step: 1202, label: "⑂ fork → fork of run 2 @1202", kind: .fork, to: "2")]
+        parentOut.status = state.panes[1].state.status
+        parentOut.status?.step = 1202
+        snap.runs[1] = parentOut
         var forkOut = SessionOutput()
-        forkOut.status = state.panes[1].state.status
-        snap.runs[9] = forkOut
+        forkOut.status = parentOut.status
+        forkOut.events = [.init(step: 1202, label: "⑂ forked", kind: .forked, from: "1")]
+        snap.runs[2] = forkOut
         _ = state.apply(snap)
-        #expect(
-            state.focus == 2 && state.panes[2].id == 9, "the fork arrives after the focused pane and takes the focus")
-        #expect(state.handle(.character("b")).first?.run == 9, "so the next switch applies to the fork")
+        #expect(state.focus == 2 && state.panes.map(\.id) == [0, 1, 2], "the fork stays where it was, focused")
+        #expect(state.panes[2].origin == "fork @1202", "at the step it was really made")
+        #expect(state.panes[2].state.losses.last?.x == 1202, "with its parent's history up to there")
+        #expect(state.panes[2].state.status?.config.network.batchNorm == true, "and the b still on its way")
+        #expect(state.panes[2].state.markers.map(\.label).suffix(2) == ["⑂ forked", "+BN"])
         var full = Self.fixedState(runs: 4)
         #expect(full.handle(.character("F")).isEmpty)
         #expect(full.notice?.contains("at most 4 panes") == true)
+        #expect(full.panes.count == 4)
     }
 
     @Test func aForkArrivingInASnapshotInheritsTheCurves() {
@@ -218,13 +234,14 @@ import Testing
     @Test func aSingleRunCanBeForked() {
         var state = Self.fixedState(runs: 1)
         let f = state.handle(.character("F"))
-        #expect(f.count == 1 && f[0].run == 0 && f[0].command == .fork)
-        #expect(state.handle(.tab).isEmpty && state.focus == 0, "keys before the fork arrives are safe")
-        var snap = TrainingSession.Snapshot()
-        snap.order = [0, 4]
-        snap.runs[4] = SessionOutput()
-        _ = state.apply(snap)
+        #expect(f.count == 1 && f[0].run == 0 && f[0].command == .fork(as: 1))
         #expect(state.isComparison && state.focus == 1)
+        #expect(state.handle(.tab).isEmpty && state.focus == 0, "tab works before the fork has published")
+        var snap = TrainingSession.Snapshot()
+        snap.order = [0, 1]
+        snap.runs[1] = SessionOutput()
+        _ = state.apply(snap)
+        #expect(state.panes.map(\.id) == [0, 1] && state.focus == 0, "its output lands in its pane")
     }
 
     @Test func moreThanFourRunsBecomeSmallMultiples() {

@@ -13,16 +13,20 @@ import Testing
         network: NetworkConfig(inputSize: 16, hidden: [8, 8], outputSize: 4),
         optimizer: .sgd, learningRate: nil, batchSize: 20, epochs: 3, seed: 2)
 
-    /// A paused one-run session feeding a `DashboardState`, as the dashboard loop does.
+    /// A paused session (one run unless told) feeding a `DashboardState`, as the dashboard does.
     final class Rig {
-        let session = TrainingSession(
-            config: KeyIntentTests.config, dataset: SessionTests.dataset(), publishInterval: 0.001)
+        let session: TrainingSession
         var state = DashboardState(datasetName: "synthetic")
         var events: [SessionOutput.Event] = []
+        /// The events with the run each came from.
+        var runEvents: [(run: Int, event: SessionOutput.Event)] = []
 
-        init() {
+        init(runs: Int = 1, maxRuns: Int = DashboardState.sideBySide) {
+            session = TrainingSession(
+                runs: Array(repeating: .init(config: KeyIntentTests.config), count: runs),
+                dataset: SessionTests.dataset(), publishInterval: 0.001, maxRuns: maxRuns)
             session.start(paused: true)
-            pump { $0.focused?.status != nil }
+            pump { $0.panes.count == runs && $0.focused?.status != nil }
         }
 
         deinit { session.stop() }
@@ -41,6 +45,7 @@ import Testing
                 let snapshot = session.drainAll()
                 _ = state.apply(snapshot)
                 events += snapshot.runs.values.flatMap(\.events)
+                for id in snapshot.order { runEvents += (snapshot.runs[id]?.events ?? []).map { (id, $0) } }
                 if done(state) { return }
                 usleep(1000)
             }
@@ -102,5 +107,70 @@ import Testing
         #expect(r.trainer == predicted)
         #expect(r.events.count == 14, "every press made one change")
         #expect(r.events.allSatisfy { $0.from != $0.to }, "and each names a real change")
+    }
+
+    /// F then b in one frame: the b goes to the fork, whose pane is there at once.
+    @Test func forkThenBatchNormInOneFrameSwitchesTheForkOnly() {
+        let r = Rig()
+        r.press("Fb")
+        #expect(r.state.panes.count == 2 && r.state.focus == 1, "the fork's pane is shown and focused at once")
+        let forkID = r.state.panes[1].id
+        #expect(forkID != 0)
+        #expect(r.shown?.network.batchNorm == true, "showing the b on the fork")
+        #expect(r.state.panes[0].state.status?.config.network.batchNorm == false)
+        r.settle()
+        #expect(r.state.focus == 1 && r.state.panes.map(\.id) == [0, forkID])
+        #expect(r.trainer?.network.batchNorm == true, "the fork's trainer has BatchNorm on")
+        #expect(r.state.panes[0].state.published?.config.network.batchNorm == false, "the parent's has it off")
+        #expect(r.state.panes[1].origin == "fork @0")
+        #expect(r.markers == ["⑂ forked", "+BN"])
+        let switches = r.runEvents.filter { $0.event.kind == .batchNorm }
+        #expect(switches.map(\.run) == [forkID], "one BatchNorm event, on the fork")
+        #expect(switches.map { [$0.event.from, $0.event.to] } == [["off", "on"]])
+        #expect(r.runEvents.contains { $0.run == 0 && $0.event.kind == .fork && $0.event.to == String(forkID) })
+    }
+
+    /// b F b in one frame, paused: the parent keeps the first b, the fork starts from it and undoes
+    /// it, and the fork's pane shows both switches.
+    @Test func aSwitchJustBeforeTheForkIsInTheForksHistory() {
+        let r = Rig()
+        r.press("bFb")
+        #expect(r.shown?.network.batchNorm == false, "the fork shows the second b at once")
+        #expect(r.state.panes[0].state.status?.config.network.batchNorm == true, "the parent the first")
+        r.settle()
+        #expect(r.trainer?.network.batchNorm == false)
+        #expect(r.state.panes[0].state.published?.config.network.batchNorm == true)
+        #expect(r.markers == ["+BN", "⑂ forked", "−BN"])
+        #expect(r.state.panes[0].state.markers.map(\.label).first == "+BN")
+        let forkID = r.state.panes[1].id
+        #expect(r.runEvents.filter { $0.event.kind == .batchNorm }.map(\.run) == [0, forkID])
+    }
+
+    /// A fork the session refuses takes its pane with it, and the keys sent to it go nowhere.
+    @Test func aRefusedForkGivesTheFocusBackToTheParent() {
+        let r = Rig(maxRuns: 1)
+        r.press("Fb")
+        #expect(r.state.panes.count == 2 && r.state.focus == 1)
+        r.pump { $0.notice != nil }
+        #expect(r.state.panes.map(\.id) == [0] && r.state.focus == 0)
+        #expect(r.state.notice?.contains("at most 1 runs") == true, "the status bar says why")
+        r.press("o")
+        r.settle()
+        #expect(r.trainer?.network.batchNorm == false, "the b meant for the fork did not reach the parent")
+        #expect(r.trainer?.optimizer == .momentum, "and the parent takes keys again")
+        #expect(!r.events.contains { $0.kind == .batchNorm || $0.kind == .fork || $0.kind == .forked })
+    }
+
+    /// F F at three panes: the first fork fills the screen, the second is refused at once.
+    @Test func forkForkAtThreePanesMakesOneFork() {
+        let r = Rig(runs: 3)
+        r.press("F")
+        r.press("F")
+        #expect(r.state.notice?.contains("at most 4 panes") == true)
+        #expect(r.state.panes.count == 4 && r.state.focus == 1)
+        r.pump { s in s.panes.allSatisfy { $0.pendingForkOf == nil } && s.panes[1].origin == "fork @0" }
+        r.pump { _ in r.runEvents.contains { $0.event.kind == .forked } }
+        #expect(r.state.panes.map(\.id) == [0, 3, 1, 2])
+        #expect(r.events.filter { $0.kind == .forked }.count == 1, "one fork made")
     }
 }

@@ -98,4 +98,42 @@ import Testing
                 ["optimizer", "sgd", "momentum", "→ Momentum"], ["optimizer", "momentum", "nesterov", "→ Nesterov"],
             ], "each press recorded as the change it made")
     }
+
+    /// The run record's events with their runs: (run, kind, from, to).
+    func runEvents(_ path: String) -> [[String]] {
+        let lines = ((try? String(contentsOfFile: path, encoding: .utf8)) ?? "").split(separator: "\n")
+        return lines.compactMap { line in
+            guard let r = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                r["type"] as? String == "event"
+            else { return nil }
+            return [(r["run"] as? Int).map(String.init) ?? "-"]
+                + ["kind", "from", "to"].map { r[$0] as? String ?? "-" }
+        }
+    }
+
+    /// F then b in one read: the b switches the fork, which has the focus at once, and not its parent.
+    @Test func aSwitchTypedWithTheForkGoesToTheFork() throws {
+        try #require(Tmux.path != nil, "tmux is not installed")
+        let t = Tmux()
+        defer { t.kill() }
+        let log = NSTemporaryDirectory() + "dlboard-fork-\(UUID().uuidString).jsonl"
+        defer { try? FileManager.default.removeItem(atPath: log) }
+        t.start(
+            width: 120, height: 40,
+            command: dlboard("--paused --train-size 3000 --hidden 50,50 --metrics-out '\(log)'"))
+        t.waitFor("SGD lr 0.01 │ init He │ BN off")
+        t.keys("F", "b")
+        let forked = t.waitFor("▸ 2 · BN on (fork @0)")
+        #expect(forked.contains("1 · BN off"), "the parent keeps BatchNorm off")
+        #expect(!forked.contains("▸ 1"), "the fork has the focus")
+        #expect(forked.contains("│ BN on │"), "and its status bar shows the switch")
+        t.keys("q")
+        t.waitFor("Quit dlboard?")
+        t.keys("q")
+        t.waitFor("EXIT=0")
+        #expect(
+            runEvents(log) == [
+                ["0", "fork", "-", "1"], ["1", "forked", "0", "-"], ["1", "batchnorm", "off", "on"],
+            ], "the switch is recorded on the fork's run")
+    }
 }

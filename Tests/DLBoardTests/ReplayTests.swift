@@ -52,7 +52,7 @@ import Testing
         step(0, 6)
         step(1, 6)
         pump(until: { at(0, 13)($0) && at(1, 13)($0) })
-        session.send(.fork, to: 0)
+        session.send(.fork(as: 2), to: 0)
         pump(until: { $0.panes.count == 3 })
         let forkID = live.panes[1].id
         session.send(.setOptimizer(.momentum), to: forkID)

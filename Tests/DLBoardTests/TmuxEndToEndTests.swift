@@ -154,7 +154,7 @@ import Testing
         let forked = t.waitFor("3 runs in lock-step")
         t.waitFor("(fork @")
         let after = t.waitFor("▸ 3 · Adam lr 0.001 BN on (fork @")
-        #expect(after.contains("⑂"), "the fork point is marked")
+        #expect(after.contains("⑂"), "the fork point is marked at once")
         #expect(forked.contains("1 · SGD") && forked.contains("2 · Adam"))
         t.keys("q")
         t.waitFor("Quit dlboard?")

@@ -22,6 +22,9 @@ struct DashboardState {
         var state: PaneState
         /// Where the run came from when it did not start with the session, e.g. "fork @1200".
         var origin: String?
+        /// Set while the pane stands for a fork of this run that has not yet published anything: the
+        /// screen shows it, and sends it keys, from the moment F is pressed.
+        var pendingForkOf: Int? = nil
     }
 
     var datasetName: String
@@ -41,6 +44,9 @@ struct DashboardState {
     /// More runs than fit as panes, drawn as small multiples of this many runs per cell (e.g. the
     /// BatchNorm grid's BN / no-BN pairs); nil: one pane per run.
     var groupSize: Int?
+    /// The id the next fork asks for: above every run id seen or asked for, so a fork's id is
+    /// known to the screen before the session has made it (`SessionCommand.fork(as:)`).
+    private(set) var nextRunID = 0
 
     init(datasetName: String, sessionName: String = "") {
         self.datasetName = datasetName
@@ -85,17 +91,24 @@ struct DashboardState {
 
     // MARK: From the training thread
 
-    /// Folds in a snapshot; returns whether anything changed. A fork (a new run whose first output
-    /// has a "forked" event) starts its pane with its parent's curves up to the fork's step, so its
-    /// history is continuous.
+    /// Folds in a snapshot; returns whether anything changed. A fork starts its pane with its
+    /// parent's curves up to the fork's step (its first output has a "forked" event that says
+    /// where), so its history is continuous: a fork made from this screen has had a pane since F
+    /// (`perform(.fork)`), which that history now replaces; one made elsewhere (a replay's) gets its
+    /// pane now. A refused fork's pane goes, and the focus with it back to the run it came from.
     mutating func apply(_ snapshot: TrainingSession.Snapshot) -> Bool {
         var changed = false
         if let n = snapshot.notice {
             notice = n
             changed = true
         }
+        nextRunID = max(nextRunID, (snapshot.order.max() ?? -1) + 1)
+        for id in snapshot.refusedForks where removeForkPlaceholder(id) {
+            if notice == nil { notice = "cannot fork" }
+            changed = true
+        }
         // The runs already shown first: a parent's steps up to the fork may arrive with the fork.
-        for i in panes.indices {
+        for i in panes.indices where panes[i].pendingForkOf == nil {
             guard let out = snapshot.runs[panes[i].id] else { continue }
             if !out.losses.isEmpty || !out.evaluations.isEmpty || !out.events.isEmpty
                 || out.status != panes[i].state.published
@@ -104,6 +117,20 @@ struct DashboardState {
                 changed = true
             }
         }
+        // Then the forks shown since F whose first output came, in pane order (a fork of a fork
+        // after its parent).
+        for i in panes.indices {
+            guard let parentID = panes[i].pendingForkOf, let out = snapshot.runs[panes[i].id] else { continue }
+            if let forked = out.events.first(where: { $0.kind == .forked }),
+                let p = panes.firstIndex(where: { $0.id == parentID })
+            {
+                panes[i].state.inheritHistory(from: panes[p].state, upTo: forked.step)
+                panes[i].origin = "fork @\(forked.step)"
+            }
+            panes[i].pendingForkOf = nil
+            panes[i].state.apply(out)
+            changed = true
+        }
         let hadPanes = !panes.isEmpty
         for (position, id) in snapshot.order.enumerated() where !panes.contains(where: { $0.id == id }) {
             var pane = Pane(id: id, state: PaneState(datasetName: datasetName))
@@ -111,25 +138,15 @@ struct DashboardState {
             if let forked = out?.events.first(where: { $0.kind == .forked }),
                 let p = forked.from.flatMap(Int.init).flatMap({ pid in panes.firstIndex { $0.id == pid } })
             {
-                let parent = panes[p].state
-                let upTo = Double(forked.step)
-                let perEpoch = Double(max(1, parent.status?.stepsPerEpoch ?? 1))
-                pane.state.losses = parent.losses.filter { $0.x <= upTo }
-                pane.state.trainAccuracy = parent.trainAccuracy.filter { $0.x * perEpoch <= upTo }
-                pane.state.testAccuracy = parent.testAccuracy.filter { $0.x * perEpoch <= upTo }
-                pane.state.validationAccuracy = parent.validationAccuracy.filter { $0.x * perEpoch <= upTo }
-                // The parent's own "fork →" marker at the fork step is the parent's, not the fork's.
-                pane.state.markers = parent.markers.filter { $0.x < upTo }
-                pane.state.smoothingIndex = parent.smoothingIndex
-                pane.state.logY = parent.logY
+                pane.state.inheritHistory(from: panes[p].state, upTo: forked.step)
                 pane.origin = "fork @\(forked.step)"
             }
             if let out { pane.state.apply(out) }
             let focusedID = panes.indices.contains(focus) ? panes[focus].id : nil
             let popupOpen = showsPopup
             panes.insert(pane, at: min(position, panes.count))
-            // A fork arrives next to the pane it was made from and takes the focus, so the next
-            // switch applies to it — unless a popup is open there: the answer to it must not land
+            // A fork made elsewhere arrives next to the pane it was made from and takes the focus,
+            // as one made here does at F — unless a popup is open there: the answer to it must not land
             // on the fork (a "re-initialize?" left open behind the fork would re-initialize at a
             // later y).
             if hadPanes {
@@ -142,6 +159,20 @@ struct DashboardState {
             changed = true
         }
         return changed
+    }
+
+    /// Drops the pane shown for fork `id` since F, if it is still waiting for the fork; a focus on
+    /// it goes back to the run it was forked from.
+    private mutating func removeForkPlaceholder(_ id: Int) -> Bool {
+        guard let k = panes.firstIndex(where: { $0.id == id && $0.pendingForkOf != nil }),
+            let parentID = panes[k].pendingForkOf
+        else { return false }
+        let focusedID = panes.indices.contains(focus) ? panes[focus].id : nil
+        panes.remove(at: k)
+        let target = focusedID == id ? parentID : focusedID
+        // A fork of a refused fork has lost its parent too: the pane before it is where it came from.
+        focus = panes.firstIndex { $0.id == target } ?? max(0, min(k - 1, panes.count - 1))
+        return true
     }
 
     // MARK: Keys
@@ -185,9 +216,22 @@ struct DashboardState {
                 notice = "at most \(maxPanes) panes: cannot fork"
                 return []
             }
-            // The fork appears right after the focused pane and takes the focus when it arrives
-            // (`apply`), so the next switch applies to the fork only.
-            return [(panes[focus].id, .fork)]
+            // The fork's pane appears at once, right after the focused one, and takes the focus, so
+            // the next key — even in the same frame — goes to the fork: the session makes the fork
+            // before it takes the commands sent after this one. Until the fork publishes, its pane
+            // is the parent's as shown, its settings predicted as the parent's are.
+            let parent = panes[focus]
+            let id = max(nextRunID, (panes.map(\.id).max() ?? -1) + 1)
+            nextRunID = id + 1
+            let step = parent.state.status?.step ?? 0
+            var fork = Pane(
+                id: id, state: parent.state.forkPlaceholder(), origin: "fork @\(step)", pendingForkOf: parent.id)
+            // The title the session gives the fork, at the step it will probably be made at.
+            let base = parent.state.title.isEmpty ? "run \(parent.id + 1)" : parent.state.title
+            fork.state.title = "fork of \(base) @\(step)"
+            panes.insert(fork, at: focus + 1)
+            focus += 1
+            return [(parent.id, .fork(as: id))]
         case .pauseAll:
             // From the statuses shown, predictions included: P P in one frame pauses and resumes.
             let anyRunning = panes.contains { $0.state.status.map { !$0.paused } ?? false }

@@ -125,6 +125,49 @@ struct PaneState {
         shownPredictedMarkers = shown.count
     }
 
+    // MARK: Forks
+
+    /// The pane of a fork of this run made now, shown (and sent keys) before the fork has published
+    /// anything: this pane's curves, markers and shown settings, predictions included — the run
+    /// applies the commands sent before the fork first, so the fork starts with their settings (and
+    /// their markers, here plain ones: the fork will not report them as applied by it). The
+    /// fork counts its commands from 0 (`RunDriver.fork`), and so does this pane. The fork point is
+    /// marked where it is shown, until the fork's own marker comes.
+    func forkPlaceholder() -> PaneState {
+        var pane = self
+        pane.markers.append(ChartMarker(x: Double(status?.step ?? 0), label: SessionOutput.Event.forkedLabel))
+        pane.published = nil
+        pane.sentCommands = 0
+        pane.predictedMarkers = []
+        pane.shownPredictedMarkers = 0
+        pane.overlay = .none
+        pane.frozen = nil
+        pane.notice = nil
+        return pane
+    }
+
+    /// Starts this fork's history over as `parent`'s up to `step`, where the fork really was made,
+    /// so the history is continuous; the settings and markers predicted for commands already sent to
+    /// the fork stay on top. The parent's markers at that step are the fork's up to the parent's
+    /// own "fork →" marker (a switch the parent made just before, while paused); that one and its
+    /// predictions are the parent's.
+    mutating func inheritHistory(from parent: PaneState, upTo step: Int) {
+        let upTo = Double(step)
+        let perEpoch = Double(max(1, parent.status?.stepsPerEpoch ?? 1))
+        losses = parent.losses.filter { $0.x <= upTo }
+        trainAccuracy = parent.trainAccuracy.filter { $0.x * perEpoch <= upTo }
+        testAccuracy = parent.testAccuracy.filter { $0.x * perEpoch <= upTo }
+        validationAccuracy = parent.validationAccuracy.filter { $0.x * perEpoch <= upTo }
+        let real = parent.markers.dropLast(min(parent.shownPredictedMarkers, parent.markers.count))
+        let forkMarker = real.firstIndex {
+            $0.x == upTo && $0.label.hasPrefix(SessionOutput.Event.forkLabelPrefix)
+        }
+        markers = real[..<(forkMarker ?? real.endIndex)].filter { $0.x <= upTo }
+        showPredictedMarkers()
+        smoothingIndex = parent.smoothingIndex
+        logY = parent.logY
+    }
+
     // MARK: Keys
 
     /// Handles a key; returns the commands for the session.

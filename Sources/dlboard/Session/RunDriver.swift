@@ -63,7 +63,8 @@ struct RunDriver {
     var isRunning: Bool { !paused && !diverged && !finished }
 
     /// A copy that goes on from exactly here (weights, optimizer state, batch position); see
-    /// `Trainer.fork()`. Both get a fork marker.
+    /// `Trainer.fork()`. Both get a fork marker. The copy counts its own commands from 0
+    /// (`appliedCommands`), as the screen counts those it sends to the new run.
     mutating func fork(id newID: Int, title: String) -> RunDriver {
         var copy = RunDriver(
             id: newID, trainer: trainer.fork(), title: title, paused: paused, stepTarget: stepTarget,
@@ -76,8 +77,12 @@ struct RunDriver {
         copy.epochSteps = epochSteps
         copy.epochSeconds = epochSeconds
         copy.epochLossSum = epochLossSum
-        pendingEvents.append(.init(step: trainer.steps, label: "⑂ fork → \(title)", kind: .fork, to: String(newID)))
-        copy.pendingEvents.append(.init(step: trainer.steps, label: "⑂ forked", kind: .forked, from: String(id)))
+        pendingEvents.append(
+            .init(
+                step: trainer.steps, label: "\(SessionOutput.Event.forkLabelPrefix) \(title)", kind: .fork,
+                to: String(newID)))
+        copy.pendingEvents.append(
+            .init(step: trainer.steps, label: SessionOutput.Event.forkedLabel, kind: .forked, from: String(id)))
         return copy
     }
 

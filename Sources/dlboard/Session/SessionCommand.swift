@@ -40,8 +40,10 @@ enum SessionCommand: Sendable, Equatable {
     /// Fresh weights from the current initializer and a fresh optimizer; curves are kept.
     case restart
     /// A copy of the run from where it stands (weights, optimizer state, batch position), added
-    /// beside it; switches sent to the copy leave the original alone.
-    case fork
+    /// beside it as run `as`; switches sent to the copy leave the original alone. The screen picks
+    /// the id so that it can send the copy's switches at once, before the copy has published
+    /// anything: the session applies commands in order, so the copy exists when they arrive.
+    case fork(as: Int)
 }
 
 extension SessionCommand {

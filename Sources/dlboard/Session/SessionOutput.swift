@@ -39,6 +39,12 @@ struct SessionOutput: Sendable {
     /// changed in machine form for the run record (`kind`, `from` → `to`), from which a replay
     /// rebuilds the run's configuration.
     struct Event: Sendable, Equatable {
+        /// How the parent's marker of a fork begins (then the fork's title): a fork's pane takes
+        /// its parent's markers up to this one.
+        static let forkLabelPrefix = "⑂ fork →"
+        /// The fork's own marker, at the step it was made.
+        static let forkedLabel = "⑂ forked"
+
         var step: Int
         var label: String
         var kind: EventKind

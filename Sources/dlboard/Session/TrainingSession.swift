@@ -33,6 +33,9 @@ final class TrainingSession: Sendable {
         var runs: [Int: SessionOutput] = [:]
         /// Why the last fork was refused, if it was.
         var notice: String?
+        /// The ids asked for by forks the session refused (the pane limit, memory, an id in use, a
+        /// parent that is gone), oldest first: the screen drops the panes it showed for them.
+        var refusedForks: [Int] = []
         /// Wall seconds spent stepping (lock-step steps of all running runs, evaluations at epoch
         /// ends included) and the run-steps taken in them: the session's aggregate throughput.
         var steppingSeconds = 0.0
@@ -109,6 +112,7 @@ final class TrainingSession: Sendable {
                 out.runs[id]?.events.removeAll()
             }
             out.notice = nil
+            out.refusedForks.removeAll()
             return taken
         }
     }
@@ -131,7 +135,8 @@ final class TrainingSession: Sendable {
     }
     fileprivate func waitForWork(seconds: Double) { _ = wake.wait(timeout: .now() + seconds) }
     fileprivate func publish(
-        order: [Int], outputs: [SessionOutput], notice: String?, steppingSeconds: Double, runSteps: Int
+        order: [Int], outputs: [SessionOutput], notice: String?, refusedForks: [Int], steppingSeconds: Double,
+        runSteps: Int
     ) {
         output.withLock { out in
             out.order = order
@@ -149,6 +154,7 @@ final class TrainingSession: Sendable {
                 out.runs[id] = merged
             }
             if let notice { out.notice = notice }
+            out.refusedForks += refusedForks
         }
     }
 }
@@ -157,9 +163,9 @@ final class TrainingSession: Sendable {
 private struct TrainingLoop {
     let session: TrainingSession
     var drivers: [RunDriver]
-    var nextID: Int
     var lastPublish = 0.0
     var notice: String?
+    var refusedForks: [Int] = []
     var steppingSeconds = 0.0
     var runSteps = 0
     /// Steps each run takes per parallel dispatch: enough for ~30 ms of work, so the cost of waking
@@ -177,7 +183,6 @@ private struct TrainingLoop {
             driver.recordsBatches = session.recordsBatches
             return driver
         }
-        nextID = drivers.count
     }
 
     mutating func run() {
@@ -186,15 +191,19 @@ private struct TrainingLoop {
             // Commands in order; a single step runs where it stands, between the commands around it.
             var stepped = false
             for (run, command) in session.takeCommands() {
-                guard let i = run.map({ id in drivers.firstIndex { $0.id == id } }) ?? 0 else { continue }
+                guard let i = run.map({ id in drivers.firstIndex { $0.id == id } }) ?? 0 else {
+                    // A fork of a fork the session refused: the screen shows a pane for it too.
+                    if case .fork(let id) = command { refuseFork(id, "cannot fork: the run is gone") }
+                    continue
+                }
                 switch command {
                 case .stepOnce:
                     if !drivers[i].diverged {
                         drivers[i].trainOneStep()
                         stepped = true
                     }
-                case .fork:
-                    fork(i)
+                case .fork(let id):
+                    fork(i, as: id)
                 default:
                     drivers[i].apply(command)
                 }
@@ -242,9 +251,14 @@ private struct TrainingLoop {
         }
     }
 
-    mutating func fork(_ i: Int) {
+    /// Adds a copy of run `i` as run `id` right after it, or says why not (`refuseFork`).
+    mutating func fork(_ i: Int, as id: Int) {
+        guard !drivers.contains(where: { $0.id == id }) else {
+            refuseFork(id, "cannot fork: run id \(id) is in use")
+            return
+        }
         guard drivers.count < session.maxRuns else {
-            notice = "at most \(session.maxRuns) runs: close one before forking"
+            refuseFork(id, "at most \(session.maxRuns) runs: close one before forking")
             return
         }
         // A fork is one more run in memory: checked like the runs given at start (DataLocator.load),
@@ -252,13 +266,17 @@ private struct TrainingLoop {
         do {
             try MemoryEstimate.check(drivers.map(\.trainer.config) + [drivers[i].trainer.config], data: session.dataset)
         } catch {
-            notice = "cannot fork: \(error.message)"
+            refuseFork(id, "cannot fork: \(error.message)")
             return
         }
         let base = drivers[i].title.isEmpty ? "run \(drivers[i].id + 1)" : drivers[i].title
-        let copy = drivers[i].fork(id: nextID, title: "fork of \(base) @\(drivers[i].trainer.steps)")
-        nextID += 1
+        let copy = drivers[i].fork(id: id, title: "fork of \(base) @\(drivers[i].trainer.steps)")
         drivers.insert(copy, at: i + 1)
+    }
+
+    mutating func refuseFork(_ id: Int, _ reason: String) {
+        notice = reason
+        refusedForks.append(id)
     }
 
     mutating func publish(force: Bool) {
@@ -267,9 +285,10 @@ private struct TrainingLoop {
         lastPublish = now
         let outputs = drivers.indices.map { drivers[$0].takeOutput() }
         session.publish(
-            order: drivers.map(\.id), outputs: outputs, notice: notice,
+            order: drivers.map(\.id), outputs: outputs, notice: notice, refusedForks: refusedForks,
             steppingSeconds: steppingSeconds, runSteps: runSteps)
         notice = nil
+        refusedForks.removeAll()
     }
 }
 
