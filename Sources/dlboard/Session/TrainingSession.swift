@@ -46,7 +46,8 @@ final class TrainingSession: Sendable {
     let dataset: Dataset
     let publishInterval: Double
     let histogramInterval: Double
-    /// Forks beyond this many runs are refused.
+    /// Forks beyond this many runs are refused. Whoever opens the session sets it (the dashboard:
+    /// its pane limit); a session by itself has no limit but memory (`MemoryEstimate`).
     let maxRuns: Int
     /// Publish every step's batch indices (for tests of lock-step).
     let recordsBatches: Bool
@@ -68,7 +69,7 @@ final class TrainingSession: Sendable {
 
     init(
         runs: [RunSpec], dataset: Dataset, publishInterval: Double = 0.03, histogramInterval: Double = 0.25,
-        maxRuns: Int = DashboardState.sideBySide,
+        maxRuns: Int = .max,
         recordsBatches: Bool = false
     ) {
         self.recordsBatches = recordsBatches
