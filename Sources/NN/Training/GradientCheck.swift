@@ -9,9 +9,19 @@
 /// |backprop − numerical| ≤ 5e-4 + 2 % of the parameter's largest |numerical gradient|. A backprop
 /// error of 5 % in a parameter fails it (the tests prove it with a gradient scaled by 1.05).
 ///
-/// A ReLU input within h of its kink makes a central difference meaningless there. Such an element
-/// shows as disagreement between the estimates at h and h/2; it is counted (`nonSmooth`) and left
-/// out of the verdict instead of failing a correct backward pass.
+/// The numerical gradient is Richardson's extrapolation of the central differences at h and h/2,
+/// (4·D(h/2) − D(h)) / 3, whose truncation error is O(h⁴) instead of D(h)'s O(h²): BatchNorm on a
+/// batch of 3 is curved enough for D(h) alone to miss by a few per cent. Its rounding error is about
+/// three times D(h)'s (1.5e-4), still under the 5e-4 allowed.
+///
+/// A ReLU input within h of its kink makes a central difference meaningless there. An element that
+/// fails while D(h) and D(h/2) disagree by more than the allowance is such a point: it is counted
+/// (`nonSmooth`) and left out of the verdict instead of failing a correct backward pass. A wrong
+/// gradient where the function is smooth has estimates that agree, and fails.
+///
+/// Known limit: BatchNorm makes the loss invariant to the scale s of the weights before it, so its
+/// curvature grows as 1/s²; with s near h (`--init 0.01`) no Float32 difference is accurate and the
+/// check can fail a correct backward pass (`dlboard gradcheck` says so when it fails with BatchNorm).
 ///
 /// Dropout masks are drawn once and held fixed (`Network.freezeDropoutMasks`) for every forward
 /// pass of the check, then released; BatchNorm runs in train mode (batch statistics), as in training.
@@ -25,7 +35,7 @@ public enum GradientCheck {
 
     /// The rule in one line, as `dlboard gradcheck` prints it.
     public static var toleranceDescription: String {
-        "h = \(step) (Float32 network; the book's 1e-4 is for Float64), pass if |backprop − numerical| ≤ "
+        "h = \(step) and h/2, Richardson-extrapolated (Float32 network; the book's 1e-4 is for Float64), pass if |backprop − numerical| ≤ "
             + "\(absoluteTolerance) + \(Int(relativeTolerance * 100)) % of the parameter's largest |numerical|"
     }
 
@@ -47,6 +57,7 @@ public enum GradientCheck {
 
     public struct Report: Sendable, Equatable {
         public var parameters: [ParameterResult]
+        public init(parameters: [ParameterResult]) { self.parameters = parameters }
         public var passed: Bool { parameters.allSatisfy(\.passed) }
     }
 
@@ -90,12 +101,13 @@ public enum GradientCheck {
         return g
     }
 
-    /// The rule applied to one parameter: `numeric` at h, `halfStep` at h/2 (to find kinks).
+    /// The rule applied to one parameter: `numeric` is D(h), `halfStep` D(h/2).
     public static func compare(name: String, analytic: [Float], numeric: [Float], halfStep: [Float])
         -> ParameterResult
     {
         precondition(analytic.count == numeric.count && numeric.count == halfStep.count)
-        let scale = Double(numeric.map(abs).max() ?? 0)
+        let estimate = analytic.indices.map { (4 * Double(halfStep[$0]) - Double(numeric[$0])) / 3 }
+        let scale = estimate.map(abs).max() ?? 0
         let allowed = Double(absoluteTolerance) + Double(relativeTolerance) * scale
         var sum = 0.0
         var maxDiff = 0.0
@@ -104,13 +116,15 @@ public enum GradientCheck {
         var failed = false
         for i in analytic.indices {
             let a = Double(analytic[i])
-            let n = Double(numeric[i])
+            let n = estimate[i]
             let d = abs(a - n)
-            if !(abs(Double(halfStep[i]) - n) <= allowed) {
-                nonSmooth += 1
-                continue
+            if !(d <= allowed) {
+                if abs(Double(halfStep[i]) - Double(numeric[i])) > allowed {
+                    nonSmooth += 1
+                    continue
+                }
+                failed = true
             }
-            if !(d <= allowed) { failed = true }
             sum += d
             maxDiff = d.isNaN ? .nan : max(maxDiff, d)
             maxRelative = max(maxRelative, d / max(abs(a), abs(n), Double(absoluteTolerance)))
