@@ -70,6 +70,10 @@ import Testing
         #expect(r.passed && r.nonSmooth == 1)
         let wrong = NN.GradientCheck.compare(name: "p", analytic: [1, 0], numeric: [1, 0.5], halfStep: [1, 0.5])
         #expect(!wrong.passed && wrong.nonSmooth == 0)
+        // A kink both steps cross: D(h) and D(h/2) agree, the forward and backward differences do not.
+        let crossed = NN.GradientCheck.compare(
+            name: "p", analytic: [1, 0], numeric: [1, 0.5], halfStep: [1, 0.5], bend: [0, 1])
+        #expect(crossed.passed && crossed.nonSmooth == 1)
         let nan = NN.GradientCheck.compare(name: "p", analytic: [.nan], numeric: [1], halfStep: [1])
         #expect(!nan.passed)
     }
