@@ -40,6 +40,17 @@ import Testing
         #expect(r.stderrLines == [Substring(expected)])
     }
 
+    /// The exit status of a failing check. No backward pass can be broken in a test build, so this
+    /// uses the checker's documented limit: ReLU inputs of order 1e-3 (std 0.01) that a bias step
+    /// of h crosses make `b2` fail at seed 0.
+    @Test func aFailingCheckExitsOne() throws {
+        let r = try BinaryRunner.run(["gradcheck", "--init", "0.01", "--seed", "0"])
+        #expect(r.status == 1 && !r.crashed)
+        #expect(r.stdout.contains("FAILED: b2 above the tolerance"))
+        #expect(r.stdout.contains("note: signals as small as h"))
+        #expect(r.stderr.isEmpty)
+    }
+
     @Test func aFailingReportSaysWhich() {
         let failing = GradientCheckReportFixture.report(passing: false)
         let lines = GradcheckCommand.table(failing)

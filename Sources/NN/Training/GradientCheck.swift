@@ -20,9 +20,10 @@
 /// (`nonSmooth`) and left out of the verdict instead of failing a correct backward pass. A wrong
 /// gradient where the function is smooth has estimates that agree, and fails.
 ///
-/// Known limit: BatchNorm makes the loss invariant to the scale s of the weights before it, so its
-/// curvature grows as 1/s²; with s near h (`--init 0.01`) no Float32 difference is accurate and the
-/// check can fail a correct backward pass (`dlboard gradcheck` says so when it fails with BatchNorm).
+/// Known limit: where weights or hidden signals are as small as h (`--init 0.01`: ReLU inputs of
+/// order 1e-3 that a step of a bias crosses; BatchNorm, whose loss is invariant to the scale s of
+/// the weights before it, so its curvature grows as 1/s²) no Float32 difference is accurate and the
+/// check can fail a correct backward pass at some seeds (`dlboard gradcheck` says so when it fails).
 ///
 /// Dropout masks are drawn once and held fixed (`Network.freezeDropoutMasks`) for every forward
 /// pass of the check, then released; BatchNorm runs in train mode (batch statistics), as in training.
