@@ -77,6 +77,12 @@ import Testing
         #expect(s.status?.config.network.initializer == .std(0.01))
         _ = s.handle(.character("i"))
         #expect(s.overlay == .confirmInitializer(.xavier), "the next popup offers the one after the chosen")
+        _ = s.handle(.character("y"))
+        _ = s.handle(.character("i"))
+        #expect(s.overlay == .confirmInitializer(.zeros), "all zeros (the symmetry trap) is in the cycle")
+        #expect(s.handle(.character("y")) == [.reinitialize(.zeros)])
+        _ = s.handle(.character("i"))
+        #expect(s.overlay == .confirmInitializer(.he))
     }
 
     @Test func dropoutToggleAndRatio() {

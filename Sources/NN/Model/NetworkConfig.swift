@@ -50,6 +50,9 @@ public struct NetworkConfig: Sendable, Equatable, Codable {
         if case .std(let s) = initializer, !(s > 0 && s.isFinite) {
             throw ConfigError(.initializer, "standard deviation must be a positive number, got \(s)")
         }
+        if case .constant(let c) = initializer, !c.isFinite {
+            throw ConfigError(.initializer, "constant must be a finite number, got \(c)")
+        }
     }
 
     /// e.g. `784-100-100-10`.

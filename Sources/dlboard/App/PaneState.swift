@@ -79,7 +79,9 @@ struct PaneState {
         merged.append(contentsOf: points[old...])
         points = merged
     }
-    static let initializers: [Initializer] = [.std(0.01), .xavier, .he]
+    /// What `i` cycles through; all zeros (the symmetry trap) sits before He so that from the
+    /// default He the first press still offers std 0.01.
+    static let initializers: [Initializer] = [.std(0.01), .xavier, .zeros, .he]
 
     var smoothing: Double { Self.smoothingWeights[smoothingIndex] }
 

@@ -1,7 +1,7 @@
 import ArgumentParser
 import NN
 
-/// `--init he|xavier|<std>`.
+/// `--init he|xavier|<std>|0|constant:C`.
 struct InitializerArgument: ExpressibleByArgument, Sendable {
     let value: Initializer
     init?(argument: String) {

@@ -13,7 +13,7 @@ struct RunOptions: ParsableArguments {
 
     @Option(
         name: .customLong("init"), parsing: .unconditional,
-        help: "Weight initializer: he, xavier, or a standard deviation such as 0.01.")
+        help: "Weight initializer: he, xavier, a standard deviation such as 0.01, 0 (all zeros) or constant:C.")
     var initializer: InitializerArgument = InitializerArgument(argument: "he")!
 
     @Option(help: "Hidden-layer activation.")

@@ -1,0 +1,70 @@
+import Foundation
+import NN
+import Testing
+
+@testable import dlboard
+
+/// `dlboard gradcheck` as a user runs it: the table, the tolerance, exit 0; bad flags in one line.
+@Suite struct GradcheckCommandTests {
+    @Test func printsTheTableAndPasses() throws {
+        let r = try BinaryRunner.run(["gradcheck", "--activation", "tanh", "--batchnorm", "--dropout", "0.2"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(!r.crashed)
+        let lines = r.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.first?.hasPrefix("gradcheck: 20-10-10-10 Tanh, init He · batch 3 · BatchNorm") == true)
+        #expect(lines.contains { $0.hasPrefix("tolerance: h = 0.01") })
+        #expect(lines.contains { $0.contains("mean|diff|") && $0.contains("max|diff|") && $0.contains("max rel") })
+        for name in ["W1", "b1", "W2", "b2", "W3", "b3", "gamma1", "beta1", "gamma2", "beta2"] {
+            #expect(
+                lines.contains { $0.split(separator: " ").first.map(String.init) == name && $0.hasSuffix("ok") },
+                "row \(name)")
+        }
+        #expect(lines.last == "passed: backprop matches the numerical gradient in every parameter")
+    }
+
+    @Test func theSymmetryTrapChecksToo() throws {
+        let r = try BinaryRunner.run(["gradcheck", "--init", "0", "--weight-decay", "0.1"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("init zeros"))
+    }
+
+    @Test(arguments: [
+        (["gradcheck", "--dropout", "1"], "dlboard: error: --dropout: ratio must be in [0, 1), got 1.0"),
+        (["gradcheck", "--init", "constant:nan"], "dlboard: error: --init: constant must be a finite number, got nan"),
+        (["gradcheck", "--batch", "0"], "dlboard: error: --batch: must be in 1…1000, got 0"),
+    ])
+    func badFlagsGiveOneLine(_ arguments: [String], _ expected: String) throws {
+        let r = try BinaryRunner.run(arguments)
+        #expect(r.status != 0 && !r.crashed)
+        #expect(r.stdout.isEmpty)
+        #expect(r.stderrLines == [Substring(expected)])
+    }
+
+    /// The exit status of a failing check. No backward pass can be broken in a test build, so this
+    /// uses the checker's documented limit: ReLU inputs of order 1e-3 (std 0.01) that a bias step
+    /// of h crosses make `b2` fail at seed 0.
+    @Test func aFailingCheckExitsOne() throws {
+        let r = try BinaryRunner.run(["gradcheck", "--init", "0.01", "--seed", "0"])
+        #expect(r.status == 1 && !r.crashed)
+        #expect(r.stdout.contains("FAILED: b2 above the tolerance"))
+        #expect(r.stdout.contains("note: signals as small as h"))
+        #expect(r.stderr.isEmpty)
+    }
+
+    @Test func aFailingReportSaysWhich() {
+        let failing = GradientCheckReportFixture.report(passing: false)
+        let lines = GradcheckCommand.table(failing)
+        #expect(lines.last == "FAILED: W2 above the tolerance")
+        #expect(lines.contains { $0.contains("W2") && $0.hasSuffix("FAIL") })
+    }
+}
+
+enum GradientCheckReportFixture {
+    static func report(passing: Bool) -> NN.GradientCheck.Report {
+        .init(parameters: [
+            NN.GradientCheck.compare(name: "W1", analytic: [1, 2], numeric: [1, 2], halfStep: [1, 2]),
+            NN.GradientCheck.compare(
+                name: "W2", analytic: [1, passing ? 2 : 2.2], numeric: [1, 2], halfStep: [1, 2]),
+        ])
+    }
+}

@@ -1,0 +1,80 @@
+import NN
+import Testing
+
+/// `NN.GradientCheck`, the checker `dlboard gradcheck` offers (issue 13, acceptance 3): it passes
+/// on every activation × BatchNorm × Dropout × weight decay, and fails on a wrong gradient.
+/// (`GradientCheck` alone is the tests' own checker in Support/.)
+@Suite struct NetworkGradientCheckTests {
+    struct Case: CustomTestStringConvertible, Sendable {
+        var activation: Activation
+        var batchNorm: Bool
+        var dropout: Float
+        var weightDecay: Float
+        var testDescription: String { "\(activation) bn=\(batchNorm) dropout=\(dropout) wd=\(weightDecay)" }
+    }
+
+    static let cases: [Case] = Activation.allCases.flatMap { a in
+        [false, true].flatMap { bn in
+            [Float(0), 0.3].flatMap { d in
+                [Float(0), 0.1].map { Case(activation: a, batchNorm: bn, dropout: d, weightDecay: $0) }
+            }
+        }
+    }
+
+    static func network(_ c: Case, initializer: Initializer = .he, seed: UInt64 = 3) -> (Network, Matrix, [Int32]) {
+        let config = NetworkConfig(
+            inputSize: 8, hidden: [6, 5], outputSize: 4, activation: c.activation, initializer: initializer,
+            batchNorm: c.batchNorm, dropout: c.dropout, weightDecay: c.weightDecay)
+        var g = SeededGenerator(seed: seed, stream: "batch")
+        let x = Matrix(rows: 3, cols: 8)
+        for i in 0..<x.count { x.pointer[i] = g.nextNormal() }
+        return (Network(config: config, seed: seed), x, [0, 3, 1])
+    }
+
+    @Test(arguments: cases)
+    func passesOnEveryCombination(_ c: Case) {
+        let (net, x, labels) = Self.network(c)
+        let before = net.parameters.map(\.value.values)
+        let report = NN.GradientCheck.check(net, x: x, labels: labels)
+        let expected = 4 + (c.batchNorm ? 4 : 0) + 2
+        #expect(report.parameters.count == expected)
+        for p in report.parameters {
+            #expect(p.passed, "\(c.testDescription) \(p.name): max |diff| \(p.maxAbsoluteDifference) > \(p.allowed)")
+            #expect(p.nonSmooth < p.count, "\(c.testDescription) \(p.name): every element non-smooth")
+        }
+        #expect(report.passed)
+        #expect(net.parameters.map(\.value.values) == before, "the check restores every parameter")
+        #expect(net.dropouts.allSatisfy { !$0.freezesMask }, "masks are released afterwards")
+    }
+
+    @Test(arguments: [Initializer.zeros, .constant(0.5), .xavier, .std(0.01)])
+    func passesOnEveryInitializer(_ initializer: Initializer) {
+        let (net, x, labels) = Self.network(
+            Case(activation: .tanh, batchNorm: false, dropout: 0, weightDecay: 0.1), initializer: initializer)
+        #expect(NN.GradientCheck.check(net, x: x, labels: labels).passed)
+    }
+
+    @Test(arguments: ["W1", "W2", "W3", "b3"])
+    func failsOnAGradientOffByFivePercent(_ broken: String) {
+        let (net, x, labels) = Self.network(Case(activation: .sigmoid, batchNorm: false, dropout: 0, weightDecay: 0))
+        let report = NN.GradientCheck.check(net, x: x, labels: labels) { name, g in
+            if name == broken { g = g.map { $0 * 1.05 } }
+        }
+        #expect(!report.passed)
+        #expect(report.parameters.filter { !$0.passed }.map(\.name) == [broken])
+    }
+
+    @Test func aKinkIsCountedNotFailed() {
+        // |x| has a kink at 0: estimates at h and h/2 disagree there, so the element is left out.
+        let r = NN.GradientCheck.compare(name: "p", analytic: [1, 0], numeric: [1, 0.5], halfStep: [1, 0.25])
+        #expect(r.passed && r.nonSmooth == 1)
+        let wrong = NN.GradientCheck.compare(name: "p", analytic: [1, 0], numeric: [1, 0.5], halfStep: [1, 0.5])
+        #expect(!wrong.passed && wrong.nonSmooth == 0)
+        // A kink both steps cross: D(h) and D(h/2) agree, the forward and backward differences do not.
+        let crossed = NN.GradientCheck.compare(
+            name: "p", analytic: [1, 0], numeric: [1, 0.5], halfStep: [1, 0.5], bend: [0, 1])
+        #expect(crossed.passed && crossed.nonSmooth == 1)
+        let nan = NN.GradientCheck.compare(name: "p", analytic: [.nan], numeric: [1], halfStep: [1])
+        #expect(!nan.passed)
+    }
+}
