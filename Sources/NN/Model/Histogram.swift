@@ -1,6 +1,6 @@
 /// Equal-width counts of a set of values over a range symmetric about 0 that just holds the
-/// largest finite magnitude — the shape of a weight matrix, its gradient or a backward signal,
-/// whose values are signed and whose scale is not known in advance.
+/// largest finite magnitude — the shape of a weight matrix or a backward signal, whose values are
+/// signed and whose scale is not known in advance.
 public struct Histogram: Sendable, Equatable {
     /// Counts per bin over `range`.
     public var bins: [Int]
@@ -24,11 +24,14 @@ public struct Histogram: Sendable, Equatable {
         }
         let m = largest > 0 ? largest : 1
         var bins = [Int](repeating: 0, count: binCount)
-        // Scale in Double: m near Float.greatestFiniteMagnitude must not overflow 2m.
-        let scale = Double(binCount) / (2 * Double(m))
-        for v in values where v.isFinite {
-            let position = (Double(v) + Double(m)) * scale
-            bins[min(binCount - 1, max(0, Int(position)))] += 1
+        // The scale in Double (2m may overflow Float); the loop in Float on the unchecked buffer,
+        // as it is the costly part of the statistics.
+        let scale = Float(Double(binCount) / (2 * Double(m)))
+        let last = Float(binCount - 1)
+        bins.withUnsafeMutableBufferPointer { counts in
+            for v in values where v.isFinite {
+                counts[Int(max(0, min(last, (v + m) * scale)))] += 1
+            }
         }
         self.bins = bins
         self.range = -m...m

@@ -10,9 +10,9 @@ public struct LayerStatistics: Sendable, Equatable {
     public var backwardSignal: Summary
     /// The weights W the step's gradient was computed at (before the update).
     public var weight: Summary
-    /// ∇W as the optimizer received it (weight decay included); `norm` is its L2 norm.
+    /// ∇W as the optimizer received it (weight decay included); `norm` is its L2 norm. No histogram.
     public var weightGradient: Summary
-    /// ΔW = W after − W before: the update the optimizer really applied this step.
+    /// ΔW = W after − W before: the update the optimizer really applied this step. No histogram.
     public var update: Summary
     /// For a layer followed by ReLU: the share of units that output exactly 0 for every sample of
     /// the batch, and the share of all output values that are exactly 0. Nil otherwise.
@@ -50,9 +50,10 @@ public struct LayerStatistics: Sendable, Equatable {
         public var standardDeviation: Float
         /// √Σv².
         public var norm: Float
-        public var histogram: Histogram
+        /// Kept for the backward signal and W (what the view draws); nil for ∇W and ΔW.
+        public var histogram: Histogram?
 
-        public init(count: Int, meanAbsolute: Float, standardDeviation: Float, norm: Float, histogram: Histogram) {
+        public init(count: Int, meanAbsolute: Float, standardDeviation: Float, norm: Float, histogram: Histogram?) {
             self.count = count
             self.meanAbsolute = meanAbsolute
             self.standardDeviation = standardDeviation
@@ -60,24 +61,49 @@ public struct LayerStatistics: Sendable, Equatable {
             self.histogram = histogram
         }
 
-        public init(values: UnsafeBufferPointer<Float>, bins: Int) {
-            var n = 0.0
-            var sum = 0.0
-            var sumAbs = 0.0
-            var sumSq = 0.0
-            for v in values where v.isFinite {
-                let d = Double(v)
-                n += 1
-                sum += d
-                sumAbs += abs(d)
-                sumSq += d * d
-            }
-            let mean = n > 0 ? sum / n : 0
-            self.count = values.count
-            self.meanAbsolute = n > 0 ? Float(sumAbs / n) : 0
-            self.standardDeviation = n > 0 ? Float(max(0, sumSq / n - mean * mean).squareRoot()) : 0
-            self.norm = Float(sumSq.squareRoot())
-            self.histogram = Histogram(values: values, bins: bins)
+        /// The moments of `values`, and their histogram when `bins` is given.
+        public init(values: UnsafeBufferPointer<Float>, bins: Int?) {
+            var moments = Moments()
+            for v in values { moments.add(v) }
+            self.init(
+                moments: moments, count: values.count, histogram: bins.map { Histogram(values: values, bins: $0) })
+        }
+
+        /// The moments of `after − before`, element by element, without storing the difference.
+        init(differenceOf after: Matrix, _ before: Matrix) {
+            precondition(after.count == before.count, "difference of matrices of different sizes")
+            var moments = Moments()
+            let a = after.pointer
+            let b = before.pointer
+            for i in 0..<after.count { moments.add(a[i] - b[i]) }
+            self.init(moments: moments, count: after.count, histogram: nil)
+        }
+
+        private init(moments m: Moments, count: Int, histogram: Histogram?) {
+            let mean = m.n > 0 ? m.sum / m.n : 0
+            self.count = count
+            self.meanAbsolute = m.n > 0 ? Float(m.sumAbs / m.n) : 0
+            self.standardDeviation = m.n > 0 ? Float(max(0, m.sumSq / m.n - mean * mean).squareRoot()) : 0
+            self.norm = Float(m.sumSq.squareRoot())
+            self.histogram = histogram
+        }
+    }
+
+    /// Running sums in Double over the finite values.
+    struct Moments {
+        var n = 0.0
+        var sum = 0.0
+        var sumAbs = 0.0
+        var sumSq = 0.0
+
+        @inline(__always)
+        mutating func add(_ v: Float) {
+            guard v.isFinite else { return }
+            let d = Double(v)
+            n += 1
+            sum += d
+            sumAbs += abs(d)
+            sumSq += d * d
         }
     }
 }
@@ -93,10 +119,6 @@ extension Network {
             let before = weightsBefore[k]
             let after = a.weight.value
             precondition(before.count == after.count, "\(a.name): weight copy has the wrong shape")
-            let delta = [Float](unsafeUninitializedCapacity: after.count) { buffer, initialized in
-                for i in 0..<after.count { buffer[i] = after.pointer[i] - before.pointer[i] }
-                initialized = after.count
-            }
             guard let dout = a.outputGradient else { preconditionFailure("\(a.name): no backward pass yet") }
             var dead: Float?
             var zeros: Float?
@@ -107,8 +129,8 @@ extension Network {
                 layer: a.name,
                 backwardSignal: .init(values: UnsafeBufferPointer(dout.buffer), bins: bins),
                 weight: .init(values: UnsafeBufferPointer(before.buffer), bins: bins),
-                weightGradient: .init(values: UnsafeBufferPointer(a.weight.gradient.buffer), bins: bins),
-                update: delta.withUnsafeBufferPointer { .init(values: $0, bins: bins) },
+                weightGradient: .init(values: UnsafeBufferPointer(a.weight.gradient.buffer), bins: nil),
+                update: .init(differenceOf: after, before),
                 deadUnitFraction: dead, zeroFraction: zeros)
         }
     }
