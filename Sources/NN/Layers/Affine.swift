@@ -10,6 +10,9 @@ public final class Affine: Layer {
     public var computesInputGradient: Bool
 
     private var input: Matrix?
+    /// The `dout` of the last `backward`: dL/d(out), the backward signal arriving from above. It is
+    /// a buffer of the layer above (or the loss layer), valid until the next pass; statistics read it.
+    public private(set) var outputGradient: Matrix?
     private let out = Matrix(rows: 0, cols: 0)
     private let dx = Matrix(rows: 0, cols: 0)
 
@@ -51,6 +54,7 @@ public final class Affine: Layer {
 
     public func backward(_ dout: Matrix) -> Matrix {
         guard let x = input else { preconditionFailure("\(name): backward before forward") }
+        outputGradient = dout
         weight.gradient.gemm(x, transposeA: true, dout)
         let n = dout.rows
         let d = dout.cols

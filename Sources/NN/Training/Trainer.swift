@@ -22,6 +22,18 @@ public final class Trainer {
     /// The training-image indices of the last step's batch (what lock-step runs must agree on).
     public private(set) var lastBatch: [Int] = []
 
+    /// Collect per-layer statistics on every `statisticsInterval`-th step (steps 1·N, 2·N, …);
+    /// 0 (the default) never. A step that does not collect costs exactly what it did without them.
+    public var statisticsInterval = 0 {
+        didSet { precondition(statisticsInterval >= 0, "statistics interval must be ≥ 0") }
+    }
+    /// The per-Affine statistics of the last step that collected them (empty until one did), and
+    /// the step number (`steps` after it) they belong to.
+    public private(set) var lastLayerStatistics: [LayerStatistics] = []
+    public private(set) var lastLayerStatisticsStep = 0
+    /// Copies of each W taken just before a collecting step's update, reused across steps.
+    private var weightsBefore: [Matrix] = []
+
     private let batch = Matrix(rows: 0, cols: 0)
     private var batchLabels: [Int32] = []
     private let evalChunk = Matrix(rows: 0, cols: 0)
@@ -70,6 +82,9 @@ public final class Trainer {
         sampler = other.sampler
         steps = other.steps
         lastBatch = other.lastBatch
+        statisticsInterval = other.statisticsInterval
+        lastLayerStatistics = other.lastLayerStatistics
+        lastLayerStatisticsStep = other.lastLayerStatisticsStep
     }
 
     /// An independent copy that goes on exactly where this one stands: the same weights, BatchNorm
@@ -109,15 +124,40 @@ public final class Trainer {
     }
 
     /// One step on the training images at `indices`. Returns the batch loss (may be NaN or infinite
-    /// if training diverged; the caller decides what to do).
+    /// if training diverged; the caller decides what to do). `collectingStatistics` overrides
+    /// `statisticsInterval` for this step; collecting fills `lastLayerStatistics` and changes no
+    /// weight, loss or random stream.
     @discardableResult
-    public func step(indices: [Int]) -> Double {
+    public func step(indices: [Int], collectingStatistics: Bool? = nil) -> Double {
+        let collect =
+            collectingStatistics ?? (statisticsInterval > 0 && (steps + 1) % statisticsInterval == 0)
         lastBatch = indices
         data.train.gather(indices, into: batch, labels: &batchLabels)
         let loss = network.gradient(batch, labels: batchLabels)
+        if collect { copyWeightsBefore() }
         optimizer.update(network.parameters)
         steps += 1
+        if collect {
+            lastLayerStatistics = network.layerStatistics(weightsBefore: weightsBefore)
+            lastLayerStatisticsStep = steps
+        }
         return loss
+    }
+
+    /// One step on the next batch of this trainer's own sampler, collecting statistics or not.
+    @discardableResult
+    public func step(collectingStatistics: Bool) -> Double {
+        step(indices: sampler.next(), collectingStatistics: collectingStatistics)
+    }
+
+    private func copyWeightsBefore() {
+        let affines = network.affines
+        if weightsBefore.count != affines.count {
+            weightsBefore = affines.map { _ in Matrix(rows: 0, cols: 0) }
+        }
+        for (copy, a) in zip(weightsBefore, affines) {
+            copy.assign(a.weight.value)
+        }
     }
 
     /// Fraction of `images` classified correctly (eval mode), at most the first `limit` of them.

@@ -1,0 +1,155 @@
+/// What one Affine layer (a hidden layer or the output layer) looked like in one training step:
+/// the backward signal arriving at it from above, its weights, their gradient and the update the
+/// optimizer applied — the instruments of seed-extensions §1. Made by `Trainer` on steps that
+/// collect statistics (see `Trainer.statisticsInterval`), from buffers the step already has.
+public struct LayerStatistics: Sendable, Equatable {
+    /// The Affine layer's name, e.g. `Affine2`.
+    public var layer: String
+    /// dL/d(out) of the layer — what arrives at it from above (for the output layer, from the
+    /// softmax-with-loss): mean |·|, std and a histogram over the batch.
+    public var backwardSignal: Summary
+    /// The weights W the step's gradient was computed at (before the update).
+    public var weight: Summary
+    /// ∇W as the optimizer received it (weight decay included); `norm` is its L2 norm. No histogram.
+    public var weightGradient: Summary
+    /// ΔW = W after − W before: the update the optimizer really applied this step. No histogram.
+    public var update: Summary
+    /// For a layer followed by ReLU: the share of units that output exactly 0 for every sample of
+    /// the batch, and the share of all output values that are exactly 0. Nil otherwise.
+    public var deadUnitFraction: Float?
+    public var zeroFraction: Float?
+
+    public init(
+        layer: String, backwardSignal: Summary, weight: Summary, weightGradient: Summary, update: Summary,
+        deadUnitFraction: Float?, zeroFraction: Float?
+    ) {
+        self.layer = layer
+        self.backwardSignal = backwardSignal
+        self.weight = weight
+        self.weightGradient = weightGradient
+        self.update = update
+        self.deadUnitFraction = deadUnitFraction
+        self.zeroFraction = zeroFraction
+    }
+
+    /// grad:data = std(∇W) / std(W); infinite when W has no spread (e.g. all zeros) and ∇W has.
+    public var gradientToData: Float { Self.ratio(weightGradient.standardDeviation, weight.standardDeviation) }
+    /// update:data = std(ΔW) / std(W before); the rule of thumb wants it near 1e-3.
+    public var updateToData: Float { Self.ratio(update.standardDeviation, weight.standardDeviation) }
+
+    static func ratio(_ a: Float, _ b: Float) -> Float {
+        if b > 0 { return a / b }
+        return a > 0 ? .infinity : 0
+    }
+
+    /// Moments and shape of one set of values (finite values only; non-finite ones are counted in
+    /// the histogram).
+    public struct Summary: Sendable, Equatable {
+        public var count: Int
+        public var meanAbsolute: Float
+        public var standardDeviation: Float
+        /// √Σv².
+        public var norm: Float
+        /// Kept for the backward signal and W (what the view draws); nil for ∇W and ΔW.
+        public var histogram: Histogram?
+
+        public init(count: Int, meanAbsolute: Float, standardDeviation: Float, norm: Float, histogram: Histogram?) {
+            self.count = count
+            self.meanAbsolute = meanAbsolute
+            self.standardDeviation = standardDeviation
+            self.norm = norm
+            self.histogram = histogram
+        }
+
+        /// The moments of `values`, and their histogram when `bins` is given.
+        public init(values: UnsafeBufferPointer<Float>, bins: Int?) {
+            var moments = Moments()
+            for v in values { moments.add(v) }
+            self.init(
+                moments: moments, count: values.count, histogram: bins.map { Histogram(values: values, bins: $0) })
+        }
+
+        /// The moments of `after − before`, element by element, without storing the difference.
+        init(differenceOf after: Matrix, _ before: Matrix) {
+            precondition(after.count == before.count, "difference of matrices of different sizes")
+            var moments = Moments()
+            let a = after.pointer
+            let b = before.pointer
+            for i in 0..<after.count { moments.add(a[i] - b[i]) }
+            self.init(moments: moments, count: after.count, histogram: nil)
+        }
+
+        private init(moments m: Moments, count: Int, histogram: Histogram?) {
+            let mean = m.n > 0 ? m.sum / m.n : 0
+            self.count = count
+            self.meanAbsolute = m.n > 0 ? Float(m.sumAbs / m.n) : 0
+            self.standardDeviation = m.n > 0 ? Float(max(0, m.sumSq / m.n - mean * mean).squareRoot()) : 0
+            self.norm = Float(m.sumSq.squareRoot())
+            self.histogram = histogram
+        }
+    }
+
+    /// Running sums in Double over the finite values.
+    struct Moments {
+        var n = 0.0
+        var sum = 0.0
+        var sumAbs = 0.0
+        var sumSq = 0.0
+
+        @inline(__always)
+        mutating func add(_ v: Float) {
+            guard v.isFinite else { return }
+            let d = Double(v)
+            n += 1
+            sum += d
+            sumAbs += abs(d)
+            sumSq += d * d
+        }
+    }
+}
+
+extension Network {
+    /// Per-Affine statistics of the last training step, read after the optimizer's update.
+    /// `weightsBefore[k]` is a copy of `affines[k].weight.value` taken before that update.
+    /// Precondition: the last pass was a train-mode `gradient(_:labels:)`.
+    public func layerStatistics(weightsBefore: [Matrix], bins: Int = 30) -> [LayerStatistics] {
+        precondition(weightsBefore.count == affines.count, "one weight copy per Affine layer")
+        return affines.indices.map { k in
+            let a = affines[k]
+            let before = weightsBefore[k]
+            let after = a.weight.value
+            precondition(before.count == after.count, "\(a.name): weight copy has the wrong shape")
+            guard let dout = a.outputGradient else { preconditionFailure("\(a.name): no backward pass yet") }
+            var dead: Float?
+            var zeros: Float?
+            if k < activations.count, activations[k].activation == .relu {
+                (dead, zeros) = Self.deadAndZeroFractions(activations[k].output)
+            }
+            return LayerStatistics(
+                layer: a.name,
+                backwardSignal: .init(values: UnsafeBufferPointer(dout.buffer), bins: bins),
+                weight: .init(values: UnsafeBufferPointer(before.buffer), bins: bins),
+                weightGradient: .init(values: UnsafeBufferPointer(a.weight.gradient.buffer), bins: nil),
+                update: .init(differenceOf: after, before),
+                deadUnitFraction: dead, zeroFraction: zeros)
+        }
+    }
+
+    /// Of an n×d output: the share of columns that are 0 in every row, and of all values that are 0.
+    static func deadAndZeroFractions(_ out: Matrix) -> (Float, Float) {
+        let n = out.rows
+        let d = out.cols
+        guard n > 0, d > 0 else { return (0, 0) }
+        var alive = [Bool](repeating: false, count: d)
+        var zeros = 0
+        let p = out.pointer
+        for r in 0..<n {
+            let row = p + r * d
+            for j in 0..<d {
+                if row[j] == 0 { zeros += 1 } else { alive[j] = true }
+            }
+        }
+        let deadCount = alive.reduce(0) { $0 + ($1 ? 0 : 1) }
+        return (Float(deadCount) / Float(d), Float(zeros) / Float(n * d))
+    }
+}
