@@ -166,3 +166,48 @@ import Testing
                 config: NetworkConfig(inputSize: 8, hidden: [4], outputSize: 2), batch: 4, repeats: 2, rounds: 2) > 0)
     }
 }
+
+/// The verdicts on the book's extreme cases (E3): what a reader of chapter 6 expects each one to say.
+@Suite struct BookVerdictTests {
+    func run(_ scale: Float, _ a: Activation) -> [ActivationStatistics] {
+        ActivationExperiment.run(scale: scale, activation: a, seed: 1)
+    }
+
+    @Test func reluWithStandardDeviationOneExplodes() {
+        let std1 = run(1, .relu)
+        let verdicts = ActivationStatistics.verdicts(std1)
+        #expect(std1[4].mean > 1000, "the mean grows to thousands: \(std1.map(\.mean))")
+        #expect(verdicts.dropFirst().allSatisfy { $0 == .exploding }, "\(verdicts) for means \(std1.map(\.mean))")
+        #expect(std1[4].verdict == .exploding, "so large that it says so on its own numbers too")
+    }
+
+    @Test func sigmoidWithStandardDeviationOneIsSaturatedInEveryLayer() {
+        let std1 = run(1, .sigmoid)
+        #expect(
+            ActivationStatistics.verdicts(std1).allSatisfy { $0 == .saturated }, "\(std1.map(\.saturatedFraction))")
+        let tanh = run(1, .tanh)
+        #expect(ActivationStatistics.verdicts(tanh).allSatisfy { $0 == .saturated }, "\(tanh.map(\.saturatedFraction))")
+    }
+
+    @Test func theBookInitializersAreHealthyAndTinyWeightsCollapse() {
+        let he = run((2 / Float(100)).squareRoot(), .relu)
+        let xavier = run((1 / Float(100)).squareRoot(), .sigmoid)
+        let xavierTanh = run((1 / Float(100)).squareRoot(), .tanh)
+        #expect(ActivationStatistics.verdicts(he).allSatisfy { $0 == .healthy }, "\(he.map(\.mean))")
+        #expect(ActivationStatistics.verdicts(xavier).allSatisfy { $0 == .healthy })
+        #expect(ActivationStatistics.verdicts(xavierTanh).allSatisfy { $0 == .healthy })
+        let tiny = ActivationStatistics.verdicts(run(0.01, .relu))
+        #expect(tiny.dropFirst().allSatisfy { $0 == .collapsed }, "\(tiny)")
+    }
+
+    /// Just under half saturated used to read "healthy" (a 50 % cut-off): a quarter is enough.
+    @Test func aQuarterSaturatedIsNotHealthy() {
+        let values: [Float] = (0..<100).map { $0 < 49 ? ($0 % 2 == 0 ? 0.001 : 0.999) : 0.3 + Float($0) / 500 }
+        let s = values.withUnsafeBufferPointer {
+            ActivationStatistics(
+                layer: "L", activation: .sigmoid, values: $0, bins: 10, range: Activation.sigmoid.histogramRange)
+        }
+        #expect(s.saturatedFraction > 0.25 && s.saturatedFraction < 0.5)
+        #expect(s.verdict == .saturated)
+    }
+}

@@ -168,17 +168,41 @@ extension ActivationStatistics {
         case saturated
         /// Most ReLU units output exactly 0 for every input in the batch.
         case dead
+        /// ReLU outputs grown by orders of magnitude (the book's std-1 weights: ×~7 a layer).
+        case exploding
     }
 
+    /// A quarter or more of the outputs at the sigmoid/tanh bounds is saturated: the gradient through
+    /// those units is nearly 0, so the layer is not healthy long before half of it is stuck.
+    public static let saturatedThreshold: Float = 0.25
+    /// ReLU outputs whose mean is this large (the inputs are unit-scale pixels or N(0, 1) draws) have
+    /// exploded, whatever the layers before them did.
+    public static let explodingMean: Float = 100
+    /// A ReLU layer whose mean output is this many times its predecessor's grows by orders of
+    /// magnitude over a few layers (He keeps the ratio near 1, std 1 makes it ~7).
+    public static let explodingGrowth: Float = 4
+
+    /// The layer's verdict on its own numbers (see `verdicts(_:)` for one that sees the layer before).
     public var verdict: Verdict {
         switch activation {
         case .relu:
             if zeroFraction > 0.9 { return .dead }
             if standardDeviation < 0.01 { return .collapsed }
+            if !(mean < Self.explodingMean) { return .exploding }
         case .sigmoid, .tanh:
-            if saturatedFraction > 0.5 { return .saturated }
+            if saturatedFraction >= Self.saturatedThreshold { return .saturated }
             if standardDeviation < 0.02 { return .collapsed }
         }
         return .healthy
+    }
+
+    /// The verdicts of consecutive hidden layers: each layer's own, and `exploding` where a healthy
+    /// ReLU layer's mean grew `explodingGrowth` times or more over the layer before it.
+    public static func verdicts(_ layers: [ActivationStatistics]) -> [Verdict] {
+        layers.indices.map { i in
+            let own = layers[i].verdict
+            guard own == .healthy, i > 0, layers[i].activation == .relu, layers[i - 1].mean > 0 else { return own }
+            return layers[i].mean >= explodingGrowth * layers[i - 1].mean ? .exploding : own
+        }
     }
 }

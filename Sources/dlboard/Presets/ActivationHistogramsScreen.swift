@@ -68,9 +68,11 @@ struct ActivationHistogramsScreen: InteractiveScreen {
             let label = row.name
             buffer.put(label, x: 0, y: band.y + 1, style: .bold, maxWidth: 9)
             let cells = Rect(x: 9, y: band.y, width: width - 9, height: band.height).columns(row.stats.count, gap: 1)
+            let verdicts = ActivationStatistics.verdicts(row.stats)
             for (i, s) in row.stats.enumerated() {
                 ActivationHistogramsView.histogram(
-                    s, title: "\(i + 1) \(s.verdict.rawValue)", width: cells[i].width, glyphs: glyphs
+                    s, verdict: verdicts[i], title: "\(i + 1) \(verdicts[i].rawValue)", width: cells[i].width,
+                    glyphs: glyphs
                 ).render(in: cells[i], into: &buffer)
             }
         }
@@ -91,13 +93,14 @@ struct ActivationHistogramsScreen: InteractiveScreen {
             "activation-histograms (E3): \(activation.displayName), 1000×100 N(0,1) input, 5 layers × 100, no bias, seed \(seed)"
         ]
         for row in rows {
+            let verdicts = ActivationStatistics.verdicts(row.stats)
             let cells = row.stats.enumerated().map { i, s in
                 let extra =
                     activation == .relu
                     ? String(format: "0:%3.0f%%", s.zeroFraction * 100)
                     : String(format: "sat %3.0f%%", s.saturatedFraction * 100)
                 return String(
-                    format: "L%d μ %.3f σ %.3f %@ %@", i + 1, s.mean, s.standardDeviation, extra, s.verdict.rawValue)
+                    format: "L%d μ %.3f σ %.3f %@ %@", i + 1, s.mean, s.standardDeviation, extra, verdicts[i].rawValue)
             }
             lines.append(row.name.padding(toLength: 9, withPad: " ", startingAt: 0) + cells.joined(separator: " | "))
         }

@@ -3,7 +3,8 @@ import NN
 import TUI
 
 /// One histogram of activations per hidden layer, titled with its verdict (healthy, saturated,
-/// collapsed, dead) in the verdict's colour and captioned with mean μ, spread σ and the share of
+/// collapsed, dead, exploding: `ActivationStatistics.verdicts`, which sees each layer's predecessor)
+/// in the verdict's colour and captioned with mean μ, spread σ and the share of
 /// zeros (ReLU) or saturated units. A pane too short for histograms shows the verdicts on one line.
 struct ActivationHistogramsView {
     var activations: [ActivationStatistics]
@@ -21,11 +22,15 @@ struct ActivationHistogramsView {
         let perRow = max(1, min(n, rect.width / 14))
         let rows = (n + perRow - 1) / perRow
         let rowHeight = rect.height / rows
+        let verdicts = ActivationStatistics.verdicts(activations)
         for (i, a) in activations.enumerated() {
             let band = Rect(x: rect.x, y: rect.y + (i / perRow) * rowHeight, width: rect.width, height: rowHeight)
             let cell = band.columns(perRow, gap: 2)[i % perRow]
-            Self.histogram(a, title: Self.title(a, index: i + 1, width: cell.width), width: cell.width, glyphs: glyphs)
-                .render(in: cell, into: &buffer)
+            Self.histogram(
+                a, verdict: verdicts[i], title: Self.title(a, verdict: verdicts[i], index: i + 1, width: cell.width),
+                width: cell.width, glyphs: glyphs
+            )
+            .render(in: cell, into: &buffer)
         }
     }
 
@@ -35,28 +40,32 @@ struct ActivationHistogramsView {
         var x = rect.x
         buffer.put("layers", x: x, y: rect.y, style: .dim)
         x += 7
-        for (i, a) in activations.enumerated() {
-            let word = a.verdict.rawValue
+        for (i, verdict) in ActivationStatistics.verdicts(activations).enumerated() {
+            let word = verdict.rawValue
             let text = "\(i + 1) " + (rect.width < 40 + activations.count * 4 ? String(word.prefix(4)) : word)
             guard x + text.count <= rect.maxX else { break }
-            buffer.put(text, x: x, y: rect.y, style: Style(foreground: Self.verdictColor(a.verdict)))
+            buffer.put(text, x: x, y: rect.y, style: Style(foreground: Self.verdictColor(verdict)))
             x += text.count + 1
         }
     }
 
     /// One layer's histogram, `width` columns wide, coloured by its verdict.
-    static func histogram(_ a: ActivationStatistics, title: String, width: Int, glyphs: GlyphSet) -> HistogramView {
+    static func histogram(
+        _ a: ActivationStatistics, verdict: ActivationStatistics.Verdict, title: String, width: Int, glyphs: GlyphSet
+    ) -> HistogramView {
         var view = HistogramView(
             title: title, bins: a.bins, caption: caption(a, unicode: glyphs != .ascii, width: width),
-            color: verdictColor(a.verdict))
+            color: verdictColor(verdict))
         view.glyphs = glyphs
-        view.titleStyle = Style(foreground: verdictColor(a.verdict), bold: true)
+        view.titleStyle = Style(foreground: verdictColor(verdict), bold: true)
         return view
     }
 
-    static func title(_ a: ActivationStatistics, index: Int, width: Int) -> String {
-        let long = "layer \(index) \(a.activation.displayName) · \(a.verdict.rawValue)"
-        return long.count <= width ? long : "\(index) \(a.activation.displayName) \(a.verdict.rawValue)"
+    static func title(
+        _ a: ActivationStatistics, verdict: ActivationStatistics.Verdict, index: Int, width: Int
+    ) -> String {
+        let long = "layer \(index) \(a.activation.displayName) · \(verdict.rawValue)"
+        return long.count <= width ? long : "\(index) \(a.activation.displayName) \(verdict.rawValue)"
     }
 
     static func caption(_ a: ActivationStatistics, unicode: Bool, width: Int) -> String {
@@ -80,7 +89,7 @@ struct ActivationHistogramsView {
     static func verdictColor(_ v: ActivationStatistics.Verdict) -> Color {
         switch v {
         case .healthy: .green
-        case .collapsed, .dead: .red
+        case .collapsed, .dead, .exploding: .red
         case .saturated: .yellow
         }
     }
