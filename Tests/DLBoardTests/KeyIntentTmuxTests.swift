@@ -5,57 +5,10 @@ import Testing
 /// are waiting when the frame drains its keys): both count, on the screen and in the run record.
 /// Needs tmux (installed by .ci/run).
 @Suite(.serialized) struct KeyIntentTmuxTests {
-    /// One tmux server per test, on its own socket, killed at the end: nothing outlives the test.
-    final class Tmux {
-        let session = "dlboard-intents"
-        let socket = "dlboard-intents-\(UUID().uuidString.prefix(8))"
-        static let path = ["/usr/bin/tmux", "/usr/local/bin/tmux"].first {
-            FileManager.default.isExecutableFile(atPath: $0)
-        }
+    /// The end-to-end tests' tmux driver (one server per test, on its own socket) and pane command.
+    typealias Tmux = TmuxEndToEndTests.Tmux
 
-        /// Runs a tmux client command (never longer than 20 s) and returns what it printed.
-        @discardableResult
-        func run(_ args: [String]) -> String {
-            guard let tmux = Self.path else { return "" }
-            return (try? Subprocess.run(tmux, ["-L", socket] + args, timeout: 20).stdout) ?? ""
-        }
-
-        func start(width: Int, height: Int, command: String) {
-            run(["new-session", "-d", "-s", session, "-x", "\(width)", "-y", "\(height)", command])
-        }
-
-        func screen() -> String { run(["capture-pane", "-p", "-t", session]) }
-        /// Every key of one call is written to the terminal at once.
-        func keys(_ k: String...) { run(["send-keys", "-t", session] + k) }
-        func kill() { run(["kill-server"]) }
-
-        /// Waits until the screen contains `text`; returns the screen (recording an issue on timeout).
-        @discardableResult
-        func waitFor(_ text: String, seconds: Double = 30, sourceLocation: SourceLocation = #_sourceLocation) -> String
-        {
-            let deadline = Date().addingTimeInterval(seconds)
-            var s = ""
-            while Date() < deadline {
-                s = screen()
-                if s.contains(text) { return s }
-                usleep(100_000)
-            }
-            Issue.record("screen never showed '\(text)':\n\(s)", sourceLocation: sourceLocation)
-            return s
-        }
-    }
-
-    /// Sanitizer options pass into the pane explicitly: a tmux server started elsewhere would not
-    /// have them in its environment.
-    static var sanitizerEnvironment: String {
-        ProcessInfo.processInfo.environment["TSAN_OPTIONS"].map { "TSAN_OPTIONS='\($0)' " } ?? ""
-    }
-
-    /// The shell command run in a pane: dlboard with `args` in a UTF-8 256-colour terminal, then its
-    /// exit status, then a pause so the screen can be read.
-    func dlboard(_ args: String) -> String {
-        "env LANG=C.UTF-8 TERM=tmux-256color SWIFT_BACKTRACE=enable=no \(Self.sanitizerEnvironment)'\(BinaryRunner.executable.path)' \(args); echo \"EXIT=$?\"; sleep 60"
-    }
+    func dlboard(_ args: String) -> String { TmuxEndToEndTests().dlboard(args) }
 
     /// The run record's events, in order: (kind, from, to, marker label).
     func events(_ path: String) -> [[String]] {

@@ -17,18 +17,9 @@ enum GradientCheck {
     static let relativeTolerance: Float = 0.02
 
     /// ∂loss/∂m for every element of `m`, by central differences.
+    /// (The engine's own central differences, the loop `dlboard gradcheck` runs.)
     static func numerical(of m: Matrix, step: Float = GradientCheck.step, loss: () -> Double) -> [Float] {
-        var g = [Float](repeating: 0, count: m.count)
-        for i in 0..<m.count {
-            let saved = m.pointer[i]
-            m.pointer[i] = saved + step
-            let up = loss()
-            m.pointer[i] = saved - step
-            let down = loss()
-            m.pointer[i] = saved
-            g[i] = Float((up - down) / (2 * Double(step)))
-        }
-        return g
+        NN.GradientCheck.numerical(of: m, step: step, loss: loss)
     }
 
     /// Whether `analytic` matches `numeric` under the tolerance rule; a description of the worst
