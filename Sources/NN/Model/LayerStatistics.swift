@@ -18,10 +18,16 @@ public struct LayerStatistics: Sendable, Equatable {
     /// the batch, and the share of all output values that are exactly 0. Nil otherwise.
     public var deadUnitFraction: Float?
     public var zeroFraction: Float?
+    /// The layer's units (W's columns) and how many of them differ: units whose incoming weights
+    /// and bias agree to within 1e-4 of the layer's largest |W| or |b| count as one. A randomly
+    /// initialized layer has `distinctUnits == units`; zeros or a constant leave 1 for ever (the
+    /// symmetry trap, seed-extensions §2).
+    public var units: Int
+    public var distinctUnits: Int
 
     public init(
         layer: String, backwardSignal: Summary, weight: Summary, weightGradient: Summary, update: Summary,
-        deadUnitFraction: Float?, zeroFraction: Float?
+        deadUnitFraction: Float?, zeroFraction: Float?, units: Int, distinctUnits: Int
     ) {
         self.layer = layer
         self.backwardSignal = backwardSignal
@@ -30,6 +36,8 @@ public struct LayerStatistics: Sendable, Equatable {
         self.update = update
         self.deadUnitFraction = deadUnitFraction
         self.zeroFraction = zeroFraction
+        self.units = units
+        self.distinctUnits = distinctUnits
     }
 
     /// grad:data = std(∇W) / std(W); infinite when W has no spread (e.g. all zeros) and ∇W has.
@@ -131,8 +139,54 @@ extension Network {
                 weight: .init(values: UnsafeBufferPointer(before.buffer), bins: bins),
                 weightGradient: .init(values: UnsafeBufferPointer(a.weight.gradient.buffer), bins: nil),
                 update: .init(differenceOf: after, before),
-                deadUnitFraction: dead, zeroFraction: zeros)
+                deadUnitFraction: dead, zeroFraction: zeros,
+                units: after.cols, distinctUnits: Self.distinctUnits(weight: after, bias: a.bias.value))
         }
+    }
+
+    /// How many of a d_in×d_out weight matrix's columns (with their bias) differ by more than
+    /// 1e-4 of the largest |W| or |b|. Columns are sorted by their sum and each is compared in full
+    /// only with the representative of the group before it, so a random layer costs one pass over W
+    /// plus a sort of d_out sums.
+    static func distinctUnits(weight w: Matrix, bias b: Matrix) -> Int {
+        let rows = w.rows
+        let d = w.cols
+        guard d > 1 else { return d }
+        precondition(b.count == d, "one bias per unit")
+        let p = w.pointer
+        let q = b.pointer
+        var scale: Float = 0
+        var sums = [Double](repeating: 0, count: d)
+        for j in 0..<d {
+            sums[j] = Double(q[j])
+            scale = max(scale, abs(q[j]))
+        }
+        for i in 0..<rows {
+            let row = p + i * d
+            for j in 0..<d {
+                let v = row[j]
+                sums[j] += Double(v)
+                scale = max(scale, abs(v))
+            }
+        }
+        guard scale.isFinite else { return d }
+        let tolerance = 1e-4 * scale
+        let order = (0..<d).sorted { sums[$0] < sums[$1] }
+        func same(_ j: Int, _ r: Int) -> Bool {
+            guard abs(q[j] - q[r]) <= tolerance else { return false }
+            for i in 0..<rows where abs(p[i * d + j] - p[i * d + r]) > tolerance { return false }
+            return true
+        }
+        var distinct = 1
+        var representative = order[0]
+        for j in order.dropFirst() {
+            let close = abs(sums[j] - sums[representative]) <= Double(tolerance) * Double(rows + 1)
+            if !(close && same(j, representative)) {
+                distinct += 1
+                representative = j
+            }
+        }
+        return distinct
     }
 
     /// Of an n×d output: the share of columns that are 0 in every row, and of all values that are 0.

@@ -80,6 +80,12 @@ enum KeyMap {
 
     static func action(for key: Key) -> Action? { table[key] }
 
+    /// The first key bound to `action`, as help texts name it (hints on the screen use this, so a
+    /// rebinding cannot leave them naming the wrong key).
+    static func keyName(for action: Action) -> String {
+        bindings.first { $0.action == action }?.keys.first?.displayName ?? "?"
+    }
+
     /// The always-visible hint line, shortest first when space is tight.
     static let hints: [(key: String, label: String)] = [
         ("o", "optim"), ("+/-", "lr"), ("i", "init"), ("b", "BN"), ("d", "dropout"), ("w", "decay"),

@@ -12,10 +12,19 @@ struct SessionOutput: Sendable {
     var status: Status?
     /// The latest activation statistics, one per hidden layer.
     var activations: [ActivationStatistics] = []
+    /// Per-layer statistics of the steps since the last drain that collected them (at the
+    /// dashboard's rate and at each evaluation's step), oldest first.
+    var layerSamples: [LayerSample] = []
     /// Each step's batch indices, only when the session records them (tests).
     var batches: [[Int]] = []
     /// What the screen calls this run.
     var title = ""
+
+    /// One step's per-Affine statistics (hidden layers, then the output layer).
+    struct LayerSample: Sendable, Equatable {
+        var step: Int
+        var layers: [LayerStatistics]
+    }
 
     struct Evaluation: Sendable, Equatable {
         var step: Int

@@ -1,0 +1,40 @@
+import Foundation
+import NN
+
+/// The one-line hint the screen shows beside a layer's verdict, in the book's vocabulary, naming
+/// the key that helps (looked up in `KeyMap`, so the text follows the bindings).
+enum LayerHint {
+    /// `layer` is the 1-based Affine index the screen shows ("layer 3").
+    static func line(layer: Int, verdict: LayerVerdict) -> String? {
+        switch verdict {
+        case .healthy:
+            return nil
+        case .symmetric(let units, let distinct):
+            return "layer \(layer): \(units) units, \(distinct) distinct — identical units learn identically; "
+                + "break the symmetry with random weights (\(KeyMap.keyName(for: .nextInitializer)): init)"
+        case .learningRateTooHigh(let r):
+            return "layer \(layer) updates are 10^\(decimal(r)) of its weights: the learning rate is too high "
+                + "for it — try \(KeyMap.keyName(for: .learningRateDown))"
+        case .learningRateTooLow(let r):
+            return "layer \(layer) updates are 10^\(decimal(r)) of its weights: it hardly learns — try "
+                + "\(KeyMap.keyName(for: .learningRateUp))"
+        case .vanishing(let d):
+            return "layer \(layer)'s gradient is 10^\(decimal(d)) of the output layer's: it vanished on the way "
+                + "down — try He/Xavier (\(KeyMap.keyName(for: .nextInitializer))) or BatchNorm "
+                + "(\(KeyMap.keyName(for: .toggleBatchNorm)))"
+        case .exploding(let d):
+            return "layer \(layer)'s gradient is 10^\(decimal(d)) of the output layer's: it explodes — try smaller "
+                + "weights (\(KeyMap.keyName(for: .nextInitializer))) or BatchNorm "
+                + "(\(KeyMap.keyName(for: .toggleBatchNorm)))"
+        case .dead(let f):
+            return "layer \(layer): \(Int((f * 100).rounded())) % of its ReLU units are dead (0 for every sample) — "
+                + "lower the learning rate (\(KeyMap.keyName(for: .learningRateDown)))"
+        }
+    }
+
+    /// One decimal, "+" never shown: 10^-1.1, 10^0.3.
+    static func decimal(_ v: Float) -> String {
+        guard v.isFinite else { return v > 0 ? "∞" : "-∞" }
+        return String(format: "%.1f", Double(v))
+    }
+}
