@@ -24,10 +24,13 @@ public struct LayerStatistics: Sendable, Equatable {
     /// symmetry trap, seed-extensions §2).
     public var units: Int
     public var distinctUnits: Int
+    /// For a hidden layer followed by BatchNorm: its batch and running statistics. Nil otherwise.
+    public var batchNorm: BatchNormStatistics?
 
     public init(
         layer: String, backwardSignal: Summary, weight: Summary, weightGradient: Summary, update: Summary,
-        deadUnitFraction: Float?, zeroFraction: Float?, units: Int, distinctUnits: Int
+        deadUnitFraction: Float?, zeroFraction: Float?, units: Int, distinctUnits: Int,
+        batchNorm: BatchNormStatistics? = nil
     ) {
         self.layer = layer
         self.backwardSignal = backwardSignal
@@ -38,6 +41,7 @@ public struct LayerStatistics: Sendable, Equatable {
         self.zeroFraction = zeroFraction
         self.units = units
         self.distinctUnits = distinctUnits
+        self.batchNorm = batchNorm
     }
 
     /// grad:data = std(∇W) / std(W); infinite when W has no spread (e.g. all zeros) and ∇W has.
