@@ -18,8 +18,10 @@ enum BinaryRunner {
         return candidates[0].appendingPathComponent("dlboard")
     }
 
-    static func run(_ arguments: [String], timeout: TimeInterval = 120) throws -> Result {
-        var env = ProcessInfo.processInfo.environment
+    static func run(_ arguments: [String], environment: [String: String] = [:], timeout: TimeInterval = 120) throws
+        -> Result
+    {
+        var env = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         env["SWIFT_BACKTRACE"] = "enable=no"  // a crash must not wait for a debugger prompt
         return try Subprocess.run(executable.path, arguments, environment: env, timeout: timeout)
     }

@@ -40,9 +40,31 @@ import Testing
         #expect(r.stderrLines == [Substring(expected)])
     }
 
-    /// The exit status of a failing check. No backward pass can be broken in a test build, so this
-    /// uses the checker's documented limit: ReLU inputs of order 1e-3 (std 0.01) that a bias step
-    /// of h crosses make `b2` fail at seed 0.
+    /// A backward pass broken on purpose in this (debug) build — its gradient scaled by 1.05 — fails
+    /// the check with exit 1 and names a parameter the broken layer's gradient reaches.
+    @Test(arguments: [
+        ("affine", ["--activation", "tanh"], "W1"),
+        ("relu", ["--activation", "relu"], "W1"),
+        ("sigmoid", ["--activation", "sigmoid"], "W1"),
+        ("tanh", ["--activation", "tanh"], "W1"),
+        ("dropout", ["--activation", "tanh", "--dropout", "0.2"], "W1"),
+    ])
+    func aBrokenBackwardPassFails(_ kind: String, _ flags: [String], _ parameter: String) throws {
+        let r = try BinaryRunner.run(["gradcheck"] + flags, environment: ["DLBOARD_TEST_BROKEN_BACKWARD": kind])
+        #expect(r.status == 1 && !r.crashed, "\(kind): \(r.stdout)")
+        let lines = r.stdout.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        let failed = lines.first { $0.hasPrefix("FAILED:") } ?? ""
+        #expect(failed.contains(parameter), "\(kind): \(r.stdout)")
+        #expect(
+            lines.contains { $0.hasPrefix("\(parameter) ") && $0.hasSuffix("FAIL") },
+            "\(kind): no failing \(parameter) row")
+        // The same network passes without the fault, so the failure is the broken layer's.
+        let healthy = try BinaryRunner.run(["gradcheck"] + flags)
+        #expect(healthy.status == 0, "\(kind) without the fault: \(healthy.stdout)")
+    }
+
+    /// The exit status of a check that fails on a correct network: the checker's documented limit,
+    /// ReLU inputs of order 1e-3 (std 0.01) that a bias step of h crosses, make `b2` fail at seed 0.
     @Test func aFailingCheckExitsOne() throws {
         let r = try BinaryRunner.run(["gradcheck", "--init", "0.01", "--seed", "0"])
         #expect(r.status == 1 && !r.crashed)

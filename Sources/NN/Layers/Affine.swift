@@ -56,6 +56,7 @@ public final class Affine: Layer {
         guard let x = input else { preconditionFailure("\(name): backward before forward") }
         outputGradient = dout
         weight.gradient.gemm(x, transposeA: true, dout)
+        DeliberateFault.corrupt(weight.gradient, in: .affine)
         let n = dout.rows
         let d = dout.cols
         let db = bias.gradient.pointer

@@ -58,6 +58,7 @@ public final class Dropout: Layer {
         let g = dout.pointer
         let m = mask.pointer
         for i in 0..<dout.count { g[i] *= m[i] }
+        DeliberateFault.corrupt(dout, in: .dropout)
         return dout
     }
 

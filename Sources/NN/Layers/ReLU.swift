@@ -19,6 +19,7 @@ public final class ReLU: ActivationLayer {
     /// Updates `dout` in place.
     public func backward(_ dout: Matrix) -> Matrix {
         dlboard_relu_backward(dout.pointer, output.pointer, dout.count)
+        DeliberateFault.corrupt(dout, in: .relu)
         return dout
     }
 

@@ -22,6 +22,7 @@ public final class Sigmoid: ActivationLayer {
         let g = dout.pointer
         let y = output.pointer
         for i in 0..<dout.count { g[i] *= (1 - y[i]) * y[i] }
+        DeliberateFault.corrupt(dout, in: .sigmoid)
         return dout
     }
 
