@@ -151,7 +151,7 @@ struct LayerRecord: RecordLine, Equatable {
         let zeros = try fraction(.zeroFraction)
         let units = try count(.units)
         let distinct = try count(.distinct)
-        check.number(K.distinct, Double(distinct), in: 0...Double(units))
+        check.number(K.distinct, Double(distinct), in: 0...Double(max(0, units)))
         var batchNorm: BatchNormStatistics?
         if c.contains(.batchMean) {
             batchNorm = BatchNormStatistics(
