@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Reads dlboard's TensorBoard export back with TensorBoard's own reader (EventAccumulator) and
 checks it against the run record it came from: same runs, same step count per scalar, same values
-to float32 precision, one histogram per layer and evaluation with the recorded sample count.
+to float32 precision, one histogram per layer and evaluation with the recorded sample count; and per
+Affine layer of the `layer` records, the update:data and grad:data scalars (where finite) and the
+backward signal's and the weights' histograms with the recorded bin totals.
 
     pip install tensorboard            # once
     scripts/check_tensorboard.py                       # records a small compare run, exports, checks
@@ -42,10 +44,37 @@ def read_record(path):
             run = r.get("run", 0)
             if r["type"] == "config":
                 index[run] = len(runs)
-                runs.append({"title": r.get("title"), "step": [], "eval": [], "hist": []})
-            elif r["type"] in ("step", "eval", "hist") and run in index:
+                runs.append({"title": r.get("title"), "step": [], "eval": [], "hist": [], "layer": []})
+            elif r["type"] in ("step", "eval", "hist", "layer") and run in index:
                 runs[index[run]][r["type"]].append(r)
     return runs
+
+
+def check_layers(folder, records, acc, tags):
+    """The per-layer statistics: a ratio scalar per layer record (null, i.e. infinite, left out) and
+    a histogram of the backward signal and of W whose buckets hold the recorded bins."""
+    names = sorted({r["layer_name"] for r in records})
+    if not names:
+        check(False, f"{folder}: no layer records (a recorded run collects them)")
+        return
+    for name in names:
+        mine = [r for r in records if r["layer_name"] == name]
+        for field in ("update_ratio", "grad_ratio"):
+            tag = f"layers/{field}/{name}"
+            want = [(r["step"], r[field]) for r in mine if r[field] is not None]
+            got = [(e.step, e.value) for e in acc.Scalars(tag)] if tag in tags["scalars"] else []
+            check(len(got) == len(want), f"{folder} {tag}: {len(got)} events read, {len(want)} records")
+            same = len(got) == len(want) and all(
+                gs == ws and np.float32(gv) == np.float32(wv) for (gs, gv), (ws, wv) in zip(got, want))
+            check(same, f"{folder} {tag}: steps and values equal to float32 precision")
+        for prefix, bins in (("gradients", "signal_bins"), ("weights", "w_bins")):
+            tag = f"{prefix}/{name}"
+            want = [r for r in mine if bins in r]
+            got = acc.Histograms(tag) if tag in tags["histograms"] else []
+            check(len(got) == len(want), f"{folder} {tag}: {len(got)} histograms read, {len(want)} records")
+            totals = all(g.step == w["step"] and int(sum(g.histogram_value.bucket)) == sum(w[bins])
+                         and int(g.histogram_value.num) == sum(w[bins]) for g, w in zip(got, want))
+            check(totals, f"{folder} {tag}: steps and bucket totals match the recorded bins")
 
 
 def main():
@@ -92,6 +121,7 @@ def main():
             counts = all(g.step == w["step"] and int(g.histogram_value.num) == w["count"]
                          and int(sum(g.histogram_value.bucket)) == w["count"] for g, w in zip(got, want))
             check(counts, f"{folder} {tag}: steps, sample counts and bucket totals match")
+        check_layers(folder, run["layer"], acc, tags)
     print(f"{'all checks passed' if failures == 0 else f'{failures} check(s) failed'} ({record})")
     return 1 if failures else 0
 

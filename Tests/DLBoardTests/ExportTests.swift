@@ -111,7 +111,102 @@ import Testing
         }
         #expect(offset == bytes.count)
         let run = record.runs[0]
+        #expect(!run.layers.isEmpty && run.layers.allSatisfy { $0.statistics.updateToData.isFinite })
         // file_version + a loss per step + per evaluation (mean loss, train, test) + histograms
-        #expect(events == 1 + run.steps.count + run.evaluations.count * 3 + run.histograms.count)
+        // + per layer record two ratios and two histograms (backward signal, weights)
+        #expect(events == 1 + run.steps.count + run.evaluations.count * 3 + run.histograms.count + run.layers.count * 4)
+        let tags = Self.tags(in: bytes)
+        for name in ["Affine1", "Affine2", "Affine3"] {
+            let samples = run.layers.filter { $0.statistics.layer == name }.count
+            #expect(samples == run.layerSamples.count)
+            for tag in ["layers/update_ratio/", "layers/grad_ratio/", "gradients/", "weights/"] {
+                #expect(tags[tag + name] == samples, "\(tag)\(name)")
+            }
+        }
+    }
+
+    /// How many values each tag has in an event file (the Summary.Value tags, read from the bytes).
+    static func tags(in bytes: [UInt8]) -> [String: Int] {
+        var counts: [String: Int] = [:]
+        var offset = 0
+        while offset < bytes.count {
+            let length = Int(bytes[offset..<offset + 8].reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) })
+            let event = Array(bytes[offset + 12..<offset + 12 + length])
+            offset += 16 + length
+            // Event.summary (field 5) → Summary.value (field 1) → Value.tag (field 1).
+            guard let summary = field(5, in: event), let value = field(1, in: summary), let tag = field(1, in: value)
+            else { continue }
+            counts[String(decoding: tag, as: UTF8.self), default: 0] += 1
+        }
+        return counts
+    }
+
+    /// The first length-delimited field `number` of a protocol buffer message.
+    static func field(_ number: Int, in message: [UInt8]) -> [UInt8]? {
+        var i = 0
+        func varint() -> Int {
+            var v = 0
+            var shift = 0
+            while i < message.count {
+                let b = message[i]
+                i += 1
+                v |= Int(b & 0x7F) << shift
+                shift += 7
+                if b < 0x80 { break }
+            }
+            return v
+        }
+        while i < message.count {
+            let key = varint()
+            switch key & 7 {
+            case 0: _ = varint()
+            case 1: i += 8
+            case 5: i += 4
+            case 2:
+                let n = varint()
+                if key >> 3 == number { return Array(message[i..<min(message.count, i + n)]) }
+                i += n
+            default: return nil
+            }
+        }
+        return nil
+    }
+
+    @Test func aLayerHistogramBecomesBucketsThatKeepEveryBinnedValue() {
+        let h = Histogram(bins: [1, 0, 3, 4], range: Float(-2)...Float(2), nonFinite: 5)
+        let b = TensorBoardWriter.buckets(h, norm: 3)
+        #expect(b.limits == [-1, 0, 1, 2] && b.counts == [1, 0, 3, 4])
+        #expect(b.count == 8 && b.min == -2 && b.max == 2, "the non-finite values are not binned")
+        #expect(b.sum == -1.5 + 3 * 0.5 + 4 * 1.5, "at the bins' centres")
+        #expect(b.sumOfSquares == 9, "the norm's square")
+    }
+
+    @Test func theLayersCSVHasARowPerLayerRecord() throws {
+        let path = ReplayTests.temporaryPath("layers-csv.jsonl")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        _ = try ReplayTests.recordSession(to: path)
+        var record = try RunRecordReader.read(path: path)
+        // A W without spread (an all-zero layer) has infinite ratios: "inf" in the table.
+        record.runs[0].layers[0].statistics.weight.standardDeviation = 0
+        let rows = RecordExporter(record: record).layersCSV().split(separator: "\n").map(String.init)
+        let header = RecordExporter.layersCSVHeader.split(separator: ",").map(String.init)
+        #expect(rows[0] == RecordExporter.layersCSVHeader)
+        let body = rows.dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        #expect(body.count == record.runs.map(\.layers.count).reduce(0, +))
+        #expect(body.allSatisfy { $0.count == header.count }, "every row has every column")
+        func column(_ name: String, _ row: [String]) -> String { row[header.firstIndex(of: name)!] }
+        let first = body[0]
+        let layer = record.runs[0].layers[0]
+        #expect(column("run", first) == "1" && column("title", first) == "SGD")
+        #expect(column("step", first) == "\(layer.step)" && column("layer_name", first) == "Affine1")
+        #expect(column("grad_ratio", first) == "inf" && column("update_ratio", first) == "inf")
+        #expect(column("verdict", first) == layer.verdict)
+        // Values as recorded, to the last digit; a linear output layer has no dead share.
+        let second = body[1]
+        let l2 = record.runs[0].layers[1].statistics
+        #expect(Float(column("update_ratio", second)) == l2.updateToData)
+        #expect(Float(column("signal_std", second)) == l2.backwardSignal.standardDeviation)
+        #expect(column("dead_frac", second) != "" && column("dead_frac", body[2]) == "")
+        #expect(column("units", body[2]) == "4" && column("bn_batch_mean", second) == "")
     }
 }

@@ -72,7 +72,11 @@ import Testing
         )
         #expect(garbage.stderr.split(separator: "\n").count == 1)
         let nowhere = try BinaryRunner.run(["export", dir + "/x.jsonl"])
-        #expect(nowhere.status != 0 && nowhere.stderr.contains("--csv OUT.csv and/or --tensorboard DIR"))
+        #expect(
+            nowhere.status != 0
+                && nowhere.stderr.contains("--csv OUT.csv, --layers-csv OUT.csv and/or --tensorboard DIR"))
+        let same = try BinaryRunner.run(["export", dir + "/x.jsonl", "--csv", dir + "/o", "--layers-csv", dir + "/o"])
+        #expect(same.status != 0 && same.stderr.contains("--csv and --layers-csv: give two different files"))
         let speed = try BinaryRunner.run(["replay", "--speed", "500", dir + "/x.jsonl"])
         #expect(speed.status != 0 && speed.stderr.contains("--speed: must be between 1 and 100, got 500.0"))
         let both = try BinaryRunner.run(["train", "--save", "--metrics-out", dir + "/y.jsonl"])
@@ -84,11 +88,21 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: dir) }
         _ = try Self.train(dir + "/a.jsonl")
         let r = try BinaryRunner.run([
-            "export", dir + "/a.jsonl", "--csv", dir + "/a.csv", "--tensorboard", dir + "/tb",
+            "export", dir + "/a.jsonl", "--csv", dir + "/a.csv", "--tensorboard", dir + "/tb", "--layers-csv",
+            dir + "/layers.csv",
         ])
         #expect(r.status == 0, "\(r.stderr)")
         let csv = try String(contentsOfFile: dir + "/a.csv", encoding: .utf8).split(separator: "\n")
         #expect(csv.count == 1 + 20 + 2, "header, 2 epochs × 10 steps, 2 evaluations")
+        // A recorded headless run keeps its layer statistics: at each evaluation's step here (10, 20;
+        // the 50-step interval is not reached), a row per Affine layer (30, 30 and the output).
+        let layers = try String(contentsOfFile: dir + "/layers.csv", encoding: .utf8).split(separator: "\n")
+        #expect(layers.count == 1 + 2 * 3)
+        #expect(
+            layers.dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false)[2] } == [
+                "10", "10", "10", "20", "20", "20",
+            ])
+        #expect(r.stdout.contains("layers.csv: 6 rows"))
         let runs = try FileManager.default.contentsOfDirectory(atPath: dir + "/tb")
         #expect(runs == ["run1"])
         let files = try FileManager.default.contentsOfDirectory(atPath: dir + "/tb/run1")

@@ -9,6 +9,9 @@ import Testing
 /// fixtures: they still replay their curves. `dashboard-fork-v1.jsonl` is a live dashboard session
 /// (+BN, → Momentum, lr 0.032, a fork, −BN on the fork, → Nesterov on the parent);
 /// `compare-diverged-v1.jsonl` a headless `compare --lrs 0.1,1000` whose second run diverged.
+/// `compare-layers-v1.jsonl` is one with the per-layer records: a headless `compare --inits he,0
+/// --train-size 1000 --batch 10 --epochs 1 --hidden 8,8 --log-every 10 --metrics-out …`, so layer
+/// samples at step 50 (the interval) and 100 (the evaluation), healthy He layers and symmetric zeros.
 ///
 /// What a pane must show is taken from the file itself, read by a plain JSON decoder rather than
 /// the record reader: a fork's pane continues its parent's curves and markers up to the fork.
@@ -177,6 +180,69 @@ import Testing
         }
     }
 
+    /// The layer records as the file has them, read by a plain JSON decoder: per run, (step, layer
+    /// name, verdict, update:data or nil for null, units, distinct, the backward signal's bin total).
+    struct FileLayer: Equatable {
+        var run: Int
+        var step: Int
+        var name: String
+        var verdict: String?
+        var updateRatio: Double?
+        var units: Int
+        var distinct: Int
+        var signalCount: Int
+    }
+
+    static func layers(_ path: String) throws -> [FileLayer] {
+        let data = try #require(FileManager.default.contents(atPath: path))
+        return try data.split(separator: 0x0A).compactMap { line in
+            let o = try JSONDecoder().decode(JSON.self, from: Data(line))
+            guard o["type"]?.string == "layer" else { return nil }
+            var total = 0
+            if case .array(let bins) = o["signal_bins"] { total = bins.compactMap(\.int).reduce(0, +) }
+            return FileLayer(
+                run: o["run"]?.int ?? 0, step: o["step"]!.int!, name: o["layer_name"]!.string!,
+                verdict: o["verdict"]?.string, updateRatio: o["update_ratio"]?.number, units: o["units"]!.int!,
+                distinct: o["distinct"]!.int!, signalCount: total)
+        }
+    }
+
+    @Test func aRecordWithLayerStatisticsReadsAndReplaysThem() throws {
+        let path = Self.fixture("compare-layers-v1.jsonl")
+        let record = try RunRecordReader.read(path: path)
+        #expect(record.warnings.isEmpty, "\(record.warnings)")
+        let file = try Self.layers(path)
+        #expect(file.count == 2 * 2 * 3, "2 runs, 2 samples, 3 Affine layers")
+        let read = record.runs.flatMap { run in
+            run.layers.map { l in
+                FileLayer(
+                    run: run.id, step: l.step, name: l.statistics.layer, verdict: l.verdict,
+                    updateRatio: l.statistics.updateToData.isFinite ? Double(l.statistics.updateToData) : nil,
+                    units: l.statistics.units, distinct: l.statistics.distinctUnits,
+                    signalCount: l.statistics.backwardSignal.histogram?.bins.reduce(0, +) ?? 0)
+            }
+        }
+        #expect(read == file, "every layer line, its values as the file has them")
+        #expect(file.filter { $0.run == 1 && $0.name != "Affine3" }.allSatisfy { $0.distinct == 1 })
+        #expect(file.filter { $0.run == 0 }.allSatisfy { $0.distinct == $0.units && $0.verdict == "healthy" })
+        #expect(file.filter { $0.run == 1 && $0.name != "Affine3" }.allSatisfy { $0.verdict == "symmetric" })
+
+        // Replayed in steps of the recorded clock, each run's samples arrive whole, at their steps.
+        var player = ReplayPlayer(records: [record])
+        var samples: [Int: [SessionOutput.LayerSample]] = [:]
+        var t = 0.0
+        while !player.isFinished {
+            t += player.duration / 40 + 1e-6
+            for (id, out) in player.advance(to: t).runs { samples[id, default: []] += out.layerSamples }
+        }
+        for run in record.runs {
+            #expect(samples[run.id]?.map(\.step) == [50, 100])
+            #expect(
+                samples[run.id]?.allSatisfy { $0.layers.map(\.layer) == ["Affine1", "Affine2", "Affine3"] } == true)
+            #expect(samples[run.id] == run.layerSamples)
+        }
+    }
+
     @Test func theFixturesHoldWhatTheyAreKeptFor() throws {
         let session = try Self.read(Self.fixture("dashboard-fork-v1.jsonl"))
         #expect(session.count == 2 && session[1].parent == 0 && session[1].forkStep == 14)
@@ -185,7 +251,7 @@ import Testing
         let compare = try Self.read(Self.fixture("compare-diverged-v1.jsonl"))
         #expect(compare.map(\.stopped) == [nil, "diverged"])
         #expect(compare[1].losses.contains { $0.y.isNaN }, "the diverged step's loss is null")
-        for name in ["dashboard-fork-v1.jsonl", "compare-diverged-v1.jsonl"] {
+        for name in ["dashboard-fork-v1.jsonl", "compare-diverged-v1.jsonl", "compare-layers-v1.jsonl"] {
             let size = try FileManager.default.attributesOfItem(atPath: Self.fixture(name))[.size] as? Int ?? 0
             #expect(size < 200_000)
         }

@@ -39,6 +39,17 @@ import Testing
                 "under": 0, "over": 1, "count": 8, "zero_frac": 0.5, "sat_frac": 0.0, "excludes_zeros": true,
                 "mean": 0.5, "std": 0.2, "min": 0.0, "max": 2.0,
             ],
+            [
+                "type": "layer", "step": 10, "t": 0.5, "layer": 1, "layer_name": "Affine1", "verdict": "healthy",
+                "signal_mean_abs": 0.01, "signal_std": 0.02, "signal_norm": 0.5, "signal_count": 200,
+                "signal_lo": -0.1, "signal_hi": 0.1, "signal_bins": [100, 100], "signal_nonfinite": 0,
+                "w_mean_abs": 0.05, "w_std": 0.07, "w_norm": 9.0, "w_count": 15680, "w_lo": -0.3, "w_hi": 0.3,
+                "w_bins": [7840, 7840], "w_nonfinite": 0, "grad_mean_abs": 1e-4, "grad_std": 2e-4, "grad_norm": 0.02,
+                "update_mean_abs": 1e-6, "update_std": 2e-6, "update_norm": 2e-4, "grad_ratio": NSNull(),
+                "update_ratio": 2.857e-5, "dead_frac": 0.1, "zero_frac": 0.5, "units": 20, "distinct": 20,
+                "bn_batch_mean": 0.1, "bn_running_mean": 0.0, "bn_batch_var": 1.0, "bn_running_var": 0.5,
+                "bn_mean_gap": 0.1,
+            ],
             ["type": "summary", "t": 0.6, "steps": 10, "stopped": NSNull()],
         ]
     }
@@ -78,6 +89,7 @@ import Testing
         let r = try RunRecordReader.parse(Self.text(Self.lines()), path: "ok.jsonl")
         #expect(r.warnings.isEmpty)
         #expect(r.runs.count == 1 && r.runs[0].steps.count == 2 && r.runs[0].histograms.count == 1)
+        #expect(r.runs[0].layerSamples.map(\.step) == [10] && r.runs[0].layers[0].statistics.units == 20)
     }
 
     @Test(arguments: [
@@ -88,13 +100,21 @@ import Testing
         (5, "zero_frac", "1e300"), (5, "sat_frac", "2"), (5, "under", "9223372036854775807"),
         (5, "count", "9223372036854775000"), (5, "over", "-3"), (5, "bins", "[1, 9223372036854775807]"),
         (5, "mean", "1e300"), (5, "std", "-1"), (5, "lo", "-1e39"), (5, "layer", "-1"),
+        (6, "step", "-1"), (6, "layer", "-2"), (6, "t", "-1"), (6, "signal_std", "-0.5"), (6, "w_norm", "1e39"),
+        (6, "grad_ratio", "-1"), (6, "update_ratio", "1e300"), (6, "signal_bins", "[1, -1]"), (6, "w_lo", "-1e39"),
+        (6, "signal_hi", "-0.2"), (6, "w_count", "-1"), (6, "dead_frac", "1.5"), (6, "zero_frac", "-0.1"),
+        (6, "distinct", "21"), (6, "units", "-1"), (6, "bn_batch_var", "-1"), (6, "bn_running_mean", "1e39"),
+        (6, "signal_nonfinite", "-1"), (6, "layer_name", "7"),
     ])
     func aNumberOutOfRangeMakesADamagedLine(line: Int, key: String, value: String) throws {
         let r = try RunRecordReader.parse(Self.mutated(line: line, key, value), path: "bad.jsonl")
         let valid = try RunRecordReader.parse(Self.text(Self.lines()), path: "ok.jsonl")
         // Skipped: one record fewer of that kind, the rest as in the valid record.
         let counts = { (x: RunRecord) in
-            [x.runs[0].steps.count, x.runs[0].events.count, x.runs[0].evaluations.count, x.runs[0].histograms.count]
+            [
+                x.runs[0].steps.count, x.runs[0].events.count, x.runs[0].evaluations.count, x.runs[0].histograms.count,
+                x.runs[0].layers.count,
+            ]
         }
         #expect(counts(r).reduce(0, +) == counts(valid).reduce(0, +) - 1, "\(key) = \(value)")
         // A number JSONDecoder cannot hold as the field's type is an unreadable line; any other is
@@ -160,6 +180,14 @@ import Testing
         all[5]["bins"] = [limit, limit]
         all[5]["zero_frac"] = 1.0
         for key in ["hi", "max", "mean", "std"] { all[5][key] = Double(Float.greatestFiniteMagnitude) }
+        for key in ["signal_count", "w_count", "signal_nonfinite", "units", "distinct", "step"] { all[6][key] = limit }
+        all[6]["signal_bins"] = [limit, limit]
+        all[6]["w_bins"] = [limit]
+        for key in ["signal_std", "signal_norm", "w_norm", "grad_norm", "update_norm", "w_hi", "signal_hi"] {
+            all[6][key] = Double(Float.greatestFiniteMagnitude)
+        }
+        all[6]["w_lo"] = -Double(Float.greatestFiniteMagnitude)
+        all[6]["w_std"] = 0
         let json = String(decoding: Self.text(all), as: UTF8.self)
             .replacingOccurrences(of: #""batchSize":100"#, with: #""batchSize":\#(limit)"#)
         let record = try RunRecordReader.parse(Data(json.utf8), path: "limits.jsonl")
@@ -185,6 +213,12 @@ import Testing
         #expect(files.count == 1)
         let h = TensorBoardWriter.buckets(record.runs[0].histograms[0].statistics)
         #expect(h.counts.reduce(0, +) == Double(limit) * 5, "under + zeros, two bins, over")
+        let layer = try #require(record.runs[0].layers.first).statistics
+        #expect(layer.updateToData == .infinity, "W without spread")
+        let signal = TensorBoardWriter.buckets(
+            try #require(layer.backwardSignal.histogram), norm: layer.backwardSignal.norm)
+        #expect(signal.counts.reduce(0, +) == Double(limit) * 2 && signal.sum.isFinite && signal.sumOfSquares.isFinite)
+        #expect(RecordExporter(record: record).layersCSV().split(separator: "\n").count == 2)
     }
 
     @Test func switchesToValuesTheEngineRefusesAreIgnoredOnReplay() throws {

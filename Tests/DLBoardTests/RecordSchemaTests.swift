@@ -35,6 +35,37 @@ import Testing
         mean: 0.18229973316192627, standardDeviation: 0.28205958008766174, zeroFraction: 0.507099986076355,
         saturatedFraction: 0.25, minimum: -1, maximum: 2.030001163482666)
 
+    /// A hidden layer's statistics with a histogram of each kind, BatchNorm, ReLU shares; and an
+    /// all-zero output layer (W without spread: infinite ratios), an overflowed norm, no shares.
+    static let layers: [LayerStatistics] = [
+        LayerStatistics(
+            layer: "Affine1",
+            backwardSignal: .init(
+                count: 2000, meanAbsolute: 0.0012_345_678, standardDeviation: 0.0031_622_776, norm: 0.14142136,
+                histogram: Histogram(bins: [1, 0, 7, 1_990, 2], range: Float(-0.03)...Float(0.03), nonFinite: 0)),
+            weight: .init(
+                count: 160, meanAbsolute: 0.28205958, standardDeviation: 0.35355338, norm: 4.4721360,
+                histogram: Histogram(
+                    bins: [3, 50, 54, 50, 3], range: Float(-1.2799991)...Float(1.2799991), nonFinite: 1)),
+            weightGradient: .init(
+                count: 160, meanAbsolute: 1e-5, standardDeviation: 2.5e-5, norm: 3.1e-4, histogram: nil),
+            update: .init(count: 160, meanAbsolute: 1e-7, standardDeviation: 2.5e-7, norm: 3.1e-6, histogram: nil),
+            deadUnitFraction: 0.1, zeroFraction: 0.507099986076355, units: 20, distinctUnits: 19,
+            batchNorm: BatchNormStatistics(
+                batchMean: -0.25, runningMean: 0.1 + 0.2, batchVariance: 1.5, runningVariance: 0.0625, meanGap: 0.75)),
+        LayerStatistics(
+            layer: "Affine2",
+            backwardSignal: .init(
+                count: 80, meanAbsolute: 0.05, standardDeviation: 0.07, norm: .infinity,
+                histogram: Histogram(bins: [40, 40], range: Float(-1)...Float(1), nonFinite: 3)),
+            weight: .init(
+                count: 28, meanAbsolute: 0, standardDeviation: 0, norm: 0,
+                histogram: Histogram(bins: [0, 28, 0], range: Float(-1)...Float(1), nonFinite: 0)),
+            weightGradient: .init(count: 28, meanAbsolute: 0.01, standardDeviation: 0.02, norm: 0.1, histogram: nil),
+            update: .init(count: 28, meanAbsolute: 0.001, standardDeviation: 0.002, norm: 0.01, histogram: nil),
+            deadUnitFraction: nil, zeroFraction: nil, units: 4, distinctUnits: 1),
+    ]
+
     /// One value of every record type, with awkward values: doubles that print long, present and
     /// absent optionals, every event kind and stop reason, text needing escapes.
     static func everyRecord() -> [any RecordLine & Equatable] {
@@ -64,6 +95,8 @@ import Testing
                     trainSeconds: 0, samplesPerSecond: 0)),
             HistogramRecord(step: 5, t: 0.3, layer: 1, statistics: statistics),
             HistogramRecord(run: 1, step: 10, t: 0.321, layer: 2, statistics: statistics),
+            LayerRecord(step: 5, t: 0.3, layer: 1, statistics: layers[0], verdict: "lr too low"),
+            LayerRecord(run: 1, step: 5, t: 0.3, layer: 2, statistics: layers[1], verdict: nil),
         ]
         for (i, kind) in EventKind.allCases.enumerated() {
             records.append(
@@ -136,6 +169,9 @@ import Testing
         #expect(
             record.runs.flatMap(\.histograms)
                 == records.compactMap { $0 as? HistogramRecord }.sorted { ($0.run ?? 0) < ($1.run ?? 0) })
+        #expect(
+            record.runs.flatMap(\.layers)
+                == records.compactMap { $0 as? LayerRecord }.sorted { ($0.run ?? 0) < ($1.run ?? 0) })
         // A run's last summary is the one that counts.
         #expect(run.hasSummary && run.stopped == nil)
         #expect(record.runs[1].hasSummary && record.runs[1].stopped == StopReason.allCases.last)
@@ -156,6 +192,15 @@ import Testing
             .hist: [
                 "type", "run", "step", "t", "layer", "activation", "lo", "hi", "bins", "under", "over", "count",
                 "zero_frac", "sat_frac", "layer_name", "excludes_zeros", "mean", "std", "min", "max",
+            ],
+            .layer: [
+                "type", "run", "step", "t", "layer", "layer_name", "verdict", "signal_mean_abs", "signal_std",
+                "signal_norm", "signal_count", "signal_lo", "signal_hi", "signal_bins", "signal_nonfinite",
+                "w_mean_abs",
+                "w_std", "w_norm", "w_count", "w_lo", "w_hi", "w_bins", "w_nonfinite", "grad_mean_abs", "grad_std",
+                "grad_norm", "update_mean_abs", "update_std", "update_norm", "grad_ratio", "update_ratio", "dead_frac",
+                "zero_frac", "units", "distinct", "bn_batch_mean", "bn_running_mean", "bn_batch_var", "bn_running_var",
+                "bn_mean_gap",
             ],
             .event: ["type", "run", "step", "t", "kind", "from", "to", "what"],
             .summary: ["type", "run", "t", "steps", "epochs", "seconds", "test_acc", "val_acc", "stopped"],
@@ -198,6 +243,21 @@ import Testing
             return
         }
         #expect(e.loss == nil && e.evaluation == eval.evaluation)
+        // A layer whose W has no spread: its ratios are infinite, null in the line, +infinity back
+        // (as is a norm that overflowed Float).
+        let zeros = Self.layers[1]
+        #expect(zeros.gradientToData == .infinity && zeros.updateToData == .infinity)
+        let layerLine = try RecordEncoder.line(LayerRecord(step: 5, t: 1, layer: 2, statistics: zeros, verdict: nil))
+        #expect(
+            layerLine.contains(#""grad_ratio":null,"update_ratio":null"#) && layerLine.contains(#""signal_norm":null"#))
+        #expect(
+            !layerLine.contains("dead_frac") && !layerLine.contains("bn_"), "no ReLU shares, no BatchNorm: left out")
+        guard case .layer(let l) = try JSONDecoder().decode(DecodedRecord.self, from: Data(layerLine.utf8)) else {
+            Issue.record("not a layer: \(layerLine)")
+            return
+        }
+        #expect(l.statistics == zeros && l.statistics.updateToData == .infinity)
+        #expect(l.statistics.backwardSignal.norm == .infinity)
         let trial = try RecordEncoder.line(TrialRecord(run: 0, round: 1, learningRate: .nan, weightDecay: -.infinity))
         #expect(trial == #"{"type":"trial","run":0,"round":1,"lr":null,"weight_decay":null}"#)
     }
@@ -238,6 +298,8 @@ import Testing
             trainSeconds: 0.004020349999336759, samplesPerSecond: 124_367.28147611166)
         log.writeEval(evaluation)
         log.writeHistograms([Self.statistics, Self.statistics], step: 10)
+        let sample = SessionOutput.LayerSample(step: 10, layers: Self.layers)
+        log.writeLayers(sample)
         let event = SessionOutput.Event(step: 4, label: "⑂ forked", kind: .forked, from: "0")
         log.writeEvent(event, run: 1)
         log.writeSummary(
@@ -254,6 +316,9 @@ import Testing
             run.evaluations.map(\.evaluation) == [evaluation] && run.evaluations.map(\.loss) == [2.1554093837738035])
         #expect(run.histograms.map(\.statistics) == [Self.statistics, Self.statistics])
         #expect(run.histograms.map(\.layer) == [1, 2])
+        #expect(run.layerSamples == [sample] && run.layers.map(\.layer) == [1, 2])
+        #expect(run.layers.map(\.verdict) == LayerVerdict.assess(Self.layers).map(\.name))
+        #expect(run.layers[0].t == run.layers[1].t, "a sample's layers share one time")
         #expect(record.runs[1].events.map(\.event) == [event])
         #expect(run.stopped == .stdoutClosed)
         let times = run.steps.map(\.t) + run.evaluations.map(\.t) + run.histograms.map(\.t)

@@ -16,13 +16,23 @@ import Testing
     /// Runs a two-run session with switches and a fork, feeding a live `DashboardState` and a
     /// `SessionRecorder` from the same snapshots, as the dashboard loop does. Returns the live state.
     static func recordSession(to path: String) throws -> DashboardState {
+        try recordSessionWithLayers(to: path).state
+    }
+
+    /// The same, with the per-layer samples the session published for each run (every 4th step and
+    /// each evaluation's), by run id.
+    static func recordSessionWithLayers(
+        to path: String
+    ) throws -> (state: DashboardState, layers: [Int: [SessionOutput.LayerSample]]) {
         var adam = SessionTests.config
         adam.optimizer = .adam
         adam.learningRate = nil
         let specs = [Spec(config: SessionTests.config, title: "SGD"), Spec(config: adam, title: "Adam")]
         let dataset = SessionTests.dataset()
-        let session = TrainingSession(runs: specs, dataset: dataset, publishInterval: 0.001)
+        let session = TrainingSession(
+            runs: specs, dataset: dataset, publishInterval: 0.001, layerStatisticsInterval: 4)
         let log = try MetricsLog(path: path)
+        var layers: [Int: [SessionOutput.LayerSample]] = [:]
         let recorder = SessionRecorder(log: log, dataset: dataset, dataDirectory: "(test)", logEvery: 1, specs: specs)
         var live = DashboardState(datasetName: dataset.name, sessionName: "compare")
         func pump(until done: (DashboardState) -> Bool) {
@@ -31,6 +41,7 @@ import Testing
                 let snapshot = session.drainAll()
                 _ = live.apply(snapshot)
                 recorder.record(snapshot)
+                for (id, out) in snapshot.runs { layers[id, default: []] += out.layerSamples }
                 if done(live) { return }
                 usleep(2000)
             }
@@ -64,8 +75,9 @@ import Testing
         let last = session.drainAll()
         _ = live.apply(last)
         recorder.record(last)
+        for (id, out) in last.runs { layers[id, default: []] += out.layerSamples }
         recorder.finish(seconds: 1, stopReason: nil)
-        return live
+        return (live, layers)
     }
 
     static func expectSameCurves(_ replayed: DashboardState, _ live: DashboardState) {

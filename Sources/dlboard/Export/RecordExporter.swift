@@ -30,16 +30,54 @@ struct RecordExporter {
                     let e = run.events[k]
                     out +=
                         "\(prefix),\(RecordType.event.rawValue),\(e.event.step),,\(e.t),,,,,\(Self.field(e.event.label))\n"
-                case .histogram:
-                    break  // histograms go to TensorBoard
+                case .histogram, .layer:
+                    break  // histograms go to TensorBoard, the layers to their own table (`layersCSV`)
                 }
             }
         }
         return out
     }
 
+    static let layersCSVHeader =
+        "run,title,step,t,layer,layer_name,verdict,signal_mean_abs,signal_std,signal_norm,w_std,w_norm,"
+        + "grad_std,grad_norm,update_std,update_norm,grad_ratio,update_ratio,dead_frac,zero_frac,units,distinct,"
+        + "bn_batch_mean,bn_running_mean,bn_batch_var,bn_running_var,bn_mean_gap"
+
+    /// One row per layer record of every run (a layer at a step that collected statistics), in file
+    /// order within each run, with the `layer` record's numbers under its field names. An infinite
+    /// magnitude or ratio (grad:data and update:data when W has no spread) is `inf`; a value not
+    /// known (not a ReLU layer's dead share, no BatchNorm) is empty.
+    func layersCSV() -> String {
+        var out = Self.layersCSVHeader + "\n"
+        func v(_ x: Float?) -> String {
+            guard let x else { return "" }
+            return x == .infinity ? "inf" : Self.number(Double(x))
+        }
+        for (n, run) in record.runs.enumerated() {
+            let prefix = "\(n + 1),\(Self.field(run.title ?? ""))"
+            for l in run.layers {
+                let s = l.statistics
+                let bn = s.batchNorm
+                let fields: [String] = [
+                    prefix, "\(l.step)", "\(l.t)", "\(l.layer)", Self.field(s.layer), Self.field(l.verdict ?? ""),
+                    v(s.backwardSignal.meanAbsolute), v(s.backwardSignal.standardDeviation), v(s.backwardSignal.norm),
+                    v(s.weight.standardDeviation), v(s.weight.norm), v(s.weightGradient.standardDeviation),
+                    v(s.weightGradient.norm), v(s.update.standardDeviation), v(s.update.norm), v(s.gradientToData),
+                    v(s.updateToData), v(s.deadUnitFraction), v(s.zeroFraction), "\(s.units)", "\(s.distinctUnits)",
+                    v(bn?.batchMean), v(bn?.runningMean), v(bn?.batchVariance), v(bn?.runningVariance),
+                    v(bn?.meanGap),
+                ]
+                out += fields.joined(separator: ",") + "\n"
+            }
+        }
+        return out
+    }
+
     /// A sub-folder per run (TensorBoard shows each as a run): the step loss, the evaluations'
-    /// mean loss and accuracies as scalars, the activations at each evaluation as histograms.
+    /// mean loss and accuracies as scalars, the activations at each evaluation as histograms; per
+    /// layer record, `layers/update_ratio/<layer>` and `layers/grad_ratio/<layer>` as scalars (when
+    /// finite: an infinite ratio has no point on a chart) and the backward signal's and the weights'
+    /// histograms as `gradients/<layer>` and `weights/<layer>`, `<layer>` the Affine's name.
     /// Returns the files written. `input`: the record's own file, never replaced.
     func writeTensorBoard(to directory: String, input: ExportFileWriter.FileID? = nil) throws(ExportError) -> [String] {
         var paths: [String] = []
@@ -77,6 +115,20 @@ struct RecordExporter {
                 writer.histogram(
                     tag: "activations/layer\(h.layer)", TensorBoardWriter.buckets(h.statistics),
                     step: h.step, wallTime: start + h.t)
+            }
+            for l in run.layers {
+                let s = l.statistics
+                let wall = start + l.t
+                for (tag, ratio) in [("update_ratio", s.updateToData), ("grad_ratio", s.gradientToData)]
+                where ratio.isFinite {
+                    writer.scalar(tag: "layers/\(tag)/\(s.layer)", value: Double(ratio), step: l.step, wallTime: wall)
+                }
+                for (tag, summary) in [("gradients", s.backwardSignal), ("weights", s.weight)] {
+                    guard let h = summary.histogram else { continue }
+                    writer.histogram(
+                        tag: "\(tag)/\(s.layer)", TensorBoardWriter.buckets(h, norm: summary.norm), step: l.step,
+                        wallTime: wall)
+                }
             }
             return writer
         }

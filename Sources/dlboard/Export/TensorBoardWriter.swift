@@ -83,6 +83,29 @@ final class TensorBoardWriter {
             sumOfSquares: (sd * sd + mean * mean) * n, limits: limits, counts: counts)
     }
 
+    /// A backward signal's or a weight matrix's histogram (signed values over −m…m) as TensorBoard
+    /// buckets: the bins, the last one ending at m. The values themselves are not in the record, so
+    /// `min`/`max` are the range's ends and `sum` is taken at the bins' centres; `sum_squares` is
+    /// exact (the norm's square). Values that were not finite were not binned and are left out.
+    static func buckets(_ h: NN.Histogram, norm: Float) -> Histogram {
+        let lo = Double(h.range.lowerBound)
+        let hi = Double(h.range.upperBound)
+        let width = (hi - lo) / Double(max(1, h.bins.count))
+        var limits: [Double] = []
+        var counts: [Double] = []
+        var sum = 0.0
+        for (i, c) in h.bins.enumerated() {
+            limits.append(i == h.bins.count - 1 ? hi : lo + Double(i + 1) * width)
+            counts.append(Double(c))
+            sum += Double(c) * (lo + (Double(i) + 0.5) * width)
+        }
+        let n = counts.reduce(0, +)
+        let squares = Double(norm) * Double(norm)
+        return Histogram(
+            min: lo, max: hi, count: n, sum: sum, sumOfSquares: squares.isFinite ? squares : 0, limits: limits,
+            counts: counts)
+    }
+
     private func summary(_ value: Protobuf, step: Int, wallTime: Double) {
         var summary = Protobuf()
         summary.message(1, value)

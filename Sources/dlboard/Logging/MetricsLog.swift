@@ -217,6 +217,16 @@ final class MetricsLog {
         }
     }
 
+    /// One record per Affine layer of a step's statistics, each with its `LayerVerdict`, one `t`.
+    func writeLayers(_ sample: SessionOutput.LayerSample, run: Int? = nil) {
+        let t = elapsed
+        let verdicts = LayerVerdict.assess(sample.layers)
+        for (i, s) in sample.layers.enumerated() {
+            write(
+                LayerRecord(run: run, step: sample.step, t: t, layer: i + 1, statistics: s, verdict: verdicts[i].name))
+        }
+    }
+
     /// The end of a run: its steps (and epochs, when known), wall seconds, last accuracies, and why
     /// it stopped (nil: reached its target or the user quit).
     func writeSummary(

@@ -30,6 +30,8 @@ struct RunRecord {
         var evaluations: [Evaluation] = []
         var events: [Event] = []
         var histograms: [Histogram] = []
+        /// Per-layer statistics, one record per layer (see `layerSamples`).
+        var layers: [Layer] = []
         /// All of the above in file order (the order they happened), as indices into their arrays.
         var sequence: [Entry] = []
         /// The summary's stop reason, when there is a summary and it gives one.
@@ -37,6 +39,23 @@ struct RunRecord {
         var hasSummary = false
 
         var stepsPerEpoch: Int { max(1, trainSize / max(1, config.batchSize)) }
+
+        /// The layer records grouped back into the samples the session published: one per step,
+        /// its layers in order (a new sample starts at a new step or at a layer number that does not
+        /// go up, so a record with a layer missing still splits where it should).
+        var layerSamples: [SessionOutput.LayerSample] {
+            var samples: [SessionOutput.LayerSample] = []
+            var lastLayer = 0
+            for r in layers {
+                if let last = samples.last, last.step == r.step, r.layer > lastLayer {
+                    samples[samples.count - 1].layers.append(r.statistics)
+                } else {
+                    samples.append(.init(step: r.step, layers: [r.statistics]))
+                }
+                lastLayer = r.layer
+            }
+            return samples
+        }
     }
 
     enum Entry: Equatable {
@@ -44,6 +63,7 @@ struct RunRecord {
         case evaluation(Int)
         case event(Int)
         case histogram(Int)
+        case layer(Int)
     }
 
     /// The records of a run are the schema's record types.
@@ -51,4 +71,5 @@ struct RunRecord {
     typealias Evaluation = EvalRecord
     typealias Event = EventRecord
     typealias Histogram = HistogramRecord
+    typealias Layer = LayerRecord
 }

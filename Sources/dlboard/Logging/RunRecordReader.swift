@@ -115,7 +115,7 @@ enum RunRecordReader {
             }
             guard let i = index[decoded.run] else {
                 switch decoded {
-                case .step, .eval, .event, .hist: orphans += 1
+                case .step, .eval, .event, .hist, .layer: orphans += 1
                 default: break
                 }
                 continue
@@ -133,6 +133,9 @@ enum RunRecordReader {
             case .hist(let h):
                 record.runs[i].sequence.append(.histogram(record.runs[i].histograms.count))
                 record.runs[i].histograms.append(h)
+            case .layer(let l):
+                record.runs[i].sequence.append(.layer(record.runs[i].layers.count))
+                record.runs[i].layers.append(l)
             case .summary(let s):
                 record.runs[i].hasSummary = true
                 record.runs[i].stopped = s.stopped

@@ -3,8 +3,9 @@ import NN
 
 /// Writes what a `TrainingSession` publishes into its run record: a `config` header per run (a fork's
 /// when it appears, naming its parent), every `logEvery`-th step, each evaluation with the mean loss
-/// of the steps since the previous one, the activation histograms at each evaluation, and every
-/// event. One writer for the dashboard and the headless comparison, so both records read the same.
+/// of the steps since the previous one, the activation histograms at each evaluation, the per-layer
+/// statistics of every step that collected them (a `layer` record per layer, after that step's
+/// `step` record), and every event. One writer for the dashboard and the headless comparison, so both records read the same.
 ///
 /// Main thread only (it owns the log's file handle there).
 final class SessionRecorder {
@@ -68,6 +69,13 @@ final class SessionRecorder {
             // Steps and evaluations in step order: an evaluation's mean loss is over the steps since
             // the previous evaluation, also when one output holds several epochs.
             var evaluations = out.evaluations[...]
+            var layerSamples = out.layerSamples[...]
+            func writeLayers(upTo step: Int) {
+                while let sample = layerSamples.first, sample.step <= step {
+                    log?.writeLayers(sample, run: run)
+                    layerSamples = layerSamples.dropFirst()
+                }
+            }
             func writeEvaluation(_ e: SessionOutput.Evaluation) {
                 log?.writeEval(e, run: run)
                 log?.writeHistograms(e.activations, step: e.step, run: run)
@@ -82,7 +90,9 @@ final class SessionRecorder {
                 if step % logEvery == 0 || !loss.isFinite {
                     log?.writeStep(step: step, epoch: (step - 1) / perEpoch + 1, loss: Double(loss), run: run)
                 }
+                writeLayers(upTo: step)
             }
+            writeLayers(upTo: .max)
             for e in evaluations { writeEvaluation(e) }
             for e in out.events where e.kind != .forked { log?.writeEvent(e, run: run) }
         }

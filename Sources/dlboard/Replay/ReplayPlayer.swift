@@ -3,7 +3,8 @@ import NN
 
 /// Plays run records back as the snapshots a live session would have published: `advance(to:)`
 /// hands out every record whose time `t` has come, so the dashboard's own state and views redraw the
-/// session — curves, switch and fork markers, histograms, the configuration as it was switched.
+/// session — curves, switch and fork markers, histograms, per-layer statistics (`layerSamples`, at
+/// their steps), the configuration as it was switched.
 ///
 /// Several files play side by side from a common start (each file's clock starts at 0). A fork
 /// appears right after its parent when its "forked" event is due, as it did live.
@@ -28,6 +29,8 @@ struct ReplayPlayer {
         var diverged = false
         var samplesPerSecond = 0.0
         var activations: [ActivationStatistics] = []
+        /// The layer number of the last layer record handed out (where a sample ends).
+        var lastLayer = 0
         var started = false
 
         var isDone: Bool { next >= recorded.sequence.count }
@@ -70,7 +73,7 @@ struct ReplayPlayer {
         for r in runs {
             end = max(
                 end, r.recorded.steps.last?.t ?? 0, r.recorded.evaluations.last?.t ?? 0,
-                r.recorded.events.last?.t ?? 0, r.recorded.histograms.last?.t ?? 0)
+                r.recorded.events.last?.t ?? 0, r.recorded.histograms.last?.t ?? 0, r.recorded.layers.last?.t ?? 0)
         }
         duration = end
     }
@@ -135,6 +138,16 @@ struct ReplayPlayer {
                 // The layers of one evaluation arrive together; the screen keeps the latest set.
                 if h.layer == 1 { runs[i].activations = [] }
                 runs[i].activations.append(h.statistics)
+            case .layer(let k):
+                let l = r.layers[k]
+                guard l.t <= position else { return any }
+                // A step's layers share one `t`, so they arrive together, in one sample as live.
+                if let last = out.layerSamples.last, last.step == l.step, l.layer > runs[i].lastLayer {
+                    out.layerSamples[out.layerSamples.count - 1].layers.append(l.statistics)
+                } else {
+                    out.layerSamples.append(.init(step: l.step, layers: [l.statistics]))
+                }
+                runs[i].lastLayer = l.layer
             }
             runs[i].next += 1
             any = true

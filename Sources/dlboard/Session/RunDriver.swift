@@ -16,6 +16,12 @@ struct RunDriver {
     /// validation sets are always measured whole.
     static let trainEvaluationLimit = 10_000
     let histogramInterval: Double
+    /// The dashboard's rate of per-layer statistics (`LayerStatistics`): every this many steps.
+    /// Counted in steps, not seconds, so runs in lock-step sample the very same steps.
+    static let defaultLayerStatisticsInterval = 50
+    /// Collect per-layer statistics on every `layerStatisticsInterval`-th step and on each step that
+    /// ends in an evaluation; 0 never (headless without a record, random-search trials).
+    let layerStatisticsInterval: Int
     /// Epochs added by each resume past the target.
     let epochsPerTarget: Int
     /// Training stops (finished) at this step: the epoch target, or a preset's iteration count.
@@ -29,6 +35,7 @@ struct RunDriver {
     var pendingBatches: [[Int]] = []
     var pendingEvaluations: [SessionOutput.Evaluation] = []
     var pendingEvents: [SessionOutput.Event] = []
+    var pendingLayerSamples: [SessionOutput.LayerSample] = []
     var activations: [ActivationStatistics] = []
     var lastLoss: Float = .nan
     var lastHistogram = -1.0
@@ -47,8 +54,10 @@ struct RunDriver {
     var title: String
 
     init(
-        id: Int, trainer: Trainer, title: String, paused: Bool, stepTarget: Int? = nil, histogramInterval: Double
+        id: Int, trainer: Trainer, title: String, paused: Bool, stepTarget: Int? = nil, histogramInterval: Double,
+        layerStatisticsInterval: Int = 0
     ) {
+        precondition(layerStatisticsInterval >= 0, "layer statistics interval must be ≥ 0")
         self.id = id
         self.trainer = trainer
         self.title = title
@@ -56,6 +65,7 @@ struct RunDriver {
         self.epochsPerTarget = trainer.config.epochs
         self.stepTarget = stepTarget ?? trainer.config.epochs * trainer.stepsPerEpoch
         self.histogramInterval = histogramInterval
+        self.layerStatisticsInterval = layerStatisticsInterval
     }
 
     static func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
@@ -68,7 +78,7 @@ struct RunDriver {
     mutating func fork(id newID: Int, title: String) -> RunDriver {
         var copy = RunDriver(
             id: newID, trainer: trainer.fork(), title: title, paused: paused, stepTarget: stepTarget,
-            histogramInterval: histogramInterval)
+            histogramInterval: histogramInterval, layerStatisticsInterval: layerStatisticsInterval)
         copy.diverged = diverged
         copy.finished = finished
         copy.lastLoss = lastLoss
@@ -89,7 +99,8 @@ struct RunDriver {
     mutating func trainOneStep() {
         let t0 = Self.now()
         epochSteps += 1
-        let exactLoss = trainer.step()
+        let collect = collectsLayerStatistics(atStep: trainer.steps + 1)
+        let exactLoss = trainer.step(collectingStatistics: collect)
         let loss = Float(exactLoss)
         let dt = Self.now() - t0
         epochLossSum += exactLoss
@@ -99,6 +110,9 @@ struct RunDriver {
         lastLoss = loss
         pendingLosses.append((trainer.steps, loss))
         if recordsBatches { pendingBatches.append(trainer.lastBatch) }
+        if collect && trainer.lastLayerStatisticsStep == trainer.steps {
+            pendingLayerSamples.append(.init(step: trainer.steps, layers: trainer.lastLayerStatistics))
+        }
         if !loss.isFinite {
             diverged = true
             paused = true
@@ -116,6 +130,14 @@ struct RunDriver {
             finished = true
             paused = true
         }
+    }
+
+    /// Whether the step that will be number `step` collects per-layer statistics: at the interval, and
+    /// at every step that ends in an evaluation (an epoch's end, the step target), so each evaluation
+    /// has the layers as they stood.
+    func collectsLayerStatistics(atStep step: Int) -> Bool {
+        guard layerStatisticsInterval > 0 else { return false }
+        return step % layerStatisticsInterval == 0 || step % trainer.stepsPerEpoch == 0 || step == stepTarget
     }
 
     mutating func evaluate() {
@@ -218,6 +240,8 @@ struct RunDriver {
         out.activations = activations
         out.title = title
         out.batches = pendingBatches
+        out.layerSamples = pendingLayerSamples
+        pendingLayerSamples.removeAll()
         pendingBatches.removeAll()
         pendingLosses.removeAll(keepingCapacity: true)
         pendingEvaluations.removeAll()

@@ -35,7 +35,10 @@ struct SessionLauncher {
             screen.close()
         }
         TerminalGuard.arm()
-        let session = TrainingSession(runs: runs, dataset: dataset, maxRuns: max(DashboardState.sideBySide, runs.count))
+        // The dashboard shows the layers (and a record keeps them): collected at its rate.
+        let session = TrainingSession(
+            runs: runs, dataset: dataset, maxRuns: max(DashboardState.sideBySide, runs.count),
+            layerStatisticsInterval: RunDriver.defaultLayerStatisticsInterval)
         let recorder = log.map {
             SessionRecorder(log: $0, dataset: dataset, dataDirectory: dataDirectory, logEvery: logEvery, specs: runs)
         }
@@ -55,9 +58,11 @@ struct SessionLauncher {
         return interrupted ? stop.exitStatus : 0
     }
 
+    /// Headless, nobody looks at the layers: they are collected only for a run record.
     private func runHeadless() -> Int32 {
         let session = TrainingSession(
-            runs: runs, dataset: dataset, publishInterval: 0.05, histogramInterval: 1e9, maxRuns: runs.count)
+            runs: runs, dataset: dataset, publishInterval: 0.05, histogramInterval: 1e9, maxRuns: runs.count,
+            layerStatisticsInterval: log == nil ? 0 : RunDriver.defaultLayerStatisticsInterval)
         return HeadlessSession(
             session: session, sessionName: sessionName, dataDirectory: dataDirectory, log: log, logEvery: logEvery
         ).run().status

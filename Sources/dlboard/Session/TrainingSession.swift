@@ -51,6 +51,13 @@ final class TrainingSession: Sendable {
     let maxRuns: Int
     /// Publish every step's batch indices (for tests of lock-step).
     let recordsBatches: Bool
+    /// Every run's `RunDriver.layerStatisticsInterval`: 0 (off) unless the session is shown or
+    /// recorded (`SessionLauncher` decides).
+    let layerStatisticsInterval: Int
+    /// The most layer samples a run keeps for a drain that has not come (the oldest go first): a
+    /// screen stalled for minutes must not grow memory without end. At the dashboard's rate this is
+    /// 100,000 steps' worth, far more than any drain interval.
+    static let maxUndrainedLayerSamples = 2_000
 
     private let commands = Mutex<[(run: Int?, command: SessionCommand)]>([])
     private let output = Mutex(Snapshot())
@@ -70,9 +77,10 @@ final class TrainingSession: Sendable {
     init(
         runs: [RunSpec], dataset: Dataset, publishInterval: Double = 0.03, histogramInterval: Double = 0.25,
         maxRuns: Int = .max,
-        recordsBatches: Bool = false
+        recordsBatches: Bool = false, layerStatisticsInterval: Int = 0
     ) {
         self.recordsBatches = recordsBatches
+        self.layerStatisticsInterval = layerStatisticsInterval
         precondition(!runs.isEmpty, "a session needs at least one run")
         self.specs = runs
         self.dataset = dataset
@@ -111,6 +119,7 @@ final class TrainingSession: Sendable {
                 out.runs[id]?.evaluations.removeAll()
                 out.runs[id]?.batches.removeAll()
                 out.runs[id]?.events.removeAll()
+                out.runs[id]?.layerSamples.removeAll()
             }
             out.notice = nil
             out.refusedForks.removeAll()
@@ -149,6 +158,9 @@ final class TrainingSession: Sendable {
                 merged.evaluations.append(contentsOf: o.evaluations)
                 merged.batches.append(contentsOf: o.batches)
                 merged.events.append(contentsOf: o.events)
+                merged.layerSamples.append(contentsOf: o.layerSamples)
+                let excess = merged.layerSamples.count - Self.maxUndrainedLayerSamples
+                if excess > 0 { merged.layerSamples.removeFirst(excess) }
                 merged.status = o.status
                 merged.activations = o.activations
                 merged.title = o.title
@@ -180,7 +192,8 @@ private struct TrainingLoop {
         drivers = session.specs.enumerated().map { i, spec in
             var driver = RunDriver(
                 id: i, trainer: Trainer(config: spec.config, data: session.dataset), title: spec.title,
-                paused: paused, stepTarget: spec.stepTarget, histogramInterval: session.histogramInterval)
+                paused: paused, stepTarget: spec.stepTarget, histogramInterval: session.histogramInterval,
+                layerStatisticsInterval: session.layerStatisticsInterval)
             driver.recordsBatches = session.recordsBatches
             return driver
         }

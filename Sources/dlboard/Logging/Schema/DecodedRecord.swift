@@ -6,6 +6,7 @@ enum DecodedRecord: Decodable {
     case step(StepRecord)
     case eval(EvalRecord)
     case hist(HistogramRecord)
+    case layer(LayerRecord)
     case event(EventRecord)
     case summary(SummaryRecord)
     case trial(TrialRecord)
@@ -31,6 +32,7 @@ enum DecodedRecord: Decodable {
             case .step: self = .step(try StepRecord(from: decoder))
             case .eval: self = .eval(try EvalRecord(from: decoder))
             case .hist: self = .hist(try HistogramRecord(from: decoder))
+            case .layer: self = .layer(try LayerRecord(from: decoder))
             case .event: self = .event(try EventRecord(from: decoder))
             case .summary: self = .summary(try SummaryRecord(from: decoder))
             case .trial: self = .trial(try TrialRecord(from: decoder))
@@ -48,6 +50,7 @@ enum DecodedRecord: Decodable {
         case .step(let r): r
         case .eval(let r): r
         case .hist(let r): r
+        case .layer(let r): r
         case .event(let r): r
         case .summary(let r): r
         case .trial(let r): r
@@ -63,6 +66,7 @@ enum DecodedRecord: Decodable {
         case .step(let r): r.run ?? 0
         case .eval(let r): r.run ?? 0
         case .hist(let r): r.run ?? 0
+        case .layer(let r): r.run ?? 0
         case .event(let r): r.run ?? 0
         case .summary(let r): r.run ?? 0
         case .trial(let r): r.run

@@ -9,6 +9,8 @@ enum RecordType: String, Codable, Sendable, CaseIterable {
     case eval
     /// One hidden layer's activation histogram at an evaluation (`HistogramRecord`).
     case hist
+    /// One Affine layer's backward signal, weights, gradient and update at a step (`LayerRecord`).
+    case layer
     /// A switch, fork, restart or divergence (`EventRecord`).
     case event
     /// The end of a run (`SummaryRecord`).
