@@ -21,6 +21,7 @@ public enum LayerVerdict: Sendable, Equatable {
     /// get the same gradient and stay identical for ever.
     case symmetric(units: Int, distinct: Int)
     /// update:data a decade or more above the band: the learning rate is too high for this layer.
+    /// (Neither lr verdict is given to weights without spread or to a zero gradient: see `assess`.)
     case learningRateTooHigh(log10UpdateRatio: Float)
     /// update:data a decade or more below the band: the layer hardly learns.
     case learningRateTooLow(log10UpdateRatio: Float)
@@ -86,6 +87,10 @@ public enum LayerVerdict: Sendable, Equatable {
         if decades <= -signalDecades && decades <= -vanishingDecadesPerLayer * Float(depth) {
             return .vanishing(log10SignalRatio: decades)
         }
+        // update:data says something about the learning rate only when there is data (W has a spread:
+        // not so for zeros or a constant) and a gradient to scale (∇W = 0 when nothing reaches the
+        // layer, as above a dead or symmetric one — no learning rate would move it).
+        guard s.weight.standardDeviation > 0, s.weightGradient.norm > 0 else { return .healthy }
         let ratio = s.updateToData
         let log10Ratio = ratio > 0 ? Float(log10(Double(ratio))) : -.infinity
         if !(log10Ratio <= tooHighLog10UpdateRatio) { return .learningRateTooHigh(log10UpdateRatio: log10Ratio) }
