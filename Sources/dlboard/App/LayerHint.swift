@@ -14,8 +14,8 @@ enum LayerHint {
         case .healthy:
             return nil
         case .symmetric(let units, let distinct):
-            return "layer \(layer): \(units) units, \(distinct) distinct — equal weights get equal gradients; "
-                + "random weights break it (\(initKey))"
+            return "layer \(layer): \(units) units, \(distinct) distinct — copies learn alike: break the symmetry "
+                + "with random weights (\(initKey))"
         case .learningRateTooHigh(let r):
             return "layer \(layer) updates are 10^\(decimal(r)) of its weights: the learning rate is too high "
                 + "for it — try \(KeyMap.keyName(for: .learningRateDown))"
