@@ -44,8 +44,8 @@ import Testing
         let r = try BinaryRunner.run(["preset", "--list"])
         #expect(r.status == 0)
         for name in [
-            "optimizer-paths", "optimizer-race", "init-compare", "activation-histograms", "batchnorm-grid",
-            "overfit-weight-decay", "overfit-dropout", "random-search",
+            "optimizer-paths", "optimizer-race", "init-compare", "weight-symmetry", "activation-histograms",
+            "batchnorm-grid", "overfit-weight-decay", "overfit-dropout", "random-search",
         ] {
             #expect(r.stdout.contains(name))
         }
@@ -73,6 +73,22 @@ import Testing
         #expect(abs(runs[0].tail(20) - log(10)) < 0.01, "\(runs[0].tail(20))")
         #expect(runs[2].tail(20) < 2.0, "He learns: \(runs[2].tail(20))")
         #expect(runs[2].tail(20) < runs[1].tail(20), "He falls faster than Xavier with ReLU")
+    }
+
+    @Test func weightSymmetryLearnsOnlyWithRandomWeights() throws {
+        let (runs, _, _) = try Self.preset([
+            "weight-symmetry", "--steps", "300", "--train-size", "2000", "--test-size", "500",
+        ])
+        #expect(runs.map(\.title) == ["init zeros", "init constant 0.01", "init std 0.01", "init He"])
+        #expect(runs.allSatisfy { $0.losses.count == 300 }, "a few hundred steps, lock-step")
+        let (zeros, constant, tiny, he) = (runs[0], runs[1], runs[2], runs[3])
+        // Zeros: only the output biases learn — the class frequencies, a hair under ln 10.
+        #expect(abs(zeros.tail(30) - log(10)) < 0.01, "\(zeros.tail(30))")
+        #expect(zeros.lastTest < 0.2 && tiny.lastTest < 0.2, "\(zeros.lastTest) \(tiny.lastTest)")
+        // The constant trains one unit per layer: better than chance, far from He.
+        #expect(constant.tail(30) < zeros.tail(30) - 0.1, "\(constant.tail(30))")
+        #expect(he.tail(30) < 0.7 && he.lastTest > 0.8, "He learns: \(he.tail(30)) \(he.lastTest)")
+        #expect(constant.lastTest < he.lastTest - 0.4)
     }
 
     @Test func batchNormLearnsWhereTinyInitsStall() throws {
@@ -123,6 +139,15 @@ import Testing
         #expect(std1.components(separatedBy: "saturated").count - 1 >= 3, "sigmoid with std 1 saturates: \(std1)")
         #expect(tiny.components(separatedBy: "collapsed").count - 1 >= 4, "std 0.01 collapses to 0.5: \(tiny)")
         #expect(xavier.components(separatedBy: "healthy").count - 1 == 5, "Xavier stays spread: \(xavier)")
+        // After the book's four, the symmetry trap: every layer's 100 units are one.
+        #expect(
+            lines.dropFirst().map { String($0.prefix(8)) } == [
+                "std 1   ", "std 0.01", "Xavier  ", "He      ", "zeros   ", "all 0.1 ",
+            ])
+        for row in lines.suffix(2) {
+            #expect(row.components(separatedBy: "symmetric 1/100").count - 1 == 5, "\(row)")
+        }
+        #expect(!lines.dropFirst().prefix(4).contains { $0.contains("symmetric") }, "random weights break it")
         let relu = try BinaryRunner.run(["preset", "activation-histograms", "--headless", "--activation", "relu"])
         let he = relu.stdout.split(separator: "\n").first { $0.hasPrefix("He") } ?? ""
         #expect(he.components(separatedBy: "healthy").count - 1 == 5, "ReLU with He: \(he)")

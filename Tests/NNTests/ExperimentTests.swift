@@ -38,6 +38,35 @@ import Testing
         #expect(tiny[4].standardDeviation < 1e-4 && tiny[4].verdict == .collapsed)
     }
 
+    @Test func zerosAndAConstantLeaveOneDistinctUnit() {
+        let rows = ActivationExperiment.rows()
+        #expect(rows.map(\.name) == ["std 1", "std 0.01", "Xavier", "He", "zeros", "all 0.1"], "the book's first")
+        for a in Activation.allCases {
+            for row in rows {
+                let layers = ActivationExperiment.run(weights: row.weights, activation: a, seed: 1)
+                let distinct = layers.map(\.distinctUnits)
+                if case .constant = row.weights {
+                    #expect(distinct == [1, 1, 1, 1, 1], "\(row.name) \(a): every unit the same")
+                } else {
+                    // Random weights: (nearly) all distinct. Two dead ReLU units are both all-zero,
+                    // hence one; collapsed sigmoid units (std 0.01, deep) differ by less than the
+                    // rounding margin — never near the symmetric tenth.
+                    #expect(distinct.allSatisfy { $0 >= 90 }, "\(row.name) \(a): \(distinct)")
+                    #expect(distinct[0] == 100, "\(row.name) \(a): \(distinct)")
+                }
+                #expect(layers.allSatisfy { $0.units == 100 })
+            }
+        }
+        // All 0.1 with sigmoid: the first layer spreads like Xavier's (same scale), yet it is one unit.
+        let constant = ActivationExperiment.run(weights: .constant(0.1), activation: .sigmoid, seed: 1)
+        let xavier = run(0.1, .sigmoid)
+        #expect(abs(constant[0].statistics.standardDeviation - xavier[0].standardDeviation) < 0.03)
+        // The book's rows draw exactly what they drew before.
+        #expect(
+            ActivationExperiment.run(weights: .scale(0.1), activation: .tanh, seed: 1).map(\.statistics)
+                == run(0.1, .tanh))
+    }
+
     @Test func oneSeedOneResult() {
         #expect(run(1, .tanh).map(\.bins) == run(1, .tanh).map(\.bins))
         #expect(ActivationExperiment.run(scale: 1, activation: .tanh, seed: 2).map(\.bins) != run(1, .tanh).map(\.bins))

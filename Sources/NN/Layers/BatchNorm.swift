@@ -26,9 +26,11 @@ public final class BatchNorm: Layer {
     private let std = Matrix(rows: 0, cols: 0)
     private let out = Matrix(rows: 0, cols: 0)
     private let dx = Matrix(rows: 0, cols: 0)
-    /// Per-column scratch of the kernels (reused: no allocation per step).
-    private var columnSums: [Double] = []
-    private var columnSquares: [Double] = []
+    /// Per feature, the mean and the biased variance (÷N) of the last train-mode batch — what that
+    /// batch was normalized with, as the forward kernel computed them (kept, not recomputed; reused:
+    /// no allocation per step). Empty before the first train-mode pass.
+    public private(set) var batchMean: [Double] = []
+    public private(set) var batchVariance: [Double] = []
     private let scratch = Matrix(rows: 0, cols: 0)
 
     public var features: Int { gamma.value.cols }
@@ -51,6 +53,8 @@ public final class BatchNorm: Layer {
         momentum = o.momentum
         runningMean = o.runningMean.copy()
         runningVariance = o.runningVariance.copy()
+        batchMean = o.batchMean
+        batchVariance = o.batchVariance
     }
 
     public var parameters: [Parameter] { [gamma, beta] }
@@ -70,14 +74,14 @@ public final class BatchNorm: Layer {
             xc.resize(rows: n, cols: d)
             xn.resize(rows: n, cols: d)
             std.resize(rows: 1, cols: d)
-            if columnSums.count != d {
-                columnSums = [Double](repeating: 0, count: d)
-                columnSquares = [Double](repeating: 0, count: d)
+            if batchMean.count != d {
+                batchMean = [Double](repeating: 0, count: d)
+                batchVariance = [Double](repeating: 0, count: d)
             }
             // Column means and biased variances accumulated row by row in double, then
             // xn = (x − μ)/√(σ² + ε) and γ·xn + β — in the C kernel, same operations in the same order.
-            columnSums.withUnsafeMutableBufferPointer { mean in
-                columnSquares.withUnsafeMutableBufferPointer { variance in
+            batchMean.withUnsafeMutableBufferPointer { mean in
+                batchVariance.withUnsafeMutableBufferPointer { variance in
                     dlboard_batchnorm_forward(
                         src, n, d, g, b, Self.epsilon, momentum, runningMean.pointer, runningVariance.pointer,
                         xc.pointer, xn.pointer, std.pointer, o, mean.baseAddress!, variance.baseAddress!)

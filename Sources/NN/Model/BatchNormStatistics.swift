@@ -19,3 +19,31 @@ public struct BatchNormStatistics: Sendable, Equatable {
         self.meanGap = meanGap
     }
 }
+
+extension BatchNormStatistics {
+    /// The statistics of `layer` after its last train-mode pass: its batch's mean and variance as
+    /// that pass normalized with them, its running ones as that pass left them. Nil before the
+    /// layer's first train-mode pass.
+    public init?(of layer: BatchNorm) {
+        let d = layer.features
+        let batchMean = layer.batchMean
+        let batchVariance = layer.batchVariance
+        guard d > 0, batchMean.count == d, batchVariance.count == d else { return nil }
+        let runningMean = layer.runningMean.pointer
+        let runningVariance = layer.runningVariance.pointer
+        var sums = (batchMean: 0.0, runningMean: 0.0, batchVariance: 0.0, runningVariance: 0.0, gap: 0.0)
+        for j in 0..<d {
+            sums.batchMean += batchMean[j]
+            sums.runningMean += Double(runningMean[j])
+            sums.batchVariance += batchVariance[j]
+            sums.runningVariance += Double(runningVariance[j])
+            sums.gap +=
+                abs(batchMean[j] - Double(runningMean[j])) / (batchVariance[j] + Double(BatchNorm.epsilon)).squareRoot()
+        }
+        let n = Double(d)
+        self.init(
+            batchMean: Float(sums.batchMean / n), runningMean: Float(sums.runningMean / n),
+            batchVariance: Float(sums.batchVariance / n), runningVariance: Float(sums.runningVariance / n),
+            meanGap: Float(sums.gap / n))
+    }
+}

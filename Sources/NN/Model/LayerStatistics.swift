@@ -144,7 +144,8 @@ extension Network {
                 weightGradient: .init(values: UnsafeBufferPointer(a.weight.gradient.buffer), bins: nil),
                 update: .init(differenceOf: after, before),
                 deadUnitFraction: dead, zeroFraction: zeros,
-                units: after.cols, distinctUnits: Self.distinctUnits(weight: after, bias: a.bias.value))
+                units: after.cols, distinctUnits: Self.distinctUnits(weight: after, bias: a.bias.value),
+                batchNorm: batchNormStatistics(after: k))
         }
     }
 

@@ -21,7 +21,9 @@ struct PresetCommand: ParsableCommand {
     @Flag(help: "No dashboard: print the results (and write --metrics-out) for a script to check.")
     var headless = false
 
-    @Option(parsing: .unconditional, help: "Iterations per run (optimizer-race, init-compare; the book: 2000).")
+    @Option(
+        parsing: .unconditional,
+        help: "Iterations per run (optimizer-race, init-compare: the book's 2000; weight-symmetry: 300).")
     var steps: Int?
 
     @Option(

@@ -2,12 +2,14 @@ import Foundation
 import NN
 import TUI
 
-/// E3 on screen: one row per weight scale (std 1, std 0.01, Xavier, He), one histogram per layer,
-/// each with its mean, spread and verdict. `a` switches the activation, `r` draws new weights.
+/// E3 on screen: one row per weight scale (the book's std 1, std 0.01, Xavier, He, then all zeros and
+/// a constant — the symmetry trap), one histogram per layer, each with its mean, spread and verdict;
+/// a layer whose units are (nearly) all the same says so and how many differ ("1 of 100").
+/// `a` switches the activation, `r` draws new weights.
 struct ActivationHistogramsScreen: InteractiveScreen {
     var activation: Activation = .sigmoid
     var seed: UInt64
-    private(set) var rows: [(name: String, stats: [ActivationStatistics])] = []
+    private(set) var rows: [(name: String, layers: [ActivationExperiment.LayerResult])] = []
     var showsHelp = false
     var showsOverlay: Bool { showsHelp }
 
@@ -18,8 +20,8 @@ struct ActivationHistogramsScreen: InteractiveScreen {
     }
 
     mutating func recompute() {
-        rows = ActivationExperiment.scales().map {
-            ($0.name, ActivationExperiment.run(scale: $0.scale, activation: activation, seed: seed))
+        rows = ActivationExperiment.rows().map {
+            ($0.name, ActivationExperiment.run(weights: $0.weights, activation: activation, seed: seed))
         }
     }
 
@@ -65,13 +67,18 @@ struct ActivationHistogramsScreen: InteractiveScreen {
         let rowHeight = area.height / max(1, rows.count)
         for (r, row) in rows.enumerated() {
             let band = Rect(x: 0, y: area.y + r * rowHeight, width: width, height: rowHeight)
-            let label = row.name
-            buffer.put(label, x: 0, y: band.y + 1, style: .bold, maxWidth: 9)
-            let cells = Rect(x: 9, y: band.y, width: width - 9, height: band.height).columns(row.stats.count, gap: 1)
-            let verdicts = ActivationStatistics.verdicts(row.stats)
-            for (i, s) in row.stats.enumerated() {
+            buffer.put(row.name, x: 0, y: band.y + 1, style: .bold, maxWidth: 9)
+            if let same = Self.symmetric(row.layers), rowHeight >= 3 {
+                buffer.put("\(same.distinct) of \(same.units)", x: 0, y: band.y + 2, style: .dim, maxWidth: 8)
+                if rowHeight >= 4 { buffer.put("distinct", x: 0, y: band.y + 3, style: .dim, maxWidth: 8) }
+            }
+            let stats = row.layers.map(\.statistics)
+            let cells = Rect(x: 9, y: band.y, width: width - 9, height: band.height).columns(stats.count, gap: 1)
+            let verdicts = ActivationStatistics.verdicts(stats)
+            for (i, s) in stats.enumerated() {
+                let word = Self.isSymmetric(row.layers[i]) ? "symmetric" : verdicts[i].rawValue
                 ActivationHistogramsView.histogram(
-                    s, verdict: verdicts[i], title: "\(i + 1) \(verdicts[i].rawValue)", width: cells[i].width,
+                    s, verdict: verdicts[i], title: "\(i + 1) \(word)", width: cells[i].width,
                     glyphs: glyphs
                 ).render(in: cells[i], into: &buffer)
             }
@@ -87,20 +94,37 @@ struct ActivationHistogramsScreen: InteractiveScreen {
         return buffer
     }
 
-    /// The headless report: per scale and layer, mean, std, % saturated or zero, and the verdict.
+    /// A layer whose units are nearly all copies of each other (`LayerVerdict`'s rule for weights).
+    static func isSymmetric(_ layer: ActivationExperiment.LayerResult) -> Bool {
+        layer.units > 1 && Float(layer.distinctUnits) <= LayerVerdict.symmetricDistinctShare * Float(layer.units)
+    }
+
+    /// The units and distinct units of a row whose every layer is symmetric (the same in each: the
+    /// largest count).
+    static func symmetric(_ layers: [ActivationExperiment.LayerResult]) -> (units: Int, distinct: Int)? {
+        guard !layers.isEmpty, layers.allSatisfy(isSymmetric) else { return nil }
+        return (layers[0].units, layers.map(\.distinctUnits).max()!)
+    }
+
+    /// The headless report: per scale and layer, mean, std, % saturated or zero, and the verdict
+    /// ("symmetric 1/100" where the units are copies: how many of them differ).
     func report() -> [String] {
         var lines = [
             "activation-histograms (E3): \(activation.displayName), 1000×100 N(0,1) input, 5 layers × 100, no bias, seed \(seed)"
         ]
         for row in rows {
-            let verdicts = ActivationStatistics.verdicts(row.stats)
-            let cells = row.stats.enumerated().map { i, s in
+            let stats = row.layers.map(\.statistics)
+            let verdicts = ActivationStatistics.verdicts(stats)
+            let cells = stats.enumerated().map { i, s in
                 let extra =
                     activation == .relu
                     ? String(format: "0:%3.0f%%", s.zeroFraction * 100)
                     : String(format: "sat %3.0f%%", s.saturatedFraction * 100)
-                return String(
-                    format: "L%d μ %.3f σ %.3f %@ %@", i + 1, s.mean, s.standardDeviation, extra, verdicts[i].rawValue)
+                let layer = row.layers[i]
+                let word =
+                    Self.isSymmetric(layer)
+                    ? "symmetric \(layer.distinctUnits)/\(layer.units)" : verdicts[i].rawValue
+                return String(format: "L%d μ %.3f σ %.3f %@ %@", i + 1, s.mean, s.standardDeviation, extra, word)
             }
             lines.append(row.name.padding(toLength: 9, withPad: " ", startingAt: 0) + cells.joined(separator: " | "))
         }

@@ -9,6 +9,7 @@ enum Preset: String, CaseIterable, Sendable {
     case optimizerRace = "optimizer-race"
     case activationHistograms = "activation-histograms"
     case initCompare = "init-compare"
+    case weightSymmetry = "weight-symmetry"
     case batchnormGrid = "batchnorm-grid"
     case overfitWeightDecay = "overfit-weight-decay"
     case overfitDropout = "overfit-dropout"
@@ -21,6 +22,7 @@ enum Preset: String, CaseIterable, Sendable {
         case .optimizerRace: "E2 optimizer_compare_mnist.py"
         case .activationHistograms: "E3 weight_init_activation_histogram.py"
         case .initCompare: "E4 weight_init_compare.py"
+        case .weightSymmetry: "§6.2.1 weights of 0 (E4's network)"
         case .batchnormGrid: "E6 batch_norm_test.py"
         case .overfitWeightDecay: "E7 overfit_weight_decay.py"
         case .overfitDropout: "E8 overfit_dropout.py"
@@ -35,8 +37,10 @@ enum Preset: String, CaseIterable, Sendable {
         case .optimizerRace:
             "the four optimizers on MNIST, 784-100×4-10 ReLU He, batch 128, 2,000 iterations, same batches"
         case .activationHistograms:
-            "activations of 5 layers (1000×100 normal input, no training) for std 1 / 0.01 / Xavier / He"
+            "activations of 5 layers (1000×100 normal input, no training): std 1 / 0.01 / Xavier / He, zeros / all 0.1"
         case .initCompare: "std 0.01 vs Xavier vs He, 784-100×4-10 ReLU, SGD 0.01, batch 128, 2,000 iterations"
+        case .weightSymmetry:
+            "zeros vs constant 0.01 vs std 0.01 vs He, 784-100×4-10 ReLU, SGD 0.1, 300 steps: only biases learn"
         case .batchnormGrid: "BatchNorm vs none across 16 init scales 1…1e-4, 1,000 images, 20 epochs, 784-100×5-10"
         case .overfitWeightDecay: "300 images, 784-100×6-10, 201 epochs: weight decay 0 vs 0.1 (train vs test accuracy)"
         case .overfitDropout: "300 images, 784-100×6-10, 301 epochs: dropout 0 vs 0.2 (train vs test accuracy)"
@@ -67,6 +71,11 @@ enum Preset: String, CaseIterable, Sendable {
         var groupSize: Int?
     }
 
+    /// The initializers `weight-symmetry` compares, and its length: a few hundred steps are enough
+    /// for He to pass 90 % while the others stay where they are.
+    static let weightSymmetryInits: [Initializer] = [.zeros, .constant(0.01), .std(0.01), .he]
+    static let weightSymmetrySteps = 300
+
     /// The 16 init scales of E6: logspace(0, -4, 16).
     static let batchNormScales: [Float] = (0..<16).map { Float(pow(10, -4 * Double($0) / 15)) }
 
@@ -95,6 +104,17 @@ enum Preset: String, CaseIterable, Sendable {
                 TrainingSession.RunSpec(
                     config: config(hidden: 4, batch: 128, lr: 0.01, initializer: i),
                     title: "init \(i.displayName)", stepTarget: steps)
+            }
+            return Training(runs: runs, trainSize: o.trainSize)
+        case .weightSymmetry:
+            // Zeros: every ReLU is dead and only the output biases learn (the class frequencies).
+            // Constant 0.01 keeps the signal at scale 1 through 784 pixels and 100-unit layers
+            // (0.01·Σx ≈ 1), so it trains — as one unit per layer. Std 0.01 vanishes; He learns.
+            let steps = o.steps ?? Self.weightSymmetrySteps
+            let runs = Self.weightSymmetryInits.map { i in
+                TrainingSession.RunSpec(
+                    config: config(hidden: 4, batch: 100, lr: 0.1, initializer: i), title: "init \(i.displayName)",
+                    stepTarget: steps)
             }
             return Training(runs: runs, trainSize: o.trainSize)
         case .batchnormGrid:

@@ -1,0 +1,69 @@
+import NN
+import Testing
+
+@testable import dlboard
+
+/// The hints beside the layers' verdicts: the right keys, and one line on any screen of 100 columns.
+@Suite struct LayerHintTests {
+    /// The keys a hint names: each "(k)" and a closing "try k", read back through the key table.
+    static func actions(in line: String) -> [Action] {
+        var keys: [String] = []
+        var rest = Substring(line)
+        while let open = rest.firstIndex(of: "("), let close = rest[open...].firstIndex(of: ")") {
+            keys.append(String(rest[rest.index(after: open)..<close]))
+            rest = rest[rest.index(after: close)...]
+        }
+        if let tail = line.components(separatedBy: "— try ").last, tail != line { keys.append(tail) }
+        return keys.compactMap { k in k.count == 1 ? KeyMap.action(for: .character(k.first!)) : nil }
+    }
+
+    static let realistic: [(LayerVerdict, [Action])] = [
+        (.symmetric(units: 100, distinct: 1), [.nextInitializer]),
+        (.symmetric(units: 1000, distinct: 100), [.nextInitializer]),
+        (.learningRateTooHigh(log10UpdateRatio: -0.9), [.learningRateDown]),
+        (.learningRateTooHigh(log10UpdateRatio: 12.1), [.learningRateDown]),
+        (.learningRateTooHigh(log10UpdateRatio: .infinity), [.learningRateDown]),
+        (.learningRateTooLow(log10UpdateRatio: -5.6), [.learningRateUp]),
+        (.learningRateTooLow(log10UpdateRatio: -11.98), [.learningRateUp]),
+        (.vanishing(log10SignalRatio: -8.4), [.nextInitializer, .toggleBatchNorm]),
+        (.vanishing(log10SignalRatio: -.infinity), [.nextInitializer, .toggleBatchNorm]),
+        (.exploding(log10SignalRatio: 19.6), [.nextInitializer, .toggleBatchNorm]),
+        (.exploding(log10SignalRatio: .infinity), [.nextInitializer, .toggleBatchNorm]),
+        (.dead(fraction: 1), [.learningRateDown]),
+        (.dead(fraction: 0.51), [.learningRateDown]),
+    ]
+
+    @Test func everyHintNamesTheKeysThatHelp() throws {
+        for (verdict, expected) in Self.realistic {
+            let line = try #require(LayerHint.line(layer: 3, verdict: verdict))
+            #expect(Self.actions(in: line) == expected, "\(line)")
+            #expect(line.hasPrefix("layer 3"), "\(line)")
+        }
+        #expect(LayerHint.line(layer: 1, verdict: .healthy) == nil)
+    }
+
+    @Test func hintsFitInOneHundredColumns() throws {
+        for (verdict, _) in Self.realistic {
+            for layer in [1, 9] {
+                let line = try #require(LayerHint.line(layer: layer, verdict: verdict))
+                // One cell per character, as `Buffer.put` writes it (no wide characters in a hint).
+                let columns = line.count
+                #expect(columns <= 100, "\(columns) columns: \(line)")
+            }
+        }
+    }
+
+    @Test func hintsSayWhatTheNumbersAre() {
+        #expect(
+            LayerHint.line(layer: 3, verdict: .learningRateTooHigh(log10UpdateRatio: -1.06))
+                == "layer 3 updates are 10^-1.1 of its weights: the learning rate is too high for it — try -")
+        #expect(
+            LayerHint.line(layer: 2, verdict: .symmetric(units: 100, distinct: 1))?.hasPrefix(
+                "layer 2: 100 units, 1 distinct") == true)
+        #expect(
+            LayerHint.line(layer: 1, verdict: .vanishing(log10SignalRatio: -5.16))?.hasPrefix(
+                "layer 1's gradient is 10^-5.2 of the output layer's: it vanished") == true)
+        #expect(LayerHint.line(layer: 4, verdict: .dead(fraction: 0.894))?.contains("89 % of its ReLU units") == true)
+        #expect(LayerHint.line(layer: 1, verdict: .exploding(log10SignalRatio: .infinity))?.contains("10^∞") == true)
+    }
+}
