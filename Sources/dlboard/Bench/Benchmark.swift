@@ -14,6 +14,8 @@ struct Benchmark {
     var optimizers: [OptimizerKind]
     var variants: Bool
     var frames: Bool
+    /// Also measure per-layer statistics at the dashboard's rate against the same case off.
+    var statistics: Bool = true
     var json: Bool
     var data: String?
 
@@ -43,6 +45,7 @@ struct Benchmark {
         var gemmBoundGflops: [String: Double]
         var cases: [Case]
         var frames: [Frame]
+        var statistics: [StatisticsCase]
         var peakRSSMegabytes: Double
     }
 
@@ -153,6 +156,11 @@ struct Benchmark {
             }
         }
         BLASThreads.set(1)
+        let statisticsCases =
+            statistics
+            ? Self.statisticsCases(
+                network: network, batch: batch, data: dataset, steps: steps, warmup: warmup, repeats: repeats, say: say)
+            : []
         var frameTimes: [Frame] = []
         if frames {
             say("\nframe render (into the in-memory buffer, as the dashboard does before curses):")
@@ -172,7 +180,7 @@ struct Benchmark {
             let report = Report(
                 network: network.shapeDescription, batch: batch, blasKernel: BLASThreads.coreName,
                 gemmFlopsPerSample: flops, gemmBoundGflops: boundGflops, cases: results, frames: frameTimes,
-                peakRSSMegabytes: rss)
+                statistics: statisticsCases, peakRSSMegabytes: rss)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
             print(String(decoding: try encoder.encode(report), as: UTF8.self))
@@ -219,5 +227,83 @@ struct Benchmark {
             precondition(buffer.width == width)
         }
         return times.sorted()[times.count / 2]
+    }
+}
+
+extension Benchmark {
+    /// One interval of per-layer statistics (`Trainer.statisticsInterval`), timed against the same
+    /// case with statistics off.
+    struct StatisticsCase: Codable {
+        /// Collect on every `interval`-th step; 0 = off.
+        var interval: Int
+        var samplesPerSecond: Double
+        var samplesPerSecondRange: [Double]
+        /// Median over the repetitions of this interval's samples/s over the off case's in the same
+        /// repetition (1 for off itself), with its range.
+        var ratioToOff: Double
+        var ratioToOffRange: [Double]
+    }
+
+    /// Off, the dashboard's rate (every 50th step, as `RunDriver` collects), then every 10th and
+    /// every step for context.
+    static let statisticsIntervals = [0, 50, 10, 1]
+
+    /// SGD on the plain network (the cheapest step, so the largest share for the statistics), one
+    /// trainer per interval, all driven in the same repetition in blocks of 50 steps taken in turn,
+    /// so a drift of the machine's speed falls on every interval alike. A block holds exactly one
+    /// collection at interval 50; the timed steps are `steps` rounded up to whole blocks.
+    static func statisticsCases(
+        network: NetworkConfig, batch: Int, data: Dataset, steps: Int, warmup: Int, repeats: Int,
+        say: (String) -> Void
+    ) -> [StatisticsCase] {
+        let block = 50
+        let blocks = max(1, (steps + block - 1) / block)
+        let config = TrainingConfig(
+            network: network, optimizer: .sgd, batchSize: batch, epochs: 1, seed: 0, sampling: .shuffledEpochs)
+        say(
+            "\nper-layer statistics, SGD plain, 1 BLAS thread, \(blocks)×\(block) timed steps per case in turns of \(block):"
+        )
+        say("collecting           samples/s   (range)             of off  (range)")
+        let intervals = statisticsIntervals
+        var rates = [[Double]](repeating: [], count: intervals.count)
+        for round in 0..<repeats {
+            let trainers = intervals.map { interval in
+                let t = Trainer(config: config, data: data)
+                t.statisticsInterval = interval
+                return t
+            }
+            for t in trainers { for _ in 0..<warmup { t.step() } }
+            // Warm-up steps count, so the timed blocks start on a multiple of the interval.
+            for t in trainers where t.steps % block != 0 {
+                for _ in 0..<(block - t.steps % block) { t.step() }
+            }
+            var seconds = [Double](repeating: 0, count: intervals.count)
+            for b in 0..<blocks {
+                // Rotate who goes first, so no interval always follows the same one.
+                for k in intervals.indices {
+                    let i = (k + b + round) % intervals.count
+                    let t0 = DispatchTime.now().uptimeNanoseconds
+                    for _ in 0..<block { trainers[i].step() }
+                    seconds[i] += Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
+                }
+            }
+            for i in intervals.indices { rates[i].append(Double(blocks * block * batch) / seconds[i]) }
+        }
+        func median(_ v: [Double]) -> Double { v.sorted()[v.count / 2] }
+        return intervals.indices.map { i in
+            let ratios = zip(rates[i], rates[0]).map { $0 / $1 }
+            let c = StatisticsCase(
+                interval: intervals[i], samplesPerSecond: median(rates[i]),
+                samplesPerSecondRange: [rates[i].min()!, rates[i].max()!], ratioToOff: median(ratios),
+                ratioToOffRange: [ratios.min()!, ratios.max()!])
+            let label = intervals[i] == 0 ? "off" : intervals[i] == 1 ? "every step" : "every \(intervals[i]) steps"
+            let range = String(format: "(%.0f–%.0f)", c.samplesPerSecondRange[0], c.samplesPerSecondRange[1])
+            say(
+                label.padding(toLength: 18, withPad: " ", startingAt: 0)
+                    + String(format: " %11.0f   ", c.samplesPerSecond)
+                    + range.padding(toLength: 19, withPad: " ", startingAt: 0)
+                    + String(format: " %5.3f  (%.3f–%.3f)", c.ratioToOff, c.ratioToOffRange[0], c.ratioToOffRange[1]))
+            return c
+        }
     }
 }
