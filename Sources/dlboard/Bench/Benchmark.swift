@@ -238,8 +238,11 @@ extension Benchmark {
         var interval: Int
         var samplesPerSecond: Double
         var samplesPerSecondRange: [Double]
-        /// Median over the repetitions of this interval's samples/s over the off case's in the same
-        /// repetition (1 for off itself), with its range.
+        /// This interval's speed over off's: the median, over every turn of every repetition, of
+        /// off's time for its block of 50 steps over this interval's time for its block in the same
+        /// turn (1 for off itself); the range is that of the repetitions' own medians. Adjacent
+        /// blocks see the same machine, so the bursts of a shared VM, which move the totals by
+        /// ±10 %, mostly cancel.
         var ratioToOff: Double
         var ratioToOffRange: [Double]
     }
@@ -249,23 +252,29 @@ extension Benchmark {
     static let statisticsIntervals = [0, 50, 10, 1]
 
     /// SGD on the plain network (the cheapest step, so the largest share for the statistics), one
-    /// trainer per interval, all driven in the same repetition in blocks of 50 steps taken in turn,
-    /// so a drift of the machine's speed falls on every interval alike. A block holds exactly one
-    /// collection at interval 50; the timed steps are `steps` rounded up to whole blocks.
+    /// trainer per interval, all driven in the same repetition in blocks of 50 steps taken in turn
+    /// (who goes first rotates), so a drift of the machine's speed falls on every interval alike.
+    /// Every block holds the same collections (exactly one at interval 50). The timed steps per
+    /// case and repetition are `steps` rounded up to whole blocks, at least 20 blocks: a 1 %
+    /// difference needs many turns to show through the noise.
     static func statisticsCases(
         network: NetworkConfig, batch: Int, data: Dataset, steps: Int, warmup: Int, repeats: Int,
         say: (String) -> Void
     ) -> [StatisticsCase] {
         let block = 50
-        let blocks = max(1, (steps + block - 1) / block)
+        let blocks = max(20, (steps + block - 1) / block)
         let config = TrainingConfig(
             network: network, optimizer: .sgd, batchSize: batch, epochs: 1, seed: 0, sampling: .shuffledEpochs)
         say(
-            "\nper-layer statistics, SGD plain, 1 BLAS thread, \(blocks)×\(block) timed steps per case in turns of \(block):"
+            "\nper-layer statistics, SGD plain, 1 BLAS thread, \(blocks)×\(block) timed steps per case in turns of \(block), \(repeats) repetition(s):"
         )
         say("collecting           samples/s   (range)             of off  (range)")
         let intervals = statisticsIntervals
         var rates = [[Double]](repeating: [], count: intervals.count)
+        // Per interval: off's block time over this one's, every turn; and each repetition's median.
+        var turnRatios = [[Double]](repeating: [], count: intervals.count)
+        var repeatRatios = [[Double]](repeating: [], count: intervals.count)
+        func median(_ v: [Double]) -> Double { v.sorted()[v.count / 2] }
         for round in 0..<repeats {
             let trainers = intervals.map { interval in
                 let t = Trainer(config: config, data: data)
@@ -278,24 +287,31 @@ extension Benchmark {
                 for _ in 0..<(block - t.steps % block) { t.step() }
             }
             var seconds = [Double](repeating: 0, count: intervals.count)
+            var ratios = [[Double]](repeating: [], count: intervals.count)
+            var turn = [Double](repeating: 0, count: intervals.count)
             for b in 0..<blocks {
-                // Rotate who goes first, so no interval always follows the same one.
                 for k in intervals.indices {
                     let i = (k + b + round) % intervals.count
                     let t0 = DispatchTime.now().uptimeNanoseconds
                     for _ in 0..<block { trainers[i].step() }
-                    seconds[i] += Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
+                    turn[i] = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
+                }
+                for i in intervals.indices {
+                    seconds[i] += turn[i]
+                    ratios[i].append(turn[0] / turn[i])
                 }
             }
-            for i in intervals.indices { rates[i].append(Double(blocks * block * batch) / seconds[i]) }
+            for i in intervals.indices {
+                rates[i].append(Double(blocks * block * batch) / seconds[i])
+                turnRatios[i] += ratios[i]
+                repeatRatios[i].append(median(ratios[i]))
+            }
         }
-        func median(_ v: [Double]) -> Double { v.sorted()[v.count / 2] }
         return intervals.indices.map { i in
-            let ratios = zip(rates[i], rates[0]).map { $0 / $1 }
             let c = StatisticsCase(
                 interval: intervals[i], samplesPerSecond: median(rates[i]),
-                samplesPerSecondRange: [rates[i].min()!, rates[i].max()!], ratioToOff: median(ratios),
-                ratioToOffRange: [ratios.min()!, ratios.max()!])
+                samplesPerSecondRange: [rates[i].min()!, rates[i].max()!], ratioToOff: median(turnRatios[i]),
+                ratioToOffRange: [repeatRatios[i].min()!, repeatRatios[i].max()!])
             let label = intervals[i] == 0 ? "off" : intervals[i] == 1 ? "every step" : "every \(intervals[i]) steps"
             let range = String(format: "(%.0f–%.0f)", c.samplesPerSecondRange[0], c.samplesPerSecondRange[1])
             say(
