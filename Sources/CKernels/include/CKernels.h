@@ -38,4 +38,29 @@ void dlboard_batchnorm_backward(const float *dout, size_t n, size_t d, const flo
                                 const float *gamma, float *dgamma, float *dbeta, float *dx,
                                 float *dstd, float *dvarTimes2OverN, float *dmu);
 
+/// Moments of the finite values of x (when y is NULL) or of x[i] − y[i] (the float difference):
+/// how many are finite, their sum, sum of |·| and sum of squares in double, and the largest finite
+/// |·| (0 when none is). NaN and ±infinity are left out (a second pass, run only when the first,
+/// unmasked one meets one). Summed in 16 fixed interleaved lanes added up in a fixed order, so
+/// every instruction-set version gives the same bits.
+typedef struct {
+    double count;
+    double sum;
+    double sumAbs;
+    double sumSquares;
+    float maxAbs;
+} dlboard_moments;
+void dlboard_moments_of(const float *x, const float *y, size_t n, dlboard_moments *out);
+
+/// Adds to counts[0..<bins] the equal-width histogram of the finite values of x over −m…m:
+/// bin = (size_t)max(0, min(bins − 1, (v + m) · scale)), the float operations in that order.
+void dlboard_histogram_add(const float *x, size_t n, float m, float scale, size_t bins, long *counts);
+
+/// For a rows×cols row-major matrix w and a bias of cols: sums[j] = bias[j] + Σ_i w[i][j] in
+/// double, added row by row; maxAbs[j] = the largest |·| of column j and its bias (NaN ignored).
+void dlboard_column_sums(const float *w, size_t rows, size_t cols, const float *bias, double *sums, float *maxAbs);
+
+/// For a rows×cols row-major matrix x: zeros[j] = how many rows have x[i][j] == 0.
+void dlboard_column_zero_counts(const float *x, size_t rows, size_t cols, long *zeros);
+
 #endif

@@ -1,3 +1,5 @@
+import CKernels
+
 /// Equal-width counts of a set of values over a range symmetric about 0 that just holds the
 /// largest finite magnitude — the shape of a weight matrix or a backward signal, whose values are
 /// signed and whose scale is not known in advance.
@@ -16,21 +18,21 @@ public struct Histogram: Sendable, Equatable {
 
     /// Bins `values` over `-m...m`, `m` the largest finite |value| (1 when every value is 0).
     public init(values: UnsafeBufferPointer<Float>, bins binCount: Int) {
+        let m = LayerStatistics.Moments(values)
+        self.init(values: values, bins: binCount, largest: m.largest, nonFinite: values.count - Int(m.n))
+    }
+
+    /// The same, with the largest finite |value| and the count of non-finite ones already known
+    /// (from the moments' pass), so the values are read once more only.
+    init(values: UnsafeBufferPointer<Float>, bins binCount: Int, largest: Float, nonFinite: Int) {
         precondition(binCount >= 1, "need at least one bin")
-        var largest: Float = 0
-        var nonFinite = 0
-        for v in values {
-            if v.isFinite { largest = max(largest, abs(v)) } else { nonFinite += 1 }
-        }
         let m = largest > 0 ? largest : 1
         var bins = [Int](repeating: 0, count: binCount)
-        // The scale in Double (2m may overflow Float); the loop in Float on the unchecked buffer,
-        // as it is the costly part of the statistics.
+        // The scale in Double (2m may overflow Float); the binning in Float, in C (the costly part).
         let scale = Float(Double(binCount) / (2 * Double(m)))
-        let last = Float(binCount - 1)
-        bins.withUnsafeMutableBufferPointer { counts in
-            for v in values where v.isFinite {
-                counts[Int(max(0, min(last, (v + m) * scale)))] += 1
+        if let base = values.baseAddress, !values.isEmpty {
+            bins.withUnsafeMutableBufferPointer { counts in
+                dlboard_histogram_add(base, values.count, m, scale, binCount, counts.baseAddress!)
             }
         }
         self.bins = bins

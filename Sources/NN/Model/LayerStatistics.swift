@@ -1,3 +1,5 @@
+import CKernels
+
 /// What one Affine layer (a hidden layer or the output layer) looked like in one training step:
 /// the backward signal arriving at it from above, its weights, their gradient and the update the
 /// optimizer applied — the instruments of seed-extensions §1. Made by `Trainer` on steps that
@@ -73,22 +75,23 @@ public struct LayerStatistics: Sendable, Equatable {
             self.histogram = histogram
         }
 
-        /// The moments of `values`, and their histogram when `bins` is given.
+        /// The moments of `values`, and their histogram when `bins` is given: one vectorized pass
+        /// for the moments and the largest magnitude, one for the bins.
         public init(values: UnsafeBufferPointer<Float>, bins: Int?) {
-            var moments = Moments()
-            for v in values { moments.add(v) }
+            let m = Moments(values)
             self.init(
-                moments: moments, count: values.count, histogram: bins.map { Histogram(values: values, bins: $0) })
+                moments: m, count: values.count,
+                histogram: bins.map {
+                    Histogram(values: values, bins: $0, largest: m.largest, nonFinite: values.count - Int(m.n))
+                })
         }
 
         /// The moments of `after − before`, element by element, without storing the difference.
         init(differenceOf after: Matrix, _ before: Matrix) {
             precondition(after.count == before.count, "difference of matrices of different sizes")
-            var moments = Moments()
-            let a = after.pointer
-            let b = before.pointer
-            for i in 0..<after.count { moments.add(a[i] - b[i]) }
-            self.init(moments: moments, count: after.count, histogram: nil)
+            self.init(
+                moments: Moments(after.pointer, minus: before.pointer, count: after.count), count: after.count,
+                histogram: nil)
         }
 
         private init(moments m: Moments, count: Int, histogram: Histogram?) {
@@ -101,21 +104,35 @@ public struct LayerStatistics: Sendable, Equatable {
         }
     }
 
-    /// Running sums in Double over the finite values.
+    /// Sums in Double over the finite values, and their largest magnitude (`dlboard_moments_of`:
+    /// 16 interleaved partial sums, so they may differ from a one-by-one loop in the last bits of
+    /// the Double — at most a last-bit rounding in the Float results).
     struct Moments {
         var n = 0.0
         var sum = 0.0
         var sumAbs = 0.0
         var sumSq = 0.0
+        var largest: Float = 0
 
-        @inline(__always)
-        mutating func add(_ v: Float) {
-            guard v.isFinite else { return }
-            let d = Double(v)
-            n += 1
-            sum += d
-            sumAbs += abs(d)
-            sumSq += d * d
+        init(_ values: UnsafeBufferPointer<Float>) {
+            var m = dlboard_moments()
+            if let base = values.baseAddress, !values.isEmpty { dlboard_moments_of(base, nil, values.count, &m) }
+            self.init(m)
+        }
+
+        /// The moments of `x[i] − y[i]` (each difference rounded to Float).
+        init(_ x: UnsafePointer<Float>, minus y: UnsafePointer<Float>, count: Int) {
+            var m = dlboard_moments()
+            if count > 0 { dlboard_moments_of(x, y, count, &m) }
+            self.init(m)
+        }
+
+        private init(_ m: dlboard_moments) {
+            n = m.count
+            sum = m.sum
+            sumAbs = m.sumAbs
+            sumSq = m.sumSquares
+            largest = m.maxAbs
         }
     }
 }
@@ -152,7 +169,7 @@ extension Network {
     /// How many of a d_in×d_out weight matrix's columns (with their bias) differ by more than
     /// 1e-4 of the largest |W| or |b|. Columns are sorted by their sum and each is compared in full
     /// only with the representative of the group before it, so a random layer costs one pass over W
-    /// plus a sort of d_out sums.
+    /// (`dlboard_column_sums`, row by row as W is stored) plus a sort of d_out sums.
     static func distinctUnits(weight w: Matrix, bias b: Matrix) -> Int {
         let rows = w.rows
         let d = w.cols
@@ -160,20 +177,11 @@ extension Network {
         precondition(b.count == d, "one bias per unit")
         let p = w.pointer
         let q = b.pointer
-        var scale: Float = 0
         var sums = [Double](repeating: 0, count: d)
-        for j in 0..<d {
-            sums[j] = Double(q[j])
-            scale = max(scale, abs(q[j]))
-        }
-        for i in 0..<rows {
-            let row = p + i * d
-            for j in 0..<d {
-                let v = row[j]
-                sums[j] += Double(v)
-                scale = max(scale, abs(v))
-            }
-        }
+        var largest = [Float](repeating: 0, count: d)
+        dlboard_column_sums(p, rows, d, q, &sums, &largest)
+        // The largest |·| ignores NaN, as `max` does; an infinity makes every tolerance useless.
+        let scale = largest.reduce(0) { $1 > $0 ? $1 : $0 }
         guard scale.isFinite else { return d }
         let tolerance = 1e-4 * scale
         let order = (0..<d).sorted { sums[$0] < sums[$1] }
@@ -194,21 +202,18 @@ extension Network {
         return distinct
     }
 
-    /// Of an n×d output: the share of columns that are 0 in every row, and of all values that are 0.
+    /// Of an n×d output: the share of columns that are 0 in every row, and of all values that are 0
+    /// (`dlboard_column_zero_counts`: one vectorized pass counting each column's zeros).
     static func deadAndZeroFractions(_ out: Matrix) -> (Float, Float) {
         let n = out.rows
         let d = out.cols
         guard n > 0, d > 0 else { return (0, 0) }
-        var alive = [Bool](repeating: false, count: d)
-        var zeros = 0
-        let p = out.pointer
-        for r in 0..<n {
-            let row = p + r * d
-            for j in 0..<d {
-                if row[j] == 0 { zeros += 1 } else { alive[j] = true }
-            }
+        var zeros = [Int](repeating: 0, count: d)
+        zeros.withUnsafeMutableBufferPointer { z in
+            dlboard_column_zero_counts(out.pointer, n, d, z.baseAddress!)
         }
-        let deadCount = alive.reduce(0) { $0 + ($1 ? 0 : 1) }
-        return (Float(deadCount) / Float(d), Float(zeros) / Float(n * d))
+        let deadCount = zeros.reduce(0) { $0 + ($1 == n ? 1 : 0) }
+        let zeroCount = zeros.reduce(0, +)
+        return (Float(deadCount) / Float(d), Float(zeroCount) / Float(n * d))
     }
 }

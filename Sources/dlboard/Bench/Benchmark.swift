@@ -14,6 +14,8 @@ struct Benchmark {
     var optimizers: [OptimizerKind]
     var variants: Bool
     var frames: Bool
+    /// Also measure per-layer statistics at the dashboard's rate against the same case off.
+    var statistics: Bool = true
     var json: Bool
     var data: String?
 
@@ -43,6 +45,7 @@ struct Benchmark {
         var gemmBoundGflops: [String: Double]
         var cases: [Case]
         var frames: [Frame]
+        var statistics: [StatisticsCase]
         var peakRSSMegabytes: Double
     }
 
@@ -153,6 +156,11 @@ struct Benchmark {
             }
         }
         BLASThreads.set(1)
+        let statisticsCases =
+            statistics
+            ? Self.statisticsCases(
+                network: network, batch: batch, data: dataset, steps: steps, warmup: warmup, repeats: repeats, say: say)
+            : []
         var frameTimes: [Frame] = []
         if frames {
             say("\nframe render (into the in-memory buffer, as the dashboard does before curses):")
@@ -172,7 +180,7 @@ struct Benchmark {
             let report = Report(
                 network: network.shapeDescription, batch: batch, blasKernel: BLASThreads.coreName,
                 gemmFlopsPerSample: flops, gemmBoundGflops: boundGflops, cases: results, frames: frameTimes,
-                peakRSSMegabytes: rss)
+                statistics: statisticsCases, peakRSSMegabytes: rss)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
             print(String(decoding: try encoder.encode(report), as: UTF8.self))
@@ -219,5 +227,99 @@ struct Benchmark {
             precondition(buffer.width == width)
         }
         return times.sorted()[times.count / 2]
+    }
+}
+
+extension Benchmark {
+    /// One interval of per-layer statistics (`Trainer.statisticsInterval`), timed against the same
+    /// case with statistics off.
+    struct StatisticsCase: Codable {
+        /// Collect on every `interval`-th step; 0 = off.
+        var interval: Int
+        var samplesPerSecond: Double
+        var samplesPerSecondRange: [Double]
+        /// This interval's speed over off's: the median, over every turn of every repetition, of
+        /// off's time for its block of 50 steps over this interval's time for its block in the same
+        /// turn (1 for off itself); the range is that of the repetitions' own medians. Adjacent
+        /// blocks see the same machine, so the bursts of a shared VM, which move the totals by
+        /// ±10 %, mostly cancel.
+        var ratioToOff: Double
+        var ratioToOffRange: [Double]
+    }
+
+    /// Off, the dashboard's rate (every 50th step, as `RunDriver` collects), then every 10th and
+    /// every step for context.
+    static let statisticsIntervals = [0, RunDriver.defaultLayerStatisticsInterval, 10, 1]
+
+    /// SGD on the plain network (the cheapest step, so the largest share for the statistics), one
+    /// trainer per interval, all driven in the same repetition in blocks of 50 steps taken in turn
+    /// (who goes first rotates), so a drift of the machine's speed falls on every interval alike.
+    /// Every block holds the same collections (exactly one at interval 50). The timed steps per
+    /// case and repetition are `steps` rounded up to whole blocks, at least 20 blocks: a 1 %
+    /// difference needs many turns to show through the noise.
+    static func statisticsCases(
+        network: NetworkConfig, batch: Int, data: Dataset, steps: Int, warmup: Int, repeats: Int,
+        say: (String) -> Void
+    ) -> [StatisticsCase] {
+        let block = 50
+        let blocks = max(20, (steps + block - 1) / block)
+        let config = TrainingConfig(
+            network: network, optimizer: .sgd, batchSize: batch, epochs: 1, seed: 0, sampling: .shuffledEpochs)
+        say(
+            "\nper-layer statistics, SGD plain, 1 BLAS thread, \(blocks)×\(block) timed steps per case in turns of \(block), \(repeats) repetition(s):"
+        )
+        say("collecting           samples/s   (range)             of off  (range)")
+        let intervals = statisticsIntervals
+        var rates = [[Double]](repeating: [], count: intervals.count)
+        // Per interval: off's block time over this one's, every turn; and each repetition's median.
+        var turnRatios = [[Double]](repeating: [], count: intervals.count)
+        var repeatRatios = [[Double]](repeating: [], count: intervals.count)
+        func median(_ v: [Double]) -> Double { v.sorted()[v.count / 2] }
+        for round in 0..<repeats {
+            let trainers = intervals.map { interval in
+                let t = Trainer(config: config, data: data)
+                t.statisticsInterval = interval
+                return t
+            }
+            for t in trainers { for _ in 0..<warmup { t.step() } }
+            // Warm-up steps count, so the timed blocks start on a multiple of the interval.
+            for t in trainers where t.steps % block != 0 {
+                for _ in 0..<(block - t.steps % block) { t.step() }
+            }
+            var seconds = [Double](repeating: 0, count: intervals.count)
+            var ratios = [[Double]](repeating: [], count: intervals.count)
+            var turn = [Double](repeating: 0, count: intervals.count)
+            for b in 0..<blocks {
+                for k in intervals.indices {
+                    let i = (k + b + round) % intervals.count
+                    let t0 = DispatchTime.now().uptimeNanoseconds
+                    for _ in 0..<block { trainers[i].step() }
+                    turn[i] = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
+                }
+                for i in intervals.indices {
+                    seconds[i] += turn[i]
+                    ratios[i].append(turn[0] / turn[i])
+                }
+            }
+            for i in intervals.indices {
+                rates[i].append(Double(blocks * block * batch) / seconds[i])
+                turnRatios[i] += ratios[i]
+                repeatRatios[i].append(median(ratios[i]))
+            }
+        }
+        return intervals.indices.map { i in
+            let c = StatisticsCase(
+                interval: intervals[i], samplesPerSecond: median(rates[i]),
+                samplesPerSecondRange: [rates[i].min()!, rates[i].max()!], ratioToOff: median(turnRatios[i]),
+                ratioToOffRange: [repeatRatios[i].min()!, repeatRatios[i].max()!])
+            let label = intervals[i] == 0 ? "off" : intervals[i] == 1 ? "every step" : "every \(intervals[i]) steps"
+            let range = String(format: "(%.0f–%.0f)", c.samplesPerSecondRange[0], c.samplesPerSecondRange[1])
+            say(
+                label.padding(toLength: 18, withPad: " ", startingAt: 0)
+                    + String(format: " %11.0f   ", c.samplesPerSecond)
+                    + range.padding(toLength: 19, withPad: " ", startingAt: 0)
+                    + String(format: " %5.3f  (%.3f–%.3f)", c.ratioToOff, c.ratioToOffRange[0], c.ratioToOffRange[1]))
+            return c
+        }
     }
 }

@@ -33,6 +33,9 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Skip the frame render measurement.")
     var noFrames = false
 
+    @Flag(help: "Skip per-layer statistics at the dashboard's rate against statistics off.")
+    var noStatistics = false
+
     @Flag(help: "One JSON object on stdout instead of the table.")
     var json = false
 
@@ -51,7 +54,7 @@ struct BenchCommand: ParsableCommand {
     func run() throws {
         try Benchmark(
             steps: steps, warmup: warmup, repeats: repeats, threads: threads.values, optimizers: optimizers.values,
-            variants: !noVariants, frames: !noFrames, json: json, data: data
+            variants: !noVariants, frames: !noFrames, statistics: !noStatistics, json: json, data: data
         ).run()
     }
 }
