@@ -217,12 +217,11 @@ import Testing
     }
 
     @Test func distinctUnitsWithEqualSumsButDifferentColumns() {
-        // Columns 0 and 2 are copies; column 1 has the same sum but other entries. Sorted by sum,
-        // the three tie and each is compared only with the group before it, so the copy of column 0
-        // after column 1 is counted again (3). Remove the wrapper when the count is fixed.
-        withKnownIssue("distinctUnits compares a column only with the previous group's representative") {
-            #expect(Self.distinct([[1, 0, 1], [0, 1, 0]], bias: [0, 0, 0]) == 2)
-        }
+        // Columns 0 and 2 are copies; column 1 has the same sum but other entries, and sorts between
+        // them: 2 distinct, not 3.
+        #expect(Self.distinct([[1, 0, 1], [0, 1, 0]], bias: [0, 0, 0]) == 2)
+        // A huge weight in one unit does not make two different small units one.
+        #expect(Self.distinct([[1e6, 0.001, 0.002], [0, 0.002, 0.001]], bias: [0, 0, 0]) == 3)
         // Permuted columns with one sum: all different.
         #expect(Self.distinct([[1, 0, 2], [2, 1, 0], [0, 2, 1]], bias: [0, 0, 0]) == 3)
     }

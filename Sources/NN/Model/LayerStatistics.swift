@@ -2,7 +2,7 @@ import CKernels
 
 /// What one Affine layer (a hidden layer or the output layer) looked like in one training step:
 /// the backward signal arriving at it from above, its weights, their gradient and the update the
-/// optimizer applied — the instruments of seed-extensions §1. Made by `Trainer` on steps that
+/// optimizer applied — the per-layer instruments of "why it trains". Made by `Trainer` on steps that
 /// collect statistics (see `Trainer.statisticsInterval`), from buffers the step already has.
 public struct LayerStatistics: Sendable, Equatable {
     /// The Affine layer's name, e.g. `Affine2`.
@@ -21,9 +21,9 @@ public struct LayerStatistics: Sendable, Equatable {
     public var deadUnitFraction: Float?
     public var zeroFraction: Float?
     /// The layer's units (W's columns) and how many of them differ: units whose incoming weights
-    /// and bias agree to within 1e-4 of the layer's largest |W| or |b| count as one. A randomly
-    /// initialized layer has `distinctUnits == units`; zeros or a constant leave 1 for ever (the
-    /// symmetry trap, seed-extensions §2).
+    /// and bias agree to within 1e-4 of the larger of the two units' largest |w| or |b| count as
+    /// one. A randomly initialized layer has `distinctUnits == units`; zeros or a constant leave 1
+    /// for ever (the symmetry trap).
     public var units: Int
     public var distinctUnits: Int
     /// For a hidden layer followed by BatchNorm: its batch and running statistics. Nil otherwise.
@@ -167,8 +167,8 @@ extension Network {
     }
 
     /// How many of a d_in×d_out weight matrix's columns (with their bias) differ by more than
-    /// 1e-4 of the largest |W| or |b|. Columns are sorted by their sum and each is compared in full
-    /// only with the representative of the group before it, so a random layer costs one pass over W
+    /// 1e-4 of the pair's largest |·|. Columns are sorted by their sum and each is compared in full
+    /// only with the representatives whose sums are close to its own, so a random layer costs one pass over W
     /// (`dlboard_column_sums`, row by row as W is stored) plus a sort of d_out sums.
     static func distinctUnits(weight w: Matrix, bias b: Matrix) -> Int {
         let rows = w.rows
@@ -183,22 +183,30 @@ extension Network {
         // The largest |·| ignores NaN, as `max` does; an infinity makes every tolerance useless.
         let scale = largest.reduce(0) { $1 > $0 ? $1 : $0 }
         guard scale.isFinite else { return d }
-        let tolerance = 1e-4 * scale
         let order = (0..<d).sorted { sums[$0] < sums[$1] }
+        // Two units are one when they agree to within 1e-4 of the larger of their own largest |·|:
+        // a per-pair scale, so a few huge weights elsewhere (a diverging layer) do not lump
+        // unrelated units together.
         func same(_ j: Int, _ r: Int) -> Bool {
+            let tolerance = 1e-4 * max(largest[j], largest[r])
             guard abs(q[j] - q[r]) <= tolerance else { return false }
             for i in 0..<rows where abs(p[i * d + j] - p[i * d + r]) > tolerance { return false }
             return true
         }
-        var distinct = 1
-        var representative = order[0]
-        for j in order.dropFirst() {
-            let close = abs(sums[j] - sums[representative]) <= Double(tolerance) * Double(rows + 1)
-            if !(close && same(j, representative)) {
-                distinct += 1
-                representative = j
+        // Columns that are one unit have sums within (rows + 1) · tolerance of each other, so each
+        // column is compared with every representative in that window of the sorted sums (not only
+        // the last one: equal sums can interleave different columns). A random layer's sums are
+        // far apart, so the window holds about one representative.
+        let window = 1e-4 * Double(scale) * Double(rows + 1)
+        var representatives: [Int] = []
+        var firstInWindow = 0
+        for j in order {
+            while firstInWindow < representatives.count, sums[j] - sums[representatives[firstInWindow]] > window {
+                firstInWindow += 1
             }
+            if !representatives[firstInWindow...].contains(where: { same(j, $0) }) { representatives.append(j) }
         }
+        let distinct = representatives.count
         return distinct
     }
 
