@@ -298,8 +298,8 @@ struct LayersView {
 
     // MARK: Compact
 
-    /// Rows the compact form takes at most: its title, the marker labels, three rows a layer (the
-    /// band a third of each strip) and two of hint. A taller pane puts its loss chart above.
+    /// Rows the compact form needs for strips of three rows (the band a third of each) and a hint
+    /// of two lines: its title, the marker labels, the layers, the hint.
     static func compactHeight(layers: Int) -> Int { 2 + 3 * layers + 2 }
 
     /// The verdict in at most five letters: a pane among several is narrow.
@@ -321,7 +321,7 @@ struct LayersView {
         let hasHint = rect.height >= n + 1
         let hasTitle = rect.height >= n + 2
         let hasMarkers = rect.height >= n + 3
-        let hintLines = rect.height >= Self.compactHeight(layers: n) ? 2 : 1
+        let hintLines = rect.height >= 2 + 6 * n + 3 ? 3 : (rect.height >= Self.compactHeight(layers: n) ? 2 : 1)
         let top = rect.y + (hasTitle ? 1 : 0) + (hasMarkers ? 1 : 0)
         let rows = rect.maxY - top - (hasHint ? hintLines : 0)
         guard rows >= 1 else { return }
@@ -350,7 +350,8 @@ struct LayersView {
                 taken = start + m.label.count + 1
             }
         }
-        let rowHeight = min(3, max(1, rows / n))
+        // Strips of 1, 2, 3 or 6 rows: from three rows on, the band is a whole number of them.
+        let rowHeight = rows / n >= 6 ? 6 : min(3, max(1, rows / n))
         for (i, s) in sample.layers.enumerated() {
             let y = top + i * rowHeight
             guard y + rowHeight <= top + rows else { break }

@@ -16,17 +16,8 @@ struct PaneCellView {
         buffer.put(Self.status(pane, unicode: glyphs != .ascii), in: rect, row: 0, style: .dim)
         let body = Rect(x: rect.x, y: rect.y + 1, width: rect.width, height: rect.height - 1)
         if pane.showsLayers {
-            // The loss chart above the layers when the pane is tall enough for both: a switch's
-            // marker on both shows what it did to the loss and to the layers.
-            let layersHeight = LayersView.compactHeight(layers: pane.layerSample?.layers.count ?? 5)
-            var layersArea = body
-            if body.height >= layersHeight + 8 {
-                let (top, bottom) = body.splitRows(at: body.height - layersHeight)
-                LossChartView(pane: pane, glyphs: glyphs, color: DashboardState.color(index)).render(
-                    in: top, into: &buffer)
-                layersArea = bottom
-            }
-            LayersView(pane: pane, glyphs: glyphs, compact: true).render(in: layersArea, into: &buffer)
+            // The layers alone, no loss chart: four panes of it must draw within the frame budget.
+            LayersView(pane: pane, glyphs: glyphs, compact: true).render(in: body, into: &buffer)
             return
         }
         // Histograms need room; a short pane gets one line of per-layer verdicts instead.
