@@ -313,4 +313,35 @@ import Testing
         #expect(Self.render(s, 80, 24).text.contains("accuracy"))
         #expect(ReplayScreen.viewActions.contains(.toggleLayers), "a replay shows the layers view too")
     }
+
+    @Test func freezingKeepsTheLayersAsTheyWere() {
+        var s = Self.fixedState()
+        let before = Self.render(s, 120, 36).text
+        #expect(s.handle(.character("f")).isEmpty)
+        let layers = Self.withRatios(Self.realLayers(), [-0.5, -0.5, -0.5, -0.5, -0.5])
+        s.apply(SessionOutput(layerSamples: [.init(step: 1250, layers: layers)]))
+        #expect(s.layerSample?.step == 1250, "the data goes on underneath")
+        let frozen = Self.render(s, 120, 36).text
+        #expect(frozen.contains("update:data 10^-1.0") && !frozen.contains("update:data 10^-0.5"))
+        #expect(frozen.contains("view frozen (f)"))
+        #expect(
+            frozen.split(separator: "\n").dropFirst() == before.split(separator: "\n").dropFirst(), "all but the header"
+        )
+        _ = s.handle(.character("f"))
+        #expect(Self.render(s, 120, 36).text.contains("update:data 10^-0.5"), "live again")
+    }
+
+    /// A replay takes L as a view key (not "cannot be steered") and shows the view in every pane.
+    @Test func aReplayShowsTheLayersView() throws {
+        let path = ReplayTests.temporaryPath("layers.jsonl")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        _ = try ReplayTests.recordSession(to: path)
+        var screen = ReplayScreen(records: [try RunRecordReader.read(path: path)], speed: nil)
+        _ = screen.handle(.character("L"))
+        #expect(screen.state.notice == nil)
+        #expect(!screen.state.panes.isEmpty && screen.state.panes.allSatisfy { $0.state.showsLayers })
+        let text = screen.render(width: 120, height: 40, glyphs: .braille).text
+        #expect(text.contains("log10 update:data") || text.contains("collecting"))
+        #expect(!text.contains("accuracy"))
+    }
 }

@@ -52,6 +52,8 @@ struct PaneState {
     var smoothingIndex = 3
     /// The curves as they were when the view was frozen (nil: live).
     var frozen: (losses: [ChartPoint], train: [ChartPoint], test: [ChartPoint], markers: [ChartMarker])?
+    /// The layers view as it was when the view was frozen (nil: live).
+    var frozenLayers: (sample: SessionOutput.LayerSample?, history: LayerRatioHistory)?
     /// A short notice shown in the status bar (e.g. why a key did nothing).
     var notice: String?
     /// A lasting problem shown first in the status bar (the run record could not be written).
@@ -153,6 +155,7 @@ struct PaneState {
         pane.shownPredictedMarkers = 0
         pane.overlay = .none
         pane.frozen = nil
+        pane.frozenLayers = nil
         pane.notice = nil
         return pane
     }
@@ -255,6 +258,7 @@ struct PaneState {
             showsLayers.toggle()
         case .toggleFreeze:
             frozen = frozen == nil ? (losses, trainAccuracy, testAccuracy, markers) : nil
+            frozenLayers = frozen == nil ? nil : (layerSample, layerHistory)
         case .help:
             overlay = .help
         case .quit:

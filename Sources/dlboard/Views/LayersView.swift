@@ -17,6 +17,10 @@ struct LayersView {
     var compact = false
 
     private var unicode: Bool { glyphs != .ascii }
+    /// What the view draws: the live statistics, or those of the moment the view was frozen (`f`).
+    private var sample: SessionOutput.LayerSample? { pane.frozenLayers.map(\.sample) ?? pane.layerSample }
+    private var history: LayerRatioHistory { pane.frozenLayers?.history ?? pane.layerHistory }
+    private var markers: [ChartMarker] { pane.frozen?.markers ?? pane.markers }
 
     /// Shown until the run has published its first per-layer statistics.
     static let collecting = "layers: collecting the first per-layer statistics…"
@@ -24,7 +28,7 @@ struct LayersView {
     func render(in rect: Rect, into buffer: inout Buffer) {
         guard !rect.isEmpty else { return }
         buffer.fill(rect)
-        guard let sample = pane.layerSample, !sample.layers.isEmpty else {
+        guard let sample, !sample.layers.isEmpty else {
             buffer.put(Self.collecting, in: rect, row: min(1, rect.height - 1), style: .dim)
             return
         }
@@ -48,11 +52,11 @@ struct LayersView {
     }
 
     /// The steps across every strip of the pane.
-    var steps: ClosedRange<Double>? { pane.layerHistory.steps }
+    var steps: ClosedRange<Double>? { history.steps }
 
     func strip(_ layer: Int, steps: ClosedRange<Double>) -> UpdateRatioStrip {
-        let points = pane.layerHistory.series.indices.contains(layer) ? pane.layerHistory.series[layer] : []
-        return UpdateRatioStrip(points: points, steps: steps, markers: pane.markers, glyphs: glyphs)
+        let points = history.series.indices.contains(layer) ? history.series[layer] : []
+        return UpdateRatioStrip(points: points, steps: steps, markers: markers, glyphs: glyphs)
     }
 
     /// The worst verdict's hint is the one to act on first: the first layer with the most severe verdict; nil when every layer is healthy.
@@ -170,7 +174,7 @@ struct LayersView {
         // Marker labels over the strips, where the dotted lines below them are.
         let stripX = xs[5]
         var taken = 0
-        for m in pane.markers where steps.contains(m.x) {
+        for m in markers where steps.contains(m.x) {
             let c = UpdateRatioStrip.cellColumn(of: m.x, steps: steps, width: stripWidth, glyphs: glyphs)
             let start = max(taken, min(c, stripWidth - m.label.count))
             guard start < stripWidth else { break }
@@ -340,7 +344,7 @@ struct LayersView {
         }
         if hasMarkers {
             var taken = 0
-            for m in pane.markers where steps.contains(m.x) {
+            for m in markers where steps.contains(m.x) {
                 let c = UpdateRatioStrip.cellColumn(of: m.x, steps: steps, width: stripWidth, glyphs: glyphs)
                 let start = max(taken, min(c, stripWidth - m.label.count))
                 guard start < stripWidth else { break }
