@@ -98,7 +98,7 @@ struct LayersView {
         return String(format: "10^%.1f", log10(Double(ratio)))
     }
 
-    /// 0.0812, 3.1e-05: four significant digits at most.
+    /// 0.0812, 3.1e-05: three significant digits at most.
     static func number(_ v: Float) -> String {
         guard v.isFinite else { return v.isNaN ? "NaN" : (v > 0 ? "inf" : "-inf") }
         return String(format: "%.3g", Double(v))
