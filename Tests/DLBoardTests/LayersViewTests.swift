@@ -171,6 +171,7 @@ import Testing
             let text = Self.render(Self.fixedState(), w, h, glyphs: .ascii).text
             #expect(text.unicodeScalars.allSatisfy { $0.isASCII }, "\(w)×\(h)")
             #expect(text.contains("5 output") && text.contains("+BN"))
+            #expect(text.contains("dL/dy") && text.contains("steps 50-1200") && text.contains("band 10^-4..10^-2"))
         }
         var d = DashboardViewTests.fixedState(runs: 4)
         for i in d.panes.indices { d.panes[i].state = Self.fixedState() }

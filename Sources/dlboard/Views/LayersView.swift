@@ -155,16 +155,18 @@ struct LayersView {
         let steps = self.steps ?? Double(sample.step)...Double(sample.step)
         let stepRange =
             steps.lowerBound == steps.upperBound
-            ? "step \(Int(steps.lowerBound))" : "steps \(Int(steps.lowerBound))–\(Int(steps.upperBound))"
+            ? "step \(Int(steps.lowerBound))"
+            : "steps \(Int(steps.lowerBound))" + (unicode ? "–" : "-") + "\(Int(steps.upperBound))"
         // The strip's title starts over the numbers, which need none: the band must be named.
         let titles = [
-            "layer", wide ? "activations" : "act", wide ? "backward ∂L/∂y" : "∂L/∂y", wide ? "weights W" : "W",
+            "layer", wide ? "activations" : "act", (wide ? "backward " : "") + (unicode ? "∂L/∂y" : "dL/dy"),
+            wide ? "weights W" : "W",
         ]
         for (k, t) in titles.enumerated() {
             buffer.put(t, x: xs[k], y: rect.y, style: .dim, maxWidth: columns[k])
         }
         // The band's swatch after its name, drawn as the band is.
-        let stripTitle = "log10 update:data · band \(Self.band) "
+        let stripTitle = "log10 update:data · band \(band) "
         let titleX = max(xs[4], xs[5] + stripWidth - stripTitle.count - 1)
         let end = buffer.put(stripTitle, x: titleX, y: rect.y, style: .dim, maxWidth: rect.maxX - titleX)
         if end < rect.maxX {
@@ -258,10 +260,10 @@ struct LayersView {
         view.render(in: rect, into: &buffer)
     }
 
-    /// The band as the view writes it.
-    static var band: String {
+    /// The band as the view writes it ("10^-4…10^-2"; two dots in ASCII, where … would be one).
+    var band: String {
         let b = LayerVerdict.updateRatioBand
-        return "10^\(Int(b.lowerBound))…10^\(Int(b.upperBound))"
+        return "10^\(Int(b.lowerBound))" + (unicode ? "…" : "..") + "10^\(Int(b.upperBound))"
     }
 
     /// The worst layer's hint in its verdict's colour on the last `lines` rows of `rect` (wrapped
@@ -273,7 +275,7 @@ struct LayersView {
             text = line
             style = Style(foreground: Self.color(verdicts[w]))
         } else {
-            text = "every layer healthy: updates within \(Self.band) of the weights"
+            text = "every layer healthy: updates within \(band) of the weights"
             style = Style(foreground: .green)
         }
         let wrapped = Self.wrap(text, width: rect.width, lines: lines)
@@ -336,7 +338,7 @@ struct LayersView {
         let stripWidth = rect.width - label
         if hasTitle {
             let end = buffer.put(
-                "log10 update:data · band \(Self.band) ", x: rect.x, y: rect.y, style: .dim, maxWidth: rect.width)
+                "log10 update:data · band \(band) ", x: rect.x, y: rect.y, style: .dim, maxWidth: rect.width)
             if end < rect.maxX {
                 buffer.put(
                     String(UpdateRatioStrip.bandGlyph(glyphs)), x: end, y: rect.y, style: UpdateRatioStrip.bandStyle)
