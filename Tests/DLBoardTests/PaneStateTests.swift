@@ -164,6 +164,7 @@ import Testing
         for action in [
             Action.nextOptimizer, .toggleBatchNorm, .toggleDropout, .nextWeightDecay, .togglePause,
             .singleStep, .restart, .nextSmoothing, .toggleLogY, .toggleFreeze, .help, .quit, .nextActivation,
+            .toggleLayers,
         ] {
             #expect(KeyMap.bindings.contains { $0.action == action })
         }

@@ -61,4 +61,21 @@ import Testing
         #expect(HistogramView.resample([], columns: 3) == [0, 0, 0])
         #expect(HistogramView.resample([5], columns: 0) == [])
     }
+
+    /// Without title and caption the bars take every row: the tallest bin fills the height.
+    @Test func histogramWithoutTextUsesTheWholeHeight() {
+        var view = HistogramView(title: "t", bins: [1, 2], caption: "c")
+        var framed = Buffer(width: 2, height: 3)
+        view.render(in: framed.area, into: &framed)
+        #expect(framed.line(0) == "t" && framed.line(2) == "c" && framed.line(1) == "▄█")
+        view.showsTitle = false
+        view.showsCaption = false
+        var bare = Buffer(width: 2, height: 3)
+        view.render(in: bare.area, into: &bare)
+        #expect(bare.text == " █\n▄█\n██", "three rows of bars, the 1 half the 2")
+        view.bins = [0, 0]
+        var empty = Buffer(width: 8, height: 3)
+        view.render(in: empty.area, into: &empty)
+        #expect(empty.line(1).contains("no data"))
+    }
 }

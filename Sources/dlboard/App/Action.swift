@@ -8,6 +8,6 @@ enum Action: Hashable, Sendable {
     case learningRateUp, learningRateDown
     case nextActivation
     case togglePause, singleStep, restart
-    case nextSmoothing, toggleLogY, toggleFreeze, togglePathInset
+    case nextSmoothing, toggleLogY, toggleFreeze, togglePathInset, toggleLayers
     case help, quit, closeOverlay
 }

@@ -110,7 +110,7 @@ struct DashboardState {
         // The runs already shown first: a parent's steps up to the fork may arrive with the fork.
         for i in panes.indices where panes[i].pendingForkOf == nil {
             guard let out = snapshot.runs[panes[i].id] else { continue }
-            if !out.losses.isEmpty || !out.evaluations.isEmpty || !out.events.isEmpty
+            if !out.losses.isEmpty || !out.evaluations.isEmpty || !out.events.isEmpty || !out.layerSamples.isEmpty
                 || out.status != panes[i].state.published
             {
                 panes[i].state.apply(out)
@@ -196,6 +196,7 @@ struct DashboardState {
         for i in panes.indices where i != focus {
             panes[i].state.logY = s.logY
             panes[i].state.smoothingIndex = s.smoothingIndex
+            panes[i].state.showsLayers = s.showsLayers
         }
         return commands.map { (id, $0) }
     }

@@ -38,6 +38,9 @@ enum KeyMap {
         Binding(
             keys: [.character("e")], action: .togglePathInset,
             help: "inset: the current optimizer and lr on the book's bowl (E1)"),
+        Binding(
+            keys: [.character("L")], action: .toggleLayers,
+            help: "layers view: gradients, weights and update:data per layer"),
         Binding(keys: [.character("?"), .function(1)], action: .help, help: "this help"),
         Binding(keys: [.character("q")], action: .quit, help: "quit (asks first)"),
         Binding(keys: [.escape], action: .closeOverlay, help: "close a popup or this help"),
@@ -89,12 +92,12 @@ enum KeyMap {
     /// The always-visible hint line, shortest first when space is tight.
     static let hints: [(key: String, label: String)] = [
         ("o", "optim"), ("+/-", "lr"), ("i", "init"), ("b", "BN"), ("d", "dropout"), ("w", "decay"),
-        ("space", "pause"), ("?", "help"), ("q", "quit"),
+        ("space", "pause"), ("?", "help"), ("q", "quit"), ("L", "layers"),
     ]
 
     /// The hint line of a comparison session.
     static let comparisonHints: [(key: String, label: String)] = [
         ("tab", "pane"), ("v", "overlay"), ("x", "diff"), ("F", "fork"), ("o", "optim"), ("+/-", "lr"),
-        ("b", "BN"), ("d", "drop"), ("space", "pause"), ("P", "all"), ("?", "help"), ("q", "quit"),
+        ("b", "BN"), ("d", "drop"), ("space", "pause"), ("P", "all"), ("?", "help"), ("q", "quit"), ("L", "layers"),
     ]
 }

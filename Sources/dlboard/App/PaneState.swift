@@ -38,6 +38,13 @@ struct PaneState {
     private var predictedMarkers: [ChartMarker?] = []
     private var shownPredictedMarkers = 0
     var activations: [ActivationStatistics] = []
+    /// The latest per-layer statistics (hidden layers, then the output layer); nil until the run
+    /// has published a step that collected them.
+    var layerSample: SessionOutput.LayerSample?
+    /// log10(update:data) per layer over steps, bounded: the layers view's strips.
+    var layerHistory = LayerRatioHistory()
+    /// The layers view (gradients, weights and update:data per layer) instead of the charts.
+    var showsLayers = false
     var overlay: Overlay = .none
     var logY = false
     /// The E1 inset: the current optimizer and lr walking down the book's bowl.
@@ -45,6 +52,8 @@ struct PaneState {
     var smoothingIndex = 3
     /// The curves as they were when the view was frozen (nil: live).
     var frozen: (losses: [ChartPoint], train: [ChartPoint], test: [ChartPoint], markers: [ChartMarker])?
+    /// The layers view as it was when the view was frozen (nil: live).
+    var frozenLayers: (sample: SessionOutput.LayerSample?, history: LayerRatioHistory)?
     /// A short notice shown in the status bar (e.g. why a key did nothing).
     var notice: String?
     /// A lasting problem shown first in the status bar (the run record could not be written).
@@ -119,6 +128,8 @@ struct PaneState {
         showPredictedMarkers()
         if !out.title.isEmpty { title = out.title }
         if !out.activations.isEmpty { activations = out.activations }
+        for sample in out.layerSamples { layerHistory.append(sample) }
+        if let last = out.layerSamples.last { layerSample = last }
     }
 
     private mutating func showPredictedMarkers() {
@@ -144,6 +155,7 @@ struct PaneState {
         pane.shownPredictedMarkers = 0
         pane.overlay = .none
         pane.frozen = nil
+        pane.frozenLayers = nil
         pane.notice = nil
         return pane
     }
@@ -166,8 +178,11 @@ struct PaneState {
         }
         markers = real[..<(forkMarker ?? real.endIndex)].filter { $0.x <= upTo }
         showPredictedMarkers()
+        layerHistory = parent.layerHistory.upTo(step: step)
+        layerSample = parent.layerSample.flatMap { $0.step <= step ? $0 : nil }
         smoothingIndex = parent.smoothingIndex
         logY = parent.logY
+        showsLayers = parent.showsLayers
     }
 
     // MARK: Keys
@@ -239,8 +254,11 @@ struct PaneState {
             logY.toggle()
         case .togglePathInset:
             showsPathInset.toggle()
+        case .toggleLayers:
+            showsLayers.toggle()
         case .toggleFreeze:
             frozen = frozen == nil ? (losses, trainAccuracy, testAccuracy, markers) : nil
+            frozenLayers = frozen == nil ? nil : (layerSample, layerHistory)
         case .help:
             overlay = .help
         case .quit:

@@ -164,7 +164,10 @@ struct Benchmark {
         var frameTimes: [Frame] = []
         if frames {
             say("\nframe render (into the in-memory buffer, as the dashboard does before curses):")
-            for (view, w, h) in [("dashboard", 80, 24), ("dashboard", 200, 50), ("compare-4", 200, 50)] {
+            for (view, w, h) in [
+                ("dashboard", 80, 24), ("dashboard", 200, 50), ("compare-4", 200, 50), ("layers", 200, 50),
+                ("layers-4", 200, 50),
+            ] {
                 let ms = Self.frameMilliseconds(view: view, width: w, height: h)
                 frameTimes.append(Frame(view: view, width: w, height: h, msPerFrame: ms))
                 say(
@@ -188,7 +191,7 @@ struct Benchmark {
     }
 
     /// Median time to render one frame of a busy screen: 12,000 loss points, 40 evaluations, markers
-    /// and five histograms per run.
+    /// and five histograms per run (the "layers" views: 240 per-layer samples of six layers).
     static func frameMilliseconds(view: String, width: Int, height: Int, frames: Int = 60) -> Double {
         var g = SeededGenerator(seed: 3)
         func pane(_ k: Int) -> PaneState {
@@ -215,10 +218,26 @@ struct Benchmark {
             for i in 0..<x.count { x.pointer[i] = g.nextNormal() }
             _ = net.predict(x, mode: .train)
             s.activations = net.displayActivationStatistics()
+            if view.hasPrefix("layers") {
+                // The layers view (L) after 12,000 steps sampled every 50: one real SGD step's
+                // statistics, with update:data wandering over three decades.
+                net.gradient(x, labels: (0..<100).map { Int32($0 % 10) })
+                let before = net.affines.map { $0.weight.value.copy() }
+                SGD(learningRate: 0.1).update(net.parameters)
+                let layers = net.layerStatistics(weightsBefore: before)
+                s.showsLayers = true
+                for step in stride(from: 50, through: 12_000, by: 50) {
+                    var sample = SessionOutput.LayerSample(step: step, layers: layers)
+                    for i in sample.layers.indices {
+                        sample.layers[i].update.standardDeviation *= Float(pow(10, 1.5 * sin(Double(step) / 900)))
+                    }
+                    s.apply(SessionOutput(layerSamples: [sample]))
+                }
+            }
             return s
         }
         var state = DashboardState(datasetName: "MNIST", sessionName: "bench")
-        for k in 0..<(view == "compare-4" ? 4 : 1) { state.panes.append(.init(id: k, state: pane(k))) }
+        for k in 0..<(view.hasSuffix("-4") ? 4 : 1) { state.panes.append(.init(id: k, state: pane(k))) }
         var times: [Double] = []
         for _ in 0..<frames {
             let t0 = DispatchTime.now().uptimeNanoseconds

@@ -2,7 +2,7 @@ import Foundation
 import TUI
 
 /// A recorded session on the dashboard: the same panes, charts and markers as live, played at 1×–100×
-/// the recorded pace (or all at once). The view keys work as live (tab, v, x, s, l, f, ?); space
+/// the recorded pace (or all at once). The view keys work as live (tab, v, x, s, l, f, L, ?); space
 /// pauses the replay, + and - change its speed, g jumps to the end, r starts it again. Keys that would
 /// steer training say that a record cannot be steered.
 struct ReplayScreen: InteractiveScreen {
@@ -77,7 +77,7 @@ struct ReplayScreen: InteractiveScreen {
 
     /// The keys that change only how things are shown.
     static let viewActions: Set<Action> = [
-        .nextSmoothing, .toggleLogY, .toggleFreeze, .togglePathInset, .help, .quit, .closeOverlay,
+        .nextSmoothing, .toggleLogY, .toggleFreeze, .togglePathInset, .toggleLayers, .help, .quit, .closeOverlay,
     ]
 
     mutating func tick(now: Double) -> Bool {

@@ -4,7 +4,7 @@ import TUI
 
 /// One run inside a session of several: a one-line status, its loss chart in the run's colour, its
 /// accuracy chart, and its activation histograms — or, when the pane is short, one line of
-/// per-layer verdicts.
+/// per-layer verdicts; with `L`, the compact layers view in their place.
 struct PaneCellView {
     var pane: PaneState
     /// The run's position: its colour.
@@ -15,6 +15,11 @@ struct PaneCellView {
         guard rect.height >= 3, rect.width >= 10 else { return }
         buffer.put(Self.status(pane, unicode: glyphs != .ascii), in: rect, row: 0, style: .dim)
         let body = Rect(x: rect.x, y: rect.y + 1, width: rect.width, height: rect.height - 1)
+        if pane.showsLayers {
+            // The layers alone, no loss chart: four panes of it must draw within the frame budget.
+            LayersView(pane: pane, glyphs: glyphs, compact: true).render(in: body, into: &buffer)
+            return
+        }
         // Histograms need room; a short pane gets one line of per-layer verdicts instead.
         let histogramRows = body.height >= 26 ? max(5, body.height / 4) : (pane.activations.isEmpty ? 0 : 1)
         let charts = Rect(x: body.x, y: body.y, width: body.width, height: body.height - histogramRows)

@@ -1,0 +1,133 @@
+import Foundation
+import NN
+import TUI
+
+/// One layer's log10(update:data) over steps as a strip of dots: the reference band
+/// (`LayerVerdict.updateRatioBand`) drawn faint behind it where the strip has rows for it, every
+/// value coloured by where it falls (in the band green, above `LayerVerdict.tooHighLog10UpdateRatio`
+/// red, anywhere else yellow), and the pane's switch markers as dotted lines at their steps, so a
+/// switch is seen to change the ratios that follow it. Values beyond the strip's decades
+/// (infinite ones too: weights with no spread) are drawn at its edge.
+struct UpdateRatioStrip {
+    /// The decades a strip shows: the band −4…−2 in the middle third, one band-width either side.
+    static let decades: ClosedRange<Double> = -6...0
+
+    var points: [ChartPoint]
+    /// The steps across the strip (shared by a pane's strips, so the markers line up).
+    var steps: ClosedRange<Double>
+    var markers: [ChartMarker]
+    var glyphs: GlyphSet
+
+    /// The colour of a log10(update:data) value: what the strip and the numbers beside it use.
+    static func color(_ log10Ratio: Double) -> Color {
+        if !(log10Ratio <= Double(LayerVerdict.tooHighLog10UpdateRatio)) { return .red }
+        let band = LayerVerdict.updateRatioBand
+        if Double(band.lowerBound) <= log10Ratio && log10Ratio <= Double(band.upperBound) { return .green }
+        return .yellow
+    }
+
+    /// How the band is drawn, in the strips and in the legend naming it.
+    static func bandGlyph(_ glyphs: GlyphSet) -> Character { glyphs == .ascii ? "." : "░" }
+    static let bandStyle = Style(foreground: .green, dim: true)
+
+    /// Worse colours win a shared cell: one red dot among green ones must show.
+    private static func priority(_ c: Color) -> Int { c == .red ? 2 : (c == .yellow ? 1 : 0) }
+
+    func render(in rect: Rect, into buffer: inout Buffer) {
+        guard !rect.isEmpty else { return }
+        buffer.fill(rect)
+        var canvas = DotCanvas(columns: rect.width, rows: rect.height, glyphs: glyphs)
+        let (dx, _) = glyphs.dotsPerCell
+        let width = canvas.width
+        let height = canvas.height
+        let top = Self.decades.upperBound
+        let span = Self.decades.upperBound - Self.decades.lowerBound
+        let first = steps.lowerBound
+        let length = steps.upperBound - steps.lowerBound
+        func column(_ step: Double) -> Int {
+            length > 0 ? DotCanvas.dot((step - first) / length * Double(width - 1)) : width - 1
+        }
+        func row(_ v: Double) -> Int {
+            let clamped = min(max(v, Self.decades.lowerBound), top)
+            return min(height - 1, max(0, Int((top - clamped) / span * Double(height))))
+        }
+        func value(ofRow r: Int) -> Double { top - (Double(r) + 0.5) / Double(height) * span }
+        func clamp(_ v: Double) -> Double { min(max(v, Self.decades.lowerBound), top) }
+
+        // Per dot column: the lowest and highest value, and the last, joined to the column before
+        // so the strip reads as a line; each dot coloured by the value it stands for.
+        var previous: (column: Int, last: Double)?
+        var i = 0
+        while i < points.count {
+            let c = column(points[i].x)
+            var lo = Double.infinity
+            var hi = -Double.infinity
+            var last = Double.nan
+            var firstValue = Double.nan
+            while i < points.count, column(points[i].x) == c {
+                let y = points[i].y
+                i += 1
+                guard !y.isNaN else { continue }
+                if firstValue.isNaN { firstValue = y }
+                lo = min(lo, y)
+                hi = max(hi, y)
+                last = y
+            }
+            guard !last.isNaN else { continue }
+            var from = lo
+            var to = hi
+            if let p = previous {
+                if p.column < c - 1 {
+                    // Sparse samples (one every 50 steps, few yet): a straight line between them,
+                    // each dot coloured by the value it passes.
+                    let (a, b) = (clamp(p.last), clamp(firstValue))
+                    for cc in (p.column + 1)..<c {
+                        let v = a + (b - a) * Double(cc - p.column) / Double(c - p.column)
+                        let color = Self.color(v)
+                        canvas.set(
+                            cc, row(v), style: Style(foreground: color, bold: true), priority: Self.priority(color))
+                    }
+                    from = min(from, clamp(firstValue))
+                    to = max(to, clamp(firstValue))
+                } else {
+                    from = min(from, p.last)
+                    to = max(to, p.last)
+                }
+            }
+            for r in row(to)...row(from) {
+                let v = min(max(value(ofRow: r), lo), hi)
+                let color = Self.color(r == row(lo) ? lo : (r == row(hi) ? hi : v))
+                canvas.set(c, r, style: Style(foreground: color, bold: true), priority: Self.priority(color))
+            }
+            previous = (c, last)
+        }
+
+        // The band behind, in cells whose middle lies in it (none in strips of one or two rows,
+        // where the colours alone tell).
+        let band = LayerVerdict.updateRatioBand
+        let bandGlyph = Self.bandGlyph(glyphs)
+        for r in 0..<rect.height {
+            let middle = top - (Double(r) + 0.5) / Double(rect.height) * span
+            guard Double(band.lowerBound) <= middle && middle <= Double(band.upperBound) else { continue }
+            for c in 0..<rect.width where !canvas.isSet(column: c, row: r) {
+                buffer[rect.x + c, rect.y + r] = Cell(bandGlyph, style: Self.bandStyle)
+            }
+        }
+        for m in markers where steps.contains(m.x) {
+            let c = column(m.x) / dx
+            for r in 0..<rect.height where !canvas.isSet(column: c, row: r) {
+                buffer[rect.x + c, rect.y + r] = Cell(
+                    glyphs.dottedVertical, style: Style(foreground: .yellow, dim: true))
+            }
+        }
+        canvas.render(into: &buffer, x: rect.x, y: rect.y)
+    }
+
+    /// The cell column of `step` in a strip `width` cells wide (marker labels above the strips).
+    static func cellColumn(of step: Double, steps: ClosedRange<Double>, width: Int, glyphs: GlyphSet) -> Int {
+        let dots = width * glyphs.dotsPerCell.x
+        let length = steps.upperBound - steps.lowerBound
+        let dot = length > 0 ? DotCanvas.dot((step - steps.lowerBound) / length * Double(dots - 1)) : dots - 1
+        return dot / glyphs.dotsPerCell.x
+    }
+}
