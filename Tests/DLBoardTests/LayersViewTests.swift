@@ -208,7 +208,8 @@ import Testing
         #expect(UpdateRatioStrip.color(-4) == .green && UpdateRatioStrip.color(-2) == .green)
         #expect(UpdateRatioStrip.color(-1.7) == .yellow, "between the band and too high")
         #expect(UpdateRatioStrip.color(-5) == .yellow, "below the band")
-        #expect(UpdateRatioStrip.color(-1) == .red && UpdateRatioStrip.color(.infinity) == .red)
+        #expect(UpdateRatioStrip.color(-0.9) == .red && UpdateRatioStrip.color(.infinity) == .red)
+        #expect(UpdateRatioStrip.color(-1) == .yellow, "the threshold itself is not too high")
         #expect(UpdateRatioStrip.color(-.infinity) == .yellow)
     }
 
