@@ -23,8 +23,9 @@ import Testing
         var d = Self.driver(interval: 4, stepTarget: 25)
         while d.isRunning { d.trainOneStep() }
         let out = d.takeOutput()
-        // Every 4th step, each epoch's end (10, 20) and the step target (25).
-        #expect(out.layerSamples.map(\.step) == [4, 8, 10, 12, 16, 20, 24, 25])
+        // Steps 1 and 2 (the first steps show what the start does), every 4th step, each epoch's end
+        // (10, 20) and the step target (25).
+        #expect(out.layerSamples.map(\.step) == [1, 2, 4, 8, 10, 12, 16, 20, 24, 25])
         #expect(out.evaluations.map(\.step) == [10, 20, 25])
         // Two hidden layers and the output layer, each with its name and histograms.
         #expect(out.layerSamples.allSatisfy { $0.layers.map(\.layer) == ["Affine1", "Affine2", "Affine3"] })
@@ -33,7 +34,7 @@ import Testing
         // A step's sample is the trainer's own statistics of that step.
         var check = Self.driver(interval: 4)
         for _ in 0..<4 { check.trainOneStep() }
-        #expect(check.takeOutput().layerSamples == [.init(step: 4, layers: check.trainer.lastLayerStatistics)])
+        #expect(check.takeOutput().layerSamples.last == .init(step: 4, layers: check.trainer.lastLayerStatistics))
     }
 
     @Test func offMeansNoneAndTheSameTraining() {
@@ -46,7 +47,7 @@ import Testing
         let a = off.takeOutput()
         let b = on.takeOutput()
         #expect(a.layerSamples.isEmpty && off.trainer.lastLayerStatistics.isEmpty)
-        #expect(b.layerSamples.map(\.step) == [3, 6, 9, 10, 12])
+        #expect(b.layerSamples.map(\.step) == [1, 2, 3, 6, 9, 10, 12])
         #expect(a.losses.map(\.loss) == b.losses.map(\.loss), "collecting changes no weight and no loss")
     }
 
@@ -60,8 +61,19 @@ import Testing
             fork.trainOneStep()
         }
         #expect(fork.layerStatisticsInterval == 5)
-        #expect(fork.takeOutput().layerSamples.map(\.step) == [5])
-        #expect(d.takeOutput().layerSamples.map(\.step) == [5])
+        #expect(fork.takeOutput().layerSamples.map(\.step) == [4, 5])
+        #expect(d.takeOutput().layerSamples.map(\.step) == [4, 5])
+    }
+
+    /// What a switch does shows in its first steps (lr 10 with SGD diverges within a few), so the
+    /// steps 1, 2, 4, … after it collect as well as the interval's.
+    @Test func theStepsAfterASwitchCollect() {
+        var d = Self.driver(interval: 50)
+        for _ in 0..<60 { d.trainOneStep() }
+        #expect(d.takeOutput().layerSamples.map(\.step) == [1, 2, 4, 8, 10, 16, 20, 30, 32, 40, 50, 60])
+        d.apply(.setLearningRate(0.5))
+        for _ in 0..<45 { d.trainOneStep() }
+        #expect(d.takeOutput().layerSamples.map(\.step) == [61, 62, 64, 68, 70, 76, 80, 90, 92, 100])
     }
 
     /// Lock-step runs sample the very same steps, whatever their chunks.
@@ -85,7 +97,7 @@ import Testing
         s.stop()
         for (id, out) in s.drainAll().runs { samples[id, default: []] += out.layerSamples.map(\.step) }
         #expect(done)
-        let expected = [7, 10, 14, 20, 21, 28, 30]
+        let expected = [1, 2, 4, 7, 10, 14, 20, 21, 28, 30]
         #expect(samples[0] == expected && samples[1] == expected)
     }
 
@@ -101,7 +113,7 @@ import Testing
         usleep(1_500_000)
         let first = s.drain()
         #expect(first.status?.step == 12)
-        #expect(first.layerSamples.map(\.step) == [4, 8, 10, 12], "merged across publishes")
+        #expect(first.layerSamples.map(\.step) == [1, 2, 4, 8, 10, 12], "merged across publishes")
         s.stop()
 
         var long = Self.config

@@ -22,6 +22,10 @@ struct RunDriver {
     /// Collect per-layer statistics on every `layerStatisticsInterval`-th step and on each step that
     /// ends in an evaluation; 0 never (headless without a record, random-search trials).
     let layerStatisticsInterval: Int
+    /// The step of the run's start or of its last switch: the steps 1, 2, 4, … 32 after it collect
+    /// too, because what a switch does shows in its first steps (lr 10 with SGD diverges by step
+    /// 6, long before step 50) and the strips must show it before the loss does.
+    var layerStatisticsOrigin = 0
     /// Epochs added by each resume past the target.
     let epochsPerTarget: Int
     /// Training stops (finished) at this step: the epoch target, or a preset's iteration count.
@@ -82,6 +86,7 @@ struct RunDriver {
         copy.diverged = diverged
         copy.finished = finished
         copy.lastLoss = lastLoss
+        copy.layerStatisticsOrigin = layerStatisticsOrigin
         copy.recordsBatches = recordsBatches
         copy.activations = activations
         copy.epochSteps = epochSteps
@@ -132,12 +137,16 @@ struct RunDriver {
         }
     }
 
-    /// Whether the step that will be number `step` collects per-layer statistics: at the interval, and
-    /// at every step that ends in an evaluation (an epoch's end, the step target), so each evaluation
-    /// has the layers as they stood.
+    /// Whether the step that will be number `step` collects per-layer statistics: at the interval, at
+    /// the steps 1, 2, 4, … after the start or the last switch (`layerStatisticsOrigin`), and at every
+    /// step that ends in an evaluation (an epoch's end, the step target), so each evaluation has the
+    /// layers as they stood.
     func collectsLayerStatistics(atStep step: Int) -> Bool {
         guard layerStatisticsInterval > 0 else { return false }
-        return step % layerStatisticsInterval == 0 || step % trainer.stepsPerEpoch == 0 || step == stepTarget
+        let sinceOrigin = step - layerStatisticsOrigin
+        let early = sinceOrigin > 0 && sinceOrigin < layerStatisticsInterval && sinceOrigin & (sinceOrigin - 1) == 0
+        return early || step % layerStatisticsInterval == 0 || step % trainer.stepsPerEpoch == 0
+            || step == stepTarget
     }
 
     mutating func evaluate() {
@@ -170,6 +179,7 @@ struct RunDriver {
         // nil: an intent at its limit (the learning rate at its bound, Dropout at 0 or 0.9) changes nothing.
         guard let resolved = command.resolved(against: before) else { return }
         func event(_ kind: EventKind, _ from: String? = nil, _ to: String? = nil) {
+            layerStatisticsOrigin = step
             let label = resolved.markerLabel ?? kind.rawValue
             pendingEvents.append(.init(step: step, label: label, kind: kind, from: from, to: to))
         }
