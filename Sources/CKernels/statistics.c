@@ -76,14 +76,17 @@ void dlboard_moments_of(const float *x, const float *y, size_t n, dlboard_moment
 enum { SPLIT = 4, STACK_BINS = 256, BLOCK = 512 };
 
 DLBOARD_CLONES
-void dlboard_histogram_add(const float *restrict x, size_t n, float m, float scale, size_t bins, long *restrict counts) {
+void dlboard_histogram_add(const float *restrict x, size_t n, float scale, size_t bins, long *restrict counts) {
     if (bins == 0) return;
     float last = (float)(bins - 1);
+    // v·scale + bins/2 rather than (v + m)·scale: v + m overflows for m near FLT_MAX (a diverging
+    // run), while |v·scale| ≤ bins/2 for every |v| ≤ m.
+    float half = (float)bins * 0.5f;
     if (bins > STACK_BINS) {
         for (size_t i = 0; i < n; i++) {
             float v = x[i];
             if (!__builtin_isfinite(v)) continue;
-            float t = (v + m) * scale;
+            float t = v * scale + half;
             t = t < last ? t : last;
             t = t >= 0 ? t : 0;
             counts[(size_t)t] += 1;
@@ -101,7 +104,7 @@ void dlboard_histogram_add(const float *restrict x, size_t n, float m, float sca
         for (size_t k = 0; k < len; k++) {
             float v = block[k];
             // NaN and ±infinity end up in 0…last here too (no undefined conversion), then spare.
-            float t = (v + m) * scale;
+            float t = v * scale + half;
             t = t < last ? t : last;
             t = t >= 0 ? t : 0;
             index[k] = __builtin_isfinite(v) ? (int)t : spare;

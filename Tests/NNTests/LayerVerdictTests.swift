@@ -194,6 +194,24 @@ import Testing
             bias: Matrix(rows: 1, cols: bias.count, values: bias))
     }
 
+    /// A NaN update (the weights went NaN or infinite in the step) is a diverging step, not a layer
+    /// that hardly learns.
+    @Test func aNaNUpdateRatioIsTooHigh() {
+        let nan = Self.layer(signal: 1e-3, updateStd: .nan)
+        guard case .learningRateTooHigh(let r) = LayerVerdict.assess([nan, Self.layer(signal: 1e-3)])[0] else {
+            Issue.record("NaN update:data read as \(LayerVerdict.assess([nan, Self.layer(signal: 1e-3)])[0])")
+            return
+        }
+        #expect(r.isNaN)
+    }
+
+    /// NaN weights never make two units one: a diverged layer is not "symmetric".
+    @Test func nanWeightsAreNotTheSameUnit() {
+        let nan = Float.nan
+        #expect(Self.distinct([[nan, nan, nan], [0, 0, 0]], bias: [0, 0, 0]) == 3)
+        #expect(Self.distinct([[nan, 1, 1], [0, 2, 2]], bias: [0, 0, 0]) == 2)
+    }
+
     @Test func distinctUnitsCountsIdenticalColumnsOnce() {
         // Columns are units: 3 inputs × 4 units.
         #expect(Self.distinct([[0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0]], bias: [0, 0, 0, 0]) == 1)

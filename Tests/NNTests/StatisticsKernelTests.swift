@@ -52,7 +52,7 @@ import Testing
         var norm: Float { Float(sumSq.squareRoot()) }
     }
 
-    /// The histogram loop `Histogram` had.
+    /// The histogram's definition, one value at a time.
     static func scalarHistogram(_ values: [Float], bins binCount: Int) -> Histogram {
         var largest: Float = 0
         var nonFinite = 0
@@ -63,7 +63,8 @@ import Testing
         var bins = [Int](repeating: 0, count: binCount)
         let scale = Float(Double(binCount) / (2 * Double(m)))
         let last = Float(binCount - 1)
-        for v in values where v.isFinite { bins[Int(max(0, min(last, (v + m) * scale)))] += 1 }
+        let half = Float(binCount) * 0.5
+        for v in values where v.isFinite { bins[Int(max(0, min(last, v * scale + half)))] += 1 }
         return Histogram(bins: bins, range: -m...m, nonFinite: nonFinite)
     }
 
@@ -122,6 +123,21 @@ import Testing
         #expect(h == Histogram(bins: [0, 0, 0, 0], range: -1...1, nonFinite: 3))
         let empty = [Float]().withUnsafeBufferPointer { Histogram(values: $0, bins: 3) }
         #expect(empty == Histogram(bins: [0, 0, 0], range: -1...1, nonFinite: 0))
+    }
+
+    /// At both ends of Float's range each value still lands in its own bin: a largest |value| so
+    /// small that bins/2m overflows Float (denormals), and one so large that v + m would overflow.
+    @Test func histogramAtTheEndsOfFloatsRange() {
+        let tiny: [Float] = [-1e-39, 0, 0, 1e-39]
+        let t = tiny.withUnsafeBufferPointer { Histogram(values: $0, bins: 4) }
+        #expect(t.bins == [1, 0, 2, 1], "−m in the first bin, 0 in the middle, m in the last")
+        let huge: [Float] = [-3e38, 1e38, 3e38]
+        let h = huge.withUnsafeBufferPointer { Histogram(values: $0, bins: 30) }
+        var expected = [Int](repeating: 0, count: 30)
+        expected[0] = 1
+        expected[20] = 1  // 1e38 of ±3e38: (1/3 + 1)/2 of the way, bin 20
+        expected[29] = 1
+        #expect(h.bins == expected)
     }
 
     /// More bins than the kernel keeps on its stack take its plain loop; the counts are the same.

@@ -52,9 +52,10 @@ typedef struct {
 } dlboard_moments;
 void dlboard_moments_of(const float *x, const float *y, size_t n, dlboard_moments *out);
 
-/// Adds to counts[0..<bins] the equal-width histogram of the finite values of x over −m…m:
-/// bin = (size_t)max(0, min(bins − 1, (v + m) · scale)), the float operations in that order.
-void dlboard_histogram_add(const float *x, size_t n, float m, float scale, size_t bins, long *counts);
+/// Adds to counts[0..<bins] the equal-width histogram of the finite values of x over −m…m, with
+/// scale = bins / 2m (finite: the caller handles an m so small that it is not):
+/// bin = (size_t)max(0, min(bins − 1, v · scale + bins/2)), the float operations in that order.
+void dlboard_histogram_add(const float *x, size_t n, float scale, size_t bins, long *counts);
 
 /// For a rows×cols row-major matrix w and a bias of cols: sums[j] = bias[j] + Σ_i w[i][j] in
 /// double, added row by row; maxAbs[j] = the largest |·| of column j and its bias (NaN ignored).

@@ -28,11 +28,20 @@ public struct Histogram: Sendable, Equatable {
         precondition(binCount >= 1, "need at least one bin")
         let m = largest > 0 ? largest : 1
         var bins = [Int](repeating: 0, count: binCount)
-        // The scale in Double (2m may overflow Float); the binning in Float, in C (the costly part).
-        let scale = Float(Double(binCount) / (2 * Double(m)))
+        // The scale in Double (2m may overflow Float); the binning in Float, in C (the costly part),
+        // unless m is so small (below ~1e-37) that bins/2m overflows Float: then in Double here.
+        let wide = Double(binCount) / (2 * Double(m))
+        let scale = Float(wide)
         if let base = values.baseAddress, !values.isEmpty {
-            bins.withUnsafeMutableBufferPointer { counts in
-                dlboard_histogram_add(base, values.count, m, scale, binCount, counts.baseAddress!)
+            if scale.isFinite {
+                bins.withUnsafeMutableBufferPointer { counts in
+                    dlboard_histogram_add(base, values.count, scale, binCount, counts.baseAddress!)
+                }
+            } else {
+                let half = Double(binCount) / 2
+                for v in values where v.isFinite {
+                    bins[Int(min(Double(binCount - 1), max(0, Double(v) * wide + half)))] += 1
+                }
             }
         }
         self.bins = bins

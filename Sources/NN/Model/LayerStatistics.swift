@@ -190,7 +190,8 @@ extension Network {
         func same(_ j: Int, _ r: Int) -> Bool {
             let tolerance = 1e-4 * max(largest[j], largest[r])
             guard abs(q[j] - q[r]) <= tolerance else { return false }
-            for i in 0..<rows where abs(p[i * d + j] - p[i * d + r]) > tolerance { return false }
+            // `!(… <= …)`: a NaN weight makes two units differ, never the same.
+            for i in 0..<rows where !(abs(p[i * d + j] - p[i * d + r]) <= tolerance) { return false }
             return true
         }
         // Columns that are one unit have sums within (rows + 1) · tolerance of each other, so each

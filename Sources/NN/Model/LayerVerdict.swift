@@ -90,9 +90,11 @@ public enum LayerVerdict: Sendable, Equatable {
         // update:data says something about the learning rate only when there is data (W has a spread:
         // not so for zeros or a constant) and a gradient to scale (∇W = 0 when nothing reaches the
         // layer, as above a dead or symmetric one — no learning rate would move it).
-        guard s.weight.standardDeviation > 0, s.weightGradient.norm > 0 else { return .healthy }
+        // (`== 0`, not `> 0`: a NaN gradient is a diverging step and goes on to the ratio.)
+        guard s.weight.standardDeviation != 0, s.weightGradient.norm != 0 else { return .healthy }
         let ratio = s.updateToData
-        let log10Ratio = ratio > 0 ? Float(log10(Double(ratio))) : -.infinity
+        // A NaN ratio (NaN or infinite weights after the update) stays NaN and reads as too high.
+        let log10Ratio = ratio.isNaN ? .nan : ratio > 0 ? Float(log10(Double(ratio))) : -.infinity
         if !(log10Ratio <= tooHighLog10UpdateRatio) { return .learningRateTooHigh(log10UpdateRatio: log10Ratio) }
         if log10Ratio < tooLowLog10UpdateRatio { return .learningRateTooLow(log10UpdateRatio: log10Ratio) }
         return .healthy
