@@ -181,6 +181,15 @@ import Testing
         #expect(b.sumOfSquares == 9, "the norm's square")
     }
 
+    /// Names come from records, which are untrusted: no control character reaches the CSV (a
+    /// terminal showing it would obey an ESC sequence), and commas and quotes are quoted.
+    @Test func csvFieldsCarryNoControlCharacters() {
+        #expect(RecordExporter.field("Affine1\u{1B}[2J\u{07}") == "Affine1\u{FFFD}[2J\u{FFFD}")
+        #expect(RecordExporter.field("a\nb,c") == "\"a\u{FFFD}b,c\"")
+        #expect(RecordExporter.field("say \"hi\"") == "\"say \"\"hi\"\"\"")
+        #expect(RecordExporter.field("plain") == "plain")
+    }
+
     @Test func theLayersCSVHasARowPerLayerRecord() throws {
         let path = ReplayTests.temporaryPath("layers-csv.jsonl")
         defer { try? FileManager.default.removeItem(atPath: path) }

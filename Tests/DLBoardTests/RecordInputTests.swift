@@ -105,6 +105,8 @@ import Testing
         (6, "signal_hi", "-0.2"), (6, "w_count", "-1"), (6, "dead_frac", "1.5"), (6, "zero_frac", "-0.1"),
         (6, "distinct", "21"), (6, "units", "-1"), (6, "bn_batch_var", "-1"), (6, "bn_running_mean", "1e39"),
         (6, "signal_nonfinite", "-1"), (6, "layer_name", "7"),
+        (5, "bins", "[" + Array(repeating: "0", count: 5000).joined(separator: ",") + "]"),
+        (6, "w_bins", "[" + Array(repeating: "0", count: 4097).joined(separator: ",") + "]"),
     ])
     func aNumberOutOfRangeMakesADamagedLine(line: Int, key: String, value: String) throws {
         let r = try RunRecordReader.parse(Self.mutated(line: line, key, value), path: "bad.jsonl")

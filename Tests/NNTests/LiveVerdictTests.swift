@@ -3,7 +3,8 @@ import NN
 import Testing
 
 /// The verdicts on a live MNIST network (the repository's `assets/mnist`, 2,000 training images),
-/// 784-100×4-10 ReLU, batch 100, statistics collected on every step as the dashboard's view does.
+/// 784-100×4-10 ReLU, batch 100, statistics collected on every step (the dashboard collects on the
+/// steps 1, 2, 4, … 32 after the start or a switch and every 50th: the same numbers, fewer of them).
 @Suite struct LiveVerdictTests {
     static let mnist: Result<Dataset, any Error> = Result {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

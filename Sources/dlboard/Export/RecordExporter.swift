@@ -151,9 +151,14 @@ struct RecordExporter {
 
     static func number(_ v: Double) -> String { v.isFinite ? "\(v)" : "" }
 
-    /// A CSV field, quoted when it holds a comma, quote or newline.
+    /// A CSV field, quoted when it holds a comma or quote; control characters (newlines too) replaced.
     static func field(_ s: String) -> String {
-        guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) else { return s }
+        // A name from a record is untrusted: control characters (ESC sequences, BEL, CR) would act on
+        // the terminal of whoever `cat`s the CSV, so they become U+FFFD.
+        let s = String(
+            String.UnicodeScalarView(
+                s.unicodeScalars.map { $0.properties.generalCategory == .control ? "\u{FFFD}" : $0 }))
+        guard s.contains(where: { $0 == "," || $0 == "\"" }) else { return s }
         return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }

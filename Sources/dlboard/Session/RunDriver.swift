@@ -17,7 +17,8 @@ struct RunDriver {
     static let trainEvaluationLimit = 10_000
     let histogramInterval: Double
     /// The dashboard's rate of per-layer statistics (`LayerStatistics`): every this many steps.
-    /// Counted in steps, not seconds, so runs in lock-step sample the very same steps.
+    /// Counted in steps, not seconds, so runs in lock-step sample the same steps (apart from the
+    /// early steps after a switch made in one of them, `layerStatisticsOrigin`).
     static let defaultLayerStatisticsInterval = 50
     /// Collect per-layer statistics on every `layerStatisticsInterval`-th step and on each step that
     /// ends in an evaluation; 0 never (headless without a record, random-search trials).

@@ -11,6 +11,9 @@ struct RangeCheck {
     /// a second for eleven days), yet small enough that the sums and products replay and export
     /// form from such numbers stay far from Int's limit.
     static let countLimit = 1_000_000_000_000
+    /// The most bins a histogram may have: dlboard writes 30; a screen or an export of a crafted
+    /// record with millions would cost memory and time for nothing anyone can see.
+    static let binLimit = 4096
     /// The largest time (seconds since the record was opened, or of training): about 300 years.
     static let timeLimit = 1e10
     static let floatRange = -Double(Float.greatestFiniteMagnitude)...Double(Float.greatestFiniteMagnitude)
@@ -36,6 +39,9 @@ struct RangeCheck {
 
     /// Counts of a list (a histogram's bins).
     mutating func counts<K: CodingKey>(_ key: K, _ values: [Int]) {
+        if problem == nil, values.count > Self.binLimit {
+            problem = "\"\(key.stringValue)\" has \(values.count) bins, more than \(Self.binLimit)"
+        }
         guard problem == nil, let v = values.first(where: { !(0...Self.countLimit).contains($0) }) else { return }
         problem = "a \"\(key.stringValue)\" count is \(v), outside 0…\(Self.countLimit)"
     }
