@@ -53,6 +53,30 @@ import Testing
         }
     }
 
+    /// The short forms, for a comparison pane at 80 columns (38 inside its frame): every verdict
+    /// fits with its remedy's keys, for layers up to 99.
+    @Test func shortFormsFitThirtyEightColumnsWithTheirKeys() throws {
+        for (verdict, expected) in Self.realistic {
+            for layer in [1, 9, 10, 99] {
+                let short = try #require(LayerHint.short(layer: layer, verdict: verdict))
+                #expect(short.count <= 38, "\(short.count) columns: \(short)")
+                #expect(short.hasPrefix("L\(layer) "), "\(short)")
+                let tail = short.components(separatedBy: ": try ").dropFirst().first
+                let keys =
+                    Self.actions(in: short)
+                    + (tail.flatMap { $0.first.flatMap { KeyMap.action(for: .character($0)) } }.map { [$0] } ?? [])
+                #expect(keys == expected, "\(short)")
+            }
+        }
+        #expect(
+            LayerHint.short(layer: 4, verdict: .learningRateTooHigh(log10UpdateRatio: -0.7))
+                == "L4 lr too high (10^-0.7): try -")
+        #expect(
+            LayerHint.short(layer: 1, verdict: .vanishing(log10SignalRatio: -5))
+                == "L1 vanishing: He/Xavier (i), BN (b)")
+        #expect(LayerHint.short(layer: 1, verdict: .healthy) == nil)
+    }
+
     @Test func hintsSayWhatTheNumbersAre() {
         #expect(
             LayerHint.line(layer: 3, verdict: .learningRateTooHigh(log10UpdateRatio: -1.06))
