@@ -23,6 +23,7 @@ import Testing
         (.learningRateTooHigh(log10UpdateRatio: -0.9), [.learningRateDown]),
         (.learningRateTooHigh(log10UpdateRatio: 12.1), [.learningRateDown]),
         (.learningRateTooHigh(log10UpdateRatio: .infinity), [.learningRateDown]),
+        (.learningRateTooHigh(log10UpdateRatio: .nan), [.learningRateDown]),
         (.learningRateTooLow(log10UpdateRatio: -5.6), [.learningRateUp]),
         (.learningRateTooLow(log10UpdateRatio: -11.98), [.learningRateUp]),
         (.vanishing(log10SignalRatio: -8.4), [.nextInitializer, .toggleBatchNorm]),
@@ -89,5 +90,11 @@ import Testing
                 "layer 1's gradient is 10^-5.2 of the output layer's: it vanished") == true)
         #expect(LayerHint.line(layer: 4, verdict: .dead(fraction: 0.894))?.contains("89 % of its ReLU units") == true)
         #expect(LayerHint.line(layer: 1, verdict: .exploding(log10SignalRatio: .infinity))?.contains("10^∞") == true)
+    }
+
+    /// A diverging step's NaN update is written as NaN, not as "-∞" (which would read as no update).
+    @Test func aNaNRatioReadsNaN() {
+        let line = LayerHint.line(layer: 2, verdict: .learningRateTooHigh(log10UpdateRatio: .nan)) ?? ""
+        #expect(line.contains("10^NaN") && !line.contains("∞"), "\(line)")
     }
 }

@@ -70,6 +70,8 @@ enum LayerHint {
 
     /// One decimal, "+" never shown: 10^-1.1, 10^0.3.
     static func decimal(_ v: Float) -> String {
+        // NaN: a diverging step's update (`LayerVerdict` reads it as too high).
+        if v.isNaN { return "NaN" }
         guard v.isFinite else { return v > 0 ? "∞" : "-∞" }
         return String(format: "%.1f", Double(v))
     }
