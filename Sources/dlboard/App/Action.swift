@@ -7,6 +7,7 @@ enum Action: Hashable, Sendable {
     case nextWeightDecay
     case learningRateUp, learningRateDown
     case nextActivation
+    case batchSizeUp, batchSizeDown
     case togglePause, singleStep, restart
     case nextSmoothing, toggleLogY, toggleFreeze, togglePathInset, toggleLayers
     case help, quit, closeOverlay

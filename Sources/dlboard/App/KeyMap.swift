@@ -29,6 +29,10 @@ enum KeyMap {
         Binding(
             keys: [.character("w")], action: .nextWeightDecay, help: "next weight decay (0, 1e-4, 1e-3, 1e-2, 0.1)"),
         Binding(
+            keys: [.character(">")], action: .batchSizeUp,
+            help: "next batch size (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000; the sampler keeps its place)"),
+        Binding(keys: [.character("<")], action: .batchSizeDown, help: "previous batch size"),
+        Binding(
             keys: [.character(" ")], action: .togglePause, help: "pause / resume (resume past the target trains on)"),
         Binding(keys: [.character("n")], action: .singleStep, help: "one step while paused"),
         Binding(keys: [.character("r")], action: .restart, help: "restart from fresh weights (curves kept, marked)"),

@@ -234,6 +234,8 @@ struct PaneState {
             return commands
         case .nextWeightDecay:
             return send(.cycleWeightDecay)
+        case .batchSizeUp, .batchSizeDown:
+            return send(.stepBatchSize(up: action == .batchSizeUp))
         case .togglePause:
             if status.diverged {
                 notice = "diverged: lower the learning rate (-) and restart (r)"
@@ -298,6 +300,8 @@ struct PaneState {
             shown.config.network.dropout = ratio
         case .setWeightDecay(let decay):
             shown.config.network.weightDecay = decay
+        case .setBatchSize(let size):
+            shown.config.batchSize = size
         case .pause:
             shown.paused = true
         case .resume:
@@ -311,7 +315,7 @@ struct PaneState {
             // The session's own: nothing to predict, and the run does not count them.
             return [command]
         case .cycleOptimizer, .stepLearningRate, .cycleActivation, .toggleBatchNorm, .toggleDropout, .stepDropout,
-            .cycleWeightDecay:
+            .cycleWeightDecay, .stepBatchSize:
             // `resolved(against:)` turns every relative intent into an absolute command.
             return [command]
         }

@@ -183,6 +183,7 @@ struct ReplayPlayer {
         case .batchNorm: if let to = e.to { run.config.network.batchNorm = to == "on" }
         case .dropout: if let v = e.to.flatMap(Float.init) { run.config.network.dropout = v }
         case .weightDecay: if let v = e.to.flatMap(Float.init) { run.config.network.weightDecay = v }
+        case .batchSize: if let v = e.to.flatMap(Int.init) { run.config.batchSize = v }
         }
     }
 
