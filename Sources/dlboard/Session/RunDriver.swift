@@ -297,6 +297,7 @@ struct RunDriver {
         status.epochs = trainer.epochProgress
         status.trainingSeconds = trainingSeconds
         status.trainSize = trainer.data.train.count
+        status.samplesSeen = trainer.samplesSeen
         var out = SessionOutput()
         out.losses = pendingLosses
         out.evaluations = pendingEvaluations

@@ -81,6 +81,8 @@ struct SessionOutput: Sendable {
         var trainingSeconds = 0.0
         /// The training set's size (0 when not known): what an epoch of samples is.
         var trainSize = 0
+        /// Training samples drawn so far (0 when not known).
+        var samplesSeen = 0
 
         var epochProgress: Double { epochs ?? Double(step) / Double(max(1, stepsPerEpoch)) }
         /// Seconds until the epoch target at the current speed; nil when not running.
