@@ -7,8 +7,6 @@ import NN
 struct LockStepLines: HeadlessReport {
     let sessionName: String
 
-    init(sessionName: String) { self.sessionName = sessionName }
-
     mutating func begin(
         titles: [String], statuses: [SessionOutput.Status], dataset data: Dataset, dataDirectory: String
     ) {
