@@ -9,6 +9,6 @@ enum Action: Hashable, Sendable {
     case nextActivation
     case batchSizeUp, batchSizeDown
     case togglePause, singleStep, restart
-    case nextSmoothing, toggleLogY, toggleFreeze, togglePathInset, toggleLayers
+    case nextSmoothing, toggleLogY, toggleFreeze, togglePathInset, toggleLayers, nextXAxis
     case help, quit, closeOverlay
 }

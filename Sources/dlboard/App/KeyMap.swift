@@ -30,7 +30,7 @@ enum KeyMap {
             keys: [.character("w")], action: .nextWeightDecay, help: "next weight decay (0, 1e-4, 1e-3, 1e-2, 0.1)"),
         Binding(
             keys: [.character(">")], action: .batchSizeUp,
-            help: "next batch size (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000; the sampler keeps its place)"),
+            help: "next batch size (1, 2, 5 … 1000; the sampler keeps its place in samples)"),
         Binding(keys: [.character("<")], action: .batchSizeDown, help: "previous batch size"),
         Binding(
             keys: [.character(" ")], action: .togglePause, help: "pause / resume (resume past the target trains on)"),
@@ -38,6 +38,9 @@ enum KeyMap {
         Binding(keys: [.character("r")], action: .restart, help: "restart from fresh weights (curves kept, marked)"),
         Binding(keys: [.character("s")], action: .nextSmoothing, help: "loss smoothing strength"),
         Binding(keys: [.character("l")], action: .toggleLogY, help: "log scale for the loss"),
+        Binding(
+            keys: [.character("X")], action: .nextXAxis,
+            help: "x-axis: steps, epochs (samples seen), seconds of training"),
         Binding(keys: [.character("f")], action: .toggleFreeze, help: "freeze the view (training goes on)"),
         Binding(
             keys: [.character("e")], action: .togglePathInset,

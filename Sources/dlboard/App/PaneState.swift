@@ -47,6 +47,11 @@ struct PaneState {
     var showsLayers = false
     var overlay: Overlay = .none
     var logY = false
+    /// What the charts' x-axis counts; the curves are stored by step (losses, markers) and by epoch
+    /// (accuracies), and `axisMap` puts them on the others.
+    var xAxis = XAxis.steps
+    /// Epochs and training seconds at the steps the run published: bounded, see `AxisMap`.
+    var axisMap = AxisMap()
     /// The E1 inset: the current optimizer and lr walking down the book's bowl.
     var showsPathInset = false
     var smoothingIndex = 3
@@ -110,6 +115,7 @@ struct PaneState {
         for e in out.events { markers.append(ChartMarker(x: Double(e.step), label: e.label)) }
         if let s = out.status {
             published = s
+            axisMap.append(step: s.step, epochs: s.epochProgress, seconds: s.trainingSeconds)
             // The commands the run has applied now have their real markers among the events.
             predictedMarkers = Array(predictedMarkers.suffix(max(0, sentCommands - s.appliedCommands)))
             if let shown = status, s.appliedCommands < sentCommands {
@@ -179,6 +185,8 @@ struct PaneState {
         markers = real[..<(forkMarker ?? real.endIndex)].filter { $0.x <= upTo }
         showPredictedMarkers()
         layerHistory = parent.layerHistory.upTo(step: step)
+        axisMap = parent.axisMap.upTo(step: step)
+        xAxis = parent.xAxis
         layerSample = parent.layerSample.flatMap { $0.step <= step ? $0 : nil }
         smoothingIndex = parent.smoothingIndex
         logY = parent.logY
@@ -254,6 +262,8 @@ struct PaneState {
             smoothingIndex = (smoothingIndex + 1) % Self.smoothingWeights.count
         case .toggleLogY:
             logY.toggle()
+        case .nextXAxis:
+            xAxis = xAxis.next
         case .togglePathInset:
             showsPathInset.toggle()
         case .toggleLayers:

@@ -28,6 +28,10 @@ struct ReplayPlayer {
         var lastLoss: Float = .nan
         var diverged = false
         var samplesPerSecond = 0.0
+        /// Samples drawn up to `step` (each step at the batch size of its time) and the record's
+        /// time of the latest step: the charts' epoch and seconds axes.
+        var samples = 0.0
+        var seconds = 0.0
         var activations: [ActivationStatistics] = []
         /// The layer number of the last layer record handed out (where a sample ends).
         var lastLayer = 0
@@ -54,6 +58,7 @@ struct ReplayPlayer {
             for r in record.runs {
                 var run = Run(recorded: r, parent: r.parent.flatMap { ids[$0] }, config: r.config)
                 run.step = r.forkStep ?? 0  // a fork starts where its parent stood
+                run.samples = Double(run.step) * Double(r.config.batchSize)
                 // Fork events name runs by their recorded ids: rename them to replay ids.
                 for k in run.recorded.events.indices {
                     let e = run.recorded.events[k].event
@@ -119,13 +124,14 @@ struct ReplayPlayer {
                 let s = r.steps[k]
                 guard s.t <= position else { return any }
                 out.losses.append((s.step, Float(s.loss)))
-                runs[i].step = s.step
+                advanceSamples(of: &runs[i], to: s.step)
+                runs[i].seconds = s.t
                 runs[i].lastLoss = Float(s.loss)
             case .evaluation(let k):
                 let e = r.evaluations[k]
                 guard e.t <= position else { return any }
                 out.evaluations.append(e.evaluation)
-                runs[i].step = max(runs[i].step, e.evaluation.step)
+                advanceSamples(of: &runs[i], to: max(runs[i].step, e.evaluation.step))
                 runs[i].samplesPerSecond = e.evaluation.samplesPerSecond
             case .event(let k):
                 let e = r.events[k]
@@ -153,6 +159,12 @@ struct ReplayPlayer {
             any = true
         }
         return any
+    }
+
+    /// Moves run `run` on to `step`, its steps since the last at the batch size it trains at now.
+    private func advanceSamples(of run: inout Run, to step: Int) {
+        run.samples += Double(max(0, step - run.step)) * Double(run.config.batchSize)
+        run.step = step
     }
 
     /// What a switch did to the configuration (the record's `to`, in the flags' own terms). A value
@@ -188,13 +200,21 @@ struct ReplayPlayer {
     }
 
     private func status(of run: Run) -> SessionOutput.Status {
-        let perEpoch = run.recorded.stepsPerEpoch
+        let trainSize = run.recorded.trainSize
+        let perEpoch = max(1, trainSize / max(1, run.config.batchSize))
         let lastStep = max(run.recorded.steps.last?.step ?? 0, run.recorded.evaluations.last?.evaluation.step ?? 0)
         let target = max(lastStep, run.recorded.config.epochs * perEpoch)
-        return SessionOutput.Status(
+        var status = SessionOutput.Status(
             config: run.config, step: run.step, stepsPerEpoch: perEpoch,
             epochTarget: (target + perEpoch - 1) / perEpoch, stepTarget: target,
             paused: paused || run.isDone, diverged: run.diverged, finished: false,
             samplesPerSecond: run.samplesPerSecond, lastLoss: run.lastLoss)
+        // Wall time of the record (it keeps no training-only clock); epochs in samples as the batch
+        // sizes went when they changed (else steps over steps an epoch, exactly as live).
+        let switched = run.recorded.events.contains { $0.event.kind == .batchSize }
+        if switched && trainSize > 0 { status.epochs = run.samples / Double(trainSize) }
+        status.trainingSeconds = run.seconds
+        status.trainSize = trainSize
+        return status
     }
 }
