@@ -70,4 +70,52 @@ import Testing
         #expect(SessionCommand.stepBatchSize(up: false).limitNotice == "smallest batch size")
         #expect(SessionCommand.stepBatchSize(up: true).resolved(against: c) == .setBatchSize(2))
     }
+
+    /// A batch-size switch recorded live replays as the same marker, configuration and epochs.
+    @Test func aRecordedSwitchReplays() throws {
+        let path = ReplayTests.temporaryPath("batch.jsonl")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let specs = [TrainingSession.RunSpec(config: SessionTests.config)]
+        let dataset = SessionTests.dataset()
+        let session = TrainingSession(runs: specs, dataset: dataset, publishInterval: 0.001)
+        let log = try MetricsLog(path: path)
+        let recorder = SessionRecorder(log: log, dataset: dataset, dataDirectory: "(test)", logEvery: 1, specs: specs)
+        var live = DashboardState(datasetName: dataset.name)
+        func pump(until done: (DashboardState) -> Bool) {
+            let deadline = Date().addingTimeInterval(30)
+            while Date() < deadline {
+                let snapshot = session.drainAll()
+                _ = live.apply(snapshot)
+                recorder.record(snapshot)
+                if done(live) { return }
+                usleep(2000)
+            }
+            Issue.record("timed out")
+        }
+        session.start(paused: true)
+        for _ in 0..<5 { session.send(.stepOnce) }
+        session.send(.setBatchSize(50))
+        session.send(.resume)
+        pump { $0.focused?.status?.finished == true }
+        session.stop()
+        let last = session.drainAll()
+        _ = live.apply(last)
+        recorder.record(last)
+        recorder.finish(seconds: 1, stopReason: nil)
+
+        let record = try RunRecordReader.read(path: path)
+        let event = record.runs[0].events.first { $0.event.kind == .batchSize }?.event
+        #expect(event?.from == "20" && event?.to == "50" && event?.step == 5)
+        var player = ReplayPlayer(records: [record])
+        var replayed = DashboardState(datasetName: "", sessionName: "replay")
+        _ = replayed.apply(player.advance(to: .infinity))
+        let r = try #require(replayed.focused)
+        let l = try #require(live.focused)
+        #expect(r.losses == l.losses && r.trainAccuracy == l.trainAccuracy)
+        #expect(r.markers.map(\.label) == ["batch 50"] && r.markers == l.markers)
+        #expect(r.status?.config.batchSize == 50 && r.status?.config == l.status?.config)
+        #expect(r.status?.step == 15 && r.status?.stepsPerEpoch == 4)
+        // 5 × 20 + 10 × 50 samples of 200: 3 epochs, as live.
+        #expect(r.status?.epochProgress == 3 && l.status?.epochProgress == 3)
+    }
 }

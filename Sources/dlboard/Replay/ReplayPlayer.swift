@@ -28,10 +28,25 @@ struct ReplayPlayer {
         var lastLoss: Float = .nan
         var diverged = false
         var samplesPerSecond = 0.0
-        /// Samples drawn up to `step` (each step at the batch size of its time) and the record's
-        /// time of the latest step: the charts' epoch and seconds axes.
-        var samples = 0.0
+        /// The record's time of the latest step: the charts' seconds axis.
         var seconds = 0.0
+
+        /// Samples drawn up to `step`, each step at the batch size of its time (the batch-size
+        /// events say from which step on; their lines need not come before those steps' lines). A
+        /// fork's steps before it was made count at its first batch size.
+        var samplesSeen: Double {
+            var size = Double(recorded.config.batchSize)
+            var from = 0
+            var samples = 0.0
+            let switches = recorded.events.map(\.event).filter { $0.kind == .batchSize && $0.step < step }
+            for e in switches.sorted(by: { $0.step < $1.step }) {
+                guard let to = e.to.flatMap(Int.init), to >= 1 else { continue }
+                samples += Double(e.step - from) * size
+                from = e.step
+                size = Double(to)
+            }
+            return samples + Double(step - from) * size
+        }
         var activations: [ActivationStatistics] = []
         /// The layer number of the last layer record handed out (where a sample ends).
         var lastLayer = 0
@@ -58,7 +73,6 @@ struct ReplayPlayer {
             for r in record.runs {
                 var run = Run(recorded: r, parent: r.parent.flatMap { ids[$0] }, config: r.config)
                 run.step = r.forkStep ?? 0  // a fork starts where its parent stood
-                run.samples = Double(run.step) * Double(r.config.batchSize)
                 // Fork events name runs by their recorded ids: rename them to replay ids.
                 for k in run.recorded.events.indices {
                     let e = run.recorded.events[k].event
@@ -124,14 +138,14 @@ struct ReplayPlayer {
                 let s = r.steps[k]
                 guard s.t <= position else { return any }
                 out.losses.append((s.step, Float(s.loss)))
-                advanceSamples(of: &runs[i], to: s.step)
+                runs[i].step = s.step
                 runs[i].seconds = s.t
                 runs[i].lastLoss = Float(s.loss)
             case .evaluation(let k):
                 let e = r.evaluations[k]
                 guard e.t <= position else { return any }
                 out.evaluations.append(e.evaluation)
-                advanceSamples(of: &runs[i], to: max(runs[i].step, e.evaluation.step))
+                runs[i].step = max(runs[i].step, e.evaluation.step)
                 runs[i].samplesPerSecond = e.evaluation.samplesPerSecond
             case .event(let k):
                 let e = r.events[k]
@@ -159,12 +173,6 @@ struct ReplayPlayer {
             any = true
         }
         return any
-    }
-
-    /// Moves run `run` on to `step`, its steps since the last at the batch size it trains at now.
-    private func advanceSamples(of run: inout Run, to step: Int) {
-        run.samples += Double(max(0, step - run.step)) * Double(run.config.batchSize)
-        run.step = step
     }
 
     /// What a switch did to the configuration (the record's `to`, in the flags' own terms). A value
@@ -212,7 +220,7 @@ struct ReplayPlayer {
         // Wall time of the record (it keeps no training-only clock); epochs in samples as the batch
         // sizes went when they changed (else steps over steps an epoch, exactly as live).
         let switched = run.recorded.events.contains { $0.event.kind == .batchSize }
-        if switched && trainSize > 0 { status.epochs = run.samples / Double(trainSize) }
+        if switched && trainSize > 0 { status.epochs = run.samplesSeen / Double(trainSize) }
         status.trainingSeconds = run.seconds
         status.trainSize = trainSize
         return status
