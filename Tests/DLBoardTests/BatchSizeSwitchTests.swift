@@ -103,6 +103,12 @@ import Testing
         recorder.record(last)
         recorder.finish(seconds: 1, stopReason: nil)
 
+        // Each step record's epoch is counted in samples: 5 × 20 + 2 × 50 make epoch 1, then 4 a step.
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").compactMap {
+            try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        }
+        let epochs = lines.filter { $0["type"] as? String == "step" }.compactMap { $0["epoch"] as? Int }
+        #expect(epochs == Array(repeating: 1, count: 7) + Array(repeating: 2, count: 4) + Array(repeating: 3, count: 4))
         let record = try RunRecordReader.read(path: path)
         let event = record.runs[0].events.first { $0.event.kind == .batchSize }?.event
         #expect(event?.from == "20" && event?.to == "50" && event?.step == 5)

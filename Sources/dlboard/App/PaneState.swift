@@ -173,11 +173,17 @@ struct PaneState {
     /// predictions are the parent's.
     mutating func inheritHistory(from parent: PaneState, upTo step: Int) {
         let upTo = Double(step)
+        // The accuracies are stored by epoch: those of the epochs done by `step`, in samples as the
+        // parent's batch sizes went (its axis map), or at its steps an epoch before it has one.
         let perEpoch = Double(max(1, parent.status?.stepsPerEpoch ?? 1))
+        let mapped = (parent.axisMap.anchors.last?.step ?? 0) >= upTo
+        let epochsDone =
+            mapped ? parent.axisMap.fromSteps([ChartPoint(x: upTo, y: 0)], to: .epochs)[0].x : upTo / perEpoch
+        let done = { (p: ChartPoint) in p.x <= epochsDone + 1e-9 }
         losses = parent.losses.filter { $0.x <= upTo }
-        trainAccuracy = parent.trainAccuracy.filter { $0.x * perEpoch <= upTo }
-        testAccuracy = parent.testAccuracy.filter { $0.x * perEpoch <= upTo }
-        validationAccuracy = parent.validationAccuracy.filter { $0.x * perEpoch <= upTo }
+        trainAccuracy = parent.trainAccuracy.filter(done)
+        testAccuracy = parent.testAccuracy.filter(done)
+        validationAccuracy = parent.validationAccuracy.filter(done)
         let real = parent.markers.dropLast(min(parent.shownPredictedMarkers, parent.markers.count))
         let forkMarker = real.firstIndex {
             $0.x == upTo && $0.label.hasPrefix(SessionOutput.Event.forkLabelPrefix)
