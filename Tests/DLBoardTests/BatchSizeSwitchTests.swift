@@ -1,5 +1,6 @@
 import Foundation
 import NN
+import TUI
 import Testing
 
 @testable import dlboard
@@ -123,5 +124,27 @@ import Testing
         #expect(r.status?.step == 15 && r.status?.stepsPerEpoch == 4)
         // 5 × 20 + 10 × 50 samples of 200: 3 epochs, as live.
         #expect(r.status?.epochProgress == 3 && l.status?.epochProgress == 3)
+    }
+
+    /// BatchNorm on a batch of one: the status bar says so first, in red; BN off or a larger batch,
+    /// nothing.
+    @Test func theStatusBarWarnsAboutBatchNormOnOneImage() {
+        func statusRow(batch: Int, batchNorm: Bool) -> (text: String, style: Style) {
+            var s = DashboardSnapshotTests.fixedState()
+            s.status?.config.batchSize = batch
+            s.status?.config.network.batchNorm = batchNorm
+            let buffer = PaneView(state: s, glyphs: .braille).render(width: 160, height: 48)
+            let row = buffer.height - 2
+            return (buffer.line(row), buffer[1, row].style)
+        }
+        let warned = statusRow(batch: 1, batchNorm: true)
+        #expect(warned.text.hasPrefix(" ⚠ BatchNorm with batch 1: every normalized output is 0"), "\(warned.text)")
+        #expect(warned.style.foreground == .red && warned.style.bold)
+        #expect(warned.text.contains("batch 1 │"), "the batch size is shown as ever")
+        for (batch, bn) in [(1, false), (2, true)] {
+            let plain = statusRow(batch: batch, batchNorm: bn)
+            #expect(!plain.text.contains("⚠") && plain.style.foreground != .red, "batch \(batch), BN \(bn)")
+            #expect(plain.text.contains("│ batch \(batch) │"))
+        }
     }
 }

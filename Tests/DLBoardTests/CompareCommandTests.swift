@@ -60,6 +60,12 @@ import Testing
             "compare", "--headless", "--data", fx.directory, "--batches", "1,200", "--hidden", "16", "--epochs", "1",
         ])
         #expect(plain.status == 0 && !plain.stderr.contains("warning"), "\(plain.stderr)")
+        // One run says it without a run number, and still trains.
+        let one = try BinaryRunner.run([
+            "train", "--data", fx.directory, "--batch", "1", "--batchnorm", "--hidden", "8", "--epochs", "1",
+        ])
+        #expect(one.status == 0 && one.stdout.contains("done: 1 epochs"), "\(one.stdout)")
+        #expect(one.stderrLines.contains { $0.hasPrefix("dlboard: warning: BatchNorm with batch 1:") }, "\(one.stderr)")
         let bad = try BinaryRunner.run(["compare", "--batches", "10,0"])
         #expect(bad.status != 0 && bad.stderr.contains("--batches: batch sizes must be at least 1, got 0"))
     }
