@@ -94,15 +94,16 @@ import Testing
         #expect(r.status == 0, "\(r.stderr)")
         let csv = try String(contentsOfFile: dir + "/a.csv", encoding: .utf8).split(separator: "\n")
         #expect(csv.count == 1 + 20 + 2, "header, 2 epochs × 10 steps, 2 evaluations")
-        // A recorded headless run keeps its layer statistics: at each evaluation's step here (10, 20;
-        // the 50-step interval is not reached), a row per Affine layer (30, 30 and the output).
+        // A recorded headless run keeps its layer statistics: on the first steps (1, 2, 4, 8, 16) and
+        // at each evaluation's step (10, 20; the 50-step interval is not reached), a row per Affine
+        // layer (30, 30 and the output).
         let layers = try String(contentsOfFile: dir + "/layers.csv", encoding: .utf8).split(separator: "\n")
-        #expect(layers.count == 1 + 2 * 3)
+        let steps = ["1", "2", "4", "8", "10", "16", "20"]
+        #expect(layers.count == 1 + steps.count * 3)
         #expect(
-            layers.dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false)[2] } == [
-                "10", "10", "10", "20", "20", "20",
-            ])
-        #expect(r.stdout.contains("layers.csv: 6 rows"))
+            layers.dropFirst().map { String($0.split(separator: ",", omittingEmptySubsequences: false)[2]) }
+                == steps.flatMap { [$0, $0, $0] })
+        #expect(r.stdout.contains("layers.csv: \(steps.count * 3) rows"))
         let runs = try FileManager.default.contentsOfDirectory(atPath: dir + "/tb")
         #expect(runs == ["run1"])
         let files = try FileManager.default.contentsOfDirectory(atPath: dir + "/tb/run1")
