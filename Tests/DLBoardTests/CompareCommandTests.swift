@@ -32,6 +32,44 @@ import Testing
         #expect(records.filter { $0["type"] as? String == "summary" }.count == 2)
     }
 
+    @Test func batchSizesCompareOnTheirOwnEpochsAndWarnAboutBatchNormOnOne() throws {
+        let fx = CLIFixtures()
+        defer { fx.remove() }
+        fx.writeMNIST(train: 200, test: 50)
+        let log = fx.path("b.jsonl")
+        let r = try BinaryRunner.run([
+            "compare", "--headless", "--data", fx.directory, "--batches", "1,20,200", "--batchnorm", "on",
+            "--hidden", "16", "--epochs", "2", "--metrics-out", log,
+        ])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("batch 1/20/200 · same sample order for every run"), "\(r.stdout)")
+        #expect(r.stdout.contains("run 1: batch 1") && r.stdout.contains("run 3: batch 200"), "\(r.stdout)")
+        #expect(
+            r.stderrLines == [
+                "dlboard: warning: run 1: BatchNorm with batch 1: every normalized output is 0 (a batch of one has no variance)"
+            ],
+            "\(r.stderr)")
+        let records = try Self.records(log)
+        for (run, steps) in [(0, 400), (1, 20), (2, 2)] {
+            let mine = records.filter { $0["run"] as? Int == run }
+            #expect(mine.filter { $0["type"] as? String == "step" }.count == steps, "2 epochs of 200 samples")
+            #expect(mine.filter { $0["type"] as? String == "eval" }.compactMap { $0["epoch"] as? Int } == [1, 2])
+        }
+        // Without BatchNorm, batch 1 is fine: no warning.
+        let plain = try BinaryRunner.run([
+            "compare", "--headless", "--data", fx.directory, "--batches", "1,200", "--hidden", "16", "--epochs", "1",
+        ])
+        #expect(plain.status == 0 && !plain.stderr.contains("warning"), "\(plain.stderr)")
+        // One run says it without a run number, and still trains.
+        let one = try BinaryRunner.run([
+            "train", "--data", fx.directory, "--batch", "1", "--batchnorm", "--hidden", "8", "--epochs", "1",
+        ])
+        #expect(one.status == 0 && one.stdout.contains("done: 1 epochs"), "\(one.stdout)")
+        #expect(one.stderrLines.contains { $0.hasPrefix("dlboard: warning: BatchNorm with batch 1:") }, "\(one.stderr)")
+        let bad = try BinaryRunner.run(["compare", "--batches", "10,0"])
+        #expect(bad.status != 0 && bad.stderr.contains("--batches: batch sizes must be at least 1, got 0"))
+    }
+
     @Test func badComparisonsAreOneLineErrors() throws {
         for (args, message) in [
             (

@@ -86,6 +86,28 @@ import Testing
         #expect(a.losses.map(\.loss) != b.losses.map(\.loss), "the optimizer makes the difference")
     }
 
+    /// Lock-step across batch sizes is one sample order consumed at different rates: run 1's first
+    /// ten batches of 10 are run 2's first batch of 100, and each finishes its epochs in samples.
+    @Test func runsOfBatch10And100SeeTheSameSampleSequence() {
+        var small = SessionTests.config
+        var large = SessionTests.config
+        small.batchSize = 10
+        large.batchSize = 100
+        let s = TrainingSession(
+            runs: [Spec(config: small), Spec(config: large)], dataset: SessionTests.dataset(),
+            publishInterval: 0.001, recordsBatches: true)
+        s.start()
+        let out = collect(s, until: finished)
+        s.stop()
+        let a = out.runs[0]!
+        let b = out.runs[1]!
+        #expect(a.batches.count == 60 && b.batches.count == 6, "3 epochs of 200 samples each")
+        #expect(Array(a.batches.prefix(10).joined()) == b.batches[0])
+        #expect(Array(a.batches.joined()) == Array(b.batches.joined()), "the same 600 samples in the same order")
+        #expect(a.evaluations.map(\.epoch) == [1, 2, 3] && b.evaluations.map(\.epoch) == [1, 2, 3])
+        #expect(a.status?.epochProgress == 3 && b.status?.epochProgress == 3)
+    }
+
     @Test func aPausedRunResumesAtItsPlaceInTheBatchSequence() {
         let config = SessionTests.config
         let s = TrainingSession(

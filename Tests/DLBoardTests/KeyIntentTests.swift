@@ -97,15 +97,32 @@ import Testing
         #expect(r.events.map { [$0.from, $0.to] } == [["sgd", "momentum"], ["momentum", "nesterov"]])
     }
 
+    @Test func greaterGreaterTakesTwoBatchSizesUp() {
+        let r = Rig()
+        r.press(">>")
+        #expect(r.shown?.batchSize == 100, "20 → 50 → 100 on the screen at once")
+        r.settle()
+        #expect(r.trainer?.batchSize == 100)
+        #expect(r.markers == ["batch 50", "batch 100"])
+        #expect(r.events.map(\.kind) == [.batchSize, .batchSize])
+        #expect(r.events.map { [$0.from, $0.to] } == [["20", "50"], ["50", "100"]])
+        r.press("<<<<<<")
+        #expect(r.shown?.batchSize == 1)
+        r.press("<")
+        #expect(r.state.focused?.notice == "smallest batch size", "at the ladder's end: a notice, no command")
+        r.settle()
+        #expect(r.trainer?.batchSize == 1 && r.events.count == 8)
+    }
+
     /// A mix of every setting key, twice over in one frame: the screen's prediction is what the
     /// trainer ends with.
     @Test func aBurstOfKeysEndsWhereTheScreenSaid() {
         let r = Rig()
-        r.press("o+bd]wa-Oww[d+")
+        r.press("o+bd]w>a-Oww[d<+")
         let predicted = r.shown
         r.settle()
         #expect(r.trainer == predicted)
-        #expect(r.events.count == 14, "every press made one change")
+        #expect(r.events.count == 16, "every press made one change")
         #expect(r.events.allSatisfy { $0.from != $0.to }, "and each names a real change")
     }
 

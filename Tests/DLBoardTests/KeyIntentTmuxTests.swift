@@ -89,4 +89,45 @@ import Testing
                 ["0", "fork", "-", "1"], ["1", "forked", "0", "-"], ["1", "batchnorm", "off", "on"],
             ], "the switch is recorded on the fork's run")
     }
+
+    /// The batch size switched while training, then the x-axis flipped: the status bar and the
+    /// marker show the new size, the record has its event, and the charts count epochs, then seconds.
+    @Test func batchSizeLiveAndTheAxisKey() throws {
+        try #require(Tmux.path != nil, "tmux is not installed")
+        let t = Tmux()
+        defer { t.kill() }
+        let log = NSTemporaryDirectory() + "dlboard-batch-\(UUID().uuidString).jsonl"
+        defer { try? FileManager.default.removeItem(atPath: log) }
+        t.start(
+            width: 120, height: 40,
+            command: dlboard("--train-size 3000 --hidden 20 --epochs 200 --batch 100 --metrics-out '\(log)'"))
+        t.waitFor("▶ training")
+        t.keys(">")
+        let switched = t.waitFor("│ batch 200 │")
+        #expect(switched.contains("batch 200"), "the marker names the new size")
+        /// The charts' axis row (below both charts, ending in the accuracy chart's unit) once it
+        /// satisfies `axis`, or nil after 30 s.
+        func waitForAxis(_ axis: (Substring) -> Bool) -> Substring? {
+            let deadline = Date().addingTimeInterval(30)
+            while Date() < deadline {
+                if let row = t.screen().split(separator: "\n").first(where: axis) { return row }
+                usleep(100_000)
+            }
+            return nil
+        }
+        #expect(waitForAxis { $0.hasSuffix(" epoch") && $0.contains(" step ") } != nil, "loss on steps at first")
+        t.keys("X")
+        let epochs = waitForAxis { $0.hasSuffix(" epoch") && $0.components(separatedBy: " epoch").count == 3 }
+        #expect(epochs?.contains(" step") == false, "both charts count epochs")
+        t.keys("X")
+        let seconds = waitForAxis { $0.hasSuffix(" s") && $0.components(separatedBy: " s ").count == 2 }
+        #expect(seconds != nil, "then seconds of training")
+        t.keys(" ")
+        t.waitFor("paused")
+        t.keys("q")
+        t.waitFor("Quit dlboard?")
+        t.keys("q")
+        t.waitFor("EXIT=0")
+        #expect(events(log).first == ["batch_size", "100", "200", "batch 200"], "the switch is recorded")
+    }
 }

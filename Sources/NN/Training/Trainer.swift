@@ -2,7 +2,9 @@ import Foundation
 
 /// Trains one network on one dataset, a mini-batch at a time.
 ///
-/// One epoch is `max(1, trainCount / batchSize)` steps (the book's `iter_per_epoch`). The loss each
+/// One epoch is `max(1, trainCount / batchSize)` steps (the book's `iter_per_epoch`): counted in
+/// samples, an epoch ends when the next batch would not fit into the rest of the training set, so
+/// the count stays right when the batch size changes in mid-run (`setBatchSize`). The loss each
 /// step reports is the train-mode batch loss (cross-entropy + ½λΣW²) from the forward pass that
 /// computed the gradient, i.e. before the update — the book's `Trainer` instead re-runs the batch in
 /// inference mode after the update, which costs a third more work and shows the same trend.
@@ -13,12 +15,18 @@ public final class Trainer {
     public private(set) var optimizer: any Optimizer
     public let data: Dataset
     /// The settings no switch changes; the others live in `network` and `optimizer`.
-    private let batchSize: Int
+    /// The one setting of these that a switch changes (`setBatchSize`).
+    public private(set) var batchSize: Int
     private let epochs: Int
     private let seed: UInt64
     private let sampling: BatchSampler.Policy
     public private(set) var sampler: BatchSampler
     public private(set) var steps = 0
+    /// Training samples drawn so far, and those of the epoch under way.
+    public private(set) var samplesSeen = 0
+    public private(set) var epochSamples = 0
+    /// Epochs completed, counted in samples (see the type's comment).
+    public private(set) var completedEpochs = 0
     /// The training-image indices of the last step's batch (what lock-step runs must agree on).
     public private(set) var lastBatch: [Int] = []
 
@@ -39,7 +47,21 @@ public final class Trainer {
     private let evalChunk = Matrix(rows: 0, cols: 0)
     private var evalLabels: [Int32] = []
 
+    /// Steps per epoch at the current batch size.
     public var stepsPerEpoch: Int { max(1, data.train.count / batchSize) }
+
+    /// Epochs of training as samples seen: the completed ones plus the share of the current one.
+    public var epochProgress: Double {
+        Double(completedEpochs) + Double(epochSamples) / Double(max(1, data.train.count))
+    }
+
+    /// Whether the next step (at the current batch size) completes an epoch.
+    public var nextStepEndsEpoch: Bool { epochEnds(after: epochSamples + batchDraw) }
+
+    /// What one batch takes from the training set (a batch larger than it takes all of it).
+    private var batchDraw: Int { min(batchSize, max(1, data.train.count)) }
+
+    private func epochEnds(after samples: Int) -> Bool { samples + batchDraw > data.train.count }
 
     /// The configuration now, read from what trains: the network's structure and regularization as
     /// switched, the optimizer's kind and learning rate. The learning rate is stated as a
@@ -81,6 +103,9 @@ public final class Trainer {
         optimizer = other.optimizer.clone()
         sampler = other.sampler
         steps = other.steps
+        samplesSeen = other.samplesSeen
+        epochSamples = other.epochSamples
+        completedEpochs = other.completedEpochs
         lastBatch = other.lastBatch
         statisticsInterval = other.statisticsInterval
         lastLayerStatistics = other.lastLayerStatistics
@@ -112,6 +137,20 @@ public final class Trainer {
         reinitialize(network.config.initializer)
     }
 
+    /// Later batches hold `size` images, taken on from where the sampler stands. Returns whether
+    /// that completes the current epoch: when fewer than `size` of its samples are left (the sampler
+    /// starts a fresh permutation for the next batch), the epoch ends here.
+    @discardableResult
+    public func setBatchSize(_ size: Int) -> Bool {
+        precondition(size >= 1, "batch size must be ≥ 1")
+        batchSize = size
+        sampler.setBatchSize(size)
+        guard epochSamples > 0, epochEnds(after: epochSamples) else { return false }
+        completedEpochs += 1
+        epochSamples = 0
+        return true
+    }
+
     /// Changes the learning rate of the current optimizer, keeping its state.
     public func setLearningRate(_ lr: Float) {
         optimizer.learningRate = lr
@@ -137,6 +176,12 @@ public final class Trainer {
         if collect { copyWeightsBefore() }
         optimizer.update(network.parameters)
         steps += 1
+        samplesSeen += indices.count
+        epochSamples += indices.count
+        if epochEnds(after: epochSamples) {
+            completedEpochs += 1
+            epochSamples = 0
+        }
         if collect {
             lastLayerStatistics = network.layerStatistics(weightsBefore: weightsBefore)
             lastLayerStatisticsStep = steps

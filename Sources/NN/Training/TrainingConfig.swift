@@ -43,6 +43,14 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
 }
 
 extension TrainingConfig {
+    /// Why this configuration cannot train as it looks, or nil: BatchNorm over a batch of one image
+    /// subtracts that image's own mean, so every normalized output is 0 (β alone goes on) and the
+    /// layers before it get no gradient through it.
+    public var batchNormWarning: String? {
+        guard network.batchNorm && batchSize == 1 else { return nil }
+        return "BatchNorm with batch 1: every normalized output is 0 (a batch of one has no variance)"
+    }
+
     /// This configuration for `data`: the network's input is as wide as an image of the data,
     /// and a batch larger than the training set is clamped to it (every step then sees as many
     /// images as there are; with replacement, as drawn).

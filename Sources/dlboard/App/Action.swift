@@ -7,7 +7,8 @@ enum Action: Hashable, Sendable {
     case nextWeightDecay
     case learningRateUp, learningRateDown
     case nextActivation
+    case batchSizeUp, batchSizeDown
     case togglePause, singleStep, restart
-    case nextSmoothing, toggleLogY, toggleFreeze, togglePathInset, toggleLayers
+    case nextSmoothing, toggleLogY, toggleFreeze, togglePathInset, toggleLayers, nextXAxis
     case help, quit, closeOverlay
 }

@@ -161,6 +161,12 @@ struct DashboardState {
             }
             changed = true
         }
+        // Runs of different batch sizes take different steps for the same samples: a step axis
+        // would not compare them, so such a session starts on epochs (X changes it).
+        if !hadPanes && !panes.isEmpty {
+            let sizes = Set(panes.compactMap { $0.state.status?.config.batchSize })
+            if sizes.count > 1 { for i in panes.indices { panes[i].state.xAxis = .epochs } }
+        }
         return changed
     }
 
@@ -200,6 +206,7 @@ struct DashboardState {
             panes[i].state.logY = s.logY
             panes[i].state.smoothingIndex = s.smoothingIndex
             panes[i].state.showsLayers = s.showsLayers
+            panes[i].state.xAxis = s.xAxis
         }
         return commands.map { (id, $0) }
     }

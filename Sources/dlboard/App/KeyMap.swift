@@ -29,11 +29,18 @@ enum KeyMap {
         Binding(
             keys: [.character("w")], action: .nextWeightDecay, help: "next weight decay (0, 1e-4, 1e-3, 1e-2, 0.1)"),
         Binding(
+            keys: [.character(">")], action: .batchSizeUp,
+            help: "next batch size (1, 2, 5 … 1000; the sampler keeps its place in samples)"),
+        Binding(keys: [.character("<")], action: .batchSizeDown, help: "previous batch size"),
+        Binding(
             keys: [.character(" ")], action: .togglePause, help: "pause / resume (resume past the target trains on)"),
         Binding(keys: [.character("n")], action: .singleStep, help: "one step while paused"),
         Binding(keys: [.character("r")], action: .restart, help: "restart from fresh weights (curves kept, marked)"),
         Binding(keys: [.character("s")], action: .nextSmoothing, help: "loss smoothing strength"),
         Binding(keys: [.character("l")], action: .toggleLogY, help: "log scale for the loss"),
+        Binding(
+            keys: [.character("X")], action: .nextXAxis,
+            help: "x-axis: steps, epochs (samples seen), seconds of training"),
         Binding(keys: [.character("f")], action: .toggleFreeze, help: "freeze the view (training goes on)"),
         Binding(
             keys: [.character("e")], action: .togglePathInset,

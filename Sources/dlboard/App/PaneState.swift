@@ -47,6 +47,11 @@ struct PaneState {
     var showsLayers = false
     var overlay: Overlay = .none
     var logY = false
+    /// What the charts' x-axis counts; the curves are stored by step (losses, markers) and by epoch
+    /// (accuracies), and `axisMap` puts them on the others.
+    var xAxis = XAxis.steps
+    /// Epochs and training seconds at the steps the run published: bounded, see `AxisMap`.
+    var axisMap = AxisMap()
     /// The E1 inset: the current optimizer and lr walking down the book's bowl.
     var showsPathInset = false
     var smoothingIndex = 3
@@ -110,6 +115,7 @@ struct PaneState {
         for e in out.events { markers.append(ChartMarker(x: Double(e.step), label: e.label)) }
         if let s = out.status {
             published = s
+            axisMap.append(step: s.step, epochs: s.epochProgress, seconds: s.trainingSeconds)
             // The commands the run has applied now have their real markers among the events.
             predictedMarkers = Array(predictedMarkers.suffix(max(0, sentCommands - s.appliedCommands)))
             if let shown = status, s.appliedCommands < sentCommands {
@@ -167,11 +173,17 @@ struct PaneState {
     /// predictions are the parent's.
     mutating func inheritHistory(from parent: PaneState, upTo step: Int) {
         let upTo = Double(step)
+        // The accuracies are stored by epoch: those of the epochs done by `step`, in samples as the
+        // parent's batch sizes went (its axis map), or at its steps an epoch before it has one.
         let perEpoch = Double(max(1, parent.status?.stepsPerEpoch ?? 1))
+        let mapped = (parent.axisMap.anchors.last?.step ?? 0) >= upTo
+        let epochsDone =
+            mapped ? parent.axisMap.fromSteps([ChartPoint(x: upTo, y: 0)], to: .epochs)[0].x : upTo / perEpoch
+        let done = { (p: ChartPoint) in p.x <= epochsDone + 1e-9 }
         losses = parent.losses.filter { $0.x <= upTo }
-        trainAccuracy = parent.trainAccuracy.filter { $0.x * perEpoch <= upTo }
-        testAccuracy = parent.testAccuracy.filter { $0.x * perEpoch <= upTo }
-        validationAccuracy = parent.validationAccuracy.filter { $0.x * perEpoch <= upTo }
+        trainAccuracy = parent.trainAccuracy.filter(done)
+        testAccuracy = parent.testAccuracy.filter(done)
+        validationAccuracy = parent.validationAccuracy.filter(done)
         let real = parent.markers.dropLast(min(parent.shownPredictedMarkers, parent.markers.count))
         let forkMarker = real.firstIndex {
             $0.x == upTo && $0.label.hasPrefix(SessionOutput.Event.forkLabelPrefix)
@@ -179,6 +191,8 @@ struct PaneState {
         markers = real[..<(forkMarker ?? real.endIndex)].filter { $0.x <= upTo }
         showPredictedMarkers()
         layerHistory = parent.layerHistory.upTo(step: step)
+        axisMap = parent.axisMap.upTo(step: step)
+        xAxis = parent.xAxis
         layerSample = parent.layerSample.flatMap { $0.step <= step ? $0 : nil }
         smoothingIndex = parent.smoothingIndex
         logY = parent.logY
@@ -234,6 +248,8 @@ struct PaneState {
             return commands
         case .nextWeightDecay:
             return send(.cycleWeightDecay)
+        case .batchSizeUp, .batchSizeDown:
+            return send(.stepBatchSize(up: action == .batchSizeUp))
         case .togglePause:
             if status.diverged {
                 notice = "diverged: lower the learning rate (-) and restart (r)"
@@ -252,6 +268,8 @@ struct PaneState {
             smoothingIndex = (smoothingIndex + 1) % Self.smoothingWeights.count
         case .toggleLogY:
             logY.toggle()
+        case .nextXAxis:
+            xAxis = xAxis.next
         case .togglePathInset:
             showsPathInset.toggle()
         case .toggleLayers:
@@ -298,6 +316,8 @@ struct PaneState {
             shown.config.network.dropout = ratio
         case .setWeightDecay(let decay):
             shown.config.network.weightDecay = decay
+        case .setBatchSize(let size):
+            shown.config.batchSize = size
         case .pause:
             shown.paused = true
         case .resume:
@@ -311,7 +331,7 @@ struct PaneState {
             // The session's own: nothing to predict, and the run does not count them.
             return [command]
         case .cycleOptimizer, .stepLearningRate, .cycleActivation, .toggleBatchNorm, .toggleDropout, .stepDropout,
-            .cycleWeightDecay:
+            .cycleWeightDecay, .stepBatchSize:
             // `resolved(against:)` turns every relative intent into an absolute command.
             return [command]
         }

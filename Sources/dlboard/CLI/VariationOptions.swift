@@ -2,7 +2,8 @@ import ArgumentParser
 import NN
 
 /// The one knob a comparison varies, given as a list: `--optimizers sgd,adam`, `--inits 0.01,he`,
-/// `--batchnorm both`, `--dropout 0,0.2`, `--weight-decay 0,0.1`, `--lrs 0.1,0.01`, `--activations …`.
+/// `--batchnorm both`, `--dropout 0,0.2`, `--weight-decay 0,0.1`, `--lrs 0.1,0.01`, `--activations …`,
+/// `--batches 1,10,100,1000`.
 /// Everything else comes from `RunOptions` and is the same for every run.
 struct VariationOptions: ParsableArguments {
     enum BatchNormChoice: String, ExpressibleByArgument, CaseIterable, Sendable {
@@ -20,6 +21,11 @@ struct VariationOptions: ParsableArguments {
 
     @Option(parsing: .unconditional, help: "Learning rates to compare (e.g. 0.1,0.01,0.001).")
     var lrs: CommaList<Float>?
+
+    @Option(
+        parsing: .unconditional,
+        help: "Batch sizes to compare (e.g. 1,10,100,1000): the same sample order, consumed at different rates.")
+    var batches: CommaList<Int>?
 
     @Option(help: "BatchNorm: off, on, or both (two runs).")
     var batchnorm: BatchNormChoice = .off
@@ -39,6 +45,7 @@ struct VariationOptions: ParsableArguments {
         if (inits?.values.count ?? 0) > 1 { flags.append("--inits") }
         if (activations?.values.count ?? 0) > 1 { flags.append("--activations") }
         if (lrs?.values.count ?? 0) > 1 { flags.append("--lrs") }
+        if (batches?.values.count ?? 0) > 1 { flags.append("--batches") }
         if batchnorm == .both { flags.append("--batchnorm both") }
         if dropout.values.count > 1 { flags.append("--dropout") }
         if weightDecay.values.count > 1 { flags.append("--weight-decay") }
@@ -56,6 +63,9 @@ struct VariationOptions: ParsableArguments {
         for w in weightDecay.values where !(w >= 0 && w.isFinite) {
             throw ValidationError("--weight-decay: must be a finite value ≥ 0, got \(Format.number(w))")
         }
+        for b in batches?.values ?? [] where b < 1 {
+            throw ValidationError("--batches: batch sizes must be at least 1, got \(b)")
+        }
         for lr in lrs?.values ?? [] where !(lr > 0 && lr.isFinite) {
             throw ValidationError("--lrs: learning rates must be finite and > 0, got \(Format.number(lr))")
         }
@@ -70,6 +80,7 @@ struct VariationOptions: ParsableArguments {
         if let i = inits?.values, i.count == 1 { base.network.initializer = i[0].value }
         if let a = activations?.values, a.count == 1 { base.network.activation = a[0] }
         if let l = lrs?.values, l.count == 1 { base.learningRate = l[0] }
+        if let b = batches?.values, b.count == 1 { base.batchSize = b[0] }
         func each<T>(_ values: [T], _ set: (inout TrainingConfig, T) -> Void) -> [TrainingConfig] {
             values.map { v in
                 var c = base
@@ -87,6 +98,7 @@ struct VariationOptions: ParsableArguments {
         if let i = inits?.values, i.count > 1 { return each(i) { $0.network.initializer = $1.value } }
         if let a = activations?.values, a.count > 1 { return each(a) { $0.network.activation = $1 } }
         if let l = lrs?.values, l.count > 1 { return each(l) { $0.learningRate = $1 } }
+        if let b = batches?.values, b.count > 1 { return each(b) { $0.batchSize = $1 } }
         if batchnorm == .both { return each([false, true]) { $0.network.batchNorm = $1 } }
         if dropout.values.count > 1 { return each(dropout.values) { $0.network.dropout = $1 } }
         if weightDecay.values.count > 1 { return each(weightDecay.values) { $0.network.weightDecay = $1 } }

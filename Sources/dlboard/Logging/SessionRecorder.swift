@@ -19,6 +19,8 @@ final class SessionRecorder {
     private var lastSteps: [Int: Int] = [:]
     private var lastEvaluations: [Int: SessionOutput.Evaluation] = [:]
     private var diverged: Set<Int> = []
+    /// Runs forked during the session: they start in their parent's epoch, not in the first.
+    private var forks: Set<Int> = []
     private let checksum: String
 
     init(log: MetricsLog?, dataset: Dataset, dataDirectory: String, logEvery: Int, specs: [TrainingSession.RunSpec]) {
@@ -59,6 +61,7 @@ final class SessionRecorder {
                     title: out.title.isEmpty ? nil : out.title, parent: origin?.from.flatMap { Int($0) },
                     forkStep: origin?.step)
                 headed.insert(id)
+                forks.insert(id)
             }
             let perEpoch = max(1, out.status?.stepsPerEpoch ?? 1)
             for e in out.events where e.kind == .forked { log?.writeEvent(e, run: run) }
@@ -88,7 +91,12 @@ final class SessionRecorder {
                     evaluations = evaluations.dropFirst()
                 }
                 if step % logEvery == 0 || !loss.isFinite {
-                    log?.writeStep(step: step, epoch: (step - 1) / perEpoch + 1, loss: Double(loss), run: run)
+                    // The epoch after the last evaluated one (every epoch's end is evaluated): epochs
+                    // are counted in samples, and the steps an epoch change with the batch size.
+                    // Before any, the first — or for a fork, its step over the steps an epoch.
+                    let first = forks.contains(id) ? (step - 1) / perEpoch + 1 : 1
+                    let epoch = lastEvaluations[id].map { $0.epoch + 1 } ?? first
+                    log?.writeStep(step: step, epoch: epoch, loss: Double(loss), run: run)
                 }
                 writeLayers(upTo: step)
             }

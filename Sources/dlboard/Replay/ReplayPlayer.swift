@@ -28,6 +28,25 @@ struct ReplayPlayer {
         var lastLoss: Float = .nan
         var diverged = false
         var samplesPerSecond = 0.0
+        /// The record's time of the latest step: the charts' seconds axis.
+        var seconds = 0.0
+
+        /// Samples drawn up to `step`, each step at the batch size of its time (the batch-size
+        /// events say from which step on; their lines need not come before those steps' lines). A
+        /// fork's steps before it was made count at its first batch size.
+        var samplesSeen: Double {
+            var size = Double(recorded.config.batchSize)
+            var from = 0
+            var samples = 0.0
+            let switches = recorded.events.map(\.event).filter { $0.kind == .batchSize && $0.step < step }
+            for e in switches.sorted(by: { $0.step < $1.step }) {
+                guard let to = e.to.flatMap(Int.init), to >= 1 else { continue }
+                samples += Double(e.step - from) * size
+                from = e.step
+                size = Double(to)
+            }
+            return samples + Double(step - from) * size
+        }
         var activations: [ActivationStatistics] = []
         /// The layer number of the last layer record handed out (where a sample ends).
         var lastLayer = 0
@@ -120,6 +139,7 @@ struct ReplayPlayer {
                 guard s.t <= position else { return any }
                 out.losses.append((s.step, Float(s.loss)))
                 runs[i].step = s.step
+                runs[i].seconds = s.t
                 runs[i].lastLoss = Float(s.loss)
             case .evaluation(let k):
                 let e = r.evaluations[k]
@@ -183,17 +203,26 @@ struct ReplayPlayer {
         case .batchNorm: if let to = e.to { run.config.network.batchNorm = to == "on" }
         case .dropout: if let v = e.to.flatMap(Float.init) { run.config.network.dropout = v }
         case .weightDecay: if let v = e.to.flatMap(Float.init) { run.config.network.weightDecay = v }
+        case .batchSize: if let v = e.to.flatMap(Int.init) { run.config.batchSize = v }
         }
     }
 
     private func status(of run: Run) -> SessionOutput.Status {
-        let perEpoch = run.recorded.stepsPerEpoch
+        let trainSize = run.recorded.trainSize
+        let perEpoch = max(1, trainSize / max(1, run.config.batchSize))
         let lastStep = max(run.recorded.steps.last?.step ?? 0, run.recorded.evaluations.last?.evaluation.step ?? 0)
         let target = max(lastStep, run.recorded.config.epochs * perEpoch)
-        return SessionOutput.Status(
+        var status = SessionOutput.Status(
             config: run.config, step: run.step, stepsPerEpoch: perEpoch,
             epochTarget: (target + perEpoch - 1) / perEpoch, stepTarget: target,
             paused: paused || run.isDone, diverged: run.diverged, finished: false,
             samplesPerSecond: run.samplesPerSecond, lastLoss: run.lastLoss)
+        // Wall time of the record (it keeps no training-only clock); epochs in samples as the batch
+        // sizes went when they changed (else steps over steps an epoch, exactly as live).
+        let switched = run.recorded.events.contains { $0.event.kind == .batchSize }
+        if switched && trainSize > 0 { status.epochs = run.samplesSeen / Double(trainSize) }
+        status.trainingSeconds = run.seconds
+        status.trainSize = trainSize
+        return status
     }
 }

@@ -56,6 +56,7 @@ struct HeadlessSession {
         /// The session's own stepping time and run-steps (`TrainingSession.Snapshot`).
         var steppingSeconds: Double
         var runSteps: Int
+        var runSamples: Int
         var log: MetricsLog?
     }
 
@@ -72,10 +73,10 @@ struct HeadlessSession {
 
         session.start()
         var results = session.specs.map { RunResult(title: $0.title) }
-        var stepping = (seconds: 0.0, steps: 0)
+        var stepping = (seconds: 0.0, steps: 0, samples: 0)
         /// Records and reports one snapshot; returns whether every run is done.
         func absorb(_ snapshot: TrainingSession.Snapshot) -> Bool {
-            stepping = (snapshot.steppingSeconds, snapshot.runSteps)
+            stepping = (snapshot.steppingSeconds, snapshot.runSteps, snapshot.runSamples)
             if !begun {
                 // The header needs the trainers' own view (steps per epoch, the fitted network):
                 // their first publish, which comes before any step and so before any evaluation.
@@ -125,7 +126,7 @@ struct HeadlessSession {
         report.end(
             Ending(
                 results: results, interrupted: interrupted, stop: stop, seconds: seconds,
-                steppingSeconds: stepping.seconds, runSteps: stepping.steps, log: log))
+                steppingSeconds: stepping.seconds, runSteps: stepping.steps, runSamples: stepping.samples, log: log))
         return (results, interrupted ? stop.exitStatus : 0)
     }
 }

@@ -6,9 +6,6 @@ import NN
 /// run's last numbers.
 struct LockStepLines: HeadlessReport {
     let sessionName: String
-    private var batchSize = 1
-
-    init(sessionName: String) { self.sessionName = sessionName }
 
     mutating func begin(
         titles: [String], statuses: [SessionOutput.Status], dataset data: Dataset, dataDirectory: String
@@ -19,9 +16,14 @@ struct LockStepLines: HeadlessReport {
             "dlboard \(sessionName): \(data.name) (\(data.train.count) train\(validation)\(test)) from \(dataDirectory)"
         )
         guard let c = statuses.first?.config else { return }
-        batchSize = c.batchSize
+        let sizes = statuses.map(\.config.batchSize)
+        // Runs of different batch sizes share the sample order, each cutting it into its own batches.
+        let batches =
+            Set(sizes).count > 1
+            ? "batch \(sizes.map(String.init).joined(separator: "/")) · same sample order for every run"
+            : "batch \(c.batchSize) · same batches for every run"
         say(
-            "\(titles.count) runs in lock-step · \(c.network.shapeDescription) \(c.network.activation.displayName) · batch \(c.batchSize) · seed \(c.seed) · same batches for every run · BLAS kernel \(BLASThreads.coreName)"
+            "\(titles.count) runs in lock-step · \(c.network.shapeDescription) \(c.network.activation.displayName) · \(batches) · seed \(c.seed) · BLAS kernel \(BLASThreads.coreName)"
         )
         for (i, t) in titles.enumerated() { say("  run \(i + 1): \(t)") }
     }
@@ -43,18 +45,19 @@ struct LockStepLines: HeadlessReport {
     func end(_ ending: HeadlessSession.Ending) {
         let results = ending.results
         let totalSteps = results.reduce(0) { $0 + $1.steps }
+        let totalSamples = results.reduce(0) { $0 + ($1.status?.samplesSeen ?? 0) }
         say(
             String(
                 format: "%@: %d runs, %d steps in all, %.1f s wall (%.0f samples/s in all, evaluation included)",
                 ending.interrupted ? "interrupted" : "done", results.count, totalSteps, ending.seconds,
-                Double(totalSteps * batchSize) / max(ending.seconds, 1e-9)))
+                Double(totalSamples) / max(ending.seconds, 1e-9)))
         if ending.steppingSeconds > 0 {
             say(
                 String(
                     format:
                         "lock-step training: %d run-steps in %.2f s = %.0f samples/s in all (%d BLAS thread(s) per run)",
                     ending.runSteps, ending.steppingSeconds,
-                    Double(ending.runSteps * batchSize) / ending.steppingSeconds, BLASThreads.current))
+                    Double(ending.runSamples) / ending.steppingSeconds, BLASThreads.current))
         }
         for (i, r) in results.enumerated() {
             var line = "  run \(i + 1): "

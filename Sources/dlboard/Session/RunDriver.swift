@@ -29,8 +29,11 @@ struct RunDriver {
     var layerStatisticsOrigin = 0
     /// Epochs added by each resume past the target.
     let epochsPerTarget: Int
-    /// Training stops (finished) at this step: the epoch target, or a preset's iteration count.
-    var stepTarget: Int
+    /// Training stops (finished) after this many epochs, counted in samples (`Trainer.completedEpochs`,
+    /// right across batch-size switches); nil when a preset's iteration count (`stepTarget`) ends it.
+    var epochTarget: Int?
+    /// A preset's iteration count: training stops at this step (nil: the epoch target ends it).
+    var stepTarget: Int?
     var paused: Bool
     var diverged = false
     var finished = false
@@ -47,9 +50,14 @@ struct RunDriver {
     var rateWindowSteps = 0
     var trainingSecondsInWindow = 0.0
     var samplesPerSecond = 0.0
-    /// Wall-clock training seconds of the current epoch, and the steps it has taken so far.
+    /// Wall-clock training seconds of the current epoch, the steps it has taken so far and their samples.
     var epochSeconds = 0.0
     var epochSteps = 0
+    var epochSampleCount = 0
+    var rateWindowSamples = 0
+    /// Wall-clock seconds spent in training steps since the run began (evaluations and pauses left
+    /// out): the charts' seconds axis.
+    var trainingSeconds = 0.0
     /// How many commands `apply(_:)` has taken, published with the status: the screen shows its own
     /// prediction of the settings until the status has caught up with every command it sent.
     var appliedCommands = 0
@@ -68,7 +76,8 @@ struct RunDriver {
         self.title = title
         self.paused = paused
         self.epochsPerTarget = trainer.config.epochs
-        self.stepTarget = stepTarget ?? trainer.config.epochs * trainer.stepsPerEpoch
+        self.stepTarget = stepTarget
+        self.epochTarget = stepTarget == nil ? trainer.config.epochs : nil
         self.histogramInterval = histogramInterval
         self.layerStatisticsInterval = layerStatisticsInterval
     }
@@ -84,6 +93,9 @@ struct RunDriver {
         var copy = RunDriver(
             id: newID, trainer: trainer.fork(), title: title, paused: paused, stepTarget: stepTarget,
             histogramInterval: histogramInterval, layerStatisticsInterval: layerStatisticsInterval)
+        copy.epochTarget = epochTarget
+        copy.epochSampleCount = epochSampleCount
+        copy.trainingSeconds = trainingSeconds
         copy.diverged = diverged
         copy.finished = finished
         copy.lastLoss = lastLoss
@@ -106,13 +118,18 @@ struct RunDriver {
         let t0 = Self.now()
         epochSteps += 1
         let collect = collectsLayerStatistics(atStep: trainer.steps + 1)
+        let samplesBefore = trainer.samplesSeen
         let exactLoss = trainer.step(collectingStatistics: collect)
         let loss = Float(exactLoss)
         let dt = Self.now() - t0
+        let samples = trainer.samplesSeen - samplesBefore
         epochLossSum += exactLoss
         trainingSecondsInWindow += dt
         epochSeconds += dt
+        trainingSeconds += dt
         rateWindowSteps += 1
+        rateWindowSamples += samples
+        epochSampleCount += samples
         lastLoss = loss
         pendingLosses.append((trainer.steps, loss))
         if recordsBatches { pendingBatches.append(trainer.lastBatch) }
@@ -129,31 +146,47 @@ struct RunDriver {
             activations = trainer.network.displayActivationStatistics()
             lastHistogram = now
         }
-        if !diverged && (trainer.steps % trainer.stepsPerEpoch == 0 || trainer.steps == stepTarget) {
+        // A step always draws samples, so an epoch count of 0 samples means this step ended one.
+        if !diverged && (trainer.epochSamples == 0 || trainer.steps == stepTarget) {
             evaluate()
         }
-        if !diverged && trainer.steps >= stepTarget {
+        if !diverged && reachedTarget {
             finished = true
             paused = true
         }
     }
 
+    /// The epoch target or a preset's step target is reached.
+    var reachedTarget: Bool {
+        if let stepTarget { return trainer.steps >= stepTarget }
+        return trainer.completedEpochs >= (epochTarget ?? 0)
+    }
+
+    /// The step at which the run will finish if the batch size stays as it is.
+    var projectedStepTarget: Int {
+        if let stepTarget { return stepTarget }
+        let epochsLeft = Double(epochTarget ?? 0) - trainer.epochProgress
+        return trainer.steps + max(0, Int((epochsLeft * Double(trainer.stepsPerEpoch)).rounded(.up)))
+    }
+
     /// Whether the step that will be number `step` collects per-layer statistics: at the interval, at
     /// the steps 1, 2, 4, … after the start or the last switch (`layerStatisticsOrigin`), and at every
     /// step that ends in an evaluation (an epoch's end, the step target), so each evaluation has the
-    /// layers as they stood.
+    /// layers as they stood. An epoch's end is known for the next step only (`trainer.steps + 1`):
+    /// counted in samples, it moves when the batch size does.
     func collectsLayerStatistics(atStep step: Int) -> Bool {
         guard layerStatisticsInterval > 0 else { return false }
         let sinceOrigin = step - layerStatisticsOrigin
         let early = sinceOrigin > 0 && sinceOrigin < layerStatisticsInterval && sinceOrigin & (sinceOrigin - 1) == 0
-        return early || step % layerStatisticsInterval == 0 || step % trainer.stepsPerEpoch == 0
-            || step == stepTarget
+        let endsEpoch = step == trainer.steps + 1 && trainer.nextStepEndsEpoch
+        return early || step % layerStatisticsInterval == 0 || endsEpoch || step == stepTarget
     }
 
     mutating func evaluate() {
         let data = trainer.data
-        let samples = epochSteps * trainer.config.batchSize
+        let samples = epochSampleCount
         let seconds = epochSeconds
+        epochSampleCount = 0
         let meanLoss = epochSteps > 0 ? epochLossSum / Double(epochSteps) : nil
         epochSteps = 0
         epochSeconds = 0
@@ -162,7 +195,7 @@ struct RunDriver {
         let activations = trainer.network.displayActivationStatistics()
         pendingEvaluations.append(
             .init(
-                step: trainer.steps, epoch: trainer.steps / trainer.stepsPerEpoch, meanLoss: meanLoss,
+                step: trainer.steps, epoch: trainer.completedEpochs, meanLoss: meanLoss,
                 trainAccuracy: trainer.accuracy(on: data.train, limit: Self.trainEvaluationLimit),
                 testAccuracy: data.test.count > 0 ? trainer.accuracy(on: data.test) : nil,
                 validationAccuracy: data.validation.map { trainer.accuracy(on: $0) },
@@ -186,9 +219,21 @@ struct RunDriver {
         }
         switch resolved {
         case .cycleOptimizer, .stepLearningRate, .cycleActivation, .toggleBatchNorm, .toggleDropout, .stepDropout,
-            .cycleWeightDecay:
+            .cycleWeightDecay, .stepBatchSize:
             // `resolved(against:)` turns every relative intent into the absolute command below.
             break
+        case .setBatchSize(let size):
+            let endedEpoch = trainer.setBatchSize(size)
+            event(.batchSize, "\(before.batchSize)", "\(size)")
+            // Fewer samples left in the epoch than the new batch holds: it ends here, evaluated as
+            // any epoch's end is.
+            if endedEpoch && !diverged {
+                evaluate()
+                if reachedTarget {
+                    finished = true
+                    paused = true
+                }
+            }
         case .setOptimizer(let kind):
             trainer.setOptimizer(kind)
             event(.optimizer, before.optimizer.rawValue, kind.rawValue)
@@ -218,7 +263,11 @@ struct RunDriver {
             if finished {
                 // Continue past the target: one more target's worth of epochs.
                 finished = false
-                stepTarget += max(1, epochsPerTarget) * trainer.stepsPerEpoch
+                if let target = stepTarget {
+                    stepTarget = target + max(1, epochsPerTarget) * trainer.stepsPerEpoch
+                } else {
+                    epochTarget = trainer.completedEpochs + max(1, epochsPerTarget)
+                }
             }
             if !diverged { paused = false }
         case .stepOnce, .fork:
@@ -234,15 +283,22 @@ struct RunDriver {
     /// The status now plus everything pending, which is cleared.
     mutating func takeOutput() -> SessionOutput {
         if trainingSecondsInWindow >= 0.25 || (!isRunning && trainingSecondsInWindow > 0.05) {
-            samplesPerSecond = Double(rateWindowSteps * trainer.config.batchSize) / trainingSecondsInWindow
+            samplesPerSecond = Double(rateWindowSamples) / trainingSecondsInWindow
             rateWindowSteps = 0
+            rateWindowSamples = 0
             trainingSecondsInWindow = 0
         }
-        let status = SessionOutput.Status(
-            config: trainer.config, step: trainer.steps, stepsPerEpoch: trainer.stepsPerEpoch,
-            epochTarget: (stepTarget + trainer.stepsPerEpoch - 1) / trainer.stepsPerEpoch, stepTarget: stepTarget,
+        let target = projectedStepTarget
+        let perEpoch = trainer.stepsPerEpoch
+        var status = SessionOutput.Status(
+            config: trainer.config, step: trainer.steps, stepsPerEpoch: perEpoch,
+            epochTarget: epochTarget ?? (target + perEpoch - 1) / perEpoch, stepTarget: target,
             paused: paused, diverged: diverged, finished: finished,
             samplesPerSecond: samplesPerSecond, lastLoss: lastLoss, appliedCommands: appliedCommands)
+        status.epochs = trainer.epochProgress
+        status.trainingSeconds = trainingSeconds
+        status.trainSize = trainer.data.train.count
+        status.samplesSeen = trainer.samplesSeen
         var out = SessionOutput()
         out.losses = pendingLosses
         out.evaluations = pendingEvaluations

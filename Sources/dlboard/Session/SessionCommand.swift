@@ -18,6 +18,8 @@ enum SessionCommand: Sendable, Equatable {
     case setBatchNorm(Bool)
     case setDropout(Float)
     case setWeightDecay(Float)
+    /// Later batches hold this many images; the sampler keeps its place in samples.
+    case setBatchSize(Int)
 
     /// The optimizer `by` places on in `OptimizerKind.allCases` (wrapping), as `setOptimizer`.
     case cycleOptimizer(by: Int)
@@ -32,6 +34,8 @@ enum SessionCommand: Sendable, Equatable {
     case stepDropout(by: Int)
     /// The next weight decay of `SettingSteps.weightDecays` (wrapping).
     case cycleWeightDecay
+    /// The next larger (or smaller) size of `SettingSteps.batchSizes`, as `setBatchSize`.
+    case stepBatchSize(up: Bool)
 
     case pause
     case resume
@@ -70,8 +74,10 @@ extension SessionCommand {
             return ratio == network.dropout ? nil : .setDropout(ratio)
         case .cycleWeightDecay:
             return .setWeightDecay(Self.cycle(SettingSteps.weightDecays, from: network.weightDecay, by: 1))
+        case .stepBatchSize(let up):
+            return SettingSteps.batchSize(from: config.batchSize, up: up).map { .setBatchSize($0) }
         case .setOptimizer, .setLearningRate, .reinitialize, .setActivation, .setBatchNorm, .setDropout,
-            .setWeightDecay, .pause, .resume, .stepOnce, .restart, .fork:
+            .setWeightDecay, .setBatchSize, .pause, .resume, .stepOnce, .restart, .fork:
             return self
         }
     }
@@ -87,9 +93,10 @@ extension SessionCommand {
         case .setBatchNorm(let on): return on ? "+BN" : "−BN"
         case .setDropout(let ratio): return ratio > 0 ? "dropout \(Format.number(ratio))" : "−dropout"
         case .setWeightDecay(let decay): return "wd \(Format.number(decay))"
+        case .setBatchSize(let size): return "batch \(size)"
         case .restart: return "↺ restart"
         case .cycleOptimizer, .stepLearningRate, .cycleActivation, .toggleBatchNorm, .toggleDropout, .stepDropout,
-            .cycleWeightDecay, .pause, .resume, .stepOnce, .fork:
+            .cycleWeightDecay, .stepBatchSize, .pause, .resume, .stepOnce, .fork:
             return nil
         }
     }
@@ -97,6 +104,7 @@ extension SessionCommand {
     /// What the status bar says when this intent resolves to nothing; nil when silence is right.
     var limitNotice: String? {
         if case .stepLearningRate = self { return "learning rate limit" }
+        if case .stepBatchSize(let up) = self { return up ? "largest batch size" : "smallest batch size" }
         return nil
     }
 

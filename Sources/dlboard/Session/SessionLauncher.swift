@@ -60,6 +60,11 @@ struct SessionLauncher {
 
     /// Headless, nobody looks at the layers: they are collected only for a run record.
     private func runHeadless() -> Int32 {
+        // The dashboard says it in its status bar; here nobody would see it until the numbers are bad.
+        for (i, spec) in runs.enumerated() {
+            guard let warning = spec.config.batchNormWarning else { continue }
+            Console.error("dlboard: warning: " + (runs.count > 1 ? "run \(i + 1): " : "") + warning)
+        }
         let session = TrainingSession(
             runs: runs, dataset: dataset, publishInterval: 0.05, histogramInterval: 1e9, maxRuns: runs.count,
             layerStatisticsInterval: log == nil ? 0 : RunDriver.defaultLayerStatisticsInterval)

@@ -74,8 +74,17 @@ struct SessionOutput: Sendable {
         var lastLoss: Float
         /// How many commands the run has applied (see `RunDriver.appliedCommands`); 0 in a replay.
         var appliedCommands = 0
+        /// Epochs trained, as samples seen over the training set's size (`Trainer.epochProgress`);
+        /// nil where only steps are known, and then steps over `stepsPerEpoch`.
+        var epochs: Double?
+        /// Wall seconds spent in training steps so far (evaluations and pauses left out).
+        var trainingSeconds = 0.0
+        /// The training set's size (0 when not known): what an epoch of samples is.
+        var trainSize = 0
+        /// Training samples drawn so far (0 when not known).
+        var samplesSeen = 0
 
-        var epochProgress: Double { Double(step) / Double(max(1, stepsPerEpoch)) }
+        var epochProgress: Double { epochs ?? Double(step) / Double(max(1, stepsPerEpoch)) }
         /// Seconds until the epoch target at the current speed; nil when not running.
         var secondsToTarget: Double? {
             guard !paused, !finished, samplesPerSecond > 0 else { return nil }

@@ -10,6 +10,15 @@ enum SettingSteps {
     /// Dropout steps per unit of ratio: one step is 0.05.
     static let dropoutStepsPerUnit: Float = 20
     static let maxDropout: Float = 0.9
+    /// The batch sizes `>` and `<` step through: 1–2–5 a decade, online learning to ten batches
+    /// of the book's 100.
+    static let batchSizes = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000]
+
+    /// The next size of `batchSizes` above (or below) `size`, which need not be on the ladder
+    /// (`--batch 128` goes up to 200, down to 100); nil past the ladder's ends.
+    static func batchSize(from size: Int, up: Bool) -> Int? {
+        up ? batchSizes.first { $0 > size } : batchSizes.last { $0 < size }
+    }
 
     /// One √10 step up or down from `lr`, rounded; nil past the limits (beyond them training is
     /// either frozen or diverges at once).

@@ -40,6 +40,8 @@ final class TrainingSession: Sendable {
         /// ends included) and the run-steps taken in them: the session's aggregate throughput.
         var steppingSeconds = 0.0
         var runSteps = 0
+        /// The training samples of those run-steps (runs may differ in batch size).
+        var runSamples = 0
     }
 
     let specs: [RunSpec]
@@ -146,12 +148,13 @@ final class TrainingSession: Sendable {
     fileprivate func waitForWork(seconds: Double) { _ = wake.wait(timeout: .now() + seconds) }
     fileprivate func publish(
         order: [Int], outputs: [SessionOutput], notice: String?, refusedForks: [Int], steppingSeconds: Double,
-        runSteps: Int
+        runSteps: Int, runSamples: Int
     ) {
         output.withLock { out in
             out.order = order
             out.steppingSeconds = steppingSeconds
             out.runSteps = runSteps
+            out.runSamples = runSamples
             for (id, o) in zip(order, outputs) {
                 var merged = out.runs[id] ?? SessionOutput()
                 merged.losses.append(contentsOf: o.losses)
@@ -181,6 +184,7 @@ private struct TrainingLoop {
     var refusedForks: [Int] = []
     var steppingSeconds = 0.0
     var runSteps = 0
+    var runSamples = 0
     /// Steps each run takes per parallel dispatch: enough for ~30 ms of work, so the cost of waking
     /// the workers and of waiting at the barrier for the slower core (on a shared VM one core is
     /// often slowed for a while) is paid rarely; commands still apply within a frame. Adapted from
@@ -230,11 +234,13 @@ private struct TrainingLoop {
             }
             let t0 = RunDriver.now()
             let before = running.reduce(0) { $0 + drivers[$1].trainer.steps }
+            let samplesBefore = running.reduce(0) { $0 + drivers[$1].trainer.samplesSeen }
             stepAll(running, steps: running.count > 1 ? chunk : 1)
             let dt = RunDriver.now() - t0
             let taken = running.reduce(0) { $0 + drivers[$1].trainer.steps } - before
             steppingSeconds += dt
             runSteps += taken
+            runSamples += running.reduce(0) { $0 + drivers[$1].trainer.samplesSeen } - samplesBefore
             if running.count > 1 && taken > 0 {
                 // Per-run wall time per step, with the runs sharing the cores.
                 let perStep = dt / Double(max(1, taken / running.count))
@@ -300,7 +306,7 @@ private struct TrainingLoop {
         let outputs = drivers.indices.map { drivers[$0].takeOutput() }
         session.publish(
             order: drivers.map(\.id), outputs: outputs, notice: notice, refusedForks: refusedForks,
-            steppingSeconds: steppingSeconds, runSteps: runSteps)
+            steppingSeconds: steppingSeconds, runSteps: runSteps, runSamples: runSamples)
         notice = nil
         refusedForks.removeAll()
     }

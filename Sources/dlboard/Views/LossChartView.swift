@@ -1,7 +1,7 @@
 import Foundation
 import TUI
 
-/// A run's loss over steps: the smoothed line bold, the raw envelope faint, a labelled marker for
+/// A run's loss over steps (or epochs, or seconds: `PaneState.xAxis`): the smoothed line bold, the raw envelope faint, a labelled marker for
 /// every switch, the frozen curves while the view is frozen, and the E1 inset when it is on.
 struct LossChartView {
     var pane: PaneState
@@ -10,8 +10,8 @@ struct LossChartView {
     var color: Color = .palette(39)
 
     func render(in rect: Rect, into buffer: inout Buffer) {
-        let losses = pane.frozen?.losses ?? pane.losses
-        let markers = pane.frozen?.markers ?? pane.markers
+        let losses = pane.axisMap.fromSteps(pane.frozen?.losses ?? pane.losses, to: pane.xAxis)
+        let markers = pane.axisMap.fromSteps(pane.frozen?.markers ?? pane.markers, to: pane.xAxis)
         var title = "loss"
         if let last = losses.last { title += String(format: " %.4f", last.y) }
         if pane.smoothing > 0 { title += " (smoothing \(pane.smoothing))" }
@@ -21,7 +21,7 @@ struct LossChartView {
         chart.markers = markers
         chart.glyphs = glyphs
         chart.logY = pane.logY
-        chart.xUnit = "step"
+        chart.xUnit = pane.xAxis.lossUnit
         chart.render(in: rect, into: &buffer)
         if pane.showsPathInset, let s = pane.status {
             PathInsetView(status: s, glyphs: glyphs).render(in: rect, into: &buffer)

@@ -12,19 +12,21 @@ struct OverlayChartView {
         let (lossArea, accuracyArea) = rect.splitColumns(at: rect.width * 3 / 5, gap: 2)
         let smoothing = state.focused?.smoothing ?? 0
         let names = state.panes.indices.map { "\($0 + 1)" }
+        let axis = state.focused?.xAxis ?? .steps
         var loss = LineChart(
             title: "loss, all runs" + (smoothing > 0 ? " (smoothing \(smoothing))" : ""),
             series: state.panes.enumerated().map { i, p in
                 var s = ChartSeries(
-                    name: names[i], points: p.state.losses, color: DashboardState.color(i),
+                    name: names[i], points: p.state.axisMap.fromSteps(p.state.losses, to: axis),
+                    color: DashboardState.color(i),
                     smoothing: max(smoothing, 0.6))
                 s.showsRaw = false
                 return s
             })
-        loss.markers = state.focused?.markers ?? []
+        loss.markers = state.focused.map { $0.axisMap.fromSteps($0.markers, to: axis) } ?? []
         loss.glyphs = glyphs
         loss.logY = state.focused?.logY ?? false
-        loss.xUnit = "step"
+        loss.xUnit = axis.lossUnit
         let lossRect = Rect(x: lossArea.x, y: lossArea.y, width: lossArea.width, height: lossArea.height - legendRows)
         loss.render(in: lossRect, into: &buffer)
         renderLegend(in: Rect(x: lossArea.x, y: lossRect.maxY, width: rect.width, height: legendRows), into: &buffer)
@@ -33,11 +35,12 @@ struct OverlayChartView {
             series: state.panes.enumerated().map { i, p in
                 ChartSeries(
                     name: names[i],
-                    points: p.state.testAccuracy.isEmpty ? p.state.validationAccuracy : p.state.testAccuracy,
+                    points: p.state.axisMap.fromEpochs(
+                        p.state.testAccuracy.isEmpty ? p.state.validationAccuracy : p.state.testAccuracy, to: axis),
                     color: DashboardState.color(i))
             })
         accuracy.glyphs = glyphs
-        accuracy.xUnit = "epoch"
+        accuracy.xUnit = axis.accuracyUnit
         accuracy.render(
             in: Rect(
                 x: accuracyArea.x, y: accuracyArea.y, width: accuracyArea.width,

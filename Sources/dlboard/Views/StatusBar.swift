@@ -24,6 +24,7 @@ struct StatusBar {
             "BN \(net.batchNorm ? "on" : "off")",
             "dropout \(net.dropout > 0 ? Format.number(net.dropout) : "off")",
             "wd \(Format.number(net.weightDecay))",
+            "batch \(s.config.batchSize)",
             "\(Format.rate(s.samplesPerSecond)) samples/s",
         ]
         if let eta = s.secondsToTarget { parts.append("ETA \(Format.duration(eta))") }
@@ -39,14 +40,16 @@ struct StatusBar {
         }
         parts.append(state)
         if let n = pane.notice { parts.append(n) }
-        if let w = pane.warning { parts.insert((unicode ? "⚠ " : "! ") + w, at: 0) }
+        // A setting that cannot train (BatchNorm on a batch of one) is as lasting as a failed record.
+        let warnings = [s.config.batchNormWarning, pane.warning].compactMap { $0 }
+        for w in warnings { parts.insert((unicode ? "⚠ " : "! ") + w, at: 0) }
         var text = " " + parts.joined(separator: sep)
-        // Drop the least important parts until it fits: ETA, then weight decay…
+        // Drop the least important parts until it fits: ETA, then weight decay, batch size…
         while text.count > width, parts.count > 3 {
-            parts.remove(at: parts.count >= 8 ? 6 : 4)
+            parts.remove(at: parts.count >= 9 ? 7 : 4)
             text = " " + parts.joined(separator: sep)
         }
-        let danger = s.diverged || pane.warning != nil ? Style(foreground: .red, bold: true, reverse: true) : style
+        let danger = s.diverged || !warnings.isEmpty ? Style(foreground: .red, bold: true, reverse: true) : style
         buffer.put(text, x: 0, y: row, style: danger, maxWidth: width)
     }
 }
