@@ -6,6 +6,8 @@ import Foundation
 /// release build `corrupt` is empty and the variable is never read.
 enum DeliberateFault: String {
     case affine, relu, sigmoid, tanh, dropout
+    case leakyReLU = "leaky-relu"
+    case softplus, identity
 
     #if DEBUG
         static let active: DeliberateFault? = ProcessInfo.processInfo.environment["DLBOARD_TEST_BROKEN_BACKWARD"]

@@ -21,13 +21,16 @@ enum KeyMap {
             keys: [.character("i")], action: .nextInitializer, help: "next initializer and re-initialize (asks first)"),
         Binding(
             keys: [.character("a")], action: .nextActivation,
-            help: "next activation (ReLU, Sigmoid, Tanh) and re-initialize"),
+            help: "next activation (ReLU, Sigmoid, Tanh, Leaky ReLU, SoftPlus, Identity) and re-initialize"),
         Binding(keys: [.character("b")], action: .toggleBatchNorm, help: "BatchNorm on/off (weights kept)"),
         Binding(keys: [.character("d")], action: .toggleDropout, help: "Dropout on/off"),
         Binding(keys: [.character("[")], action: .dropoutDown, help: "Dropout ratio − 0.05"),
         Binding(keys: [.character("]")], action: .dropoutUp, help: "Dropout ratio + 0.05"),
         Binding(
             keys: [.character("w")], action: .nextWeightDecay, help: "next weight decay (0, 1e-4, 1e-3, 1e-2, 0.1)"),
+        Binding(
+            keys: [.character("c")], action: .nextLoss,
+            help: "next loss: cross-entropy, MSE (weights and optimizer state kept)"),
         Binding(
             keys: [.character(" ")], action: .togglePause, help: "pause / resume (resume past the target trains on)"),
         Binding(keys: [.character("n")], action: .singleStep, help: "one step while paused"),

@@ -234,6 +234,8 @@ struct PaneState {
             return commands
         case .nextWeightDecay:
             return send(.cycleWeightDecay)
+        case .nextLoss:
+            return send(.cycleLoss)
         case .togglePause:
             if status.diverged {
                 notice = "diverged: lower the learning rate (-) and restart (r)"
@@ -298,6 +300,8 @@ struct PaneState {
             shown.config.network.dropout = ratio
         case .setWeightDecay(let decay):
             shown.config.network.weightDecay = decay
+        case .setLoss(let loss):
+            shown.config.network.loss = loss
         case .pause:
             shown.paused = true
         case .resume:
@@ -311,7 +315,7 @@ struct PaneState {
             // The session's own: nothing to predict, and the run does not count them.
             return [command]
         case .cycleOptimizer, .stepLearningRate, .cycleActivation, .toggleBatchNorm, .toggleDropout, .stepDropout,
-            .cycleWeightDecay:
+            .cycleWeightDecay, .cycleLoss:
             // `resolved(against:)` turns every relative intent into an absolute command.
             return [command]
         }

@@ -2,7 +2,8 @@ import ArgumentParser
 import NN
 
 /// The one knob a comparison varies, given as a list: `--optimizers sgd,adam`, `--inits 0.01,he`,
-/// `--batchnorm both`, `--dropout 0,0.2`, `--weight-decay 0,0.1`, `--lrs 0.1,0.01`, `--activations …`.
+/// `--batchnorm both`, `--dropout 0,0.2`, `--weight-decay 0,0.1`, `--lrs 0.1,0.01`, `--activations …`,
+/// `--losses ce,mse`.
 /// Everything else comes from `RunOptions` and is the same for every run.
 struct VariationOptions: ParsableArguments {
     enum BatchNormChoice: String, ExpressibleByArgument, CaseIterable, Sendable {
@@ -15,8 +16,11 @@ struct VariationOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "Initializers to compare (e.g. 0.01,xavier,he).")
     var inits: CommaList<InitializerArgument>?
 
-    @Option(help: "Activations to compare (e.g. sigmoid,relu).")
+    @Option(help: "Activations to compare (e.g. sigmoid,relu,leaky-relu:0.1,softplus,identity).")
     var activations: CommaList<Activation>?
+
+    @Option(help: "Losses to compare (ce or cross-entropy, mse).")
+    var losses: CommaList<Loss>?
 
     @Option(parsing: .unconditional, help: "Learning rates to compare (e.g. 0.1,0.01,0.001).")
     var lrs: CommaList<Float>?
@@ -38,6 +42,7 @@ struct VariationOptions: ParsableArguments {
         if (optimizers?.values.count ?? 0) > 1 { flags.append("--optimizers") }
         if (inits?.values.count ?? 0) > 1 { flags.append("--inits") }
         if (activations?.values.count ?? 0) > 1 { flags.append("--activations") }
+        if (losses?.values.count ?? 0) > 1 { flags.append("--losses") }
         if (lrs?.values.count ?? 0) > 1 { flags.append("--lrs") }
         if batchnorm == .both { flags.append("--batchnorm both") }
         if dropout.values.count > 1 { flags.append("--dropout") }
@@ -69,6 +74,7 @@ struct VariationOptions: ParsableArguments {
         if let o = optimizers?.values, o.count == 1 { base.optimizer = o[0] }
         if let i = inits?.values, i.count == 1 { base.network.initializer = i[0].value }
         if let a = activations?.values, a.count == 1 { base.network.activation = a[0] }
+        if let l = losses?.values, l.count == 1 { base.network.loss = l[0] }
         if let l = lrs?.values, l.count == 1 { base.learningRate = l[0] }
         func each<T>(_ values: [T], _ set: (inout TrainingConfig, T) -> Void) -> [TrainingConfig] {
             values.map { v in
@@ -86,6 +92,7 @@ struct VariationOptions: ParsableArguments {
         }
         if let i = inits?.values, i.count > 1 { return each(i) { $0.network.initializer = $1.value } }
         if let a = activations?.values, a.count > 1 { return each(a) { $0.network.activation = $1 } }
+        if let l = losses?.values, l.count > 1 { return each(l) { $0.network.loss = $1 } }
         if let l = lrs?.values, l.count > 1 { return each(l) { $0.learningRate = $1 } }
         if batchnorm == .both { return each([false, true]) { $0.network.batchNorm = $1 } }
         if dropout.values.count > 1 { return each(dropout.values) { $0.network.dropout = $1 } }

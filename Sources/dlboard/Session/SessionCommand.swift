@@ -18,12 +18,15 @@ enum SessionCommand: Sendable, Equatable {
     case setBatchNorm(Bool)
     case setDropout(Float)
     case setWeightDecay(Float)
+    /// Keeps weights and optimizer state; the next step's gradient is the new loss's.
+    case setLoss(Loss)
 
     /// The optimizer `by` places on in `OptimizerKind.allCases` (wrapping), as `setOptimizer`.
     case cycleOptimizer(by: Int)
     /// The learning rate × or ÷ √10, rounded to two significant digits, within `SettingSteps`' limits.
     case stepLearningRate(up: Bool)
-    /// The activation `by` places on in `Activation.allCases` (wrapping), as `setActivation`.
+    /// The activation `by` places on in `Activation.allCases` (wrapping; see `Activation.cycled`), as
+    /// `setActivation`.
     case cycleActivation(by: Int)
     case toggleBatchNorm
     /// Dropout off when on; when off, on at `onRatio` (the ratio last used on this run).
@@ -32,6 +35,8 @@ enum SessionCommand: Sendable, Equatable {
     case stepDropout(by: Int)
     /// The next weight decay of `SettingSteps.weightDecays` (wrapping).
     case cycleWeightDecay
+    /// The next loss of `Loss.allCases` (wrapping), as `setLoss`.
+    case cycleLoss
 
     case pause
     case resume
@@ -60,7 +65,7 @@ extension SessionCommand {
         case .stepLearningRate(let up):
             return SettingSteps.learningRate(from: config.effectiveLearningRate, up: up).map { .setLearningRate($0) }
         case .cycleActivation(let by):
-            return .setActivation(Self.cycle(Activation.allCases, from: network.activation, by: by))
+            return .setActivation(network.activation.cycled(by: by))
         case .toggleBatchNorm:
             return .setBatchNorm(!network.batchNorm)
         case .toggleDropout(let onRatio):
@@ -70,8 +75,10 @@ extension SessionCommand {
             return ratio == network.dropout ? nil : .setDropout(ratio)
         case .cycleWeightDecay:
             return .setWeightDecay(Self.cycle(SettingSteps.weightDecays, from: network.weightDecay, by: 1))
+        case .cycleLoss:
+            return .setLoss(network.loss.cycled(by: 1))
         case .setOptimizer, .setLearningRate, .reinitialize, .setActivation, .setBatchNorm, .setDropout,
-            .setWeightDecay, .pause, .resume, .stepOnce, .restart, .fork:
+            .setWeightDecay, .setLoss, .pause, .resume, .stepOnce, .restart, .fork:
             return self
         }
     }
@@ -87,9 +94,10 @@ extension SessionCommand {
         case .setBatchNorm(let on): return on ? "+BN" : "−BN"
         case .setDropout(let ratio): return ratio > 0 ? "dropout \(Format.number(ratio))" : "−dropout"
         case .setWeightDecay(let decay): return "wd \(Format.number(decay))"
+        case .setLoss(let loss): return "→ \(loss.displayName)"
         case .restart: return "↺ restart"
         case .cycleOptimizer, .stepLearningRate, .cycleActivation, .toggleBatchNorm, .toggleDropout, .stepDropout,
-            .cycleWeightDecay, .pause, .resume, .stepOnce, .fork:
+            .cycleWeightDecay, .cycleLoss, .pause, .resume, .stepOnce, .fork:
             return nil
         }
     }

@@ -12,6 +12,7 @@ enum EventKind: String, Codable, Sendable, CaseIterable {
     case batchNorm = "batchnorm"
     case dropout
     case weightDecay = "weight_decay"
+    case loss
     case restart
     /// On the parent: the step it was forked at, `to` the new run's id.
     case fork
