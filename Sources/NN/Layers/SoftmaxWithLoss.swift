@@ -82,6 +82,7 @@ public final class SoftmaxWithLoss {
                 for j in 0..<k { dot += row[j] * p[j] }
                 for j in 0..<k { row[j] = p[j] * (row[j] - dot) }
             }
+            DeliberateFault.corrupt(dx, in: .mse)
         }
         return dx
     }

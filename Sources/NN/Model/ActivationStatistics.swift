@@ -183,8 +183,8 @@ extension ActivationStatistics {
         case healthy
         /// Nearly every output is the same value (the book's std-0.01 case: "expressive power" lost).
         case collapsed
-        /// Most outputs sit at the sigmoid/tanh bounds, or in SoftPlus's flat left tail, where
-        /// gradients vanish.
+        /// Most outputs sit at the sigmoid/tanh bounds, or nearly all in SoftPlus's flat left tail,
+        /// where gradients vanish.
         case saturated
         /// Most ReLU units output exactly 0 for every input in the batch. Only ReLU: a Leaky ReLU
         /// unit's negative side still passes its slope of the gradient.
@@ -197,6 +197,10 @@ extension ActivationStatistics {
     /// A quarter or more of the outputs at the sigmoid/tanh bounds is saturated: the gradient through
     /// those units is nearly 0, so the layer is not healthy long before half of it is stuck.
     public static let saturatedThreshold: Float = 0.25
+    /// SoftPlus is saturated when more than this share of its outputs sit in the flat left tail —
+    /// ReLU's dead-layer share: a healthy SoftPlus, like a healthy ReLU, has about half its inputs
+    /// below 0, and a layer with std-1 weights has a third of them far below (it explodes instead).
+    public static let flatSoftPlusShare: Float = 0.9
     /// ReLU outputs whose mean is this large (the inputs are unit-scale pixels or N(0, 1) draws) have
     /// exploded, whatever the layers before them did.
     public static let explodingMean: Float = 100
@@ -215,7 +219,8 @@ extension ActivationStatistics {
             if saturatedFraction >= Self.saturatedThreshold { return .saturated }
             if standardDeviation < 0.02 { return .collapsed }
         case .softplus:
-            if saturatedFraction >= Self.saturatedThreshold { return .saturated }
+            // Its flat side is ReLU's zeros made smooth, so it is judged as ReLU's dead units are.
+            if saturatedFraction > Self.flatSoftPlusShare { return .saturated }
             if standardDeviation < 0.01 { return .collapsed }
             if !(mean < Self.explodingMean) { return .exploding }
         case .leakyReLU, .identity:
