@@ -30,7 +30,7 @@ enum LayerHint {
                 + "He/Xavier (\(initKey)), BatchNorm (\(batchNormKey))"
         case .dead(let f):
             return "layer \(layer): \(Int((f * 100).rounded())) % of its ReLU units are dead (0 for every sample) — "
-                + "a lower learning rate (\(KeyMap.keyName(for: .learningRateDown)))"
+                + "a lower lr (\(KeyMap.keyName(for: .learningRateDown))) or Leaky ReLU (\(KeyMap.keyName(for: .nextActivation)))"
         }
     }
 
