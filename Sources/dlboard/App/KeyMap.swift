@@ -21,7 +21,7 @@ enum KeyMap {
             keys: [.character("i")], action: .nextInitializer, help: "next initializer and re-initialize (asks first)"),
         Binding(
             keys: [.character("a")], action: .nextActivation,
-            help: "next activation (ReLU, Sigmoid, Tanh, Leaky ReLU, SoftPlus, Identity) and re-initialize"),
+            help: "next of six activations (ReLU to Identity) and re-initialize"),
         Binding(keys: [.character("b")], action: .toggleBatchNorm, help: "BatchNorm on/off (weights kept)"),
         Binding(keys: [.character("d")], action: .toggleDropout, help: "Dropout on/off"),
         Binding(keys: [.character("[")], action: .dropoutDown, help: "Dropout ratio − 0.05"),
