@@ -20,9 +20,10 @@ public final class LeakyReLU: ActivationLayer {
         let src = x.pointer
         let dst = output.pointer
         let a = slope
+        // Branch-free, so the compiler vectorizes it: max(v, 0) + a·min(v, 0).
         for i in 0..<x.count {
             let v = src[i]
-            dst[i] = v > 0 ? v : a * v
+            dst[i] = max(v, 0) + a * min(v, 0)
         }
         return output
     }
@@ -32,7 +33,7 @@ public final class LeakyReLU: ActivationLayer {
         let g = dout.pointer
         let y = output.pointer
         let a = slope
-        for i in 0..<dout.count where !(y[i] > 0) { g[i] *= a }
+        for i in 0..<dout.count { g[i] *= y[i] > 0 ? 1 : a }
         DeliberateFault.corrupt(dout, in: .leakyReLU)
         return dout
     }
