@@ -93,7 +93,9 @@ import Testing
         #expect(report["network"] as? String == "784-100-100-100-100-100-10")
         #expect(report["gemmFlopsPerSample"] as? Double == 559_600)
         let cases = report["cases"] as! [[String: Any]]
-        #expect(cases.count == 2 + 6, "sgd, adam plain + SGD/Adam × BatchNorm, Dropout, weight decay")
+        #expect(
+            cases.count == 2 + 6 + 4,
+            "sgd, adam plain + SGD/Adam × BatchNorm, Dropout, weight decay + SGD × leaky-relu, softplus, identity, mse")
         for c in cases {
             let f = c["fractionOfBound"] as! Double
             let rate = c["samplesPerSecond"] as! Double
