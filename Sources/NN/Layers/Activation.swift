@@ -77,15 +77,6 @@ public enum Activation: Sendable, Hashable {
         return all[((i + by) % n + n) % n]
     }
 
-    /// True for the kinds that pass positive inputs unchanged (ReLU, Leaky ReLU) or nearly so
-    /// (SoftPlus): He's √(2/n) is their initializer, as Xavier's is sigmoid's and tanh's.
-    public var isReLULike: Bool {
-        switch self {
-        case .relu, .leakyReLU, .softplus: true
-        case .sigmoid, .tanh, .identity: false
-        }
-    }
-
     /// A fresh layer of this kind; `index` is the 1-based hidden-layer position used in its name.
     public func makeLayer(index: Int) -> any ActivationLayer {
         switch self {
