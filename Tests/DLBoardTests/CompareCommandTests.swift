@@ -70,6 +70,30 @@ import Testing
         #expect(bad.status != 0 && bad.stderr.contains("--batches: batch sizes must be at least 1, got 0"))
     }
 
+    /// --losses and the new activations compare like every other knob: one run per value, titled by
+    /// it, the record's config carrying it.
+    @Test(arguments: [
+        (["--losses", "ce,mse"], ["cross-entropy loss", "MSE loss"], "loss", ["cross-entropy", "mse"]),
+        (
+            ["--activations", "leaky-relu:0.1,softplus,identity"], ["Leaky ReLU 0.1", "SoftPlus", "Identity"],
+            "activation", ["leaky-relu:0.1", "softplus", "identity"]
+        ),
+    ])
+    func comparesTheNewKnobs(_ flags: [String], _ titles: [String], _ key: String, _ recorded: [String]) throws {
+        let fx = CLIFixtures()
+        defer { fx.remove() }
+        fx.writeMNIST(train: 100, test: 20)
+        let log = fx.path("c.jsonl")
+        let r = try BinaryRunner.run(
+            ["compare", "--headless", "--data", fx.directory, "--hidden", "16", "--epochs", "1", "--batch", "20"]
+                + flags + ["--metrics-out", log])
+        #expect(r.status == 0, "\(r.stderr)")
+        for (i, title) in titles.enumerated() { #expect(r.stdout.contains("run \(i + 1): \(title)"), "\(r.stdout)") }
+        let configs = try Self.records(log).filter { $0["type"] as? String == "config" }
+        let networks = configs.compactMap { ($0["config"] as? [String: Any])?["network"] as? [String: Any] }
+        #expect(networks.map { $0[key] as? String } == recorded)
+    }
+
     @Test func badComparisonsAreOneLineErrors() throws {
         for (args, message) in [
             (
@@ -79,6 +103,9 @@ import Testing
             (["compare"], "compare needs one knob with several values"),
             (["compare", "--optimizers", "sgd,nadam"], "nadam"),
             (["compare", "--dropout", "0,1.5"], "--dropout: ratio must be in [0, 1), got 1.5"),
+            (["compare", "--losses", "ce,hinge"], "hinge"),
+            (["compare", "--losses", "ce,mse", "--activations", "relu,tanh"], "got --activations and --losses"),
+            (["compare", "--activations", "relu,leaky-relu:2"], "--activation: Leaky ReLU slope must be in (0, 1)"),
             (["compare", "--lrs", "0.1,0.01,0.001,1e-4,1e-5"], "at most 4 runs side by side, got 5; add --headless"),
         ] {
             let r = try BinaryRunner.run(args)
@@ -104,7 +131,9 @@ import Testing
         #expect(report["network"] as? String == "784-100-100-100-100-100-10")
         #expect(report["gemmFlopsPerSample"] as? Double == 559_600)
         let cases = report["cases"] as! [[String: Any]]
-        #expect(cases.count == 2 + 6, "sgd, adam plain + SGD/Adam × BatchNorm, Dropout, weight decay")
+        #expect(
+            cases.count == 2 + 6 + 4,
+            "sgd, adam plain + SGD/Adam × BatchNorm, Dropout, weight decay + SGD × leaky-relu, softplus, identity, mse")
         for c in cases {
             let f = c["fractionOfBound"] as! Double
             let rate = c["samplesPerSecond"] as! Double

@@ -8,7 +8,8 @@ import Testing
     @Test func everySettingAFlagSetsIsNamedByThatFlag() {
         let expected: [ConfigError.Setting: String] = [
             .hiddenLayers: "--hidden", .dropout: "--dropout", .weightDecay: "--weight-decay",
-            .initializer: "--init", .learningRate: "--lr", .batchSize: "--batch", .epochs: "--epochs",
+            .initializer: "--init", .activation: "--activation", .learningRate: "--lr", .batchSize: "--batch",
+            .epochs: "--epochs",
         ]
         for setting in ConfigError.Setting.allCases {
             #expect(ConfigError.flag(for: setting) == expected[setting], "\(setting)")

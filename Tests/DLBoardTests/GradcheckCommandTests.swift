@@ -22,6 +22,22 @@ import Testing
         #expect(lines.last == "passed: backprop matches the numerical gradient in every parameter")
     }
 
+    /// The new layers and the MSE loss pass, and the heading names what was checked.
+    @Test(arguments: [
+        (["--activation", "leaky-relu"], "Leaky ReLU, init He · batch 3"),
+        (["--activation", "leaky-relu:0.5", "--batchnorm"], "Leaky ReLU 0.5, init He · batch 3 · BatchNorm"),
+        (["--activation", "softplus", "--dropout", "0.2"], "SoftPlus, init He · batch 3 · dropout 0.2"),
+        (["--activation", "identity", "--weight-decay", "0.1"], "Identity, init He · batch 3 · weight decay 0.1"),
+        (["--loss", "mse"], "ReLU, init He · batch 3 · loss MSE"),
+        (["--loss", "mse", "--activation", "tanh", "--batchnorm"], "Tanh, init He · batch 3 · loss MSE · BatchNorm"),
+    ])
+    func theNewLayersAndLossPass(_ flags: [String], _ heading: String) throws {
+        let r = try BinaryRunner.run(["gradcheck"] + flags)
+        #expect(r.status == 0, "\(flags): \(r.stdout)")
+        #expect(r.stdout.hasPrefix("gradcheck: 20-10-10-10 \(heading)"), "\(r.stdout)")
+        #expect(r.stdout.contains("passed: backprop matches the numerical gradient in every parameter"))
+    }
+
     @Test func theSymmetryTrapChecksToo() throws {
         let r = try BinaryRunner.run(["gradcheck", "--init", "0", "--weight-decay", "0.1"])
         #expect(r.status == 0, "\(r.stderr)")
@@ -32,6 +48,10 @@ import Testing
         (["gradcheck", "--dropout", "1"], "dlboard: error: --dropout: ratio must be in [0, 1), got 1.0"),
         (["gradcheck", "--init", "constant:nan"], "dlboard: error: --init: constant must be a finite number, got nan"),
         (["gradcheck", "--batch", "0"], "dlboard: error: --batch: must be in 1…1000, got 0"),
+        (
+            ["gradcheck", "--activation", "leaky-relu:1.5"],
+            "dlboard: error: --activation: Leaky ReLU slope must be in (0, 1), got 1.5"
+        ),
     ])
     func badFlagsGiveOneLine(_ arguments: [String], _ expected: String) throws {
         let r = try BinaryRunner.run(arguments)
@@ -48,6 +68,10 @@ import Testing
         ("sigmoid", ["--activation", "sigmoid"], "W1"),
         ("tanh", ["--activation", "tanh"], "W1"),
         ("dropout", ["--activation", "tanh", "--dropout", "0.2"], "W1"),
+        ("leaky-relu", ["--activation", "leaky-relu:0.5"], "W1"),
+        ("softplus", ["--activation", "softplus"], "W1"),
+        ("identity", ["--activation", "identity"], "W1"),
+        ("mse", ["--activation", "tanh", "--loss", "mse"], "W1"),
     ])
     func aBrokenBackwardPassFails(_ kind: String, _ flags: [String], _ parameter: String) throws {
         let r = try BinaryRunner.run(["gradcheck"] + flags, environment: ["DLBOARD_TEST_BROKEN_BACKWARD": kind])

@@ -114,15 +114,48 @@ import Testing
         #expect(r.trainer?.batchSize == 1 && r.events.count == 8)
     }
 
+    /// Six presses of a in one frame go round all six activations, each marked and recorded by its
+    /// spelling, and back to ReLU.
+    @Test func aCyclesAllSixActivations() {
+        let r = Rig()
+        r.press("aaaa")
+        #expect(r.shown?.network.activation == .softplus, "the pane shows the fourth press at once")
+        r.press("aa")
+        r.settle()
+        #expect(r.trainer?.network.activation == .relu)
+        #expect(r.markers == ["→ Sigmoid", "→ Tanh", "→ Leaky ReLU", "→ SoftPlus", "→ Identity", "→ ReLU"])
+        #expect(r.events.map(\.kind) == Array(repeating: .activation, count: 6))
+        #expect(
+            r.events.map { [$0.from, $0.to] } == [
+                ["relu", "sigmoid"], ["sigmoid", "tanh"], ["tanh", "leaky-relu"], ["leaky-relu", "softplus"],
+                ["softplus", "identity"], ["identity", "relu"],
+            ])
+    }
+
+    /// m switches the loss and back in one frame; the weights are kept (no re-initialization), so the
+    /// loss the run reports changes only by what is measured.
+    @Test func mmSwitchesTheLossAndBack() {
+        let r = Rig()
+        r.press("m")
+        #expect(r.shown?.network.loss == .meanSquaredError, "the pane shows the switch at once")
+        r.press("m")
+        #expect(r.shown?.network.loss == .crossEntropy)
+        r.settle()
+        #expect(r.trainer?.network.loss == .crossEntropy)
+        #expect(r.markers == ["→ MSE", "→ cross-entropy"])
+        #expect(r.events.map(\.kind) == [.loss, .loss])
+        #expect(r.events.map { [$0.from, $0.to] } == [["cross-entropy", "mse"], ["mse", "cross-entropy"]])
+    }
+
     /// A mix of every setting key, twice over in one frame: the screen's prediction is what the
     /// trainer ends with.
     @Test func aBurstOfKeysEndsWhereTheScreenSaid() {
         let r = Rig()
-        r.press("o+bd]w>a-Oww[d<+")
+        r.press("o+bd]w>am-Owwm[d<+a")
         let predicted = r.shown
         r.settle()
         #expect(r.trainer == predicted)
-        #expect(r.events.count == 16, "every press made one change")
+        #expect(r.events.count == 19, "every press made one change")
         #expect(r.events.allSatisfy { $0.from != $0.to }, "and each names a real change")
     }
 

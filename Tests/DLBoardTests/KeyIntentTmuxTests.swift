@@ -52,6 +52,50 @@ import Testing
             ], "each press recorded as the change it made")
     }
 
+    /// a through the new activations (each re-initializes; the header names it) and c to MSE and
+    /// back: the status bar says the loss, each switch leaves a marker on the chart and an event.
+    @Test func activationsAndTheLossSwitchLive() throws {
+        try #require(Tmux.path != nil, "tmux is not installed")
+        let t = Tmux()
+        defer { t.kill() }
+        let log = NSTemporaryDirectory() + "dlboard-loss-\(UUID().uuidString).jsonl"
+        defer { try? FileManager.default.removeItem(atPath: log) }
+        t.start(
+            width: 120, height: 40,
+            command: dlboard("--paused --train-size 3000 --hidden 50,50 --metrics-out '\(log)'"))
+        t.waitFor("SGD lr 0.01 │ init He │ BN off")
+        t.keys("a", "a", "a")
+        t.waitFor("784-50-50-10 Leaky ReLU")
+        t.keys("a")
+        t.waitFor("784-50-50-10 SoftPlus")
+        t.keys("a")
+        // Before the first step the chart has no axis to put markers on; the record has them below.
+        t.waitFor("784-50-50-10 Identity")
+        // One step, so the loss's markers stand apart from the activations'.
+        t.keys("n")
+        t.waitFor("step 1")
+        t.keys("m")
+        let mse = t.waitFor("SGD lr 0.01 · loss MSE │ init He")
+        #expect(mse.contains("→ MSE"), "a marker on the chart")
+        t.keys("n")
+        t.waitFor("step 2")
+        t.keys("m")
+        let back = t.waitFor("→ cross-entropy")
+        #expect(back.contains(" SGD lr 0.01 │ init He"), "cross-entropy, the book's, goes unsaid again")
+        t.keys("q")
+        t.waitFor("Quit dlboard?")
+        t.keys("q")
+        t.waitFor("EXIT=0")
+        #expect(
+            events(log) == [
+                ["activation", "relu", "sigmoid", "→ Sigmoid"], ["activation", "sigmoid", "tanh", "→ Tanh"],
+                ["activation", "tanh", "leaky-relu", "→ Leaky ReLU"],
+                ["activation", "leaky-relu", "softplus", "→ SoftPlus"],
+                ["activation", "softplus", "identity", "→ Identity"],
+                ["loss", "cross-entropy", "mse", "→ MSE"], ["loss", "mse", "cross-entropy", "→ cross-entropy"],
+            ], "each switch recorded")
+    }
+
     /// The run record's events with their runs: (run, kind, from, to).
     func runEvents(_ path: String) -> [[String]] {
         let lines = ((try? String(contentsOfFile: path, encoding: .utf8)) ?? "").split(separator: "\n")

@@ -30,8 +30,8 @@ import Testing
         (.vanishing(log10SignalRatio: -.infinity), [.nextInitializer, .toggleBatchNorm]),
         (.exploding(log10SignalRatio: 19.6), [.nextInitializer, .toggleBatchNorm]),
         (.exploding(log10SignalRatio: .infinity), [.nextInitializer, .toggleBatchNorm]),
-        (.dead(fraction: 1), [.learningRateDown]),
-        (.dead(fraction: 0.51), [.learningRateDown]),
+        (.dead(fraction: 1), [.learningRateDown, .nextActivation]),
+        (.dead(fraction: 0.51), [.learningRateDown, .nextActivation]),
     ]
 
     @Test func everyHintNamesTheKeysThatHelp() throws {

@@ -152,6 +152,60 @@ import Testing
         #expect(stepwise.panes[1].state.losses == live.panes[1].state.losses)
     }
 
+    /// A loss switch and a Leaky ReLU of its own slope replay into the configuration the run had live,
+    /// and the record's header carries the loss it started with.
+    @Test func theLossAndTheNewActivationsReplay() throws {
+        let path = Self.temporaryPath("loss.jsonl")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var config = SessionTests.config
+        config.network.activation = .softplus
+        let specs = [Spec(config: config, title: "SoftPlus")]
+        let dataset = SessionTests.dataset()
+        let session = TrainingSession(runs: specs, dataset: dataset, publishInterval: 0.001)
+        let recorder = SessionRecorder(
+            log: try MetricsLog(path: path), dataset: dataset, dataDirectory: "(test)", logEvery: 1, specs: specs)
+        var live = DashboardState(datasetName: dataset.name)
+        func pump(until done: (DashboardState) -> Bool) {
+            let deadline = Date().addingTimeInterval(30)
+            while Date() < deadline {
+                let snapshot = session.drainAll()
+                _ = live.apply(snapshot)
+                recorder.record(snapshot)
+                if done(live) { return }
+                usleep(2000)
+            }
+            Issue.record("timed out")
+        }
+        session.start(paused: true)
+        for _ in 0..<3 { session.send(.stepOnce, to: 0) }
+        session.send(.setLoss(.meanSquaredError), to: 0)
+        for _ in 0..<3 { session.send(.stepOnce, to: 0) }
+        session.send(.setActivation(.leakyReLU(slope: 0.2)), to: 0)
+        session.send(.stepOnce, to: 0)
+        pump { $0.focused?.status?.step == 7 && ($0.focused?.published?.appliedCommands ?? 0) >= 2 }
+        session.stop()
+        let last = session.drainAll()
+        _ = live.apply(last)
+        recorder.record(last)
+        recorder.finish(seconds: 1, stopReason: nil)
+        let liveConfig = try #require(live.focused?.status?.config)
+        #expect(liveConfig.network.loss == .meanSquaredError && liveConfig.network.activation == .leakyReLU(slope: 0.2))
+
+        let record = try RunRecordReader.read(path: path)
+        #expect(
+            record.runs[0].config.network.loss == .crossEntropy && record.runs[0].config.network.activation == .softplus
+        )
+        #expect(
+            record.runs[0].events.map { [$0.event.kind.rawValue, $0.event.from ?? "-", $0.event.to ?? "-"] } == [
+                ["loss", "cross-entropy", "mse"], ["activation", "softplus", "leaky-relu:0.2"],
+            ])
+        var player = ReplayPlayer(records: [record])
+        var replayed = DashboardState(datasetName: "", sessionName: "replay")
+        _ = replayed.apply(player.advance(to: .infinity))
+        #expect(replayed.focused?.status?.config == liveConfig)
+        #expect(replayed.focused?.markers.map(\.label) == ["→ MSE", "→ Leaky ReLU 0.2"])
+    }
+
     /// A replay quits as every screen does: q asks, and with the help open q closes the help first
     /// (the replay's own q handling once quit at once from there).
     @Test func replayQuitsOnlyWhenAsked() throws {

@@ -35,6 +35,28 @@ import Testing
         #expect((evals.last?["test_acc"] as? Double ?? 0) > 0.5)
     }
 
+    /// --loss mse with a Leaky ReLU of slope 0.1: said in the heading, recorded in the config, and the
+    /// step losses are MSE's (½Σ(y − t)² ≤ 1 a sample), not cross-entropy's ln 10 ≈ 2.3 at the start.
+    @Test func trainsWithMeanSquaredErrorAndLeakyReLU() throws {
+        let fx = CLIFixtures()
+        defer { fx.remove() }
+        fx.writeMNIST(train: 200, test: 50)
+        let log = fx.path("m.jsonl")
+        let r = try BinaryRunner.run([
+            "train", "--data", fx.directory, "--loss", "mse", "--activation", "leaky-relu:0.1", "--hidden", "16",
+            "--epochs", "2", "--batch", "20", "--lr", "0.1", "--metrics-out", log,
+        ])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("network 784-16-10 Leaky ReLU 0.1, init He, loss MSE ·"), "\(r.stdout)")
+        let records = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").map {
+            try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any]
+        }
+        let network = (records.first?["config"] as? [String: Any])?["network"] as? [String: Any]
+        #expect(network?["loss"] as? String == "mse" && network?["activation"] as? String == "leaky-relu:0.1")
+        let losses = records.filter { $0["type"] as? String == "step" }.compactMap { $0["loss"] as? Double }
+        #expect(losses.count == 20 && losses.allSatisfy { $0 > 0 && $0 <= 1 }, "\(losses)")
+    }
+
     @Test func divergenceIsReportedNotCrashed() throws {
         let fx = CLIFixtures()
         defer { fx.remove() }

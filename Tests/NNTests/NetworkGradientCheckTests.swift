@@ -2,7 +2,8 @@ import NN
 import Testing
 
 /// `NN.GradientCheck`, the checker `dlboard gradcheck` offers (issue 13, acceptance 3): it passes
-/// on every activation × BatchNorm × Dropout × weight decay, and fails on a wrong gradient.
+/// on every activation × BatchNorm × Dropout × weight decay (and with the MSE loss), and fails on a
+/// wrong gradient.
 /// (`GradientCheck` alone is the tests' own checker in Support/.)
 @Suite struct NetworkGradientCheckTests {
     struct Case: CustomTestStringConvertible, Sendable {
@@ -45,6 +46,22 @@ import Testing
         #expect(report.passed)
         #expect(net.parameters.map(\.value.values) == before, "the check restores every parameter")
         #expect(net.dropouts.allSatisfy { !$0.freezesMask }, "masks are released afterwards")
+    }
+
+    /// The mean squared error through every activation, with and without BatchNorm and Dropout.
+    @Test(arguments: Activation.allCases + [.leakyReLU(slope: 0.5)], [false, true])
+    func meanSquaredErrorPassesOnEveryActivation(_ activation: Activation, _ regularized: Bool) {
+        let config = NetworkConfig(
+            inputSize: 8, hidden: [6, 5], outputSize: 4, activation: activation, batchNorm: regularized,
+            dropout: regularized ? 0.3 : 0, weightDecay: regularized ? 0.1 : 0, loss: .meanSquaredError)
+        var g = SeededGenerator(seed: 3, stream: "batch")
+        let x = Matrix(rows: 3, cols: 8)
+        for i in 0..<x.count { x.pointer[i] = g.nextNormal() }
+        let report = NN.GradientCheck.check(Network(config: config, seed: 3), x: x, labels: [0, 3, 1])
+        for p in report.parameters {
+            #expect(p.passed, "\(activation) \(p.name): max |diff| \(p.maxAbsoluteDifference) > \(p.allowed)")
+        }
+        #expect(report.passed)
     }
 
     @Test(arguments: [Initializer.zeros, .constant(0.5), .xavier, .std(0.01)])

@@ -65,17 +65,10 @@ public enum ActivationExperiment {
             case .scale(let scale): for i in 0..<w.count { w.pointer[i] = g.nextNormal() * scale }
             case .constant(let c): w.fill(c)
             }
-            let z = Matrix(rows: samples, cols: nodes)
-            z.gemm(x, w)
-            let p = z.pointer
-            for i in 0..<z.count {
-                let v = p[i]
-                switch activation {
-                case .sigmoid: p[i] = 1 / (1 + Foundation.exp(-v))
-                case .tanh: p[i] = Foundation.tanh(v)
-                case .relu: p[i] = max(0, v)
-                }
-            }
+            let a = Matrix(rows: samples, cols: nodes)
+            a.gemm(x, w)
+            // The network's own layer, so the experiment shows what training would see.
+            let z = activation.makeLayer(index: k + 1).forward(a, mode: .eval)
             let statistics = ActivationStatistics(
                 layer: "\(k + 1)-layer", activation: activation,
                 values: UnsafeBufferPointer(z.buffer), bins: bins,

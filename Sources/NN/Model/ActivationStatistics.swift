@@ -15,7 +15,8 @@ public struct ActivationStatistics: Sendable, Equatable {
     public var standardDeviation: Float
     /// Fraction of outputs that are exactly 0 (dead ReLU units produce these).
     public var zeroFraction: Float
-    /// Fraction of outputs within 0.01 of the activation's bounds (sigmoid 0/1, tanh ±1); 0 for ReLU.
+    /// Fraction of outputs where the activation is flat: within 0.01 of sigmoid's 0/1 or tanh's ±1,
+    /// or SoftPlus below 0.01; 0 for ReLU, Leaky ReLU and the identity, which have no flat part.
     public var saturatedFraction: Float
     /// The smallest and largest finite output (0 when there is none).
     public var minimum: Float
@@ -81,7 +82,10 @@ public struct ActivationStatistics: Sendable, Equatable {
             switch activation {
             case .sigmoid: if v < 0.01 || v > 0.99 { saturated += 1 }
             case .tanh: if abs(v) > 0.99 { saturated += 1 }
-            case .relu: break
+            // SoftPlus's flat left tail: y < 0.01 means x < −4.6, where its slope sigmoid(x) < 0.01.
+            case .softplus: if v < 0.01 { saturated += 1 }
+            // Their slope is never below the leak (ReLU's zeros are `zeroFraction`, its dead units).
+            case .relu, .leakyReLU, .identity: break
             }
             if excludesZeros && v == 0 { continue }
             if v < lo {
@@ -129,14 +133,29 @@ extension Network {
 
     /// Statistics shaped for a live display: ReLU histograms leave out the exact zeros (shown as a
     /// percentage instead, so they do not flatten every other bar) and reach up to
-    /// max(1, mean + 3σ) of the positive outputs, so a healthy layer's tail stays in view.
+    /// max(1, mean + 3σ) of the positive outputs, so a healthy layer's tail stays in view. Leaky ReLU,
+    /// SoftPlus and the identity, also unbounded, widen their range to mean ± 3σ where it is larger.
     public func displayActivationStatistics(bins: Int = 30) -> [ActivationStatistics] {
         activations.map { layer in
             let values = UnsafeBufferPointer(layer.output.buffer)
-            guard layer.activation == .relu else {
+            switch layer.activation {
+            case .sigmoid, .tanh:
                 return ActivationStatistics(
                     layer: layer.name, activation: layer.activation, values: values,
                     bins: bins, range: layer.activation.histogramRange)
+            case .leakyReLU, .softplus, .identity:
+                let spread = ActivationStatistics(
+                    layer: layer.name, activation: layer.activation, values: values, bins: 1,
+                    range: layer.activation.histogramRange)
+                let natural = layer.activation.histogramRange
+                let limit = Float.greatestFiniteMagnitude
+                let lower = max(-limit, min(natural.lowerBound, spread.mean - 3 * spread.standardDeviation))
+                let upper = min(limit, max(natural.upperBound, spread.mean + 3 * spread.standardDeviation))
+                return ActivationStatistics(
+                    layer: layer.name, activation: layer.activation, values: values, bins: bins,
+                    range: lower.isFinite && upper.isFinite ? lower...upper : natural)
+            case .relu:
+                break
             }
             var n = 0.0
             var sum = 0.0
@@ -164,17 +183,24 @@ extension ActivationStatistics {
         case healthy
         /// Nearly every output is the same value (the book's std-0.01 case: "expressive power" lost).
         case collapsed
-        /// Most outputs sit at the sigmoid/tanh bounds, where gradients vanish.
+        /// Most outputs sit at the sigmoid/tanh bounds, or nearly all in SoftPlus's flat left tail,
+        /// where gradients vanish.
         case saturated
-        /// Most ReLU units output exactly 0 for every input in the batch.
+        /// Most ReLU units output exactly 0 for every input in the batch. Only ReLU: a Leaky ReLU
+        /// unit's negative side still passes its slope of the gradient.
         case dead
-        /// ReLU outputs grown by orders of magnitude (the book's std-1 weights: ×~7 a layer).
+        /// Unbounded outputs (ReLU, Leaky ReLU, SoftPlus, identity) grown by orders of magnitude
+        /// (the book's std-1 weights: ×~7 a layer).
         case exploding
     }
 
     /// A quarter or more of the outputs at the sigmoid/tanh bounds is saturated: the gradient through
     /// those units is nearly 0, so the layer is not healthy long before half of it is stuck.
     public static let saturatedThreshold: Float = 0.25
+    /// SoftPlus is saturated when more than this share of its outputs sit in the flat left tail —
+    /// ReLU's dead-layer share: a healthy SoftPlus, like a healthy ReLU, has about half its inputs
+    /// below 0, and a layer with std-1 weights has a third of them far below (it explodes instead).
+    public static let flatSoftPlusShare: Float = 0.9
     /// ReLU outputs whose mean is this large (the inputs are unit-scale pixels or N(0, 1) draws) have
     /// exploded, whatever the layers before them did.
     public static let explodingMean: Float = 100
@@ -192,17 +218,40 @@ extension ActivationStatistics {
         case .sigmoid, .tanh:
             if saturatedFraction >= Self.saturatedThreshold { return .saturated }
             if standardDeviation < 0.02 { return .collapsed }
+        case .softplus:
+            // Its flat side is ReLU's zeros made smooth, so it is judged as ReLU's dead units are.
+            if saturatedFraction > Self.flatSoftPlusShare { return .saturated }
+            if standardDeviation < 0.01 { return .collapsed }
+            if !(mean < Self.explodingMean) { return .exploding }
+        case .leakyReLU, .identity:
+            // Signed outputs: a mean near 0 can hide a huge spread, so either one explodes.
+            if standardDeviation < 0.01 { return .collapsed }
+            if !(max(abs(mean), standardDeviation) < Self.explodingMean) { return .exploding }
         }
         return .healthy
     }
 
     /// The verdicts of consecutive hidden layers: each layer's own, and `exploding` where a healthy
-    /// ReLU layer's mean grew `explodingGrowth` times or more over the layer before it.
+    /// unbounded layer's scale grew `explodingGrowth` times or more over the layer before it — the
+    /// mean for ReLU and SoftPlus (non-negative outputs), the larger of |mean| and σ for the signed
+    /// Leaky ReLU and identity.
     public static func verdicts(_ layers: [ActivationStatistics]) -> [Verdict] {
         layers.indices.map { i in
             let own = layers[i].verdict
-            guard own == .healthy, i > 0, layers[i].activation == .relu, layers[i - 1].mean > 0 else { return own }
-            return layers[i].mean >= explodingGrowth * layers[i - 1].mean ? .exploding : own
+            guard own == .healthy, i > 0, let scale = layers[i].growthScale, let previous = layers[i - 1].growthScale,
+                previous > 0
+            else { return own }
+            return scale >= explodingGrowth * previous ? .exploding : own
+        }
+    }
+
+    /// The number whose growth layer to layer means an exploding signal; nil for the bounded
+    /// sigmoid and tanh.
+    private var growthScale: Float? {
+        switch activation {
+        case .relu, .softplus: mean
+        case .leakyReLU, .identity: max(abs(mean), standardDeviation)
+        case .sigmoid, .tanh: nil
         }
     }
 }

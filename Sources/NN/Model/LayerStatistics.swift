@@ -151,6 +151,8 @@ extension Network {
             guard let dout = a.outputGradient else { preconditionFailure("\(a.name): no backward pass yet") }
             var dead: Float?
             var zeros: Float?
+            // Only ReLU outputs exact zeros over a whole batch; a Leaky ReLU or SoftPlus unit
+            // always passes some gradient, so "dead" does not apply to them.
             if k < activations.count, activations[k].activation == .relu {
                 (dead, zeros) = Self.deadAndZeroFractions(activations[k].output)
             }

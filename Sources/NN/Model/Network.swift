@@ -12,7 +12,8 @@
 /// - `setActivation(_:)` swaps the activation layers; weights are kept (callers usually re-initialize).
 /// - `reinitialize(_:)` draws all Affine weights anew (biases 0) and resets BatchNorm γ, β and
 ///   running statistics; the structure is kept.
-/// - `weightDecay` can be assigned at any time and applies from the next gradient.
+/// - `weightDecay` can be assigned at any time and applies from the next gradient; `setLoss(_:)`
+///   changes what the softmax is scored with from the next forward pass.
 /// Optimizer state lives in the optimizer, keyed by parameter name; see `Optimizer`.
 public final class Network {
     /// The configuration the network currently has (updated by the setters above).
@@ -23,7 +24,7 @@ public final class Network {
     public private(set) var dropouts: [Dropout]
     /// All layers in forward order.
     public private(set) var layers: [any Layer] = []
-    public let lossLayer = SoftmaxWithLoss()
+    public let lossLayer: SoftmaxWithLoss
 
     public var weightDecay: Float {
         get { config.weightDecay }
@@ -43,6 +44,7 @@ public final class Network {
     public init(config: NetworkConfig, seed: UInt64) {
         precondition((try? config.validate()) != nil, "invalid NetworkConfig")
         self.config = config
+        self.lossLayer = SoftmaxWithLoss(loss: config.loss)
         self.seed = seed
         self.initGenerator = SeededGenerator(seed: seed, stream: "init")
         let sizes = config.sizes
@@ -63,6 +65,7 @@ public final class Network {
 
     private init(copying o: Network) {
         config = o.config
+        lossLayer = SoftmaxWithLoss(loss: o.config.loss)
         seed = o.seed
         initGenerator = o.initGenerator
         dropoutGeneration = o.dropoutGeneration
@@ -119,13 +122,13 @@ public final class Network {
         return 0.5 * Double(config.weightDecay) * affines.reduce(0) { $0 + $1.weight.value.sumOfSquares() }
     }
 
-    /// Cross-entropy of the batch plus the weight-decay term, without touching gradients.
+    /// The batch's loss (`config.loss`) plus the weight-decay term, without touching gradients.
     public func loss(_ x: Matrix, labels: [Int32], mode: Mode) -> Double {
         lossLayer.forward(predict(x, mode: mode), labels: labels) + weightDecayLoss
     }
 
     /// A train-mode forward and backward pass: fills every parameter's `gradient` (weight decay
-    /// included) and returns the batch loss (cross-entropy + ½λΣW²) as computed by that forward pass,
+    /// included) and returns the batch loss (`config.loss` + ½λΣW²) as computed by that forward pass,
     /// i.e. before any update.
     @discardableResult
     public func gradient(_ x: Matrix, labels: [Int32]) -> Double {
@@ -186,6 +189,12 @@ public final class Network {
         config.activation = activation
         activations = config.hidden.indices.map { activation.makeLayer(index: $0 + 1) }
         rebuildLayerList()
+    }
+
+    /// Scores the softmax with `loss` from the next forward pass on; weights are kept.
+    public func setLoss(_ loss: Loss) {
+        config.loss = loss
+        lossLayer.loss = loss
     }
 
     /// Draws every Affine weight anew from `initializer` (biases 0) and resets BatchNorm (γ 1, β 0,

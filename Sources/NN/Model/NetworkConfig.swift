@@ -15,11 +15,13 @@ public struct NetworkConfig: Sendable, Equatable, Codable {
     public var dropout: Float = 0
     /// L2 weight decay λ on all Affine weights (not biases, γ or β): loss += ½λΣW², dW += λW.
     public var weightDecay: Float = 0
+    /// What the softmax outputs are scored with (the book's cross-entropy unless chosen).
+    public var loss: Loss = .crossEntropy
 
     public init(
         inputSize: Int = 784, hidden: [Int] = [100, 100, 100, 100], outputSize: Int = 10,
         activation: Activation = .relu, initializer: Initializer = .he, batchNorm: Bool = false,
-        dropout: Float = 0, weightDecay: Float = 0
+        dropout: Float = 0, weightDecay: Float = 0, loss: Loss = .crossEntropy
     ) {
         self.inputSize = inputSize
         self.hidden = hidden
@@ -29,6 +31,22 @@ public struct NetworkConfig: Sendable, Equatable, Codable {
         self.batchNorm = batchNorm
         self.dropout = dropout
         self.weightDecay = weightDecay
+        self.loss = loss
+    }
+
+    /// As encoded, except that a configuration without a `loss` (written before there was a choice)
+    /// reads as the cross-entropy it was trained with.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        inputSize = try c.decode(Int.self, forKey: .inputSize)
+        hidden = try c.decode([Int].self, forKey: .hidden)
+        outputSize = try c.decode(Int.self, forKey: .outputSize)
+        activation = try c.decode(Activation.self, forKey: .activation)
+        initializer = try c.decode(Initializer.self, forKey: .initializer)
+        batchNorm = try c.decode(Bool.self, forKey: .batchNorm)
+        dropout = try c.decode(Float.self, forKey: .dropout)
+        weightDecay = try c.decode(Float.self, forKey: .weightDecay)
+        loss = try c.decodeIfPresent(Loss.self, forKey: .loss) ?? .crossEntropy
     }
 
     /// All layer widths: input, hidden…, output.
@@ -46,6 +64,9 @@ public struct NetworkConfig: Sendable, Equatable, Codable {
         }
         if !(weightDecay >= 0 && weightDecay.isFinite) {
             throw ConfigError(.weightDecay, "must be a finite number ≥ 0, got \(weightDecay)")
+        }
+        if case .leakyReLU(let a) = activation, !(a > 0 && a < 1) {
+            throw ConfigError(.activation, "Leaky ReLU slope must be in (0, 1), got \(a)")
         }
         if case .std(let s) = initializer, !(s > 0 && s.isFinite) {
             throw ConfigError(.initializer, "standard deviation must be a positive number, got \(s)")

@@ -13,6 +13,7 @@ public struct ConfigError: Error, CustomStringConvertible, Equatable {
         case dropout = "dropout ratio"
         case weightDecay = "weight decay"
         case initializer = "initializer"
+        case activation = "activation function"
         case learningRate = "learning rate"
         case batchSize = "batch size"
         case epochs = "epochs"

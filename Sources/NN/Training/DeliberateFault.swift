@@ -6,6 +6,10 @@ import Foundation
 /// release build `corrupt` is empty and the variable is never read.
 enum DeliberateFault: String {
     case affine, relu, sigmoid, tanh, dropout
+    case leakyReLU = "leaky-relu"
+    case softplus, identity
+    /// The mean-squared-error loss's backward (cross-entropy's is not broken by any kind).
+    case mse
 
     #if DEBUG
         static let active: DeliberateFault? = ProcessInfo.processInfo.environment["DLBOARD_TEST_BROKEN_BACKWARD"]

@@ -33,6 +33,7 @@ public enum MemoryEstimate {
                 buffers += rows * outSize * 3  // BatchNorm output, centred and normalized inputs
                 buffers += batch * outSize * 2  // BatchNorm and activation input gradients
                 buffers += rows * outSize  // activation output
+                if config.network.activation == .softplus { buffers += rows * outSize }  // SoftPlus's slope
                 buffers += rows * outSize * 2  // Dropout output and mask
             } else {
                 buffers += rows * outSize * 2  // softmax probabilities and its gradient

@@ -5,6 +5,7 @@ enum Action: Hashable, Sendable {
     case toggleBatchNorm
     case toggleDropout, dropoutDown, dropoutUp
     case nextWeightDecay
+    case nextLoss
     case learningRateUp, learningRateDown
     case nextActivation
     case batchSizeUp, batchSizeDown

@@ -11,6 +11,7 @@ enum ConfigDiff {
             ("lr", "lr \(Format.number(c.effectiveLearningRate))"),
             ("init", "init \(n.initializer.displayName)"),
             ("activation", n.activation.displayName),
+            ("loss", "\(n.loss.displayName) loss"),
             ("hidden", n.shapeDescription),
             ("bn", n.batchNorm ? "BN on" : "BN off"),
             ("dropout", n.dropout > 0 ? "dropout \(Format.number(n.dropout))" : "no dropout"),

@@ -21,7 +21,7 @@ enum KeyMap {
             keys: [.character("i")], action: .nextInitializer, help: "next initializer and re-initialize (asks first)"),
         Binding(
             keys: [.character("a")], action: .nextActivation,
-            help: "next activation (ReLU, Sigmoid, Tanh) and re-initialize"),
+            help: "next of six activations (ReLU to Identity) and re-initialize"),
         Binding(keys: [.character("b")], action: .toggleBatchNorm, help: "BatchNorm on/off (weights kept)"),
         Binding(keys: [.character("d")], action: .toggleDropout, help: "Dropout on/off"),
         Binding(keys: [.character("[")], action: .dropoutDown, help: "Dropout ratio − 0.05"),
@@ -32,6 +32,9 @@ enum KeyMap {
             keys: [.character(">")], action: .batchSizeUp,
             help: "next batch size (1, 2, 5 … 1000; the sampler keeps its place in samples)"),
         Binding(keys: [.character("<")], action: .batchSizeDown, help: "previous batch size"),
+        Binding(
+            keys: [.character("m")], action: .nextLoss,
+            help: "next loss: cross-entropy, MSE (weights and optimizer state kept)"),
         Binding(
             keys: [.character(" ")], action: .togglePause, help: "pause / resume (resume past the target trains on)"),
         Binding(keys: [.character("n")], action: .singleStep, help: "one step while paused"),

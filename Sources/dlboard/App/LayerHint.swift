@@ -32,8 +32,8 @@ enum LayerHint {
             return "layer \(layer)'s gradient is 10^\(decimal(d)) of the output layer's: it explodes — "
                 + "He/Xavier\(keys.in(.nextInitializer)), BatchNorm\(keys.in(.toggleBatchNorm))"
         case .dead(let f):
-            return "layer \(layer): \(percent(f)) % of its ReLU units are dead (0 for every sample) — "
-                + "a lower learning rate\(keys.in(.learningRateDown))"
+            return "layer \(layer): \(percent(f)) % of its ReLU units are dead (0 for every input) — "
+                + "a lower lr\(keys.in(.learningRateDown)) or Leaky ReLU\(keys.in(.nextActivation))"
         }
     }
 
@@ -56,7 +56,7 @@ enum LayerHint {
         case .exploding:
             return "L\(layer) exploding: He/Xavier\(keys.in(.nextInitializer)), BN\(keys.in(.toggleBatchNorm))"
         case .dead(let f):
-            return "L\(layer) \(percent(f))% dead: lower lr\(keys.in(.learningRateDown))"
+            return "L\(layer) \(percent(f))% dead: lr\(keys.in(.learningRateDown)), leaky\(keys.in(.nextActivation))"
         }
     }
 

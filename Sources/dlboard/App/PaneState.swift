@@ -250,6 +250,8 @@ struct PaneState {
             return send(.cycleWeightDecay)
         case .batchSizeUp, .batchSizeDown:
             return send(.stepBatchSize(up: action == .batchSizeUp))
+        case .nextLoss:
+            return send(.cycleLoss)
         case .togglePause:
             if status.diverged {
                 notice = "diverged: lower the learning rate (-) and restart (r)"
@@ -318,6 +320,8 @@ struct PaneState {
             shown.config.network.weightDecay = decay
         case .setBatchSize(let size):
             shown.config.batchSize = size
+        case .setLoss(let loss):
+            shown.config.network.loss = loss
         case .pause:
             shown.paused = true
         case .resume:
@@ -331,7 +335,7 @@ struct PaneState {
             // The session's own: nothing to predict, and the run does not count them.
             return [command]
         case .cycleOptimizer, .stepLearningRate, .cycleActivation, .toggleBatchNorm, .toggleDropout, .stepDropout,
-            .cycleWeightDecay, .stepBatchSize:
+            .cycleWeightDecay, .stepBatchSize, .cycleLoss:
             // `resolved(against:)` turns every relative intent into an absolute command.
             return [command]
         }

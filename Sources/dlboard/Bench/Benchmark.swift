@@ -3,7 +3,8 @@ import NN
 import TUI
 
 /// The measurements of `dlboard bench`: training speed of the book's network 784-100×5-10 (ReLU,
-/// He, batch 100) for each optimizer and the BatchNorm / Dropout / weight-decay variants, at each
+/// He, batch 100) for each optimizer and the BatchNorm / Dropout / weight-decay variants (and, under
+/// SGD, Leaky ReLU, SoftPlus, identity and the MSE loss), at each
 /// BLAS thread count, against the GEMM bound measured right before each repetition; the frame
 /// render time of the dashboard; the peak RSS. Printed as a table, or as one JSON object.
 struct Benchmark {
@@ -103,6 +104,12 @@ struct Benchmark {
                         }
                     ))
             }
+            // The other activations and the MSE loss, under SGD only: they change element-wise work,
+            // which the optimizer does not touch.
+            for a in Activation.allCases where ![.relu, .sigmoid, .tanh].contains(a) {
+                cases.append(("sgd|\(a.argument)", { $0.network.activation = a }))
+            }
+            cases.append(("sgd|mse", { $0.network.loss = .meanSquaredError }))
         }
         var results: [Case] = []
         var boundGflops: [String: Double] = [:]

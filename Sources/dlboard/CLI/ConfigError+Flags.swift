@@ -9,6 +9,7 @@ extension ConfigError {
         case .dropout: "--dropout"
         case .weightDecay: "--weight-decay"
         case .initializer: "--init"
+        case .activation: "--activation"
         case .learningRate: "--lr"
         case .batchSize: "--batch"
         case .epochs: "--epochs"

@@ -2,13 +2,16 @@ import ArgumentParser
 import NN
 
 // The engine's choices, parsed from the command line by their names (`--optimizer adam`,
-// `--activation sigmoid`, `--sampling shuffle`).
+// `--activation sigmoid`, `--loss mse`, `--sampling shuffle`).
 extension OptimizerKind: ExpressibleByArgument {
     public init?(argument: String) { self.init(rawValue: argument.lowercased()) }
 }
 
+/// `leaky-relu` takes an optional slope: `leaky-relu:0.1`.
 extension Activation: ExpressibleByArgument {
-    public init?(argument: String) { self.init(rawValue: argument.lowercased()) }
+    public static var allValueStrings: [String] { allCases.map(\.argument) + ["leaky-relu:A"] }
 }
+
+extension Loss: ExpressibleByArgument {}
 
 extension BatchSampler.Policy: ExpressibleByArgument {}

@@ -6,7 +6,7 @@ import NN
 /// backprop against central differences on a small synthetic batch (`GradientCheck`), one line per
 /// parameter; exit status 1 when a parameter is above the tolerance.
 ///
-/// The network flags are the training commands' (`--activation`, `--init`, `--hidden`, and
+/// The network flags are the training commands' (`--activation`, `--loss`, `--init`, `--hidden`, and
 /// `RegularizationOptions`), with small defaults: a check costs two forward passes per weight.
 /// The input is synthetic (N(0, 1) features, uniform labels) so no data files are needed.
 struct GradcheckCommand: ParsableCommand {
@@ -15,8 +15,11 @@ struct GradcheckCommand: ParsableCommand {
         abstract: "Check backprop against numerical gradients for a small network (the book's gradient_check.py)."
     )
 
-    @Option(help: "Hidden-layer activation.")
+    @Option(help: "Hidden-layer activation; leaky-relu:A sets the slope (default 0.01).")
     var activation: Activation = .relu
+
+    @Option(help: "Loss on the softmax outputs: cross-entropy or mse.")
+    var loss: Loss = .crossEntropy
 
     @Option(
         name: .customLong("init"), parsing: .unconditional,
@@ -44,7 +47,7 @@ struct GradcheckCommand: ParsableCommand {
         NetworkConfig(
             inputSize: features, hidden: hidden.sizes, outputSize: classes, activation: activation,
             initializer: initializer.value, batchNorm: regularization.batchnorm, dropout: regularization.dropout,
-            weightDecay: regularization.weightDecay)
+            weightDecay: regularization.weightDecay, loss: loss)
     }
 
     func validate() throws {
@@ -89,6 +92,7 @@ struct GradcheckCommand: ParsableCommand {
             "gradcheck: \(c.shapeDescription) \(c.activation.displayName), init \(c.initializer.displayName)",
             "batch \(batch)",
         ]
+        if c.loss != .crossEntropy { parts.append("loss \(c.loss.displayName)") }
         if c.batchNorm { parts.append("BatchNorm") }
         if c.dropout > 0 { parts.append("dropout \(c.dropout) (mask fixed)") }
         if c.weightDecay > 0 { parts.append("weight decay \(c.weightDecay)") }

@@ -16,8 +16,11 @@ struct RunOptions: ParsableArguments {
         help: "Weight initializer: he, xavier, a standard deviation such as 0.01, 0 (all zeros) or constant:C.")
     var initializer: InitializerArgument = InitializerArgument(argument: "he")!
 
-    @Option(help: "Hidden-layer activation.")
+    @Option(help: "Hidden-layer activation; leaky-relu:A sets the slope (default 0.01).")
     var activation: Activation = .relu
+
+    @Option(help: "Loss on the softmax outputs: cross-entropy (the book's) or mse (½Σ(y − t)², mean over the batch).")
+    var loss: Loss = .crossEntropy
 
     @Option(parsing: .unconditional, help: "Hidden layer widths, comma-separated.")
     var hidden: HiddenLayers = HiddenLayers([100, 100, 100, 100])
@@ -60,7 +63,7 @@ struct RunOptions: ParsableArguments {
         TrainingConfig(
             network: NetworkConfig(
                 hidden: hidden.sizes, activation: activation, initializer: initializer.value,
-                batchNorm: batchNorm, dropout: dropout, weightDecay: weightDecay),
+                batchNorm: batchNorm, dropout: dropout, weightDecay: weightDecay, loss: loss),
             optimizer: optimizer, learningRate: lr, batchSize: batch, epochs: epochs ?? defaultEpochs,
             seed: source.seed,
             sampling: sampling)

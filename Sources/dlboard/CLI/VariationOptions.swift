@@ -3,7 +3,7 @@ import NN
 
 /// The one knob a comparison varies, given as a list: `--optimizers sgd,adam`, `--inits 0.01,he`,
 /// `--batchnorm both`, `--dropout 0,0.2`, `--weight-decay 0,0.1`, `--lrs 0.1,0.01`, `--activations …`,
-/// `--batches 1,10,100,1000`.
+/// `--batches 1,10,100,1000`, `--losses ce,mse`.
 /// Everything else comes from `RunOptions` and is the same for every run.
 struct VariationOptions: ParsableArguments {
     enum BatchNormChoice: String, ExpressibleByArgument, CaseIterable, Sendable {
@@ -16,8 +16,11 @@ struct VariationOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "Initializers to compare (e.g. 0.01,xavier,he).")
     var inits: CommaList<InitializerArgument>?
 
-    @Option(help: "Activations to compare (e.g. sigmoid,relu).")
+    @Option(help: "Activations to compare (e.g. sigmoid,relu,leaky-relu:0.1,softplus,identity).")
     var activations: CommaList<Activation>?
+
+    @Option(help: "Losses to compare (ce or cross-entropy, mse).")
+    var losses: CommaList<Loss>?
 
     @Option(parsing: .unconditional, help: "Learning rates to compare (e.g. 0.1,0.01,0.001).")
     var lrs: CommaList<Float>?
@@ -44,6 +47,7 @@ struct VariationOptions: ParsableArguments {
         if (optimizers?.values.count ?? 0) > 1 { flags.append("--optimizers") }
         if (inits?.values.count ?? 0) > 1 { flags.append("--inits") }
         if (activations?.values.count ?? 0) > 1 { flags.append("--activations") }
+        if (losses?.values.count ?? 0) > 1 { flags.append("--losses") }
         if (lrs?.values.count ?? 0) > 1 { flags.append("--lrs") }
         if (batches?.values.count ?? 0) > 1 { flags.append("--batches") }
         if batchnorm == .both { flags.append("--batchnorm both") }
@@ -79,6 +83,7 @@ struct VariationOptions: ParsableArguments {
         if let o = optimizers?.values, o.count == 1 { base.optimizer = o[0] }
         if let i = inits?.values, i.count == 1 { base.network.initializer = i[0].value }
         if let a = activations?.values, a.count == 1 { base.network.activation = a[0] }
+        if let l = losses?.values, l.count == 1 { base.network.loss = l[0] }
         if let l = lrs?.values, l.count == 1 { base.learningRate = l[0] }
         if let b = batches?.values, b.count == 1 { base.batchSize = b[0] }
         func each<T>(_ values: [T], _ set: (inout TrainingConfig, T) -> Void) -> [TrainingConfig] {
@@ -97,6 +102,7 @@ struct VariationOptions: ParsableArguments {
         }
         if let i = inits?.values, i.count > 1 { return each(i) { $0.network.initializer = $1.value } }
         if let a = activations?.values, a.count > 1 { return each(a) { $0.network.activation = $1 } }
+        if let l = losses?.values, l.count > 1 { return each(l) { $0.network.loss = $1 } }
         if let l = lrs?.values, l.count > 1 { return each(l) { $0.learningRate = $1 } }
         if let b = batches?.values, b.count > 1 { return each(b) { $0.batchSize = $1 } }
         if batchnorm == .both { return each([false, true]) { $0.network.batchNorm = $1 } }

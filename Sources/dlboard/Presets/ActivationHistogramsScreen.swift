@@ -32,8 +32,7 @@ struct ActivationHistogramsScreen: InteractiveScreen {
         }
         switch key {
         case .character("a"):
-            let all = Activation.allCases
-            activation = all[((all.firstIndex(of: activation) ?? 0) + 1) % all.count]
+            activation = activation.cycled(by: 1)
             recompute()
         case .character("r"):
             seed &+= 1
@@ -47,7 +46,7 @@ struct ActivationHistogramsScreen: InteractiveScreen {
     mutating func tick(now: Double) -> Bool { false }
 
     static let keys: [(keys: String, help: String)] = [
-        ("a", "next activation (sigmoid, tanh, ReLU)"), ("r", "new random weights"),
+        ("a", "next activation (sigmoid, tanh, Leaky ReLU, SoftPlus, identity, ReLU)"), ("r", "new random weights"),
         ("?", "this help"), ("Esc", "close this help"), ("q", "quit (asks first)"),
     ]
 

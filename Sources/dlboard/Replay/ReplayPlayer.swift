@@ -198,12 +198,13 @@ struct ReplayPlayer {
             if let v = e.to.flatMap(Initializer.init(argument:)) { run.config.network.initializer = v }
             run.diverged = false
         case .activation:
-            if let v = e.to.flatMap(Activation.init(rawValue:)) { run.config.network.activation = v }
+            if let v = e.to.flatMap(Activation.init(argument:)) { run.config.network.activation = v }
             run.diverged = false
         case .batchNorm: if let to = e.to { run.config.network.batchNorm = to == "on" }
         case .dropout: if let v = e.to.flatMap(Float.init) { run.config.network.dropout = v }
         case .weightDecay: if let v = e.to.flatMap(Float.init) { run.config.network.weightDecay = v }
         case .batchSize: if let v = e.to.flatMap(Int.init) { run.config.batchSize = v }
+        case .loss: if let v = e.to.flatMap(Loss.init(rawValue:)) { run.config.network.loss = v }
         }
     }
 

@@ -22,6 +22,7 @@ struct EpochTable: HeadlessReport {
         if net.batchNorm { extras.append("BatchNorm") }
         if net.dropout > 0 { extras.append("Dropout \(Format.number(net.dropout))") }
         if net.weightDecay > 0 { extras.append("weight decay \(Format.number(net.weightDecay))") }
+        if net.loss != .crossEntropy { extras.append("loss \(net.loss.displayName)") }
         say(
             "network \(net.shapeDescription) \(net.activation.displayName), init \(net.initializer.displayName)"
                 + (extras.isEmpty ? "" : ", " + extras.joined(separator: ", "))

@@ -219,7 +219,7 @@ struct RunDriver {
         }
         switch resolved {
         case .cycleOptimizer, .stepLearningRate, .cycleActivation, .toggleBatchNorm, .toggleDropout, .stepDropout,
-            .cycleWeightDecay, .stepBatchSize:
+            .cycleWeightDecay, .stepBatchSize, .cycleLoss:
             // `resolved(against:)` turns every relative intent into the absolute command below.
             break
         case .setBatchSize(let size):
@@ -247,7 +247,7 @@ struct RunDriver {
         case .setActivation(let a):
             trainer.setActivation(a)
             diverged = false
-            event(.activation, before.network.activation.rawValue, a.rawValue)
+            event(.activation, before.network.activation.argument, a.argument)
         case .setBatchNorm(let on):
             trainer.network.setBatchNorm(on)
             event(.batchNorm, before.network.batchNorm ? "on" : "off", on ? "on" : "off")
@@ -257,6 +257,9 @@ struct RunDriver {
         case .setWeightDecay(let w):
             trainer.network.weightDecay = w
             event(.weightDecay, "\(before.network.weightDecay)", "\(w)")
+        case .setLoss(let loss):
+            trainer.network.setLoss(loss)
+            event(.loss, before.network.loss.rawValue, loss.rawValue)
         case .pause:
             paused = true
         case .resume:

@@ -20,12 +20,15 @@ enum SessionCommand: Sendable, Equatable {
     case setWeightDecay(Float)
     /// Later batches hold this many images; the sampler keeps its place in samples.
     case setBatchSize(Int)
+    /// Keeps weights and optimizer state; the next step's gradient is the new loss's.
+    case setLoss(Loss)
 
     /// The optimizer `by` places on in `OptimizerKind.allCases` (wrapping), as `setOptimizer`.
     case cycleOptimizer(by: Int)
     /// The learning rate × or ÷ √10, rounded to two significant digits, within `SettingSteps`' limits.
     case stepLearningRate(up: Bool)
-    /// The activation `by` places on in `Activation.allCases` (wrapping), as `setActivation`.
+    /// The activation `by` places on in `Activation.allCases` (wrapping; see `Activation.cycled`), as
+    /// `setActivation`.
     case cycleActivation(by: Int)
     case toggleBatchNorm
     /// Dropout off when on; when off, on at `onRatio` (the ratio last used on this run).
@@ -36,6 +39,8 @@ enum SessionCommand: Sendable, Equatable {
     case cycleWeightDecay
     /// The next larger (or smaller) size of `SettingSteps.batchSizes`, as `setBatchSize`.
     case stepBatchSize(up: Bool)
+    /// The next loss of `Loss.allCases` (wrapping), as `setLoss`.
+    case cycleLoss
 
     case pause
     case resume
@@ -64,7 +69,7 @@ extension SessionCommand {
         case .stepLearningRate(let up):
             return SettingSteps.learningRate(from: config.effectiveLearningRate, up: up).map { .setLearningRate($0) }
         case .cycleActivation(let by):
-            return .setActivation(Self.cycle(Activation.allCases, from: network.activation, by: by))
+            return .setActivation(network.activation.cycled(by: by))
         case .toggleBatchNorm:
             return .setBatchNorm(!network.batchNorm)
         case .toggleDropout(let onRatio):
@@ -76,8 +81,10 @@ extension SessionCommand {
             return .setWeightDecay(Self.cycle(SettingSteps.weightDecays, from: network.weightDecay, by: 1))
         case .stepBatchSize(let up):
             return SettingSteps.batchSize(from: config.batchSize, up: up).map { .setBatchSize($0) }
+        case .cycleLoss:
+            return .setLoss(network.loss.cycled(by: 1))
         case .setOptimizer, .setLearningRate, .reinitialize, .setActivation, .setBatchNorm, .setDropout,
-            .setWeightDecay, .setBatchSize, .pause, .resume, .stepOnce, .restart, .fork:
+            .setWeightDecay, .setBatchSize, .setLoss, .pause, .resume, .stepOnce, .restart, .fork:
             return self
         }
     }
@@ -94,9 +101,10 @@ extension SessionCommand {
         case .setDropout(let ratio): return ratio > 0 ? "dropout \(Format.number(ratio))" : "−dropout"
         case .setWeightDecay(let decay): return "wd \(Format.number(decay))"
         case .setBatchSize(let size): return "batch \(size)"
+        case .setLoss(let loss): return "→ \(loss.displayName)"
         case .restart: return "↺ restart"
         case .cycleOptimizer, .stepLearningRate, .cycleActivation, .toggleBatchNorm, .toggleDropout, .stepDropout,
-            .cycleWeightDecay, .stepBatchSize, .pause, .resume, .stepOnce, .fork:
+            .cycleWeightDecay, .stepBatchSize, .cycleLoss, .pause, .resume, .stepOnce, .fork:
             return nil
         }
     }

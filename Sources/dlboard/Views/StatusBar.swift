@@ -27,6 +27,8 @@ struct StatusBar {
             "batch \(s.config.batchSize)",
             "\(Format.rate(s.samplesPerSecond)) samples/s",
         ]
+        // The book's cross-entropy goes unsaid; another loss is named beside the optimizer.
+        if net.loss != .crossEntropy { parts[0] += " · loss \(net.loss.displayName)" }
         if let eta = s.secondsToTarget { parts.append("ETA \(Format.duration(eta))") }
         let state: String
         if s.diverged {

@@ -13,6 +13,7 @@ enum EventKind: String, Codable, Sendable, CaseIterable {
     case dropout
     case weightDecay = "weight_decay"
     case batchSize = "batch_size"
+    case loss
     case restart
     /// On the parent: the step it was forked at, `to` the new run's id.
     case fork

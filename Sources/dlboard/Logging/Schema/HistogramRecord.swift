@@ -71,7 +71,7 @@ struct HistogramRecord: RecordLine, Equatable {
             check.number(key, v, in: RangeCheck.floatRange)
         }
         try check.finish(Self.type)
-        guard lo <= hi, let activation = Activation(rawValue: activationName) else {
+        guard lo <= hi, let activation = Activation(argument: activationName) else {
             throw DecodingError.dataCorrupted(
                 .init(codingPath: [K.activation], debugDescription: "not a histogram of a known activation"))
         }
@@ -91,7 +91,7 @@ struct HistogramRecord: RecordLine, Equatable {
         try c.encode(step, forKey: .step)
         try c.encode(t, forKey: .t)
         try c.encode(layer, forKey: .layer)
-        try c.encode(s.activation.rawValue, forKey: .activation)
+        try c.encode(s.activation.argument, forKey: .activation)
         try c.encode(Double(s.range.lowerBound), forKey: .lo)
         try c.encode(Double(s.range.upperBound), forKey: .hi)
         try c.encode(s.bins, forKey: .bins)

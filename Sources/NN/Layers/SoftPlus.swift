@@ -1,0 +1,42 @@
+import Foundation
+
+/// `out = ln(1 + e^x)`, a smooth ReLU, computed as `max(x, 0) + ln(1 + e^−|x|)` so that no `e^x`
+/// overflows; backward `dout · sigmoid(x)`. The forward pass keeps sigmoid(x), which it has nearly
+/// for free from the same e^−|x|: 1/(1 + e^−|x|) for x ≥ 0, e^−|x|/(1 + e^−|x|) below.
+public final class SoftPlus: ActivationLayer {
+    public let index: Int
+    public var name: String { "SoftPlus\(index)" }
+    public let output = Matrix(rows: 0, cols: 0)
+    /// sigmoid(x) of the last forward pass: the derivative backward multiplies by.
+    private let slope = Matrix(rows: 0, cols: 0)
+    public var activation: Activation { .softplus }
+
+    public init(index: Int) { self.index = index }
+
+    public func forward(_ x: Matrix, mode: Mode) -> Matrix {
+        output.resize(rows: x.rows, cols: x.cols)
+        slope.resize(rows: x.rows, cols: x.cols)
+        let src = x.pointer
+        let dst = output.pointer
+        let s = slope.pointer
+        for i in 0..<x.count {
+            let v = src[i]
+            let e = expf(-abs(v))
+            dst[i] = max(v, 0) + log1pf(e)
+            let inverse = 1 / (1 + e)
+            s[i] = v >= 0 ? inverse : e * inverse
+        }
+        return output
+    }
+
+    /// Updates `dout` in place.
+    public func backward(_ dout: Matrix) -> Matrix {
+        let g = dout.pointer
+        let s = slope.pointer
+        for i in 0..<dout.count { g[i] *= s[i] }
+        DeliberateFault.corrupt(dout, in: .softplus)
+        return dout
+    }
+
+    public func clone() -> any Layer { SoftPlus(index: index) }
+}
