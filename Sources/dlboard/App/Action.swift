@@ -6,6 +6,7 @@ enum Action: Hashable, Sendable {
     case toggleDropout, dropoutDown, dropoutUp
     case nextWeightDecay
     case learningRateUp, learningRateDown
+    case nextSchedule
     case nextActivation
     case togglePause, singleStep, restart
     case nextSmoothing, toggleLogY, toggleFreeze, togglePathInset, toggleLayers

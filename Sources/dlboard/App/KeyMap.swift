@@ -15,8 +15,11 @@ enum KeyMap {
         Binding(keys: [.character("O")], action: .previousOptimizer, help: "previous optimizer"),
         Binding(
             keys: [.character("+"), .character("=")], action: .learningRateUp,
-            help: "learning rate × √10 (optimizer state kept)"),
-        Binding(keys: [.character("-")], action: .learningRateDown, help: "learning rate ÷ √10"),
+            help: "learning rate (the schedule's base) × √10 (optimizer state kept)"),
+        Binding(keys: [.character("-")], action: .learningRateDown, help: "learning rate (the schedule's base) ÷ √10"),
+        Binding(
+            keys: [.character("c")], action: .nextSchedule,
+            help: "next lr schedule (constant, inverse:1, exp:0.9, isqrt:1, step:5:0.5, cosine; state kept)"),
         Binding(
             keys: [.character("i")], action: .nextInitializer, help: "next initializer and re-initialize (asks first)"),
         Binding(

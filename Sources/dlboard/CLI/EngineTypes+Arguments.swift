@@ -12,3 +12,7 @@ extension Activation: ExpressibleByArgument {
 }
 
 extension BatchSampler.Policy: ExpressibleByArgument {}
+
+extension LearningRateSchedule: ExpressibleByArgument {
+    public var defaultValueDescription: String { argument }
+}

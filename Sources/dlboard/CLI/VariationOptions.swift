@@ -2,7 +2,9 @@ import ArgumentParser
 import NN
 
 /// The one knob a comparison varies, given as a list: `--optimizers sgd,adam`, `--inits 0.01,he`,
-/// `--batchnorm both`, `--dropout 0,0.2`, `--weight-decay 0,0.1`, `--lrs 0.1,0.01`, `--activations …`.
+/// `--batchnorm both`, `--dropout 0,0.2`, `--weight-decay 0,0.1`, `--lrs 0.1,0.01`, `--activations …`,
+/// `--lr-schedules constant,exp:0.9`, the optimizer parameters `--momenta`, `--beta1s`, `--beta2s`,
+/// `--rhos`, `--eps-list`.
 /// Everything else comes from `RunOptions` and is the same for every run.
 struct VariationOptions: ParsableArguments {
     enum BatchNormChoice: String, ExpressibleByArgument, CaseIterable, Sendable {
@@ -20,6 +22,37 @@ struct VariationOptions: ParsableArguments {
 
     @Option(parsing: .unconditional, help: "Learning rates to compare (e.g. 0.1,0.01,0.001).")
     var lrs: CommaList<Float>?
+
+    @Option(
+        name: .customLong("lr-schedules"),
+        help: "Learning-rate schedules to compare (e.g. constant,inverse:1,exp:0.9,step:5:0.5).")
+    var lrSchedules: CommaList<LearningRateSchedule>?
+
+    @Option(parsing: .unconditional, help: "Momentum/Nesterov momenta to compare (e.g. 0.5,0.9,0.99).")
+    var momenta: CommaList<Float>?
+
+    @Option(parsing: .unconditional, help: "Adam β1 values to compare (e.g. 0,0.9).")
+    var beta1s: CommaList<Float>?
+
+    @Option(parsing: .unconditional, help: "Adam β2 values to compare (e.g. 0.99,0.999).")
+    var beta2s: CommaList<Float>?
+
+    @Option(parsing: .unconditional, help: "RMSprop ρ values to compare (e.g. 0.9,0.99,0.999).")
+    var rhos: CommaList<Float>?
+
+    @Option(
+        name: .customLong("eps-list"), parsing: .unconditional,
+        help: "ε values to compare for AdaGrad, RMSprop, Adam (e.g. 1e-7,1e-8,1e-3).")
+    var epsList: CommaList<Float>?
+
+    /// The optimizer-parameter lists, by flag, with where each value goes.
+    private var parameterLists: [(flag: String, values: [Float], key: WritableKeyPath<OptimizerParameters, Float>)] {
+        [
+            ("--momenta", momenta?.values ?? [], \.momentum), ("--beta1s", beta1s?.values ?? [], \.beta1),
+            ("--beta2s", beta2s?.values ?? [], \.beta2), ("--rhos", rhos?.values ?? [], \.rho),
+            ("--eps-list", epsList?.values ?? [], \.epsilon),
+        ]
+    }
 
     @Option(help: "BatchNorm: off, on, or both (two runs).")
     var batchnorm: BatchNormChoice = .off
@@ -39,6 +72,8 @@ struct VariationOptions: ParsableArguments {
         if (inits?.values.count ?? 0) > 1 { flags.append("--inits") }
         if (activations?.values.count ?? 0) > 1 { flags.append("--activations") }
         if (lrs?.values.count ?? 0) > 1 { flags.append("--lrs") }
+        if (lrSchedules?.values.count ?? 0) > 1 { flags.append("--lr-schedules") }
+        for list in parameterLists where list.values.count > 1 { flags.append(list.flag) }
         if batchnorm == .both { flags.append("--batchnorm both") }
         if dropout.values.count > 1 { flags.append("--dropout") }
         if weightDecay.values.count > 1 { flags.append("--weight-decay") }
@@ -59,6 +94,16 @@ struct VariationOptions: ParsableArguments {
         for lr in lrs?.values ?? [] where !(lr > 0 && lr.isFinite) {
             throw ValidationError("--lrs: learning rates must be finite and > 0, got \(Format.number(lr))")
         }
+        for s in lrSchedules?.values ?? [] {
+            do { try s.validate() } catch { throw ValidationError("--lr-schedules: \(error.problem)") }
+        }
+        for list in parameterLists {
+            for v in list.values {
+                var p = OptimizerParameters.book
+                p[keyPath: list.key] = v
+                do { try p.validate() } catch { throw ValidationError("\(list.flag): \(error.problem)") }
+            }
+        }
     }
 
     /// One config per value of the varied knob (one config if nothing varies).
@@ -70,6 +115,10 @@ struct VariationOptions: ParsableArguments {
         if let i = inits?.values, i.count == 1 { base.network.initializer = i[0].value }
         if let a = activations?.values, a.count == 1 { base.network.activation = a[0] }
         if let l = lrs?.values, l.count == 1 { base.learningRate = l[0] }
+        if let s = lrSchedules?.values, s.count == 1 { base.schedule = s[0] }
+        for list in parameterLists where list.values.count == 1 {
+            base.optimizerParameters[keyPath: list.key] = list.values[0]
+        }
         func each<T>(_ values: [T], _ set: (inout TrainingConfig, T) -> Void) -> [TrainingConfig] {
             values.map { v in
                 var c = base
@@ -87,6 +136,10 @@ struct VariationOptions: ParsableArguments {
         if let i = inits?.values, i.count > 1 { return each(i) { $0.network.initializer = $1.value } }
         if let a = activations?.values, a.count > 1 { return each(a) { $0.network.activation = $1 } }
         if let l = lrs?.values, l.count > 1 { return each(l) { $0.learningRate = $1 } }
+        if let s = lrSchedules?.values, s.count > 1 { return each(s) { $0.schedule = $1 } }
+        for list in parameterLists where list.values.count > 1 {
+            return each(list.values) { $0.optimizerParameters[keyPath: list.key] = $1 }
+        }
         if batchnorm == .both { return each([false, true]) { $0.network.batchNorm = $1 } }
         if dropout.values.count > 1 { return each(dropout.values) { $0.network.dropout = $1 } }
         if weightDecay.values.count > 1 { return each(weightDecay.values) { $0.network.weightDecay = $1 } }

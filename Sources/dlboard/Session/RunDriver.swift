@@ -160,6 +160,7 @@ struct RunDriver {
         epochLossSum = 0
         // The last training batch's activations, before the evaluation's forward passes replace them.
         let activations = trainer.network.displayActivationStatistics()
+        let rate = trainer.optimizer.learningRate
         pendingEvaluations.append(
             .init(
                 step: trainer.steps, epoch: trainer.steps / trainer.stepsPerEpoch, meanLoss: meanLoss,
@@ -167,7 +168,7 @@ struct RunDriver {
                 testAccuracy: data.test.count > 0 ? trainer.accuracy(on: data.test) : nil,
                 validationAccuracy: data.validation.map { trainer.accuracy(on: $0) },
                 trainSeconds: seconds, samplesPerSecond: seconds > 0 ? Double(samples) / seconds : 0,
-                activations: activations))
+                activations: activations, learningRate: rate))
     }
 
     /// Applies one command (`.stepOnce` and `.fork` are the session's). A relative intent is resolved
@@ -186,7 +187,7 @@ struct RunDriver {
         }
         switch resolved {
         case .cycleOptimizer, .stepLearningRate, .cycleActivation, .toggleBatchNorm, .toggleDropout, .stepDropout,
-            .cycleWeightDecay:
+            .cycleWeightDecay, .cycleSchedule:
             // `resolved(against:)` turns every relative intent into the absolute command below.
             break
         case .setOptimizer(let kind):
@@ -195,6 +196,9 @@ struct RunDriver {
         case .setLearningRate(let lr):
             trainer.setLearningRate(lr)
             event(.learningRate, "\(before.effectiveLearningRate)", "\(lr)")
+        case .setSchedule(let schedule):
+            trainer.setSchedule(schedule)
+            event(.schedule, before.schedule.argument, schedule.argument)
         case .reinitialize(let initializer):
             trainer.reinitialize(initializer)
             diverged = false

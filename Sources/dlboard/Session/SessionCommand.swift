@@ -10,8 +10,11 @@ import NN
 enum SessionCommand: Sendable, Equatable {
     /// A fresh optimizer of this kind (state restarts at 0), at the book's default learning rate.
     case setOptimizer(OptimizerKind)
-    /// Keeps optimizer state.
+    /// The base rate α0 (the schedule scales it); keeps optimizer state.
     case setLearningRate(Float)
+    /// From the next step on, the rate follows this schedule at the run's current epoch; keeps
+    /// optimizer state and the step count.
+    case setSchedule(LearningRateSchedule)
     /// Draws new weights from this initializer (and restarts optimizer state and BatchNorm).
     case reinitialize(Initializer)
     case setActivation(Activation)
@@ -32,6 +35,8 @@ enum SessionCommand: Sendable, Equatable {
     case stepDropout(by: Int)
     /// The next weight decay of `SettingSteps.weightDecays` (wrapping).
     case cycleWeightDecay
+    /// The next schedule of `LearningRateSchedule.cycle(epochs:)` (wrapping), as `setSchedule`.
+    case cycleSchedule
 
     case pause
     case resume
@@ -70,7 +75,9 @@ extension SessionCommand {
             return ratio == network.dropout ? nil : .setDropout(ratio)
         case .cycleWeightDecay:
             return .setWeightDecay(Self.cycle(SettingSteps.weightDecays, from: network.weightDecay, by: 1))
-        case .setOptimizer, .setLearningRate, .reinitialize, .setActivation, .setBatchNorm, .setDropout,
+        case .cycleSchedule:
+            return .setSchedule(config.schedule.next(epochs: config.epochs))
+        case .setOptimizer, .setLearningRate, .setSchedule, .reinitialize, .setActivation, .setBatchNorm, .setDropout,
             .setWeightDecay, .pause, .resume, .stepOnce, .restart, .fork:
             return self
         }
@@ -82,6 +89,7 @@ extension SessionCommand {
         switch self {
         case .setOptimizer(let kind): return "→ \(kind.displayName)"
         case .setLearningRate(let lr): return "lr \(Format.number(lr))"
+        case .setSchedule(let schedule): return "lr \(schedule.argument)"
         case .reinitialize(let initializer): return "↺ \(initializer.displayName)"
         case .setActivation(let activation): return "→ \(activation.displayName)"
         case .setBatchNorm(let on): return on ? "+BN" : "−BN"
@@ -89,7 +97,7 @@ extension SessionCommand {
         case .setWeightDecay(let decay): return "wd \(Format.number(decay))"
         case .restart: return "↺ restart"
         case .cycleOptimizer, .stepLearningRate, .cycleActivation, .toggleBatchNorm, .toggleDropout, .stepDropout,
-            .cycleWeightDecay, .pause, .resume, .stepOnce, .fork:
+            .cycleWeightDecay, .cycleSchedule, .pause, .resume, .stepOnce, .fork:
             return nil
         }
     }
