@@ -9,6 +9,8 @@ import Testing
         let expected: [ConfigError.Setting: String] = [
             .hiddenLayers: "--hidden", .dropout: "--dropout", .weightDecay: "--weight-decay",
             .initializer: "--init", .learningRate: "--lr", .batchSize: "--batch", .epochs: "--epochs",
+            .momentum: "--momentum", .beta1: "--beta1", .beta2: "--beta2", .rho: "--rho", .epsilon: "--eps",
+            .learningRateSchedule: "--lr-schedule",
         ]
         for setting in ConfigError.Setting.allCases {
             #expect(ConfigError.flag(for: setting) == expected[setting], "\(setting)")

@@ -74,8 +74,9 @@ import Testing
     @Test func helpOverlayListsEveryKey() throws {
         var state = Self.fixedState()
         state.overlay = .help
-        let buffer = PaneView(state: state, glyphs: .braille).render(width: 100, height: 30)
-        try Self.check(buffer, "help-100x30")
+        // Tall enough for every key (a shorter screen cuts the list).
+        let buffer = PaneView(state: state, glyphs: .braille).render(width: 100, height: 34)
+        try Self.check(buffer, "help-100x34")
         for b in KeyMap.bindings { #expect(buffer.text.contains(b.help)) }
     }
 

@@ -1,5 +1,4 @@
 import Foundation
-import NN
 import TUI
 
 /// The reverse-video line above the hints: the run's settings, its speed and ETA, whether it
@@ -20,7 +19,7 @@ struct StatusBar {
         let net = s.config.network
         let sep = unicode ? " │ " : " | "
         var parts = [
-            Self.optimizerText(s),
+            OptimizerText.describe(s.config, currentRate: s.currentLearningRate),
             "init \(net.initializer.displayName)",
             "BN \(net.batchNorm ? "on" : "off")",
             "dropout \(net.dropout > 0 ? Format.number(net.dropout) : "off")",
@@ -49,21 +48,5 @@ struct StatusBar {
         }
         let danger = s.diverged || pane.warning != nil ? Style(foreground: .red, bold: true, reverse: true) : style
         buffer.put(text, x: 0, y: row, style: danger, maxWidth: width)
-    }
-
-    /// `Adam β2 0.99 lr 0.001`: the optimizer, those of its parameters that differ from the book's
-    /// (all of them would not fit in 80 columns beside the rest, and the book's are the README's),
-    /// and the rate; under a schedule the rate the next step takes and where it comes from,
-    /// `lr 0.0081 (exp:0.9 of 0.01)`.
-    static func optimizerText(_ s: SessionOutput.Status) -> String {
-        let c = s.config
-        var text = c.optimizer.displayName
-        for p in OptimizerParameters.used(by: c.optimizer)
-        where c.optimizerParameters[keyPath: p] != OptimizerParameters.book[keyPath: p] {
-            text += " \(OptimizerParameters.symbol(p)) \(Format.number(c.optimizerParameters[keyPath: p]))"
-        }
-        if c.schedule == .constant { return text + " lr \(Format.number(c.effectiveLearningRate))" }
-        return text
-            + " lr \(Format.number(s.currentLearningRate)) (\(c.schedule.argument) of \(Format.number(c.effectiveLearningRate)))"
     }
 }
