@@ -55,6 +55,15 @@ import Testing
         }
     }
 
+    /// The bowl inset walks with the run's parameters: Momentum with β 0 is plain SGD.
+    @Test func theBowlPathTakesTheParameters() {
+        let sgd = OptimizerPaths.path(.sgd, learningRate: 0.9)
+        let still = OptimizerPaths.path(.momentum, learningRate: 0.9, parameters: .init(momentum: 0))
+        let book = OptimizerPaths.path(.momentum, learningRate: 0.9)
+        #expect(zip(sgd, still).allSatisfy { $0.x == $1.x && $0.y == $1.y })
+        #expect(!zip(sgd, book).allSatisfy { $0.x == $1.x && $0.y == $1.y })
+    }
+
     @Test func theDefaultsAreTheBooks() {
         let book = OptimizerParameters.book
         #expect(book.momentum == 0.9 && book.beta1 == 0.9 && book.beta2 == 0.999)
