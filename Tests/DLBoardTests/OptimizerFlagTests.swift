@@ -85,6 +85,14 @@ import Testing
                 ["compare", "--momenta", "0.5,0.9", "--lrs", "0.1,0.01"],
                 "dlboard: error: compare varies one knob at a time; got --lrs and --momenta"
             ),
+            (
+                ["compare", "--momenta", "0.5,0.9"],
+                "dlboard: error: --momenta: SGD does not use it; give --optimizer momentum or nesterov"
+            ),
+            (
+                ["compare", "--optimizer", "momentum", "--eps-list", "1e-7,1e-8"],
+                "dlboard: error: --eps-list: Momentum does not use it; give --optimizer adagrad or rmsprop or adam"
+            ),
         ] {
             #expect(error(args) == message, "\(args)")
         }

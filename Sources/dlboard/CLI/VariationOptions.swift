@@ -106,6 +106,18 @@ struct VariationOptions: ParsableArguments {
         }
     }
 
+    /// Why varying an optimizer parameter for `kind` would make identical runs (`--momenta` with
+    /// SGD), naming the optimizers that have it; nil when every varied list is one `kind` uses.
+    func unusedParameterProblem(for kind: OptimizerKind) -> String? {
+        for list in parameterLists where list.values.count > 1 && !OptimizerParameters.used(by: kind).contains(list.key)
+        {
+            let users = OptimizerKind.allCases.filter { OptimizerParameters.used(by: $0).contains(list.key) }
+            return "\(list.flag): \(kind.displayName) does not use it; give --optimizer "
+                + users.map(\.rawValue).joined(separator: " or ")
+        }
+        return nil
+    }
+
     /// One config per value of the varied knob (one config if nothing varies).
     func configs(_ options: RunOptions, defaultEpochs: Int) -> [TrainingConfig] {
         var base = options.trainingConfig(
