@@ -23,6 +23,7 @@ import Testing
         (.learningRateTooHigh(log10UpdateRatio: -0.9), [.learningRateDown]),
         (.learningRateTooHigh(log10UpdateRatio: 12.1), [.learningRateDown]),
         (.learningRateTooHigh(log10UpdateRatio: .infinity), [.learningRateDown]),
+        (.learningRateTooHigh(log10UpdateRatio: .nan), [.learningRateDown]),
         (.learningRateTooLow(log10UpdateRatio: -5.6), [.learningRateUp]),
         (.learningRateTooLow(log10UpdateRatio: -11.98), [.learningRateUp]),
         (.vanishing(log10SignalRatio: -8.4), [.nextInitializer, .toggleBatchNorm]),
@@ -53,6 +54,30 @@ import Testing
         }
     }
 
+    /// The short forms, for a comparison pane at 80 columns (38 inside its frame): every verdict
+    /// fits with its remedy's keys, for layers up to 99.
+    @Test func shortFormsFitThirtyEightColumnsWithTheirKeys() throws {
+        for (verdict, expected) in Self.realistic {
+            for layer in [1, 9, 10, 99] {
+                let short = try #require(LayerHint.short(layer: layer, verdict: verdict))
+                #expect(short.count <= 38, "\(short.count) columns: \(short)")
+                #expect(short.hasPrefix("L\(layer) "), "\(short)")
+                let tail = short.components(separatedBy: ": try ").dropFirst().first
+                let keys =
+                    Self.actions(in: short)
+                    + (tail.flatMap { $0.first.flatMap { KeyMap.action(for: .character($0)) } }.map { [$0] } ?? [])
+                #expect(keys == expected, "\(short)")
+            }
+        }
+        #expect(
+            LayerHint.short(layer: 4, verdict: .learningRateTooHigh(log10UpdateRatio: -0.7))
+                == "L4 lr too high (10^-0.7): try -")
+        #expect(
+            LayerHint.short(layer: 1, verdict: .vanishing(log10SignalRatio: -5))
+                == "L1 vanishing: He/Xavier (i), BN (b)")
+        #expect(LayerHint.short(layer: 1, verdict: .healthy) == nil)
+    }
+
     @Test func hintsSayWhatTheNumbersAre() {
         #expect(
             LayerHint.line(layer: 3, verdict: .learningRateTooHigh(log10UpdateRatio: -1.06))
@@ -65,5 +90,11 @@ import Testing
                 "layer 1's gradient is 10^-5.2 of the output layer's: it vanished") == true)
         #expect(LayerHint.line(layer: 4, verdict: .dead(fraction: 0.894))?.contains("89 % of its ReLU units") == true)
         #expect(LayerHint.line(layer: 1, verdict: .exploding(log10SignalRatio: .infinity))?.contains("10^∞") == true)
+    }
+
+    /// A diverging step's NaN update is written as NaN, not as "-∞" (which would read as no update).
+    @Test func aNaNRatioReadsNaN() {
+        let line = LayerHint.line(layer: 2, verdict: .learningRateTooHigh(log10UpdateRatio: .nan)) ?? ""
+        #expect(line.contains("10^NaN") && !line.contains("∞"), "\(line)")
     }
 }

@@ -38,6 +38,9 @@ struct DashboardState {
     var warning: String?
     /// Replaces the session name in the header (a replay's file and pace).
     var banner: String?
+    /// Whether keys steer the runs: false in a replay, whose keys steer the replay (its `-` slows
+    /// it), so the views name no training keys in their hints.
+    var steerable = true
     /// Forks beyond this many panes are refused here already (the session refuses them too):
     /// `sideBySide`, or more when a replay or a preset starts with more runs.
     var maxPanes = DashboardState.sideBySide

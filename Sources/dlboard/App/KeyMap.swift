@@ -92,15 +92,16 @@ enum KeyMap {
         bindings.first { $0.action == action }?.keys.first?.displayName ?? "?"
     }
 
-    /// The always-visible hint line, shortest first when space is tight.
+    /// The always-visible hint line, most useful first: `HintsBar` shows as many as fit, and at 80
+    /// columns all but the last (weight decay, which the help lists).
     static let hints: [(key: String, label: String)] = [
-        ("o", "optim"), ("+/-", "lr"), ("i", "init"), ("b", "BN"), ("d", "dropout"), ("w", "decay"),
-        ("space", "pause"), ("?", "help"), ("q", "quit"), ("L", "layers"),
+        ("o", "optim"), ("+/-", "lr"), ("i", "init"), ("b", "BN"), ("d", "drop"), ("L", "layers"),
+        ("space", "pause"), ("?", "help"), ("q", "quit"), ("w", "decay"),
     ]
 
-    /// The hint line of a comparison session.
+    /// The hint line of a comparison session (at 80 columns up to "d drop").
     static let comparisonHints: [(key: String, label: String)] = [
         ("tab", "pane"), ("v", "overlay"), ("x", "diff"), ("F", "fork"), ("o", "optim"), ("+/-", "lr"),
-        ("b", "BN"), ("d", "drop"), ("space", "pause"), ("P", "all"), ("?", "help"), ("q", "quit"), ("L", "layers"),
+        ("b", "BN"), ("L", "layers"), ("d", "drop"), ("space", "pause"), ("P", "all"), ("?", "help"), ("q", "quit"),
     ]
 }

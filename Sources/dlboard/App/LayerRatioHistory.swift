@@ -16,7 +16,8 @@ struct LayerRatioHistory: Equatable {
     /// The layers' names, in the order of the samples (hidden layers, then the output layer).
     private(set) var layers: [String] = []
     /// One series per layer: x the step, y log10(update:data) — −∞ for a layer that did not move,
-    /// +∞ for weights with no spread that moved (all zeros), NaN for a diverged step.
+    /// NaN where the ratio is undefined (a gap on the strip): weights with no spread (zeros or a
+    /// constant, where rounding alone makes it 0 or ∞) or a diverged step.
     private(set) var series: [[ChartPoint]] = []
     /// Samples per point; the last point may hold fewer (`lastCount`), the newest ones.
     private(set) var stride = 1
@@ -37,6 +38,16 @@ struct LayerRatioHistory: Equatable {
         return ratio > 0 ? log10(Double(ratio)) : -.infinity
     }
 
+    /// W has no spread (all zeros, or one constant): std(W) is 0, so update:data and grad:data,
+    /// ratios to it, say nothing.
+    static func hasNoSpread(_ s: LayerStatistics) -> Bool { s.weight.standardDeviation == 0 }
+
+    /// log10(update:data) of one layer's sample as the strip plots it: NaN (a gap) where W has no
+    /// spread.
+    static func log10UpdateRatio(_ s: LayerStatistics) -> Double {
+        hasNoSpread(s) ? .nan : log10Ratio(s.updateToData)
+    }
+
     /// Adds one sample's ratios. A sample with other layers (another network) starts over; one not
     /// after the last step taken (a restarted replay) is dropped so the series stay in step order.
     mutating func append(_ sample: SessionOutput.LayerSample) {
@@ -52,7 +63,7 @@ struct LayerRatioHistory: Equatable {
         firstStep = min(firstStep, step)
         let joins = lastCount > 0 && lastCount < stride
         for (i, s) in sample.layers.enumerated() {
-            let point = ChartPoint(x: step, y: Self.log10Ratio(s.updateToData))
+            let point = ChartPoint(x: step, y: Self.log10UpdateRatio(s))
             if joins {
                 series[i][series[i].count - 1] = Self.mean(series[i][series[i].count - 1], lastCount, point, 1)
             } else {
@@ -90,7 +101,7 @@ struct LayerRatioHistory: Equatable {
     }
 
     /// The weighted mean of two points. A non-finite value stays non-finite (∞ + finite = ∞): a
-    /// layer that blew up must not average away.
+    /// layer that blew up must not average away, and a point holding a gap (NaN) stays a gap.
     static func mean(_ a: ChartPoint, _ wa: Int, _ b: ChartPoint, _ wb: Int) -> ChartPoint {
         let (p, q) = (Double(wa), Double(wb))
         return ChartPoint(x: (a.x * p + b.x * q) / (p + q), y: (a.y * p + b.y * q) / (p + q))

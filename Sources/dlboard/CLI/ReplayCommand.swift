@@ -10,7 +10,8 @@ struct ReplayCommand: ParsableCommand {
         commandName: "replay",
         abstract: "Redraw recorded sessions (run records from --save or --metrics-out) on the dashboard.",
         discussion:
-            "Keys: space pause, +/- speed (1×–100×), g jump to the end, r start again, tab/v/x/s/l/f as live, q quit."
+            "Keys: space pause, +/- speed (1×–100×), g jump to the end, r start again, L the layers view, "
+            + "tab/v/x/s/l/f as live, q quit."
     )
 
     @Argument(help: "Run records (metrics.jsonl files); several play side by side.")

@@ -28,6 +28,7 @@ struct ReplayScreen: InteractiveScreen {
         }.joined(separator: " + ")
         let dataset = records.first?.runs.first?.datasetName ?? ""
         self.state = DashboardState(datasetName: dataset, sessionName: "replay")
+        self.state.steerable = false
         self.state.maxPanes = max(DashboardState.sideBySide, player.runs.count)
         if player.runs.count > DashboardState.sideBySide { state.groupSize = 1 }
         if speed == nil { _ = state.apply(player.advance(to: .infinity)) }
@@ -58,6 +59,7 @@ struct ReplayScreen: InteractiveScreen {
             fresh.maxPanes = state.maxPanes
             fresh.groupSize = state.groupSize
             fresh.layout = state.layout
+            fresh.steerable = false
             state = fresh
             lastTick = nil
             if speed == nil { _ = state.apply(player.advance(to: .infinity)) }

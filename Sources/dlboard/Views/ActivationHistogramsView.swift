@@ -79,11 +79,18 @@ struct ActivationHistogramsView {
             a.activation == .relu
             ? String(format: "0:%.0f%%", a.zeroFraction * 100)
             : String(format: "sat %.0f%%", a.saturatedFraction * 100)
-        var caption = "\(mu)\(f(a.mean)) \(sigma)\(f(a.standardDeviation)) \(third)"
+        let (m, s) = ("\(mu)\(f(a.mean))", "\(sigma)\(f(a.standardDeviation))")
+        // Whole fields only, never a number cut short: σ goes first, then μ; the share of zeros
+        // (or saturated values) says most.
+        guard
+            var caption = [[m, s, third], [m, third], [third]].map({ $0.joined(separator: " ") }).first(where: {
+                $0.count <= width
+            })
+        else { return "" }
         // The histogram's upper end (ReLU's moves with the data), only when it fits whole.
         let range = (unicode ? " ≤" : " <=") + String(format: "%.1f", a.range.upperBound)
         if a.activation == .relu && caption.count + range.count <= width { caption += range }
-        return caption.count <= width ? caption : String(caption.prefix(width))
+        return caption
     }
 
     static func verdictColor(_ v: ActivationStatistics.Verdict) -> Color {

@@ -15,7 +15,8 @@ struct DashboardView {
             if let n = state.notice { single.notice = n }
             single.warning = state.warning
             single.banner = state.banner
-            return PaneView(state: single, glyphs: glyphs).render(width: width, height: height)
+            return PaneView(state: single, glyphs: glyphs, steerable: state.steerable).render(
+                width: width, height: height)
         }
         if let small = TooSmallScreen.buffer(width: width, height: height) { return small }
         var buffer = Buffer(width: width, height: height)

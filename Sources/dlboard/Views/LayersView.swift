@@ -11,10 +11,14 @@ import TUI
 /// the switch markers (`UpdateRatioStrip`). The worst layer's hint (`LayerHint`) ends the view.
 ///
 /// `compact` is the form of a pane among several: name, verdict, update:data and the strip only.
+/// Text is fitted, never cut inside a number: a field too long for its column takes a shorter form
+/// or is left out, a hint too long for its lines its short form (`LayerHint.short`).
 struct LayersView {
     var pane: PaneState
     var glyphs: GlyphSet
     var compact = false
+    /// Whether keys steer the run (not in a replay): the hint names keys only then.
+    var steerable = true
 
     private var unicode: Bool { glyphs != .ascii }
     /// What the view draws: the live statistics, or those of the moment the view was frozen (`f`).
@@ -90,7 +94,8 @@ struct LayersView {
         }
     }
 
-    /// 10^-3.0, and what a power of ten cannot say: 0 (no update), ∞ (weights with no spread).
+    /// 10^-3.0, and what a power of ten cannot say: 0 (no update), ∞ (an overflow). Weights with
+    /// no spread, where ratios to them are undefined, never get here: `numbers` says "n/a".
     func power(_ ratio: Float) -> String {
         if ratio.isNaN { return "NaN" }
         if ratio == 0 { return "0" }
@@ -104,31 +109,65 @@ struct LayersView {
         return String(format: "%.3g", Double(v))
     }
 
-    /// The layer's numbers, most telling first; a row shows as many as it has lines for.
+    /// What W holds when it has no spread: "all 0", "all 0.5", "all -0.01" (every value is ±its
+    /// mean |·|; the histogram's filled bin gives the sign).
+    static func constant(_ w: LayerStatistics.Summary) -> String {
+        guard w.meanAbsolute > 0 else { return "all 0" }
+        let bins = w.histogram?.bins ?? []
+        let negative = bins.firstIndex { $0 > 0 }.map { $0 < bins.count / 2 } ?? false
+        return "all " + number(negative ? -w.meanAbsolute : w.meanAbsolute)
+    }
+
+    /// The caption under W's histogram: its range, or the one value W holds.
+    static func weightCaption(_ w: LayerStatistics.Summary) -> String {
+        guard let h = w.histogram else { return "" }
+        return w.standardDeviation == 0 ? constant(w) : "±" + number(h.range.upperBound)
+    }
+
+    /// The first of `forms` (longest first) that fits `width`, or nil: the field is left out.
+    static func fitting(_ forms: [String], _ width: Int) -> String? { forms.first { $0.count <= width } }
+
+    /// The layer's numbers, most telling first; a row shows as many as it has lines for. Each
+    /// field in the first of its forms that fits `width`; one with none that fits is left out.
     func numbers(_ s: LayerStatistics, width: Int) -> [(String, Style)] {
-        let ratio = s.updateToData
-        var lines: [(String, Style)] = [
-            (
-                "update:data " + power(ratio),
-                Style(foreground: UpdateRatioStrip.color(LayerRatioHistory.log10Ratio(ratio)))
-            ),
-            ("grad:data   " + power(s.gradientToData), .plain),
-        ]
-        var more: [(String, Style)] = []
-        if s.distinctUnits < s.units {
-            more.append(("\(s.units) units, \(s.distinctUnits) distinct", Style(foreground: .red)))
+        let (mu, sigma, variance) = unicode ? ("μ", "σ", "σ²") : ("mu", " sd", "var")
+        var fields: [([String], Style)] = []
+        if LayerRatioHistory.hasNoSpread(s) {
+            // Ratios to a std of 0 are 0 or ∞ by rounding alone: say why there is no number.
+            let w = Self.constant(s.weight)
+            fields.append((["update:data n/a (W has no spread)", "update:data n/a", "upd:data n/a"], .plain))
+            fields.append((["W \(w) (no spread)", "W \(w)"], .plain))
+            fields.append((["grad:data   n/a", "grad:data n/a"], .plain))
+        } else {
+            let ratio = s.updateToData
+            let color = UpdateRatioStrip.color(LayerRatioHistory.log10Ratio(ratio))
+            fields.append((["update:data " + power(ratio), "upd:data " + power(ratio)], Style(foreground: color)))
+            fields.append((["grad:data   " + power(s.gradientToData), "grad:data " + power(s.gradientToData)], .plain))
         }
-        more.append(("W std " + Self.number(s.weight.standardDeviation), .plain))
+        if s.distinctUnits < s.units {
+            fields.append(
+                (
+                    ["\(s.units) units, \(s.distinctUnits) distinct", "\(s.distinctUnits)/\(s.units) distinct"],
+                    Style(foreground: .red)
+                ))
+        }
+        // How far eval mode's centring is from train mode's: why test accuracy lags early on.
+        if let bn = s.batchNorm { fields.append((["BN gap \(Self.number(bn.meanGap))\(sigma)"], .plain)) }
+        if !LayerRatioHistory.hasNoSpread(s) {
+            fields.append((["W std " + Self.number(s.weight.standardDeviation)], .plain))
+        }
         if let dead = s.deadUnitFraction {
-            let zeros = s.zeroFraction.map { String(format: " · zeros %.0f%%", $0 * 100) } ?? ""
-            more.append((String(format: "dead %.0f%%", dead * 100) + zeros, .plain))
+            let d = String(format: "dead %.0f%%", dead * 100)
+            let forms = s.zeroFraction.map { [d + String(format: " · zeros %.0f%%", $0 * 100), d] } ?? [d]
+            fields.append((forms, .plain))
         }
         if let bn = s.batchNorm {
-            more.append(("BN mean \(Self.number(bn.batchMean)) run \(Self.number(bn.runningMean))", .plain))
-            more.append(("BN var  \(Self.number(bn.batchVariance)) run \(Self.number(bn.runningVariance))", .plain))
+            let (m, rm) = (Self.number(bn.batchMean), Self.number(bn.runningMean))
+            let (v, rv) = (Self.number(bn.batchVariance), Self.number(bn.runningVariance))
+            fields.append((["BN mean \(m) run \(rm)", "BN \(mu) \(m)/\(rm)"], .plain))
+            fields.append((["BN var  \(v) run \(rv)", "BN \(variance) \(v)/\(rv)"], .plain))
         }
-        lines += more
-        return lines.map { (String($0.0.prefix(width)), $0.1) }
+        return fields.compactMap { forms, style in Self.fitting(forms, width).map { ($0, style) } }
     }
 
     // MARK: Full
@@ -172,18 +211,14 @@ struct LayersView {
         if end < rect.maxX {
             buffer.put(String(UpdateRatioStrip.bandGlyph(glyphs)), x: end, y: rect.y, style: UpdateRatioStrip.bandStyle)
         }
-        buffer.put(stepRange, x: xs[4], y: rect.y + 1, style: .dim, maxWidth: numbersWidth)
-        // Marker labels over the strips, where the dotted lines below them are.
+        let rangeEnd = buffer.put(stepRange, x: xs[4], y: rect.y + 1, style: .dim, maxWidth: numbersWidth)
+        // Marker labels over the strips, where the dotted lines below them are; near the right
+        // edge one may reach left over the numbers' column, up to the step range.
         let stripX = xs[5]
-        var taken = 0
-        for m in markers where steps.contains(m.x) {
-            let c = UpdateRatioStrip.cellColumn(of: m.x, steps: steps, width: stripWidth, glyphs: glyphs)
-            let start = max(taken, min(c, stripWidth - m.label.count))
-            guard start < stripWidth else { break }
-            buffer.put(
-                m.label, x: stripX + start, y: rect.y + 1, style: Style(foreground: .yellow, bold: true),
-                maxWidth: stripWidth - start)
-            taken = start + m.label.count + 1
+        for (c, label) in UpdateRatioStrip.labelPlacements(
+            markers: markers, steps: steps, width: stripWidth, glyphs: glyphs, leftLimit: rangeEnd + 1 - stripX)
+        {
+            buffer.put(label, x: stripX + c, y: rect.y + 1, style: Style(foreground: .yellow, bold: true))
         }
         let activationVerdicts = ActivationStatistics.verdicts(pane.activations)
         for (i, s) in layers.enumerated() {
@@ -198,8 +233,9 @@ struct LayersView {
                 buffer.put(
                     verdict.name, x: xs[0], y: y + 1, style: Style(foreground: Self.color(verdict), bold: true),
                     maxWidth: nameWidth)
-            } else {
-                let short = String(verdict.name.prefix(nameWidth - name(i, of: n).count - 1))
+            } else if let short = Self.fitting(
+                [verdict.name, Self.shortName(verdict, unicode: unicode)], nameWidth - name(i, of: n).count - 1)
+            {
                 buffer.put(
                     short, x: xs[0] + nameWidth - short.count, y: y, style: Style(foreground: Self.color(verdict)))
             }
@@ -233,9 +269,9 @@ struct LayersView {
                 in: Rect(x: xs[2], y: y, width: histogramWidth, height: rowHeight), into: &buffer)
             let weightBad: Bool
             if case .symmetric = verdict { weightBad = true } else { weightBad = false }
-            let range = s.weight.histogram.map { "±" + Self.number($0.range.upperBound) } ?? ""
             histogram(
-                s.weight, caption: range, captions: captions, color: weightBad ? .red : .palette(171),
+                s.weight, caption: Self.weightCaption(s.weight), captions: captions,
+                color: weightBad ? .red : .palette(171),
                 in: Rect(x: xs[3], y: y, width: histogramWidth, height: rowHeight), into: &buffer)
             // Numbers: update:data and grad:data, then as many of the rest as there are rows.
             for (k, line) in numbers(s, width: numbersWidth).prefix(rowHeight).enumerated() {
@@ -267,17 +303,25 @@ struct LayersView {
     }
 
     /// The worst layer's hint in its verdict's colour on the last `lines` rows of `rect` (wrapped
-    /// at spaces, cut with … if it still does not fit), or that all is well.
+    /// at spaces; its short form if it does not fit), or that all is well.
     private func renderHint(_ verdicts: [LayerVerdict], lines: Int, in rect: Rect, into buffer: inout Buffer) {
-        let text: String
+        let forms: [String]
         let style: Style
-        if let w = Self.worst(verdicts), let line = LayerHint.line(layer: w + 1, verdict: verdicts[w]) {
-            text = line
+        if let w = Self.worst(verdicts),
+            let line = LayerHint.line(layer: w + 1, verdict: verdicts[w], steerable: steerable)
+        {
+            forms =
+                [line] + [LayerHint.short(layer: w + 1, verdict: verdicts[w], steerable: steerable)].compactMap { $0 }
             style = Style(foreground: Self.color(verdicts[w]))
         } else {
-            text = "every layer healthy: updates within \(band) of the weights"
+            forms = ["every layer healthy: updates within \(band) of the weights", "every layer healthy"]
             style = Style(foreground: .green)
         }
+        // The whole sentence where it fits the lines, else the short form (cut only if even that
+        // does not fit).
+        let text =
+            forms.first { Self.wrap($0, width: rect.width, lines: lines).joined(separator: " ") == $0 }
+            ?? forms[forms.count - 1]
         let wrapped = Self.wrap(text, width: rect.width, lines: lines)
         for (k, l) in wrapped.enumerated() {
             buffer.put(l, x: rect.x, y: rect.maxY - wrapped.count + k, style: style, maxWidth: rect.width)
@@ -308,12 +352,18 @@ struct LayersView {
     /// of two lines: its title, the marker labels, the layers, the hint.
     static func compactHeight(layers: Int) -> Int { 2 + 3 * layers + 2 }
 
-    /// The verdict in at most five letters: a pane among several is narrow.
-    static func shortName(_ v: LayerVerdict) -> String {
+    /// The verdict in at most six letters, whole words or abbreviations that read: a pane among
+    /// several is narrow.
+    static let shortNameWidth = 6
+    static func shortName(_ v: LayerVerdict, unicode: Bool) -> String {
         switch v {
-        case .learningRateTooHigh: "lr hi"
-        case .learningRateTooLow: "lr lo"
-        default: String(v.name.prefix(4))
+        case .healthy: "ok"
+        case .symmetric: "sym"
+        case .learningRateTooHigh: unicode ? "lr↑" : "lr hi"
+        case .learningRateTooLow: unicode ? "lr↓" : "lr lo"
+        case .vanishing: "vanish"
+        case .exploding: "expl"
+        case .dead: "dead"
         }
     }
 
@@ -324,17 +374,21 @@ struct LayersView {
         _ sample: SessionOutput.LayerSample, verdicts: [LayerVerdict], in rect: Rect, into buffer: inout Buffer
     ) {
         let n = sample.layers.count
+        let steps = self.steps ?? Double(sample.step)...Double(sample.step)
+        // The marker labels say what the dotted lines are: they come before the legend, which
+        // only names the band.
         let hasHint = rect.height >= n + 1
-        let hasTitle = rect.height >= n + 2
-        let hasMarkers = rect.height >= n + 3
+        let hasMarkers = markers.contains { steps.contains($0.x) } && rect.height >= n + 2
+        let hasTitle = rect.height >= n + 2 + (hasMarkers ? 1 : 0)
         let hintLines = rect.height >= 2 + 6 * n + 3 ? 3 : (rect.height >= Self.compactHeight(layers: n) ? 2 : 1)
         let top = rect.y + (hasTitle ? 1 : 0) + (hasMarkers ? 1 : 0)
         let rows = rect.maxY - top - (hasHint ? hintLines : 0)
         guard rows >= 1 else { return }
-        let steps = self.steps ?? Double(sample.step)...Double(sample.step)
         let wide = rect.width >= 50
-        let verdictWidth = wide ? 11 : 5
-        let label = 2 + verdictWidth + 1 + 5
+        // The layer number, a space, the verdict, a space, the value (5): "10 vanish  -3.0".
+        let numberWidth = String(n).count + 1
+        let verdictWidth = wide ? 11 : Self.shortNameWidth
+        let label = numberWidth + verdictWidth + 1 + 5
         let stripWidth = rect.width - label
         if hasTitle {
             let end = buffer.put(
@@ -345,15 +399,11 @@ struct LayersView {
             }
         }
         if hasMarkers {
-            var taken = 0
-            for m in markers where steps.contains(m.x) {
-                let c = UpdateRatioStrip.cellColumn(of: m.x, steps: steps, width: stripWidth, glyphs: glyphs)
-                let start = max(taken, min(c, stripWidth - m.label.count))
-                guard start < stripWidth else { break }
-                buffer.put(
-                    m.label, x: rect.x + label + start, y: top - 1, style: Style(foreground: .yellow, bold: true),
-                    maxWidth: stripWidth - start)
-                taken = start + m.label.count + 1
+            // The row is free left of the strips too: a label near the right edge may reach there.
+            for (c, text) in UpdateRatioStrip.labelPlacements(
+                markers: markers, steps: steps, width: stripWidth, glyphs: glyphs, leftLimit: -label)
+            {
+                buffer.put(text, x: rect.x + label + c, y: top - 1, style: Style(foreground: .yellow, bold: true))
             }
         }
         // Strips of 1, 2, 3 or 6 rows: from three rows on, the band is a whole number of them.
@@ -364,12 +414,15 @@ struct LayersView {
             let verdict = verdicts[i]
             buffer.put("\(i + 1)", x: rect.x, y: y, style: .bold)
             buffer.put(
-                wide ? verdict.name : Self.shortName(verdict), x: rect.x + 2, y: y,
+                wide ? verdict.name : Self.shortName(verdict, unicode: unicode), x: rect.x + numberWidth, y: y,
                 style: Style(foreground: Self.color(verdict)), maxWidth: verdictWidth)
             let v = LayerRatioHistory.log10Ratio(s.updateToData)
-            let value = v.isFinite ? String(format: "%.1f", v) : (v.isNaN ? "NaN" : (v > 0 ? "+inf" : "-inf"))
-            buffer.put(
-                value, x: rect.x + label - 1 - value.count, y: y, style: Style(foreground: UpdateRatioStrip.color(v)))
+            let value =
+                LayerRatioHistory.hasNoSpread(s)
+                ? "n/a"
+                : (v.isFinite ? String(format: "%.1f", v) : (v.isNaN ? "NaN" : (v > 0 ? "+inf" : "-inf")))
+            let valueStyle = LayerRatioHistory.hasNoSpread(s) ? Style.dim : Style(foreground: UpdateRatioStrip.color(v))
+            buffer.put(value, x: rect.x + label - 1 - value.count, y: y, style: valueStyle)
             strip(i, steps: steps).render(
                 in: Rect(x: rect.x + label, y: y, width: stripWidth, height: rowHeight), into: &buffer)
         }

@@ -10,6 +10,8 @@ struct PaneCellView {
     /// The run's position: its colour.
     var index: Int
     var glyphs: GlyphSet
+    /// False in a replay: the layers view's hint then names no keys.
+    var steerable = true
 
     func render(in rect: Rect, into buffer: inout Buffer) {
         guard rect.height >= 3, rect.width >= 10 else { return }
@@ -17,7 +19,7 @@ struct PaneCellView {
         let body = Rect(x: rect.x, y: rect.y + 1, width: rect.width, height: rect.height - 1)
         if pane.showsLayers {
             // The layers alone, no loss chart: four panes of it must draw within the frame budget.
-            LayersView(pane: pane, glyphs: glyphs, compact: true).render(in: body, into: &buffer)
+            LayersView(pane: pane, glyphs: glyphs, compact: true, steerable: steerable).render(in: body, into: &buffer)
             return
         }
         // Histograms need room; a short pane gets one line of per-layer verdicts instead.

@@ -35,7 +35,8 @@ struct PaneGridView {
             panel.glyphs = glyphs
             panel.style = focused ? Style(foreground: DashboardState.color(i), bold: true) : Style(dim: true)
             let inner = panel.render(in: area, into: &buffer)
-            PaneCellView(pane: state.panes[i].state, index: i, glyphs: glyphs).render(in: inner, into: &buffer)
+            PaneCellView(pane: state.panes[i].state, index: i, glyphs: glyphs, steerable: state.steerable).render(
+                in: inner, into: &buffer)
         }
     }
 }

@@ -12,6 +12,8 @@ import TUI
 struct PaneView {
     var state: PaneState
     var glyphs: GlyphSet
+    /// False in a replay: the layers view's hint then names no keys.
+    var steerable = true
 
     func render(width: Int, height: Int) -> Buffer {
         if let small = TooSmallScreen.buffer(width: width, height: height) { return small }
@@ -21,7 +23,7 @@ struct PaneView {
         HintsBar(items: KeyMap.hints).render(row: height - 1, width: width, into: &buffer)
         let middle = Rect(x: 0, y: 1, width: width, height: height - 3)
         if state.showsLayers {
-            LayersView(pane: state, glyphs: glyphs).render(in: middle, into: &buffer)
+            LayersView(pane: state, glyphs: glyphs, steerable: steerable).render(in: middle, into: &buffer)
         } else {
             let histogramRows = max(5, middle.height / 3)
             let (charts, histograms) = middle.splitRows(at: middle.height - histogramRows)

@@ -7,7 +7,9 @@ import TUI
 /// value coloured by where it falls (in the band green, above `LayerVerdict.tooHighLog10UpdateRatio`
 /// red, anywhere else yellow), and the pane's switch markers as dotted lines at their steps, so a
 /// switch is seen to change the ratios that follow it. Values beyond the strip's decades
-/// (infinite ones too: weights with no spread) are drawn at its edge.
+/// (infinite ones too) are drawn at its edge; NaN ones — a step with no defined ratio (weights
+/// without spread, a diverged step) — leave a gap: the line stops before them and starts again
+/// after them.
 struct UpdateRatioStrip {
     /// The decades a strip shows: the band −4…−2 in the middle third, one band-width either side.
     static let decades: ClosedRange<Double> = -6...0
@@ -73,7 +75,10 @@ struct UpdateRatioStrip {
                 hi = max(hi, y)
                 last = y
             }
-            guard !last.isNaN else { continue }
+            guard !last.isNaN else {
+                previous = nil
+                continue
+            }
             var from = lo
             var to = hi
             if let p = previous {
@@ -113,14 +118,47 @@ struct UpdateRatioStrip {
                 buffer[rect.x + c, rect.y + r] = Cell(bandGlyph, style: Self.bandStyle)
             }
         }
+        let markerStyle = Style(foreground: .yellow, dim: true)
         for m in markers where steps.contains(m.x) {
             let c = column(m.x) / dx
             for r in 0..<rect.height where !canvas.isSet(column: c, row: r) {
-                buffer[rect.x + c, rect.y + r] = Cell(
-                    glyphs.dottedVertical, style: Style(foreground: .yellow, dim: true))
+                buffer[rect.x + c, rect.y + r] = Cell(glyphs.dottedVertical, style: markerStyle)
             }
         }
         canvas.render(into: &buffer, x: rect.x, y: rect.y)
+        // A strip of one or two rows has a dot in nearly every cell: the marker goes over the dots
+        // there, in the colour of the dot it covers, so the ratio's colour still shows.
+        guard rect.height < 3 else { return }
+        for m in markers where steps.contains(m.x) {
+            let c = column(m.x) / dx
+            for r in 0..<rect.height where canvas.isSet(column: c, row: r) {
+                let dot = buffer[rect.x + c, rect.y + r].style
+                buffer[rect.x + c, rect.y + r] = Cell(
+                    glyphs.dottedVertical, style: Style(foreground: dot.foreground ?? .yellow, bold: true))
+            }
+        }
+    }
+
+    /// Where the marker labels go over a strip `width` cells wide: (column, label) pairs, the
+    /// column relative to the strip's left edge and never before `leftLimit` (≤ 0: the label may
+    /// reach left of the strip, over free space). Each label starts at its marker's line or, near
+    /// the right edge or the next label, as far left as it needs to, but still reaching its line;
+    /// labels do not overlap, and one with no room left is dropped whole (its dotted line still
+    /// shows) — the newest are placed first.
+    static func labelPlacements(
+        markers: [ChartMarker], steps: ClosedRange<Double>, width: Int, glyphs: GlyphSet, leftLimit: Int = 0
+    ) -> [(column: Int, label: String)] {
+        var placed: [(column: Int, label: String)] = []
+        var end = width
+        for m in markers.reversed() where steps.contains(m.x) {
+            let length = m.label.count
+            let c = cellColumn(of: m.x, steps: steps, width: width, glyphs: glyphs)
+            let start = min(c, end - length)
+            guard start >= leftLimit, start + length >= c else { continue }
+            placed.append((start, m.label))
+            end = start - 1
+        }
+        return placed.reversed()
     }
 
     /// The cell column of `step` in a strip `width` cells wide (marker labels above the strips).
