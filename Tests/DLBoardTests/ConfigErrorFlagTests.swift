@@ -10,6 +10,8 @@ import Testing
             .hiddenLayers: "--hidden", .dropout: "--dropout", .weightDecay: "--weight-decay",
             .initializer: "--init", .activation: "--activation", .learningRate: "--lr", .batchSize: "--batch",
             .epochs: "--epochs",
+            .momentum: "--momentum", .beta1: "--beta1", .beta2: "--beta2", .rho: "--rho", .epsilon: "--eps",
+            .learningRateSchedule: "--lr-schedule",
         ]
         for setting in ConfigError.Setting.allCases {
             #expect(ConfigError.flag(for: setting) == expected[setting], "\(setting)")

@@ -74,9 +74,28 @@ import Testing
     @Test func helpOverlayListsEveryKey() throws {
         var state = Self.fixedState()
         state.overlay = .help
-        let buffer = PaneView(state: state, glyphs: .braille).render(width: 100, height: 30)
-        try Self.check(buffer, "help-100x30")
+        // Tall enough for every key (a shorter screen cuts the list).
+        let buffer = PaneView(state: state, glyphs: .braille).render(width: 100, height: 34)
+        try Self.check(buffer, "help-100x34")
         for b in KeyMap.bindings { #expect(buffer.text.contains(b.help)) }
+    }
+
+    /// At 80×24 the keys do not fit one column: they go into two, every key still named (its help cut
+    /// with "…" where its column ends), and the popup stays inside the screen.
+    @Test func helpAt80x24ShowsEveryKeyInColumns() throws {
+        var state = Self.fixedState()
+        state.overlay = .help
+        let buffer = PaneView(state: state, glyphs: .braille).render(width: 80, height: 24)
+        try Self.check(buffer, "help-80x24")
+        let text = buffer.text
+        for b in KeyMap.bindings {
+            let key = b.keys.map(\.displayName).joined(separator: " ")
+            let help = String(b.help.prefix(12))
+            #expect(
+                (0..<buffer.height).contains { buffer.line($0).contains(key + " ") && buffer.line($0).contains(help) },
+                "\(key): \(help)")
+        }
+        #expect(text.contains("keys — Esc closes"))
     }
 
     @Test func tooSmallShowsANotice() {

@@ -79,6 +79,9 @@ import Testing
         #expect(body.filter { $0[2] == "eval" }.count == 3 + 3 + 2, "epochs 1–3 of each first run, 2–3 of the fork")
         let lrSwitch = try #require(body.first { $0[2] == "event" && $0[10] == "lr 0.05" })
         #expect(lrSwitch[0] == "1" && lrSwitch[3] == "7")
+        // Each evaluation's learning rate, as its step took it: Adam's run under exp:0.5 from step 7.
+        let rates = body.filter { $0[0] == "2" && $0[2] == "eval" }.map { Float(String($0[11])) }
+        #expect(rates == record.runs[1].evaluations.map(\.evaluation.learningRate) && rates.allSatisfy { $0 != nil })
         // Values as recorded, to the last digit.
         let first = try #require(steps.first)
         #expect(Double(String(first[6])) == record.runs[0].steps[0].loss)
@@ -112,9 +115,9 @@ import Testing
         #expect(offset == bytes.count)
         let run = record.runs[0]
         #expect(!run.layers.isEmpty && run.layers.allSatisfy { $0.statistics.updateToData.isFinite })
-        // file_version + a loss per step + per evaluation (mean loss, train, test) + histograms
+        // file_version + a loss per step + per evaluation (mean loss, train, test, lr) + histograms
         // + per layer record two ratios and two histograms (backward signal, weights)
-        #expect(events == 1 + run.steps.count + run.evaluations.count * 3 + run.histograms.count + run.layers.count * 4)
+        #expect(events == 1 + run.steps.count + run.evaluations.count * 4 + run.histograms.count + run.layers.count * 4)
         let tags = Self.tags(in: bytes)
         for name in ["Affine1", "Affine2", "Affine3"] {
             let samples = run.layers.filter { $0.statistics.layer == name }.count

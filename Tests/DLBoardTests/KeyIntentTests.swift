@@ -87,6 +87,25 @@ import Testing
         #expect(r.shown == r.trainer, "the published settings replace the prediction, and agree with it")
     }
 
+    /// `c` twice: constant → inverse:1 → exp:0.9, both on the screen at once; then `+` steps the
+    /// schedule's base rate, and the status shows the rate the next step takes.
+    @Test func ccCyclesTwoSchedulesAndPlusScalesTheirBase() {
+        let r = Rig()
+        r.press("cc")
+        #expect(r.shown?.schedule == .exponential(rate: 0.9), "constant → inverse:1 → exp:0.9 at once")
+        r.settle()
+        #expect(r.trainer?.schedule == .exponential(rate: 0.9))
+        #expect(r.markers == ["lr inverse:1", "lr exp:0.9"])
+        #expect(r.events.map(\.kind) == [.schedule, .schedule])
+        #expect(r.events.map { [$0.from, $0.to] } == [["constant", "inverse:1"], ["inverse:1", "exp:0.9"]])
+        r.press("+")
+        r.settle()
+        #expect(r.trainer?.effectiveLearningRate == 0.032 && r.trainer?.schedule == .exponential(rate: 0.9))
+        // Step 1 is in epoch 1: 0.032 · 0.9.
+        #expect(abs((r.state.focused?.status?.currentLearningRate ?? 0) - 0.032 * 0.9) < 1e-9)
+        #expect(r.shown == r.trainer)
+    }
+
     @Test func ooMovesTwoOptimizersOn() {
         let r = Rig()
         r.press("oo")

@@ -26,6 +26,9 @@ import Testing
         c.network.weightDecay = 6.4467517e-06
         c.network.initializer = Initializer(argument: "0.01")!
         c.network.activation = .tanh
+        c.optimizerParameters = OptimizerParameters(
+            momentum: 0.5, beta1: 0.85, beta2: 0.99, rho: 0.9, epsilon: Float(1e-8).nextUp)
+        c.schedule = .step(every: 3, factor: 0.7)
         return c
     }
 
@@ -87,7 +90,8 @@ import Testing
                 evaluation: .init(
                     step: 5, epoch: 1, meanLoss: 2.1554093837738035, trainAccuracy: 0.438, testAccuracy: nil,
                     validationAccuracy: 0.97,
-                    trainSeconds: 0.004020349999336759, samplesPerSecond: 124_367.28147611166)),
+                    trainSeconds: 0.004020349999336759, samplesPerSecond: 124_367.28147611166,
+                    learningRate: 0.0081)),
             EvalRecord(
                 run: 1, t: 0.321,
                 evaluation: .init(
@@ -187,7 +191,7 @@ import Testing
             .step: ["type", "run", "step", "epoch", "t", "loss"],
             .eval: [
                 "type", "run", "epoch", "step", "t", "loss", "train_acc", "test_acc", "val_acc", "train_seconds",
-                "samples_per_s",
+                "samples_per_s", "lr",
             ],
             .hist: [
                 "type", "run", "step", "t", "layer", "activation", "lo", "hi", "bins", "under", "over", "count",
@@ -295,7 +299,8 @@ import Testing
         let evaluation = SessionOutput.Evaluation(
             step: 10, epoch: 1, meanLoss: 2.1554093837738035, trainAccuracy: 0.438, testAccuracy: 0.35,
             validationAccuracy: nil,
-            trainSeconds: 0.004020349999336759, samplesPerSecond: 124_367.28147611166)
+            trainSeconds: 0.004020349999336759, samplesPerSecond: 124_367.28147611166,
+            learningRate: Float(0.0081).nextDown)
         log.writeEval(evaluation)
         log.writeHistograms([Self.statistics, Self.statistics], step: 10)
         let sample = SessionOutput.LayerSample(step: 10, layers: Self.layers)

@@ -60,6 +60,7 @@ import Testing
         session.send(.setLearningRate(0.05), to: 0)
         session.send(.setBatchNorm(true), to: 1)
         session.send(.setDropout(0.2), to: 1)
+        session.send(.setSchedule(.exponential(rate: 0.5)), to: 1)
         step(0, 6)
         step(1, 6)
         pump(until: { at(0, 13)($0) && at(1, 13)($0) })
@@ -115,6 +116,16 @@ import Testing
             lr?.from == "0.1" && lr?.to == "0.05" && lr?.step == 7,
             "event records say what changed, from → to, and when")
         #expect(record.runs[0].histograms.count == 3 * 2, "a histogram per hidden layer at each of the 3 evaluations")
+        // Adam's run switched to exp:0.5 at step 7: its evaluations say the rate their step took.
+        let schedule = record.runs[1].events.first { $0.event.kind == .schedule }?.event
+        #expect(schedule?.from == "constant" && schedule?.to == "exp:0.5" && schedule?.step == 7)
+        let perEpoch = record.runs[1].stepsPerEpoch
+        #expect(
+            record.runs[1].evaluations.map(\.evaluation.learningRate)
+                == record.runs[1].evaluations.map {
+                    $0.evaluation.step <= 7
+                        ? 0.001 : 0.001 * Float(pow(0.5, Double(($0.evaluation.step - 1) / perEpoch + 1)))
+                })
 
         // Everything at once…
         var player = ReplayPlayer(records: [record])

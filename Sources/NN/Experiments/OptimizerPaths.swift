@@ -11,9 +11,11 @@ public enum OptimizerPaths {
     public static func f(_ x: Float, _ y: Float) -> Float { x * x / 20 + y * y }
 
     /// The positions visited: `steps` points, the first the start.
-    public static func path(_ kind: OptimizerKind, learningRate: Float, steps: Int = 30) -> [(x: Float, y: Float)] {
+    public static func path(
+        _ kind: OptimizerKind, learningRate: Float, parameters: OptimizerParameters = .book, steps: Int = 30
+    ) -> [(x: Float, y: Float)] {
         let p = Parameter(name: "xy", value: Matrix(rows: 1, cols: 2, values: [start.x, start.y]), isDecayed: false)
-        let optimizer = kind.make(learningRate: learningRate)
+        let optimizer = kind.make(learningRate: learningRate, parameters: parameters)
         var points: [(x: Float, y: Float)] = []
         points.reserveCapacity(steps)
         for _ in 0..<steps {

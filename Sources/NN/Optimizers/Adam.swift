@@ -3,21 +3,23 @@ import Foundation
 
 /// Adam (Kingma & Ba, arXiv 1412.6980v8) in the book's form: bias correction folded into one
 /// per-step scalar, `lr_t = lr·√(1−b2^t)/(1−b1^t)`, then `m += (1−b1)(g−m)`, `v += (1−b2)(g²−v)`,
-/// `p −= lr_t·m/(√v + 1e-7)` — ε is added to the *uncorrected* √v. b1 = 0.9, b2 = 0.999.
+/// `p −= lr_t·m/(√v + ε)` — ε is added to the *uncorrected* √v. b1 = 0.9, b2 = 0.999, ε = 1e-7.
 /// The step count `t` is shared by all parameters and restarts at 0 with a new optimizer.
 public final class Adam: Optimizer {
     public var kind: OptimizerKind { .adam }
     public var learningRate: Float { didSet { checkLearningRate(learningRate) } }
     public let beta1: Float
     public let beta2: Float
+    public let epsilon: Float
     public private(set) var step = 0
     var state = OptimizerSlots(perParameter: 2)
 
-    public init(learningRate: Float = 0.001, beta1: Float = 0.9, beta2: Float = 0.999) {
+    public init(learningRate: Float = 0.001, beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-7) {
         checkLearningRate(learningRate)
         self.learningRate = learningRate
         self.beta1 = beta1
         self.beta2 = beta2
+        self.epsilon = epsilon
     }
 
     public func update(_ parameters: [Parameter]) {
@@ -30,12 +32,12 @@ public final class Adam: Optimizer {
         for p in parameters {
             let s = state.buffers(for: p)
             dlboard_adam_update(
-                p.value.pointer, p.gradient.pointer, s[0].pointer, s[1].pointer, p.value.count, c1, c2, lrT, 1e-7)
+                p.value.pointer, p.gradient.pointer, s[0].pointer, s[1].pointer, p.value.count, c1, c2, lrT, epsilon)
         }
     }
 
     public func clone() -> any Optimizer {
-        let c = Adam(learningRate: learningRate, beta1: beta1, beta2: beta2)
+        let c = Adam(learningRate: learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon)
         c.state = state.copy()
         c.step = step
         return c

@@ -16,16 +16,16 @@ public enum OptimizerKind: String, Sendable, CaseIterable, Codable {
         }
     }
 
-    /// A fresh optimizer (empty state) of this kind.
-    public func make(learningRate: Float? = nil) -> any Optimizer {
+    /// A fresh optimizer (empty state) of this kind, with the `parameters` it uses.
+    public func make(learningRate: Float? = nil, parameters p: OptimizerParameters = .book) -> any Optimizer {
         let lr = learningRate ?? defaultLearningRate
         switch self {
         case .sgd: return SGD(learningRate: lr)
-        case .momentum: return Momentum(learningRate: lr)
-        case .nesterov: return Nesterov(learningRate: lr)
-        case .adagrad: return AdaGrad(learningRate: lr)
-        case .rmsprop: return RMSprop(learningRate: lr)
-        case .adam: return Adam(learningRate: lr)
+        case .momentum: return Momentum(learningRate: lr, momentum: p.momentum)
+        case .nesterov: return Nesterov(learningRate: lr, momentum: p.momentum)
+        case .adagrad: return AdaGrad(learningRate: lr, epsilon: p.epsilon)
+        case .rmsprop: return RMSprop(learningRate: lr, decay: p.rho, epsilon: p.epsilon)
+        case .adam: return Adam(learningRate: lr, beta1: p.beta1, beta2: p.beta2, epsilon: p.epsilon)
         }
     }
 }

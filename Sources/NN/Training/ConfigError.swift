@@ -17,6 +17,12 @@ public struct ConfigError: Error, CustomStringConvertible, Equatable {
         case learningRate = "learning rate"
         case batchSize = "batch size"
         case epochs = "epochs"
+        case momentum = "momentum"
+        case beta1 = "beta1"
+        case beta2 = "beta2"
+        case rho = "RMSprop decay rho"
+        case epsilon = "epsilon"
+        case learningRateSchedule = "learning-rate schedule"
     }
 
     public let setting: Setting?

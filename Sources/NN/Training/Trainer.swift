@@ -14,6 +14,12 @@ public final class Trainer {
     /// The optimizer, and with it the learning rate: the one place both live (see `config`).
     public private(set) var optimizer: any Optimizer
     public let data: Dataset
+    /// The base rate α0 (what `config` states and `setLearningRate` sets) and how it follows the
+    /// epochs; `step` gives the optimizer the rate of each step, keeping its state.
+    public private(set) var baseLearningRate: Float
+    public private(set) var schedule: LearningRateSchedule
+    /// The β, ρ and ε every optimizer this trainer makes gets.
+    public let optimizerParameters: OptimizerParameters
     /// The settings no switch changes; the others live in `network` and `optimizer`.
     /// The one setting of these that a switch changes (`setBatchSize`).
     public private(set) var batchSize: Int
@@ -64,14 +70,21 @@ public final class Trainer {
     private func epochEnds(after samples: Int) -> Bool { samples + batchDraw > data.train.count }
 
     /// The configuration now, read from what trains: the network's structure and regularization as
-    /// switched, the optimizer's kind and learning rate. The learning rate is stated as a
+    /// switched, the optimizer's kind, the base learning rate and its schedule. The rate is stated as a
     /// `TrainingConfig` states a default — nil when it is the optimizer's default — so a run that
     /// was never given one reads back as it was configured.
     public var config: TrainingConfig {
         TrainingConfig(
             network: network.config, optimizer: optimizer.kind,
-            learningRate: TrainingConfig.statedLearningRate(optimizer.learningRate, for: optimizer.kind),
-            batchSize: batchSize, epochs: epochs, seed: seed, sampling: sampling)
+            learningRate: TrainingConfig.statedLearningRate(baseLearningRate, for: optimizer.kind),
+            batchSize: batchSize, epochs: epochs, seed: seed, sampling: sampling,
+            optimizerParameters: optimizerParameters, schedule: schedule)
+    }
+
+    /// The rate the next step trains with: the schedule at that step's epoch, counted in samples
+    /// (`completedEpochs`), so a batch-size switch does not move a run to another epoch's rate.
+    public var currentLearningRate: Float {
+        schedule.rate(base: baseLearningRate, epoch: completedEpochs + 1)
     }
 
     /// The network's input follows the data: `config.network.inputSize` is replaced by the width
@@ -87,7 +100,11 @@ public final class Trainer {
         self.sampling = config.sampling
         self.data = data
         self.network = Network(config: config.network, seed: config.seed)
-        self.optimizer = config.optimizer.make(learningRate: config.effectiveLearningRate)
+        self.baseLearningRate = config.effectiveLearningRate
+        self.schedule = config.schedule
+        self.optimizerParameters = config.optimizerParameters
+        self.optimizer = config.optimizer.make(
+            learningRate: config.effectiveLearningRate, parameters: config.optimizerParameters)
         self.sampler = BatchSampler(
             count: data.train.count, batchSize: config.batchSize,
             policy: config.sampling, seed: config.seed)
@@ -99,6 +116,9 @@ public final class Trainer {
         seed = other.seed
         sampling = other.sampling
         data = other.data
+        baseLearningRate = other.baseLearningRate
+        schedule = other.schedule
+        optimizerParameters = other.optimizerParameters
         network = other.network.clone()
         optimizer = other.optimizer.clone()
         sampler = other.sampler
@@ -117,17 +137,18 @@ public final class Trainer {
     /// and the original stay identical until one of them is switched.
     public func fork() -> Trainer { Trainer(forking: self) }
 
-    /// Replaces the optimizer with a fresh one (all state restarts at 0), at `learningRate` or the
-    /// kind's default. Weights are kept.
+    /// Replaces the optimizer with a fresh one (all state restarts at 0), at the base rate
+    /// `learningRate` or the kind's default (under the same schedule). Weights are kept.
     public func setOptimizer(_ kind: OptimizerKind, learningRate: Float? = nil) {
-        optimizer = kind.make(learningRate: learningRate)
+        baseLearningRate = learningRate ?? kind.defaultLearningRate
+        optimizer = kind.make(learningRate: currentLearningRate, parameters: optimizerParameters)
     }
 
     /// Draws new weights from `initializer` and starts a fresh optimizer (stale momentum or Adam
     /// moments would only fight the new weights) at the same learning rate. The step count goes on.
     public func reinitialize(_ initializer: Initializer) {
         network.reinitialize(initializer)
-        optimizer = optimizer.kind.make(learningRate: optimizer.learningRate)
+        optimizer = optimizer.kind.make(learningRate: currentLearningRate, parameters: optimizerParameters)
     }
 
     /// Replaces the activation and re-initializes (weights scaled for one activation are wrong for
@@ -151,9 +172,20 @@ public final class Trainer {
         return true
     }
 
-    /// Changes the learning rate of the current optimizer, keeping its state.
+    /// Changes the base learning rate α0 (the schedule scales it from the next step on), keeping
+    /// the optimizer's state.
     public func setLearningRate(_ lr: Float) {
-        optimizer.learningRate = lr
+        checkLearningRate(lr)
+        baseLearningRate = lr
+        optimizer.learningRate = currentLearningRate
+    }
+
+    /// Replaces the schedule: the next step trains at the new schedule's rate for its epoch (the
+    /// step count goes on), and the optimizer's state is kept.
+    public func setSchedule(_ schedule: LearningRateSchedule) {
+        precondition((try? schedule.validate()) != nil, "invalid learning-rate schedule")
+        self.schedule = schedule
+        optimizer.learningRate = currentLearningRate
     }
 
     /// One step on the next batch of this trainer's own sampler. Returns the batch loss.
@@ -174,6 +206,7 @@ public final class Trainer {
         data.train.gather(indices, into: batch, labels: &batchLabels)
         let loss = network.gradient(batch, labels: batchLabels)
         if collect { copyWeightsBefore() }
+        optimizer.learningRate = currentLearningRate
         optimizer.update(network.parameters)
         steps += 1
         samplesSeen += indices.count

@@ -9,10 +9,31 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
     public var epochs: Int
     public var seed: UInt64
     public var sampling: BatchSampler.Policy
+    /// The optimizers' β, ρ and ε (each optimizer uses its own; see `OptimizerParameters`).
+    public var optimizerParameters: OptimizerParameters {
+        get { statedOptimizerParameters ?? .book }
+        set { statedOptimizerParameters = newValue == .book ? nil : newValue }
+    }
+    /// How the rate follows the epochs; `learningRate` is its base α0.
+    public var schedule: LearningRateSchedule {
+        get { statedSchedule ?? .constant }
+        set { statedSchedule = newValue == .constant ? nil : newValue }
+    }
+    // Stored as nil when they are the book's, so a record of a run at the book's values is written
+    // as before, and a record without them reads as the book's.
+    private var statedOptimizerParameters: OptimizerParameters?
+    private var statedSchedule: LearningRateSchedule?
+
+    enum CodingKeys: String, CodingKey {
+        case network, optimizer, learningRate, batchSize, epochs, seed, sampling
+        case statedOptimizerParameters = "optimizerParameters"
+        case statedSchedule = "schedule"
+    }
 
     public init(
         network: NetworkConfig = NetworkConfig(), optimizer: OptimizerKind = .sgd, learningRate: Float? = nil,
-        batchSize: Int = 100, epochs: Int = 5, seed: UInt64 = 0, sampling: BatchSampler.Policy = .withReplacement
+        batchSize: Int = 100, epochs: Int = 5, seed: UInt64 = 0, sampling: BatchSampler.Policy = .withReplacement,
+        optimizerParameters: OptimizerParameters = .book, schedule: LearningRateSchedule = .constant
     ) {
         self.network = network
         self.optimizer = optimizer
@@ -21,9 +42,18 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
         self.epochs = epochs
         self.seed = seed
         self.sampling = sampling
+        self.optimizerParameters = optimizerParameters
+        self.schedule = schedule
     }
 
+    /// The base rate α0: the stated one or the optimizer's default. The `+`/`-` keys step it; the
+    /// schedule decays it (`learningRate(forStep:stepsPerEpoch:)`).
     public var effectiveLearningRate: Float { learningRate ?? optimizer.defaultLearningRate }
+
+    /// The rate training step `step` (1 is the first) trains with: the schedule applied to α0.
+    public func learningRate(forStep step: Int, stepsPerEpoch: Int) -> Float {
+        schedule.rate(base: effectiveLearningRate, step: step, stepsPerEpoch: stepsPerEpoch)
+    }
 
     /// `lr` as a configuration states it for `optimizer`: nil when it is that optimizer's default.
     /// Configurations that train alike then compare equal, however the rate was reached.
@@ -37,6 +67,8 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
         if let lr = learningRate, !(lr > 0 && lr.isFinite) {
             throw ConfigError(.learningRate, "must be a positive number, got \(lr)")
         }
+        try optimizerParameters.validate()
+        try schedule.validate()
         if batchSize < 1 { throw ConfigError(.batchSize, "must be at least 1, got \(batchSize)") }
         if epochs < 1 { throw ConfigError(.epochs, "must be at least 1, got \(epochs)") }
     }

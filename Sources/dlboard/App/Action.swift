@@ -7,6 +7,7 @@ enum Action: Hashable, Sendable {
     case nextWeightDecay
     case nextLoss
     case learningRateUp, learningRateDown
+    case nextSchedule
     case nextActivation
     case batchSizeUp, batchSizeDown
     case togglePause, singleStep, restart

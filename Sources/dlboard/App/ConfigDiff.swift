@@ -6,9 +6,14 @@ enum ConfigDiff {
     /// The user-facing settings of a config, each a (key, text) pair; keys say what to compare.
     static func fields(_ c: TrainingConfig) -> [(key: String, text: String)] {
         let n = c.network
+        let p = c.optimizerParameters
         return [
             ("optimizer", c.optimizer.displayName),
             ("lr", "lr \(Format.number(c.effectiveLearningRate))"),
+            ("schedule", "lr \(c.schedule.argument)"),
+            ("momentum", "β \(Format.number(p.momentum))"), ("beta1", "β1 \(Format.number(p.beta1))"),
+            ("beta2", "β2 \(Format.number(p.beta2))"), ("rho", "ρ \(Format.number(p.rho))"),
+            ("eps", "ε \(Format.number(p.epsilon))"),
             ("init", "init \(n.initializer.displayName)"),
             ("activation", n.activation.displayName),
             ("loss", "\(n.loss.displayName) loss"),

@@ -15,8 +15,11 @@ enum KeyMap {
         Binding(keys: [.character("O")], action: .previousOptimizer, help: "previous optimizer"),
         Binding(
             keys: [.character("+"), .character("=")], action: .learningRateUp,
-            help: "learning rate × √10 (optimizer state kept)"),
+            help: "learning rate × √10 (a schedule's base; optimizer state kept)"),
         Binding(keys: [.character("-")], action: .learningRateDown, help: "learning rate ÷ √10"),
+        Binding(
+            keys: [.character("c")], action: .nextSchedule,
+            help: "next lr schedule: constant, inverse, exp, isqrt, step, cosine"),
         Binding(
             keys: [.character("i")], action: .nextInitializer, help: "next initializer and re-initialize (asks first)"),
         Binding(

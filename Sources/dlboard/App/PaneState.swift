@@ -252,6 +252,8 @@ struct PaneState {
             return send(.stepBatchSize(up: action == .batchSizeUp))
         case .nextLoss:
             return send(.cycleLoss)
+        case .nextSchedule:
+            return send(.cycleSchedule)
         case .togglePause:
             if status.diverged {
                 notice = "diverged: lower the learning rate (-) and restart (r)"
@@ -306,6 +308,8 @@ struct PaneState {
             shown.config.learningRate = nil
         case .setLearningRate(let lr):
             shown.config.learningRate = TrainingConfig.statedLearningRate(lr, for: shown.config.optimizer)
+        case .setSchedule(let schedule):
+            shown.config.schedule = schedule
         case .reinitialize(let initializer):
             shown.config.network.initializer = initializer
             shown.diverged = false
@@ -335,7 +339,7 @@ struct PaneState {
             // The session's own: nothing to predict, and the run does not count them.
             return [command]
         case .cycleOptimizer, .stepLearningRate, .cycleActivation, .toggleBatchNorm, .toggleDropout, .stepDropout,
-            .cycleWeightDecay, .stepBatchSize, .cycleLoss:
+            .cycleWeightDecay, .stepBatchSize, .cycleLoss, .cycleSchedule:
             // `resolved(against:)` turns every relative intent into an absolute command.
             return [command]
         }

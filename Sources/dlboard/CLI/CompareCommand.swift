@@ -30,6 +30,7 @@ struct CompareCommand: ParsableCommand {
             throw ValidationError(
                 "compare needs one knob with several values, e.g. --optimizers sgd,adam or --batchnorm both")
         }
+        if let problem = variation.unusedParameterProblem(for: options.optimizer) { throw ValidationError(problem) }
     }
 
     func run() throws {

@@ -13,6 +13,12 @@ extension ConfigError {
         case .learningRate: "--lr"
         case .batchSize: "--batch"
         case .epochs: "--epochs"
+        case .momentum: "--momentum"
+        case .beta1: "--beta1"
+        case .beta2: "--beta2"
+        case .rho: "--rho"
+        case .epsilon: "--eps"
+        case .learningRateSchedule: "--lr-schedule"
         case .inputSize, .outputSize: nil
         }
     }

@@ -15,3 +15,7 @@ extension Activation: ExpressibleByArgument {
 extension Loss: ExpressibleByArgument {}
 
 extension BatchSampler.Policy: ExpressibleByArgument {}
+
+extension LearningRateSchedule: ExpressibleByArgument {
+    public var defaultValueDescription: String { argument }
+}

@@ -12,6 +12,30 @@ struct RunOptions: ParsableArguments {
     var lr: Float?
 
     @Option(
+        name: .customLong("lr-schedule"),
+        help:
+            "Learning-rate schedule over the epochs e = 1, 2, …: constant, inverse:K (lr/(1+K·e)), exp:R (lr·R^e), isqrt:K (lr·K/√e), step:S:F (lr·F^⌊e/S⌋) or cosine:T."
+    )
+    var lrSchedule: LearningRateSchedule = .constant
+
+    @Option(parsing: .unconditional, help: "Momentum and Nesterov: the velocity's decay (the book's 0.9).")
+    var momentum: Float = OptimizerParameters.book.momentum
+
+    @Option(parsing: .unconditional, help: "Adam: β1, the first moment's decay (the book's 0.9).")
+    var beta1: Float = OptimizerParameters.book.beta1
+
+    @Option(parsing: .unconditional, help: "Adam: β2, the second moment's decay (the book's 0.999).")
+    var beta2: Float = OptimizerParameters.book.beta2
+
+    @Option(parsing: .unconditional, help: "RMSprop: ρ, the squared gradients' decay (the book's 0.99).")
+    var rho: Float = OptimizerParameters.book.rho
+
+    @Option(
+        name: .customLong("eps"), parsing: .unconditional,
+        help: "AdaGrad, RMSprop and Adam: ε added to √h (the book's 1e-7; the course's Adam uses 1e-8).")
+    var epsilon: Float = OptimizerParameters.book.epsilon
+
+    @Option(
         name: .customLong("init"), parsing: .unconditional,
         help: "Weight initializer: he, xavier, a standard deviation such as 0.01, 0 (all zeros) or constant:C.")
     var initializer: InitializerArgument = InitializerArgument(argument: "he")!
@@ -66,7 +90,11 @@ struct RunOptions: ParsableArguments {
                 batchNorm: batchNorm, dropout: dropout, weightDecay: weightDecay, loss: loss),
             optimizer: optimizer, learningRate: lr, batchSize: batch, epochs: epochs ?? defaultEpochs,
             seed: source.seed,
-            sampling: sampling)
+            sampling: sampling, optimizerParameters: optimizerParameters, schedule: lrSchedule)
+    }
+
+    var optimizerParameters: OptimizerParameters {
+        OptimizerParameters(momentum: momentum, beta1: beta1, beta2: beta2, rho: rho, epsilon: epsilon)
     }
 
     func validate() throws {

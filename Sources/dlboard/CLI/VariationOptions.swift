@@ -3,7 +3,8 @@ import NN
 
 /// The one knob a comparison varies, given as a list: `--optimizers sgd,adam`, `--inits 0.01,he`,
 /// `--batchnorm both`, `--dropout 0,0.2`, `--weight-decay 0,0.1`, `--lrs 0.1,0.01`, `--activations …`,
-/// `--batches 1,10,100,1000`, `--losses ce,mse`.
+/// `--batches 1,10,100,1000`, `--losses ce,mse`, `--lr-schedules constant,exp:0.9`, the optimizer
+/// parameters `--momenta`, `--beta1s`, `--beta2s`, `--rhos`, `--eps-list`.
 /// Everything else comes from `RunOptions` and is the same for every run.
 struct VariationOptions: ParsableArguments {
     enum BatchNormChoice: String, ExpressibleByArgument, CaseIterable, Sendable {
@@ -30,6 +31,37 @@ struct VariationOptions: ParsableArguments {
         help: "Batch sizes to compare (e.g. 1,10,100,1000): the same sample order, consumed at different rates.")
     var batches: CommaList<Int>?
 
+    @Option(
+        name: .customLong("lr-schedules"),
+        help: "Learning-rate schedules to compare (e.g. constant,inverse:1,exp:0.9,step:5:0.5).")
+    var lrSchedules: CommaList<LearningRateSchedule>?
+
+    @Option(parsing: .unconditional, help: "Momentum/Nesterov momenta to compare (e.g. 0.5,0.9,0.99).")
+    var momenta: CommaList<Float>?
+
+    @Option(parsing: .unconditional, help: "Adam β1 values to compare (e.g. 0,0.9).")
+    var beta1s: CommaList<Float>?
+
+    @Option(parsing: .unconditional, help: "Adam β2 values to compare (e.g. 0.99,0.999).")
+    var beta2s: CommaList<Float>?
+
+    @Option(parsing: .unconditional, help: "RMSprop ρ values to compare (e.g. 0.9,0.99,0.999).")
+    var rhos: CommaList<Float>?
+
+    @Option(
+        name: .customLong("eps-list"), parsing: .unconditional,
+        help: "ε values to compare for AdaGrad, RMSprop, Adam (e.g. 1e-7,1e-8,1e-3).")
+    var epsList: CommaList<Float>?
+
+    /// The optimizer-parameter lists, by flag, with where each value goes.
+    private var parameterLists: [(flag: String, values: [Float], key: WritableKeyPath<OptimizerParameters, Float>)] {
+        [
+            ("--momenta", momenta?.values ?? [], \.momentum), ("--beta1s", beta1s?.values ?? [], \.beta1),
+            ("--beta2s", beta2s?.values ?? [], \.beta2), ("--rhos", rhos?.values ?? [], \.rho),
+            ("--eps-list", epsList?.values ?? [], \.epsilon),
+        ]
+    }
+
     @Option(help: "BatchNorm: off, on, or both (two runs).")
     var batchnorm: BatchNormChoice = .off
 
@@ -50,6 +82,8 @@ struct VariationOptions: ParsableArguments {
         if (losses?.values.count ?? 0) > 1 { flags.append("--losses") }
         if (lrs?.values.count ?? 0) > 1 { flags.append("--lrs") }
         if (batches?.values.count ?? 0) > 1 { flags.append("--batches") }
+        if (lrSchedules?.values.count ?? 0) > 1 { flags.append("--lr-schedules") }
+        for list in parameterLists where list.values.count > 1 { flags.append(list.flag) }
         if batchnorm == .both { flags.append("--batchnorm both") }
         if dropout.values.count > 1 { flags.append("--dropout") }
         if weightDecay.values.count > 1 { flags.append("--weight-decay") }
@@ -73,6 +107,28 @@ struct VariationOptions: ParsableArguments {
         for lr in lrs?.values ?? [] where !(lr > 0 && lr.isFinite) {
             throw ValidationError("--lrs: learning rates must be finite and > 0, got \(Format.number(lr))")
         }
+        for s in lrSchedules?.values ?? [] {
+            do { try s.validate() } catch { throw ValidationError("--lr-schedules: \(error.problem)") }
+        }
+        for list in parameterLists {
+            for v in list.values {
+                var p = OptimizerParameters.book
+                p[keyPath: list.key] = v
+                do { try p.validate() } catch { throw ValidationError("\(list.flag): \(error.problem)") }
+            }
+        }
+    }
+
+    /// Why varying an optimizer parameter for `kind` would make identical runs (`--momenta` with
+    /// SGD), naming the optimizers that have it; nil when every varied list is one `kind` uses.
+    func unusedParameterProblem(for kind: OptimizerKind) -> String? {
+        for list in parameterLists where list.values.count > 1 && !OptimizerParameters.used(by: kind).contains(list.key)
+        {
+            let users = OptimizerKind.allCases.filter { OptimizerParameters.used(by: $0).contains(list.key) }
+            return "\(list.flag): \(kind.displayName) does not use it; give --optimizer "
+                + users.map(\.rawValue).joined(separator: " or ")
+        }
+        return nil
     }
 
     /// One config per value of the varied knob (one config if nothing varies).
@@ -86,6 +142,10 @@ struct VariationOptions: ParsableArguments {
         if let l = losses?.values, l.count == 1 { base.network.loss = l[0] }
         if let l = lrs?.values, l.count == 1 { base.learningRate = l[0] }
         if let b = batches?.values, b.count == 1 { base.batchSize = b[0] }
+        if let s = lrSchedules?.values, s.count == 1 { base.schedule = s[0] }
+        for list in parameterLists where list.values.count == 1 {
+            base.optimizerParameters[keyPath: list.key] = list.values[0]
+        }
         func each<T>(_ values: [T], _ set: (inout TrainingConfig, T) -> Void) -> [TrainingConfig] {
             values.map { v in
                 var c = base
@@ -105,6 +165,10 @@ struct VariationOptions: ParsableArguments {
         if let l = losses?.values, l.count > 1 { return each(l) { $0.network.loss = $1 } }
         if let l = lrs?.values, l.count > 1 { return each(l) { $0.learningRate = $1 } }
         if let b = batches?.values, b.count > 1 { return each(b) { $0.batchSize = $1 } }
+        if let s = lrSchedules?.values, s.count > 1 { return each(s) { $0.schedule = $1 } }
+        for list in parameterLists where list.values.count > 1 {
+            return each(list.values) { $0.optimizerParameters[keyPath: list.key] = $1 }
+        }
         if batchnorm == .both { return each([false, true]) { $0.network.batchNorm = $1 } }
         if dropout.values.count > 1 { return each(dropout.values) { $0.network.dropout = $1 } }
         if weightDecay.values.count > 1 { return each(weightDecay.values) { $0.network.weightDecay = $1 } }

@@ -5,10 +5,10 @@ import NN
 struct RecordExporter {
     let record: RunRecord
 
-    static let csvHeader = "run,title,type,step,epoch,t,loss,train_acc,test_acc,val_acc,what"
+    static let csvHeader = "run,title,type,step,epoch,t,loss,train_acc,test_acc,val_acc,what,lr"
 
     /// One row per step, evaluation and event of every run, in file order within each run; the
-    /// `type` column holds the record's type.
+    /// `type` column holds the record's type, `lr` an evaluation's learning rate (as its step took it).
     func csv() -> String {
         var out = Self.csvHeader + "\n"
         for (n, run) in record.runs.enumerated() {
@@ -19,17 +19,18 @@ struct RecordExporter {
                 case .step(let k):
                     let s = run.steps[k]
                     out +=
-                        "\(prefix),\(RecordType.step.rawValue),\(s.step),\(s.epoch),\(s.t),\(Self.number(s.loss)),,,,\n"
+                        "\(prefix),\(RecordType.step.rawValue),\(s.step),\(s.epoch),\(s.t),\(Self.number(s.loss)),,,,,\n"
                 case .evaluation(let k):
                     let e = run.evaluations[k]
                     let v = e.evaluation
                     out +=
                         "\(prefix),\(RecordType.eval.rawValue),\(v.step),\(v.epoch),\(e.t),\(e.loss.map(Self.number) ?? ""),\(Self.number(v.trainAccuracy)),"
-                        + "\(v.testAccuracy.map(Self.number) ?? ""),\(v.validationAccuracy.map(Self.number) ?? ""),\n"
+                        + "\(v.testAccuracy.map(Self.number) ?? ""),\(v.validationAccuracy.map(Self.number) ?? ""),,"
+                        + "\(v.learningRate.map { $0.isFinite ? "\($0)" : "" } ?? "")\n"
                 case .event(let k):
                     let e = run.events[k]
                     out +=
-                        "\(prefix),\(RecordType.event.rawValue),\(e.event.step),,\(e.t),,,,,\(Self.field(e.event.label))\n"
+                        "\(prefix),\(RecordType.event.rawValue),\(e.event.step),,\(e.t),,,,,\(Self.field(e.event.label)),\n"
                 case .histogram, .layer:
                     break  // histograms go to TensorBoard, the layers to their own table (`layersCSV`)
                 }
@@ -109,6 +110,9 @@ struct RecordExporter {
                 }
                 if let a = v.validationAccuracy {
                     writer.scalar(tag: "accuracy/validation", value: a, step: v.step, wallTime: wall)
+                }
+                if let lr = v.learningRate {
+                    writer.scalar(tag: "learning_rate", value: Double(lr), step: v.step, wallTime: wall)
                 }
             }
             for h in run.histograms {

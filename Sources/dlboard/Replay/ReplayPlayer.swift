@@ -194,6 +194,7 @@ struct ReplayPlayer {
                 run.config.learningRate = nil  // a switch starts the optimizer at its default lr
             }
         case .learningRate: if let v = e.to.flatMap(Float.init) { run.config.learningRate = v }
+        case .schedule: if let v = e.to.flatMap(LearningRateSchedule.init(argument:)) { run.config.schedule = v }
         case .initializer:
             if let v = e.to.flatMap(Initializer.init(argument:)) { run.config.network.initializer = v }
             run.diverged = false

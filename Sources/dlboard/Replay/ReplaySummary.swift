@@ -24,7 +24,7 @@ enum ReplaySummary {
                     + (net.batchNorm ? ", BatchNorm" : "")
                     + (net.dropout > 0 ? ", dropout \(Format.number(net.dropout))" : "")
                     + (net.weightDecay > 0 ? ", wd \(Format.number(net.weightDecay))" : "")
-                    + " · \(c.optimizer.displayName) lr \(Format.number(c.effectiveLearningRate)) · batch \(c.batchSize) · seed \(c.seed)"
+                    + " · \(OptimizerText.describe(c)) · batch \(c.batchSize) · seed \(c.seed)"
                 if let p = run.parent, let s = run.forkStep { head += " · forked from run \(p + 1) at step \(s)" }
                 RecordText.say(head)
                 RecordText.say("  epoch    step      loss   train    test     val")

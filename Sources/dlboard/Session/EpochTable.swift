@@ -26,7 +26,7 @@ struct EpochTable: HeadlessReport {
         say(
             "network \(net.shapeDescription) \(net.activation.displayName), init \(net.initializer.displayName)"
                 + (extras.isEmpty ? "" : ", " + extras.joined(separator: ", "))
-                + " · \(config.optimizer.displayName) lr \(Format.number(config.effectiveLearningRate)) · batch \(config.batchSize)"
+                + " · \(OptimizerText.describe(config)) · batch \(config.batchSize)"
                 + " · \(status.stepsPerEpoch) steps/epoch · seed \(config.seed) · \(BLASThreads.current) BLAS thread(s), kernel \(BLASThreads.coreName)"
         )
         validation = data.validation != nil

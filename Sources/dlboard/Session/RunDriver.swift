@@ -193,6 +193,7 @@ struct RunDriver {
         epochLossSum = 0
         // The last training batch's activations, before the evaluation's forward passes replace them.
         let activations = trainer.network.displayActivationStatistics()
+        let rate = trainer.optimizer.learningRate
         pendingEvaluations.append(
             .init(
                 step: trainer.steps, epoch: trainer.completedEpochs, meanLoss: meanLoss,
@@ -200,7 +201,7 @@ struct RunDriver {
                 testAccuracy: data.test.count > 0 ? trainer.accuracy(on: data.test) : nil,
                 validationAccuracy: data.validation.map { trainer.accuracy(on: $0) },
                 trainSeconds: seconds, samplesPerSecond: seconds > 0 ? Double(samples) / seconds : 0,
-                activations: activations))
+                activations: activations, learningRate: rate))
     }
 
     /// Applies one command (`.stepOnce` and `.fork` are the session's). A relative intent is resolved
@@ -219,7 +220,7 @@ struct RunDriver {
         }
         switch resolved {
         case .cycleOptimizer, .stepLearningRate, .cycleActivation, .toggleBatchNorm, .toggleDropout, .stepDropout,
-            .cycleWeightDecay, .stepBatchSize, .cycleLoss:
+            .cycleWeightDecay, .stepBatchSize, .cycleLoss, .cycleSchedule:
             // `resolved(against:)` turns every relative intent into the absolute command below.
             break
         case .setBatchSize(let size):
@@ -240,6 +241,9 @@ struct RunDriver {
         case .setLearningRate(let lr):
             trainer.setLearningRate(lr)
             event(.learningRate, "\(before.effectiveLearningRate)", "\(lr)")
+        case .setSchedule(let schedule):
+            trainer.setSchedule(schedule)
+            event(.schedule, before.schedule.argument, schedule.argument)
         case .reinitialize(let initializer):
             trainer.reinitialize(initializer)
             diverged = false

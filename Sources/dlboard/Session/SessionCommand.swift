@@ -10,8 +10,11 @@ import NN
 enum SessionCommand: Sendable, Equatable {
     /// A fresh optimizer of this kind (state restarts at 0), at the book's default learning rate.
     case setOptimizer(OptimizerKind)
-    /// Keeps optimizer state.
+    /// The base rate α0 (the schedule scales it); keeps optimizer state.
     case setLearningRate(Float)
+    /// From the next step on, the rate follows this schedule at the run's current epoch; keeps
+    /// optimizer state and the step count.
+    case setSchedule(LearningRateSchedule)
     /// Draws new weights from this initializer (and restarts optimizer state and BatchNorm).
     case reinitialize(Initializer)
     case setActivation(Activation)
@@ -41,6 +44,8 @@ enum SessionCommand: Sendable, Equatable {
     case stepBatchSize(up: Bool)
     /// The next loss of `Loss.allCases` (wrapping), as `setLoss`.
     case cycleLoss
+    /// The next schedule of `LearningRateSchedule.cycle(epochs:)` (wrapping), as `setSchedule`.
+    case cycleSchedule
 
     case pause
     case resume
@@ -83,7 +88,9 @@ extension SessionCommand {
             return SettingSteps.batchSize(from: config.batchSize, up: up).map { .setBatchSize($0) }
         case .cycleLoss:
             return .setLoss(network.loss.cycled(by: 1))
-        case .setOptimizer, .setLearningRate, .reinitialize, .setActivation, .setBatchNorm, .setDropout,
+        case .cycleSchedule:
+            return .setSchedule(config.schedule.next(epochs: config.epochs))
+        case .setOptimizer, .setLearningRate, .setSchedule, .reinitialize, .setActivation, .setBatchNorm, .setDropout,
             .setWeightDecay, .setBatchSize, .setLoss, .pause, .resume, .stepOnce, .restart, .fork:
             return self
         }
@@ -95,6 +102,7 @@ extension SessionCommand {
         switch self {
         case .setOptimizer(let kind): return "→ \(kind.displayName)"
         case .setLearningRate(let lr): return "lr \(Format.number(lr))"
+        case .setSchedule(let schedule): return "lr \(schedule.argument)"
         case .reinitialize(let initializer): return "↺ \(initializer.displayName)"
         case .setActivation(let activation): return "→ \(activation.displayName)"
         case .setBatchNorm(let on): return on ? "+BN" : "−BN"
@@ -104,7 +112,7 @@ extension SessionCommand {
         case .setLoss(let loss): return "→ \(loss.displayName)"
         case .restart: return "↺ restart"
         case .cycleOptimizer, .stepLearningRate, .cycleActivation, .toggleBatchNorm, .toggleDropout, .stepDropout,
-            .cycleWeightDecay, .stepBatchSize, .cycleLoss, .pause, .resume, .stepOnce, .fork:
+            .cycleWeightDecay, .stepBatchSize, .cycleLoss, .cycleSchedule, .pause, .resume, .stepOnce, .fork:
             return nil
         }
     }

@@ -42,6 +42,9 @@ struct SessionOutput: Sendable {
         /// The hidden layers' activations right after this evaluation's step (for the run record's
         /// histograms); empty when not measured.
         var activations: [ActivationStatistics] = []
+        /// The learning rate the evaluation's step trained with (the schedule's, for its epoch);
+        /// nil when a record did not say.
+        var learningRate: Float? = nil
     }
 
     /// A user switch, fork, restart or divergence: the marker label the charts show, plus what
@@ -85,6 +88,15 @@ struct SessionOutput: Sendable {
         var samplesSeen = 0
 
         var epochProgress: Double { epochs ?? Double(step) / Double(max(1, stepsPerEpoch)) }
+        /// The rate the next step trains with: the schedule at its epoch, from the base rate (the same
+        /// rule the trainer follows, so a replay and a predicted switch show it too).
+        var currentLearningRate: Float {
+            // Epochs counted in samples where the status has them (the trainer's rule), else steps.
+            guard let epochs, epochs.isFinite, epochs >= 0, epochs < 1e9 else {
+                return config.learningRate(forStep: step + 1, stepsPerEpoch: stepsPerEpoch)
+            }
+            return config.schedule.rate(base: config.effectiveLearningRate, epoch: Int(epochs) + 1)
+        }
         /// Seconds until the epoch target at the current speed; nil when not running.
         var secondsToTarget: Double? {
             guard !paused, !finished, samplesPerSecond > 0 else { return nil }

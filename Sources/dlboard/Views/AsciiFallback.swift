@@ -6,6 +6,7 @@ enum AsciiFallback {
     static let replacements: [Character: Character] = [
         "→": ">", "↺": "@", "✗": "x", "✓": "+", "≤": "<", "·": "|", "−": "-",
         "×": "x", "÷": "/", "√": "v", "μ": "m", "σ": "s", "…": ".", "❚": "|", "—": "-",
+        "β": "b", "ρ": "r", "ε": "e",
     ]
 
     static func apply(to buffer: inout Buffer) {

@@ -11,14 +11,16 @@ struct PathInsetView {
 
     func render(in rect: Rect, into buffer: inout Buffer) {
         guard rect.width >= 36, rect.height >= 9 else { return }
-        let lr = status.config.effectiveLearningRate
+        // The rate the run's next step takes (its schedule's, from the base rate), with its β/ρ/ε.
+        let lr = status.currentLearningRate
         let box = Rect(
             x: rect.maxX - min(34, rect.width / 2), y: rect.y + 1, width: min(34, rect.width / 2),
             height: min(10, rect.height - 2))
         var panel = Panel(title: "E1 bowl: \(status.config.optimizer.displayName) \(Format.number(lr))")
         panel.glyphs = glyphs
         let inner = panel.render(in: box, into: &buffer)
-        let path = OptimizerPaths.path(status.config.optimizer, learningRate: lr, steps: 30)
+        let path = OptimizerPaths.path(
+            status.config.optimizer, learningRate: lr, parameters: status.config.optimizerParameters, steps: 30)
         BowlPlot.draw(path, color: .palette(39), in: inner, into: &buffer, glyphs: glyphs)
         if let last = path.last {
             buffer.put(

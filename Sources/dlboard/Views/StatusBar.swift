@@ -19,7 +19,7 @@ struct StatusBar {
         let net = s.config.network
         let sep = unicode ? " │ " : " | "
         var parts = [
-            "\(s.config.optimizer.displayName) lr \(Format.number(s.config.effectiveLearningRate))",
+            OptimizerText.describe(s.config, currentRate: s.currentLearningRate),
             "init \(net.initializer.displayName)",
             "BN \(net.batchNorm ? "on" : "off")",
             "dropout \(net.dropout > 0 ? Format.number(net.dropout) : "off")",

@@ -1,5 +1,6 @@
 /// An evaluation: the accuracies after a step (an epoch's end, or the target), the epoch's training
-/// time and throughput, and the mean training loss since the previous evaluation. Its histograms
+/// time and throughput, the mean training loss since the previous evaluation and the learning rate
+/// its step took (`lr`: the schedule's, left out of records that predate schedules). Its histograms
 /// follow as `hist` records.
 struct EvalRecord: RecordLine, Equatable {
     static let type = RecordType.eval
@@ -20,6 +21,7 @@ struct EvalRecord: RecordLine, Equatable {
         case validationAccuracy = "val_acc"
         case trainSeconds = "train_seconds"
         case samplesPerSecond = "samples_per_s"
+        case learningRate = "lr"
     }
 
     init(run: Int? = nil, t: Double, evaluation: SessionOutput.Evaluation) {
@@ -36,6 +38,7 @@ struct EvalRecord: RecordLine, Equatable {
         run = try c.decodeIfPresent(Int.self, forKey: .run)
         t = try c.decodeIfPresent(Double.self, forKey: .t) ?? 0
         let loss = try c.decodeIfPresent(Double.self, forKey: .loss)
+        let rate = try c.decodeIfPresent(Double.self, forKey: .learningRate)
         let e = SessionOutput.Evaluation(
             step: try c.decode(Int.self, forKey: .step),
             epoch: try c.decodeIfPresent(Int.self, forKey: .epoch) ?? 0,
@@ -44,7 +47,8 @@ struct EvalRecord: RecordLine, Equatable {
             testAccuracy: try c.decodeIfPresent(Double.self, forKey: .testAccuracy),
             validationAccuracy: try c.decodeIfPresent(Double.self, forKey: .validationAccuracy),
             trainSeconds: try c.decodeIfPresent(Double.self, forKey: .trainSeconds) ?? 0,
-            samplesPerSecond: try c.decodeIfPresent(Double.self, forKey: .samplesPerSecond) ?? 0)
+            samplesPerSecond: try c.decodeIfPresent(Double.self, forKey: .samplesPerSecond) ?? 0,
+            learningRate: rate.map { Float($0) })
         var check = RangeCheck()
         check.count(CodingKeys.run, run)
         check.count(CodingKeys.step, e.step)
@@ -56,6 +60,10 @@ struct EvalRecord: RecordLine, Equatable {
         check.fraction(CodingKeys.testAccuracy, e.testAccuracy)
         check.fraction(CodingKeys.validationAccuracy, e.validationAccuracy)
         check.number(CodingKeys.loss, loss, in: RangeCheck.finiteRange)
+        // A rate an optimizer takes: positive and within Float's range.
+        check.number(
+            CodingKeys.learningRate, rate,
+            in: Double(Float.leastNonzeroMagnitude)...Double(Float.greatestFiniteMagnitude))
         try check.finish(Self.type)
         evaluation = e
     }
@@ -74,5 +82,6 @@ struct EvalRecord: RecordLine, Equatable {
         try c.encode(e.validationAccuracy, forKey: .validationAccuracy)
         try c.encode(e.trainSeconds, forKey: .trainSeconds)
         try c.encode(e.samplesPerSecond, forKey: .samplesPerSecond)
+        try c.encodeIfPresent(e.learningRate, forKey: .learningRate)
     }
 }

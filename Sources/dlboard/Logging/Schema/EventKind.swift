@@ -7,6 +7,8 @@
 enum EventKind: String, Codable, Sendable, CaseIterable {
     case optimizer
     case learningRate = "lr"
+    /// `from`/`to` are schedules as the command line spells them (`constant`, `exp:0.9`).
+    case schedule = "lr_schedule"
     case initializer = "init"
     case activation
     case batchNorm = "batchnorm"
