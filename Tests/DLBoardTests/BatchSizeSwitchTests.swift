@@ -129,11 +129,12 @@ import Testing
     /// BatchNorm on a batch of one: the status bar says so first, in red; BN off or a larger batch,
     /// nothing.
     @Test func theStatusBarWarnsAboutBatchNormOnOneImage() {
-        func statusRow(batch: Int, batchNorm: Bool) -> (text: String, style: Style) {
+        func statusRow(batch: Int, batchNorm: Bool, width: Int = 160, height: Int = 48) -> (text: String, style: Style)
+        {
             var s = DashboardSnapshotTests.fixedState()
             s.status?.config.batchSize = batch
             s.status?.config.network.batchNorm = batchNorm
-            let buffer = PaneView(state: s, glyphs: .braille).render(width: 160, height: 48)
+            let buffer = PaneView(state: s, glyphs: .braille).render(width: width, height: height)
             let row = buffer.height - 2
             return (buffer.line(row), buffer[1, row].style)
         }
@@ -141,6 +142,13 @@ import Testing
         #expect(warned.text.hasPrefix(" ⚠ BatchNorm with batch 1: every normalized output is 0"), "\(warned.text)")
         #expect(warned.style.foreground == .red && warned.style.bold)
         #expect(warned.text.contains("batch 1 │"), "the batch size is shown as ever")
+        // On the narrow screens most people have, the warning still comes first (cut at the edge)
+        // and nothing traps: dropping parts stops at the settings it always keeps.
+        for (width, height) in [(80, 24), (100, 30), (118, 30), (60, 16)] {
+            let narrow = statusRow(batch: 1, batchNorm: true, width: width, height: height)
+            #expect(narrow.text.hasPrefix(" ⚠ BatchNorm with batch 1"), "\(width)×\(height): \(narrow.text)")
+            #expect(narrow.style.foreground == .red)
+        }
         for (batch, bn) in [(1, false), (2, true)] {
             let plain = statusRow(batch: batch, batchNorm: bn)
             #expect(!plain.text.contains("⚠") && plain.style.foreground != .red, "batch \(batch), BN \(bn)")

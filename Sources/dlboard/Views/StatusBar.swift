@@ -18,18 +18,22 @@ struct StatusBar {
         }
         let net = s.config.network
         let sep = unicode ? " │ " : " | "
-        var parts = [
-            OptimizerText.describe(s.config, currentRate: s.currentLearningRate),
-            "init \(net.initializer.displayName)",
-            "BN \(net.batchNorm ? "on" : "off")",
-            "dropout \(net.dropout > 0 ? Format.number(net.dropout) : "off")",
-            "wd \(Format.number(net.weightDecay))",
-            "batch \(s.config.batchSize)",
-            "\(Format.rate(s.samplesPerSecond)) samples/s",
-        ]
+        let warnings = [s.config.batchNormWarning, pane.warning].compactMap { $0 }.map { (unicode ? "⚠ " : "! ") + $0 }
+        // Each part with its rank: the lowest go first when the line is too long (ETA, weight decay,
+        // batch size, speed, Dropout, the notice); the batch size stays when a warning is about it.
+        var optimizer = OptimizerText.describe(s.config, currentRate: s.currentLearningRate)
         // The book's cross-entropy goes unsaid; another loss is named beside the optimizer.
-        if net.loss != .crossEntropy { parts[0] += " · loss \(net.loss.displayName)" }
-        if let eta = s.secondsToTarget { parts.append("ETA \(Format.duration(eta))") }
+        if net.loss != .crossEntropy { optimizer += " · loss \(net.loss.displayName)" }
+        var parts: [(rank: Int, text: String)] = [
+            (100, optimizer),
+            (85, "init \(net.initializer.displayName)"),
+            (80, "BN \(net.batchNorm ? "on" : "off")"),
+            (50, "dropout \(net.dropout > 0 ? Format.number(net.dropout) : "off")"),
+            (20, "wd \(Format.number(net.weightDecay))"),
+            (s.config.batchNormWarning != nil ? 95 : 30, "batch \(s.config.batchSize)"),
+            (40, "\(Format.rate(s.samplesPerSecond)) samples/s"),
+        ]
+        if let eta = s.secondsToTarget { parts.append((10, "ETA \(Format.duration(eta))")) }
         let state: String
         if s.diverged {
             state = (unicode ? "✗ " : "X ") + "diverged: lower lr (-), restart (r)"
@@ -40,16 +44,17 @@ struct StatusBar {
         } else {
             state = (unicode ? "▶ " : "> ") + "training"
         }
-        parts.append(state)
-        if let n = pane.notice { parts.append(n) }
-        // A setting that cannot train (BatchNorm on a batch of one) is as lasting as a failed record.
-        let warnings = [s.config.batchNormWarning, pane.warning].compactMap { $0 }
-        for w in warnings { parts.insert((unicode ? "⚠ " : "! ") + w, at: 0) }
-        var text = " " + parts.joined(separator: sep)
-        // Drop the least important parts until it fits: ETA, then weight decay, batch size…
-        while text.count > width, parts.count > 3 {
-            parts.remove(at: parts.count >= 9 ? 7 : 4)
-            text = " " + parts.joined(separator: sep)
+        parts.append((90, state))
+        if let n = pane.notice { parts.append((60, n)) }
+        func line() -> String { " " + (warnings + parts.map(\.text)).joined(separator: sep) }
+        var text = line()
+        // A setting that cannot train (BatchNorm on a batch of one) is as lasting as a failed record:
+        // the warnings stay first, and what does not fit after the highest-ranked parts is cut.
+        while text.count > width, parts.count > 3,
+            let lowest = parts.indices.min(by: { parts[$0].rank < parts[$1].rank })
+        {
+            parts.remove(at: lowest)
+            text = line()
         }
         let danger = s.diverged || !warnings.isEmpty ? Style(foreground: .red, bold: true, reverse: true) : style
         buffer.put(text, x: 0, y: row, style: danger, maxWidth: width)
