@@ -140,7 +140,7 @@ import Testing
 
     @Test(arguments: [
         ("epochs", "9223372036854775807", "epochs"), ("batchSize", "0", "batch size: must be at least 1, got 0"),
-        ("epochs", "1000000000000", "plans"),
+        ("epochs", "1000000000000", "epochs: must be at most 1000000"),
     ])
     func aDamagedConfigIsAnErrorNamingIt(key: String, value: String, expected: String) throws {
         var all = Self.lines()

@@ -43,6 +43,14 @@ import Testing
         #expect(LearningRateSchedule.exponential(rate: 0.5).rate(base: 0.01, epoch: 400) == Float.leastNormalMagnitude)
     }
 
+    /// isqrt:K multiplies α0 by K: a huge K on a huge α0 stays a finite rate (the run diverges; a
+    /// trainer handed it does not trap).
+    @Test func aRateNeverOverflows() {
+        let r = LearningRateSchedule.inverseSquareRoot(k: 1e38).rate(base: 10, epoch: 1)
+        #expect(r == Float.greatestFiniteMagnitude)
+        #expect(LearningRateSchedule.inverseSquareRoot(k: 1e9).rate(base: 1e30, epoch: 4).isFinite)
+    }
+
     @Test func badFormsDoNotParseAndBadValuesAreRefusedByName() {
         for text in ["", "exp", "exp:", "exp:x", "step:2", "step:2.5:0.5", "cosine:1.5", "linear:3", "inverse:1:2"] {
             #expect(LearningRateSchedule(argument: text) == nil, "\(text)")

@@ -38,7 +38,9 @@ public enum LearningRateSchedule: Sendable, Hashable {
             case .cosine(let epochs):
                 a * 0.5 * (1 + cos(Double.pi * (min(e, Double(max(1, epochs))) - 1) / Double(max(1, epochs))))
             }
-        return max(Self.minimumRate, Float(r))
+        // Within what an optimizer takes (finite and positive): isqrt:K with a huge K times a huge α0
+        // overflows Float; such a rate diverges the run, it must not trap it.
+        return min(Float.greatestFiniteMagnitude, max(Self.minimumRate, Float(r)))
     }
 
     /// The rate of training step `step` (1 is the first) when an epoch is `stepsPerEpoch` steps.

@@ -62,6 +62,9 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
     }
 
     /// Throws a `ConfigError` naming the first invalid value.
+    /// The most epochs a run may plan (see `validate()`).
+    public static let maximumEpochs = 1_000_000
+
     public func validate() throws(ConfigError) {
         try network.validate()
         if let lr = learningRate, !(lr > 0 && lr.isFinite) {
@@ -71,6 +74,11 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
         try schedule.validate()
         if batchSize < 1 { throw ConfigError(.batchSize, "must be at least 1, got \(batchSize)") }
         if epochs < 1 { throw ConfigError(.epochs, "must be at least 1, got \(epochs)") }
+        // A million epochs of 60,000 single-image steps is 6·10¹⁰ steps: far past any run, and
+        // within what a run record may hold (10¹² steps), so every run that starts can be replayed.
+        if epochs > Self.maximumEpochs {
+            throw ConfigError(.epochs, "must be at most \(Self.maximumEpochs), got \(epochs)")
+        }
     }
 }
 

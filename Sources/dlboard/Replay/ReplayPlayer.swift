@@ -176,11 +176,12 @@ struct ReplayPlayer {
     }
 
     /// What a switch did to the configuration (the record's `to`, in the flags' own terms). A value
-    /// the engine would refuse (an lr of 1e300, a dropout of 5: the record is untrusted) is ignored.
+    /// the engine would refuse (an lr of 1e300, a dropout of 5, a batch past the record limit: the
+    /// record is untrusted) is ignored.
     private func apply(_ e: SessionOutput.Event, to run: inout Run) {
         let before = run.config
         change(by: e, &run)
-        if (try? run.config.validate()) == nil { run.config = before }
+        if (try? run.config.validate()) == nil || run.config.batchSize > RangeCheck.countLimit { run.config = before }
     }
 
     private func change(by e: SessionOutput.Event, _ run: inout Run) {
@@ -213,7 +214,10 @@ struct ReplayPlayer {
         let trainSize = run.recorded.trainSize
         let perEpoch = max(1, trainSize / max(1, run.config.batchSize))
         let lastStep = max(run.recorded.steps.last?.step ?? 0, run.recorded.evaluations.last?.evaluation.step ?? 0)
-        let target = max(lastStep, run.recorded.config.epochs * perEpoch)
+        // Overflow-safe: a record may state up to 10¹² for each (its reader's limit).
+        let planned = run.recorded.config.epochs.multipliedReportingOverflow(by: perEpoch)
+        let target = max(
+            lastStep, planned.overflow ? RangeCheck.countLimit : min(planned.partialValue, RangeCheck.countLimit))
         var status = SessionOutput.Status(
             config: run.config, step: run.step, stepsPerEpoch: perEpoch,
             epochTarget: (target + perEpoch - 1) / perEpoch, stepTarget: target,

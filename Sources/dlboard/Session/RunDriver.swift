@@ -166,7 +166,9 @@ struct RunDriver {
     var projectedStepTarget: Int {
         if let stepTarget { return stepTarget }
         let epochsLeft = Double(epochTarget ?? 0) - trainer.epochProgress
-        return trainer.steps + max(0, Int((epochsLeft * Double(trainer.stepsPerEpoch)).rounded(.up)))
+        // Clamped: a replayed or resumed run's product must not overflow Int (10¹⁵ steps is never reached).
+        let left = min(1e15, max(0, (epochsLeft * Double(trainer.stepsPerEpoch)).rounded(.up)))
+        return trainer.steps + (left.isFinite ? Int(left) : 0)
     }
 
     /// Whether the step that will be number `step` collects per-layer statistics: at the interval, at
