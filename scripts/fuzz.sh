@@ -28,8 +28,14 @@ INC=(-I "$ROOT/Sources/CBLAS" -I "$ROOT/Sources/CZlib" -I "$OUT/ckmod" -I "$OUT"
 build() {
     # CKernels has no module map of its own (SwiftPM writes one); the same, by hand.
     printf 'module CKernels {\n  header "%s"\n  export *\n}\n' "$ROOT/Sources/CKernels/include/CKernels.h" > "$OUT/ckmod/module.modulemap"
-    clang -c -O1 -fsanitize=fuzzer-no-link,address -I "$ROOT/Sources/CKernels/include" \
-        "$ROOT/Sources/CKernels/kernels.c" -o "$OUT/kernels.o"
+    # Every C file of the target (the element-wise kernels and the statistics' reductions).
+    KERNELS=()
+    for c in "$ROOT"/Sources/CKernels/*.c; do
+        local o=$OUT/ckernels-$(basename "$c" .c).o
+        clang -c -O1 -fsanitize=fuzzer-no-link,address -I "$ROOT/Sources/CKernels/include" -I "$ROOT/Sources/CKernels" \
+            "$c" -o "$o"
+        KERNELS+=("$o")
+    done
     # The whole engine, instrumented: the IDX reader is in it, and the record reader uses its types.
     (cd "$OUT" && swiftc -O "${SAN[@]}" -parse-as-library -emit-library -static -emit-module -module-name NN \
         "${INC[@]}" $(find "$ROOT/Sources/NN" -name '*.swift' | sort) -o libNN.a 2>&1 | grep -v 'warning:' || true)
@@ -50,7 +56,7 @@ link() {  # name sources…
     local name=$1; shift
     rm -f "$OUT/fuzz-$name"
     swiftc -O "${SAN[@]}" -parse-as-library -module-name "Fuzz_$name" "${INC[@]}" "$@" \
-        "$OUT/libNN.a" "$OUT/kernels.o" -lopenblas -lz -o "$OUT/fuzz-$name" 2>&1 \
+        "$OUT/libNN.a" "${KERNELS[@]}" -lopenblas -lz -o "$OUT/fuzz-$name" 2>&1 \
         | grep -vE 'warning: Cannot export|^$' || true
     [[ -x $OUT/fuzz-$name ]] || { echo "fuzz.sh: building fuzz-$name failed" >&2; exit 1; }
 }
