@@ -52,7 +52,7 @@ import Testing
             ], "each press recorded as the change it made")
     }
 
-    /// a through the new activations (each re-initializes; the header names it) and c to MSE and
+    /// a through the new activations (each re-initializes; the header names it) and m to MSE and
     /// back: the status bar says the loss, each switch leaves a marker on the chart and an event.
     @Test func activationsAndTheLossSwitchLive() throws {
         try #require(Tmux.path != nil, "tmux is not installed")
