@@ -27,6 +27,12 @@ void dlboard_relu_forward(const float *x, float *y, size_t n);
 /// ReLU backward in place: g = 0 where the output y is not > 0.
 void dlboard_relu_backward(float *g, const float *y, size_t n);
 
+/// SoftPlus: y = ln(1 + e^x) as max(x, 0) + ln(1 + e^−|x|), and slope = sigmoid(x), the derivative
+/// backward multiplies by, from the same e^−|x|. Polynomial exp and log (Cephes): y within 2 ulp and
+/// slope within 3 ulp of the correctly rounded values over every float (below 1e-37 the result is
+/// e^−87 rather than the true tiny value); NaN gives NaN.
+void dlboard_softplus_forward(const float *x, float *y, float *slope, size_t n);
+
 /// BatchNorm train-mode forward over an n×d batch; writes xc, xn, std (d), out and updates the running
 /// statistics. `mean` and `variance` are d doubles of scratch.
 void dlboard_batchnorm_forward(const float *x, size_t n, size_t d, const float *gamma, const float *beta, float eps,
