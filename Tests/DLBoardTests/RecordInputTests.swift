@@ -164,6 +164,28 @@ import Testing
         }
     }
 
+    /// A config whose network names a loss (or activation) this dlboard does not know is named as
+    /// such, with the field, rather than reported as a file without any config record.
+    @Test(arguments: [("loss", "softmax-hinge"), ("activation", "swish")])
+    func anUnknownNetworkValueIsNamed(key: String, value: String) throws {
+        var all = Self.lines()
+        var config = all[0]["config"] as! [String: Any]
+        var network = config["network"] as! [String: Any]
+        network[key] = value
+        config["network"] = network
+        all[0]["config"] = config
+        do {
+            _ = try RunRecordReader.parse(Self.literal(all, ""), path: "u.jsonl")
+            Issue.record("a config with \(key) \(value) was read")
+        } catch {
+            #expect(
+                error.description.hasPrefix(
+                    "u.jsonl: not a readable run record: its config record (line 1) is damaged: "),
+                "\(error)")
+            #expect(error.description.contains("network.\(key)") && error.description.contains(value), "\(error)")
+        }
+    }
+
     /// Every number at its limit: the replay's status, the dashboard's frame, the CSV and the
     /// TensorBoard buckets are computed without a trap.
     @Test func numbersAtTheLimitsReplayAndExport() throws {

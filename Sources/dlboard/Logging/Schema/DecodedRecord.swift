@@ -28,7 +28,14 @@ enum DecodedRecord: Decodable {
         }
         do {
             switch type {
-            case .config: self = .config(try ConfigRecord(from: decoder))
+            case .config:
+                // A config that does not decode cannot be replayed: say what is wrong with it (an
+                // unknown loss, a missing field) rather than count it as a line that is no record.
+                do {
+                    self = .config(try ConfigRecord(from: decoder))
+                } catch let error as DecodingError {
+                    throw RecordProblem.outOfRange(.config, Self.describe(error))
+                }
             case .step: self = .step(try StepRecord(from: decoder))
             case .eval: self = .eval(try EvalRecord(from: decoder))
             case .hist: self = .hist(try HistogramRecord(from: decoder))
@@ -40,6 +47,21 @@ enum DecodedRecord: Decodable {
             }
         } catch RecordProblem.unknownValue(let what) {
             self = .unknown(what)
+        }
+    }
+
+    /// A decoding error as one phrase that names the field: `network.loss: unknown value "foo"`.
+    static func describe(_ error: DecodingError) -> String {
+        func path(_ keys: [any CodingKey], _ last: (any CodingKey)? = nil) -> String {
+            let names = (keys + (last.map { [$0] } ?? [])).map { $0.intValue.map(String.init) ?? $0.stringValue }
+            return names.isEmpty ? "the record" : names.joined(separator: ".")
+        }
+        switch error {
+        case .dataCorrupted(let c): return "\(path(c.codingPath)): \(c.debugDescription)"
+        case .keyNotFound(let key, let c): return "\(path(c.codingPath, key)): missing"
+        case .typeMismatch(let type, let c): return "\(path(c.codingPath)): not a \(type)"
+        case .valueNotFound(let type, let c): return "\(path(c.codingPath)): null, expected a \(type)"
+        @unknown default: return "\(error)"
         }
     }
 
