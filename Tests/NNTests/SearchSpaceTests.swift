@@ -106,12 +106,12 @@ import Testing
         ("beta=log:-3,-1", "'beta=log:-3,-1': beta takes one-minus-log:A,B or uniform within [0, 1)"),
     ])
     func aBadEntryIsOneClearLine(entry: String, message: String) {
-        #expect(throws: SearchSpaceError(message)) { try SearchSpace(parsing: [entry]) }
+        #expect(throws: SearchError(message)) { try SearchSpace(parsing: [entry]) }
         #expect(!message.contains("\n"))
     }
 
     @Test func aKnobGivenTwiceIsRefused() {
-        #expect(throws: SearchSpaceError("'lr' is given twice")) {
+        #expect(throws: SearchError("'lr' is given twice")) {
             try SearchSpace(parsing: ["lr=log:-4,0", "lr=log:-3,0"])
         }
     }

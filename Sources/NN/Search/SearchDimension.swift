@@ -17,19 +17,19 @@ public enum SearchDimension: Sendable, Equatable {
 
     /// Parses `log:A,B`, `one-minus-log:A,B`, `uniform:A,B`, `int:A,B` or `choice:X,Y,…`; errors
     /// quote `entry` (the whole `knob=…` word) when given.
-    public init(spec: String, entry: String? = nil) throws(SearchSpaceError) {
+    public init(spec: String, entry: String? = nil) throws(SearchError) {
         let quoted = entry ?? spec
         guard let colon = spec.firstIndex(of: ":") else {
-            throw SearchSpaceError("'\(quoted)' needs a scale and its bounds, e.g. log:-4,0 or int:2,4")
+            throw SearchError("'\(quoted)' needs a scale and its bounds, e.g. log:-4,0 or int:2,4")
         }
         let scale = spec[..<colon].lowercased()
         let parts = spec[spec.index(after: colon)...].split(separator: ",", omittingEmptySubsequences: false)
             .map { $0.trimmingCharacters(in: .whitespaces) }
-        func bounds() throws(SearchSpaceError) -> (Double, Double) {
+        func bounds() throws(SearchError) -> (Double, Double) {
             guard parts.count == 2, let a = Double(parts[0]), let b = Double(parts[1]), a.isFinite, b.isFinite
-            else { throw SearchSpaceError("'\(quoted)': \(scale) needs two numbers low,high") }
+            else { throw SearchError("'\(quoted)': \(scale) needs two numbers low,high") }
             guard a < b else {
-                throw SearchSpaceError("'\(quoted)': low must be below high, got \(parts[0]) and \(parts[1])")
+                throw SearchError("'\(quoted)': low must be below high, got \(parts[0]) and \(parts[1])")
             }
             return (a, b)
         }
@@ -38,13 +38,13 @@ public enum SearchDimension: Sendable, Equatable {
             let (a, b) = try bounds()
             // Exponents, not values: 10^±30 covers every rate a float can train with.
             guard a >= -30, b <= 30 else {
-                throw SearchSpaceError("'\(quoted)': exponents must be within -30…30, got \(parts[0]),\(parts[1])")
+                throw SearchError("'\(quoted)': exponents must be within -30…30, got \(parts[0]),\(parts[1])")
             }
             if scale == "log" {
                 self = .logUniform(low: a, high: b)
             } else {
                 guard b < 0 else {
-                    throw SearchSpaceError("'\(quoted)': 1 − 10^r is below 1 only for r < 0, got high \(parts[1])")
+                    throw SearchError("'\(quoted)': 1 − 10^r is below 1 only for r < 0, got high \(parts[1])")
                 }
                 self = .oneMinusLog(low: a, high: b)
             }
@@ -53,17 +53,17 @@ public enum SearchDimension: Sendable, Equatable {
             self = .uniform(low: a, high: b)
         case "int":
             guard parts.count == 2, let a = Int(parts[0]), let b = Int(parts[1]) else {
-                throw SearchSpaceError("'\(quoted)': int needs two whole numbers low,high")
+                throw SearchError("'\(quoted)': int needs two whole numbers low,high")
             }
-            guard a <= b else { throw SearchSpaceError("'\(quoted)': low must not be above high, got \(a) and \(b)") }
+            guard a <= b else { throw SearchError("'\(quoted)': low must not be above high, got \(a) and \(b)") }
             self = .integer(low: a, high: b)
         case "choice":
             guard !parts.contains(where: \.isEmpty) else {
-                throw SearchSpaceError("'\(quoted)': choice needs a comma-separated list without empty entries")
+                throw SearchError("'\(quoted)': choice needs a comma-separated list without empty entries")
             }
             self = .choice(parts)
         default:
-            throw SearchSpaceError("'\(quoted)': unknown scale '\(scale)' (log, one-minus-log, uniform, int, choice)")
+            throw SearchError("'\(quoted)': unknown scale '\(scale)' (log, one-minus-log, uniform, int, choice)")
         }
     }
 

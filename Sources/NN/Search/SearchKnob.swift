@@ -31,20 +31,20 @@ public enum SearchKnob: String, Sendable, CaseIterable {
     }
 
     /// Refuses a scale or range that cannot give this knob a usable value, naming both.
-    func check(_ d: SearchDimension) throws(SearchSpaceError) {
+    func check(_ d: SearchDimension) throws(SearchError) {
         let entry = "\(rawValue)=\(d.spec)"
-        func wholeRange(_ low: Int, _ high: Int, _ what: String) throws(SearchSpaceError) {
+        func wholeRange(_ low: Int, _ high: Int, _ what: String) throws(SearchError) {
             guard case .integer(let a, let b) = d else {
                 if case .choice(let options) = d,
                     options.allSatisfy({ Int($0).map { $0 >= low && $0 <= high } ?? false })
                 {
                     return
                 }
-                throw SearchSpaceError(
+                throw SearchError(
                     "'\(entry)': \(rawValue) takes int:A,B or a choice of whole numbers \(low)…\(high)")
             }
             guard a >= low, b <= high else {
-                throw SearchSpaceError("'\(entry)': \(what) must be within \(low)…\(high)")
+                throw SearchError("'\(entry)': \(what) must be within \(low)…\(high)")
             }
         }
         switch self {
@@ -53,35 +53,35 @@ public enum SearchKnob: String, Sendable, CaseIterable {
             case .logUniform: return
             case .uniform(let a, _) where a >= 0 && (self == .weightDecay || a > 0): return
             default:
-                throw SearchSpaceError(
+                throw SearchError(
                     "'\(entry)': \(rawValue) takes log:A,B (exponents) or uniform with positive bounds")
             }
         case .beta:
             switch d {
             case .oneMinusLog: return
             case .uniform(let a, let b) where a >= 0 && b < 1: return
-            default: throw SearchSpaceError("'\(entry)': beta takes one-minus-log:A,B or uniform within [0, 1)")
+            default: throw SearchError("'\(entry)': beta takes one-minus-log:A,B or uniform within [0, 1)")
             }
         case .dropout:
             guard case .uniform(let a, let b) = d, a >= 0, b < 1 else {
-                throw SearchSpaceError("'\(entry)': dropout takes uniform:A,B within [0, 1)")
+                throw SearchError("'\(entry)': dropout takes uniform:A,B within [0, 1)")
             }
         case .batchSize: try wholeRange(1, 1_000_000, "a batch size")
         case .layers: try wholeRange(1, 20, "the number of hidden layers")
         case .units: try wholeRange(1, 10_000, "units per layer")
         case .activation:
             guard case .choice(let options) = d else {
-                throw SearchSpaceError("'\(entry)': activation takes choice:A,B,…")
+                throw SearchError("'\(entry)': activation takes choice:A,B,…")
             }
             for o in options where Activation(argument: o) == nil {
-                throw SearchSpaceError("'\(entry)': unknown activation '\(o)'")
+                throw SearchError("'\(entry)': unknown activation '\(o)'")
             }
         case .optimizer:
             guard case .choice(let options) = d else {
-                throw SearchSpaceError("'\(entry)': optimizer takes choice:A,B,…")
+                throw SearchError("'\(entry)': optimizer takes choice:A,B,…")
             }
             for o in options where OptimizerKind(rawValue: o.lowercased()) == nil {
-                throw SearchSpaceError("'\(entry)': unknown optimizer '\(o)'")
+                throw SearchError("'\(entry)': unknown optimizer '\(o)'")
             }
         }
     }

@@ -14,15 +14,15 @@ public struct SearchSpace: Sendable, Equatable {
     /// In the order given; each knob at most once.
     public private(set) var axes: [Axis]
 
-    public init(_ axes: [Axis]) throws(SearchSpaceError) {
+    public init(_ axes: [Axis]) throws(SearchError) {
         var seen = Set<SearchKnob>()
         for a in axes {
             try a.knob.check(a.dimension)
             guard seen.insert(a.knob).inserted else {
-                throw SearchSpaceError("'\(a.knob.rawValue)' is given twice")
+                throw SearchError("'\(a.knob.rawValue)' is given twice")
             }
         }
-        guard !axes.isEmpty else { throw SearchSpaceError("a search space needs at least one knob") }
+        guard !axes.isEmpty else { throw SearchError("a search space needs at least one knob") }
         self.axes = axes
     }
 
@@ -33,15 +33,15 @@ public struct SearchSpace: Sendable, Equatable {
 
     /// Parses `knob=scale:bounds` entries (each one word), as given on the command line or one per
     /// line of a spec file; `#` starts a comment there.
-    public init(parsing entries: [String]) throws(SearchSpaceError) {
+    public init(parsing entries: [String]) throws(SearchError) {
         var axes: [Axis] = []
         for entry in entries {
             guard let eq = entry.firstIndex(of: "=") else {
-                throw SearchSpaceError("'\(entry)' is not knob=scale:bounds (e.g. lr=log:-4,0)")
+                throw SearchError("'\(entry)' is not knob=scale:bounds (e.g. lr=log:-4,0)")
             }
             let name = String(entry[..<eq])
             guard let knob = SearchKnob(name: name) else {
-                throw SearchSpaceError(
+                throw SearchError(
                     "'\(entry)': unknown knob '\(name)' (\(SearchKnob.allCases.map(\.rawValue).joined(separator: ", ")))"
                 )
             }
@@ -51,7 +51,7 @@ public struct SearchSpace: Sendable, Equatable {
     }
 
     /// The entries of a spec file's text: words outside `#` comments.
-    public init(specText: String) throws(SearchSpaceError) {
+    public init(specText: String) throws(SearchError) {
         let words = specText.split(separator: "\n").flatMap { line in
             line.prefix { $0 != "#" }.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" }).map(String.init)
         }
