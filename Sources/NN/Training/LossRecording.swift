@@ -14,8 +14,8 @@ public enum LossRecording: String, Sendable, Hashable, Codable, CaseIterable {
     /// What a chart or a report calls the loss it shows.
     public var label: String {
         switch self {
-        case .preUpdate: "batch loss before the update"
-        case .postUpdateInference: "batch loss after the update, inference mode (the book's)"
+        case .preUpdate: "batch loss before the update, train mode"
+        case .postUpdateInference: "batch loss after the update, inference mode, as the book records it"
         }
     }
 }
