@@ -8,7 +8,7 @@ import TUI
 struct PresetCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "preset",
-        abstract: "Run one of the book's chapter-6 experiments (dlboard preset --list).",
+        abstract: "Run one of the book's chapter-6 experiments, or one beyond them (dlboard preset --list).",
         discussion: "Presets: " + Preset.allCases.map(\.rawValue).joined(separator: ", ")
     )
 
@@ -23,12 +23,16 @@ struct PresetCommand: ParsableCommand {
 
     @Option(
         parsing: .unconditional,
-        help: "Iterations per run (optimizer-race, init-compare: the book's 2000; weight-symmetry: 300).")
+        help:
+            "Iterations per run (optimizer-race, init-compare: the book's 2000; weight-symmetry: 300; activations: 1000)."
+    )
     var steps: Int?
 
     @Option(
         parsing: .unconditional,
-        help: "Epochs per run (batchnorm-grid 20, overfit-weight-decay 201, overfit-dropout 301, random-search 50).")
+        help:
+            "Epochs per run (batchnorm-grid 20, overfit-weight-decay 201, overfit-dropout 301, random-search 50, batch-size 10, lr-decay 15, loss-functions 10)."
+    )
     var epochs: Int?
 
     @Option(
