@@ -158,7 +158,7 @@ struct PresetReport: HeadlessReport {
                 let sd = (last.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(last.count)).squareRoot()
                 spread = String(format: "  last epoch loss %.4f ± %.4f", mean, sd)
             }
-            out.append("  " + name(i) + "lr" + rates + spread)
+            out.append("  " + name(i) + rates.dropFirst() + spread)
         }
         return out
     }
