@@ -5,6 +5,8 @@ import Testing
 @Suite(.serialized) struct PresetTests {
     struct Run {
         var title = ""
+        /// The config record's `lossRecording` (a record leaves the default, preUpdate, out).
+        var lossRecording = "preUpdate"
         var losses: [Double] = []
         var evals: [[String: Any]] = []
         var lastTrain: Double { evals.last?["train_acc"] as? Double ?? -1 }
@@ -30,7 +32,9 @@ import Testing
             guard let i = rec["run"] as? Int else { continue }
             var run = runs[i] ?? Run()
             switch rec["type"] as? String {
-            case "config": run.title = rec["title"] as? String ?? ""
+            case "config":
+                run.title = rec["title"] as? String ?? ""
+                if let r = (rec["config"] as? [String: Any])?["lossRecording"] as? String { run.lossRecording = r }
             case "step": run.losses.append(rec["loss"] as? Double ?? .nan)
             case "eval": run.evals.append(rec)
             default: break
@@ -40,14 +44,33 @@ import Testing
         return (runs.keys.sorted().map { runs[$0]! }, r.stdout, records)
     }
 
-    @Test func listNamesEveryExperiment() throws {
+    @Test func listGroupsTheExperimentsBySource() throws {
         let r = try BinaryRunner.run(["preset", "--list"])
         #expect(r.status == 0)
-        for name in [
-            "optimizer-paths", "optimizer-race", "init-compare", "weight-symmetry", "activation-histograms",
-            "batchnorm-grid", "overfit-weight-decay", "overfit-dropout", "random-search",
+        let lines = r.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let book = lines.firstIndex { $0.hasPrefix("The book's chapter 6") } ?? -1
+        let beyond = lines.firstIndex { $0.hasPrefix("Beyond chapter 6") } ?? -1
+        #expect(book == 0 && beyond > book, "two groups, the book's first")
+        /// The line naming `name` and its source, and the group it stands in.
+        func entry(_ name: String) -> (line: String, inBook: Bool)? {
+            guard let i = lines.firstIndex(where: { $0.hasPrefix("  \(name) ") }) else { return nil }
+            return (lines[i], i < beyond)
+        }
+        for (name, source) in [
+            ("optimizer-paths", "E1 optimizer_compare_naive.py"), ("optimizer-race", "E2 optimizer_compare_mnist.py"),
+            ("activation-histograms", "E3 "), ("init-compare", "E4 weight_init_compare.py"),
+            ("weight-symmetry", "§6.2.1"), ("batchnorm-grid", "E6 "), ("overfit-weight-decay", "E7 "),
+            ("overfit-dropout", "E8 "), ("random-search", "E9 hyperparameter_optimization.py"),
         ] {
-            #expect(r.stdout.contains(name))
+            let e = entry(name)
+            #expect(e?.inBook == true && e?.line.contains(source) == true, "\(name): \(e as Any)")
+        }
+        for (name, source) in [
+            ("batch-size", "Q&A text"), ("lr-decay", "course week 2"), ("activations", "Q&A text"),
+            ("loss-functions", "book chapter 4"),
+        ] {
+            let e = entry(name)
+            #expect(e?.inBook == false && e?.line.contains(source) == true, "\(name): \(e as Any)")
         }
         let bad = try BinaryRunner.run(["preset", "optimiser-race"])
         #expect(bad.status != 0 && bad.stderr.contains("unknown experiment 'optimiser-race'"))
@@ -59,6 +82,7 @@ import Testing
         ])
         #expect(runs.map(\.title) == ["SGD", "Momentum", "AdaGrad", "Adam"])
         #expect(runs.allSatisfy { $0.losses.count == 80 }, "every run takes the book's iterations (reduced)")
+        #expect(runs.allSatisfy { $0.lossRecording == "postUpdateInference" }, "the book's loss, as the record says")
         // The book's figure: SGD's loss falls slowest; the other three are far below it.
         let sgd = runs[0].tail(10)
         for r in runs.dropFirst() { #expect(r.tail(10) < sgd * 0.6, "\(r.title) \(r.tail(10)) vs SGD \(sgd)") }
@@ -69,6 +93,7 @@ import Testing
             "init-compare", "--steps", "120", "--train-size", "2000", "--test-size", "500",
         ])
         #expect(runs.map(\.title) == ["init std 0.01", "init Xavier", "init He"])
+        #expect(runs.allSatisfy { $0.lossRecording == "postUpdateInference" })
         // std 0.01: the signal dies in 4 layers, every class gets 1/10 and the loss stays at ln 10.
         #expect(abs(runs[0].tail(20) - log(10)) < 0.01, "\(runs[0].tail(20))")
         #expect(runs[2].tail(20) < 2.0, "He learns: \(runs[2].tail(20))")
@@ -192,6 +217,10 @@ import Testing
             (($0["config"] as? [String: Any])?["learningRate"] as? Double).map { Float($0) }
         }
         #expect(lrs == trials.compactMap { ($0["lr"] as? Double).map { Float($0) } })
+        // The book's E9: every trial its own initial weights and batch order, seeded from its number.
+        let seeds = headers.compactMap { ($0["config"] as? [String: Any])?["seed"] as? Int }
+        #expect(seeds.count == 12 && Set(seeds).count == 12, "\(seeds)")
+        #expect(stdout.contains("every trial its own initial weights"))
         let round1 = trials.filter { $0["round"] as? Int == 1 }
         let round2 = trials.filter { $0["round"] as? Int == 2 }
         for t in round1 {

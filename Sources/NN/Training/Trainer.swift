@@ -5,9 +5,10 @@ import Foundation
 /// One epoch is `max(1, trainCount / batchSize)` steps (the book's `iter_per_epoch`): counted in
 /// samples, an epoch ends when the next batch would not fit into the rest of the training set, so
 /// the count stays right when the batch size changes in mid-run (`setBatchSize`). The loss each
-/// step reports is the train-mode batch loss (cross-entropy + ½λΣW²) from the forward pass that
-/// computed the gradient, i.e. before the update — the book's `Trainer` instead re-runs the batch in
-/// inference mode after the update, which costs a third more work and shows the same trend.
+/// step reports is, by default, the train-mode batch loss (the loss + ½λΣW²) from the forward pass
+/// that computed the gradient, i.e. before the update; with `LossRecording.postUpdateInference` it
+/// re-runs the batch in inference mode after the update, as the book's scripts do, which costs a
+/// third more work.
 /// `step(indices:)` lets a driver feed several trainers the same batches (lock-step comparison).
 public final class Trainer {
     public let network: Network
@@ -20,6 +21,8 @@ public final class Trainer {
     public private(set) var schedule: LearningRateSchedule
     /// The β, ρ and ε every optimizer this trainer makes gets.
     public let optimizerParameters: OptimizerParameters
+    /// Which loss `step` returns.
+    public let lossRecording: LossRecording
     /// The settings no switch changes; the others live in `network` and `optimizer`.
     /// The one setting of these that a switch changes (`setBatchSize`).
     public private(set) var batchSize: Int
@@ -78,7 +81,7 @@ public final class Trainer {
             network: network.config, optimizer: optimizer.kind,
             learningRate: TrainingConfig.statedLearningRate(baseLearningRate, for: optimizer.kind),
             batchSize: batchSize, epochs: epochs, seed: seed, sampling: sampling,
-            optimizerParameters: optimizerParameters, schedule: schedule)
+            optimizerParameters: optimizerParameters, schedule: schedule, lossRecording: lossRecording)
     }
 
     /// The rate the next step trains with: the schedule at that step's epoch, counted in samples
@@ -103,6 +106,7 @@ public final class Trainer {
         self.baseLearningRate = config.effectiveLearningRate
         self.schedule = config.schedule
         self.optimizerParameters = config.optimizerParameters
+        self.lossRecording = config.lossRecording
         self.optimizer = config.optimizer.make(
             learningRate: config.effectiveLearningRate, parameters: config.optimizerParameters)
         self.sampler = BatchSampler(
@@ -119,6 +123,7 @@ public final class Trainer {
         baseLearningRate = other.baseLearningRate
         schedule = other.schedule
         optimizerParameters = other.optimizerParameters
+        lossRecording = other.lossRecording
         network = other.network.clone()
         optimizer = other.optimizer.clone()
         sampler = other.sampler
@@ -194,7 +199,8 @@ public final class Trainer {
         step(indices: sampler.next())
     }
 
-    /// One step on the training images at `indices`. Returns the batch loss (may be NaN or infinite
+    /// One step on the training images at `indices`. Returns the batch loss as `lossRecording` says
+    /// (may be NaN or infinite
     /// if training diverged; the caller decides what to do). `collectingStatistics` overrides
     /// `statisticsInterval` for this step; collecting fills `lastLayerStatistics` and changes no
     /// weight, loss or random stream.
@@ -204,7 +210,7 @@ public final class Trainer {
             collectingStatistics ?? (statisticsInterval > 0 && (steps + 1) % statisticsInterval == 0)
         lastBatch = indices
         data.train.gather(indices, into: batch, labels: &batchLabels)
-        let loss = network.gradient(batch, labels: batchLabels)
+        var loss = network.gradient(batch, labels: batchLabels)
         if collect { copyWeightsBefore() }
         optimizer.learningRate = currentLearningRate
         optimizer.update(network.parameters)
@@ -218,6 +224,10 @@ public final class Trainer {
         if collect {
             lastLayerStatistics = network.layerStatistics(weightsBefore: weightsBefore)
             lastLayerStatisticsStep = steps
+        }
+        // After the statistics, which read the train-mode pass's activations and gradients.
+        if lossRecording == .postUpdateInference {
+            loss = network.loss(batch, labels: batchLabels, mode: .eval)
         }
         return loss
     }

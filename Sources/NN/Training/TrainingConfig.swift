@@ -19,21 +19,29 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
         get { statedSchedule ?? .constant }
         set { statedSchedule = newValue == .constant ? nil : newValue }
     }
+    /// Which loss each step reports (`LossRecording`); it changes no weight.
+    public var lossRecording: LossRecording {
+        get { statedLossRecording ?? .preUpdate }
+        set { statedLossRecording = newValue == .preUpdate ? nil : newValue }
+    }
     // Stored as nil when they are the book's, so a record of a run at the book's values is written
     // as before, and a record without them reads as the book's.
     private var statedOptimizerParameters: OptimizerParameters?
     private var statedSchedule: LearningRateSchedule?
+    private var statedLossRecording: LossRecording?
 
     enum CodingKeys: String, CodingKey {
         case network, optimizer, learningRate, batchSize, epochs, seed, sampling
         case statedOptimizerParameters = "optimizerParameters"
         case statedSchedule = "schedule"
+        case statedLossRecording = "lossRecording"
     }
 
     public init(
         network: NetworkConfig = NetworkConfig(), optimizer: OptimizerKind = .sgd, learningRate: Float? = nil,
         batchSize: Int = 100, epochs: Int = 5, seed: UInt64 = 0, sampling: BatchSampler.Policy = .withReplacement,
-        optimizerParameters: OptimizerParameters = .book, schedule: LearningRateSchedule = .constant
+        optimizerParameters: OptimizerParameters = .book, schedule: LearningRateSchedule = .constant,
+        lossRecording: LossRecording = .preUpdate
     ) {
         self.network = network
         self.optimizer = optimizer
@@ -44,6 +52,7 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
         self.sampling = sampling
         self.optimizerParameters = optimizerParameters
         self.schedule = schedule
+        self.lossRecording = lossRecording
     }
 
     /// The base rate α0: the stated one or the optimizer's default. The `+`/`-` keys step it; the

@@ -8,7 +8,7 @@ import TUI
 struct PresetCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "preset",
-        abstract: "Run one of the book's chapter-6 experiments (dlboard preset --list).",
+        abstract: "Run one of the book's chapter-6 experiments, or one beyond them (dlboard preset --list).",
         discussion: "Presets: " + Preset.allCases.map(\.rawValue).joined(separator: ", ")
     )
 
@@ -23,12 +23,16 @@ struct PresetCommand: ParsableCommand {
 
     @Option(
         parsing: .unconditional,
-        help: "Iterations per run (optimizer-race, init-compare: the book's 2000; weight-symmetry: 300).")
+        help:
+            "Iterations per run (optimizer-race, init-compare: the book's 2000; weight-symmetry: 300; activations: 1000)."
+    )
     var steps: Int?
 
     @Option(
         parsing: .unconditional,
-        help: "Epochs per run (batchnorm-grid 20, overfit-weight-decay 201, overfit-dropout 301, random-search 50).")
+        help:
+            "Epochs per run (batchnorm-grid 20, overfit-weight-decay 201, overfit-dropout 301, random-search 50, batch-size 10, lr-decay 15, loss-functions 10)."
+    )
     var epochs: Int?
 
     @Option(
@@ -66,6 +70,13 @@ struct PresetCommand: ParsableCommand {
         name: .customLong("wd-range"), parsing: .unconditional,
         help: "random-search: exponent range of the weight decay, e.g. -8,-4.")
     var wdRange: CommaList<Double> = CommaList([-8, -4])
+
+    @Flag(
+        name: .customLong("shared-init"),
+        help:
+            "random-search: every trial from the same initial weights and batches (default: each its own, as the book's)."
+    )
+    var sharedInit = false
 
     @OptionGroup var source: DataOptions
     @OptionGroup var record: RecordOptions
@@ -111,10 +122,7 @@ struct PresetCommand: ParsableCommand {
 
     func run() throws {
         if list {
-            for p in Preset.allCases {
-                print(p.rawValue.padding(toLength: 22, withPad: " ", startingAt: 0) + p.experiment)
-                print(String(repeating: " ", count: 22) + p.summary)
-            }
+            for line in Self.listing() { print(line) }
             return
         }
         guard let preset else { return }
@@ -132,7 +140,8 @@ struct PresetCommand: ParsableCommand {
             let status = SessionLauncher(
                 runs: runs, dataset: dataset, dataDirectory: directory, log: log, logEvery: record.logEvery,
                 sessionName: "preset \(preset.rawValue)", headless: headless, glyphs: screen.glyphs,
-                paused: screen.paused, groupSize: training.groupSize
+                paused: screen.paused, groupSize: training.groupSize,
+                report: training.verdict.map { PresetReport(sessionName: "preset \(preset.rawValue)", verdict: $0) }
             ).run()
             if status != 0 { throw ExitCode(status) }
             return
@@ -155,6 +164,22 @@ struct PresetCommand: ParsableCommand {
         if status != 0 { throw ExitCode(status) }
     }
 
+    /// `--list`: the presets grouped by where they come from, each with its source and what it runs.
+    static func listing() -> [String] {
+        var lines: [String] = []
+        for source in Preset.Source.allCases {
+            let presets = Preset.allCases.filter { $0.source == source }
+            guard !presets.isEmpty else { continue }
+            if !lines.isEmpty { lines.append("") }
+            lines.append(source.heading)
+            for p in presets {
+                lines.append("  " + p.rawValue.padding(toLength: 22, withPad: " ", startingAt: 0) + p.experiment)
+                lines.append(String(repeating: " ", count: 24) + p.summary)
+            }
+        }
+        return lines
+    }
+
     /// E9: the book's 500 images, shuffled, 20 % held out for validation; 784-100×6-10 ReLU He,
     /// SGD, batch 100, 50 epochs; the test set is never loaded into the search.
     func randomSearch(log: MetricsLog?) throws -> RandomSearchRun {
@@ -164,7 +189,8 @@ struct PresetCommand: ParsableCommand {
         let (dataset, directory, fitted) = try loadData(
             trainSize: 500, validation: 0.2, usesTestSet: false, configs: [book])
         return RandomSearchRun(
-            search: RandomSearch(dataset: dataset, base: fitted[0], trialsPerRound: trials ?? 100),
+            search: RandomSearch(
+                dataset: dataset, base: fitted[0], trialsPerRound: trials ?? 100, sharedInit: sharedInit),
             ranges: RandomSearch.Ranges(
                 lr: lrRange.values[0]...lrRange.values[1], weightDecay: wdRange.values[0]...wdRange.values[1]),
             rounds: rounds, seed: seed, directory: directory, log: log, headless: headless, glyphs: screen.glyphs)

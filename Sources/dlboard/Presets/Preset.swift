@@ -3,7 +3,8 @@ import NN
 
 /// The experiments of "Deep Learning from Scratch", chapter 6, each one command away
 /// (`dlboard preset NAME`), with the book's configuration for each of its experiments E1–E9 (the
-/// figures' optimizers, learning rates, initializers, sizes and iteration counts).
+/// figures' optimizers, learning rates, initializers, sizes and iteration counts) — and, beyond
+/// them, experiments on what the book's other chapters, the course and the Q&A text teach.
 enum Preset: String, CaseIterable, Sendable {
     case optimizerPaths = "optimizer-paths"
     case optimizerRace = "optimizer-race"
@@ -14,6 +15,34 @@ enum Preset: String, CaseIterable, Sendable {
     case overfitWeightDecay = "overfit-weight-decay"
     case overfitDropout = "overfit-dropout"
     case randomSearch = "random-search"
+    // Beyond chapter 6: batch size, learning-rate decay, activations, losses.
+    case batchSize = "batch-size"
+    case lrDecay = "lr-decay"
+    case activations = "activations"
+    case lossFunctions = "loss-functions"
+
+    /// Where an experiment comes from, the heading `preset --list` groups it under.
+    enum Source: CaseIterable {
+        case bookChapter6
+        case beyond
+
+        var heading: String {
+            switch self {
+            case .bookChapter6: "The book's chapter 6 (experiments E1–E9, its scripts):"
+            case .beyond: "Beyond chapter 6 (the book's chapters 1–5, the course, the Q&A text):"
+            }
+        }
+    }
+
+    /// The book's chapter-6 experiments are a closed set; every other preset is beyond it.
+    var source: Source {
+        switch self {
+        case .optimizerPaths, .optimizerRace, .activationHistograms, .initCompare, .weightSymmetry, .batchnormGrid,
+            .overfitWeightDecay, .overfitDropout, .randomSearch:
+            .bookChapter6
+        default: .beyond
+        }
+    }
 
     /// The book's experiment number and script.
     var experiment: String {
@@ -27,6 +56,10 @@ enum Preset: String, CaseIterable, Sendable {
         case .overfitWeightDecay: "E7 overfit_weight_decay.py"
         case .overfitDropout: "E8 overfit_dropout.py"
         case .randomSearch: "E9 hyperparameter_optimization.py"
+        case .batchSize: "Q&A text §3.5, batch size"
+        case .lrDecay: "course week 2, learning-rate decay"
+        case .activations: "Q&A text, activation functions"
+        case .lossFunctions: "book chapter 4, MSE vs cross-entropy"
         }
     }
 
@@ -35,10 +68,11 @@ enum Preset: String, CaseIterable, Sendable {
         case .optimizerPaths:
             "SGD, Momentum, AdaGrad, Adam on the bowl x²/20 + y² from (-7, 2), 30 steps, over a contour"
         case .optimizerRace:
-            "the four optimizers on MNIST, 784-100×4-10 ReLU He, batch 128, 2,000 iterations, same batches"
+            "the four optimizers on MNIST, 784-100×4-10 ReLU He, batch 128, 2,000 iterations, same batches, the book's loss"
         case .activationHistograms:
             "activations of 5 layers (1000×100 normal input, no training): std 1 / 0.01 / Xavier / He, zeros / all 0.1"
-        case .initCompare: "std 0.01 vs Xavier vs He, 784-100×4-10 ReLU, SGD 0.01, batch 128, 2,000 iterations"
+        case .initCompare:
+            "std 0.01 vs Xavier vs He, 784-100×4-10 ReLU, SGD 0.01, batch 128, 2,000 iterations, the book's loss"
         case .weightSymmetry:
             "zeros vs constant 0.01 vs std 0.01 vs He, 784-100×4-10 ReLU, SGD 0.1, 300 steps: only biases learn"
         case .batchnormGrid: "BatchNorm vs none across 16 init scales 1…1e-4, 1,000 images, 20 epochs, 784-100×5-10"
@@ -46,6 +80,10 @@ enum Preset: String, CaseIterable, Sendable {
         case .overfitDropout: "300 images, 784-100×6-10, 301 epochs: dropout 0 vs 0.2 (train vs test accuracy)"
         case .randomSearch:
             "100 trials, lr 10^U(-6,-2), weight decay 10^U(-8,-4), 400 train / 100 validation, 50 epochs"
+        case .batchSize: Self.batchSizeSummary
+        case .lrDecay: Self.lrDecaySummary
+        case .activations: Self.activationsSummary
+        case .lossFunctions: Self.lossFunctionsSummary
         }
     }
 
@@ -69,6 +107,8 @@ enum Preset: String, CaseIterable, Sendable {
         var usesTestSet = true
         /// Panes drawn as small multiples of this many runs each (BatchNorm grid: pairs).
         var groupSize: Int?
+        /// What the headless report adds after the lock-step lines: the numbers the verdict rests on.
+        var verdict: PresetVerdict?
     }
 
     /// The initializers `weight-symmetry` compares, and its length: a few hundred steps are enough
@@ -94,18 +134,19 @@ enum Preset: String, CaseIterable, Sendable {
         case .optimizerRace:
             let steps = o.steps ?? 2000
             let runs = [OptimizerKind.sgd, .momentum, .adagrad, .adam].map { kind in
-                TrainingSession.RunSpec(
-                    config: config(hidden: 4, batch: 128, optimizer: kind), title: kind.displayName, stepTarget: steps)
+                var c = config(hidden: 4, batch: 128, optimizer: kind)
+                c.lossRecording = .postUpdateInference
+                return TrainingSession.RunSpec(config: c, title: kind.displayName, stepTarget: steps)
             }
-            return Training(runs: runs, trainSize: o.trainSize)
+            return Training(runs: runs, trainSize: o.trainSize, verdict: .lossCheckpoints)
         case .initCompare:
             let steps = o.steps ?? 2000
             let runs = [Initializer.std(0.01), .xavier, .he].map { i in
-                TrainingSession.RunSpec(
-                    config: config(hidden: 4, batch: 128, lr: 0.01, initializer: i),
-                    title: "init \(i.displayName)", stepTarget: steps)
+                var c = config(hidden: 4, batch: 128, lr: 0.01, initializer: i)
+                c.lossRecording = .postUpdateInference
+                return TrainingSession.RunSpec(config: c, title: "init \(i.displayName)", stepTarget: steps)
             }
-            return Training(runs: runs, trainSize: o.trainSize)
+            return Training(runs: runs, trainSize: o.trainSize, verdict: .lossCheckpoints)
         case .weightSymmetry:
             // Zeros: every ReLU is dead and only the output biases learn (the class frequencies).
             // Constant 0.01 keeps the signal at scale 1 through 784 pixels and 100-unit layers
@@ -148,6 +189,10 @@ enum Preset: String, CaseIterable, Sendable {
                 return TrainingSession.RunSpec(config: c, title: r > 0 ? "dropout \(Format.number(r))" : "no dropout")
             }
             return Training(runs: runs, trainSize: o.trainSize ?? 300)
+        case .batchSize: return Self.batchSizeTraining(o)
+        case .lrDecay: return Self.lrDecayTraining(o)
+        case .activations: return Self.activationsTraining(o)
+        case .lossFunctions: return Self.lossFunctionsTraining(o)
         case .optimizerPaths, .activationHistograms, .randomSearch:
             return nil
         }

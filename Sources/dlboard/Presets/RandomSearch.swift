@@ -8,6 +8,11 @@ import Synchronization
 /// queue, two trials at a time on the two cores; the screen (or the headless report) reads
 /// snapshots. A next round can narrow the ranges around the best trials (coarse to fine).
 ///
+/// Every trial builds its own network: its own initial weights and batch order, from a seed drawn
+/// from the trial's number (the book's E9), so the search's verdict does not rest on one lucky
+/// init. With `sharedInit`, every trial starts from the base configuration's weights and batches
+/// instead (lock-step trials): only lr and weight decay differ between them.
+///
 /// Each trial is a `RunDriver`, as every session's run is: its evaluations (the train-accuracy
 /// rule, validation accuracy, mean loss, timing and samples/s) and its divergence are the driver's.
 final class RandomSearch: Sendable {
@@ -29,6 +34,8 @@ final class RandomSearch: Sendable {
         var round: Int
         var learningRate: Float
         var weightDecay: Float
+        /// The seed of the trial's initial weights and batch order.
+        var seed: UInt64
         /// One per epoch, as the trial's driver measured it.
         var evaluations: [SessionOutput.Evaluation] = []
         var done = false
@@ -48,18 +55,28 @@ final class RandomSearch: Sendable {
     let dataset: Dataset
     let base: TrainingConfig
     let trialsPerRound: Int
+    let sharedInit: Bool
     private let state = Mutex(Snapshot())
     private let stopRequested = Atomic<Bool>(false)
     private let queue = DispatchQueue(label: "dlboard.random-search", qos: .userInitiated)
 
     /// `dataset` must hold a validation split; its test set is dropped here.
-    init(dataset: Dataset, base: TrainingConfig, trialsPerRound: Int) {
+    init(dataset: Dataset, base: TrainingConfig, trialsPerRound: Int, sharedInit: Bool = false) {
         precondition(dataset.validation != nil, "random search needs a validation split")
         var d = dataset
         d.test = dataset.test.prefix(0)
         self.dataset = d
         self.base = base
         self.trialsPerRound = trialsPerRound
+        self.sharedInit = sharedInit
+    }
+
+    /// The seed of trial `id` (0 is the first): the base seed shared, or one of its own.
+    func seed(ofTrial id: Int) -> UInt64 {
+        guard !sharedInit else { return base.seed }
+        var g = SeededGenerator(seed: base.seed, stream: "random-search/trial \(id + 1)")
+        // 53 bits: the record's seed is then exact for any JSON reader (a double holds it).
+        return g.next() >> 11
     }
 
     func snapshot() -> Snapshot { state.withLock { $0 } }
@@ -82,7 +99,9 @@ final class RandomSearch: Sendable {
                         * (ranges.weightDecay.upperBound - ranges.weightDecay.lowerBound))
                 let lr = pow(
                     10, ranges.lr.lowerBound + Double(g.nextUniform()) * (ranges.lr.upperBound - ranges.lr.lowerBound))
-                return Trial(id: first + k, round: s.round, learningRate: Float(lr), weightDecay: Float(wd))
+                return Trial(
+                    id: first + k, round: s.round, learningRate: Float(lr), weightDecay: Float(wd),
+                    seed: seed(ofTrial: first + k))
             }
             s.trials += new
             return new
@@ -127,6 +146,7 @@ final class RandomSearch: Sendable {
         var config = base
         config.learningRate = trial.learningRate
         config.network.weightDecay = trial.weightDecay
+        config.seed = trial.seed
         // No histograms between evaluations: nothing draws this trial's layers.
         var driver = RunDriver(
             id: trial.id, trainer: Trainer(config: config, data: dataset), title: "", paused: false,

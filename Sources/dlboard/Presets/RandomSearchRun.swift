@@ -49,6 +49,10 @@ struct RandomSearchRun {
         print(
             "\(search.trialsPerRound) trials per round · \(base.network.inputSize)-100×6-10 ReLU He · SGD · batch 100 · \(base.epochs) epochs · seed \(seed)"
         )
+        print(
+            search.sharedInit
+                ? "every trial from the same initial weights and batches (--shared-init)"
+                : "every trial its own initial weights and batch order (seeded from its number, as the book's)")
         var current = ranges
         var logged: [Int: Int] = [:]
         for round in 1...rounds {
@@ -119,6 +123,7 @@ struct RandomSearchRun {
                 var config = header.base
                 config.learningRate = t.learningRate
                 config.network.weightDecay = t.weightDecay
+                config.seed = t.seed
                 log.writeConfig(
                     config, dataset: header.dataset, checksum: header.checksum, dataDirectory: header.directory,
                     run: t.id,

@@ -15,6 +15,8 @@ struct HeadlessSession {
     let dataDirectory: String
     let log: MetricsLog?
     let logEvery: Int
+    /// What to print instead of the default (a preset's verdict after the lock-step lines).
+    var report: (any HeadlessReport)? = nil
 
     /// What one run has done so far, as the headless output reports it.
     struct RunResult {
@@ -68,7 +70,7 @@ struct HeadlessSession {
             log: log, dataset: session.dataset, dataDirectory: dataDirectory, logEvery: logEvery,
             specs: session.specs)
         var report: any HeadlessReport =
-            session.specs.count == 1 ? EpochTable() : LockStepLines(sessionName: sessionName)
+            self.report ?? (session.specs.count == 1 ? EpochTable() : LockStepLines(sessionName: sessionName))
         var begun = false
 
         session.start()

@@ -25,6 +25,7 @@ struct LockStepLines: HeadlessReport {
         say(
             "\(titles.count) runs in lock-step · \(c.network.shapeDescription) \(c.network.activation.displayName) · \(batches) · seed \(c.seed) · BLAS kernel \(BLASThreads.coreName)"
         )
+        say("loss per step: \(c.lossRecording.label)")
         for (i, t) in titles.enumerated() { say("  run \(i + 1): \(t)") }
     }
 

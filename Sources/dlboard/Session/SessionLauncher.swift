@@ -17,6 +17,8 @@ struct SessionLauncher {
     var paused: Bool
     /// Draw the runs as small multiples, this many per cell (more than 4 runs on screen).
     var groupSize: Int? = nil
+    /// Headless, what to print instead of the default (`HeadlessSession.report`).
+    var report: (any HeadlessReport)? = nil
 
     /// Trains until done, quit or stopped; returns the process exit status (0, or the stop's:
     /// 130 after a signal, 141 when stdout closed).
@@ -69,7 +71,8 @@ struct SessionLauncher {
             runs: runs, dataset: dataset, publishInterval: 0.05, histogramInterval: 1e9, maxRuns: runs.count,
             layerStatisticsInterval: log == nil ? 0 : RunDriver.defaultLayerStatisticsInterval)
         return HeadlessSession(
-            session: session, sessionName: sessionName, dataDirectory: dataDirectory, log: log, logEvery: logEvery
+            session: session, sessionName: sessionName, dataDirectory: dataDirectory, log: log, logEvery: logEvery,
+            report: report
         ).run().status
     }
 }

@@ -29,7 +29,7 @@ struct SessionOutput: Sendable {
     struct Evaluation: Sendable, Equatable {
         var step: Int
         var epoch: Int
-        /// The mean batch loss (train mode, before each update) of the steps since the previous
+        /// The mean batch loss (as the run's `LossRecording` takes it) of the steps since the previous
         /// evaluation; nil when none were taken (or a record did not say). The run record's `loss`.
         var meanLoss: Double?
         var trainAccuracy: Double

@@ -12,7 +12,7 @@ struct LossChartView {
     func render(in rect: Rect, into buffer: inout Buffer) {
         let losses = pane.axisMap.fromSteps(pane.frozen?.losses ?? pane.losses, to: pane.xAxis)
         let markers = pane.axisMap.fromSteps(pane.frozen?.markers ?? pane.markers, to: pane.xAxis)
-        var title = "loss"
+        var title = pane.status?.config.lossRecording.chartTitle ?? "loss"
         if let last = losses.last { title += String(format: " %.4f", last.y) }
         if pane.smoothing > 0 { title += " (smoothing \(pane.smoothing))" }
         if pane.logY { title += " log" }

@@ -14,7 +14,8 @@ struct OverlayChartView {
         let names = state.panes.indices.map { "\($0 + 1)" }
         let axis = state.focused?.xAxis ?? .steps
         var loss = LineChart(
-            title: "loss, all runs" + (smoothing > 0 ? " (smoothing \(smoothing))" : ""),
+            title: (state.focused?.status?.config.lossRecording.chartTitle ?? "loss") + ", all runs"
+                + (smoothing > 0 ? " (smoothing \(smoothing))" : ""),
             series: state.panes.enumerated().map { i, p in
                 var s = ChartSeries(
                     name: names[i], points: p.state.axisMap.fromSteps(p.state.losses, to: axis),
