@@ -4,5 +4,7 @@
 # suppression and why.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Tests marked .longTraining (a minute of single-threaded training each) run in the plain suite only.
+export DLBOARD_SANITIZED_SUITE=1
 export TSAN_OPTIONS="suppressions=$PWD/scripts/tsan-suppressions.txt halt_on_error=0 ${TSAN_OPTIONS:-}"
 swift test --sanitize=thread --scratch-path .build-tsan "$@"

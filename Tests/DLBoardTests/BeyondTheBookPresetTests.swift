@@ -3,7 +3,7 @@ import Testing
 
 /// The presets beyond the book's chapter 6, headless on a reduced size, each asserting the point its
 /// source makes.
-@Suite(.serialized) struct BeyondTheBookPresetTests {
+@Suite(.serialized, .longTraining) struct BeyondTheBookPresetTests {
     /// The first evaluation at or above `accuracy` on the training set, or nil.
     static func firstReaching(_ accuracy: Double, _ run: PresetTests.Run) -> (step: Int, epoch: Int)? {
         run.evals.first { ($0["train_acc"] as? Double ?? 0) >= accuracy }.map {

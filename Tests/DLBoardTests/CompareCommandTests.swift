@@ -122,10 +122,11 @@ import Testing
         let fx = CLIFixtures()
         defer { fx.remove() }
         fx.writeMNIST(train: 300, test: 20)
-        let r = try BinaryRunner.run([
-            "bench", "--data", fx.directory, "--steps", "3", "--warmup", "1", "--repeats", "1",
-            "--threads", "1", "--optimizers", "sgd,adam", "--no-frames", "--json",
-        ])
+        let r = try BinaryRunner.run(
+            [
+                "bench", "--data", fx.directory, "--steps", "3", "--warmup", "1", "--repeats", "1",
+                "--threads", "1", "--optimizers", "sgd,adam", "--no-frames", "--json",
+            ], timeout: 600)  // a hang guard: a debug bench takes a minute, more on a loaded machine
         #expect(r.status == 0, "\(r.stderr)")
         let report = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
         #expect(report["network"] as? String == "784-100-100-100-100-100-10")

@@ -9,7 +9,7 @@ import Testing
 /// debug build on two cores, a few times less in a release build. So the test runs the release
 /// binary over seeds 0, 1, 2 when one is built from these sources (its preset list matches the debug
 /// binary's), and otherwise seed 0 alone on the debug binary.
-@Suite(.serialized) struct OptimizerRaceFigureTests {
+@Suite(.serialized, .longTraining) struct OptimizerRaceFigureTests {
     /// The release executable next to the debug one, if it is there and knows the same presets.
     static var releaseBinary: String? {
         let debug = BinaryRunner.executable
