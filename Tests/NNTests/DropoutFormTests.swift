@@ -101,7 +101,16 @@ import Testing
         let a = Dropout(index: 1, ratio: 0.3, generator: SeededGenerator(seed: 4))
         let b = Dropout(index: 1, ratio: 0.3, generator: SeededGenerator(seed: 4), style: .book)
         let x = GradientCheck.random(7, 9, seed: 1)
-        #expect(a.forward(x, mode: .train).values == b.forward(x, mode: .train).values)
+        // The book's loop as it always was: one uniform per unit in order, kept when above the ratio.
+        var reference = SeededGenerator(seed: 4)
+        var expected: [Float] = []
+        for _ in 0..<2 {
+            expected = x.values.map { reference.nextUniform() > 0.3 ? $0 : 0 }
+            #expect(a.forward(x, mode: .train).values == expected)
+        }
+        #expect(a.generator == reference, "the same number of draws")
+        _ = b.forward(x, mode: .train)
+        #expect(b.forward(x, mode: .train).values == expected)
         #expect(Set(a.mask.values) == [0, 1])
         let config = NetworkConfig(inputSize: 6, hidden: [5, 4], outputSize: 3, dropout: 0.5)
         let net = Network(config: config, seed: 1)
