@@ -26,6 +26,43 @@ import Testing
             parseError(["train", "--dropout", "1.5"]) == "dlboard: error: --dropout: ratio must be in [0, 1), got 1.5")
     }
 
+    @Test func dropoutFormsAndInputDropout() throws {
+        #expect(
+            parseError(["train", "--input-dropout", "1.5"])
+                == "dlboard: error: --input-dropout: ratio must be in [0, 1), got 1.5")
+        #expect(
+            parseError(["gradcheck", "--input-dropout", "-0.1"])
+                == "dlboard: error: --input-dropout: ratio must be in [0, 1), got -0.1")
+        let style = try #require(parseError(["train", "--dropout-style", "sideways"]))
+        #expect(style.contains("'sideways'") && style.contains("--dropout-style") && !style.contains("\n"))
+        #expect(
+            parseError(["compare", "--input-dropout", "0,1"])
+                == "dlboard: error: --input-dropout: ratio must be in [0, 1), got 1")
+        #expect(
+            parseError(["train", "--dropout", "0.2", "--dropout-style", "inverted", "--input-dropout", "0.2"]) == nil)
+    }
+
+    /// `WxN` is N layers of width W, in `--hidden` and in each element of `compare --hiddens`; a bad
+    /// element of `--hiddens` is named by itself.
+    @Test func hiddenLayerRepeats() throws {
+        #expect(HiddenLayers(argument: "100x4")?.sizes == [100, 100, 100, 100])
+        #expect(HiddenLayers(argument: "100x2, 50")?.sizes == [100, 100, 50])
+        #expect(HiddenLayers(argument: "64×3")?.sizes == [64, 64, 64])
+        #expect(HiddenLayers(argument: "100,100,100,100")?.sizes == [100, 100, 100, 100])
+        for bad in ["100x0", "100x", "x4", "100x2x2", "100x1001", "100x-1", "100y2", ""] {
+            #expect(HiddenLayers(argument: bad) == nil, "\(bad)")
+        }
+        #expect(parseError(["train", "--hidden", "100x0"])?.contains("--hidden") == true)
+        #expect(
+            parseError(["compare", "--hiddens", "100x2,100y2"])
+                == "dlboard: error: --hiddens: \"100y2\" is not a hidden layer list (a width W or WxN, N in 1…1000, e.g. 100x4)"
+        )
+        #expect(
+            parseError(["compare", "--hiddens", "100x2,0x3"])
+                == "dlboard: error: --hiddens: every layer needs at least 1 unit, got 0 in \"0x3\"")
+        #expect(parseError(["compare", "--hiddens", "100x2,100x4,50x4"]) == nil)
+    }
+
     @Test func zeroWidthHiddenLayer() {
         #expect(
             parseError(["train", "--hidden", "0"])

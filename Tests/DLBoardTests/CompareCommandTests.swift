@@ -78,6 +78,10 @@ import Testing
             ["--activations", "leaky-relu:0.1,softplus,identity"], ["Leaky ReLU 0.1", "SoftPlus", "Identity"],
             "activation", ["leaky-relu:0.1", "softplus", "identity"]
         ),
+        (
+            ["--dropout-styles", "book,inverted", "--dropout", "0.3"], ["book dropout", "inverted dropout"],
+            "dropoutStyle", ["book", "inverted"]
+        ),
     ])
     func comparesTheNewKnobs(_ flags: [String], _ titles: [String], _ key: String, _ recorded: [String]) throws {
         let fx = CLIFixtures()
@@ -94,6 +98,40 @@ import Testing
         #expect(networks.map { $0[key] as? String } == recorded)
     }
 
+    /// Input Dropout ratios and depth/width lists compare like the others: a run per value, titled
+    /// by it, the record's network carrying it; a single value fixes it for every run.
+    @Test func comparesInputDropoutAndHiddenLayerLists() throws {
+        let fx = CLIFixtures()
+        defer { fx.remove() }
+        fx.writeMNIST(train: 100, test: 20)
+        let base = ["compare", "--headless", "--data", fx.directory, "--epochs", "1", "--batch", "20"]
+        func networks(_ log: String) throws -> [[String: Any]] {
+            try Self.records(log).filter { $0["type"] as? String == "config" }.compactMap {
+                ($0["config"] as? [String: Any])?["network"] as? [String: Any]
+            }
+        }
+        let inputs = fx.path("i.jsonl")
+        let r = try BinaryRunner.run(
+            base + [
+                "--hidden", "16", "--input-dropout", "0,0.2", "--dropout-style", "inverted", "--metrics-out", inputs,
+            ])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(
+            r.stdout.contains("run 1: no input dropout") && r.stdout.contains("run 2: input dropout 0.2"), "\(r.stdout)"
+        )
+        #expect(try networks(inputs).map { $0["inputDropout"] as? Double } == [0, 0.2])
+        #expect(try networks(inputs).map { $0["dropoutStyle"] as? String } == ["inverted", "inverted"])
+        let depths = fx.path("h.jsonl")
+        let h = try BinaryRunner.run(
+            base + ["--hiddens", "16x2,16x3,8x3", "--input-dropout", "0.2", "--metrics-out", depths])
+        #expect(h.status == 0, "\(h.stderr)")
+        for (i, shape) in ["784-16-16-10", "784-16-16-16-10", "784-8-8-8-10"].enumerated() {
+            #expect(h.stdout.contains("run \(i + 1): \(shape)"), "\(h.stdout)")
+        }
+        #expect(try networks(depths).map { $0["hidden"] as? [Int] } == [[16, 16], [16, 16, 16], [8, 8, 8]])
+        #expect(try networks(depths).allSatisfy { $0["inputDropout"] as? Double == 0.2 })
+    }
+
     @Test func badComparisonsAreOneLineErrors() throws {
         for (args, message) in [
             (
@@ -107,6 +145,16 @@ import Testing
             (["compare", "--losses", "ce,mse", "--activations", "relu,tanh"], "got --activations and --losses"),
             (["compare", "--activations", "relu,leaky-relu:2"], "--activation: Leaky ReLU slope must be in (0, 1)"),
             (["compare", "--lrs", "0.1,0.01,0.001,1e-4,1e-5"], "at most 4 runs side by side, got 5; add --headless"),
+            (
+                ["compare", "--dropout-styles", "book,inverted"],
+                "--dropout-styles: without Dropout every run is the same"
+            ),
+            (
+                ["compare", "--dropout-styles", "book,inverted", "--dropout", "0.2", "--losses", "ce,mse"],
+                "got --losses and --dropout-styles"
+            ),
+            (["compare", "--hiddens", "16x2,8", "--input-dropout", "0,0.2"], "got --input-dropout and --hiddens"),
+            (["compare", "--hiddens", "16,abc"], "--hiddens: \"abc\" is not a hidden layer list"),
         ] {
             let r = try BinaryRunner.run(args)
             #expect(r.status != 0 && !r.crashed)
@@ -133,8 +181,12 @@ import Testing
         #expect(report["gemmFlopsPerSample"] as? Double == 559_600)
         let cases = report["cases"] as! [[String: Any]]
         #expect(
-            cases.count == 2 + 6 + 4,
-            "sgd, adam plain + SGD/Adam × BatchNorm, Dropout, weight decay + SGD × leaky-relu, softplus, identity, mse")
+            cases.count == 2 + 6 + 6,
+            "sgd, adam plain + SGD/Adam × BatchNorm, Dropout, weight decay + SGD × leaky-relu, softplus, identity, mse, inverted and input Dropout"
+        )
+        #expect(
+            cases.filter { $0["optimizer"] as? String == "sgd" }.compactMap { $0["variant"] as? String }.suffix(2)
+                == ["dropout 0.2 inv", "input dropout 0.2"])
         for c in cases {
             let f = c["fractionOfBound"] as! Double
             let rate = c["samplesPerSecond"] as! Double

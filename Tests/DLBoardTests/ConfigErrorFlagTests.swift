@@ -7,7 +7,8 @@ import Testing
 @Suite struct ConfigErrorFlagTests {
     @Test func everySettingAFlagSetsIsNamedByThatFlag() {
         let expected: [ConfigError.Setting: String] = [
-            .hiddenLayers: "--hidden", .dropout: "--dropout", .weightDecay: "--weight-decay",
+            .hiddenLayers: "--hidden", .dropout: "--dropout", .inputDropout: "--input-dropout",
+            .weightDecay: "--weight-decay",
             .initializer: "--init", .activation: "--activation", .learningRate: "--lr", .batchSize: "--batch",
             .epochs: "--epochs",
             .momentum: "--momentum", .beta1: "--beta1", .beta2: "--beta2", .rho: "--rho", .epsilon: "--eps",
@@ -19,6 +20,9 @@ import Testing
         #expect(
             ConfigError(.dropout, "must be in [0, 1), got 1.5").flagMessage
                 == "--dropout: ratio must be in [0, 1), got 1.5")
+        #expect(
+            ConfigError(.inputDropout, "must be in [0, 1), got 1.0").flagMessage
+                == "--input-dropout: ratio must be in [0, 1), got 1.0")
         #expect(
             ConfigError(.learningRate, "must be a positive number, got 0.0").flagMessage
                 == "--lr: learning rate must be a positive number, got 0.0")

@@ -30,6 +30,18 @@ import Testing
         (["--activation", "identity", "--weight-decay", "0.1"], "Identity, init He · batch 3 · weight decay 0.1"),
         (["--loss", "mse"], "ReLU, init He · batch 3 · loss MSE"),
         (["--loss", "mse", "--activation", "tanh", "--batchnorm"], "Tanh, init He · batch 3 · loss MSE · BatchNorm"),
+        (
+            ["--dropout", "0.2", "--dropout-style", "inverted"],
+            "ReLU, init He · batch 3 · dropout 0.2 inverted (mask fixed)"
+        ),
+        (
+            ["--activation", "tanh", "--input-dropout", "0.3", "--batchnorm"],
+            "Tanh, init He · batch 3 · BatchNorm · input dropout 0.3 (mask fixed)"
+        ),
+        (
+            ["--dropout", "0.3", "--input-dropout", "0.2", "--dropout-style", "inverted"],
+            "ReLU, init He · batch 3 · dropout 0.3 inverted (mask fixed) · input dropout 0.2 inverted (mask fixed)"
+        ),
     ])
     func theNewLayersAndLossPass(_ flags: [String], _ heading: String) throws {
         let r = try BinaryRunner.run(["gradcheck"] + flags)
@@ -68,6 +80,7 @@ import Testing
         ("sigmoid", ["--activation", "sigmoid"], "W1"),
         ("tanh", ["--activation", "tanh"], "W1"),
         ("dropout", ["--activation", "tanh", "--dropout", "0.2"], "W1"),
+        ("dropout", ["--activation", "tanh", "--dropout", "0.2", "--dropout-style", "inverted"], "W1"),
         ("leaky-relu", ["--activation", "leaky-relu:0.5"], "W1"),
         ("softplus", ["--activation", "softplus"], "W1"),
         ("identity", ["--activation", "identity"], "W1"),

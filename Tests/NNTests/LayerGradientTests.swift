@@ -71,6 +71,15 @@ import Testing
         check(d, input: x, outputCols: 6)
     }
 
+    @Test func invertedDropoutWithFixedMask() {
+        let d = Dropout(index: 1, ratio: 0.4, generator: SeededGenerator(seed: 9), style: .inverted)
+        let x = GradientCheck.random(4, 6, seed: 10)
+        _ = d.forward(x, mode: .train)
+        d.freezesMask = true
+        #expect(Set(d.mask.values) == [0, 1 / Float(0.6)], "dropped units 0, kept ones scaled by 1/keep")
+        check(d, input: x, outputCols: 6)
+    }
+
     @Test func softmaxWithLoss() {
         let x = GradientCheck.random(3, 10, seed: 11, std: 2)
         let labels: [Int32] = [3, 0, 9]

@@ -2,8 +2,8 @@ import NN
 import Testing
 
 /// `NN.GradientCheck`, the checker `dlboard gradcheck` offers (issue 13, acceptance 3): it passes
-/// on every activation × BatchNorm × Dropout × weight decay (and with the MSE loss), and fails on a
-/// wrong gradient.
+/// on every activation × BatchNorm × Dropout × weight decay (and with the MSE loss, and with each
+/// Dropout form and an input Dropout), and fails on a wrong gradient.
 /// (`GradientCheck` alone is the tests' own checker in Support/.)
 @Suite struct NetworkGradientCheckTests {
     struct Case: CustomTestStringConvertible, Sendable {
@@ -62,6 +62,60 @@ import Testing
             #expect(p.passed, "\(activation) \(p.name): max |diff| \(p.maxAbsoluteDifference) > \(p.allowed)")
         }
         #expect(report.passed)
+    }
+
+    /// Inverted Dropout and the input Dropout, in both forms, with the masks held fixed between the
+    /// +h and −h evaluations (`GradientCheck` freezes every mask, the input Dropout's among them).
+    /// Inputs of std ½: the identity network on inverted-scaled (× 1/0.6) N(0, 1) inputs puts a
+    /// label's probability under cross-entropy's 1e-7 floor at this seed, where the loss is flat in
+    /// that row and no difference sees the gradient — the book's ε, not the backward pass.
+    @Test(arguments: Activation.allCases, DropoutStyle.allCases)
+    func dropoutFormsAndInputDropoutPass(_ activation: Activation, _ style: DropoutStyle) {
+        for (dropout, inputDropout, batchNorm) in [(Float(0.3), Float(0), false), (0, 0.4, false), (0.3, 0.4, true)] {
+            let config = NetworkConfig(
+                inputSize: 8, hidden: [6, 5], outputSize: 4, activation: activation, batchNorm: batchNorm,
+                dropout: dropout, dropoutStyle: style, inputDropout: inputDropout)
+            var g = SeededGenerator(seed: 3, stream: "batch")
+            let x = Matrix(rows: 3, cols: 8)
+            for i in 0..<x.count { x.pointer[i] = 0.5 * g.nextNormal() }
+            let net = Network(config: config, seed: 3)
+            let report = NN.GradientCheck.check(net, x: x, labels: [0, 3, 1])
+            let what = "\(activation) \(style) dropout=\(dropout) input=\(inputDropout) bn=\(batchNorm)"
+            for p in report.parameters {
+                #expect(p.passed, "\(what) \(p.name): max |diff| \(p.maxAbsoluteDifference) > \(p.allowed)")
+                #expect(p.nonSmooth < p.count, "\(what) \(p.name): every element non-smooth")
+            }
+            #expect(report.passed, "\(what)")
+            if inputDropout > 0 {
+                let mask = net.inputDropout?.mask.values ?? []
+                #expect(mask.contains(0) && mask.contains { $0 > 0 }, "\(what): the input mask drops some pixels")
+            }
+            #expect(net.inputDropout?.freezesMask != true, "\(what): the input mask is released afterwards")
+        }
+    }
+
+    /// The check is only right because the masks are fixed: with an input mask redrawn for every
+    /// evaluation, the numerical gradient of W1 is noise — the check fails, or calls most elements
+    /// non-smooth (the kinks column) — where the frozen mask gives a clean pass.
+    @Test func aMaskRedrawnForEveryEvaluationIsNoise() {
+        let config = NetworkConfig(
+            inputSize: 8, hidden: [6, 5], outputSize: 4, activation: .tanh, dropoutStyle: .inverted,
+            inputDropout: 0.4)
+        var g = SeededGenerator(seed: 3, stream: "batch")
+        let x = Matrix(rows: 3, cols: 8)
+        for i in 0..<x.count { x.pointer[i] = g.nextNormal() }
+        let net = Network(config: config, seed: 3)
+        net.gradient(x, labels: [0, 3, 1])
+        let w1 = net.parameters[0]
+        let analytic = w1.gradient.values
+        let loss = { net.loss(x, labels: [0, 3, 1], mode: .train) }  // a fresh mask every call
+        let step = NN.GradientCheck.step
+        let redrawn = NN.GradientCheck.compare(
+            name: "W1", analytic: analytic, numeric: NN.GradientCheck.numerical(of: w1.value, step: step, loss: loss),
+            halfStep: NN.GradientCheck.numerical(of: w1.value, step: step / 2, loss: loss))
+        #expect(!redrawn.passed || redrawn.nonSmooth > redrawn.count / 2, "\(redrawn)")
+        let frozen = NN.GradientCheck.check(net, x: x, labels: [0, 3, 1]).parameters[0]
+        #expect(frozen.name == "W1" && frozen.passed && frozen.nonSmooth == 0, "\(frozen)")
     }
 
     @Test(arguments: [Initializer.zeros, .constant(0.5), .xavier, .std(0.01)])

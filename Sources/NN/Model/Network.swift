@@ -1,14 +1,15 @@
 /// A multi-layer perceptron in the book's `MultiLayerNetExtend` form, trainable by backprop.
 ///
 /// Each hidden layer is Affine → [BatchNorm] → activation → [Dropout]; the output layer is
-/// Affine → SoftmaxWithLoss. Weight decay adds ½λΣW² over every Affine weight (output layer
+/// Affine → SoftmaxWithLoss. An input Dropout (`NetworkConfig.inputDropout`) comes first, in the
+/// same `DropoutStyle` as the hidden ones. Weight decay adds ½λΣW² over every Affine weight (output layer
 /// included) to the loss and λW to each dW.
 ///
 /// The structure can change between two steps (the dashboard does this mid-session):
 /// - `setBatchNorm(_:)` inserts fresh BatchNorm layers (γ = 1, β = 0, running statistics 0) or
 ///   removes them with their γ/β; Affine weights are kept either way.
-/// - `setDropout(_:)` changes every Dropout ratio in place, or inserts/removes the Dropout layers
-///   when it crosses 0; weights are kept.
+/// - `setDropout(_:)` changes every hidden Dropout ratio in place, or inserts/removes those layers
+///   when it crosses 0 (in the configured style); weights are kept. The input Dropout stays as built.
 /// - `setActivation(_:)` swaps the activation layers; weights are kept (callers usually re-initialize).
 /// - `reinitialize(_:)` draws all Affine weights anew (biases 0) and resets BatchNorm γ, β and
 ///   running statistics; the structure is kept.
@@ -22,6 +23,8 @@ public final class Network {
     public private(set) var batchNorms: [BatchNorm]
     public private(set) var activations: [any ActivationLayer]
     public private(set) var dropouts: [Dropout]
+    /// The Dropout on the input values, when `config.inputDropout > 0`.
+    public private(set) var inputDropout: Dropout?
     /// All layers in forward order.
     public private(set) var layers: [any Layer] = []
     public let lossLayer: SoftmaxWithLoss
@@ -60,6 +63,13 @@ public final class Network {
         self.activations = config.hidden.indices.map { config.activation.makeLayer(index: $0 + 1) }
         self.dropouts = []
         self.dropouts = config.dropout > 0 ? makeDropouts(ratio: config.dropout) : []
+        // Its own stream, so the hidden layers' masks are the same with or without it.
+        self.inputDropout =
+            config.inputDropout > 0
+            ? Dropout(
+                index: 0, ratio: config.inputDropout, generator: SeededGenerator(seed: seed, stream: "dropout0"),
+                style: config.dropoutStyle)
+            : nil
         rebuildLayerList()
     }
 
@@ -73,6 +83,7 @@ public final class Network {
         batchNorms = o.batchNorms.map { $0.clone() as! BatchNorm }
         activations = o.activations.map { $0.clone() as! any ActivationLayer }
         dropouts = o.dropouts.map { $0.clone() as! Dropout }
+        inputDropout = o.inputDropout.map { $0.clone() as! Dropout }
         rebuildLayerList()
     }
 
@@ -84,12 +95,15 @@ public final class Network {
         return config.hidden.indices.map {
             Dropout(
                 index: $0 + 1, ratio: ratio,
-                generator: SeededGenerator(seed: seed, stream: "dropout\($0 + 1)/\(dropoutGeneration)"))
+                generator: SeededGenerator(seed: seed, stream: "dropout\($0 + 1)/\(dropoutGeneration)"),
+                style: config.dropoutStyle)
         }
     }
 
     private func rebuildLayerList() {
         var list: [any Layer] = []
+        // Its backward receives the first Affine's empty input gradient and does nothing.
+        if let inputDropout { list.append(inputDropout) }
         for k in config.hidden.indices {
             list.append(affines[k])
             if config.batchNorm { list.append(batchNorms[k]) }
@@ -216,5 +230,6 @@ public final class Network {
     /// Gradient checks use it; training never does.
     public func freezeDropoutMasks(_ frozen: Bool) {
         for d in dropouts { d.freezesMask = frozen }
+        inputDropout?.freezesMask = frozen
     }
 }

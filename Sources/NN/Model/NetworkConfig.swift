@@ -1,7 +1,8 @@
 /// The architecture and regularization of a multi-layer network, as a value.
 ///
 /// Layer order per hidden layer is the book's `MultiLayerNetExtend`:
-/// Affine → [BatchNorm] → activation → [Dropout]; then Affine → SoftmaxWithLoss.
+/// Affine → [BatchNorm] → activation → [Dropout]; then Affine → SoftmaxWithLoss. An input
+/// Dropout, when on, comes before the first Affine.
 public struct NetworkConfig: Sendable, Equatable, Codable {
     /// Values per input image (784 for MNIST's 28×28). `Trainer` and `TrainingConfig.fitted(to:)`
     /// set it from the data, so a configuration need not know the image size.
@@ -17,11 +18,16 @@ public struct NetworkConfig: Sendable, Equatable, Codable {
     public var weightDecay: Float = 0
     /// What the softmax outputs are scored with (the book's cross-entropy unless chosen).
     public var loss: Loss = .crossEntropy
+    /// Where every Dropout layer (hidden and input) puts its scaling: the book's form unless chosen.
+    public var dropoutStyle: DropoutStyle = .book
+    /// Dropout ratio on the input values (the pixels), before the first Affine; 0 means none.
+    public var inputDropout: Float = 0
 
     public init(
         inputSize: Int = 784, hidden: [Int] = [100, 100, 100, 100], outputSize: Int = 10,
         activation: Activation = .relu, initializer: Initializer = .he, batchNorm: Bool = false,
-        dropout: Float = 0, weightDecay: Float = 0, loss: Loss = .crossEntropy
+        dropout: Float = 0, weightDecay: Float = 0, loss: Loss = .crossEntropy,
+        dropoutStyle: DropoutStyle = .book, inputDropout: Float = 0
     ) {
         self.inputSize = inputSize
         self.hidden = hidden
@@ -32,10 +38,13 @@ public struct NetworkConfig: Sendable, Equatable, Codable {
         self.dropout = dropout
         self.weightDecay = weightDecay
         self.loss = loss
+        self.dropoutStyle = dropoutStyle
+        self.inputDropout = inputDropout
     }
 
-    /// As encoded, except that a configuration without a `loss` (written before there was a choice)
-    /// reads as the cross-entropy it was trained with.
+    /// As encoded, except that a configuration without a `loss`, a `dropoutStyle` or an
+    /// `inputDropout` (written before there was a choice) reads as what it was trained with: the
+    /// cross-entropy, the book's Dropout, no input Dropout.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         inputSize = try c.decode(Int.self, forKey: .inputSize)
@@ -47,6 +56,8 @@ public struct NetworkConfig: Sendable, Equatable, Codable {
         dropout = try c.decode(Float.self, forKey: .dropout)
         weightDecay = try c.decode(Float.self, forKey: .weightDecay)
         loss = try c.decodeIfPresent(Loss.self, forKey: .loss) ?? .crossEntropy
+        dropoutStyle = try c.decodeIfPresent(DropoutStyle.self, forKey: .dropoutStyle) ?? .book
+        inputDropout = try c.decodeIfPresent(Float.self, forKey: .inputDropout) ?? 0
     }
 
     /// All layer widths: input, hidden…, output.
@@ -61,6 +72,9 @@ public struct NetworkConfig: Sendable, Equatable, Codable {
         }
         if !(dropout >= 0 && dropout < 1) {
             throw ConfigError(.dropout, "must be in [0, 1), got \(dropout)")
+        }
+        if !(inputDropout >= 0 && inputDropout < 1) {
+            throw ConfigError(.inputDropout, "must be in [0, 1), got \(inputDropout)")
         }
         if !(weightDecay >= 0 && weightDecay.isFinite) {
             throw ConfigError(.weightDecay, "must be a finite number ≥ 0, got \(weightDecay)")

@@ -11,6 +11,7 @@ public struct ConfigError: Error, CustomStringConvertible, Equatable {
         case outputSize = "output size"
         case hiddenLayers = "hidden layer sizes"
         case dropout = "dropout ratio"
+        case inputDropout = "input dropout ratio"
         case weightDecay = "weight decay"
         case initializer = "initializer"
         case activation = "activation function"

@@ -9,7 +9,7 @@ import Foundation
 /// Adam at any time), and every buffer a layer keeps for a batch: the training batch and the
 /// evaluation chunk (the buffers grow to the larger of the two), forward outputs, the backward
 /// gradients, BatchNorm's and Dropout's extra buffers, as if BatchNorm and Dropout were on (both
-/// can be switched on live). Computed in Double: widths such as 10^18 must not overflow first.
+/// can be switched on live), and the input Dropout's when it is on. Computed in Double: widths such as 10^18 must not overflow first.
 public enum MemoryEstimate {
     /// Rows of the chunks `Trainer.accuracy` evaluates at a time.
     public static let evaluationChunk = 1000
@@ -21,6 +21,7 @@ public enum MemoryEstimate {
         let rows = max(batch, Double(evaluationChunk))
         var parameters = 0.0
         var buffers = rows * sizes[0] + batch * sizes[0]  // the batch and the evaluation chunk
+        if config.network.inputDropout > 0 { buffers += rows * sizes[0] * 2 }  // input Dropout output and mask
         for l in 0..<(sizes.count - 1) {
             let inSize = sizes[l]
             let outSize = sizes[l + 1]

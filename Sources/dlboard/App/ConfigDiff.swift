@@ -20,6 +20,11 @@ enum ConfigDiff {
             ("hidden", n.shapeDescription),
             ("bn", n.batchNorm ? "BN on" : "BN off"),
             ("dropout", n.dropout > 0 ? "dropout \(Format.number(n.dropout))" : "no dropout"),
+            ("dropout style", "\(n.dropoutStyle.displayName) dropout"),
+            (
+                "input dropout",
+                n.inputDropout > 0 ? "input dropout \(Format.number(n.inputDropout))" : "no input dropout"
+            ),
             ("wd", "wd \(Format.number(n.weightDecay))"),
             ("batch", "batch \(c.batchSize)"),
         ]

@@ -4,7 +4,7 @@ import TUI
 
 /// The measurements of `dlboard bench`: training speed of the book's network 784-100×5-10 (ReLU,
 /// He, batch 100) for each optimizer and the BatchNorm / Dropout / weight-decay variants (and, under
-/// SGD, Leaky ReLU, SoftPlus, identity and the MSE loss), at each
+/// SGD, Leaky ReLU, SoftPlus, identity, the MSE loss, inverted Dropout and an input Dropout), at each
 /// BLAS thread count, against the GEMM bound measured right before each repetition; the frame
 /// render time of the dashboard; the peak RSS. Printed as a table, or as one JSON object.
 struct Benchmark {
@@ -110,6 +110,16 @@ struct Benchmark {
                 cases.append(("sgd|\(a.argument)", { $0.network.activation = a }))
             }
             cases.append(("sgd|mse", { $0.network.loss = .meanSquaredError }))
+            // The other Dropout form and Dropout on the 784 inputs, under SGD only for the same reason.
+            cases.append(
+                (
+                    "sgd|dropout 0.2 inv",
+                    {
+                        $0.network.dropout = 0.2
+                        $0.network.dropoutStyle = .inverted
+                    }
+                ))
+            cases.append(("sgd|input dropout 0.2", { $0.network.inputDropout = 0.2 }))
         }
         var results: [Case] = []
         var boundGflops: [String: Double] = [:]

@@ -7,6 +7,7 @@ extension ConfigError {
         switch setting {
         case .hiddenLayers: "--hidden"
         case .dropout: "--dropout"
+        case .inputDropout: "--input-dropout"
         case .weightDecay: "--weight-decay"
         case .initializer: "--init"
         case .activation: "--activation"
@@ -30,7 +31,7 @@ extension ConfigError {
         // The engine's names carry a noun the flag already says ("dropout ratio" → "--dropout: ratio").
         let noun: String =
             switch setting {
-            case .dropout: "ratio "
+            case .dropout, .inputDropout: "ratio "
             case .learningRate: "learning rate "
             default: ""
             }

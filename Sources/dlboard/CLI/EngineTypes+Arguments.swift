@@ -2,7 +2,7 @@ import ArgumentParser
 import NN
 
 // The engine's choices, parsed from the command line by their names (`--optimizer adam`,
-// `--activation sigmoid`, `--loss mse`, `--sampling shuffle`).
+// `--activation sigmoid`, `--loss mse`, `--dropout-style inverted`, `--sampling shuffle`).
 extension OptimizerKind: ExpressibleByArgument {
     public init?(argument: String) { self.init(rawValue: argument.lowercased()) }
 }
@@ -13,6 +13,10 @@ extension Activation: ExpressibleByArgument {
 }
 
 extension Loss: ExpressibleByArgument {}
+
+extension DropoutStyle: ExpressibleByArgument {
+    public init?(argument: String) { self.init(rawValue: argument.lowercased()) }
+}
 
 extension BatchSampler.Policy: ExpressibleByArgument {}
 

@@ -6,8 +6,8 @@ import NN
 /// backprop against central differences on a small synthetic batch (`GradientCheck`), one line per
 /// parameter; exit status 1 when a parameter is above the tolerance.
 ///
-/// The network flags are the training commands' (`--activation`, `--loss`, `--init`, `--hidden`, and
-/// `RegularizationOptions`), with small defaults: a check costs two forward passes per weight.
+/// The network flags are the training commands' (`--activation`, `--loss`, `--init`, `--hidden`,
+/// `--dropout-style` and `RegularizationOptions`), with small defaults: a check costs two forward passes per weight.
 /// The input is synthetic (N(0, 1) features, uniform labels) so no data files are needed.
 struct GradcheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -26,8 +26,11 @@ struct GradcheckCommand: ParsableCommand {
         help: "Weight initializer: he, xavier, a standard deviation such as 0.01, 0 (all zeros) or constant:C.")
     var initializer: InitializerArgument = InitializerArgument(argument: "he")!
 
-    @Option(parsing: .unconditional, help: "Hidden layer widths, comma-separated.")
+    @Option(parsing: .unconditional, help: "Hidden layer widths, comma-separated; WxN is N layers of W.")
     var hidden: HiddenLayers = HiddenLayers([10, 10])
+
+    @Option(name: .customLong("dropout-style"), help: "Dropout's form: book or inverted.")
+    var dropoutStyle: DropoutStyle = .book
 
     @OptionGroup var regularization: RegularizationOptions
 
@@ -47,7 +50,8 @@ struct GradcheckCommand: ParsableCommand {
         NetworkConfig(
             inputSize: features, hidden: hidden.sizes, outputSize: classes, activation: activation,
             initializer: initializer.value, batchNorm: regularization.batchnorm, dropout: regularization.dropout,
-            weightDecay: regularization.weightDecay, loss: loss)
+            weightDecay: regularization.weightDecay, loss: loss, dropoutStyle: dropoutStyle,
+            inputDropout: regularization.inputDropout)
     }
 
     func validate() throws {
@@ -94,7 +98,9 @@ struct GradcheckCommand: ParsableCommand {
         ]
         if c.loss != .crossEntropy { parts.append("loss \(c.loss.displayName)") }
         if c.batchNorm { parts.append("BatchNorm") }
-        if c.dropout > 0 { parts.append("dropout \(c.dropout) (mask fixed)") }
+        let style = c.dropoutStyle == .book ? "" : " \(c.dropoutStyle.displayName)"
+        if c.dropout > 0 { parts.append("dropout \(c.dropout)\(style) (mask fixed)") }
+        if c.inputDropout > 0 { parts.append("input dropout \(c.inputDropout)\(style) (mask fixed)") }
         if c.weightDecay > 0 { parts.append("weight decay \(c.weightDecay)") }
         return parts.joined(separator: " · ") + "\ntolerance: " + GradientCheck.toleranceDescription
     }

@@ -46,7 +46,14 @@ struct RunOptions: ParsableArguments {
     @Option(help: "Loss on the softmax outputs: cross-entropy (the book's) or mse (½Σ(y − t)², mean over the batch).")
     var loss: Loss = .crossEntropy
 
-    @Option(parsing: .unconditional, help: "Hidden layer widths, comma-separated.")
+    @Option(
+        name: .customLong("dropout-style"),
+        help:
+            "Dropout's form: book (train × mask, test × (1 − ratio)) or inverted (train × mask/(1 − ratio), test unchanged)."
+    )
+    var dropoutStyle: DropoutStyle = .book
+
+    @Option(parsing: .unconditional, help: "Hidden layer widths, comma-separated; WxN is N layers of W (100x4).")
     var hidden: HiddenLayers = HiddenLayers([100, 100, 100, 100])
 
     @Option(
@@ -87,7 +94,8 @@ struct RunOptions: ParsableArguments {
         TrainingConfig(
             network: NetworkConfig(
                 hidden: hidden.sizes, activation: activation, initializer: initializer.value,
-                batchNorm: batchNorm, dropout: dropout, weightDecay: weightDecay, loss: loss),
+                batchNorm: batchNorm, dropout: dropout, weightDecay: weightDecay, loss: loss,
+                dropoutStyle: dropoutStyle),
             optimizer: optimizer, learningRate: lr, batchSize: batch, epochs: epochs ?? defaultEpochs,
             seed: source.seed,
             sampling: sampling, optimizerParameters: optimizerParameters, schedule: lrSchedule)

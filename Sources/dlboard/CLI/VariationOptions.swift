@@ -4,7 +4,8 @@ import NN
 /// The one knob a comparison varies, given as a list: `--optimizers sgd,adam`, `--inits 0.01,he`,
 /// `--batchnorm both`, `--dropout 0,0.2`, `--weight-decay 0,0.1`, `--lrs 0.1,0.01`, `--activations …`,
 /// `--batches 1,10,100,1000`, `--losses ce,mse`, `--lr-schedules constant,exp:0.9`, the optimizer
-/// parameters `--momenta`, `--beta1s`, `--beta2s`, `--rhos`, `--eps-list`.
+/// parameters `--momenta`, `--beta1s`, `--beta2s`, `--rhos`, `--eps-list`, `--dropout-styles book,inverted`,
+/// `--input-dropout 0,0.2`, `--hiddens 100x2,100x4,50x4`.
 /// Everything else comes from `RunOptions` and is the same for every run.
 struct VariationOptions: ParsableArguments {
     enum BatchNormChoice: String, ExpressibleByArgument, CaseIterable, Sendable {
@@ -62,6 +63,30 @@ struct VariationOptions: ParsableArguments {
         ]
     }
 
+    @Option(
+        name: .customLong("dropout-styles"),
+        help: "Dropout forms to compare (book,inverted); give a --dropout ratio or --input-dropout for them to differ.")
+    var dropoutStyles: CommaList<DropoutStyle>?
+
+    @Option(
+        name: .customLong("input-dropout"), parsing: .unconditional,
+        help: "Input Dropout ratio, or ratios to compare (e.g. 0,0.2).")
+    var inputDropout: CommaList<Float> = CommaList([0])
+
+    /// Read as text and parsed in `validate()`, so that a bad element is named on its own.
+    @Option(
+        parsing: .unconditional,
+        help: "Hidden layer lists to compare, each as --hidden takes one without commas (e.g. 100x2,100x4,50x4).")
+    var hiddens: String?
+
+    /// The `--hiddens` lists (empty without the flag); only valid elements, which `validate()` ensures.
+    var hiddenLists: [HiddenLayers] {
+        guard let hiddens else { return [] }
+        return hiddens.split(separator: ",", omittingEmptySubsequences: false).compactMap {
+            HiddenLayers(argument: String($0))
+        }
+    }
+
     @Option(help: "BatchNorm: off, on, or both (two runs).")
     var batchnorm: BatchNormChoice = .off
 
@@ -83,6 +108,9 @@ struct VariationOptions: ParsableArguments {
         if (lrs?.values.count ?? 0) > 1 { flags.append("--lrs") }
         if (batches?.values.count ?? 0) > 1 { flags.append("--batches") }
         if (lrSchedules?.values.count ?? 0) > 1 { flags.append("--lr-schedules") }
+        if (dropoutStyles?.values.count ?? 0) > 1 { flags.append("--dropout-styles") }
+        if inputDropout.values.count > 1 { flags.append("--input-dropout") }
+        if hiddenLists.count > 1 { flags.append("--hiddens") }
         for list in parameterLists where list.values.count > 1 { flags.append(list.flag) }
         if batchnorm == .both { flags.append("--batchnorm both") }
         if dropout.values.count > 1 { flags.append("--dropout") }
@@ -97,6 +125,27 @@ struct VariationOptions: ParsableArguments {
         }
         for r in dropout.values where !(r >= 0 && r < 1) {
             throw ValidationError("--dropout: ratio must be in [0, 1), got \(Format.number(r))")
+        }
+        if (dropoutStyles?.values.count ?? 0) > 1, dropout.values.allSatisfy({ $0 == 0 }),
+            inputDropout.values.allSatisfy({ $0 == 0 })
+        {
+            throw ValidationError(
+                "--dropout-styles: without Dropout every run is the same; give --dropout R or --input-dropout R")
+        }
+        for r in inputDropout.values where !(r >= 0 && r < 1) {
+            throw ValidationError("--input-dropout: ratio must be in [0, 1), got \(Format.number(r))")
+        }
+        if let text = hiddens {
+            for element in text.split(separator: ",", omittingEmptySubsequences: false) {
+                guard let h = HiddenLayers(argument: String(element)) else {
+                    throw ValidationError(
+                        "--hiddens: \"\(element)\" is not a hidden layer list (a width W or WxN, N in 1…\(HiddenLayers.maximumRepeat), e.g. 100x4)"
+                    )
+                }
+                if let w = h.sizes.first(where: { $0 < 1 }) {
+                    throw ValidationError("--hiddens: every layer needs at least 1 unit, got \(w) in \"\(element)\"")
+                }
+            }
         }
         for w in weightDecay.values where !(w >= 0 && w.isFinite) {
             throw ValidationError("--weight-decay: must be a finite value ≥ 0, got \(Format.number(w))")
@@ -143,6 +192,9 @@ struct VariationOptions: ParsableArguments {
         if let l = lrs?.values, l.count == 1 { base.learningRate = l[0] }
         if let b = batches?.values, b.count == 1 { base.batchSize = b[0] }
         if let s = lrSchedules?.values, s.count == 1 { base.schedule = s[0] }
+        if let s = dropoutStyles?.values, s.count == 1 { base.network.dropoutStyle = s[0] }
+        base.network.inputDropout = inputDropout.values[0]
+        if hiddenLists.count == 1 { base.network.hidden = hiddenLists[0].sizes }
         for list in parameterLists where list.values.count == 1 {
             base.optimizerParameters[keyPath: list.key] = list.values[0]
         }
@@ -166,6 +218,9 @@ struct VariationOptions: ParsableArguments {
         if let l = lrs?.values, l.count > 1 { return each(l) { $0.learningRate = $1 } }
         if let b = batches?.values, b.count > 1 { return each(b) { $0.batchSize = $1 } }
         if let s = lrSchedules?.values, s.count > 1 { return each(s) { $0.schedule = $1 } }
+        if let s = dropoutStyles?.values, s.count > 1 { return each(s) { $0.network.dropoutStyle = $1 } }
+        if inputDropout.values.count > 1 { return each(inputDropout.values) { $0.network.inputDropout = $1 } }
+        if hiddenLists.count > 1 { return each(hiddenLists) { $0.network.hidden = $1.sizes } }
         for list in parameterLists where list.values.count > 1 {
             return each(list.values) { $0.optimizerParameters[keyPath: list.key] = $1 }
         }

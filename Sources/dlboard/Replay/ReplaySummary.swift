@@ -23,6 +23,8 @@ enum ReplaySummary {
                     " · \(net.shapeDescription) \(net.activation.displayName), init \(net.initializer.displayName)"
                     + (net.batchNorm ? ", BatchNorm" : "")
                     + (net.dropout > 0 ? ", dropout \(Format.number(net.dropout))" : "")
+                    + (net.inputDropout > 0 ? ", input dropout \(Format.number(net.inputDropout))" : "")
+                    + (net.dropoutStyle != .book ? ", \(net.dropoutStyle.displayName) dropout" : "")
                     + (net.weightDecay > 0 ? ", wd \(Format.number(net.weightDecay))" : "")
                     + " · \(OptimizerText.describe(c)) · batch \(c.batchSize) · seed \(c.seed)"
                 if let p = run.parent, let s = run.forkStep { head += " · forked from run \(p + 1) at step \(s)" }

@@ -21,6 +21,10 @@ struct EpochTable: HeadlessReport {
         var extras: [String] = []
         if net.batchNorm { extras.append("BatchNorm") }
         if net.dropout > 0 { extras.append("Dropout \(Format.number(net.dropout))") }
+        if net.inputDropout > 0 { extras.append("input Dropout \(Format.number(net.inputDropout))") }
+        if net.dropoutStyle != .book && (net.dropout > 0 || net.inputDropout > 0) {
+            extras.append("\(net.dropoutStyle.displayName) Dropout")
+        }
         if net.weightDecay > 0 { extras.append("weight decay \(Format.number(net.weightDecay))") }
         if net.loss != .crossEntropy { extras.append("loss \(net.loss.displayName)") }
         say(

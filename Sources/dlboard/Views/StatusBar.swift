@@ -24,15 +24,19 @@ struct StatusBar {
         var optimizer = OptimizerText.describe(s.config, currentRate: s.currentLearningRate)
         // The book's cross-entropy goes unsaid; another loss is named beside the optimizer.
         if net.loss != .crossEntropy { optimizer += " · loss \(net.loss.displayName)" }
+        // The book's Dropout form goes unsaid; the inverted one is named.
+        let dropoutForm = net.dropoutStyle == .book ? "" : " \(net.dropoutStyle.displayName)"
+        let dropout = "dropout " + (net.dropout > 0 ? Format.number(net.dropout) + dropoutForm : "off")
         var parts: [(rank: Int, text: String)] = [
             (100, optimizer),
             (85, "init \(net.initializer.displayName)"),
             (80, "BN \(net.batchNorm ? "on" : "off")"),
-            (50, "dropout \(net.dropout > 0 ? Format.number(net.dropout) : "off")"),
+            (50, dropout),
             (20, "wd \(Format.number(net.weightDecay))"),
             (s.config.batchNormWarning != nil ? 95 : 30, "batch \(s.config.batchSize)"),
             (40, "\(Format.rate(s.samplesPerSecond)) samples/s"),
         ]
+        if net.inputDropout > 0 { parts.append((45, "input dropout \(Format.number(net.inputDropout))\(dropoutForm)")) }
         if let eta = s.secondsToTarget { parts.append((10, "ETA \(Format.duration(eta))")) }
         let state: String
         if s.diverged {
