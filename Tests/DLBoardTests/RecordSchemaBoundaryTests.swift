@@ -91,6 +91,8 @@ import Testing
         // What a headless command prints when it was stopped: a word for the user, not the record.
         (#"\? "interrupted" : "done""#, "Sources/dlboard/", "a printed status word"),
         (#"say\("interrupted"\)"#, "Sources/dlboard/", "a printed status word"),
+        // A search space's knob names: the words a `--space` entry starts with (`lr=log:-4,0`).
+        (#"^\s*case "#, "Sources/NN/Search/SearchKnob.swift", "a search knob's name"),
         // A record field of the same name as a kind (the trial's "lr", "weight_decay"): the schema's
         // CodingKeys.
         (#"^\s*case \w+ = "[a-z_]+"$"#, schemaFolder, "a record field's name"),
