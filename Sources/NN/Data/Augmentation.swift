@@ -142,7 +142,7 @@ public struct Augmentation: Sendable, Hashable {
 
     private static let streamKey: UInt64 = {
         var h: UInt64 = 0xCBF2_9CE4_8422_2325  // FNV-1a of the stream's name
-        for b in "augmentation".utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01B3 }
+        for b in "augmentations".utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01B3 }
         return h
     }()
 

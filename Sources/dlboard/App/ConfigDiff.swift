@@ -22,6 +22,8 @@ enum ConfigDiff {
             ("dropout", n.dropout > 0 ? "dropout \(Format.number(n.dropout))" : "no dropout"),
             ("wd", "wd \(Format.number(n.weightDecay))"),
             ("batch", "batch \(c.batchSize)"),
+            ("inputs", c.inputs.displayName),
+            ("augment", c.augmentation.displayName),
         ]
     }
 
