@@ -33,6 +33,8 @@ struct StatusBar {
             (s.config.batchNormWarning != nil ? 95 : 30, "batch \(s.config.batchSize)"),
             (40, "\(Format.rate(s.samplesPerSecond)) samples/s"),
         ]
+        // Said only when on (`g` switches it), so a run without it reads as before.
+        if !s.config.augmentation.isNone { parts.append((45, "aug \(s.config.augmentation.argument)")) }
         if let eta = s.secondsToTarget { parts.append((10, "ETA \(Format.duration(eta))")) }
         let state: String
         if s.diverged {
