@@ -132,8 +132,11 @@ import Testing
         #expect(report["gemmFlopsPerSample"] as? Double == 559_600)
         let cases = report["cases"] as! [[String: Any]]
         #expect(
-            cases.count == 2 + 6 + 4,
-            "sgd, adam plain + SGD/Adam × BatchNorm, Dropout, weight decay + SGD × leaky-relu, softplus, identity, mse")
+            cases.count == 2 + 6 + 4 + 3,
+            """
+            sgd, adam plain + SGD/Adam × BatchNorm, Dropout, weight decay + SGD × leaky-relu, softplus, identity, \
+            mse + SGD × augment, shift:2+noise:0.1, standardize
+            """)
         for c in cases {
             let f = c["fractionOfBound"] as! Double
             let rate = c["samplesPerSecond"] as! Double
