@@ -181,12 +181,14 @@ import Testing
         #expect(report["gemmFlopsPerSample"] as? Double == 559_600)
         let cases = report["cases"] as! [[String: Any]]
         #expect(
-            cases.count == 2 + 6 + 6,
-            "sgd, adam plain + SGD/Adam × BatchNorm, Dropout, weight decay + SGD × leaky-relu, softplus, identity, mse, inverted and input Dropout"
-        )
+            cases.count == 2 + 6 + 6 + 3,
+            """
+            sgd, adam plain + SGD/Adam × BatchNorm, Dropout, weight decay + SGD × leaky-relu, softplus, identity, \
+            mse, inverted and input Dropout + SGD × augment, shift:2+noise:0.1, standardize
+            """)
         #expect(
-            cases.filter { $0["optimizer"] as? String == "sgd" }.compactMap { $0["variant"] as? String }.suffix(2)
-                == ["dropout 0.2 inv", "input dropout 0.2"])
+            cases.filter { $0["optimizer"] as? String == "sgd" }.compactMap { $0["variant"] as? String }.suffix(5)
+                == ["dropout 0.2 inv", "input dropout 0.2", "augment", "shift:2+noise:0.1", "standardize"])
         for c in cases {
             let f = c["fractionOfBound"] as! Double
             let rate = c["samplesPerSecond"] as! Double

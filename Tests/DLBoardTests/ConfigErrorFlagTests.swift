@@ -12,7 +12,7 @@ import Testing
             .initializer: "--init", .activation: "--activation", .learningRate: "--lr", .batchSize: "--batch",
             .epochs: "--epochs",
             .momentum: "--momentum", .beta1: "--beta1", .beta2: "--beta2", .rho: "--rho", .epsilon: "--eps",
-            .learningRateSchedule: "--lr-schedule",
+            .learningRateSchedule: "--lr-schedule", .augmentation: "--augment",
         ]
         for setting in ConfigError.Setting.allCases {
             #expect(ConfigError.flag(for: setting) == expected[setting], "\(setting)")

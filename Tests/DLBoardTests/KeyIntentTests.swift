@@ -21,9 +21,9 @@ import Testing
         /// The events with the run each came from.
         var runEvents: [(run: Int, event: SessionOutput.Event)] = []
 
-        init(runs: Int = 1, maxRuns: Int = DashboardState.sideBySide) {
+        init(runs: Int = 1, maxRuns: Int = DashboardState.sideBySide, config: TrainingConfig = KeyIntentTests.config) {
             session = TrainingSession(
-                runs: Array(repeating: .init(config: KeyIntentTests.config), count: runs),
+                runs: Array(repeating: .init(config: config), count: runs),
                 dataset: SessionTests.dataset(), publishInterval: 0.001, maxRuns: maxRuns)
             session.start(paused: true)
             pump { $0.panes.count == runs && $0.focused?.status != nil }
@@ -166,15 +166,44 @@ import Testing
         #expect(r.events.map { [$0.from, $0.to] } == [["cross-entropy", "mse"], ["mse", "cross-entropy"]])
     }
 
+    /// g switches augmentation on (shift:2 for a run configured without) and off in one frame, each
+    /// marked and recorded as an event.
+    @Test func ggSwitchesAugmentationOnAndOff() {
+        let r = Rig()
+        r.press("g")
+        #expect(r.shown?.augmentation == Augmentation(shift: 2), "the pane shows the switch at once")
+        r.press("g")
+        #expect(r.shown?.augmentation == Augmentation.none)
+        r.settle()
+        #expect(r.trainer?.augmentation == Augmentation.none)
+        #expect(r.markers == ["+aug shift:2", "−aug"])
+        #expect(r.events.map(\.kind) == [.augmentation, .augmentation])
+        #expect(r.events.map { [$0.from, $0.to] } == [["none", "shift:2"], ["shift:2", "none"]])
+    }
+
+    /// A run configured with augmentation: g turns it off, and on again to the run's own.
+    @Test func gBringsBackTheRunsOwnAugmentation() {
+        var config = Self.config
+        config.augmentation = Augmentation(shift: 1, rotate: 10, noise: 0.1)
+        let r = Rig(config: config)
+        r.press("g")
+        r.settle()
+        #expect(r.trainer?.augmentation == Augmentation.none)
+        r.press("g")
+        r.settle()
+        #expect(r.trainer?.augmentation == config.augmentation)
+        #expect(r.markers == ["−aug", "+aug shift:1+rotate:10+noise:0.1"])
+    }
+
     /// A mix of every setting key, twice over in one frame: the screen's prediction is what the
     /// trainer ends with.
     @Test func aBurstOfKeysEndsWhereTheScreenSaid() {
         let r = Rig()
-        r.press("o+bd]w>am-Owwm[d<+a")
+        r.press("o+bd]w>agm-Owwm[dg<+a")
         let predicted = r.shown
         r.settle()
         #expect(r.trainer == predicted)
-        #expect(r.events.count == 19, "every press made one change")
+        #expect(r.events.count == 21, "every press made one change")
         #expect(r.events.allSatisfy { $0.from != $0.to }, "and each names a real change")
     }
 

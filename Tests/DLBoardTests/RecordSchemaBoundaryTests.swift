@@ -86,6 +86,8 @@ import Testing
         (#""loss""#, "Sources/dlboard/Views/", "a chart's title"),
         // The seeded generator's stream for the initial weights: renaming it would change every run.
         (#"stream: "init""#, "Sources/NN/", "a random stream's name"),
+        // The `augmentation` preset's name (the event kind of the `g` key has the same word).
+        (#"case augmentation = "augmentation""#, "Sources/dlboard/Presets/", "a preset's name"),
         // The `--init` flag.
         (#"\.customLong\("init"\)"#, "Sources/dlboard/CLI/", "a command-line flag's name"),
         // What a headless command prints when it was stopped: a word for the user, not the record.

@@ -217,6 +217,66 @@ import Testing
         #expect(replayed.focused?.markers.map(\.label) == ["→ MSE", "→ Leaky ReLU 0.2"])
     }
 
+    /// Standardized inputs and an augmentation switched off and on again replay into the
+    /// configuration the run had live; the header carries both, an older header without them reads
+    /// as the book's /255 and no augmentation.
+    @Test func inputScalingAndAugmentationReplay() throws {
+        let path = Self.temporaryPath("augment.jsonl")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var config = SessionTests.config
+        config.inputs = .standardize
+        config.augmentation = Augmentation(shift: 1, noise: 0.1)
+        let specs = [Spec(config: config, title: "augmented")]
+        let dataset = SessionTests.dataset()
+        let session = TrainingSession(runs: specs, dataset: dataset, publishInterval: 0.001)
+        let recorder = SessionRecorder(
+            log: try MetricsLog(path: path), dataset: dataset, dataDirectory: "(test)", logEvery: 1, specs: specs)
+        var live = DashboardState(datasetName: dataset.name)
+        session.start(paused: true)
+        for _ in 0..<3 { session.send(.stepOnce, to: 0) }
+        session.send(.setAugmentation(.none), to: 0)
+        for _ in 0..<2 { session.send(.stepOnce, to: 0) }
+        session.send(.setAugmentation(Augmentation(rotate: 5)), to: 0)
+        session.send(.stepOnce, to: 0)
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline {
+            let snapshot = session.drainAll()
+            _ = live.apply(snapshot)
+            recorder.record(snapshot)
+            if live.focused?.status?.step == 6 && (live.focused?.published?.appliedCommands ?? 0) >= 2 { break }
+            usleep(2000)
+        }
+        session.stop()
+        let last = session.drainAll()
+        _ = live.apply(last)
+        recorder.record(last)
+        recorder.finish(seconds: 1, stopReason: nil)
+        let liveConfig = try #require(live.focused?.status?.config)
+        #expect(liveConfig.inputs == .standardize && liveConfig.augmentation == Augmentation(rotate: 5))
+
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(text.contains("\"inputs\":\"standardize\"") && text.contains("\"augment\":\"shift:1+noise:0.1\""))
+        let record = try RunRecordReader.read(path: path)
+        #expect(record.runs[0].config == config)
+        #expect(
+            record.runs[0].events.map { [$0.event.kind.rawValue, $0.event.from ?? "-", $0.event.to ?? "-"] } == [
+                ["augmentation", "shift:1+noise:0.1", "none"], ["augmentation", "none", "rotate:5"],
+            ])
+        var player = ReplayPlayer(records: [record])
+        var replayed = DashboardState(datasetName: "", sessionName: "replay")
+        _ = replayed.apply(player.advance(to: .infinity))
+        #expect(replayed.focused?.status?.config == liveConfig)
+        #expect(replayed.focused?.markers.map(\.label) == ["−aug", "+aug rotate:5"])
+
+        // A header written before these settings existed: no "inputs", no "augment".
+        let old = text.replacingOccurrences(of: ",\"inputs\":\"standardize\"", with: "")
+            .replacingOccurrences(of: "\"augment\":\"shift:1+noise:0.1\",", with: "")
+        #expect(old != text)
+        try old.write(toFile: path, atomically: true, encoding: .utf8)
+        let older = try RunRecordReader.read(path: path)
+        #expect(older.runs[0].config.inputs == .unit && older.runs[0].config.augmentation == .none)
+    }
+
     /// A replay quits as every screen does: q asks, and with the help open q closes the help first
     /// (the replay's own q handling once quit at once from there).
     @Test func replayQuitsOnlyWhenAsked() throws {

@@ -70,4 +70,28 @@ void dlboard_column_sums(const float *w, size_t rows, size_t cols, const float *
 /// For a rows×cols row-major matrix x: zeros[j] = how many rows have x[i][j] == 0.
 void dlboard_column_zero_counts(const float *x, size_t rows, size_t cols, long *zeros);
 
+/// Per feature j over `count` rows of `features` bytes: sums[j] = Σ byte, squares[j] = Σ byte²
+/// (exact in 64-bit integers for any image count a machine can hold).
+void dlboard_pixel_sums(const unsigned char *pixels, size_t count, size_t features,
+                        unsigned long long *sums, unsigned long long *squares);
+
+/// x[r][j] = x[r][j] · scale[j] + offset[j] over a rows×cols row-major matrix.
+void dlboard_scale_columns(float *x, size_t rows, size_t cols, const float *scale, const float *offset);
+
+/// x[i] = x[i] · scale.
+void dlboard_scale_all(float *x, size_t n, float scale);
+
+/// dst = src (width×height, row-major) moved dx pixels right and dy down; what comes in is 0.
+void dlboard_shift_image(const float *src, float *dst, size_t width, size_t height, long dx, long dy);
+
+/// dst = src rotated by the angle (cos, sin) about the image centre, then moved (dx, dy); bilinear,
+/// with 0 outside the image.
+void dlboard_warp_image(const float *src, float *dst, size_t width, size_t height, float dx, float dy,
+                        float cosA, float sinA);
+
+/// x[i] += std · z_i, clipped to [lo, hi]: z_i an approximately standard normal deviate (the sum of four
+/// 16-bit uniforms, centred and scaled to variance 1) from a counter-based hash of (key, i), so the
+/// same key gives the same noise on every machine and every instruction set.
+void dlboard_add_noise(float *x, size_t n, unsigned int key, float std, float lo, float hi);
+
 #endif

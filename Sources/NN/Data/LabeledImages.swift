@@ -11,16 +11,27 @@ public struct LabeledImages: Sendable, Equatable {
     public let features: Int
     /// Number of classes (labels are in 0..<classes).
     public let classes: Int
+    /// Pixels per image row (`features / width` rows): what a shift or a rotation moves pixels along.
+    public let width: Int
 
     public var count: Int { labels.count }
 
-    public init(pixels: [UInt8], labels: [UInt8], features: Int, classes: Int = 10) {
+    /// `width` defaults to a square image's side when `features` is a square (784 → 28), and to
+    /// `features` (one row) otherwise.
+    public init(pixels: [UInt8], labels: [UInt8], features: Int, classes: Int = 10, width: Int? = nil) {
         precondition(features > 0 && pixels.count == labels.count * features, "pixels must be labels.count × features")
+        let side = Int(Double(features).squareRoot().rounded())
+        let width = width ?? (side * side == features ? side : features)
+        precondition(width > 0 && features % width == 0, "width must divide features")
         self.pixels = pixels
         self.labels = labels
         self.features = features
         self.classes = classes
+        self.width = width
     }
+
+    /// Rows of one image.
+    public var height: Int { features / width }
 
     /// The images at `indices`, in that order.
     public func subset<S: Sequence>(_ indices: S) -> LabeledImages where S.Element == Int {
@@ -30,7 +41,7 @@ public struct LabeledImages: Sendable, Equatable {
             px.append(contentsOf: pixels[(i * features)..<((i + 1) * features)])
             lb.append(labels[i])
         }
-        return LabeledImages(pixels: px, labels: lb, features: features, classes: classes)
+        return LabeledImages(pixels: px, labels: lb, features: features, classes: classes, width: width)
     }
 
     /// The first `n` images (all of them if `n ≥ count`).

@@ -74,6 +74,9 @@ public enum MNIST {
         }
         let rows = img.dimensions[1]
         let cols = img.dimensions[2]
-        return (LabeledImages(pixels: img.bytes, labels: lab.bytes, features: rows * cols), imagePath, rows, cols)
+        return (
+            LabeledImages(pixels: img.bytes, labels: lab.bytes, features: rows * cols, width: cols), imagePath, rows,
+            cols
+        )
     }
 }

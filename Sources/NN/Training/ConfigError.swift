@@ -24,6 +24,7 @@ public struct ConfigError: Error, CustomStringConvertible, Equatable {
         case rho = "RMSprop decay rho"
         case epsilon = "epsilon"
         case learningRateSchedule = "learning-rate schedule"
+        case augmentation = "data augmentation"
     }
 
     public let setting: Setting?

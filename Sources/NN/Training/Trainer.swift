@@ -29,6 +29,12 @@ public final class Trainer {
     private let epochs: Int
     private let seed: UInt64
     private let sampling: BatchSampler.Policy
+    /// The map from unit pixels to inputs, its statistics from this trainer's training images; every
+    /// gathered batch (training and evaluation) goes through it.
+    public let inputTransform: InputTransform
+    /// What each training batch's images get before the input scaling (`setAugmentation`).
+    public private(set) var augmentation: Augmentation
+    private var augmentationScratch: [Float] = []
     public private(set) var sampler: BatchSampler
     public private(set) var steps = 0
     /// Training samples drawn so far, and those of the epoch under way.
@@ -38,6 +44,10 @@ public final class Trainer {
     public private(set) var completedEpochs = 0
     /// The training-image indices of the last step's batch (what lock-step runs must agree on).
     public private(set) var lastBatch: [Int] = []
+
+    /// The last step's inputs as the network saw them (augmented and scaled), row by row: what
+    /// lock-step runs must agree on when they augment. A copy, made only when asked for.
+    public var lastInputs: [Float] { Array(UnsafeBufferPointer(start: batch.pointer, count: batch.count)) }
 
     /// Collect per-layer statistics on every `statisticsInterval`-th step (steps 1·N, 2·N, …);
     /// 0 (the default) never. A step that does not collect costs exactly what it did without them.
@@ -81,7 +91,8 @@ public final class Trainer {
             network: network.config, optimizer: optimizer.kind,
             learningRate: TrainingConfig.statedLearningRate(baseLearningRate, for: optimizer.kind),
             batchSize: batchSize, epochs: epochs, seed: seed, sampling: sampling,
-            optimizerParameters: optimizerParameters, schedule: schedule, lossRecording: lossRecording)
+            optimizerParameters: optimizerParameters, schedule: schedule, lossRecording: lossRecording,
+            inputs: inputTransform.scaling, augmentation: augmentation)
     }
 
     /// The rate the next step trains with: the schedule at that step's epoch, counted in samples
@@ -102,6 +113,8 @@ public final class Trainer {
         self.seed = config.seed
         self.sampling = config.sampling
         self.data = data
+        self.inputTransform = InputTransform(config.inputs, train: data.train)
+        self.augmentation = config.augmentation
         self.network = Network(config: config.network, seed: config.seed)
         self.baseLearningRate = config.effectiveLearningRate
         self.schedule = config.schedule
@@ -120,6 +133,8 @@ public final class Trainer {
         seed = other.seed
         sampling = other.sampling
         data = other.data
+        inputTransform = other.inputTransform
+        augmentation = other.augmentation
         baseLearningRate = other.baseLearningRate
         schedule = other.schedule
         optimizerParameters = other.optimizerParameters
@@ -193,6 +208,13 @@ public final class Trainer {
         optimizer.learningRate = currentLearningRate
     }
 
+    /// Later training batches get `augmentation` (none: as they are); weights, optimizer state and
+    /// the batch sequence go on.
+    public func setAugmentation(_ augmentation: Augmentation) {
+        precondition((try? augmentation.validate()) != nil, "invalid augmentation")
+        self.augmentation = augmentation
+    }
+
     /// One step on the next batch of this trainer's own sampler. Returns the batch loss.
     @discardableResult
     public func step() -> Double {
@@ -210,6 +232,11 @@ public final class Trainer {
             collectingStatistics ?? (statisticsInterval > 0 && (steps + 1) % statisticsInterval == 0)
         lastBatch = indices
         data.train.gather(indices, into: batch, labels: &batchLabels)
+        // Each sample is augmented by its position in the stream of drawn samples, so lock-step
+        // runs, whatever their batch size, give sample p the same changes.
+        augmentation.apply(
+            to: batch, width: data.train.width, seed: seed, firstPosition: samplesSeen, scratch: &augmentationScratch)
+        inputTransform.apply(to: batch)
         var loss = network.gradient(batch, labels: batchLabels)
         if collect { copyWeightsBefore() }
         optimizer.learningRate = currentLearningRate
@@ -257,6 +284,7 @@ public final class Trainer {
         while start < n {
             let end = min(n, start + chunk)
             images.gather(range: start..<end, into: evalChunk, labels: &evalLabels)
+            inputTransform.apply(to: evalChunk)
             correct += network.correctCount(evalChunk, labels: evalLabels)
             start = end
         }

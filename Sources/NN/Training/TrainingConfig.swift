@@ -24,24 +24,38 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
         get { statedLossRecording ?? .preUpdate }
         set { statedLossRecording = newValue == .preUpdate ? nil : newValue }
     }
+    /// How pixels become inputs (the book's byte / 255 by default).
+    public var inputs: InputScaling {
+        get { statedInputs ?? .unit }
+        set { statedInputs = newValue == .unit ? nil : newValue }
+    }
+    /// What is done to each training batch's images (none by default); evaluation never sees it.
+    public var augmentation: Augmentation {
+        get { statedAugmentation ?? .none }
+        set { statedAugmentation = newValue.isNone ? nil : newValue }
+    }
     // Stored as nil when they are the book's, so a record of a run at the book's values is written
     // as before, and a record without them reads as the book's.
     private var statedOptimizerParameters: OptimizerParameters?
     private var statedSchedule: LearningRateSchedule?
     private var statedLossRecording: LossRecording?
+    private var statedInputs: InputScaling?
+    private var statedAugmentation: Augmentation?
 
     enum CodingKeys: String, CodingKey {
         case network, optimizer, learningRate, batchSize, epochs, seed, sampling
         case statedOptimizerParameters = "optimizerParameters"
         case statedSchedule = "schedule"
         case statedLossRecording = "lossRecording"
+        case statedInputs = "inputs"
+        case statedAugmentation = "augment"
     }
 
     public init(
         network: NetworkConfig = NetworkConfig(), optimizer: OptimizerKind = .sgd, learningRate: Float? = nil,
         batchSize: Int = 100, epochs: Int = 5, seed: UInt64 = 0, sampling: BatchSampler.Policy = .withReplacement,
         optimizerParameters: OptimizerParameters = .book, schedule: LearningRateSchedule = .constant,
-        lossRecording: LossRecording = .preUpdate
+        lossRecording: LossRecording = .preUpdate, inputs: InputScaling = .unit, augmentation: Augmentation = .none
     ) {
         self.network = network
         self.optimizer = optimizer
@@ -53,6 +67,8 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
         self.optimizerParameters = optimizerParameters
         self.schedule = schedule
         self.lossRecording = lossRecording
+        self.inputs = inputs
+        self.augmentation = augmentation
     }
 
     /// The base rate α0: the stated one or the optimizer's default. The `+`/`-` keys step it; the
@@ -81,6 +97,7 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
         }
         try optimizerParameters.validate()
         try schedule.validate()
+        try augmentation.validate()
         if batchSize < 1 { throw ConfigError(.batchSize, "must be at least 1, got \(batchSize)") }
         if epochs < 1 { throw ConfigError(.epochs, "must be at least 1, got \(epochs)") }
         // A million epochs of 60,000 single-image steps is 6·10¹⁰ steps: far past any run, and

@@ -6,6 +6,7 @@ enum Action: Hashable, Sendable {
     case toggleDropout, dropoutDown, dropoutUp
     case nextWeightDecay
     case nextLoss
+    case toggleAugmentation
     case learningRateUp, learningRateDown
     case nextSchedule
     case nextActivation

@@ -27,6 +27,8 @@ enum ConfigDiff {
             ),
             ("wd", "wd \(Format.number(n.weightDecay))"),
             ("batch", "batch \(c.batchSize)"),
+            ("inputs", c.inputs.displayName),
+            ("augment", c.augmentation.displayName),
         ]
     }
 

@@ -39,6 +39,9 @@ enum KeyMap {
             keys: [.character("m")], action: .nextLoss,
             help: "next loss: cross-entropy, MSE (weights and optimizer state kept)"),
         Binding(
+            keys: [.character("g")], action: .toggleAugmentation,
+            help: "augmentation of training batches on/off (the run's own, or shift:2)"),
+        Binding(
             keys: [.character(" ")], action: .togglePause, help: "pause / resume (resume past the target trains on)"),
         Binding(keys: [.character("n")], action: .singleStep, help: "one step while paused"),
         Binding(keys: [.character("r")], action: .restart, help: "restart from fresh weights (curves kept, marked)"),

@@ -67,6 +67,8 @@ struct PaneState {
     var banner: String?
     /// The ratio Dropout gets when switched on.
     var dropoutWhenOn: Float = 0.2
+    /// What `g` switches augmentation on to: the run's own once seen on, `shift:2` before.
+    var augmentationWhenOn = Augmentation.defaultOn
 
     static let smoothingWeights: [Double] = [0, 0.6, 0.8, 0.9, 0.95, 0.99]
 
@@ -254,6 +256,10 @@ struct PaneState {
             return send(.cycleLoss)
         case .nextSchedule:
             return send(.cycleSchedule)
+        case .toggleAugmentation:
+            let current = status.config.augmentation
+            if !current.isNone { augmentationWhenOn = current }
+            return send(.toggleAugmentation(onAugmentation: augmentationWhenOn))
         case .togglePause:
             if status.diverged {
                 notice = "diverged: lower the learning rate (-) and restart (r)"
@@ -326,6 +332,8 @@ struct PaneState {
             shown.config.batchSize = size
         case .setLoss(let loss):
             shown.config.network.loss = loss
+        case .setAugmentation(let augmentation):
+            shown.config.augmentation = augmentation
         case .pause:
             shown.paused = true
         case .resume:
@@ -339,7 +347,7 @@ struct PaneState {
             // The session's own: nothing to predict, and the run does not count them.
             return [command]
         case .cycleOptimizer, .stepLearningRate, .cycleActivation, .toggleBatchNorm, .toggleDropout, .stepDropout,
-            .cycleWeightDecay, .stepBatchSize, .cycleLoss, .cycleSchedule:
+            .cycleWeightDecay, .stepBatchSize, .cycleLoss, .cycleSchedule, .toggleAugmentation:
             // `resolved(against:)` turns every relative intent into an absolute command.
             return [command]
         }

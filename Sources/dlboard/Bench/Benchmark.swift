@@ -4,7 +4,8 @@ import TUI
 
 /// The measurements of `dlboard bench`: training speed of the book's network 784-100×5-10 (ReLU,
 /// He, batch 100) for each optimizer and the BatchNorm / Dropout / weight-decay variants (and, under
-/// SGD, Leaky ReLU, SoftPlus, identity, the MSE loss, inverted Dropout and an input Dropout), at each
+/// SGD, Leaky ReLU, SoftPlus, identity, the MSE loss, inverted Dropout, an input Dropout, the
+/// augmentation preset's shift/rotate/noise and standardized inputs), at each
 /// BLAS thread count, against the GEMM bound measured right before each repetition; the frame
 /// render time of the dashboard; the peak RSS. Printed as a table, or as one JSON object.
 struct Benchmark {
@@ -120,6 +121,10 @@ struct Benchmark {
                     }
                 ))
             cases.append(("sgd|input dropout 0.2", { $0.network.inputDropout = 0.2 }))
+            // Augmentation and input scaling change only the batch gather, which no optimizer touches.
+            cases.append(("sgd|augment", { $0.augmentation = Preset.augmentationUsed }))
+            cases.append(("sgd|shift:2+noise:0.1", { $0.augmentation = Augmentation(shift: 2, noise: 0.1) }))
+            cases.append(("sgd|standardize", { $0.inputs = .standardize }))
         }
         var results: [Case] = []
         var boundGflops: [String: Double] = [:]

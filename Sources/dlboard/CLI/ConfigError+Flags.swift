@@ -20,6 +20,7 @@ extension ConfigError {
         case .rho: "--rho"
         case .epsilon: "--eps"
         case .learningRateSchedule: "--lr-schedule"
+        case .augmentation: "--augment"
         case .inputSize, .outputSize: nil
         }
     }

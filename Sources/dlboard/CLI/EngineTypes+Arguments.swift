@@ -23,3 +23,10 @@ extension BatchSampler.Policy: ExpressibleByArgument {}
 extension LearningRateSchedule: ExpressibleByArgument {
     public var defaultValueDescription: String { argument }
 }
+
+extension InputScaling: ExpressibleByArgument {}
+
+/// `none`, or parts joined by `,` or `+`: `shift:2,rotate:10,noise:0.1`.
+extension Augmentation: ExpressibleByArgument {
+    public var defaultValueDescription: String { argument }
+}

@@ -74,6 +74,19 @@ struct RunOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "Fraction of the training images held out for validation (e.g. 0.2).")
     var validation: Double = 0
 
+    @Option(
+        help:
+            "Network inputs: unit (the book's pixel/255), raw (0…255), or standardize ((x − μ)/σ per pixel, from the training images)."
+    )
+    var inputs: InputScaling = .unit
+
+    @Option(
+        parsing: .unconditional,
+        help:
+            "Augment training batches (never evaluation): any of shift:K (±K pixels), rotate:D (±D degrees), noise:S (Gaussian std S of the pixel range), e.g. shift:2,rotate:10,noise:0.1; or none."
+    )
+    var augment: Augmentation = .none
+
     @OptionGroup var source: DataOptions
 
     @Option(help: "Mini-batch sampling: with replacement (the book's Trainer) or a shuffled permutation per epoch.")
@@ -98,7 +111,8 @@ struct RunOptions: ParsableArguments {
                 dropoutStyle: dropoutStyle),
             optimizer: optimizer, learningRate: lr, batchSize: batch, epochs: epochs ?? defaultEpochs,
             seed: source.seed,
-            sampling: sampling, optimizerParameters: optimizerParameters, schedule: lrSchedule)
+            sampling: sampling, optimizerParameters: optimizerParameters, schedule: lrSchedule, inputs: inputs,
+            augmentation: augment)
     }
 
     var optimizerParameters: OptimizerParameters {

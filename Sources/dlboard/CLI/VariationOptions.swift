@@ -3,7 +3,8 @@ import NN
 
 /// The one knob a comparison varies, given as a list: `--optimizers sgd,adam`, `--inits 0.01,he`,
 /// `--batchnorm both`, `--dropout 0,0.2`, `--weight-decay 0,0.1`, `--lrs 0.1,0.01`, `--activations …`,
-/// `--batches 1,10,100,1000`, `--losses ce,mse`, `--lr-schedules constant,exp:0.9`, the optimizer
+/// `--batches 1,10,100,1000`, `--losses ce,mse`, `--inputs-list unit,raw,standardize`,
+/// `--augments none,shift:2+rotate:10`, `--lr-schedules constant,exp:0.9`, the optimizer
 /// parameters `--momenta`, `--beta1s`, `--beta2s`, `--rhos`, `--eps-list`, `--dropout-styles book,inverted`,
 /// `--input-dropout 0,0.2`, `--hiddens 100x2,100x4,50x4`.
 /// Everything else comes from `RunOptions` and is the same for every run.
@@ -31,6 +32,14 @@ struct VariationOptions: ParsableArguments {
         parsing: .unconditional,
         help: "Batch sizes to compare (e.g. 1,10,100,1000): the same sample order, consumed at different rates.")
     var batches: CommaList<Int>?
+
+    @Option(name: .customLong("inputs-list"), help: "Input scalings to compare (e.g. unit,raw,standardize).")
+    var inputsList: CommaList<InputScaling>?
+
+    @Option(
+        parsing: .unconditional,
+        help: "Augmentations to compare, parts joined by + (e.g. none,shift:2,shift:2+rotate:10+noise:0.1).")
+    var augments: CommaList<Augmentation>?
 
     @Option(
         name: .customLong("lr-schedules"),
@@ -111,6 +120,8 @@ struct VariationOptions: ParsableArguments {
         if (dropoutStyles?.values.count ?? 0) > 1 { flags.append("--dropout-styles") }
         if inputDropout.values.count > 1 { flags.append("--input-dropout") }
         if hiddenLists.count > 1 { flags.append("--hiddens") }
+        if (inputsList?.values.count ?? 0) > 1 { flags.append("--inputs-list") }
+        if (augments?.values.count ?? 0) > 1 { flags.append("--augments") }
         for list in parameterLists where list.values.count > 1 { flags.append(list.flag) }
         if batchnorm == .both { flags.append("--batchnorm both") }
         if dropout.values.count > 1 { flags.append("--dropout") }
@@ -159,6 +170,9 @@ struct VariationOptions: ParsableArguments {
         for s in lrSchedules?.values ?? [] {
             do { try s.validate() } catch { throw ValidationError("--lr-schedules: \(error.problem)") }
         }
+        for a in augments?.values ?? [] {
+            do { try a.validate() } catch { throw ValidationError("--augments: \(error.problem)") }
+        }
         for list in parameterLists {
             for v in list.values {
                 var p = OptimizerParameters.book
@@ -195,6 +209,8 @@ struct VariationOptions: ParsableArguments {
         if let s = dropoutStyles?.values, s.count == 1 { base.network.dropoutStyle = s[0] }
         base.network.inputDropout = inputDropout.values[0]
         if hiddenLists.count == 1 { base.network.hidden = hiddenLists[0].sizes }
+        if let i = inputsList?.values, i.count == 1 { base.inputs = i[0] }
+        if let a = augments?.values, a.count == 1 { base.augmentation = a[0] }
         for list in parameterLists where list.values.count == 1 {
             base.optimizerParameters[keyPath: list.key] = list.values[0]
         }
@@ -221,6 +237,8 @@ struct VariationOptions: ParsableArguments {
         if let s = dropoutStyles?.values, s.count > 1 { return each(s) { $0.network.dropoutStyle = $1 } }
         if inputDropout.values.count > 1 { return each(inputDropout.values) { $0.network.inputDropout = $1 } }
         if hiddenLists.count > 1 { return each(hiddenLists) { $0.network.hidden = $1.sizes } }
+        if let i = inputsList?.values, i.count > 1 { return each(i) { $0.inputs = $1 } }
+        if let a = augments?.values, a.count > 1 { return each(a) { $0.augmentation = $1 } }
         for list in parameterLists where list.values.count > 1 {
             return each(list.values) { $0.optimizerParameters[keyPath: list.key] = $1 }
         }

@@ -207,6 +207,7 @@ struct ReplayPlayer {
         case .weightDecay: if let v = e.to.flatMap(Float.init) { run.config.network.weightDecay = v }
         case .batchSize: if let v = e.to.flatMap(Int.init) { run.config.batchSize = v }
         case .loss: if let v = e.to.flatMap(Loss.init(rawValue:)) { run.config.network.loss = v }
+        case .augmentation: if let v = e.to.flatMap(Augmentation.init(argument:)) { run.config.augmentation = v }
         }
     }
 

@@ -27,6 +27,8 @@ struct EpochTable: HeadlessReport {
         }
         if net.weightDecay > 0 { extras.append("weight decay \(Format.number(net.weightDecay))") }
         if net.loss != .crossEntropy { extras.append("loss \(net.loss.displayName)") }
+        if config.inputs != .unit { extras.append(config.inputs.displayName) }
+        if !config.augmentation.isNone { extras.append("augment \(config.augmentation.displayName)") }
         say(
             "network \(net.shapeDescription) \(net.activation.displayName), init \(net.initializer.displayName)"
                 + (extras.isEmpty ? "" : ", " + extras.joined(separator: ", "))

@@ -222,7 +222,7 @@ struct RunDriver {
         }
         switch resolved {
         case .cycleOptimizer, .stepLearningRate, .cycleActivation, .toggleBatchNorm, .toggleDropout, .stepDropout,
-            .cycleWeightDecay, .stepBatchSize, .cycleLoss, .cycleSchedule:
+            .cycleWeightDecay, .stepBatchSize, .cycleLoss, .cycleSchedule, .toggleAugmentation:
             // `resolved(against:)` turns every relative intent into the absolute command below.
             break
         case .setBatchSize(let size):
@@ -266,6 +266,9 @@ struct RunDriver {
         case .setLoss(let loss):
             trainer.network.setLoss(loss)
             event(.loss, before.network.loss.rawValue, loss.rawValue)
+        case .setAugmentation(let a):
+            trainer.setAugmentation(a)
+            event(.augmentation, before.augmentation.argument, a.argument)
         case .pause:
             paused = true
         case .resume:

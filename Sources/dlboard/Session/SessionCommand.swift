@@ -25,6 +25,8 @@ enum SessionCommand: Sendable, Equatable {
     case setBatchSize(Int)
     /// Keeps weights and optimizer state; the next step's gradient is the new loss's.
     case setLoss(Loss)
+    /// Later training batches get this augmentation (`.none`: as they are); evaluation never does.
+    case setAugmentation(Augmentation)
 
     /// The optimizer `by` places on in `OptimizerKind.allCases` (wrapping), as `setOptimizer`.
     case cycleOptimizer(by: Int)
@@ -46,6 +48,8 @@ enum SessionCommand: Sendable, Equatable {
     case cycleLoss
     /// The next schedule of `LearningRateSchedule.cycle(epochs:)` (wrapping), as `setSchedule`.
     case cycleSchedule
+    /// Augmentation off when on; when off, on as `onAugmentation` (the run's own, or `shift:2`).
+    case toggleAugmentation(onAugmentation: Augmentation)
 
     case pause
     case resume
@@ -90,8 +94,10 @@ extension SessionCommand {
             return .setLoss(network.loss.cycled(by: 1))
         case .cycleSchedule:
             return .setSchedule(config.schedule.next(epochs: config.epochs))
+        case .toggleAugmentation(let on):
+            return .setAugmentation(config.augmentation.isNone ? on : .none)
         case .setOptimizer, .setLearningRate, .setSchedule, .reinitialize, .setActivation, .setBatchNorm, .setDropout,
-            .setWeightDecay, .setBatchSize, .setLoss, .pause, .resume, .stepOnce, .restart, .fork:
+            .setWeightDecay, .setBatchSize, .setLoss, .setAugmentation, .pause, .resume, .stepOnce, .restart, .fork:
             return self
         }
     }
@@ -110,9 +116,11 @@ extension SessionCommand {
         case .setWeightDecay(let decay): return "wd \(Format.number(decay))"
         case .setBatchSize(let size): return "batch \(size)"
         case .setLoss(let loss): return "→ \(loss.displayName)"
+        case .setAugmentation(let a): return a.isNone ? "−aug" : "+aug \(a.argument)"
         case .restart: return "↺ restart"
         case .cycleOptimizer, .stepLearningRate, .cycleActivation, .toggleBatchNorm, .toggleDropout, .stepDropout,
-            .cycleWeightDecay, .stepBatchSize, .cycleLoss, .cycleSchedule, .pause, .resume, .stepOnce, .fork:
+            .cycleWeightDecay, .stepBatchSize, .cycleLoss, .cycleSchedule, .toggleAugmentation, .pause, .resume,
+            .stepOnce, .fork:
             return nil
         }
     }

@@ -37,6 +37,8 @@ struct StatusBar {
             (40, "\(Format.rate(s.samplesPerSecond)) samples/s"),
         ]
         if net.inputDropout > 0 { parts.append((45, "input dropout \(Format.number(net.inputDropout))\(dropoutForm)")) }
+        // Said only when on (`g` switches it), so a run without it reads as before.
+        if !s.config.augmentation.isNone { parts.append((45, "aug \(s.config.augmentation.argument)")) }
         if let eta = s.secondsToTarget { parts.append((10, "ETA \(Format.duration(eta))")) }
         let state: String
         if s.diverged {

@@ -16,6 +16,8 @@ enum EventKind: String, Codable, Sendable, CaseIterable {
     case weightDecay = "weight_decay"
     case batchSize = "batch_size"
     case loss
+    /// `from`/`to` are augmentations as the command line spells them (`none`, `shift:2+noise:0.1`).
+    case augmentation
     case restart
     /// On the parent: the step it was forked at, `to` the new run's id.
     case fork
