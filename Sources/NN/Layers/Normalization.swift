@@ -6,13 +6,12 @@ public enum Normalization: String, Sendable, CaseIterable, Codable {
     case batch
     case layer
 
-    /// Parses `none`, `batch`, `layer` (any case) and the layers' own names `batchnorm`/`bn`,
-    /// `layernorm`/`ln`.
+    /// Parses `none`, `batch`, `layer` (any case) and the short names `bn`, `ln`.
     public init?(argument: String) {
         switch argument.lowercased() {
         case "none", "off": self = .none
-        case "batch", "batchnorm", "bn": self = .batch
-        case "layer", "layernorm", "ln": self = .layer
+        case "batch", "bn": self = .batch
+        case "layer", "ln": self = .layer
         default: return nil
         }
     }

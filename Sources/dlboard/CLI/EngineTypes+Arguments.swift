@@ -14,6 +14,8 @@ extension Activation: ExpressibleByArgument {
 
 extension Loss: ExpressibleByArgument {}
 
+extension Normalization: ExpressibleByArgument {}
+
 extension BatchSampler.Policy: ExpressibleByArgument {}
 
 extension LearningRateSchedule: ExpressibleByArgument {

@@ -46,8 +46,8 @@ struct GradcheckCommand: ParsableCommand {
     var networkConfig: NetworkConfig {
         NetworkConfig(
             inputSize: features, hidden: hidden.sizes, outputSize: classes, activation: activation,
-            initializer: initializer.value, batchNorm: regularization.batchnorm, dropout: regularization.dropout,
-            weightDecay: regularization.weightDecay, loss: loss)
+            initializer: initializer.value, dropout: regularization.dropout, weightDecay: regularization.weightDecay,
+            loss: loss, normalization: regularization.normalization)
     }
 
     func validate() throws {
@@ -93,7 +93,7 @@ struct GradcheckCommand: ParsableCommand {
             "batch \(batch)",
         ]
         if c.loss != .crossEntropy { parts.append("loss \(c.loss.displayName)") }
-        if c.batchNorm { parts.append("BatchNorm") }
+        if c.normalization != .none { parts.append(c.normalization.displayName) }
         if c.dropout > 0 { parts.append("dropout \(c.dropout) (mask fixed)") }
         if c.weightDecay > 0 { parts.append("weight decay \(c.weightDecay)") }
         return parts.joined(separator: " · ") + "\ntolerance: " + GradientCheck.toleranceDescription

@@ -21,7 +21,7 @@ enum ReplaySummary {
                 if let crc = run.datasetChecksum { head += " crc32 \(crc)" }
                 head +=
                     " · \(net.shapeDescription) \(net.activation.displayName), init \(net.initializer.displayName)"
-                    + (net.batchNorm ? ", BatchNorm" : "")
+                    + (net.normalization != .none ? ", \(net.normalization.displayName)" : "")
                     + (net.dropout > 0 ? ", dropout \(Format.number(net.dropout))" : "")
                     + (net.weightDecay > 0 ? ", wd \(Format.number(net.weightDecay))" : "")
                     + " · \(OptimizerText.describe(c)) · batch \(c.batchSize) · seed \(c.seed)"
