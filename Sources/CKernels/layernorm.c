@@ -16,49 +16,51 @@ static inline __attribute__((always_inline)) double lanes_total(const double *la
     return total;
 }
 
+// One pass for the row's sum and sum of squares, in double: a float's square is exact in a double
+// and d of them lose nothing that matters against ε, so σ² = Σx²/d − μ² needs no second pass.
 DLBOARD_CLONES
 void dlboard_layernorm_forward(const float *restrict x, size_t n, size_t d, const float *restrict gamma,
                                const float *restrict beta, float eps, float *restrict xn, float *restrict inverseStd,
                                float *restrict out) {
     for (size_t r = 0; r < n; r++) {
         const float *row = x + r * d;
-        double sums[LN_LANES] = {0};
+        double sums[LN_LANES] = {0}, squares[LN_LANES] = {0};
         size_t j = 0;
         for (; j + LN_LANES <= d; j += LN_LANES)
-            for (int k = 0; k < LN_LANES; k++) sums[k] += (double)row[j + k];
-        for (int k = 0; j < d; j++, k++) sums[k] += (double)row[j];
-        float mean = (float)(lanes_total(sums) / (double)d);
-        double squares[LN_LANES] = {0};
-        j = 0;
-        for (; j + LN_LANES <= d; j += LN_LANES)
             for (int k = 0; k < LN_LANES; k++) {
-                double v = (double)(row[j + k] - mean);
+                double v = (double)row[j + k];
+                sums[k] += v;
                 squares[k] += v * v;
             }
         for (int k = 0; j < d; j++, k++) {
-            double v = (double)(row[j] - mean);
+            double v = (double)row[j];
+            sums[k] += v;
             squares[k] += v * v;
         }
-        double variance = lanes_total(squares) / (double)d;
+        double mean = lanes_total(sums) / (double)d;
+        double variance = lanes_total(squares) / (double)d - mean * mean;
+        if (variance < 0) variance = 0;
         float inv = (float)(1.0 / __builtin_elementwise_sqrt(variance + (double)eps));
+        float mu = (float)mean;
         float *orow = out + r * d;
         if (xn) {
             inverseStd[r] = inv;
             float *zrow = xn + r * d;
             for (j = 0; j < d; j++) {
-                float z = (row[j] - mean) * inv;
+                float z = (row[j] - mu) * inv;
                 zrow[j] = z;
                 orow[j] = gamma[j] * z + beta[j];
             }
         } else {
             for (j = 0; j < d; j++) {
-                float z = (row[j] - mean) * inv;
+                float z = (row[j] - mu) * inv;
                 orow[j] = gamma[j] * z + beta[j];
             }
         }
     }
 }
 
+// dγ, dβ (down the columns) and the row's two means (across it, in lanes) in one pass.
 DLBOARD_CLONES
 void dlboard_layernorm_backward(const float *restrict dout, size_t n, size_t d, const float *restrict xn,
                                 const float *restrict inverseStd, const float *restrict gamma, float *restrict dgamma,
@@ -67,23 +69,25 @@ void dlboard_layernorm_backward(const float *restrict dout, size_t n, size_t d, 
     for (size_t r = 0; r < n; r++) {
         const float *grow = dout + r * d, *zrow = xn + r * d;
         float *orow = dx + r * d;
-        for (size_t j = 0; j < d; j++) {
-            dbeta[j] += grow[j];
-            dgamma[j] += zrow[j] * grow[j];
-        }
         // mean(dxn) and mean(dxn·xn) over the row, dxn = γ·dout.
         double a[LN_LANES] = {0}, b[LN_LANES] = {0};
         size_t j = 0;
         for (; j + LN_LANES <= d; j += LN_LANES)
             for (int k = 0; k < LN_LANES; k++) {
-                float g = gamma[j + k] * grow[j + k];
+                float o = grow[j + k], z = zrow[j + k];
+                dbeta[j + k] += o;
+                dgamma[j + k] += z * o;
+                float g = gamma[j + k] * o;
                 a[k] += (double)g;
-                b[k] += (double)(g * zrow[j + k]);
+                b[k] += (double)(g * z);
             }
         for (int k = 0; j < d; j++, k++) {
-            float g = gamma[j] * grow[j];
+            float o = grow[j], z = zrow[j];
+            dbeta[j] += o;
+            dgamma[j] += z * o;
+            float g = gamma[j] * o;
             a[k] += (double)g;
-            b[k] += (double)(g * zrow[j]);
+            b[k] += (double)(g * z);
         }
         float meanG = (float)(lanes_total(a) / (double)d);
         float meanGZ = (float)(lanes_total(b) / (double)d);

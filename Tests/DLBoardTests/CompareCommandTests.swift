@@ -132,8 +132,10 @@ import Testing
         #expect(report["gemmFlopsPerSample"] as? Double == 559_600)
         let cases = report["cases"] as! [[String: Any]]
         #expect(
-            cases.count == 2 + 6 + 4,
-            "sgd, adam plain + SGD/Adam × BatchNorm, Dropout, weight decay + SGD × leaky-relu, softplus, identity, mse")
+            cases.count == 2 + 8 + 4,
+            "sgd, adam plain + SGD/Adam × BatchNorm, LayerNorm, Dropout, weight decay + SGD × leaky-relu, softplus, identity, mse"
+        )
+        #expect(cases.contains { $0["variant"] as? String == "layernorm" && $0["optimizer"] as? String == "adam" })
         for c in cases {
             let f = c["fractionOfBound"] as! Double
             let rate = c["samplesPerSecond"] as! Double
