@@ -45,7 +45,7 @@ import Testing
         #expect(r.status == 0)
         for name in [
             "optimizer-paths", "optimizer-race", "init-compare", "weight-symmetry", "activation-histograms",
-            "batchnorm-grid", "overfit-weight-decay", "overfit-dropout", "random-search",
+            "batchnorm-grid", "overfit-weight-decay", "overfit-dropout", "random-search", "normalization",
         ] {
             #expect(r.stdout.contains(name))
         }
@@ -118,6 +118,29 @@ import Testing
             plain.lastTrain - plain.lastTest > decayed.lastTrain - decayed.lastTest,
             "gap \(plain.lastTrain - plain.lastTest) vs \(decayed.lastTrain - decayed.lastTest)")
         #expect(plain.evals.count == 90, "judged on train and test after every epoch")
+    }
+
+    /// BatchNorm over batches of 2 normalizes with noise and judges with running averages of it:
+    /// its test accuracy falls far behind; LayerNorm, batch-independent, keeps up with the best of
+    /// the other two at every batch size.
+    @Test func layerNormKeepsUpWhereBatchNormFallsBehind() throws {
+        let (runs, _, _) = try Self.preset(["normalization", "--epochs", "3", "--test-size", "500"])
+        #expect(
+            runs.map(\.title) == [
+                "batch 2 no norm", "batch 2 BN", "batch 2 LN", "batch 8 no norm", "batch 8 BN", "batch 8 LN",
+                "batch 100 no norm", "batch 100 BN", "batch 100 LN",
+            ])
+        #expect(runs.allSatisfy { $0.evals.count == 3 }, "the same epochs of the same 1,000 images for every run")
+        #expect(runs[0].losses.count == 1500 && runs[6].losses.count == 30, "consumed at different rates")
+        let (bn2, ln2) = (runs[1], runs[2])
+        #expect(
+            bn2.lastTest < 0.5 && ln2.lastTest > bn2.lastTest + 0.3, "batch 2: BN \(bn2.lastTest), LN \(ln2.lastTest)")
+        for cell in 0..<3 {
+            let (none, bn, ln) = (runs[3 * cell], runs[3 * cell + 1], runs[3 * cell + 2])
+            #expect(
+                ln.lastTest >= max(none.lastTest, bn.lastTest) - 0.05,
+                "\(ln.title) \(ln.lastTest) vs \(none.lastTest), \(bn.lastTest)")
+        }
     }
 
     @Test func dropoutNarrowsTheOverfittingGap() throws {

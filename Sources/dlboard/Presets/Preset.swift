@@ -14,6 +14,8 @@ enum Preset: String, CaseIterable, Sendable {
     case overfitWeightDecay = "overfit-weight-decay"
     case overfitDropout = "overfit-dropout"
     case randomSearch = "random-search"
+    /// Beyond the book: layer normalization against BatchNorm at small batches.
+    case normalization
 
     /// The book's experiment number and script.
     var experiment: String {
@@ -27,6 +29,7 @@ enum Preset: String, CaseIterable, Sendable {
         case .overfitWeightDecay: "E7 overfit_weight_decay.py"
         case .overfitDropout: "E8 overfit_dropout.py"
         case .randomSearch: "E9 hyperparameter_optimization.py"
+        case .normalization: "beyond the book: layer normalization (Ba, Kiros & Hinton 2016)"
         }
     }
 
@@ -46,6 +49,8 @@ enum Preset: String, CaseIterable, Sendable {
         case .overfitDropout: "300 images, 784-100×6-10, 301 epochs: dropout 0 vs 0.2 (train vs test accuracy)"
         case .randomSearch:
             "100 trials, lr 10^U(-6,-2), weight decay 10^U(-8,-4), 400 train / 100 validation, 50 epochs"
+        case .normalization:
+            "none vs BatchNorm vs LayerNorm at batch 2, 8 and 100, 1,000 images, 10 epochs, 784-100×4-10, SGD 0.01"
         }
     }
 
@@ -148,6 +153,8 @@ enum Preset: String, CaseIterable, Sendable {
                 return TrainingSession.RunSpec(config: c, title: r > 0 ? "dropout \(Format.number(r))" : "no dropout")
             }
             return Training(runs: runs, trainSize: o.trainSize ?? 300)
+        case .normalization:
+            return NormalizationPreset.training(o)
         case .optimizerPaths, .activationHistograms, .randomSearch:
             return nil
         }
