@@ -78,6 +78,7 @@ import Testing
             ["--activations", "leaky-relu:0.1,softplus,identity"], ["Leaky ReLU 0.1", "SoftPlus", "Identity"],
             "activation", ["leaky-relu:0.1", "softplus", "identity"]
         ),
+        (["--norms", "none,batch,layer"], ["BN off", "BN on", "LN on"], "normalization", ["none", "batch", "layer"]),
     ])
     func comparesTheNewKnobs(_ flags: [String], _ titles: [String], _ key: String, _ recorded: [String]) throws {
         let fx = CLIFixtures()
@@ -104,6 +105,12 @@ import Testing
             (["compare", "--optimizers", "sgd,nadam"], "nadam"),
             (["compare", "--dropout", "0,1.5"], "--dropout: ratio must be in [0, 1), got 1.5"),
             (["compare", "--losses", "ce,hinge"], "hinge"),
+            (["compare", "--norms", "none,group"], "group"),
+            (
+                ["compare", "--batchnorm", "on", "--norm", "layer", "--lrs", "0.1,0.01"],
+                "--batchnorm on and --norm layer: give one of them (--batchnorm on is --norm batch)"
+            ),
+            (["compare", "--norms", "batch,layer", "--norm", "layer"], "--norms and --norm layer: give one of them"),
             (["compare", "--losses", "ce,mse", "--activations", "relu,tanh"], "got --activations and --losses"),
             (["compare", "--activations", "relu,leaky-relu:2"], "--activation: Leaky ReLU slope must be in (0, 1)"),
             (["compare", "--lrs", "0.1,0.01,0.001,1e-4,1e-5"], "at most 4 runs side by side, got 5; add --headless"),

@@ -30,6 +30,9 @@ import Testing
         (["--activation", "identity", "--weight-decay", "0.1"], "Identity, init He · batch 3 · weight decay 0.1"),
         (["--loss", "mse"], "ReLU, init He · batch 3 · loss MSE"),
         (["--loss", "mse", "--activation", "tanh", "--batchnorm"], "Tanh, init He · batch 3 · loss MSE · BatchNorm"),
+        (["--norm", "layer", "--activation", "tanh"], "Tanh, init He · batch 3 · LayerNorm"),
+        (["--norm", "layer", "--batch", "1", "--dropout", "0.2"], "ReLU, init He · batch 1 · LayerNorm · dropout 0.2"),
+        (["--norm", "batch"], "ReLU, init He · batch 3 · BatchNorm"),
     ])
     func theNewLayersAndLossPass(_ flags: [String], _ heading: String) throws {
         let r = try BinaryRunner.run(["gradcheck"] + flags)
@@ -52,6 +55,10 @@ import Testing
             ["gradcheck", "--activation", "leaky-relu:1.5"],
             "dlboard: error: --activation: Leaky ReLU slope must be in (0, 1), got 1.5"
         ),
+        (
+            ["gradcheck", "--batchnorm", "--norm", "layer"],
+            "dlboard: error: --batchnorm and --norm layer: give one of them (--batchnorm is --norm batch)"
+        ),
     ])
     func badFlagsGiveOneLine(_ arguments: [String], _ expected: String) throws {
         let r = try BinaryRunner.run(arguments)
@@ -72,6 +79,7 @@ import Testing
         ("softplus", ["--activation", "softplus"], "W1"),
         ("identity", ["--activation", "identity"], "W1"),
         ("mse", ["--activation", "tanh", "--loss", "mse"], "W1"),
+        ("layernorm", ["--activation", "tanh", "--norm", "layer"], "W1"),
     ])
     func aBrokenBackwardPassFails(_ kind: String, _ flags: [String], _ parameter: String) throws {
         let r = try BinaryRunner.run(["gradcheck"] + flags, environment: ["DLBOARD_TEST_BROKEN_BACKWARD": kind])
