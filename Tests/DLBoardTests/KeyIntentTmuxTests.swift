@@ -130,7 +130,7 @@ import Testing
         t.waitFor("EXIT=0")
         #expect(
             runEvents(log) == [
-                ["0", "fork", "-", "1"], ["1", "forked", "0", "-"], ["1", "batchnorm", "off", "on"],
+                ["0", "fork", "-", "1"], ["1", "forked", "0", "-"], ["1", "norm", "none", "batch"],
             ], "the switch is recorded on the fork's run")
     }
 
