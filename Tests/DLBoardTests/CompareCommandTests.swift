@@ -82,6 +82,7 @@ import Testing
             ["--dropout-styles", "book,inverted", "--dropout", "0.3"], ["book dropout", "inverted dropout"],
             "dropoutStyle", ["book", "inverted"]
         ),
+        (["--norms", "none,batch,layer"], ["BN off", "BN on", "LN on"], "normalization", ["none", "batch", "layer"]),
     ])
     func comparesTheNewKnobs(_ flags: [String], _ titles: [String], _ key: String, _ recorded: [String]) throws {
         let fx = CLIFixtures()
@@ -142,6 +143,12 @@ import Testing
             (["compare", "--optimizers", "sgd,nadam"], "nadam"),
             (["compare", "--dropout", "0,1.5"], "--dropout: ratio must be in [0, 1), got 1.5"),
             (["compare", "--losses", "ce,hinge"], "hinge"),
+            (["compare", "--norms", "none,group"], "group"),
+            (
+                ["compare", "--batchnorm", "on", "--norm", "layer", "--lrs", "0.1,0.01"],
+                "--batchnorm on and --norm layer: give one of them (--batchnorm on is --norm batch)"
+            ),
+            (["compare", "--norms", "batch,layer", "--norm", "layer"], "--norms and --norm layer: give one of them"),
             (["compare", "--losses", "ce,mse", "--activations", "relu,tanh"], "got --activations and --losses"),
             (["compare", "--activations", "relu,leaky-relu:2"], "--activation: Leaky ReLU slope must be in (0, 1)"),
             (["compare", "--lrs", "0.1,0.01,0.001,1e-4,1e-5"], "at most 4 runs side by side, got 5; add --headless"),
@@ -181,11 +188,12 @@ import Testing
         #expect(report["gemmFlopsPerSample"] as? Double == 559_600)
         let cases = report["cases"] as! [[String: Any]]
         #expect(
-            cases.count == 2 + 6 + 6 + 3,
+            cases.count == 2 + 8 + 6 + 3,
             """
-            sgd, adam plain + SGD/Adam × BatchNorm, Dropout, weight decay + SGD × leaky-relu, softplus, identity, \
-            mse, inverted and input Dropout + SGD × augment, shift:2+noise:0.1, standardize
+            sgd, adam plain + SGD/Adam × BatchNorm, LayerNorm, Dropout, weight decay + SGD × leaky-relu, softplus, \
+            identity, mse, inverted and input Dropout + SGD × augment, shift:2+noise:0.1, standardize
             """)
+        #expect(cases.contains { $0["variant"] as? String == "layernorm" && $0["optimizer"] as? String == "adam" })
         #expect(
             cases.filter { $0["optimizer"] as? String == "sgd" }.compactMap { $0["variant"] as? String }.suffix(5)
                 == ["dropout 0.2 inv", "input dropout 0.2", "augment", "shift:2+noise:0.1", "standardize"])

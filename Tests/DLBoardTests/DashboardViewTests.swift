@@ -140,7 +140,7 @@ import Testing
         #expect(state.handle(.tab).isEmpty)
         #expect(state.focus == 1)
         let commands = state.handle(.character("b"))
-        #expect(commands.count == 1 && commands[0].run == 1 && commands[0].command == .toggleBatchNorm)
+        #expect(commands.count == 1 && commands[0].run == 1 && commands[0].command == .cycleNormalization)
         #expect(state.panes[1].state.status?.config.network.batchNorm == true)
         #expect(state.panes[0].state.status?.config.network.batchNorm == false, "the other pane is left alone")
         let o = state.handle(.character("o"))

@@ -42,6 +42,9 @@ import Testing
             ["--dropout", "0.3", "--input-dropout", "0.2", "--dropout-style", "inverted"],
             "ReLU, init He · batch 3 · dropout 0.3 inverted (mask fixed) · input dropout 0.2 inverted (mask fixed)"
         ),
+        (["--norm", "layer", "--activation", "tanh"], "Tanh, init He · batch 3 · LayerNorm"),
+        (["--norm", "layer", "--batch", "1", "--dropout", "0.2"], "ReLU, init He · batch 1 · LayerNorm · dropout 0.2"),
+        (["--norm", "batch"], "ReLU, init He · batch 3 · BatchNorm"),
     ])
     func theNewLayersAndLossPass(_ flags: [String], _ heading: String) throws {
         let r = try BinaryRunner.run(["gradcheck"] + flags)
@@ -64,6 +67,10 @@ import Testing
             ["gradcheck", "--activation", "leaky-relu:1.5"],
             "dlboard: error: --activation: Leaky ReLU slope must be in (0, 1), got 1.5"
         ),
+        (
+            ["gradcheck", "--batchnorm", "--norm", "layer"],
+            "dlboard: error: --batchnorm and --norm layer: give one of them (--batchnorm is --norm batch)"
+        ),
     ])
     func badFlagsGiveOneLine(_ arguments: [String], _ expected: String) throws {
         let r = try BinaryRunner.run(arguments)
@@ -85,6 +92,7 @@ import Testing
         ("softplus", ["--activation", "softplus"], "W1"),
         ("identity", ["--activation", "identity"], "W1"),
         ("mse", ["--activation", "tanh", "--loss", "mse"], "W1"),
+        ("layernorm", ["--activation", "tanh", "--norm", "layer"], "W1"),
     ])
     func aBrokenBackwardPassFails(_ kind: String, _ flags: [String], _ parameter: String) throws {
         let r = try BinaryRunner.run(["gradcheck"] + flags, environment: ["DLBOARD_TEST_BROKEN_BACKWARD": kind])

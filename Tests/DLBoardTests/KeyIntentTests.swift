@@ -64,15 +64,17 @@ import Testing
         var markers: [String] { state.focused?.markers.map(\.label) ?? [] }
     }
 
-    @Test func bbLeavesBatchNormOffWithTwoMarkers() {
+    @Test func bbGoesOnToLayerNormAndBbbBackToNone() {
         let r = Rig()
         r.press("bb")
-        #expect(r.shown?.network.batchNorm == false, "the pane shows both presses at once")
+        #expect(r.shown?.network.normalization == .layer, "the pane shows both presses at once")
+        r.press("b")
+        #expect(r.shown?.network.normalization == Normalization.none)
         r.settle()
-        #expect(r.trainer?.network.batchNorm == false)
-        #expect(r.markers == ["+BN", "−BN"])
-        #expect(r.events.map(\.kind) == [.batchNorm, .batchNorm])
-        #expect(r.events.map { [$0.from, $0.to] } == [["off", "on"], ["on", "off"]])
+        #expect(r.trainer?.network.normalization == Normalization.none)
+        #expect(r.markers == ["+BN", "+LN", "−norm"])
+        #expect(r.events.map(\.kind) == [.normalization, .normalization, .normalization])
+        #expect(r.events.map { [$0.from, $0.to] } == [["none", "batch"], ["batch", "layer"], ["layer", "none"]])
     }
 
     @Test func plusPlusFromTheBooksRateGivesPointOne() {
@@ -222,26 +224,26 @@ import Testing
         #expect(r.state.panes[0].state.published?.config.network.batchNorm == false, "the parent's has it off")
         #expect(r.state.panes[1].origin == "fork @0")
         #expect(r.markers == ["⑂ forked", "+BN"])
-        let switches = r.runEvents.filter { $0.event.kind == .batchNorm }
+        let switches = r.runEvents.filter { $0.event.kind == .normalization }
         #expect(switches.map(\.run) == [forkID], "one BatchNorm event, on the fork")
-        #expect(switches.map { [$0.event.from, $0.event.to] } == [["off", "on"]])
+        #expect(switches.map { [$0.event.from, $0.event.to] } == [["none", "batch"]])
         #expect(r.runEvents.contains { $0.run == 0 && $0.event.kind == .fork && $0.event.to == String(forkID) })
     }
 
-    /// b F b in one frame, paused: the parent keeps the first b, the fork starts from it and undoes
-    /// it, and the fork's pane shows both switches.
+    /// b F b in one frame, paused: the parent keeps the first b (BatchNorm), the fork starts from it
+    /// and goes on to LayerNorm, and the fork's pane shows both switches.
     @Test func aSwitchJustBeforeTheForkIsInTheForksHistory() {
         let r = Rig()
         r.press("bFb")
-        #expect(r.shown?.network.batchNorm == false, "the fork shows the second b at once")
-        #expect(r.state.panes[0].state.status?.config.network.batchNorm == true, "the parent the first")
+        #expect(r.shown?.network.normalization == .layer, "the fork shows the second b at once")
+        #expect(r.state.panes[0].state.status?.config.network.normalization == .batch, "the parent the first")
         r.settle()
-        #expect(r.trainer?.network.batchNorm == false)
-        #expect(r.state.panes[0].state.published?.config.network.batchNorm == true)
-        #expect(r.markers == ["+BN", "⑂ forked", "−BN"])
+        #expect(r.trainer?.network.normalization == .layer)
+        #expect(r.state.panes[0].state.published?.config.network.normalization == .batch)
+        #expect(r.markers == ["+BN", "⑂ forked", "+LN"])
         #expect(r.state.panes[0].state.markers.map(\.label).first == "+BN")
         let forkID = r.state.panes[1].id
-        #expect(r.runEvents.filter { $0.event.kind == .batchNorm }.map(\.run) == [0, forkID])
+        #expect(r.runEvents.filter { $0.event.kind == .normalization }.map(\.run) == [0, forkID])
     }
 
     /// A fork the session refuses takes its pane with it, and the keys sent to it go nowhere.
@@ -256,7 +258,7 @@ import Testing
         r.settle()
         #expect(r.trainer?.network.batchNorm == false, "the b meant for the fork did not reach the parent")
         #expect(r.trainer?.optimizer == .momentum, "and the parent takes keys again")
-        #expect(!r.events.contains { $0.kind == .batchNorm || $0.kind == .fork || $0.kind == .forked })
+        #expect(!r.events.contains { $0.kind == .normalization || $0.kind == .fork || $0.kind == .forked })
     }
 
     /// F F at three panes: the first fork fills the screen, the second is refused at once.

@@ -36,17 +36,17 @@ import Testing
         t.keys("b", "b")
         t.keys("+", "+")
         let lr = t.waitFor("SGD lr 0.1 │")
-        #expect(lr.contains("│ BN off │"), "b b leaves BatchNorm off")
+        #expect(lr.contains("│ LN on │"), "b b goes on from BatchNorm to LayerNorm")
         t.keys("o", "o")
         let optimizer = t.waitFor("Nesterov lr 0.01 │")
-        #expect(optimizer.contains("│ BN off │") && optimizer.contains("paused"))
+        #expect(optimizer.contains("│ LN on │") && optimizer.contains("paused"))
         t.keys("q")
         t.waitFor("Quit dlboard?")
         t.keys("q")
         t.waitFor("EXIT=0")
         #expect(
             events(log) == [
-                ["batchnorm", "off", "on", "+BN"], ["batchnorm", "on", "off", "−BN"],
+                ["norm", "none", "batch", "+BN"], ["norm", "batch", "layer", "+LN"],
                 ["lr", "0.01", "0.032", "lr 0.032"], ["lr", "0.032", "0.1", "lr 0.1"],
                 ["optimizer", "sgd", "momentum", "→ Momentum"], ["optimizer", "momentum", "nesterov", "→ Nesterov"],
             ], "each press recorded as the change it made")
@@ -130,7 +130,7 @@ import Testing
         t.waitFor("EXIT=0")
         #expect(
             runEvents(log) == [
-                ["0", "fork", "-", "1"], ["1", "forked", "0", "-"], ["1", "batchnorm", "off", "on"],
+                ["0", "fork", "-", "1"], ["1", "forked", "0", "-"], ["1", "norm", "none", "batch"],
             ], "the switch is recorded on the fork's run")
     }
 

@@ -100,7 +100,7 @@ import Testing
             let trained = driver.trainer.config
             publish()
             let switches = events.filter {
-                [EventKind.optimizer, .activation, .batchNorm, .weightDecay].contains($0.kind)
+                [EventKind.optimizer, .activation, .normalization, .weightDecay].contains($0.kind)
             }
             var problem: String?
             if predicted != trained {

@@ -28,10 +28,12 @@ import Testing
     /// Every press counts: the second key resolves against what the first one changed.
     @Test func twoPressesInOneFrameMakeTwoChanges() {
         var s = Self.state()
-        #expect(s.handle(.character("b")) == [.toggleBatchNorm])
+        #expect(s.handle(.character("b")) == [.cycleNormalization])
         #expect(s.status?.config.network.batchNorm == true)
-        #expect(s.handle(.character("b")) == [.toggleBatchNorm])
-        #expect(s.status?.config.network.batchNorm == false, "b b leaves BatchNorm off")
+        #expect(s.handle(.character("b")) == [.cycleNormalization])
+        #expect(s.status?.config.network.normalization == .layer, "b b goes on from BatchNorm to LayerNorm")
+        #expect(s.handle(.character("b")) == [.cycleNormalization])
+        #expect(s.status?.config.network.normalization == Normalization.none, "b b b leaves no normalization")
         _ = s.handle(.character("o"))
         _ = s.handle(.character("o"))
         #expect(s.status?.config.optimizer == .nesterov, "o o moves two optimizers on")
@@ -120,7 +122,7 @@ import Testing
         var first = stale
         first.appliedCommands = 1
         first.config.network.batchNorm = true
-        s.apply(SessionOutput(events: [.init(step: 11, label: "+BN", kind: .batchNorm)], status: first))
+        s.apply(SessionOutput(events: [.init(step: 11, label: "+BN", kind: .normalization)], status: first))
         #expect(s.markers.map(\.label) == ["+BN", "→ Momentum"], "the run's marker replaces the predicted one")
         #expect(s.markers.first?.x == 11 && s.status?.config.optimizer == .momentum)
         var both = first
@@ -162,7 +164,7 @@ import Testing
             for k in b.keys { #expect(seen.insert(k).inserted, "\(k) bound twice") }
         }
         for action in [
-            Action.nextOptimizer, .toggleBatchNorm, .toggleDropout, .nextWeightDecay, .togglePause,
+            Action.nextOptimizer, .cycleNormalization, .toggleDropout, .nextWeightDecay, .togglePause,
             .singleStep, .restart, .nextSmoothing, .toggleLogY, .toggleFreeze, .help, .quit, .nextActivation,
             .toggleLayers,
         ] {

@@ -67,7 +67,7 @@ import Testing
         }
         for (name, source) in [
             ("batch-size", "Q&A text"), ("lr-decay", "course week 2"), ("activations", "Q&A text"),
-            ("loss-functions", "book chapter 4"),
+            ("loss-functions", "book chapter 4"), ("augmentation", "Q&A text §3.13"), ("normalization", "layer normalization"),
         ] {
             let e = entry(name)
             #expect(e?.inBook == false && e?.line.contains(source) == true, "\(name): \(e as Any)")
@@ -143,6 +143,29 @@ import Testing
             plain.lastTrain - plain.lastTest > decayed.lastTrain - decayed.lastTest,
             "gap \(plain.lastTrain - plain.lastTest) vs \(decayed.lastTrain - decayed.lastTest)")
         #expect(plain.evals.count == 90, "judged on train and test after every epoch")
+    }
+
+    /// BatchNorm over batches of 2 normalizes with noise and judges with running averages of it:
+    /// its test accuracy falls far behind; LayerNorm, batch-independent, keeps up with the best of
+    /// the other two at every batch size.
+    @Test func layerNormKeepsUpWhereBatchNormFallsBehind() throws {
+        let (runs, _, _) = try Self.preset(["normalization", "--epochs", "3", "--test-size", "500"])
+        #expect(
+            runs.map(\.title) == [
+                "batch 2 no norm", "batch 2 BN", "batch 2 LN", "batch 8 no norm", "batch 8 BN", "batch 8 LN",
+                "batch 100 no norm", "batch 100 BN", "batch 100 LN",
+            ])
+        #expect(runs.allSatisfy { $0.evals.count == 3 }, "the same epochs of the same 1,000 images for every run")
+        #expect(runs[0].losses.count == 1500 && runs[6].losses.count == 30, "consumed at different rates")
+        let (bn2, ln2) = (runs[1], runs[2])
+        #expect(
+            bn2.lastTest < 0.5 && ln2.lastTest > bn2.lastTest + 0.3, "batch 2: BN \(bn2.lastTest), LN \(ln2.lastTest)")
+        for cell in 0..<3 {
+            let (none, bn, ln) = (runs[3 * cell], runs[3 * cell + 1], runs[3 * cell + 2])
+            #expect(
+                ln.lastTest >= max(none.lastTest, bn.lastTest) - 0.05,
+                "\(ln.title) \(ln.lastTest) vs \(none.lastTest), \(bn.lastTest)")
+        }
     }
 
     @Test func dropoutNarrowsTheOverfittingGap() throws {

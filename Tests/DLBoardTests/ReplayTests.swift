@@ -69,6 +69,7 @@ import Testing
         let forkID = live.panes[1].id
         session.send(.setOptimizer(.momentum), to: forkID)
         session.send(.setWeightDecay(0.01), to: forkID)
+        session.send(.setNormalization(.layer), to: forkID)
         session.send(.reinitialize(.xavier), to: 1)
         for id in [0, forkID, 1] { session.send(.resume, to: id) }
         pump(until: { s in s.panes.allSatisfy { $0.state.status?.finished == true } })

@@ -61,6 +61,19 @@ import Testing
         check(bn, input: GradientCheck.random(batch, 4, seed: 8, std: 2), outputCols: 4)
     }
 
+    /// Batch 1 and 2 included: unlike BatchNorm's, LayerNorm's output moves with its input at any
+    /// batch size.
+    @Test(arguments: [1, 2, 5])
+    func layerNorm(batch: Int) {
+        let ln = LayerNorm(index: 1, features: 5)
+        let g = GradientCheck.random(1, 5, seed: 12, std: 0.5)
+        for j in 0..<5 {
+            ln.gamma.value.pointer[j] = 1 + g.pointer[j]
+            ln.beta.value.pointer[j] = g.pointer[j]
+        }
+        check(ln, input: GradientCheck.random(batch, 5, seed: 13, std: 2), outputCols: 5)
+    }
+
     @Test func dropoutWithFixedMask() {
         let d = Dropout(index: 1, ratio: 0.5, generator: SeededGenerator(seed: 9))
         let x = GradientCheck.random(4, 6, seed: 10)

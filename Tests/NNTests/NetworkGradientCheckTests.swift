@@ -2,22 +2,22 @@ import NN
 import Testing
 
 /// `NN.GradientCheck`, the checker `dlboard gradcheck` offers (issue 13, acceptance 3): it passes
-/// on every activation × BatchNorm × Dropout × weight decay (and with the MSE loss, and with each
-/// Dropout form and an input Dropout), and fails on a wrong gradient.
+/// on every activation × normalization (none, BatchNorm, LayerNorm) × Dropout × weight decay (and
+/// with the MSE loss, and with each Dropout form and an input Dropout), and fails on a wrong gradient.
 /// (`GradientCheck` alone is the tests' own checker in Support/.)
 @Suite struct NetworkGradientCheckTests {
     struct Case: CustomTestStringConvertible, Sendable {
         var activation: Activation
-        var batchNorm: Bool
+        var normalization: Normalization
         var dropout: Float
         var weightDecay: Float
-        var testDescription: String { "\(activation) bn=\(batchNorm) dropout=\(dropout) wd=\(weightDecay)" }
+        var testDescription: String { "\(activation) norm=\(normalization) dropout=\(dropout) wd=\(weightDecay)" }
     }
 
     static let cases: [Case] = Activation.allCases.flatMap { a in
-        [false, true].flatMap { bn in
+        Normalization.allCases.flatMap { n in
             [Float(0), 0.3].flatMap { d in
-                [Float(0), 0.1].map { Case(activation: a, batchNorm: bn, dropout: d, weightDecay: $0) }
+                [Float(0), 0.1].map { Case(activation: a, normalization: n, dropout: d, weightDecay: $0) }
             }
         }
     }
@@ -25,7 +25,7 @@ import Testing
     static func network(_ c: Case, initializer: Initializer = .he, seed: UInt64 = 3) -> (Network, Matrix, [Int32]) {
         let config = NetworkConfig(
             inputSize: 8, hidden: [6, 5], outputSize: 4, activation: c.activation, initializer: initializer,
-            batchNorm: c.batchNorm, dropout: c.dropout, weightDecay: c.weightDecay)
+            dropout: c.dropout, weightDecay: c.weightDecay, normalization: c.normalization)
         var g = SeededGenerator(seed: seed, stream: "batch")
         let x = Matrix(rows: 3, cols: 8)
         for i in 0..<x.count { x.pointer[i] = g.nextNormal() }
@@ -37,7 +37,7 @@ import Testing
         let (net, x, labels) = Self.network(c)
         let before = net.parameters.map(\.value.values)
         let report = NN.GradientCheck.check(net, x: x, labels: labels)
-        let expected = 4 + (c.batchNorm ? 4 : 0) + 2
+        let expected = 4 + (c.normalization == .none ? 0 : 4) + 2
         #expect(report.parameters.count == expected)
         for p in report.parameters {
             #expect(p.passed, "\(c.testDescription) \(p.name): max |diff| \(p.maxAbsoluteDifference) > \(p.allowed)")
@@ -48,12 +48,14 @@ import Testing
         #expect(net.dropouts.allSatisfy { !$0.freezesMask }, "masks are released afterwards")
     }
 
-    /// The mean squared error through every activation, with and without BatchNorm and Dropout.
-    @Test(arguments: Activation.allCases + [.leakyReLU(slope: 0.5)], [false, true])
-    func meanSquaredErrorPassesOnEveryActivation(_ activation: Activation, _ regularized: Bool) {
+    /// The mean squared error through every activation, without normalization and Dropout and with
+    /// either normalization and Dropout.
+    @Test(arguments: Activation.allCases + [.leakyReLU(slope: 0.5)], Normalization.allCases)
+    func meanSquaredErrorPassesOnEveryActivation(_ activation: Activation, _ normalization: Normalization) {
+        let regularized = normalization != .none
         let config = NetworkConfig(
-            inputSize: 8, hidden: [6, 5], outputSize: 4, activation: activation, batchNorm: regularized,
-            dropout: regularized ? 0.3 : 0, weightDecay: regularized ? 0.1 : 0, loss: .meanSquaredError)
+            inputSize: 8, hidden: [6, 5], outputSize: 4, activation: activation, dropout: regularized ? 0.3 : 0,
+            weightDecay: regularized ? 0.1 : 0, loss: .meanSquaredError, normalization: normalization)
         var g = SeededGenerator(seed: 3, stream: "batch")
         let x = Matrix(rows: 3, cols: 8)
         for i in 0..<x.count { x.pointer[i] = g.nextNormal() }
@@ -121,18 +123,42 @@ import Testing
     @Test(arguments: [Initializer.zeros, .constant(0.5), .xavier, .std(0.01)])
     func passesOnEveryInitializer(_ initializer: Initializer) {
         let (net, x, labels) = Self.network(
-            Case(activation: .tanh, batchNorm: false, dropout: 0, weightDecay: 0.1), initializer: initializer)
+            Case(activation: .tanh, normalization: .none, dropout: 0, weightDecay: 0.1), initializer: initializer)
         #expect(NN.GradientCheck.check(net, x: x, labels: labels).passed)
     }
 
     @Test(arguments: ["W1", "W2", "W3", "b3"])
     func failsOnAGradientOffByFivePercent(_ broken: String) {
-        let (net, x, labels) = Self.network(Case(activation: .sigmoid, batchNorm: false, dropout: 0, weightDecay: 0))
+        let (net, x, labels) = Self.network(
+            Case(activation: .sigmoid, normalization: .none, dropout: 0, weightDecay: 0))
         let report = NN.GradientCheck.check(net, x: x, labels: labels) { name, g in
             if name == broken { g = g.map { $0 * 1.05 } }
         }
         #expect(!report.passed)
         #expect(report.parameters.filter { !$0.passed }.map(\.name) == [broken])
+    }
+
+    /// LayerNorm's own parameters: a wrong γ or β gradient is caught and named.
+    @Test(arguments: ["lnGamma1", "lnBeta2"])
+    func failsOnALayerNormGradientOffByFivePercent(_ broken: String) {
+        let (net, x, labels) = Self.network(Case(activation: .tanh, normalization: .layer, dropout: 0, weightDecay: 0))
+        let report = NN.GradientCheck.check(net, x: x, labels: labels) { name, g in
+            if name == broken { g = g.map { $0 * 1.05 } }
+        }
+        #expect(report.parameters.filter { !$0.passed }.map(\.name) == [broken])
+    }
+
+    /// A batch of one image, which BatchNorm cannot normalize: LayerNorm's gradient still checks.
+    @Test(arguments: [Activation.relu, .tanh])
+    func layerNormPassesOnOneImage(_ activation: Activation) {
+        let config = NetworkConfig(
+            inputSize: 8, hidden: [6, 5], outputSize: 4, activation: activation, normalization: .layer)
+        var g = SeededGenerator(seed: 4, stream: "batch")
+        let x = Matrix(rows: 1, cols: 8)
+        for i in 0..<x.count { x.pointer[i] = g.nextNormal() }
+        let report = NN.GradientCheck.check(Network(config: config, seed: 4), x: x, labels: [2])
+        for p in report.parameters { #expect(p.passed, "\(activation) \(p.name): \(p.maxAbsoluteDifference)") }
+        #expect(report.passed)
     }
 
     @Test func aKinkIsCountedNotFailed() {

@@ -1,18 +1,19 @@
 /// A multi-layer perceptron in the book's `MultiLayerNetExtend` form, trainable by backprop.
 ///
-/// Each hidden layer is Affine → [BatchNorm] → activation → [Dropout]; the output layer is
+/// Each hidden layer is Affine → [BatchNorm or LayerNorm] → activation → [Dropout]; the output layer is
 /// Affine → SoftmaxWithLoss. An input Dropout (`NetworkConfig.inputDropout`) comes first, in the
-/// same `DropoutStyle` as the hidden ones. Weight decay adds ½λΣW² over every Affine weight (output layer
-/// included) to the loss and λW to each dW.
+/// same `DropoutStyle` as the hidden ones. Weight decay adds ½λΣW² over every Affine weight (output
+/// layer included) to the loss and λW to each dW.
 ///
 /// The structure can change between two steps (the dashboard does this mid-session):
-/// - `setBatchNorm(_:)` inserts fresh BatchNorm layers (γ = 1, β = 0, running statistics 0) or
-///   removes them with their γ/β; Affine weights are kept either way.
+/// - `setNormalization(_:)` inserts fresh BatchNorm or LayerNorm layers (γ = 1, β = 0, running
+///   statistics 0) in place of the ones there were, or removes them with their γ/β; Affine weights
+///   are kept either way.
 /// - `setDropout(_:)` changes every hidden Dropout ratio in place, or inserts/removes those layers
 ///   when it crosses 0 (in the configured style); weights are kept. The input Dropout stays as built.
 /// - `setActivation(_:)` swaps the activation layers; weights are kept (callers usually re-initialize).
-/// - `reinitialize(_:)` draws all Affine weights anew (biases 0) and resets BatchNorm γ, β and
-///   running statistics; the structure is kept.
+/// - `reinitialize(_:)` draws all Affine weights anew (biases 0) and resets BatchNorm/LayerNorm γ, β
+///   and running statistics; the structure is kept.
 /// - `weightDecay` can be assigned at any time and applies from the next gradient; `setLoss(_:)`
 ///   changes what the softmax is scored with from the next forward pass.
 /// Optimizer state lives in the optimizer, keyed by parameter name; see `Optimizer`.
@@ -21,6 +22,7 @@ public final class Network {
     public private(set) var config: NetworkConfig
     public private(set) var affines: [Affine]
     public private(set) var batchNorms: [BatchNorm]
+    public private(set) var layerNorms: [LayerNorm]
     public private(set) var activations: [any ActivationLayer]
     public private(set) var dropouts: [Dropout]
     /// The Dropout on the input values, when `config.inputDropout > 0`.
@@ -58,8 +60,8 @@ public final class Network {
             affines.append(Affine(index: k + 1, weight: w, computesInputGradient: k > 0))
         }
         self.affines = affines
-        self.batchNorms =
-            config.batchNorm ? config.hidden.indices.map { BatchNorm(index: $0 + 1, features: config.hidden[$0]) } : []
+        self.batchNorms = config.batchNorm ? Self.makeBatchNorms(config.hidden) : []
+        self.layerNorms = config.normalization == .layer ? Self.makeLayerNorms(config.hidden) : []
         self.activations = config.hidden.indices.map { config.activation.makeLayer(index: $0 + 1) }
         self.dropouts = []
         self.dropouts = config.dropout > 0 ? makeDropouts(ratio: config.dropout) : []
@@ -81,6 +83,7 @@ public final class Network {
         dropoutGeneration = o.dropoutGeneration
         affines = o.affines.map { $0.clone() as! Affine }
         batchNorms = o.batchNorms.map { $0.clone() as! BatchNorm }
+        layerNorms = o.layerNorms.map { $0.clone() as! LayerNorm }
         activations = o.activations.map { $0.clone() as! any ActivationLayer }
         dropouts = o.dropouts.map { $0.clone() as! Dropout }
         inputDropout = o.inputDropout.map { $0.clone() as! Dropout }
@@ -89,6 +92,14 @@ public final class Network {
 
     /// A deep copy — weights, BatchNorm statistics, RNG states — that trains independently.
     public func clone() -> Network { Network(copying: self) }
+
+    private static func makeBatchNorms(_ hidden: [Int]) -> [BatchNorm] {
+        hidden.indices.map { BatchNorm(index: $0 + 1, features: hidden[$0]) }
+    }
+
+    private static func makeLayerNorms(_ hidden: [Int]) -> [LayerNorm] {
+        hidden.indices.map { LayerNorm(index: $0 + 1, features: hidden[$0]) }
+    }
 
     private func makeDropouts(ratio: Float) -> [Dropout] {
         dropoutGeneration += 1
@@ -106,7 +117,11 @@ public final class Network {
         if let inputDropout { list.append(inputDropout) }
         for k in config.hidden.indices {
             list.append(affines[k])
-            if config.batchNorm { list.append(batchNorms[k]) }
+            switch config.normalization {
+            case .none: break
+            case .batch: list.append(batchNorms[k])
+            case .layer: list.append(layerNorms[k])
+            }
             list.append(activations[k])
             if config.dropout > 0 { list.append(dropouts[k]) }
         }
@@ -114,9 +129,10 @@ public final class Network {
         layers = list
     }
 
-    /// Every learnable parameter, in the book's order: W1, b1, W2, …, then gamma1, beta1, ….
+    /// Every learnable parameter, in the book's order: W1, b1, W2, …, then gamma1, beta1, … (or
+    /// LayerNorm's lnGamma1, lnBeta1, …).
     public var parameters: [Parameter] {
-        affines.flatMap(\.parameters) + batchNorms.flatMap(\.parameters)
+        affines.flatMap(\.parameters) + batchNorms.flatMap(\.parameters) + layerNorms.flatMap(\.parameters)
     }
 
     public var parameterCount: Int { parameters.reduce(0) { $0 + $1.value.count } }
@@ -173,14 +189,19 @@ public final class Network {
 
     // MARK: Changes between steps
 
-    /// Switches BatchNorm on (fresh layers: γ 1, β 0, running stats 0) or off (drops them and their
-    /// γ/β). Affine weights are kept.
-    public func setBatchNorm(_ on: Bool) {
-        guard on != config.batchNorm else { return }
-        config.batchNorm = on
-        batchNorms = on ? config.hidden.indices.map { BatchNorm(index: $0 + 1, features: config.hidden[$0]) } : []
+    /// Switches to `normalization`: fresh layers of its kind (γ 1, β 0, BatchNorm's running
+    /// statistics 0) in place of the ones there were, which go with their γ/β; none removes them.
+    /// Affine weights are kept.
+    public func setNormalization(_ normalization: Normalization) {
+        guard normalization != config.normalization else { return }
+        config.normalization = normalization
+        batchNorms = normalization == .batch ? Self.makeBatchNorms(config.hidden) : []
+        layerNorms = normalization == .layer ? Self.makeLayerNorms(config.hidden) : []
         rebuildLayerList()
     }
+
+    /// The book's switch: BatchNorm (on) or no normalization (off), as `setNormalization`.
+    public func setBatchNorm(_ on: Bool) { setNormalization(on ? .batch : .none) }
 
     /// Sets the Dropout ratio of every hidden layer; 0 removes the Dropout layers, a positive ratio
     /// inserts them (with fresh mask streams) if absent. Weights are kept.
@@ -211,8 +232,8 @@ public final class Network {
         lossLayer.loss = loss
     }
 
-    /// Draws every Affine weight anew from `initializer` (biases 0) and resets BatchNorm (γ 1, β 0,
-    /// running statistics 0). Randomness continues the network's own init stream, so two networks
+    /// Draws every Affine weight anew from `initializer` (biases 0) and resets BatchNorm or LayerNorm
+    /// (γ 1, β 0, running statistics 0). Randomness continues the network's own init stream, so two networks
     /// with one seed re-initialize identically.
     public func reinitialize(_ initializer: Initializer) {
         config.initializer = initializer
@@ -220,8 +241,9 @@ public final class Network {
             initializer.fill(a.weight.value, generator: &initGenerator)
             a.bias.value.fill(0)
         }
-        if config.batchNorm {
-            batchNorms = config.hidden.indices.map { BatchNorm(index: $0 + 1, features: config.hidden[$0]) }
+        if config.normalization != .none {
+            batchNorms = config.batchNorm ? Self.makeBatchNorms(config.hidden) : []
+            layerNorms = config.normalization == .layer ? Self.makeLayerNorms(config.hidden) : []
             rebuildLayerList()
         }
     }

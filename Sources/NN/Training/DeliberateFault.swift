@@ -8,6 +8,7 @@ enum DeliberateFault: String {
     case affine, relu, sigmoid, tanh, dropout
     case leakyReLU = "leaky-relu"
     case softplus, identity
+    case layerNorm = "layernorm"
     /// The mean-squared-error loss's backward (cross-entropy's is not broken by any kind).
     case mse
 

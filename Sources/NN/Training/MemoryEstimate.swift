@@ -9,7 +9,7 @@ import Foundation
 /// Adam at any time), and every buffer a layer keeps for a batch: the training batch and the
 /// evaluation chunk (the buffers grow to the larger of the two), forward outputs, the backward
 /// gradients, BatchNorm's and Dropout's extra buffers, as if BatchNorm and Dropout were on (both
-/// can be switched on live), and the input Dropout's when it is on. Computed in Double: widths such as 10^18 must not overflow first.
+/// can be switched on live; LayerNorm, which replaces BatchNorm, needs no more than it), and the input Dropout's when it is on. Computed in Double: widths such as 10^18 must not overflow first.
 public enum MemoryEstimate {
     /// Rows of the chunks `Trainer.accuracy` evaluates at a time.
     public static let evaluationChunk = 1000

@@ -2,7 +2,7 @@
 enum Action: Hashable, Sendable {
     case nextOptimizer, previousOptimizer
     case nextInitializer
-    case toggleBatchNorm
+    case cycleNormalization
     case toggleDropout, dropoutDown, dropoutUp
     case nextWeightDecay
     case nextLoss

@@ -18,7 +18,7 @@ enum ConfigDiff {
             ("activation", n.activation.displayName),
             ("loss", "\(n.loss.displayName) loss"),
             ("hidden", n.shapeDescription),
-            ("bn", n.batchNorm ? "BN on" : "BN off"),
+            ("bn", n.normalization.switchText),
             ("dropout", n.dropout > 0 ? "dropout \(Format.number(n.dropout))" : "no dropout"),
             ("dropout style", "\(n.dropoutStyle.displayName) dropout"),
             (

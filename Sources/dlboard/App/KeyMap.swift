@@ -25,7 +25,9 @@ enum KeyMap {
         Binding(
             keys: [.character("a")], action: .nextActivation,
             help: "next of six activations (ReLU to Identity) and re-initialize"),
-        Binding(keys: [.character("b")], action: .toggleBatchNorm, help: "BatchNorm on/off (weights kept)"),
+        Binding(
+            keys: [.character("b")], action: .cycleNormalization,
+            help: "normalization: none → BN → LN → none (weights kept)"),
         Binding(keys: [.character("d")], action: .toggleDropout, help: "Dropout on/off"),
         Binding(keys: [.character("[")], action: .dropoutDown, help: "Dropout ratio − 0.05"),
         Binding(keys: [.character("]")], action: .dropoutUp, help: "Dropout ratio + 0.05"),
@@ -108,13 +110,13 @@ enum KeyMap {
     /// The always-visible hint line, most useful first: `HintsBar` shows as many as fit, and at 80
     /// columns all but the last (weight decay, which the help lists).
     static let hints: [(key: String, label: String)] = [
-        ("o", "optim"), ("+/-", "lr"), ("i", "init"), ("b", "BN"), ("d", "drop"), ("L", "layers"),
+        ("o", "optim"), ("+/-", "lr"), ("i", "init"), ("b", "norm"), ("d", "drop"), ("L", "layers"),
         ("space", "pause"), ("?", "help"), ("q", "quit"), ("w", "decay"),
     ]
 
     /// The hint line of a comparison session (at 80 columns up to "d drop").
     static let comparisonHints: [(key: String, label: String)] = [
         ("tab", "pane"), ("v", "overlay"), ("x", "diff"), ("F", "fork"), ("o", "optim"), ("+/-", "lr"),
-        ("b", "BN"), ("L", "layers"), ("d", "drop"), ("space", "pause"), ("P", "all"), ("?", "help"), ("q", "quit"),
+        ("b", "norm"), ("L", "layers"), ("d", "drop"), ("space", "pause"), ("P", "all"), ("?", "help"), ("q", "quit"),
     ]
 }

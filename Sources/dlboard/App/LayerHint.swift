@@ -27,10 +27,10 @@ enum LayerHint {
                 + "learning rate\(keys.in(.learningRateUp))"
         case .vanishing(let d):
             return "layer \(layer)'s gradient is 10^\(decimal(d)) of the output layer's: it vanished — "
-                + "He/Xavier\(keys.in(.nextInitializer)), BatchNorm\(keys.in(.toggleBatchNorm))"
+                + "He/Xavier\(keys.in(.nextInitializer)), BatchNorm\(keys.in(.cycleNormalization))"
         case .exploding(let d):
             return "layer \(layer)'s gradient is 10^\(decimal(d)) of the output layer's: it explodes — "
-                + "He/Xavier\(keys.in(.nextInitializer)), BatchNorm\(keys.in(.toggleBatchNorm))"
+                + "He/Xavier\(keys.in(.nextInitializer)), BatchNorm\(keys.in(.cycleNormalization))"
         case .dead(let f):
             return "layer \(layer): \(percent(f)) % of its ReLU units are dead (0 for every input) — "
                 + "a lower lr\(keys.in(.learningRateDown)) or Leaky ReLU\(keys.in(.nextActivation))"
@@ -52,9 +52,9 @@ enum LayerHint {
         case .learningRateTooLow(let r):
             return "L\(layer) lr too low (10^\(decimal(r))): " + (steerable ? "try \(up)" : "raise it")
         case .vanishing:
-            return "L\(layer) vanishing: He/Xavier\(keys.in(.nextInitializer)), BN\(keys.in(.toggleBatchNorm))"
+            return "L\(layer) vanishing: He/Xavier\(keys.in(.nextInitializer)), BN\(keys.in(.cycleNormalization))"
         case .exploding:
-            return "L\(layer) exploding: He/Xavier\(keys.in(.nextInitializer)), BN\(keys.in(.toggleBatchNorm))"
+            return "L\(layer) exploding: He/Xavier\(keys.in(.nextInitializer)), BN\(keys.in(.cycleNormalization))"
         case .dead(let f):
             return "L\(layer) \(percent(f))% dead: lr\(keys.in(.learningRateDown)), leaky\(keys.in(.nextActivation))"
         }

@@ -238,8 +238,8 @@ struct PaneState {
             return []
         case .nextActivation:
             return send(.cycleActivation(by: 1))
-        case .toggleBatchNorm:
-            return send(.toggleBatchNorm)
+        case .cycleNormalization:
+            return send(.cycleNormalization)
         case .toggleDropout:
             let ratio = status.config.network.dropout
             if ratio > 0 { dropoutWhenOn = ratio }
@@ -322,8 +322,8 @@ struct PaneState {
         case .setActivation(let activation):
             shown.config.network.activation = activation
             shown.diverged = false
-        case .setBatchNorm(let on):
-            shown.config.network.batchNorm = on
+        case .setNormalization(let n):
+            shown.config.network.normalization = n
         case .setDropout(let ratio):
             shown.config.network.dropout = ratio
         case .setWeightDecay(let decay):
@@ -346,7 +346,7 @@ struct PaneState {
         case .stepOnce, .fork:
             // The session's own: nothing to predict, and the run does not count them.
             return [command]
-        case .cycleOptimizer, .stepLearningRate, .cycleActivation, .toggleBatchNorm, .toggleDropout, .stepDropout,
+        case .cycleOptimizer, .stepLearningRate, .cycleActivation, .cycleNormalization, .toggleDropout, .stepDropout,
             .cycleWeightDecay, .stepBatchSize, .cycleLoss, .cycleSchedule, .toggleAugmentation:
             // `resolved(against:)` turns every relative intent into an absolute command.
             return [command]

@@ -3,7 +3,7 @@ import NN
 import TUI
 
 /// The measurements of `dlboard bench`: training speed of the book's network 784-100×5-10 (ReLU,
-/// He, batch 100) for each optimizer and the BatchNorm / Dropout / weight-decay variants (and, under
+/// He, batch 100) for each optimizer and the BatchNorm / LayerNorm / Dropout / weight-decay variants (and, under
 /// SGD, Leaky ReLU, SoftPlus, identity, the MSE loss, inverted Dropout, an input Dropout, the
 /// augmentation preset's shift/rotate/noise and standardized inputs), at each
 /// BLAS thread count, against the GEMM bound measured right before each repetition; the frame
@@ -86,6 +86,14 @@ struct Benchmark {
                         {
                             $0.optimizer = o
                             $0.network.batchNorm = true
+                        }
+                    ))
+                cases.append(
+                    (
+                        o.rawValue + "|layernorm",
+                        {
+                            $0.optimizer = o
+                            $0.network.normalization = .layer
                         }
                     ))
                 cases.append(

@@ -4,7 +4,7 @@ import NN
 import TUI
 
 /// `dlboard bench`: training speed of the book's network 784-100×5-10 (ReLU, He, batch 100) on MNIST
-/// for each optimizer and the BatchNorm / Dropout / weight-decay variants, at 1 and 2 BLAS threads,
+/// for each optimizer and the BatchNorm / LayerNorm / Dropout / weight-decay variants, at 1 and 2 BLAS threads,
 /// against the GEMM bound measured in the same run; and the dashboard's frame render time.
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -27,7 +27,7 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Optimizers for the plain network.")
     var optimizers: CommaList<OptimizerKind> = CommaList(OptimizerKind.allCases)
 
-    @Flag(help: "Skip the BatchNorm / Dropout / weight-decay variants.")
+    @Flag(help: "Skip the BatchNorm / LayerNorm / Dropout / weight-decay variants.")
     var noVariants = false
 
     @Flag(help: "Skip the frame render measurement.")

@@ -17,6 +17,7 @@ extension Loss: ExpressibleByArgument {}
 extension DropoutStyle: ExpressibleByArgument {
     public init?(argument: String) { self.init(rawValue: argument.lowercased()) }
 }
+extension Normalization: ExpressibleByArgument {}
 
 extension BatchSampler.Policy: ExpressibleByArgument {}
 

@@ -49,9 +49,9 @@ struct GradcheckCommand: ParsableCommand {
     var networkConfig: NetworkConfig {
         NetworkConfig(
             inputSize: features, hidden: hidden.sizes, outputSize: classes, activation: activation,
-            initializer: initializer.value, batchNorm: regularization.batchnorm, dropout: regularization.dropout,
-            weightDecay: regularization.weightDecay, loss: loss, dropoutStyle: dropoutStyle,
-            inputDropout: regularization.inputDropout)
+            initializer: initializer.value, dropout: regularization.dropout, weightDecay: regularization.weightDecay,
+            loss: loss, dropoutStyle: dropoutStyle, inputDropout: regularization.inputDropout,
+            normalization: regularization.normalization)
     }
 
     func validate() throws {
@@ -97,7 +97,7 @@ struct GradcheckCommand: ParsableCommand {
             "batch \(batch)",
         ]
         if c.loss != .crossEntropy { parts.append("loss \(c.loss.displayName)") }
-        if c.batchNorm { parts.append("BatchNorm") }
+        if c.normalization != .none { parts.append(c.normalization.displayName) }
         let style = c.dropoutStyle == .book ? "" : " \(c.dropoutStyle.displayName)"
         if c.dropout > 0 { parts.append("dropout \(c.dropout)\(style) (mask fixed)") }
         if c.inputDropout > 0 { parts.append("input dropout \(c.inputDropout)\(style) (mask fixed)") }

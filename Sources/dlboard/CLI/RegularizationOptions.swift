@@ -2,11 +2,20 @@ import ArgumentParser
 import Foundation
 import NN
 
-/// BatchNorm, Dropout (hidden and input) and weight decay of a single run (`train`, the dashboard,
-/// `gradcheck`). The Dropout style is `RunOptions`' (`--dropout-style`), shared with `compare`.
+/// Normalization, Dropout (hidden and input) and weight decay of a single run (`train`, the
+/// dashboard, `gradcheck`). The Dropout style is `RunOptions`' (`--dropout-style`), shared with `compare`.
 struct RegularizationOptions: ParsableArguments {
-    @Flag(help: "BatchNorm after every hidden Affine layer.")
+    @Flag(help: "BatchNorm after every hidden Affine layer (the book's switch: --norm batch).")
     var batchnorm = false
+
+    @Option(
+        help:
+            "Normalization after every hidden Affine layer: none, batch (BatchNorm) or layer (LayerNorm, per sample: any batch size)."
+    )
+    var norm: Normalization?
+
+    /// `--norm`, or what `--batchnorm` says.
+    var normalization: Normalization { norm ?? (batchnorm ? .batch : .none) }
 
     @Option(
         parsing: .unconditional,
@@ -25,6 +34,10 @@ struct RegularizationOptions: ParsableArguments {
     var weightDecay: Float = 0
 
     func validate() throws {
+        if batchnorm, let norm, norm != .batch {
+            throw ValidationError(
+                "--batchnorm and --norm \(norm.rawValue): give one of them (--batchnorm is --norm batch)")
+        }
         var c = TrainingConfig()
         c.network.dropout = dropout
         c.network.inputDropout = inputDropout
@@ -34,7 +47,7 @@ struct RegularizationOptions: ParsableArguments {
 
     func config(_ options: RunOptions, defaultEpochs: Int) -> TrainingConfig {
         var c = options.trainingConfig(
-            defaultEpochs: defaultEpochs, batchNorm: batchnorm, dropout: dropout, weightDecay: weightDecay)
+            defaultEpochs: defaultEpochs, normalization: normalization, dropout: dropout, weightDecay: weightDecay)
         c.network.inputDropout = inputDropout
         return c
     }

@@ -101,14 +101,14 @@ struct RunOptions: ParsableArguments {
     var threads: Int = 1
 
     /// The run configuration; `defaultEpochs` applies when `--epochs` is not given.
-    func trainingConfig(defaultEpochs: Int = 5, batchNorm: Bool = false, dropout: Float = 0, weightDecay: Float = 0)
-        -> TrainingConfig
-    {
+    func trainingConfig(
+        defaultEpochs: Int = 5, normalization: Normalization = .none, dropout: Float = 0, weightDecay: Float = 0
+    ) -> TrainingConfig {
         TrainingConfig(
             network: NetworkConfig(
                 hidden: hidden.sizes, activation: activation, initializer: initializer.value,
-                batchNorm: batchNorm, dropout: dropout, weightDecay: weightDecay, loss: loss,
-                dropoutStyle: dropoutStyle),
+                dropout: dropout, weightDecay: weightDecay, loss: loss, dropoutStyle: dropoutStyle,
+                normalization: normalization),
             optimizer: optimizer, learningRate: lr, batchSize: batch, epochs: epochs ?? defaultEpochs,
             seed: source.seed,
             sampling: sampling, optimizerParameters: optimizerParameters, schedule: lrSchedule, inputs: inputs,

@@ -4,7 +4,7 @@ import NN
 /// The one knob a comparison varies, given as a list: `--optimizers sgd,adam`, `--inits 0.01,he`,
 /// `--batchnorm both`, `--dropout 0,0.2`, `--weight-decay 0,0.1`, `--lrs 0.1,0.01`, `--activations …`,
 /// `--batches 1,10,100,1000`, `--losses ce,mse`, `--inputs-list unit,raw,standardize`,
-/// `--augments none,shift:2+rotate:10`, `--lr-schedules constant,exp:0.9`, the optimizer
+/// `--augments none,shift:2+rotate:10`, `--lr-schedules constant,exp:0.9`, `--norms none,batch,layer`, the optimizer
 /// parameters `--momenta`, `--beta1s`, `--beta2s`, `--rhos`, `--eps-list`, `--dropout-styles book,inverted`,
 /// `--input-dropout 0,0.2`, `--hiddens 100x2,100x4,50x4`.
 /// Everything else comes from `RunOptions` and is the same for every run.
@@ -96,8 +96,14 @@ struct VariationOptions: ParsableArguments {
         }
     }
 
-    @Option(help: "BatchNorm: off, on, or both (two runs).")
+    @Option(help: "BatchNorm: off, on, or both (two runs); the book's switch (--norm batch, --norms none,batch).")
     var batchnorm: BatchNormChoice = .off
+
+    @Option(help: "Normalization of every run: none, batch (BatchNorm) or layer (LayerNorm).")
+    var norm: Normalization?
+
+    @Option(help: "Normalizations to compare (e.g. none,batch,layer).")
+    var norms: CommaList<Normalization>?
 
     @Option(parsing: .unconditional, help: "Dropout ratio, or ratios to compare (e.g. 0,0.2).")
     var dropout: CommaList<Float> = CommaList([0])
@@ -124,6 +130,7 @@ struct VariationOptions: ParsableArguments {
         if (augments?.values.count ?? 0) > 1 { flags.append("--augments") }
         for list in parameterLists where list.values.count > 1 { flags.append(list.flag) }
         if batchnorm == .both { flags.append("--batchnorm both") }
+        if (norms?.values.count ?? 0) > 1 { flags.append("--norms") }
         if dropout.values.count > 1 { flags.append("--dropout") }
         if weightDecay.values.count > 1 { flags.append("--weight-decay") }
         return flags
@@ -134,6 +141,7 @@ struct VariationOptions: ParsableArguments {
         if varied.count > 1 {
             throw ValidationError("compare varies one knob at a time; got \(varied.joined(separator: " and "))")
         }
+        if let problem = normalizationProblem { throw ValidationError(problem) }
         for r in dropout.values where !(r >= 0 && r < 1) {
             throw ValidationError("--dropout: ratio must be in [0, 1), got \(Format.number(r))")
         }
@@ -182,6 +190,22 @@ struct VariationOptions: ParsableArguments {
         }
     }
 
+    /// `--batchnorm`, `--norm` and `--norms` all set the normalization: two of them that disagree
+    /// (or a list beside a single value) are refused.
+    private var normalizationProblem: String? {
+        if let norm, batchnorm != .off && !(batchnorm == .on && norm == .batch) {
+            return
+                "--batchnorm \(batchnorm.rawValue) and --norm \(norm.rawValue): give one of them (--batchnorm on is --norm batch)"
+        }
+        if norms != nil,
+            let other = norm.map({ "--norm \($0.rawValue)" })
+                ?? (batchnorm != .off ? "--batchnorm \(batchnorm.rawValue)" : nil)
+        {
+            return "--norms and \(other): give one of them"
+        }
+        return nil
+    }
+
     /// Why varying an optimizer parameter for `kind` would make identical runs (`--momenta` with
     /// SGD), naming the optimizers that have it; nil when every varied list is one `kind` uses.
     func unusedParameterProblem(for kind: OptimizerKind) -> String? {
@@ -197,7 +221,7 @@ struct VariationOptions: ParsableArguments {
     /// One config per value of the varied knob (one config if nothing varies).
     func configs(_ options: RunOptions, defaultEpochs: Int) -> [TrainingConfig] {
         var base = options.trainingConfig(
-            defaultEpochs: defaultEpochs, batchNorm: batchnorm == .on,
+            defaultEpochs: defaultEpochs, normalization: norm ?? (batchnorm == .on ? .batch : .none),
             dropout: dropout.values[0], weightDecay: weightDecay.values[0])
         if let o = optimizers?.values, o.count == 1 { base.optimizer = o[0] }
         if let i = inits?.values, i.count == 1 { base.network.initializer = i[0].value }
@@ -211,6 +235,7 @@ struct VariationOptions: ParsableArguments {
         if hiddenLists.count == 1 { base.network.hidden = hiddenLists[0].sizes }
         if let i = inputsList?.values, i.count == 1 { base.inputs = i[0] }
         if let a = augments?.values, a.count == 1 { base.augmentation = a[0] }
+        if let n = norms?.values, n.count == 1 { base.network.normalization = n[0] }
         for list in parameterLists where list.values.count == 1 {
             base.optimizerParameters[keyPath: list.key] = list.values[0]
         }
@@ -243,6 +268,7 @@ struct VariationOptions: ParsableArguments {
             return each(list.values) { $0.optimizerParameters[keyPath: list.key] = $1 }
         }
         if batchnorm == .both { return each([false, true]) { $0.network.batchNorm = $1 } }
+        if let n = norms?.values, n.count > 1 { return each(n) { $0.network.normalization = $1 } }
         if dropout.values.count > 1 { return each(dropout.values) { $0.network.dropout = $1 } }
         if weightDecay.values.count > 1 { return each(weightDecay.values) { $0.network.weightDecay = $1 } }
         return [base]

@@ -22,6 +22,8 @@ enum Preset: String, CaseIterable, Sendable {
     case lossFunctions = "loss-functions"
     // Beyond the book: augmentation, the third remedy for overfitting.
     case augmentation = "augmentation"
+    /// Beyond the book: layer normalization against BatchNorm at small batches.
+    case normalization
 
     /// Where an experiment comes from, the heading `preset --list` groups it under.
     enum Source: CaseIterable {
@@ -63,6 +65,7 @@ enum Preset: String, CaseIterable, Sendable {
         case .activations: "Q&A text, activation functions"
         case .lossFunctions: "book chapter 4, MSE vs cross-entropy"
         case .augmentation: "E7/E8's overfitting set, augmented (Q&A text §3.13)"
+        case .normalization: "layer normalization (Ba, Kiros & Hinton 2016) vs BatchNorm at small batches"
         }
     }
 
@@ -89,6 +92,8 @@ enum Preset: String, CaseIterable, Sendable {
         case .lossFunctions: Self.lossFunctionsSummary
         case .augmentation:
             "300 images, 784-100×6-10, 201 epochs: shift ±2, rotate ±10°, noise 0.1 vs none (train vs test accuracy)"
+        case .normalization:
+            "none vs BatchNorm vs LayerNorm at batch 2, 8 and 100, 1,000 images, 10 epochs, 784-100×4-10, SGD 0.01"
         }
     }
 
@@ -211,6 +216,8 @@ enum Preset: String, CaseIterable, Sendable {
                 return TrainingSession.RunSpec(config: c, title: a.displayName)
             }
             return Training(runs: runs, trainSize: o.trainSize ?? 300)
+        case .normalization:
+            return NormalizationPreset.training(o)
         case .optimizerPaths, .activationHistograms, .randomSearch:
             return nil
         }

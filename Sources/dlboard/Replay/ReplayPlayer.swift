@@ -203,6 +203,8 @@ struct ReplayPlayer {
             if let v = e.to.flatMap(Activation.init(argument:)) { run.config.network.activation = v }
             run.diverged = false
         case .batchNorm: if let to = e.to { run.config.network.batchNorm = to == "on" }
+        case .normalization:
+            if let v = e.to.flatMap(Normalization.init(rawValue:)) { run.config.network.normalization = v }
         case .dropout: if let v = e.to.flatMap(Float.init) { run.config.network.dropout = v }
         case .weightDecay: if let v = e.to.flatMap(Float.init) { run.config.network.weightDecay = v }
         case .batchSize: if let v = e.to.flatMap(Int.init) { run.config.batchSize = v }

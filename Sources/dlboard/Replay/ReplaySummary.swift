@@ -21,7 +21,7 @@ enum ReplaySummary {
                 if let crc = run.datasetChecksum { head += " crc32 \(crc)" }
                 head +=
                     " · \(net.shapeDescription) \(net.activation.displayName), init \(net.initializer.displayName)"
-                    + (net.batchNorm ? ", BatchNorm" : "")
+                    + (net.normalization != .none ? ", \(net.normalization.displayName)" : "")
                     + (net.dropout > 0 ? ", dropout \(Format.number(net.dropout))" : "")
                     + (net.inputDropout > 0 ? ", input dropout \(Format.number(net.inputDropout))" : "")
                     + (net.dropoutStyle != .book ? ", \(net.dropoutStyle.displayName) dropout" : "")

@@ -19,7 +19,7 @@ struct EpochTable: HeadlessReport {
         let config = status.config
         let net = config.network
         var extras: [String] = []
-        if net.batchNorm { extras.append("BatchNorm") }
+        if net.normalization != .none { extras.append(net.normalization.displayName) }
         if net.dropout > 0 { extras.append("Dropout \(Format.number(net.dropout))") }
         if net.inputDropout > 0 { extras.append("input Dropout \(Format.number(net.inputDropout))") }
         if net.dropoutStyle != .book && (net.dropout > 0 || net.inputDropout > 0) {

@@ -221,7 +221,7 @@ struct RunDriver {
             pendingEvents.append(.init(step: step, label: label, kind: kind, from: from, to: to))
         }
         switch resolved {
-        case .cycleOptimizer, .stepLearningRate, .cycleActivation, .toggleBatchNorm, .toggleDropout, .stepDropout,
+        case .cycleOptimizer, .stepLearningRate, .cycleActivation, .cycleNormalization, .toggleDropout, .stepDropout,
             .cycleWeightDecay, .stepBatchSize, .cycleLoss, .cycleSchedule, .toggleAugmentation:
             // `resolved(against:)` turns every relative intent into the absolute command below.
             break
@@ -254,9 +254,9 @@ struct RunDriver {
             trainer.setActivation(a)
             diverged = false
             event(.activation, before.network.activation.argument, a.argument)
-        case .setBatchNorm(let on):
-            trainer.network.setBatchNorm(on)
-            event(.batchNorm, before.network.batchNorm ? "on" : "off", on ? "on" : "off")
+        case .setNormalization(let n):
+            trainer.network.setNormalization(n)
+            event(.normalization, before.network.normalization.rawValue, n.rawValue)
         case .setDropout(let r):
             trainer.network.setDropout(r)
             event(.dropout, "\(before.network.dropout)", "\(r)")

@@ -3,7 +3,7 @@ import NN
 /// A change the user asks of a running session. Applied by the training thread between two steps,
 /// in the order sent.
 ///
-/// A key that changes a setting relative to where it stands sends a relative intent (`toggleBatchNorm`,
+/// A key that changes a setting relative to where it stands sends a relative intent (`cycleNormalization`,
 /// `stepLearningRate(up:)`, …): the training thread resolves it against the live trainer when it
 /// applies it, so two presses before the screen hears back still make two changes. A value the user
 /// chose (the initializer confirmed in its popup, a preset's or a test's setting) is sent as it is.
@@ -15,10 +15,11 @@ enum SessionCommand: Sendable, Equatable {
     /// From the next step on, the rate follows this schedule at the run's current epoch; keeps
     /// optimizer state and the step count.
     case setSchedule(LearningRateSchedule)
-    /// Draws new weights from this initializer (and restarts optimizer state and BatchNorm).
+    /// Draws new weights from this initializer (and restarts optimizer state and BatchNorm/LayerNorm).
     case reinitialize(Initializer)
     case setActivation(Activation)
-    case setBatchNorm(Bool)
+    /// Fresh normalization layers of this kind (γ 1, β 0) in place of the ones there were; weights kept.
+    case setNormalization(Normalization)
     case setDropout(Float)
     case setWeightDecay(Float)
     /// Later batches hold this many images; the sampler keeps its place in samples.
@@ -35,7 +36,8 @@ enum SessionCommand: Sendable, Equatable {
     /// The activation `by` places on in `Activation.allCases` (wrapping; see `Activation.cycled`), as
     /// `setActivation`.
     case cycleActivation(by: Int)
-    case toggleBatchNorm
+    /// The next normalization: none → BatchNorm → LayerNorm → none, as `setNormalization`.
+    case cycleNormalization
     /// Dropout off when on; when off, on at `onRatio` (the ratio last used on this run).
     case toggleDropout(onRatio: Float)
     /// The Dropout ratio `by` steps of 0.05 on (from 0 when off), clamped.
@@ -79,8 +81,8 @@ extension SessionCommand {
             return SettingSteps.learningRate(from: config.effectiveLearningRate, up: up).map { .setLearningRate($0) }
         case .cycleActivation(let by):
             return .setActivation(network.activation.cycled(by: by))
-        case .toggleBatchNorm:
-            return .setBatchNorm(!network.batchNorm)
+        case .cycleNormalization:
+            return .setNormalization(network.normalization.next)
         case .toggleDropout(let onRatio):
             return .setDropout(network.dropout > 0 ? 0 : onRatio)
         case .stepDropout(let by):
@@ -96,8 +98,9 @@ extension SessionCommand {
             return .setSchedule(config.schedule.next(epochs: config.epochs))
         case .toggleAugmentation(let on):
             return .setAugmentation(config.augmentation.isNone ? on : .none)
-        case .setOptimizer, .setLearningRate, .setSchedule, .reinitialize, .setActivation, .setBatchNorm, .setDropout,
-            .setWeightDecay, .setBatchSize, .setLoss, .setAugmentation, .pause, .resume, .stepOnce, .restart, .fork:
+        case .setOptimizer, .setLearningRate, .setSchedule, .reinitialize, .setActivation, .setNormalization,
+            .setDropout, .setWeightDecay, .setBatchSize, .setLoss, .setAugmentation, .pause, .resume, .stepOnce,
+            .restart, .fork:
             return self
         }
     }
@@ -111,19 +114,25 @@ extension SessionCommand {
         case .setSchedule(let schedule): return "lr \(schedule.argument)"
         case .reinitialize(let initializer): return "↺ \(initializer.displayName)"
         case .setActivation(let activation): return "→ \(activation.displayName)"
-        case .setBatchNorm(let on): return on ? "+BN" : "−BN"
+        case .setNormalization(let n): return Self.normalizationMarkers[n]
         case .setDropout(let ratio): return ratio > 0 ? "dropout \(Format.number(ratio))" : "−dropout"
         case .setWeightDecay(let decay): return "wd \(Format.number(decay))"
         case .setBatchSize(let size): return "batch \(size)"
         case .setLoss(let loss): return "→ \(loss.displayName)"
         case .setAugmentation(let a): return a.isNone ? "−aug" : "+aug \(a.argument)"
         case .restart: return "↺ restart"
-        case .cycleOptimizer, .stepLearningRate, .cycleActivation, .toggleBatchNorm, .toggleDropout, .stepDropout,
+        case .cycleOptimizer, .stepLearningRate, .cycleActivation, .cycleNormalization, .toggleDropout, .stepDropout,
             .cycleWeightDecay, .stepBatchSize, .cycleLoss, .cycleSchedule, .toggleAugmentation, .pause, .resume,
             .stepOnce, .fork:
             return nil
         }
     }
+
+    /// The markers of a switch to each normalization (BatchNorm's "+BN" as before there was a choice).
+    static let normalizationMarkers: [Normalization: String] = [.batch: "+BN", .layer: "+LN", .none: "−norm"]
+
+    /// The book's BatchNorm switch, as the normalization it picks.
+    static func setBatchNorm(_ on: Bool) -> SessionCommand { .setNormalization(on ? .batch : .none) }
 
     /// What the status bar says when this intent resolves to nothing; nil when silence is right.
     var limitNotice: String? {

@@ -30,7 +30,7 @@ struct StatusBar {
         var parts: [(rank: Int, text: String)] = [
             (100, optimizer),
             (85, "init \(net.initializer.displayName)"),
-            (80, "BN \(net.batchNorm ? "on" : "off")"),
+            (80, net.normalization.switchText),
             (50, dropout),
             (20, "wd \(Format.number(net.weightDecay))"),
             (s.config.batchNormWarning != nil ? 95 : 30, "batch \(s.config.batchSize)"),

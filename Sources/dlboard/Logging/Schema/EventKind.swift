@@ -11,6 +11,10 @@ enum EventKind: String, Codable, Sendable, CaseIterable {
     case schedule = "lr_schedule"
     case initializer = "init"
     case activation
+    /// `from`/`to` are normalizations as `--norm` spells them (`none`, `batch`, `layer`).
+    case normalization = "norm"
+    /// The BatchNorm switch (`on`/`off`) of records written before there was a choice of
+    /// normalization; read, no longer written.
     case batchNorm = "batchnorm"
     case dropout
     case weightDecay = "weight_decay"

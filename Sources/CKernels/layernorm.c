@@ -1,0 +1,97 @@
+#include "CKernels.h"
+#include <math.h>
+
+// LayerNorm: the reductions run along a row (one sample's features), so each is split over a
+// fixed number of interleaved double lanes, added up in a fixed order: the loops vectorize without
+// reassociation, and every instruction-set version gives the same bits. No FMA contraction.
+#pragma clang fp contract(off)
+
+#include "clones.h"
+
+enum { LN_LANES = 8 };
+
+static inline __attribute__((always_inline)) double lanes_total(const double *lanes) {
+    double total = 0;
+    for (int k = 0; k < LN_LANES; k++) total += lanes[k];
+    return total;
+}
+
+// One pass for the row's sum and sum of squares, in double: a float's square is exact in a double
+// and d of them lose nothing that matters against ε, so σ² = Σx²/d − μ² needs no second pass.
+DLBOARD_CLONES
+void dlboard_layernorm_forward(const float *restrict x, size_t n, size_t d, const float *restrict gamma,
+                               const float *restrict beta, float eps, float *restrict xn, float *restrict inverseStd,
+                               float *restrict out) {
+    for (size_t r = 0; r < n; r++) {
+        const float *row = x + r * d;
+        double sums[LN_LANES] = {0}, squares[LN_LANES] = {0};
+        size_t j = 0;
+        for (; j + LN_LANES <= d; j += LN_LANES)
+            for (int k = 0; k < LN_LANES; k++) {
+                double v = (double)row[j + k];
+                sums[k] += v;
+                squares[k] += v * v;
+            }
+        for (int k = 0; j < d; j++, k++) {
+            double v = (double)row[j];
+            sums[k] += v;
+            squares[k] += v * v;
+        }
+        double mean = lanes_total(sums) / (double)d;
+        double variance = lanes_total(squares) / (double)d - mean * mean;
+        if (variance < 0) variance = 0;
+        float inv = (float)(1.0 / __builtin_elementwise_sqrt(variance + (double)eps));
+        float mu = (float)mean;
+        float *orow = out + r * d;
+        if (xn) {
+            inverseStd[r] = inv;
+            float *zrow = xn + r * d;
+            for (j = 0; j < d; j++) {
+                float z = (row[j] - mu) * inv;
+                zrow[j] = z;
+                orow[j] = gamma[j] * z + beta[j];
+            }
+        } else {
+            for (j = 0; j < d; j++) {
+                float z = (row[j] - mu) * inv;
+                orow[j] = gamma[j] * z + beta[j];
+            }
+        }
+    }
+}
+
+// dγ, dβ (down the columns) and the row's two means (across it, in lanes) in one pass.
+DLBOARD_CLONES
+void dlboard_layernorm_backward(const float *restrict dout, size_t n, size_t d, const float *restrict xn,
+                                const float *restrict inverseStd, const float *restrict gamma, float *restrict dgamma,
+                                float *restrict dbeta, float *restrict dx) {
+    for (size_t j = 0; j < d; j++) { dgamma[j] = 0; dbeta[j] = 0; }
+    for (size_t r = 0; r < n; r++) {
+        const float *grow = dout + r * d, *zrow = xn + r * d;
+        float *orow = dx + r * d;
+        // mean(dxn) and mean(dxn·xn) over the row, dxn = γ·dout.
+        double a[LN_LANES] = {0}, b[LN_LANES] = {0};
+        size_t j = 0;
+        for (; j + LN_LANES <= d; j += LN_LANES)
+            for (int k = 0; k < LN_LANES; k++) {
+                float o = grow[j + k], z = zrow[j + k];
+                dbeta[j + k] += o;
+                dgamma[j + k] += z * o;
+                float g = gamma[j + k] * o;
+                a[k] += (double)g;
+                b[k] += (double)(g * z);
+            }
+        for (int k = 0; j < d; j++, k++) {
+            float o = grow[j], z = zrow[j];
+            dbeta[j] += o;
+            dgamma[j] += z * o;
+            float g = gamma[j] * o;
+            a[k] += (double)g;
+            b[k] += (double)(g * z);
+        }
+        float meanG = (float)(lanes_total(a) / (double)d);
+        float meanGZ = (float)(lanes_total(b) / (double)d);
+        float inv = inverseStd[r];
+        for (j = 0; j < d; j++) orow[j] = (gamma[j] * grow[j] - meanG - zrow[j] * meanGZ) * inv;
+    }
+}
