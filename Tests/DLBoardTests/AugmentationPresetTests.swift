@@ -3,7 +3,7 @@ import Testing
 
 /// `preset augmentation` headless on E7/E8's 300 images: the augmented run's train–test gap is the
 /// narrower one at the end, and evaluation saw the images as they are.
-@Suite(.serialized) struct AugmentationPresetTests {
+@Suite(.serialized, .longTraining) struct AugmentationPresetTests {
     @Test func augmentationNarrowsTheOverfittingGap() throws {
         let (runs, _, records) = try PresetTests.preset(["augmentation", "--epochs", "75", "--test-size", "500"])
         #expect(runs.map(\.title) == ["no augmentation", "shift ±2 rotate ±10° noise 0.1"])

@@ -67,7 +67,8 @@ import Testing
         }
         for (name, source) in [
             ("batch-size", "Q&A text"), ("lr-decay", "course week 2"), ("activations", "Q&A text"),
-            ("loss-functions", "book chapter 4"), ("augmentation", "Q&A text §3.13"), ("normalization", "layer normalization"),
+            ("loss-functions", "book chapter 4"), ("augmentation", "Q&A text §3.13"),
+            ("normalization", "layer normalization"),
         ] {
             let e = entry(name)
             #expect(e?.inBook == false && e?.line.contains(source) == true, "\(name): \(e as Any)")
