@@ -75,7 +75,8 @@ struct PresetReport: HeadlessReport {
     }
 
     private func lossCheckpointLines(_ results: [HeadlessSession.RunResult], name: (Int) -> String) -> [String] {
-        let steps = results.map(\.lossCount).min() ?? 0
+        // The longest run sets the checkpoints: a run that diverged early shows – where it has no window.
+        let steps = results.map(\.lossCount).max() ?? 0
         guard steps > 0, !titles.isEmpty else { return [] }
         let recording = configs.first?.lossRecording ?? .preUpdate
         let points = PresetVerdict.checkpoints(forSteps: steps)
