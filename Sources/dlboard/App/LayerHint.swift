@@ -27,10 +27,10 @@ enum LayerHint {
                 + "learning rate\(keys.in(.learningRateUp))"
         case .vanishing(let d):
             return "layer \(layer)'s gradient is 10^\(decimal(d)) of the output layer's: it vanished — "
-                + "He/Xavier\(keys.in(.nextInitializer)), BatchNorm\(keys.in(.cycleNormalization))"
+                + "He/Xavier\(keys.in(.nextInitializer)), norm\(keys.in(.cycleNormalization))"
         case .exploding(let d):
             return "layer \(layer)'s gradient is 10^\(decimal(d)) of the output layer's: it explodes — "
-                + "He/Xavier\(keys.in(.nextInitializer)), BatchNorm\(keys.in(.cycleNormalization))"
+                + "He/Xavier\(keys.in(.nextInitializer)), norm\(keys.in(.cycleNormalization))"
         case .dead(let f):
             return "layer \(layer): \(percent(f)) % of its ReLU units are dead (0 for every input) — "
                 + "a lower lr\(keys.in(.learningRateDown)) or Leaky ReLU\(keys.in(.nextActivation))"
