@@ -24,11 +24,16 @@ enum ReplaySummary {
                     + (net.normalization != .none ? ", \(net.normalization.displayName)" : "")
                     + (net.dropout > 0 ? ", dropout \(Format.number(net.dropout))" : "")
                     + (net.inputDropout > 0 ? ", input dropout \(Format.number(net.inputDropout))" : "")
-                    + (net.dropoutStyle != .book ? ", \(net.dropoutStyle.displayName) dropout" : "")
+                    + (net.dropoutStyle != .book && (net.dropout > 0 || net.inputDropout > 0)
+                        ? ", \(net.dropoutStyle.displayName) dropout" : "")
+                    + (net.loss != .crossEntropy ? ", loss \(net.loss.displayName)" : "")
+                    + (c.inputs != .unit ? ", \(c.inputs.displayName)" : "")
+                    + (c.augmentation.isNone ? "" : ", augment \(c.augmentation.displayName)")
                     + (net.weightDecay > 0 ? ", wd \(Format.number(net.weightDecay))" : "")
                     + " · \(OptimizerText.describe(c)) · batch \(c.batchSize) · seed \(c.seed)"
                 if let p = run.parent, let s = run.forkStep { head += " · forked from run \(p + 1) at step \(s)" }
                 RecordText.say(head)
+                RecordText.say("  loss per step: \(c.lossRecording.label)")
                 RecordText.say("  epoch    step      loss   train    test     val")
                 var events = run.events[...]
                 for e in run.evaluations {
