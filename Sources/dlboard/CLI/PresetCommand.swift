@@ -31,7 +31,7 @@ struct PresetCommand: ParsableCommand {
     @Option(
         parsing: .unconditional,
         help:
-            "Epochs per run (batchnorm-grid 20, overfit-weight-decay 201, overfit-dropout 301, random-search 50, batch-size 10, lr-decay 15, loss-functions 10)."
+            "Epochs per run (batchnorm-grid 20, overfit-weight-decay 201, overfit-dropout 301, random-search 50, batch-size 10, lr-decay 15, loss-functions 10, augmentation 201, normalization 10)."
     )
     var epochs: Int?
 
@@ -118,6 +118,9 @@ struct PresetCommand: ParsableCommand {
             }
         }
         if rounds < 1 { throw ValidationError("--rounds: must be at least 1, got \(rounds)") }
+        if sharedInit && name != Preset.randomSearch.rawValue {
+            throw ValidationError("--shared-init: only random-search has trials to share an init, not \(name)")
+        }
     }
 
     func run() throws {
