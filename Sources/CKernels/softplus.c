@@ -24,7 +24,9 @@ static inline float exp_negative(float a) {
     p = p * r + 1.6666665459e-1f;
     p = p * r + 5.0000001201e-1f;
     float y = p * (r * r) + r + 1.0f;
-    union { int i; float f; } scale = { .i = ((int)k + 127) << 23 };
+    // A NaN k would make the conversion undefined: scale by 1 instead; y is NaN already.
+    float whole = k == k ? k : 0.0f;
+    union { int i; float f; } scale = { .i = ((int)whole + 127) << 23 };
     return y * scale.f;
 }
 

@@ -50,8 +50,8 @@ import Testing
         #expect(SuccessiveHalving.pruningRegret(finalScores: finals, pruned: []) == nil)
     }
 
-    @Test func theBottomQuarterCopiesFromTheTopQuarter() {
-        let pbt = PopulationBasedTraining()
+    @Test func theBottomQuarterCopiesFromTheTopQuarter() throws {
+        let pbt = try PopulationBasedTraining()
         let scores = [0.90, 0.50, 0.95, 0.70, .nan, 0.60, 0.99, 0.80]
         var seen = Set<Int>()
         for seed in 0..<50 as Range<UInt64> {
@@ -72,9 +72,20 @@ import Testing
         #expect(pbt.exploits(scores: scores, using: &a) == pbt.exploits(scores: scores, using: &b), "seeded")
     }
 
+    @Test func settingsThatWouldTrapAreRefused() {
+        #expect(throws: SearchError("explore needs at least one positive factor, got []")) {
+            try PopulationBasedTraining(factors: [])
+        }
+        #expect(throws: SearchError.self) { try PopulationBasedTraining(quantile: .nan) }
+        #expect(throws: SearchError.self) { try PopulationBasedTraining(quantile: 0.75) }
+        #expect(throws: SearchError.self) { try SearchDimension(spec: "int:0,9223372036854775807") }
+        let huge = try? SuccessiveHalving(eta: 2, minimum: 1, maximum: .max)
+        #expect(huge?.budgetSpent(trials: .max) == .max, "saturates, no trap")
+    }
+
     @Test func exploreMultipliesByAFactorOrResamples() throws {
         var g = SeededGenerator(seed: 2)
-        let pbt = PopulationBasedTraining()
+        let pbt = try PopulationBasedTraining()
         var factors = Set<Double>()
         for _ in 0..<100 {
             let (v, f) = pbt.explore(0.01, dimension: nil, using: &g)
@@ -82,7 +93,7 @@ import Testing
             factors.insert(f!)
         }
         #expect(factors == [0.8, 1.2])
-        let always = PopulationBasedTraining(resampleProbability: 1)
+        let always = try PopulationBasedTraining(resampleProbability: 1)
         let lr = try SearchDimension(spec: "log:-4,-2")
         for _ in 0..<100 {
             let (v, f) = always.explore(0.5, dimension: lr, using: &g)

@@ -6,12 +6,25 @@ import Foundation
 /// a small probability draws them afresh from the search space.
 public struct PopulationBasedTraining: Sendable, Equatable {
     /// The share of the population that exploits, and that is drawn from as donors.
-    public var quantile: Double
-    public var factors: [Double]
+    public let quantile: Double
+    public let factors: [Double]
     /// The chance that explore resamples a knob instead of perturbing it.
-    public var resampleProbability: Double
+    public let resampleProbability: Double
 
-    public init(quantile: Double = 0.25, factors: [Double] = [0.8, 1.2], resampleProbability: Double = 0) {
+    /// Refuses what would make a generation undefined: a quantile outside (0, 0.5], no factors or a
+    /// factor that is not a positive number, a probability outside [0, 1].
+    public init(quantile: Double = 0.25, factors: [Double] = [0.8, 1.2], resampleProbability: Double = 0)
+        throws(SearchError)
+    {
+        guard quantile > 0 && quantile <= 0.5 else {
+            throw SearchError("the exploit quantile must be in (0, 0.5], got \(quantile)")
+        }
+        guard !factors.isEmpty, factors.allSatisfy({ $0 > 0 && $0.isFinite }) else {
+            throw SearchError("explore needs at least one positive factor, got \(factors)")
+        }
+        guard resampleProbability >= 0 && resampleProbability <= 1 else {
+            throw SearchError("the resample probability must be in [0, 1], got \(resampleProbability)")
+        }
         self.quantile = quantile
         self.factors = factors
         self.resampleProbability = resampleProbability

@@ -56,6 +56,11 @@ public enum SearchDimension: Sendable, Equatable {
                 throw SearchError("'\(quoted)': int needs two whole numbers low,high")
             }
             guard a <= b else { throw SearchError("'\(quoted)': low must not be above high, got \(a) and \(b)") }
+            // Whole-number knobs are counts (layers, units, a batch): a billion is past all of them,
+            // and keeps every sum and grid step far from overflow.
+            guard abs(a) <= 1_000_000_000, abs(b) <= 1_000_000_000 else {
+                throw SearchError("'\(quoted)': int bounds must be within ±1000000000, got \(a) and \(b)")
+            }
             self = .integer(low: a, high: b)
         case "choice":
             guard !parts.contains(where: \.isEmpty) else {

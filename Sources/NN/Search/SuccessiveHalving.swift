@@ -60,7 +60,11 @@ public struct SuccessiveHalving: Sendable, Equatable {
         var total = 0
         var previous = 0
         for (size, budget) in zip(rungSizes(trials: trials), budgets) {
-            total += size * (budget - previous)
+            // Saturates rather than traps: a budget past Int.max is no budget anyone can spend.
+            let (cost, o1) = size.multipliedReportingOverflow(by: budget - previous)
+            let (sum, o2) = total.addingReportingOverflow(cost)
+            if o1 || o2 { return .max }
+            total = sum
             previous = budget
         }
         return total
