@@ -15,7 +15,13 @@ import Testing
         let debug = BinaryRunner.executable
         let release = debug.deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("release/dlboard").path
+        // Built after the debug binary, so it is not an older build of other sources that happens to
+        // list the same presets.
+        func modified(_ path: String) -> Date? {
+            (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date
+        }
         guard debug.path != release, FileManager.default.isExecutableFile(atPath: release),
+            let built = modified(release), let debugBuilt = modified(debug.path), built >= debugBuilt,
             let mine = try? BinaryRunner.run(["preset", "--list"]),
             let theirs = try? Subprocess.run(
                 release, ["preset", "--list"], environment: ProcessInfo.processInfo.environment, timeout: 30),

@@ -252,7 +252,8 @@ public final class Trainer {
             lastLayerStatistics = network.layerStatistics(weightsBefore: weightsBefore)
             lastLayerStatisticsStep = steps
         }
-        // After the statistics, which read the train-mode pass's activations and gradients.
+        // After the statistics, which read the train-mode pass's activations and gradients. The
+        // activation histograms read afterwards are then of this pass, the one the loss is of.
         if lossRecording == .postUpdateInference {
             loss = network.loss(batch, labels: batchLabels, mode: .eval)
         }
