@@ -111,6 +111,29 @@ import Testing
         #expect(plain.lastInputs != a.lastInputs)
     }
 
+    /// Lock-step with different batch sizes: sample p gets the same changes whatever batch it is
+    /// in, so two steps of 10 see exactly the images one step of 20 sees.
+    @Test func samplePositionNotBatchDecidesTheChanges() {
+        let data = Synthetic.dataset(train: 64, test: 16)
+        var c = Synthetic.config()
+        c.augmentation = Augmentation(shift: 2, rotate: 10, noise: 0.1)
+        var small = c
+        small.batchSize = 10
+        var large = c
+        large.batchSize = 20
+        let a = Trainer(config: small, data: data)
+        let b = Trainer(config: large, data: data)
+        let indices = Array(0..<20).map { ($0 * 7) % 64 }
+        a.step(indices: Array(indices[..<10]))
+        let first = a.lastInputs
+        a.step(indices: Array(indices[10...]))
+        b.step(indices: indices)
+        #expect(first + a.lastInputs == b.lastInputs)
+        let plain = Trainer(config: Synthetic.config(), data: data)
+        plain.step(indices: indices)
+        #expect(plain.lastInputs != b.lastInputs, "the batch was augmented at all")
+    }
+
     /// Evaluation sees the images as they are: the same accuracy with and without augmentation for
     /// the same weights, and a trainer with no augmentation trains bit-identically to one that was
     /// never given any.
