@@ -93,6 +93,8 @@ import Testing
         // What a headless command prints when it was stopped: a word for the user, not the record.
         (#"\? "interrupted" : "done""#, "Sources/dlboard/", "a printed status word"),
         (#"say\("interrupted"\)"#, "Sources/dlboard/", "a printed status word"),
+        // What an unknown spelling is called in a decoding error ("unknown activation 'x'").
+        (#"static var spelledKind: String \{ ""#, "Sources/NN/", "an error message's noun"),
         // A search space's knob names: the words a `--space` entry starts with (`lr=log:-4,0`).
         (#"^\s*case "#, "Sources/NN/Search/SearchKnob.swift", "a search knob's name"),
         // A record field of the same name as a kind (the trial's "lr", "weight_decay"): the schema's

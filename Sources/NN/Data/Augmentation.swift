@@ -187,18 +187,6 @@ public struct Augmentation: Sendable, Hashable {
     }
 }
 
-extension Augmentation: Codable {
-    public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        guard let v = Augmentation(argument: text) else {
-            throw DecodingError.dataCorrupted(
-                .init(codingPath: decoder.codingPath, debugDescription: "unknown augmentation '\(text)'"))
-        }
-        self = v
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.singleValueContainer()
-        try c.encode(argument)
-    }
+extension Augmentation: ArgumentSpelled {
+    public static var spelledKind: String { "augmentation" }
 }

@@ -102,20 +102,8 @@ public enum Activation: Sendable, Hashable {
     }
 }
 
-extension Activation: Codable {
-    public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        guard let v = Activation(argument: text) else {
-            throw DecodingError.dataCorrupted(
-                .init(codingPath: decoder.codingPath, debugDescription: "unknown activation '\(text)'"))
-        }
-        self = v
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.singleValueContainer()
-        try c.encode(argument)
-    }
+extension Activation: ArgumentSpelled {
+    public static var spelledKind: String { "activation" }
 }
 
 /// A hidden-layer activation. It keeps its last output, which is what the dashboard's

@@ -83,18 +83,6 @@ public enum Initializer: Sendable, Equatable, Hashable {
 
 /// Encoded as its command-line spelling (`"he"`, `"xavier"`, `"0.01"`, `"0"`, `"constant:0.5"`),
 /// which is what logs show.
-extension Initializer: Codable {
-    public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        guard let v = Initializer(argument: text) else {
-            throw DecodingError.dataCorrupted(
-                .init(codingPath: decoder.codingPath, debugDescription: "unknown initializer '\(text)'"))
-        }
-        self = v
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.singleValueContainer()
-        try c.encode(argument)
-    }
+extension Initializer: ArgumentSpelled {
+    public static var spelledKind: String { "initializer" }
 }

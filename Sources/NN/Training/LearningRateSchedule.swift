@@ -145,18 +145,6 @@ public enum LearningRateSchedule: Sendable, Hashable {
 }
 
 /// Encoded as its command-line spelling (`"exp:0.95"`), as records show it.
-extension LearningRateSchedule: Codable {
-    public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        guard let v = LearningRateSchedule(argument: text) else {
-            throw DecodingError.dataCorrupted(
-                .init(codingPath: decoder.codingPath, debugDescription: "unknown learning-rate schedule '\(text)'"))
-        }
-        self = v
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.singleValueContainer()
-        try c.encode(argument)
-    }
+extension LearningRateSchedule: ArgumentSpelled {
+    public static var spelledKind: String { "learning-rate schedule" }
 }
