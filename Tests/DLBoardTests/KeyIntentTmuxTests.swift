@@ -25,12 +25,8 @@ import Testing
         try #require(Tmux.path != nil, "tmux is not installed")
         let t = Tmux()
         defer { t.kill() }
-        let log = NSTemporaryDirectory() + "dlboard-intents-\(UUID().uuidString).jsonl"
-        defer { try? FileManager.default.removeItem(atPath: log) }
         // Paused: no step runs between the keys, so nothing but the keys changes the settings.
-        t.start(
-            width: 120, height: 40,
-            command: dlboard("--paused --train-size 3000 --hidden 50,50 --metrics-out '\(log)'"))
+        let log = t.startPausedDashboard()
         let start = t.waitFor("SGD lr 0.01 │ init He │ BN off")
         #expect(start.contains("paused"))
         t.keys("b", "b")
@@ -58,11 +54,7 @@ import Testing
         try #require(Tmux.path != nil, "tmux is not installed")
         let t = Tmux()
         defer { t.kill() }
-        let log = NSTemporaryDirectory() + "dlboard-loss-\(UUID().uuidString).jsonl"
-        defer { try? FileManager.default.removeItem(atPath: log) }
-        t.start(
-            width: 120, height: 40,
-            command: dlboard("--paused --train-size 3000 --hidden 50,50 --metrics-out '\(log)'"))
+        let log = t.startPausedDashboard()
         t.waitFor("SGD lr 0.01 │ init He │ BN off")
         t.keys("a", "a", "a")
         t.waitFor("784-50-50-10 Leaky ReLU")
@@ -114,11 +106,7 @@ import Testing
         try #require(Tmux.path != nil, "tmux is not installed")
         let t = Tmux()
         defer { t.kill() }
-        let log = NSTemporaryDirectory() + "dlboard-fork-\(UUID().uuidString).jsonl"
-        defer { try? FileManager.default.removeItem(atPath: log) }
-        t.start(
-            width: 120, height: 40,
-            command: dlboard("--paused --train-size 3000 --hidden 50,50 --metrics-out '\(log)'"))
+        let log = t.startPausedDashboard()
         t.waitFor("SGD lr 0.01 │ init He │ BN off")
         t.keys("F", "b")
         let forked = t.waitFor("▸ 2 · BN on (fork @0)")

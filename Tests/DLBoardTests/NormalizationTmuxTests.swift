@@ -8,17 +8,11 @@ import Testing
 @Suite(.serialized) struct NormalizationTmuxTests {
     typealias Tmux = TmuxEndToEndTests.Tmux
 
-    func dlboard(_ args: String) -> String { TmuxEndToEndTests().dlboard(args) }
-
     @Test func bCyclesNoneBatchNormLayerNormWithMarkersAndEvents() throws {
         try #require(Tmux.path != nil, "tmux is not installed")
         let t = Tmux()
         defer { t.kill() }
-        let log = NSTemporaryDirectory() + "dlboard-norm-\(UUID().uuidString).jsonl"
-        defer { try? FileManager.default.removeItem(atPath: log) }
-        t.start(
-            width: 120, height: 40,
-            command: dlboard("--paused --train-size 3000 --hidden 50,50 --metrics-out '\(log)'"))
+        let log = t.startPausedDashboard()
         let start = t.waitFor("SGD lr 0.01 │ init He │ BN off │")
         #expect(start.contains("b norm"), "the hint line names the key")
         t.keys("n")

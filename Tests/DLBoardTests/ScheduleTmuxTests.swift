@@ -7,17 +7,11 @@ import Testing
 @Suite(.serialized) struct ScheduleTmuxTests {
     typealias Tmux = TmuxEndToEndTests.Tmux
 
-    func dlboard(_ args: String) -> String { TmuxEndToEndTests().dlboard(args) }
-
     @Test func cCyclesTheScheduleWithAMarkerAndTheRateInTheStatusBar() throws {
         try #require(Tmux.path != nil, "tmux is not installed")
         let t = Tmux()
         defer { t.kill() }
-        let log = NSTemporaryDirectory() + "dlboard-schedule-\(UUID().uuidString).jsonl"
-        defer { try? FileManager.default.removeItem(atPath: log) }
-        t.start(
-            width: 120, height: 40,
-            command: dlboard("--paused --lr 0.1 --train-size 3000 --hidden 50,50 --metrics-out '\(log)'"))
+        let log = t.startPausedDashboard("--lr 0.1")
         t.waitFor("SGD lr 0.1 │ init He")
         for _ in 0..<5 { t.keys("n") }
         t.waitFor("step 5")

@@ -25,7 +25,25 @@ import Testing
 
         func screen() -> String { run(["capture-pane", "-p", "-t", session]) }
         func keys(_ k: String...) { run(["send-keys", "-t", session] + k) }
-        func kill() { run(["kill-server"]) }
+        func kill() {
+            run(["kill-server"])
+            for f in temporaryFiles { try? FileManager.default.removeItem(atPath: f) }
+        }
+
+        /// Files this test's dashboards recorded to, removed by `kill()`.
+        private var temporaryFiles: [String] = []
+
+        /// The key tests' dashboard: paused, 3,000 images, 784-50-50-10, at 120×40, recording to a
+        /// temporary file (removed by `kill()`) whose path it returns.
+        func startPausedDashboard(_ extraArguments: String = "") -> String {
+            let log = NSTemporaryDirectory() + "dlboard-tmux-\(UUID().uuidString).jsonl"
+            temporaryFiles.append(log)
+            let arguments = ["--paused", extraArguments, "--train-size 3000 --hidden 50,50 --metrics-out '\(log)'"]
+            start(
+                width: 120, height: 40,
+                command: TmuxEndToEndTests().dlboard(arguments.filter { !$0.isEmpty }.joined(separator: " ")))
+            return log
+        }
 
         /// Waits until the screen contains `text`; returns the screen (recording an issue on timeout).
         @discardableResult
