@@ -120,6 +120,13 @@ import Testing
         records.append(
             TrialRecord(run: 1, round: 2, learningRate: Double(Float(0.0071601844)), weightDecay: 6.446751740440959e-06)
         )
+        records.append(
+            TrialRecord(
+                run: 2, round: 1, learningRate: 0.01, weightDecay: 0,
+                values: [
+                    .learningRate: .number(0.01), .beta: .number(0.95), .layers: .integer(3), .batchSize: .choice("64"),
+                    .activation: .choice("tanh"), .units: .integer(1),
+                ]))
         records.append(ReportRecord(line: text))
         return records
     }
@@ -208,7 +215,7 @@ import Testing
             ],
             .event: ["type", "run", "step", "t", "kind", "from", "to", "what"],
             .summary: ["type", "run", "t", "steps", "epochs", "seconds", "test_acc", "val_acc", "stopped"],
-            .trial: ["type", "run", "round", "lr", "weight_decay"],
+            .trial: ["type", "run", "round", "lr", "weight_decay", "values"],
             .report: ["type", "line"],
         ]
         var seen: [RecordType: Set<String>] = [:]

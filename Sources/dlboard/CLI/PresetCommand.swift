@@ -78,6 +78,8 @@ struct PresetCommand: ParsableCommand {
     )
     var sharedInit = false
 
+    @OptionGroup(title: "Search (random-search, grid-vs-random, successive-halving, population)")
+    var search: SearchOptions
     @OptionGroup var source: DataOptions
     @OptionGroup var record: RecordOptions
     @OptionGroup var screen: ScreenOptions
@@ -121,6 +123,21 @@ struct PresetCommand: ParsableCommand {
         if sharedInit && name != Preset.randomSearch.rawValue {
             throw ValidationError("--shared-init: only random-search has trials to share an init, not \(name)")
         }
+        try search.validateSettings()
+        if let preset = Preset(rawValue: name) {
+            for flag in search.givenFlags where !Self.searchFlags(of: preset).contains(flag) {
+                throw ValidationError("\(flag): preset \(name) does not take it")
+            }
+            if lrRange.values != [-6, -2] || wdRange.values != [-8, -4] {
+                guard preset == .randomSearch else {
+                    throw ValidationError("--lr-range/--wd-range: only random-search takes them; use --space")
+                }
+                if !search.space.isEmpty || search.spaceFile != nil {
+                    throw ValidationError("--lr-range/--wd-range and --space: give the ranges in --space only")
+                }
+            }
+            _ = try search.givenSpace()
+        }
     }
 
     func run() throws {
@@ -161,10 +178,38 @@ struct PresetCommand: ParsableCommand {
                 &model, report: model.report(), log: log, headless: headless, glyphs: screen.glyphs)
         case .randomSearch:
             status = try randomSearch(log: log).run()
+        case .gridVsRandom:
+            status = try gridVsRandom(log: log)
+        case .successiveHalving:
+            status = try successiveHalving(log: log)
+        case .population:
+            status = try population(log: log)
         default:
             throw ValidationError("preset \(preset.rawValue): not available yet")
         }
         if status != 0 { throw ExitCode(status) }
+    }
+
+    /// The `SearchOptions` flags each search preset reads.
+    static func searchFlags(of preset: Preset) -> Set<String> {
+        switch preset {
+        case .randomSearch, .gridVsRandom: ["--space", "--space-file"]
+        case .successiveHalving: ["--space", "--space-file", "--eta", "--min-epochs", "--keep-pruned"]
+        case .population: ["--space", "--space-file", "--members", "--exploit-every", "--quantile", "--resample"]
+        default: []
+        }
+    }
+
+    /// The space a search preset draws from: `--space`/`--space-file`, else random-search's
+    /// `--lr-range`/`--wd-range` (the book's E9 by default).
+    func searchSpace() throws -> SearchSpace {
+        if let given = try search.givenSpace() { return given }
+        do {
+            return try SearchSpace([
+                .init(.learningRate, .logUniform(low: lrRange.values[0], high: lrRange.values[1])),
+                .init(.weightDecay, .logUniform(low: wdRange.values[0], high: wdRange.values[1])),
+            ])
+        } catch { throw ValidationError("--lr-range/--wd-range: \(error)") }
     }
 
     /// `--list`: the presets grouped by where they come from, each with its source and what it runs.

@@ -24,6 +24,10 @@ enum Preset: String, CaseIterable, Sendable {
     case augmentation = "augmentation"
     /// Beyond the book: layer normalization against BatchNorm at small batches.
     case normalization
+    // Beyond the book: the course's search (grid vs random) and the tools' schedulers.
+    case gridVsRandom = "grid-vs-random"
+    case successiveHalving = "successive-halving"
+    case population
 
     /// Where an experiment comes from, the heading `preset --list` groups it under.
     enum Source: CaseIterable {
@@ -66,6 +70,9 @@ enum Preset: String, CaseIterable, Sendable {
         case .lossFunctions: "book chapter 4, MSE vs cross-entropy"
         case .augmentation: "E7/E8's overfitting set, augmented (Q&A text §3.13)"
         case .normalization: "layer normalization (Ba, Kiros & Hinton 2016) vs BatchNorm at small batches"
+        case .gridVsRandom: "course 2 week 3, grid vs random search (Bergstra & Bengio 2012)"
+        case .successiveHalving: "successive halving (Jamieson & Talwalkar 2016), the rule under ASHA and Hyperband"
+        case .population: "population-based training (Jaderberg et al. 2017), in lock-step"
         }
     }
 
@@ -94,6 +101,12 @@ enum Preset: String, CaseIterable, Sendable {
             "300 images, 784-100×6-10, 201 epochs: shift ±2, rotate ±10°, noise 0.1 vs none (train vs test accuracy)"
         case .normalization:
             "none vs BatchNorm vs LayerNorm at batch 2, 8 and 100, 1,000 images, 10 epochs, 784-100×4-10, SGD 0.01"
+        case .gridVsRandom:
+            "16 trials as a 4×4 grid vs 16 random, lr (matters) × weight decay (does not), E9's data and network"
+        case .successiveHalving:
+            "27 trials from the search space, rungs at 1, 3, 9 epochs, the best 1/3 go on (η = 3); vs random search"
+        case .population:
+            "8 members in lock-step, every epoch the bottom quarter copies a top member and perturbs lr and weight decay"
         }
     }
 
@@ -218,7 +231,7 @@ enum Preset: String, CaseIterable, Sendable {
             return Training(runs: runs, trainSize: o.trainSize ?? 300)
         case .normalization:
             return NormalizationPreset.training(o)
-        case .optimizerPaths, .activationHistograms, .randomSearch:
+        case .optimizerPaths, .activationHistograms, .randomSearch, .gridVsRandom, .successiveHalving, .population:
             return nil
         }
     }
