@@ -99,12 +99,12 @@ struct SuccessiveHalvingRun {
         ]
         lines.append(" rank  trial   val     fate      values")
         for (i, e) in d.ranked.enumerated() {
-            let fate =
-                last ? "finished" : promoted.contains(e.trial) ? "promoted" : kept.contains(e.trial) ? "kept" : "pruned"
+            let fate: RungLadderView.Fate =
+                last ? .finished : promoted.contains(e.trial) ? .promoted : kept.contains(e.trial) ? .kept : .pruned
             let score = e.score.isNaN ? "  –   " : String(format: "%.4f", e.score)
             lines.append(
                 String(format: " %4d  %5d  ", i + 1, e.trial + 1) + score + "  "
-                    + fate.padding(toLength: 8, withPad: " ", startingAt: 0) + "  "
+                    + fate.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0) + "  "
                     + describe(s.trials[e.trial].values))
         }
         return lines

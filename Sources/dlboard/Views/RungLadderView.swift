@@ -7,7 +7,8 @@ import TUI
 /// cutoff (the lowest promoted score) as a dashed line across its column. A trial sits at the same
 /// place across the columns (by its number), so the eye can follow it up the ladder.
 struct RungLadderView {
-    enum Fate: Equatable, Sendable {
+    /// The raw values are the words the headless rung tables print.
+    enum Fate: String, Equatable, Sendable {
         /// At the rung, not yet decided (the rung is training).
         case pending
         case promoted
