@@ -66,7 +66,7 @@ final class SuccessiveHalvingSearch: Sendable {
     }
 
     /// The numbers the search ends with (each nil until its part has run).
-    struct Verdict: Sendable, Equatable {
+    struct Verdict: Sendable {
         var budgetSpent: Int
         var fullBudget: Int
         var keptBudget: Int
@@ -75,14 +75,6 @@ final class SuccessiveHalvingSearch: Sendable {
         var randomBudget: Int?
         var randomBest: (run: Int, score: Double)?
         var regret: (missed: Int, kept: Int)?
-
-        static func == (a: Verdict, b: Verdict) -> Bool {
-            a.budgetSpent == b.budgetSpent && a.fullBudget == b.fullBudget && a.keptBudget == b.keptBudget
-                && a.best?.run == b.best?.run && a.best?.score == b.best?.score && a.randomTrials == b.randomTrials
-                && a.randomBudget == b.randomBudget && a.randomBest?.run == b.randomBest?.run
-                && a.randomBest?.score == b.randomBest?.score && a.regret?.missed == b.regret?.missed
-                && a.regret?.kept == b.regret?.kept
-        }
     }
 
     /// A trial's driver, touched by one thread at a time: the worker training it holds the lock for
@@ -252,7 +244,6 @@ final class SuccessiveHalvingSearch: Sendable {
             }
         }
         train(Array(trialCount..<trialCount + m), to: fullEpochs)
-        for j in 0..<m { slots[trialCount + j].driver.withLock { $0 = nil } }
     }
 
     /// Trains each run id to `epochs` epochs, two at a time: a free core takes the next.
@@ -294,6 +285,8 @@ final class SuccessiveHalvingSearch: Sendable {
                     t.diverged = diverged
                 }
             }
+            // A random-search trial trains once, to the end: its network is done with.
+            if !ladder { slot = nil }
         }
         update { $0.training = false }
     }
