@@ -139,7 +139,7 @@ enum RunRecordReader {
             case .summary(let s):
                 record.runs[i].hasSummary = true
                 record.runs[i].stopped = s.stopped
-            case .config, .trial, .report, .unknown:
+            case .config, .trial, .report, .rung, .halving, .unknown:
                 break  // a trial's values are in its header; reports and unknown kinds are not replayed
             }
         }

@@ -11,6 +11,8 @@ enum DecodedRecord: Decodable {
     case summary(SummaryRecord)
     case trial(TrialRecord)
     case report(ReportRecord)
+    case rung(RungRecord)
+    case halving(HalvingRecord)
     /// What was not known (the record type, or a value such as an event kind).
     case unknown(String)
 
@@ -44,6 +46,8 @@ enum DecodedRecord: Decodable {
             case .summary: self = .summary(try SummaryRecord(from: decoder))
             case .trial: self = .trial(try TrialRecord(from: decoder))
             case .report: self = .report(try ReportRecord(from: decoder))
+            case .rung: self = .rung(try RungRecord(from: decoder))
+            case .halving: self = .halving(try HalvingRecord(from: decoder))
             }
         } catch RecordProblem.unknownValue(let what) {
             self = .unknown(what)
@@ -77,6 +81,8 @@ enum DecodedRecord: Decodable {
         case .summary(let r): r
         case .trial(let r): r
         case .report(let r): r
+        case .rung(let r): r
+        case .halving(let r): r
         case .unknown: nil
         }
     }
@@ -92,7 +98,7 @@ enum DecodedRecord: Decodable {
         case .event(let r): r.run ?? 0
         case .summary(let r): r.run ?? 0
         case .trial(let r): r.run
-        case .report, .unknown: 0
+        case .report, .rung, .halving, .unknown: 0
         }
     }
 }

@@ -19,4 +19,8 @@ enum RecordType: String, Codable, Sendable, CaseIterable {
     case trial
     /// A line of an experiment's printed report (`ReportRecord`).
     case report
+    /// A successive-halving rung decision (`RungRecord`).
+    case rung
+    /// A successive-halving search's budget, best results and pruning regret (`HalvingRecord`).
+    case halving
 }
