@@ -17,7 +17,7 @@ import Testing
 
     @Test func everyEpochOfATrialIsADriverEvaluation() throws {
         let search = try Self.search()
-        search.startRound(RandomSearch.Ranges(lr: -2 ... -1, weightDecay: -8 ... -4))
+        search.startRound(try SearchSpace(parsing: ["lr=log:-2,-1", "wd=log:-8,-4"]))
         search.waitForRound()
         let trials = search.snapshot().trials
         #expect(trials.count == 4 && trials.allSatisfy(\.done))
@@ -36,7 +36,7 @@ import Testing
     @Test func aDivergingTrialStopsAtItsFirstNonFiniteLoss() throws {
         let search = try Self.search(epochs: 5, trials: 2)
         // lr 10^25…10^29: the first update overflows the weights, and the loss is not finite.
-        search.startRound(RandomSearch.Ranges(lr: 25...29, weightDecay: -8 ... -4))
+        search.startRound(try SearchSpace(parsing: ["lr=log:25,29", "wd=log:-8,-4"]))
         search.waitForRound()
         let trials = search.snapshot().trials
         #expect(trials.allSatisfy { $0.done && $0.diverged }, "\(trials.map(\.diverged))")
