@@ -255,13 +255,21 @@ struct PresetCommand: ParsableCommand {
     /// could not train on `dataset` (`RandomSearch.check`).
     func checkedSearchSpace(base: TrainingConfig, dataset: Dataset) throws -> SearchSpace {
         let space = try searchSpace()
-        do { try RandomSearch.check(space, base: base, dataset: dataset) } catch {
-            let flag =
-                !search.space.isEmpty
-                ? "--space" : search.spaceFile.map { "--space-file: \($0)" } ?? "--lr-range/--wd-range"
-            throw ValidationError("\(flag): \(error)")
-        }
+        try check(space, base: base, dataset: dataset)
         return space
+    }
+
+    /// Refuses `space` in one line naming the flag it came from when a trial drawn from it could not
+    /// train on `dataset` (`RandomSearch.check`).
+    func check(_ space: SearchSpace, base: TrainingConfig, dataset: Dataset) throws {
+        do { try RandomSearch.check(space, base: base, dataset: dataset) } catch {
+            throw ValidationError("\(spaceFlag): \(error)")
+        }
+    }
+
+    /// How an error names where the space came from.
+    var spaceFlag: String {
+        !search.space.isEmpty ? "--space" : search.spaceFile.map { "--space-file: \($0)" } ?? "--lr-range/--wd-range"
     }
 
     /// MNIST (or --data), restricted to the preset's training subset and split; `configs` fitted

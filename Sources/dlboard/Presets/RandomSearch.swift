@@ -83,14 +83,14 @@ final class RandomSearch: Sendable {
 
     func snapshot() -> Snapshot { state.withLock { $0 } }
 
-    /// Draws `trialsPerRound` points from `space` and starts them as a round; ignored (false) while
-    /// a round is running. Each round draws from its own stream, one uniform per knob in the
-    /// space's `drawOrder`: E9's space draws what E9's script did.
+    /// Draws `count` (by default `trialsPerRound`) points from `space` and starts them as a round;
+    /// ignored (false) while a round is running. Each round draws from its own stream, one uniform
+    /// per knob in the space's `drawOrder`: E9's space draws what E9's script did.
     @discardableResult
-    func startRound(_ space: SearchSpace) -> Bool {
+    func startRound(_ space: SearchSpace, count: Int? = nil) -> Bool {
         start(space: space) { round in
             var g = SeededGenerator(seed: base.seed, stream: "random-search/round \(round)")
-            return (0..<trialsPerRound).map { _ in space.point { Double(g.nextUniform()) } }
+            return (0..<(count ?? trialsPerRound)).map { _ in space.point { Double(g.nextUniform()) } }
         }
     }
 

@@ -17,7 +17,8 @@ struct SearchLeaderboardView {
     /// What the chosen layout needs.
     var width: Int { columns.reduce(0) { $0 + $1.width } + gap * max(0, columns.count - 1) + 2 }
 
-    init(space: SearchSpace, width available: Int) {
+    /// `showsRound`: a column for the trial's round (not when all of them share one).
+    init(space: SearchSpace, width available: Int, showsRound: Bool = true) {
         func knobs(long: Bool) -> [Column] {
             space.axes.map { a in
                 let precision = long ? 2 : 1
@@ -32,7 +33,8 @@ struct SearchLeaderboardView {
         let val = Column(header: "val", width: 5, value: { String(format: "%.3f", $0.finalValidation) })
         let train = Column(header: "train", width: 5, value: { String(format: "%.3f", $0.trainAccuracy.last ?? 0) })
         var layouts: [([Column], Int)] = [
-            ([rank, round, val, train] + knobs(long: true), 2), ([rank, val, train] + knobs(long: false), 1),
+            ([rank] + (showsRound ? [round] : []) + [val, train] + knobs(long: true), 2),
+            ([rank, val, train] + knobs(long: false), 1),
         ]
         var narrow = [rank, val] + knobs(long: false)
         while narrow.count > 2 {

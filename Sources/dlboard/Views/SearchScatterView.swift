@@ -13,6 +13,10 @@ struct SearchScatterView {
     var y: SearchSpace.Axis?
     /// The heading; by default "lr × weight decay, colour = val acc".
     var title: String?
+    /// Each trial as this character in its cell instead of one dot of a `DotCanvas`: a few trials
+    /// (grid vs random's 16) read better as marks than as specks. Where two share a cell, the
+    /// better one shows.
+    var marker: Character?
 
     /// The left gutter: the vertical axis's labels and knob name.
     static let gutter = 8
@@ -55,17 +59,33 @@ struct SearchScatterView {
         }
         let xr = Self.bounds(x, placed.map(\.1))
         let yr = y.map { Self.bounds($0, placed.map(\.2)) } ?? (0, 1)
-        var canvas = DotCanvas(columns: plot.width, rows: plot.height, glyphs: glyphs)
         let best = RandomSearchScreen.leaderboard(trials).first?.id
-        for (t, cx, cy) in placed {
-            let px = Int(((cx - xr.0) / (xr.1 - xr.0) * Double(canvas.width - 1)).rounded())
-            let py = Int(((yr.1 - cy) / (yr.1 - yr.0) * Double(canvas.height - 1)).rounded())
+        func style(_ t: RandomSearch.Trial) -> Style {
             let color =
                 t.validationAccuracy.isEmpty ? Color.palette(244) : RandomSearchScreen.accuracyColor(t.finalValidation)
-            canvas.set(
-                px, py, style: Style(foreground: color, bold: t.id == best), priority: Int(t.finalValidation * 100))
+            return Style(foreground: color, bold: t.id == best)
         }
-        canvas.render(into: &buffer, x: plot.x, y: plot.y)
+        if let marker {
+            var cells: [Int: (Double, Style)] = [:]
+            for (t, cx, cy) in placed {
+                let col = Int(((cx - xr.0) / (xr.1 - xr.0) * Double(plot.width - 1)).rounded())
+                let row = Int(((yr.1 - cy) / (yr.1 - yr.0) * Double(plot.height - 1)).rounded())
+                let key = row * plot.width + col
+                let score = t.validationAccuracy.isEmpty ? -1 : t.finalValidation
+                if score >= cells[key]?.0 ?? -.infinity { cells[key] = (score, style(t)) }
+            }
+            for (key, (_, st)) in cells {
+                buffer.put(String(marker), x: plot.x + key % plot.width, y: plot.y + key / plot.width, style: st)
+            }
+        } else {
+            var canvas = DotCanvas(columns: plot.width, rows: plot.height, glyphs: glyphs)
+            for (t, cx, cy) in placed {
+                let px = Int(((cx - xr.0) / (xr.1 - xr.0) * Double(canvas.width - 1)).rounded())
+                let py = Int(((yr.1 - cy) / (yr.1 - yr.0) * Double(canvas.height - 1)).rounded())
+                canvas.set(px, py, style: style(t), priority: Int(t.finalValidation * 100))
+            }
+            canvas.render(into: &buffer, x: plot.x, y: plot.y)
+        }
         let width = Self.gutter - 1
         buffer.put(Self.label(yr.1, on: y), x: rect.x, y: plot.y, style: .dim, maxWidth: width)
         buffer.put(y?.knob.rawValue ?? "val", x: rect.x, y: plot.y + plot.height / 2, style: .dim, maxWidth: width)
