@@ -76,7 +76,7 @@ struct GridVsRandomRun {
         let c = comparison
         var lines = [
             "space: \(c.space.specs.joined(separator: " ")) — \(c.important.knob.label) matters, \(c.other.knob.label) barely does",
-            "budget: \(c.budget) trials each · grid \(c.side)×\(c.side) vs \(c.budget) random draws · \(base.network.inputSize)-100×6-10 ReLU He · SGD · batch 100 · \(base.epochs) epochs · seed \(seed)",
+            "budget: \(c.budget) trials each · grid \(c.side)×\(c.side) vs \(c.budget) random draws · \(base.network.inputSize)-100×6-10 ReLU He · SGD · batch 100 · \(base.epochs) epoch\(base.epochs == 1 ? "" : "s") · seed \(seed)",
             "every trial from the same initial weights and batch order: only its two values differ",
         ]
         if asked != c.side * c.side {

@@ -65,7 +65,8 @@ struct GridVsRandomScreen: InteractiveScreen {
         buffer.put(
             "\(c.important.knob.label) (matters) \(c.important.dimension.spec)" + sep
                 + "\(c.other.knob.label) (barely matters) \(c.other.dimension.spec)" + sep
-                + "\(c.budget) trials each, grid \(c.side)×\(c.side)" + sep + "\(c.search.base.epochs) epochs",
+                + "\(c.budget) trials each, grid \(c.side)×\(c.side)" + sep
+                + "\(c.search.base.epochs) epoch\(c.search.base.epochs == 1 ? "" : "s")",
             x: 0, y: 1, style: .dim, maxWidth: width)
         buffer.put(verdict.line, x: 0, y: 2, style: .bold, maxWidth: width)
         let area = Rect(x: 0, y: 3, width: width, height: height - 4)

@@ -115,14 +115,16 @@ struct RandomSearchScreen: InteractiveScreen {
                 + sep + "\(data.train.count) train / \(data.validation?.count ?? 0) validation, test set never used",
             x: 0, y: 0, style: .bold, maxWidth: width)
         buffer.put(
-            "this round: " + s.space.rangesText + sep + "\(search.base.epochs) epochs"
+            "this round: " + s.space.rangesText + sep
+                + "\(search.base.epochs) epoch\(search.base.epochs == 1 ? "" : "s")"
                 + (s.running ? sep + "running" : sep + "n: next round, narrowed"),
             x: 0, y: 1, style: .dim, maxWidth: width)
         let board = Self.leaderboard(s.trials)
         let area = Rect(x: 0, y: 2, width: width, height: height - 3)
         let (top, bottom) = area.splitRows(at: area.height / 2)
-        let table = SearchLeaderboardView(space: search.space, width: top.width / 2)
-        let (left, right) = top.splitColumns(at: min(table.width, top.width / 2), gap: 1)
+        // The table takes half the width, or more while the scatter keeps 56 columns.
+        let table = SearchLeaderboardView(space: search.space, width: max(top.width / 2, top.width - 56))
+        let (left, right) = top.splitColumns(at: table.width, gap: 1)
         table.render(board, in: left, into: &buffer)
         if let axes = scatterAxes {
             SearchScatterView(trials: s.trials, x: axes.x, y: axes.y).render(in: right, into: &buffer, glyphs: glyphs)
