@@ -31,7 +31,7 @@ struct PresetCommand: ParsableCommand {
     @Option(
         parsing: .unconditional,
         help:
-            "Epochs per run (batchnorm-grid 20, overfit-weight-decay 201, overfit-dropout 301, random-search 50, batch-size 10, lr-decay 15, loss-functions 10, augmentation 201, normalization 10)."
+            "Epochs per run (batchnorm-grid 20, overfit-weight-decay 201, overfit-dropout 301, random-search 50, grid-vs-random 20, batch-size 10, lr-decay 15, loss-functions 10, augmentation 201, normalization 10)."
     )
     var epochs: Int?
 
@@ -50,7 +50,11 @@ struct PresetCommand: ParsableCommand {
     )
     var scales: Int?
 
-    @Option(parsing: .unconditional, help: "random-search: trials per round (the book: 100).")
+    @Option(
+        parsing: .unconditional,
+        help:
+            "random-search: trials per round (the book: 100); grid-vs-random: trials of each search (16; the grid is ⌊√N⌋², random gets as many)."
+    )
     var trials: Int?
 
     @Option(help: "activation-histograms: the activation to start with (a switches it on screen).")
