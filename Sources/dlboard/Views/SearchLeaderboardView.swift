@@ -10,6 +10,8 @@ struct SearchLeaderboardView {
         var header: String
         var width: Int
         var value: (RandomSearch.Trial) -> String
+        /// Counts (the rank, the round) to the right of their column, the rest to the left.
+        var rightAligned = false
     }
 
     let columns: [Column]
@@ -28,8 +30,8 @@ struct SearchLeaderboardView {
                     value: { a.cell($0.point[a.knob], precision: precision) })
             }
         }
-        let rank = Column(header: "#", width: 2, value: { _ in "" })
-        let round = Column(header: "round", width: 5, value: { "\($0.round)" })
+        let rank = Column(header: "#", width: 2, value: { _ in "" }, rightAligned: true)
+        let round = Column(header: "round", width: 5, value: { "\($0.round)" }, rightAligned: true)
         let val = Column(header: "val", width: 5, value: { String(format: "%.3f", $0.finalValidation) })
         let train = Column(header: "train", width: 5, value: { String(format: "%.3f", $0.trainAccuracy.last ?? 0) })
         var layouts: [([Column], Int)] = [
@@ -49,14 +51,10 @@ struct SearchLeaderboardView {
     }
 
     private func line(_ texts: [String]) -> String {
-        zip(columns, texts).enumerated().map { i, c in
-            let (column, text) = c
-            // Numbers to the right of a column, words to the left: the rank and the round are counts.
-            let padded =
-                i == 0 || column.header == "round"
+        zip(columns, texts).map { column, text in
+            column.rightAligned
                 ? String(repeating: " ", count: max(0, column.width - text.count)) + text
                 : text.padding(toLength: column.width, withPad: " ", startingAt: 0)
-            return padded
         }.joined(separator: String(repeating: " ", count: gap))
     }
 
