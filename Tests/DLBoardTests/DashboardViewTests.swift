@@ -274,7 +274,7 @@ import Testing
             batchSize: 20, epochs: 3, seed: 4)
         let search = RandomSearch(dataset: data, base: base, trialsPerRound: 5)
         #expect(search.dataset.test.count == 0, "the search's dataset holds no test images")
-        search.startRound(RandomSearch.Ranges(lr: -3 ... -0.5, weightDecay: -8 ... -4))
+        search.startRound(try SearchSpace(parsing: ["lr=log:-3,-0.5", "wd=log:-8,-4"]))
         search.waitForRound()
         var screen = RandomSearchScreen(search: search)
         _ = screen.tick(now: 1)
@@ -286,7 +286,7 @@ import Testing
             let text = screen.render(width: width, height: 24, glyphs: .braille).text
             #expect(text.contains("round 1") && text.contains("5/5 trials done"))
             #expect(
-                text.contains(width < 96 ? " #  val   train lr      wd" : "weight decay"),
+                text.contains(width < 96 ? " # val   train lr      wd" : "round  val    train  lr        weight decay"),
                 "the table fits at \(width) columns")
             #expect(text.contains(String(format: "%.3f", board[0].finalValidation)))
         }
@@ -295,9 +295,9 @@ import Testing
         #expect(started)
         search.waitForRound()
         let round2 = search.snapshot().trials.filter { $0.round == 2 }
-        let r = try #require(search.snapshot().ranges as RandomSearch.Ranges?)
-        #expect(round2.count == 5 && r.lr.upperBound - r.lr.lowerBound < 2.5 + 0.5)
-        for t in round2 { #expect(r.lr.contains(log10(Double(t.learningRate)))) }
+        let r = try #require(search.snapshot().space.dimension(of: .learningRate)?.coordinateBounds)
+        #expect(round2.count == 5 && r.upperBound - r.lowerBound < 2.5 + 0.5)
+        for t in round2 { #expect(r.contains(log10(Double(t.learningRate)))) }
         search.stop()
     }
 }

@@ -17,7 +17,7 @@ import Testing
 
     @Test func everyEpochOfATrialIsADriverEvaluation() throws {
         let search = try Self.search()
-        search.startRound(RandomSearch.Ranges(lr: -2 ... -1, weightDecay: -8 ... -4))
+        search.startRound(try SearchSpace(parsing: ["lr=log:-2,-1", "wd=log:-8,-4"]))
         search.waitForRound()
         let trials = search.snapshot().trials
         #expect(trials.count == 4 && trials.allSatisfy(\.done))
@@ -36,11 +36,42 @@ import Testing
     @Test func aDivergingTrialStopsAtItsFirstNonFiniteLoss() throws {
         let search = try Self.search(epochs: 5, trials: 2)
         // lr 10^25…10^29: the first update overflows the weights, and the loss is not finite.
-        search.startRound(RandomSearch.Ranges(lr: 25...29, weightDecay: -8 ... -4))
+        search.startRound(try SearchSpace(parsing: ["lr=log:25,29", "wd=log:-8,-4"]))
         search.waitForRound()
         let trials = search.snapshot().trials
         #expect(trials.allSatisfy { $0.done && $0.diverged }, "\(trials.map(\.diverged))")
         #expect(trials.allSatisfy { $0.evaluations.count < 5 }, "no evaluation after the divergence")
         #expect(search.narrowed() == nil, "diverged trials are not narrowed around")
+    }
+
+    /// E9's space draws what E9's script drew before spaces: per round a stream, weight decay then
+    /// lr from one Float uniform each, as Floats; so E9's records and verdicts stay as they were.
+    @Test func theBooksSpaceDrawsE9sTrials() throws {
+        let search = try Self.search(epochs: 1, trials: 5)
+        search.startRound(.book)
+        search.waitForRound()
+        var g = SeededGenerator(seed: search.base.seed, stream: "random-search/round 1")
+        for t in search.snapshot().trials {
+            let wd = pow(10, -8 + Double(g.nextUniform()) * 4)
+            let lr = pow(10, -6 + Double(g.nextUniform()) * 4)
+            #expect(t.learningRate == Float(lr) && t.weightDecay == Float(wd))
+            #expect(t.config.learningRate == Float(lr) && t.config.network.weightDecay == Float(wd))
+            #expect(t.point == [.learningRate: .number(Double(Float(lr))), .weightDecay: .number(Double(Float(wd)))])
+            #expect(t.seed == search.seed(ofTrial: t.id), "each trial its own init, as before")
+        }
+    }
+
+    @Test func aTrialTheEngineRefusesIsDoneWithoutTraining() throws {
+        let search = try Self.search(epochs: 1, trials: 2)
+        // 160 training images: batch 500 would be more than there are; 10 trains.
+        search.startRound(points: [[.batchSize: .integer(500)], [.batchSize: .integer(10)]], in: .book)
+        search.waitForRound()
+        let trials = search.snapshot().trials
+        #expect(trials[0].refusal == "a batch of 500 is more than the 160 training images")
+        #expect(trials[0].done && trials[0].evaluations.isEmpty)
+        #expect(trials[1].refusal == nil && trials[1].evaluations.count == 1)
+        #expect(
+            RandomSearchRun.leaderboardLines(trials, space: .book).last?.contains("not trained: a batch of 500") == true
+        )
     }
 }

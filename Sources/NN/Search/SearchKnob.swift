@@ -30,6 +30,25 @@ public enum SearchKnob: String, Sendable, CaseIterable {
         }
     }
 
+    /// The whole numbers a count knob takes (nil for the others): a batch of one up to a million
+    /// images, 1–20 hidden layers, 1–10,000 units each.
+    var wholeBounds: ClosedRange<Int>? {
+        switch self {
+        case .batchSize: 1...1_000_000
+        case .layers: 1...20
+        case .units: 1...10_000
+        default: nil
+        }
+    }
+
+    private var wholeName: String {
+        switch self {
+        case .batchSize: "a batch size"
+        case .layers: "the number of hidden layers"
+        default: "units per layer"
+        }
+    }
+
     /// Refuses a scale or range that cannot give this knob a usable value, naming both.
     func check(_ d: SearchDimension) throws(SearchError) {
         let entry = "\(rawValue)=\(d.spec)"
@@ -66,9 +85,9 @@ public enum SearchKnob: String, Sendable, CaseIterable {
             guard case .uniform(let a, let b) = d, a >= 0, b < 1 else {
                 throw SearchError("'\(entry)': dropout takes uniform:A,B within [0, 1)")
             }
-        case .batchSize: try wholeRange(1, 1_000_000, "a batch size")
-        case .layers: try wholeRange(1, 20, "the number of hidden layers")
-        case .units: try wholeRange(1, 10_000, "units per layer")
+        case .batchSize, .layers, .units:
+            let r = wholeBounds!
+            try wholeRange(r.lowerBound, r.upperBound, wholeName)
         case .activation:
             guard case .choice(let options) = d else {
                 throw SearchError("'\(entry)': activation takes choice:A,B,…")

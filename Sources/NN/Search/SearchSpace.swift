@@ -50,10 +50,17 @@ public struct SearchSpace: Sendable, Equatable {
         try self.init(axes)
     }
 
-    /// The entries of a spec file's text: words outside `#` comments.
+    /// The entries of a spec file's text: words outside `#` comments. An entry's error names its
+    /// line (1 is the first).
     public init(specText: String) throws(SearchError) {
-        let words = specText.split(separator: "\n").flatMap { line in
-            line.prefix { $0 != "#" }.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" }).map(String.init)
+        var words: [String] = []
+        for (i, line) in specText.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let entries = line.prefix { $0 != "#" }.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" })
+                .map(String.init)
+            for entry in entries {
+                do { _ = try SearchSpace(parsing: [entry]) } catch { throw SearchError("line \(i + 1): \(error)") }
+            }
+            words += entries
         }
         try self.init(parsing: words)
     }

@@ -31,7 +31,7 @@ struct PresetCommand: ParsableCommand {
     @Option(
         parsing: .unconditional,
         help:
-            "Epochs per run (batchnorm-grid 20, overfit-weight-decay 201, overfit-dropout 301, random-search 50, batch-size 10, lr-decay 15, loss-functions 10, augmentation 201, normalization 10)."
+            "Epochs per run (batchnorm-grid 20, overfit-weight-decay 201, overfit-dropout 301, random-search 50, grid-vs-random 20, batch-size 10, lr-decay 15, loss-functions 10, augmentation 201, normalization 10)."
     )
     var epochs: Int?
 
@@ -50,7 +50,11 @@ struct PresetCommand: ParsableCommand {
     )
     var scales: Int?
 
-    @Option(parsing: .unconditional, help: "random-search: trials per round (the book: 100).")
+    @Option(
+        parsing: .unconditional,
+        help:
+            "random-search: trials per round (the book: 100); grid-vs-random: trials of each search (16; the grid is ⌊√N⌋², random gets as many)."
+    )
     var trials: Int?
 
     @Option(help: "activation-histograms: the activation to start with (a switches it on screen).")
@@ -229,19 +233,47 @@ struct PresetCommand: ParsableCommand {
     }
 
     /// E9: the book's 500 images, shuffled, 20 % held out for validation; 784-100×6-10 ReLU He,
-    /// SGD, batch 100, 50 epochs; the test set is never loaded into the search.
+    /// SGD, batch 100, 50 epochs; the test set is never loaded into the search. The trials draw
+    /// from `searchSpace()`; a space with a value the engine refuses is refused here, before any
+    /// trial trains.
     func randomSearch(log: MetricsLog?) throws -> RandomSearchRun {
-        let book = TrainingConfig(
-            network: NetworkConfig(hidden: Array(repeating: 100, count: 6), activation: .relu, initializer: .he),
-            optimizer: .sgd, batchSize: 100, epochs: epochs ?? 50, seed: seed)
-        let (dataset, directory, fitted) = try loadData(
-            trainSize: 500, validation: 0.2, usesTestSet: false, configs: [book])
+        let (dataset, directory, base) = try searchData(epochs: epochs ?? 50)
+        let space = try checkedSearchSpace(base: base, dataset: dataset)
         return RandomSearchRun(
             search: RandomSearch(
-                dataset: dataset, base: fitted[0], trialsPerRound: trials ?? 100, sharedInit: sharedInit),
-            ranges: RandomSearch.Ranges(
-                lr: lrRange.values[0]...lrRange.values[1], weightDecay: wdRange.values[0]...wdRange.values[1]),
+                dataset: dataset, base: base, space: space, trialsPerRound: trials ?? 100, sharedInit: sharedInit),
             rounds: rounds, seed: seed, directory: directory, log: log, headless: headless, glyphs: screen.glyphs)
+    }
+
+    /// E9's data and base network (see `randomSearch`), fitted to the data.
+    func searchData(epochs: Int) throws -> (Dataset, String, TrainingConfig) {
+        let book = TrainingConfig(
+            network: NetworkConfig(hidden: Array(repeating: 100, count: 6), activation: .relu, initializer: .he),
+            optimizer: .sgd, batchSize: 100, epochs: epochs, seed: seed)
+        let (dataset, directory, fitted) = try loadData(
+            trainSize: 500, validation: 0.2, usesTestSet: false, configs: [book])
+        return (dataset, directory, fitted[0])
+    }
+
+    /// `searchSpace()`, refused in one line naming the flag it came from when a trial drawn from it
+    /// could not train on `dataset` (`RandomSearch.check`).
+    func checkedSearchSpace(base: TrainingConfig, dataset: Dataset) throws -> SearchSpace {
+        let space = try searchSpace()
+        try check(space, base: base, dataset: dataset)
+        return space
+    }
+
+    /// Refuses `space` in one line naming the flag it came from when a trial drawn from it could not
+    /// train on `dataset` (`RandomSearch.check`).
+    func check(_ space: SearchSpace, base: TrainingConfig, dataset: Dataset) throws {
+        do { try RandomSearch.check(space, base: base, dataset: dataset) } catch {
+            throw ValidationError("\(spaceFlag): \(error)")
+        }
+    }
+
+    /// How an error names where the space came from.
+    var spaceFlag: String {
+        !search.space.isEmpty ? "--space" : search.spaceFile.map { "--space-file: \($0)" } ?? "--lr-range/--wd-range"
     }
 
     /// MNIST (or --data), restricted to the preset's training subset and split; `configs` fitted

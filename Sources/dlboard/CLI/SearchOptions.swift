@@ -9,7 +9,7 @@ struct SearchOptions: ParsableArguments {
     @Option(
         parsing: .upToNextOption,
         help: ArgumentHelp(
-            "The search space, knob=scale:bounds words: lr=log:-4,0 wd=log:-8,-4 beta=one-minus-log:-3,-1 batch=choice:32,64,128 layers=int:2,4 units=int:50,100 dropout=uniform:0,0.5 activation=choice:relu,tanh optimizer=choice:sgd,adam (default: the book's E9, lr=log:-6,-2 wd=log:-8,-4).",
+            "The search space, knob=scale:bounds words: lr=log:-4,0 wd=log:-8,-4 beta=one-minus-log:-3,-1 batch=choice:32,64,128 layers=int:2,4 units=int:50,100 dropout=uniform:0,0.5 activation=choice:relu,tanh optimizer=choice:sgd,adam (default: the book's E9, lr=log:-6,-2 wd=log:-8,-4). grid-vs-random takes exactly two numeric knobs, the first the one that matters (default lr=log:-4,0 wd=log:-8,-5).",
             valueName: "knob=scale:bounds"))
     var space: [String] = []
 

@@ -2,9 +2,10 @@ import Foundation
 import NN
 import TUI
 
-/// E9 on screen: the live leaderboard, a scatter of lr × weight decay coloured by validation
-/// accuracy, and the best trials' curves (validation bold, train faint). `n` narrows the ranges
-/// around the best five and starts the next round.
+/// A random search on screen: the live leaderboard with a column per knob of the space, a scatter
+/// of two of its numeric knobs coloured by validation accuracy (`x` and `y` pick them), and the best
+/// trials' curves (validation bold, train faint). `n` narrows the space around the best five and
+/// starts the next round.
 struct RandomSearchScreen: InteractiveScreen {
     let search: RandomSearch
     var snapshot = RandomSearch.Snapshot()
@@ -12,8 +13,16 @@ struct RandomSearchScreen: InteractiveScreen {
     var notice: String?
     var showsHelp = false
     var showsOverlay: Bool { showsHelp }
+    /// Which of the space's numeric knobs (`SearchSpace.numericAxes`) the scatter puts across and up.
+    var xAxis = 0
+    var yAxis = 1
 
-    init(search: RandomSearch) { self.search = search }
+    init(search: RandomSearch) {
+        self.search = search
+        snapshot.space = search.space
+    }
+
+    var numericAxes: [SearchSpace.Axis] { search.space.numericAxes }
 
     mutating func handle(_ key: Key) -> Bool {
         if showsHelp {
@@ -31,10 +40,32 @@ struct RandomSearchScreen: InteractiveScreen {
             } else {
                 notice = "fewer than 2 finished trials to narrow around"
             }
+        case .character("x"), .character("y"):
+            let across = key == .character("x")
+            let count = numericAxes.count
+            guard count >= (across ? 1 : 2) else {
+                notice = count == 0 ? "no numeric knob to plot" : "one numeric knob: up is the validation accuracy"
+                return true
+            }
+            if across {
+                Self.cycle(&xAxis, other: &yAxis, count: count)
+            } else {
+                Self.cycle(&yAxis, other: &xAxis, count: count)
+            }
+            let axis = numericAxes[across ? xAxis : yAxis]
+            notice = "\(across ? "across" : "up"): \(axis.knob.label)"
         case .character("?"): showsHelp = true
         default: return false
         }
         return true
+    }
+
+    /// The next of `count` knobs for `axis`; landing on the other axis's knob swaps the two, so both
+    /// axes never show the same knob.
+    static func cycle(_ axis: inout Int, other: inout Int, count: Int) {
+        let next = (axis + 1) % count
+        if next == other && count > 1 { other = axis }
+        axis = next
     }
 
     mutating func tick(now: Double) -> Bool {
@@ -58,9 +89,18 @@ struct RandomSearchScreen: InteractiveScreen {
     }
 
     static let keys: [(keys: String, help: String)] = [
-        ("n", "narrow the ranges around the best 5 and run the next round"), ("?", "this help"),
-        ("Esc", "close this help"), ("q", "quit (asks first)"),
+        ("n", "narrow the space around the best 5 and run the next round"),
+        ("x", "scatter: the next numeric knob across"), ("y", "scatter: the next numeric knob up"),
+        ("?", "this help"), ("Esc", "close this help"), ("q", "quit (asks first)"),
     ]
+
+    /// The scatter's axes: the chosen numeric knobs, nil for a missing one.
+    var scatterAxes: (x: SearchSpace.Axis, y: SearchSpace.Axis?)? {
+        let axes = numericAxes
+        guard !axes.isEmpty else { return nil }
+        let x = axes[min(xAxis, axes.count - 1)]
+        return (x, axes.count > 1 ? axes[min(yAxis, axes.count - 1)] : nil)
+    }
 
     func render(width: Int, height: Int, glyphs: GlyphSet) -> Buffer {
         if let small = TooSmallScreen.buffer(width: width, height: height) { return small }
@@ -69,39 +109,28 @@ struct RandomSearchScreen: InteractiveScreen {
         let sep = glyphs == .ascii ? " | " : " · "
         let done = s.trials.filter(\.done).count
         let data = search.dataset
+        let name = search.space == .book ? "preset random-search (E9)" : "preset random-search"
         buffer.put(
-            "dlboard" + sep + "preset random-search (E9)" + sep + "round \(s.round)" + sep
-                + "\(done)/\(s.trials.count) trials done"
+            "dlboard" + sep + name + sep + "round \(s.round)" + sep + "\(done)/\(s.trials.count) trials done"
                 + sep + "\(data.train.count) train / \(data.validation?.count ?? 0) validation, test set never used",
             x: 0, y: 0, style: .bold, maxWidth: width)
         buffer.put(
-            "this round: " + s.ranges.description + sep + "\(search.base.epochs) epochs"
+            "this round: " + s.space.rangesText + sep
+                + "\(search.base.epochs) epoch\(search.base.epochs == 1 ? "" : "s")"
                 + (s.running ? sep + "running" : sep + "n: next round, narrowed"),
             x: 0, y: 1, style: .dim, maxWidth: width)
         let board = Self.leaderboard(s.trials)
         let area = Rect(x: 0, y: 2, width: width, height: height - 3)
         let (top, bottom) = area.splitRows(at: area.height / 2)
-        let (left, right) = top.splitColumns(at: min(48, top.width / 2), gap: 1)
-        // Leaderboard.
-        // The full columns need 48; narrower terminals get a compact table without the round.
-        let compact = left.width < 48
-        buffer.put(
-            compact ? " #  val   train lr      wd" : " #  round   val    train  lr        weight decay", in: left,
-            row: 0, style: .bold)
-        for (i, t) in board.prefix(left.height - 1).enumerated() {
-            let running = t.done ? "" : " …"
-            let line =
-                compact
-                ? String(
-                    format: "%2d %.3f %.3f %.1e %.1e", i + 1, t.finalValidation, t.trainAccuracy.last ?? 0,
-                    t.learningRate, t.weightDecay) + running
-                : String(
-                    format: "%2d  %5d  %.3f  %.3f  %.2e  %.2e", i + 1, t.round, t.finalValidation,
-                    t.trainAccuracy.last ?? 0,
-                    t.learningRate, t.weightDecay) + running
-            buffer.put(line, in: left, row: i + 1, style: Style(foreground: Self.accuracyColor(t.finalValidation)))
+        // The table takes half the width, or more while the scatter keeps 56 columns.
+        let table = SearchLeaderboardView(space: search.space, width: max(top.width / 2, top.width - 56))
+        let (left, right) = top.splitColumns(at: table.width, gap: 1)
+        table.render(board, in: left, into: &buffer)
+        if let axes = scatterAxes {
+            SearchScatterView(trials: s.trials, x: axes.x, y: axes.y).render(in: right, into: &buffer, glyphs: glyphs)
+        } else {
+            buffer.put("no numeric knob to plot", in: right, row: 0, style: .dim)
         }
-        renderScatter(s.trials, in: right, into: &buffer, glyphs: glyphs)
         // The best trials' curves.
         let count = min(board.count, max(1, bottom.width / 20) * max(1, bottom.height / 6))
         let perRow = max(1, bottom.width / 20)
@@ -126,8 +155,8 @@ struct RandomSearchScreen: InteractiveScreen {
             chart.render(in: cell, into: &buffer)
         }
         let x = HintsBar(
-            items: [("n", "next round (narrowed)"), ("?", "help"), ("q", "quit")]).render(
-                row: height - 1, width: width, into: &buffer)
+            items: [("n", "next round (narrowed)"), ("x/y", "scatter axes"), ("?", "help"), ("q", "quit")]
+        ).render(row: height - 1, width: width, into: &buffer)
         if let n = notice { buffer.put(n, x: x + 2, y: height - 1, style: .bold, maxWidth: width - x - 2) }
         if showsHelp {
             HelpPopup(title: "keys — any key closes", entries: Self.keys, keyWidth: 4, glyphs: glyphs).render(
@@ -135,32 +164,5 @@ struct RandomSearchScreen: InteractiveScreen {
         }
         if glyphs == .ascii { AsciiFallback.apply(to: &buffer) }
         return buffer
-    }
-
-    /// log10 lr across, log10 weight decay up, one dot per trial coloured by its validation accuracy.
-    private func renderScatter(
-        _ trials: [RandomSearch.Trial], in rect: Rect, into buffer: inout Buffer, glyphs: GlyphSet
-    ) {
-        guard rect.width >= 12, rect.height >= 4 else { return }
-        buffer.put("lr × weight decay (log), colour = val acc", in: rect, row: 0, style: .bold)
-        let plot = Rect(x: rect.x + 6, y: rect.y + 1, width: rect.width - 6, height: rect.height - 2)
-        let lrs = trials.map { log10(Double($0.learningRate)) }
-        let wds = trials.map { log10(Double($0.weightDecay)) }
-        let xr = (min(lrs.min() ?? -6, -6), max(lrs.max() ?? -2, -2))
-        let yr = (min(wds.min() ?? -8, -8), max(wds.max() ?? -4, -4))
-        var canvas = DotCanvas(columns: plot.width, rows: plot.height, glyphs: glyphs)
-        let best = Self.leaderboard(trials).first?.id
-        for (t, (lx, ly)) in zip(trials, zip(lrs, wds)) {
-            let px = Int(((lx - xr.0) / (xr.1 - xr.0) * Double(canvas.width - 1)).rounded())
-            let py = Int(((yr.1 - ly) / (yr.1 - yr.0) * Double(canvas.height - 1)).rounded())
-            let color = t.validationAccuracy.isEmpty ? Color.palette(244) : Self.accuracyColor(t.finalValidation)
-            canvas.set(
-                px, py, style: Style(foreground: color, bold: t.id == best), priority: Int(t.finalValidation * 100))
-        }
-        canvas.render(into: &buffer, x: plot.x, y: plot.y)
-        buffer.put(LineChart.label(yr.1), x: rect.x, y: plot.y, style: .dim, maxWidth: 6)
-        buffer.put(LineChart.label(yr.0), x: rect.x, y: plot.maxY - 1, style: .dim, maxWidth: 6)
-        let axis = "lr 10^\(LineChart.label(xr.0)) … 10^\(LineChart.label(xr.1))"
-        buffer.put(axis, x: plot.x, y: plot.maxY, style: .dim, maxWidth: plot.width)
     }
 }
