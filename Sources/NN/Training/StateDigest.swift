@@ -7,6 +7,12 @@ public struct StateDigest: Sendable, Equatable, Hashable {
 
     public init() {}
 
+    /// A digest read back (from a record's hex digits): nil when it is not 1–16 hex digits.
+    public init?(hex: String) {
+        guard (1...16).contains(hex.count), let v = UInt64(hex, radix: 16) else { return nil }
+        value = v
+    }
+
     @inline(__always)
     private mutating func byte(_ b: UInt8) {
         value = (value ^ UInt64(b)) &* 0x100_0000_01B3

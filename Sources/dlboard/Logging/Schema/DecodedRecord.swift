@@ -11,6 +11,7 @@ enum DecodedRecord: Decodable {
     case summary(SummaryRecord)
     case trial(TrialRecord)
     case report(ReportRecord)
+    case exploit(ExploitRecord)
     /// What was not known (the record type, or a value such as an event kind).
     case unknown(String)
 
@@ -44,6 +45,7 @@ enum DecodedRecord: Decodable {
             case .summary: self = .summary(try SummaryRecord(from: decoder))
             case .trial: self = .trial(try TrialRecord(from: decoder))
             case .report: self = .report(try ReportRecord(from: decoder))
+            case .exploit: self = .exploit(try ExploitRecord(from: decoder))
             }
         } catch RecordProblem.unknownValue(let what) {
             self = .unknown(what)
@@ -77,6 +79,7 @@ enum DecodedRecord: Decodable {
         case .summary(let r): r
         case .trial(let r): r
         case .report(let r): r
+        case .exploit(let r): r
         case .unknown: nil
         }
     }
@@ -92,6 +95,7 @@ enum DecodedRecord: Decodable {
         case .event(let r): r.run ?? 0
         case .summary(let r): r.run ?? 0
         case .trial(let r): r.run
+        case .exploit(let r): r.member
         case .report, .unknown: 0
         }
     }

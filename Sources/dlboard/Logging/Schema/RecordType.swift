@@ -19,4 +19,6 @@ enum RecordType: String, Codable, Sendable, CaseIterable {
     case trial
     /// A line of an experiment's printed report (`ReportRecord`).
     case report
+    /// A population-based training member taking over a donor's state (`ExploitRecord`).
+    case exploit
 }
