@@ -128,6 +128,17 @@ import Testing
                     .activation: .choice("tanh"), .units: .integer(1),
                 ]))
         records.append(ReportRecord(line: text))
+        records.append(
+            ExploitRecord(
+                member: 3, step: 80, generation: 10, donor: 1, score: 0.8125, donorScore: 0.9, learningRateFrom: 0.0625,
+                learningRateTo: Double(Float(0.0625 * 1.2)), learningRateFactor: 1.2, weightDecayFrom: 1e-5,
+                weightDecayTo: 3.3e-4, weightDecayFactor: nil, digest: "00ff00ff00ff00ff",
+                donorDigest: "00ff00ff00ff00ff"))
+        records.append(
+            ExploitRecord(
+                member: 0, step: 8, generation: 1, donor: 2, score: .nan, donorScore: 0.5, learningRateFrom: 1,
+                learningRateTo: 0.8, learningRateFactor: 0.8, weightDecayFrom: 0, weightDecayTo: 0,
+                weightDecayFactor: 0.8, digest: "", donorDigest: "1"))
         return records
     }
 
@@ -217,6 +228,11 @@ import Testing
             .summary: ["type", "run", "t", "steps", "epochs", "seconds", "test_acc", "val_acc", "stopped"],
             .trial: ["type", "run", "round", "lr", "weight_decay", "values"],
             .report: ["type", "line"],
+            .exploit: [
+                "type", "member", "step", "generation", "donor", "score", "donor_score", "lr_from", "lr_to",
+                "lr_factor",
+                "wd_from", "wd_to", "wd_factor", "digest", "donor_digest",
+            ],
         ]
         var seen: [RecordType: Set<String>] = [:]
         for r in Self.everyRecord() {

@@ -10,6 +10,12 @@ extension PresetCommand {
 
     /// `preset population`: returns the exit status.
     func population(log: MetricsLog?) throws -> Int32 {
+        if let path = search.checkRecord {
+            if log != nil {
+                throw ValidationError("--check-record: reads a record; it writes none (no --metrics-out/--save)")
+            }
+            return try PopulationRecordCheck(path: path, dataDirectory: source.data).run()
+        }
         for (flag, given) in [("--steps", steps != nil), ("--trials", trials != nil), ("--scales", scales != nil)]
         where given {
             throw ValidationError("\(flag): preset population trains --epochs with --members, not \(flag)")

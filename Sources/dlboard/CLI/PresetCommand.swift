@@ -195,7 +195,8 @@ struct PresetCommand: ParsableCommand {
         switch preset {
         case .randomSearch, .gridVsRandom: ["--space", "--space-file"]
         case .successiveHalving: ["--space", "--space-file", "--eta", "--min-epochs", "--keep-pruned"]
-        case .population: ["--space", "--space-file", "--members", "--exploit-every", "--quantile", "--resample"]
+        case .population:
+            ["--space", "--space-file", "--members", "--exploit-every", "--quantile", "--resample", "--check-record"]
         default: []
         }
     }

@@ -173,7 +173,7 @@ struct PopulationRun {
                     + exploits.map { e in
                         String(
                             format: "m%d ← m%d (%@ < %.3f) lr %.2e %@ wd %.2e %@", e.member + 1, e.donor + 1,
-                            e.score.isNaN ? "diverged" : String(format: "%.3f", e.score), e.donorScore,
+                            e.score.isNaN ? "NaN" : String(format: "%.3f", e.score), e.donorScore,
                             e.learningRateTo, Self.factorText(e.learningRateFactor), e.weightDecayTo,
                             Self.factorText(e.weightDecayFactor))
                     }.joined(separator: "; ")

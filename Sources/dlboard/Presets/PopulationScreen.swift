@@ -163,7 +163,7 @@ struct PopulationScreen: InteractiveScreen {
                 title: title,
                 series: [
                     ChartSeries(
-                        name: "loss", points: Self.thinned(m.losses, to: max(8, top.width * 2)), color: .cyan)
+                        name: "batch loss", points: Self.thinned(m.losses, to: max(8, top.width * 2)), color: .cyan)
                 ])
             loss.markers = markers
             loss.glyphs = glyphs
