@@ -40,11 +40,10 @@ struct LineageStripView {
         let dot = ascii ? "*" : "•"
         let fit = max(1, (rect.width - Self.labelWidth) / Self.cellWidth)
         let shown = generations.suffix(fit)
-        let bestText = lineage.map { " · bold \(dot) = best m\($0.member + 1)'s lineage" } ?? ""
+        let bestText = lineage.map { "; bold \(dot) = best m\($0.member + 1)'s lineage" } ?? ""
         buffer.put(
-            "lineage: rows members, columns generations, colour lr, \(arrow)n took member n's state\(bestText)",
-            in: rect,
-            row: 0, style: .bold)
+            "lineage by generation (colour = lr; \(arrow)n = took member n's state\(bestText))", in: rect, row: 0,
+            style: .bold)
         for m in 0..<min(members, rect.height - 2) {
             let y = rect.y + 1 + m
             let isBest = lineage?.member == m
@@ -68,22 +67,22 @@ struct LineageStripView {
         renderLegend(row: rect.y + 1 + min(members, rect.height - 2), in: rect, shown: shown, into: &buffer)
     }
 
-    /// "lr 1e-3 ███… 1 · gen 3…20".
+    /// "lr 1e-3 ████████ 1 · generations 3 to 20 (steps 24 to 160)".
     private func renderLegend(
         row y: Int, in rect: Rect, shown: ArraySlice<Population.Generation>, into buffer: inout Buffer
     ) {
         guard y < rect.maxY else { return }
         var x = rect.x
-        x += buffer.put("lr " + Self.power(logRange.lowerBound) + " ", x: x, y: y, style: .dim, maxWidth: rect.maxX - x)
+        x = buffer.put("lr " + Self.power(logRange.lowerBound) + " ", x: x, y: y, style: .dim, maxWidth: rect.maxX - x)
         for c in Self.palette where x < rect.maxX {
             buffer.put("  ", x: x, y: y, style: Style(foreground: .palette(c), reverse: true), maxWidth: rect.maxX - x)
             x += 2
         }
         guard x < rect.maxX else { return }
-        x += buffer.put(" " + Self.power(logRange.upperBound), x: x, y: y, style: .dim, maxWidth: rect.maxX - x)
+        x = buffer.put(" " + Self.power(logRange.upperBound), x: x, y: y, style: .dim, maxWidth: rect.maxX - x)
         if let a = shown.first, let b = shown.last, x < rect.maxX {
             buffer.put(
-                " · generations \(a.number)…\(b.number) (step \(a.step)…\(b.step))", x: x, y: y, style: .dim,
+                " · generations \(a.number) to \(b.number) (steps \(a.step) to \(b.step))", x: x, y: y, style: .dim,
                 maxWidth: rect.maxX - x)
         }
     }
