@@ -168,4 +168,23 @@ import Testing
         #expect(l.changes.map(\.step) == [10, 20, 30] && l.changes.map(\.learningRate) == [5, 6, 7])
         #expect(l.member(atStep: 15) == 0 && l.member(afterStep: 30) == 1 && l.member(afterStep: 40) == 1)
     }
+
+    @Test func anExploitRecordOutOfRangeIsRefusedOnRead() throws {
+        let good = try RecordEncoder.line(
+            ExploitRecord(
+                member: 1, step: 8, generation: 1, donor: 0, score: 0.5, donorScore: 0.75, learningRateFrom: 0.1,
+                learningRateTo: 0.12, learningRateFactor: 1.2, weightDecayFrom: 1e-4, weightDecayTo: 8e-5,
+                weightDecayFactor: 0.8, digest: "0123456789abcdef", donorDigest: "0123456789abcdef"))
+        #expect(throws: Never.self) { try JSONDecoder().decode(DecodedRecord.self, from: Data(good.utf8)) }
+        for (field, bad) in [
+            ("\"score\":0.5", "\"score\":1.5"), ("\"step\":8", "\"step\":-8"), ("\"lr_to\":0.12", "\"lr_to\":0"),
+            ("\"wd_to\":8e-05", "\"wd_to\":-1"), ("\"lr_factor\":1.2", "\"lr_factor\":-1.2"),
+        ] {
+            #expect(good.contains(field), "\(good)")
+            let line = good.replacingOccurrences(of: field, with: bad)
+            #expect(throws: RecordProblem.self, "\(bad)") {
+                try JSONDecoder().decode(DecodedRecord.self, from: Data(line.utf8))
+            }
+        }
+    }
 }

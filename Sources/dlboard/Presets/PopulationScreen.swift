@@ -139,8 +139,10 @@ struct PopulationScreen: InteractiveScreen {
     ) {
         let n = s.members.count
         guard n > 0, rect.width >= 20, rect.height >= 4 else { return }
-        let perRow = min(n, max(1, rect.width / 24))
-        let rows = (n + perRow - 1) / perRow
+        // As many rows as the width needs, the members spread evenly over them (8 as 4 + 4, not 5 + 3).
+        let widest = min(n, max(1, rect.width / 24))
+        let rows = (n + widest - 1) / widest
+        let perRow = (n + rows - 1) / rows
         let cellWidth = rect.width / perRow
         let cellHeight = max(3, rect.height / rows)
         let onPath = Set(lineage?.path ?? [])
