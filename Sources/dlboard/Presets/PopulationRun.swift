@@ -34,8 +34,14 @@ struct PopulationRun {
         if let screen = Frontend.screen(headless: headless, glyphs: glyphs, instead: "running the population headless")
         {
             var model = PopulationScreen(population: population, description: description)
+            // The record grows as training does (on the main thread, which owns the log), so a
+            // killed session leaves what it had trained.
+            if log != nil {
+                model.record = { s in logged = write(s, log: log, logged: logged, checksum: checksum) }
+            }
             population.start()
             let interrupted = ScreenLoop.run(&model, on: screen)
+            model.record = nil
             population.stop()
             // The record is complete before the terminal is touched: after a SIGHUP it is gone.
             let stop = StopSignal.install()

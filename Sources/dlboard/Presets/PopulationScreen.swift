@@ -15,6 +15,8 @@ struct PopulationScreen: InteractiveScreen {
     var notice: String?
     var showsHelp = false
     var showsOverlay: Bool { showsHelp }
+    /// Called with each new snapshot on the main thread (the run record's writer).
+    var record: ((Population.Snapshot) -> Void)?
 
     init(population: Population, description: String) {
         self.population = population
@@ -61,6 +63,7 @@ struct PopulationScreen: InteractiveScreen {
             || s.members.map(\.losses.count) != snapshot.members.map(\.losses.count)
         if s.replay != nil && snapshot.replay == nil { notice = nil }
         snapshot = s
+        if changed { record?(s) }
         return changed
     }
 
