@@ -15,10 +15,11 @@ import Testing
     }
 
     static func population(
-        members: Int = 4, epochs: Int = 6, exploitEvery: Int? = nil, resample: Double = 0
+        members: Int = 4, epochs: Int = 6, exploitEvery: Int? = nil, resample: Double = 0,
+        lr: String = "lr=log:-3,0"
     ) throws -> Population {
         let data = try SessionTests.dataset().restricted(trainSize: nil, validationFraction: 0.2, seed: 1)
-        let space = try SearchSpace(parsing: ["lr=log:-3,0", "wd=log:-6,-2"])
+        let space = try SearchSpace(parsing: [lr, "wd=log:-6,-2"])
         let scheduler = try PopulationBasedTraining(quantile: 0.25, resampleProbability: resample)
         return Population(
             dataset: data, base: base(epochs: epochs),
@@ -135,6 +136,23 @@ import Testing
         let off = PopulationReplay.run(wrong, base: p.base, dataset: p.dataset, recordedLoss: { recorded[$0] })
         #expect(off.firstDifference == dropped.step + 1, "\(off.summary)")
         #expect(!off.identical && off.summary.contains("losses differ from step \(dropped.step + 1)"))
+    }
+
+    @Test func aDivergedMemberRanksLastAndIsRevivedByItsExploit() throws {
+        // lr up to 10^4 with Momentum: some members' losses overflow in the first epoch.
+        let s = Self.trained(try Self.population(members: 8, lr: "lr=log:-2,4"))
+        let first = try #require(s.generations.dropFirst().first)
+        let diverged = first.scores.indices.filter { first.scores[$0].isNaN }
+        try #require(!diverged.isEmpty, "\(first.scores)")
+        let exploited = s.exploits.filter { $0.generation == 1 }.map(\.member)
+        // Two exploit (8 × 0.25); the diverged rank lowest, so they are among them.
+        #expect(Set(diverged.prefix(2)).isSubset(of: Set(exploited)), "\(diverged) \(exploited)")
+        for m in diverged.prefix(2) {
+            #expect(
+                s.members[m].losses.contains { $0.step == first.step + 1 && $0.loss.isFinite },
+                "m\(m + 1) trains on from the donor's state")
+        }
+        #expect(s.best.map { !s.members[$0].diverged } ?? false, "the best member is a live one")
     }
 
     @Test func resamplingDrawsFromTheSpaceAndSaysSo() throws {

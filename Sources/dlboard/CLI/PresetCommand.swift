@@ -31,7 +31,7 @@ struct PresetCommand: ParsableCommand {
     @Option(
         parsing: .unconditional,
         help:
-            "Epochs per run (batchnorm-grid 20, overfit-weight-decay 201, overfit-dropout 301, random-search 50, batch-size 10, lr-decay 15, loss-functions 10, augmentation 201, normalization 10)."
+            "Epochs per run (batchnorm-grid 20, overfit-weight-decay 201, overfit-dropout 301, random-search 50, batch-size 10, lr-decay 15, loss-functions 10, augmentation 201, normalization 10, population 20)."
     )
     var epochs: Int?
 

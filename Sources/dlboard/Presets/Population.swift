@@ -83,9 +83,10 @@ final class Population: Sendable {
         var replay: PopulationReplay.Result?
         var replaying = false
 
-        /// The member with the highest latest validation accuracy (ties: the lower number).
+        /// The member with the highest latest validation accuracy (ties: the lower number); a
+        /// diverged member's last evaluation is stale, so it is not among them.
         var best: Int? {
-            members.filter { !$0.evaluations.isEmpty }.max { a, b in
+            members.filter { !$0.evaluations.isEmpty && !$0.diverged }.max { a, b in
                 a.latestScore != b.latestScore ? a.latestScore < b.latestScore : a.id > b.id
             }?.id
         }

@@ -76,10 +76,14 @@ struct PopulationRecordCheck {
             throw ValidationError("--check-record: '\(path)' has an exploit naming a member it does not hold")
         }
         let members = ids.map { c.members[$0]! }
-        let best = ids.max { a, b in
-            let (x, y) = (c.scores[a] ?? 0, c.scores[b] ?? 0)
-            return x != y ? x < y : a > b
-        }!
+        // As the run chose it: not a member whose last loss diverged (its last evaluation is stale).
+        let live = ids.filter { c.members[$0]?.losses.last.map { $0.loss.isFinite } ?? true }
+        guard
+            let best = (live.isEmpty ? ids : live).max(by: { a, b in
+                let (x, y) = (c.scores[a] ?? 0, c.scores[b] ?? 0)
+                return x != y ? x < y : a > b
+            })
+        else { throw ValidationError("--check-record: '\(path)' holds no population") }
         let lineage = PopulationLineage.trace(member: best, upTo: c.steps, exploits: c.exploits, members: members)
         let dataset = try loadData(first)
         print(
