@@ -130,19 +130,15 @@ final class Population: Sendable {
     static func draw(member id: Int, base: TrainingConfig, space: SearchSpace) -> Member {
         var g = SeededGenerator(seed: base.seed, stream: "population/member \(id + 1)")
         let values = space.sample(using: &g)
-        let c = config(values, base: base)
+        let c = SearchSpace.apply(values, to: base)
         return Member(
             id: id, values: values, initialLearningRate: c.effectiveLearningRate,
             initialWeightDecay: c.network.weightDecay, learningRate: c.effectiveLearningRate,
             weightDecay: c.network.weightDecay)
     }
 
-    /// The base configuration with a member's drawn values: the same seed for all (lock-step).
-    static func config(_ values: [SearchKnob: SearchValue], base: TrainingConfig) -> TrainingConfig {
-        SearchSpace.apply(values, to: base)
-    }
-
-    /// Member `id`'s starting configuration.
+    /// Member `id`'s starting configuration: the base one (the same seed for all: lock-step) with
+    /// its drawn lr and weight decay.
     func config(ofMember id: Int) -> TrainingConfig {
         var c = base
         let m = snapshot().members[id]
