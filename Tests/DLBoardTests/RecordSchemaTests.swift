@@ -129,6 +129,24 @@ import Testing
                 ]))
         records.append(ReportRecord(line: text))
         records.append(
+            RungRecord(
+                rung: 1, budget: 1, t: 3.25,
+                ranked: [.init(run: 2, score: 0.751), .init(run: 0, score: 0.1 + 0.2), .init(run: 1, score: nil)],
+                promoted: [2], cutoff: 0.751, kept: [1]))
+        records.append(
+            RungRecord(
+                rung: 2, budget: 3, t: 9.5, ranked: [.init(run: 2, score: 1)], promoted: [], cutoff: nil, kept: []))
+        records.append(
+            HalvingRecord(
+                t: 12.5, trials: 27, eta: 3, budgets: [1, 3, 9], budgetSpent: 63, fullBudget: 243, keptBudget: 24,
+                bestRun: 26, bestValidation: 0.929, randomTrials: 7, randomBudget: 63, randomBestRun: 33,
+                randomBestValidation: 0.1 + 0.2, regretMissed: 0, regretKept: 3))
+        records.append(
+            HalvingRecord(
+                t: 1, trials: 3, eta: 2, budgets: [1], budgetSpent: 0, fullBudget: 3, keptBudget: 0, bestRun: nil,
+                bestValidation: nil, randomTrials: 0, randomBudget: nil, randomBestRun: nil,
+                randomBestValidation: nil, regretMissed: nil, regretKept: nil))
+        records.append(
             ExploitRecord(
                 member: 3, step: 80, generation: 10, donor: 1, score: 0.8125, donorScore: 0.9, learningRateFrom: 0.0625,
                 learningRateTo: Double(Float(0.0625 * 1.2)), learningRateFactor: 1.2, weightDecayFrom: 1e-5,
@@ -228,6 +246,12 @@ import Testing
             .summary: ["type", "run", "t", "steps", "epochs", "seconds", "test_acc", "val_acc", "stopped"],
             .trial: ["type", "run", "round", "lr", "weight_decay", "values"],
             .report: ["type", "line"],
+            .rung: ["type", "rung", "budget", "t", "ranked", "promoted", "cutoff", "kept"],
+            .halving: [
+                "type", "t", "trials", "eta", "budgets", "budget_spent", "full_budget", "kept_budget", "best_run",
+                "best_val_acc", "random_trials", "random_budget", "random_best_run", "random_best_val_acc",
+                "regret_missed", "regret_kept",
+            ],
             .exploit: [
                 "type", "member", "step", "generation", "donor", "score", "donor_score", "lr_from", "lr_to",
                 "lr_factor",

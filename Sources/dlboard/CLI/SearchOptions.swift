@@ -18,17 +18,21 @@ struct SearchOptions: ParsableArguments {
         help: "A file of knob=scale:bounds words (one or more per line, # starts a comment) instead of --space.")
     var spaceFile: String?
 
-    @Option(parsing: .unconditional, help: "successive-halving: the promotion factor η; the best 1/η of a rung go on.")
+    @Option(
+        parsing: .unconditional,
+        help: "successive-halving: the promotion factor η; the best ⌊n/η⌋ of a rung go on (--trials 27 by default).")
     var eta: Int = 3
 
     @Option(
         name: .customLong("min-epochs"), parsing: .unconditional,
-        help: "successive-halving: epochs of the first rung; rungs at min·η^k up to --epochs.")
+        help: "successive-halving: epochs of the first rung; rungs at min·η^k up to --epochs (default 9).")
     var minEpochs: Int = 1
 
     @Option(
         name: .customLong("keep-pruned"), parsing: .unconditional,
-        help: "successive-halving: keep this many pruned trials training to the end, to measure the pruning regret.")
+        help:
+            "successive-halving: keep this many pruned trials (drawn uniformly from all the ladder prunes, seeded) training to the end, to measure the pruning regret."
+    )
     var keepPruned: Int = 0
 
     @Option(parsing: .unconditional, help: "population: members training in lock-step (4–8).")

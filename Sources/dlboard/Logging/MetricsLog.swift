@@ -238,6 +238,16 @@ final class MetricsLog {
         }
     }
 
+    /// A successive-halving rung's decision; its trials' numbers are their run ids. `kept`: the
+    /// pruned runs that keep training to measure the regret.
+    func writeRung(_ d: RungDecision, kept: [Int]) {
+        write(
+            RungRecord(
+                rung: d.rung + 1, budget: d.budget, t: elapsed,
+                ranked: d.ranked.map { .init(run: $0.trial, score: $0.score.isNaN ? nil : $0.score) },
+                promoted: d.promoted, cutoff: d.cutoff, kept: kept))
+    }
+
     /// The end of a run: its steps (and epochs, when known), wall seconds, last accuracies, and why
     /// it stopped (nil: reached its target or the user quit).
     func writeSummary(

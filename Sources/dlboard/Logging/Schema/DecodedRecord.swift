@@ -11,6 +11,8 @@ enum DecodedRecord: Decodable {
     case summary(SummaryRecord)
     case trial(TrialRecord)
     case report(ReportRecord)
+    case rung(RungRecord)
+    case halving(HalvingRecord)
     case exploit(ExploitRecord)
     /// What was not known (the record type, or a value such as an event kind).
     case unknown(String)
@@ -45,6 +47,8 @@ enum DecodedRecord: Decodable {
             case .summary: self = .summary(try SummaryRecord(from: decoder))
             case .trial: self = .trial(try TrialRecord(from: decoder))
             case .report: self = .report(try ReportRecord(from: decoder))
+            case .rung: self = .rung(try RungRecord(from: decoder))
+            case .halving: self = .halving(try HalvingRecord(from: decoder))
             case .exploit: self = .exploit(try ExploitRecord(from: decoder))
             }
         } catch RecordProblem.unknownValue(let what) {
@@ -79,6 +83,8 @@ enum DecodedRecord: Decodable {
         case .summary(let r): r
         case .trial(let r): r
         case .report(let r): r
+        case .rung(let r): r
+        case .halving(let r): r
         case .exploit(let r): r
         case .unknown: nil
         }
@@ -96,7 +102,7 @@ enum DecodedRecord: Decodable {
         case .summary(let r): r.run ?? 0
         case .trial(let r): r.run
         case .exploit(let r): r.member
-        case .report, .unknown: 0
+        case .report, .rung, .halving, .unknown: 0
         }
     }
 }

@@ -37,6 +37,12 @@ struct RangeCheck {
         problem = "\"\(key.stringValue)\" is \(v), outside 0…\(Self.countLimit)"
     }
 
+    /// A list's length.
+    mutating func length<K: CodingKey>(_ key: K, _ n: Int, atMost limit: Int) {
+        guard problem == nil, n > limit else { return }
+        problem = "\"\(key.stringValue)\" has \(n) entries, more than \(limit)"
+    }
+
     /// Counts of a list (a histogram's bins).
     mutating func counts<K: CodingKey>(_ key: K, _ values: [Int]) {
         if problem == nil, values.count > Self.binLimit {

@@ -19,6 +19,10 @@ enum RecordType: String, Codable, Sendable, CaseIterable {
     case trial
     /// A line of an experiment's printed report (`ReportRecord`).
     case report
+    /// A successive-halving rung decision (`RungRecord`).
+    case rung
+    /// A successive-halving search's budget, best results and pruning regret (`HalvingRecord`).
+    case halving
     /// A population-based training member taking over a donor's state (`ExploitRecord`).
     case exploit
 }

@@ -10,6 +10,8 @@ enum StopReason: String, Codable, Sendable, CaseIterable, CustomStringConvertibl
     case interrupted
     /// Standard output's reader went away (`| head -1`).
     case stdoutClosed = "stdout closed"
+    /// A search's scheduler stopped the trial early (successive halving's rung cutoff).
+    case pruned
 
     /// The record's text, as `replay --headless` prints it.
     var description: String { rawValue }
