@@ -146,6 +146,17 @@ import Testing
                 t: 1, trials: 3, eta: 2, budgets: [1], budgetSpent: 0, fullBudget: 3, keptBudget: 0, bestRun: nil,
                 bestValidation: nil, randomTrials: 0, randomBudget: nil, randomBestRun: nil,
                 randomBestValidation: nil, regretMissed: nil, regretKept: nil))
+        records.append(
+            ExploitRecord(
+                member: 3, step: 80, generation: 10, donor: 1, score: 0.8125, donorScore: 0.9, learningRateFrom: 0.0625,
+                learningRateTo: Double(Float(0.0625 * 1.2)), learningRateFactor: 1.2, weightDecayFrom: 1e-5,
+                weightDecayTo: 3.3e-4, weightDecayFactor: nil, digest: "00ff00ff00ff00ff",
+                donorDigest: "00ff00ff00ff00ff"))
+        records.append(
+            ExploitRecord(
+                member: 0, step: 8, generation: 1, donor: 2, score: .nan, donorScore: 0.5, learningRateFrom: 1,
+                learningRateTo: 0.8, learningRateFactor: 0.8, weightDecayFrom: 0, weightDecayTo: 0,
+                weightDecayFactor: 0.8, digest: "", donorDigest: "1"))
         return records
     }
 
@@ -240,6 +251,11 @@ import Testing
                 "type", "t", "trials", "eta", "budgets", "budget_spent", "full_budget", "kept_budget", "best_run",
                 "best_val_acc", "random_trials", "random_budget", "random_best_run", "random_best_val_acc",
                 "regret_missed", "regret_kept",
+            ],
+            .exploit: [
+                "type", "member", "step", "generation", "donor", "score", "donor_score", "lr_from", "lr_to",
+                "lr_factor",
+                "wd_from", "wd_to", "wd_factor", "digest", "donor_digest",
             ],
         ]
         var seen: [RecordType: Set<String>] = [:]

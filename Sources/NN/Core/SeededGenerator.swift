@@ -73,3 +73,11 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable, Equatable {
         return Float(r * cos(theta))
     }
 }
+
+extension SeededGenerator {
+    /// The generator's position (its four words and a cached normal deviate) into a state digest.
+    func digest(into d: inout StateDigest) {
+        for w in [s0, s1, s2, s3] { d.add(w) }
+        d.add(spareNormal.map { UInt64($0.bitPattern) | 1 << 32 } ?? 0)
+    }
+}

@@ -52,3 +52,17 @@ public struct BatchSampler: Sendable, Equatable {
         }
     }
 }
+
+extension BatchSampler {
+    /// Where the sampler stands (its stream, this epoch's permutation and the place in it) into a
+    /// state digest.
+    func digest(into d: inout StateDigest) {
+        d.add(count)
+        d.add(batchSize)
+        d.add(policy.rawValue)
+        generator.digest(into: &d)
+        d.add(position)
+        d.add(permutation.count)
+        for i in permutation { d.add(i) }
+    }
+}

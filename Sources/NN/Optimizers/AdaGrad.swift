@@ -22,6 +22,8 @@ public final class AdaGrad: Optimizer {
         }
     }
 
+    public func digest(into d: inout StateDigest) { state.digest(into: &d) }
+
     public func clone() -> any Optimizer {
         let c = AdaGrad(learningRate: learningRate, epsilon: epsilon)
         c.state = state.copy()

@@ -36,6 +36,11 @@ public final class Adam: Optimizer {
         }
     }
 
+    public func digest(into d: inout StateDigest) {
+        d.add(step)
+        state.digest(into: &d)
+    }
+
     public func clone() -> any Optimizer {
         let c = Adam(learningRate: learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon)
         c.state = state.copy()

@@ -27,6 +27,8 @@ public final class Momentum: Optimizer {
         }
     }
 
+    public func digest(into d: inout StateDigest) { state.digest(into: &d) }
+
     public func clone() -> any Optimizer {
         let c = Momentum(learningRate: learningRate, momentum: momentum)
         c.state = state.copy()

@@ -32,6 +32,8 @@ public final class Nesterov: Optimizer {
         }
     }
 
+    public func digest(into d: inout StateDigest) { state.digest(into: &d) }
+
     public func clone() -> any Optimizer {
         let c = Nesterov(learningRate: learningRate, momentum: momentum)
         c.state = state.copy()

@@ -14,6 +14,9 @@ public protocol Optimizer: AnyObject {
     func update(_ parameters: [Parameter])
     /// A deep copy, state included.
     func clone() -> any Optimizer
+    /// Every state buffer's bits (and a step count, where there is one) into `d`; the learning
+    /// rate is not state (see `Trainer.stateDigest`).
+    func digest(into d: inout StateDigest)
 }
 
 /// Per-parameter state buffers, keyed by parameter name, created zero-filled on first use.
@@ -42,6 +45,15 @@ final class OptimizerSlots {
         guard slots.count > parameters.count else { return }
         let names = Set(parameters.map(\.name))
         slots = slots.filter { names.contains($0.key) }
+    }
+
+    /// The buffers in parameter-name order (a dictionary's order is not stable), each with its name.
+    func digest(into d: inout StateDigest) {
+        d.add(perParameter)
+        for name in slots.keys.sorted() {
+            d.add(name)
+            for m in slots[name] ?? [] { d.add(m) }
+        }
     }
 
     /// The state buffer `index` of the parameter named `name`, if it exists (tests read it).

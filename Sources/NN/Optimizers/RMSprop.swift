@@ -26,6 +26,8 @@ public final class RMSprop: Optimizer {
         }
     }
 
+    public func digest(into d: inout StateDigest) { state.digest(into: &d) }
+
     public func clone() -> any Optimizer {
         let c = RMSprop(learningRate: learningRate, decay: decay, epsilon: epsilon)
         c.state = state.copy()

@@ -13,4 +13,7 @@ public final class SGD: Optimizer {
     }
 
     public func clone() -> any Optimizer { SGD(learningRate: learningRate) }
+
+    /// Plain SGD keeps no state.
+    public func digest(into d: inout StateDigest) {}
 }

@@ -31,7 +31,7 @@ struct PresetCommand: ParsableCommand {
     @Option(
         parsing: .unconditional,
         help:
-            "Epochs per run (batchnorm-grid 20, overfit-weight-decay 201, overfit-dropout 301, random-search 50, grid-vs-random 20, batch-size 10, lr-decay 15, loss-functions 10, augmentation 201, normalization 10)."
+            "Epochs per run (batchnorm-grid 20, overfit-weight-decay 201, overfit-dropout 301, random-search 50, grid-vs-random 20, batch-size 10, lr-decay 15, loss-functions 10, augmentation 201, normalization 10, successive-halving 9, population 20)."
     )
     var epochs: Int?
 
@@ -199,7 +199,8 @@ struct PresetCommand: ParsableCommand {
         switch preset {
         case .randomSearch, .gridVsRandom: ["--space", "--space-file"]
         case .successiveHalving: ["--space", "--space-file", "--eta", "--min-epochs", "--keep-pruned"]
-        case .population: ["--space", "--space-file", "--members", "--exploit-every", "--quantile", "--resample"]
+        case .population:
+            ["--space", "--space-file", "--members", "--exploit-every", "--quantile", "--resample", "--check-record"]
         default: []
         }
     }

@@ -51,6 +51,13 @@ struct SearchOptions: ParsableArguments {
         help: "population: the chance that explore draws a knob afresh from the space instead of ×0.8 / ×1.2.")
     var resample: Double = 0
 
+    @Option(
+        name: .customLong("check-record"),
+        help:
+            "population: check a record instead of training: re-train its best member's schedule as one run and compare its losses with the recorded ones, bit for bit."
+    )
+    var checkRecord: String?
+
     /// Whether any flag here was given a value other than its default (for the presets that take none).
     var givenFlags: [String] {
         var flags: [String] = []
@@ -63,6 +70,7 @@ struct SearchOptions: ParsableArguments {
         if exploitEvery != nil { flags.append("--exploit-every") }
         if quantile != 0.25 { flags.append("--quantile") }
         if resample != 0 { flags.append("--resample") }
+        if checkRecord != nil { flags.append("--check-record") }
         return flags
     }
 

@@ -209,6 +209,17 @@ final class MetricsLog {
         write(EventRecord(run: run, t: elapsed, event: e))
     }
 
+    /// A population-based training exploit (see `ExploitRecord`).
+    func writeExploit(_ e: Population.Exploit) {
+        write(
+            ExploitRecord(
+                member: e.member, step: e.step, generation: e.generation, donor: e.donor, score: e.score,
+                donorScore: e.donorScore, learningRateFrom: Double(e.learningRateFrom),
+                learningRateTo: Double(e.learningRateTo), learningRateFactor: e.learningRateFactor,
+                weightDecayFrom: Double(e.weightDecayFrom), weightDecayTo: Double(e.weightDecayTo),
+                weightDecayFactor: e.weightDecayFactor, digest: e.digest.hex, donorDigest: e.donorDigest.hex))
+    }
+
     /// One record per hidden layer: the histogram the dashboard draws, with its range and moments.
     func writeHistograms(_ stats: [ActivationStatistics], step: Int, run: Int? = nil) {
         let t = elapsed

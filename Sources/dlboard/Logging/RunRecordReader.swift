@@ -139,8 +139,10 @@ enum RunRecordReader {
             case .summary(let s):
                 record.runs[i].hasSummary = true
                 record.runs[i].stopped = s.stopped
-            case .config, .trial, .report, .rung, .halving, .unknown:
-                break  // a trial's values are in its header; reports and unknown kinds are not replayed
+            case .config, .trial, .report, .rung, .halving, .exploit, .unknown:
+                // A trial's values are in its header, an exploit's changes in its run's events;
+                // reports and unknown kinds are not replayed.
+                break
             }
         }
         guard !record.runs.isEmpty else {

@@ -76,7 +76,7 @@ struct ReplayPlayer {
                 // Fork events name runs by their recorded ids: rename them to replay ids.
                 for k in run.recorded.events.indices {
                     let e = run.recorded.events[k].event
-                    if e.kind == .forked {
+                    if e.kind == .forked || e.kind == .exploit {
                         run.recorded.events[k].event.from = e.from.flatMap(Int.init).flatMap { ids[$0] }.map(
                             String.init)
                     }
@@ -188,7 +188,8 @@ struct ReplayPlayer {
         switch e.kind {
         case .diverged: run.diverged = true
         case .restart: run.diverged = false
-        case .fork, .forked: break
+        // An exploit's new lr and weight decay come as their own events at the same step.
+        case .fork, .forked, .exploit: break
         case .optimizer:
             if let k = e.to.flatMap(OptimizerKind.init(rawValue:)) {
                 run.config.optimizer = k

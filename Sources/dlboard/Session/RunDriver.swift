@@ -8,7 +8,8 @@ import NN
 /// (lock-step comparison); each touches only its own trainer.
 struct RunDriver {
     let id: Int
-    let trainer: Trainer
+    /// Replaced only by `exploit(from:)`, which takes on another run's state.
+    private(set) var trainer: Trainer
     /// The train-accuracy rule of every run dlboard trains (`train`, the dashboard, `compare`, the
     /// presets, the random search's trials): each evaluation measures the first
     /// min(count, 10,000) training images — the book's `evaluate_sample_num_per_epoch`, which keeps an
@@ -112,6 +113,24 @@ struct RunDriver {
         copy.pendingEvents.append(
             .init(step: trainer.steps, label: SessionOutput.Event.forkedLabel, kind: .forked, from: String(id)))
         return copy
+    }
+
+    /// Population-based training's exploit: this run goes on from exactly where `donor` stands
+    /// (a `Trainer.fork()` of it: weights, optimizer state, BatchNorm statistics, batch position,
+    /// and with them the donor's lr and weight decay, which the caller then explores with `apply`),
+    /// keeping its own id, title and epoch clock. A diverged run is revived this way. The event
+    /// names the donor (`from`, its run id) and labels the marker "←n" with the donor's 1-based number.
+    mutating func exploit(from donor: RunDriver) {
+        trainer = donor.trainer.fork()
+        diverged = donor.diverged
+        finished = donor.finished
+        paused = donor.paused
+        lastLoss = donor.lastLoss
+        activations = donor.activations
+        layerStatisticsOrigin = trainer.steps
+        pendingEvents.append(
+            .init(
+                step: trainer.steps, label: "←\(donor.id + 1)", kind: .exploit, from: String(donor.id)))
     }
 
     mutating func trainOneStep() {

@@ -13,6 +13,7 @@ enum DecodedRecord: Decodable {
     case report(ReportRecord)
     case rung(RungRecord)
     case halving(HalvingRecord)
+    case exploit(ExploitRecord)
     /// What was not known (the record type, or a value such as an event kind).
     case unknown(String)
 
@@ -48,6 +49,7 @@ enum DecodedRecord: Decodable {
             case .report: self = .report(try ReportRecord(from: decoder))
             case .rung: self = .rung(try RungRecord(from: decoder))
             case .halving: self = .halving(try HalvingRecord(from: decoder))
+            case .exploit: self = .exploit(try ExploitRecord(from: decoder))
             }
         } catch RecordProblem.unknownValue(let what) {
             self = .unknown(what)
@@ -83,6 +85,7 @@ enum DecodedRecord: Decodable {
         case .report(let r): r
         case .rung(let r): r
         case .halving(let r): r
+        case .exploit(let r): r
         case .unknown: nil
         }
     }
@@ -98,6 +101,7 @@ enum DecodedRecord: Decodable {
         case .event(let r): r.run ?? 0
         case .summary(let r): r.run ?? 0
         case .trial(let r): r.run
+        case .exploit(let r): r.member
         case .report, .rung, .halving, .unknown: 0
         }
     }

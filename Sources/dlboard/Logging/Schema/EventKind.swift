@@ -27,5 +27,8 @@ enum EventKind: String, Codable, Sendable, CaseIterable {
     case fork
     /// On the new run: its first event, `from` the parent's id.
     case forked
+    /// Population-based training: the run took over another's state (`from` the donor's run id);
+    /// the lr and weight-decay events of its explore follow at the same step.
+    case exploit
     case diverged
 }

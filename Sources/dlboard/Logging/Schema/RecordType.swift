@@ -23,4 +23,6 @@ enum RecordType: String, Codable, Sendable, CaseIterable {
     case rung
     /// A successive-halving search's budget, best results and pruning regret (`HalvingRecord`).
     case halving
+    /// A population-based training member taking over a donor's state (`ExploitRecord`).
+    case exploit
 }

@@ -1,0 +1,315 @@
+import Foundation
+import NN
+import Synchronization
+
+/// Population-based training (Jaderberg et al. 2017) in lock-step: N members from the same seed —
+/// the same initial weights and the same batch sequence — that differ only in the lr and weight
+/// decay drawn for each from the search space. They step together, two at a time on the two
+/// cores; at every generation (each evaluation, or every `exploitEvery` steps) the bottom quantile
+/// by validation accuracy *exploits* a top member — takes its exact state through the fork
+/// machinery (`RunDriver.exploit(from:)`) — and *explores*: lr and weight decay each times a factor
+/// (or drawn afresh), applied as `RunDriver.apply` commands, so they are events like a user's.
+///
+/// Every exploit carries the state digests of both sides (`Trainer.stateDigest`), taken right after
+/// the copy and before the explore: the proof that the copy was exact. The test set is dropped.
+final class Population: Sendable {
+    struct Settings: Sendable, Equatable {
+        var members: Int
+        /// Steps between generations; nil: at each evaluation (every epoch's end).
+        var exploitEvery: Int?
+        var scheduler: PopulationBasedTraining
+        /// Where each member's lr and weight decay are drawn from (and a resample redraws them).
+        var space: SearchSpace
+    }
+
+    struct Member: Sendable {
+        var id: Int
+        /// The values drawn from the space, and the lr and weight decay the member started with.
+        var values: [SearchKnob: SearchValue]
+        var initialLearningRate: Float
+        var initialWeightDecay: Float
+        var learningRate: Float
+        var weightDecay: Float
+        var losses: [(step: Int, loss: Float)] = []
+        var evaluations: [SessionOutput.Evaluation] = []
+        var events: [SessionOutput.Event] = []
+        var diverged = false
+        /// The validation accuracy of its latest evaluation (0 before the first).
+        var latestScore: Double { evaluations.last?.validationAccuracy ?? 0 }
+    }
+
+    struct Exploit: Sendable, Equatable {
+        var step: Int
+        var generation: Int
+        var member: Int
+        var donor: Int
+        /// Validation accuracies at the generation (NaN: diverged).
+        var score: Double
+        var donorScore: Double
+        /// The donor's value → the member's after explore, and the factor (nil: resampled).
+        var learningRateFrom: Float
+        var learningRateTo: Float
+        var learningRateFactor: Double?
+        var weightDecayFrom: Float
+        var weightDecayTo: Float
+        var weightDecayFactor: Double?
+        /// The member's state right after the copy, and the donor's at that step.
+        var digest: StateDigest
+        var donorDigest: StateDigest
+    }
+
+    /// One column of the lineage strip: the scores the generation ranked, and what each member
+    /// trains with after it (column 0: the start, before any generation).
+    struct Generation: Sendable, Equatable {
+        var number: Int
+        var step: Int
+        var scores: [Double]
+        var learningRates: [Float]
+        var weightDecays: [Float]
+        /// Per member, the donor it exploited in this generation (nil: it kept its own state).
+        var donors: [Int?]
+    }
+
+    struct Snapshot: Sendable {
+        var members: [Member] = []
+        var exploits: [Exploit] = []
+        var generations: [Generation] = []
+        var step = 0
+        var totalSteps = 0
+        var stepsPerEpoch = 1
+        var running = false
+        var finished = false
+        /// The best member's schedule re-trained as one run (`replayBestLineage`).
+        var replay: PopulationReplay.Result?
+        var replaying = false
+
+        /// The member with the highest latest validation accuracy (ties: the lower number); a
+        /// diverged member's last evaluation is stale, so it is not among them.
+        var best: Int? {
+            members.filter { !$0.evaluations.isEmpty && !$0.diverged }.max { a, b in
+                a.latestScore != b.latestScore ? a.latestScore < b.latestScore : a.id > b.id
+            }?.id
+        }
+
+        /// The best member's lineage as it stands now.
+        var bestLineage: PopulationLineage? {
+            best.map { PopulationLineage.trace(member: $0, upTo: step, exploits: exploits, members: members) }
+        }
+    }
+
+    let dataset: Dataset
+    let base: TrainingConfig
+    let settings: Settings
+    private let state = Mutex(Snapshot())
+    private let stopRequested = Atomic<Bool>(false)
+    private let queue = DispatchQueue(label: "dlboard.population", qos: .userInitiated)
+
+    /// `dataset` must hold a validation split (the score); its test set is dropped here.
+    init(dataset: Dataset, base: TrainingConfig, settings: Settings) {
+        precondition(dataset.validation != nil, "population-based training needs a validation split")
+        var d = dataset
+        d.test = dataset.test.prefix(0)
+        self.dataset = d
+        self.base = base
+        self.settings = settings
+        let members = (0..<settings.members).map { Self.draw(member: $0, base: base, space: settings.space) }
+        let perEpoch = max(1, d.train.count / base.batchSize)
+        state.withLock { s in
+            s.members = members
+            s.stepsPerEpoch = perEpoch
+            s.totalSteps = base.epochs * perEpoch
+            s.generations = [
+                Generation(
+                    number: 0, step: 0, scores: members.map { _ in .nan }, learningRates: members.map(\.learningRate),
+                    weightDecays: members.map(\.weightDecay), donors: members.map { _ in nil })
+            ]
+        }
+    }
+
+    /// Member `id`'s draw from the space, from a stream of its own.
+    static func draw(member id: Int, base: TrainingConfig, space: SearchSpace) -> Member {
+        var g = SeededGenerator(seed: base.seed, stream: "population/member \(id + 1)")
+        let values = space.sample(using: &g)
+        let c = SearchSpace.apply(values, to: base)
+        return Member(
+            id: id, values: values, initialLearningRate: c.effectiveLearningRate,
+            initialWeightDecay: c.network.weightDecay, learningRate: c.effectiveLearningRate,
+            weightDecay: c.network.weightDecay)
+    }
+
+    /// Member `id`'s starting configuration: the base one (the same seed for all: lock-step) with
+    /// its drawn lr and weight decay.
+    func config(ofMember id: Int) -> TrainingConfig {
+        var c = base
+        let m = snapshot().members[id]
+        c.learningRate = m.initialLearningRate
+        c.network.weightDecay = m.initialWeightDecay
+        return c
+    }
+
+    func snapshot() -> Snapshot { state.withLock { $0 } }
+
+    /// Starts training on the population's queue.
+    func start() {
+        state.withLock { $0.running = true }
+        queue.async { [self] in
+            train()
+            state.withLock { $0.running = false }
+        }
+    }
+
+    /// Stops after the current chunk of steps and waits (at most `timeout` seconds).
+    func stop(timeout: Double = 5) {
+        stopRequested.store(true, ordering: .relaxed)
+        let deadline = Date().addingTimeInterval(timeout)
+        while (snapshot().running || snapshot().replaying) && Date() < deadline { usleep(5_000) }
+    }
+
+    func waitUntilDone() {
+        while snapshot().running || snapshot().replaying { usleep(10_000) }
+    }
+
+    /// Re-trains the best member's schedule as one run on the population's queue (after training);
+    /// the result lands in `Snapshot.replay`. Returns false while training or replaying.
+    @discardableResult
+    func replayBestLineage() -> Bool {
+        let lineage: PopulationLineage? = state.withLock { s in
+            guard !s.running, !s.replaying, let l = s.bestLineage else { return nil }
+            s.replaying = true
+            return l
+        }
+        guard let lineage else { return false }
+        queue.async { [self] in
+            let s = snapshot()
+            let recorded = PopulationLineage.losses(of: lineage, members: s.members)
+            let result = PopulationReplay.run(
+                lineage, base: base, dataset: dataset, recordedLoss: { recorded[$0] },
+                stop: { self.stopRequested.load(ordering: .relaxed) })
+            state.withLock { st in
+                st.replay = result
+                st.replaying = false
+            }
+        }
+        return true
+    }
+
+    private func train() {
+        let members = snapshot().members
+        var drivers = members.map { m in
+            // No histograms between evaluations: nothing draws a member's layers.
+            RunDriver(
+                id: m.id, trainer: Trainer(config: config(ofMember: m.id), data: dataset),
+                title: "member \(m.id + 1)", paused: false, histogramInterval: .infinity)
+        }
+        var g = SeededGenerator(seed: base.seed, stream: "population/generations")
+        let perEpoch = drivers[0].trainer.stepsPerEpoch
+        let total = base.epochs * perEpoch
+        let every = settings.exploitEvery ?? perEpoch
+        var step = 0
+        var generation = 0
+        while step < total && !stopRequested.load(ordering: .relaxed) {
+            let nextGeneration = (step / every + 1) * every
+            // Short chunks, so the screen sees the curves grow and a stop is quick.
+            let end = min(nextGeneration, total, step + max(1, perEpoch / 2))
+            stepAll(&drivers, steps: end - step)
+            step = end
+            let outputs = drivers.indices.map { drivers[$0].takeOutput() }
+            publish(outputs, step: step)
+            guard step == nextGeneration && step < total else { continue }
+            generation += 1
+            runGeneration(generation, step: step, drivers: &drivers, outputs: outputs, using: &g)
+            publish(drivers.indices.map { drivers[$0].takeOutput() }, step: step)
+        }
+        state.withLock { $0.finished = step >= total }
+    }
+
+    /// Steps every running member `steps` times, one member per core at a time.
+    private func stepAll(_ drivers: inout [RunDriver], steps: Int) {
+        drivers.withUnsafeMutableBufferPointer { buffer in
+            let members = PopulationMembers(buffer: buffer)
+            DispatchQueue.concurrentPerform(iterations: members.buffer.count) { i in
+                for _ in 0..<steps where members.buffer[i].isRunning { members.buffer[i].trainOneStep() }
+            }
+        }
+    }
+
+    private func publish(_ outputs: [SessionOutput], step: Int) {
+        state.withLock { s in
+            for (i, out) in outputs.enumerated() {
+                s.members[i].losses += out.losses
+                s.members[i].evaluations += out.evaluations
+                s.members[i].events += out.events
+                if let status = out.status {
+                    s.members[i].diverged = status.diverged
+                    s.members[i].learningRate = status.config.effectiveLearningRate
+                    s.members[i].weightDecay = status.config.network.weightDecay
+                }
+            }
+            s.step = step
+        }
+    }
+
+    /// Scores, exploits and explores: the bottom quantile takes a top member's state, then
+    /// perturbs (or redraws) lr and weight decay from the donor's values.
+    private func runGeneration(
+        _ number: Int, step: Int, drivers: inout [RunDriver], outputs: [SessionOutput],
+        using g: inout SeededGenerator
+    ) {
+        let validation = dataset.validation!
+        let scores: [Double] = drivers.indices.map { i in
+            if drivers[i].diverged { return .nan }
+            // The evaluation at this step when there is one (an epoch's end), else measured here:
+            // evaluation-mode passes change no state.
+            if let e = outputs[i].evaluations.last(where: { $0.step == step }), let v = e.validationAccuracy {
+                return v
+            }
+            return drivers[i].trainer.accuracy(on: validation)
+        }
+        let decisions = settings.scheduler.exploits(scores: scores, using: &g)
+        // Donors and exploiting members are disjoint (the top and bottom quantiles, each at most
+        // half), so every donor's state below is as it stood at this step.
+        var exploits: [Exploit] = []
+        var donors: [Int?] = drivers.map { _ in nil }
+        for d in decisions {
+            let donor = drivers[d.donor]
+            let donorDigest = donor.trainer.stateDigest()
+            let lrFrom = donor.trainer.baseLearningRate
+            let wdFrom = donor.trainer.network.weightDecay
+            drivers[d.member].exploit(from: donor)
+            let digest = drivers[d.member].trainer.stateDigest()
+            let lr = settings.scheduler.explore(
+                Double(lrFrom), dimension: settings.space.dimension(of: .learningRate), using: &g)
+            let wd = settings.scheduler.explore(
+                Double(wdFrom), dimension: settings.space.dimension(of: .weightDecay), using: &g)
+            let lrTo = Float(lr.value)
+            let wdTo = Float(wd.value)
+            drivers[d.member].apply(.setLearningRate(lrTo))
+            drivers[d.member].apply(.setWeightDecay(wdTo))
+            donors[d.member] = d.donor
+            exploits.append(
+                Exploit(
+                    step: step, generation: number, member: d.member, donor: d.donor, score: scores[d.member],
+                    donorScore: scores[d.donor], learningRateFrom: lrFrom, learningRateTo: lrTo,
+                    learningRateFactor: lr.factor, weightDecayFrom: wdFrom, weightDecayTo: wdTo,
+                    weightDecayFactor: wd.factor, digest: digest, donorDigest: donorDigest))
+        }
+        let column = Generation(
+            number: number, step: step, scores: scores, learningRates: drivers.map(\.trainer.baseLearningRate),
+            weightDecays: drivers.map(\.trainer.network.weightDecay), donors: donors)
+        state.withLock { s in
+            s.exploits += exploits
+            s.generations.append(column)
+        }
+    }
+}
+
+/// The members' drivers for one `concurrentPerform` call, proven safe to share: iteration `i`
+/// reads and writes only element `buffer[i]` — one `RunDriver` and the `Trainer` it alone
+/// references (an exploit forks the donor's trainer, so no two drivers share one); no two
+/// iterations share memory. The buffer outlives the call (`concurrentPerform` returns only when
+/// every iteration is done, inside `withUnsafeMutableBufferPointer`), and nothing else touches the
+/// drivers meanwhile: the loop that owns them is blocked in that call. What is shared is read-only:
+/// the `Dataset`.
+private struct PopulationMembers: @unchecked Sendable {
+    let buffer: UnsafeMutableBufferPointer<RunDriver>
+}
