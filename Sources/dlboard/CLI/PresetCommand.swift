@@ -116,6 +116,9 @@ struct PresetCommand: ParsableCommand {
             if let v = value, v < 1 { throw ValidationError("\(flag): must be at least 1, got \(v)") }
         }
         if let s = scales, s > 16 { throw ValidationError("--scales: the book has 16 init scales, got \(s)") }
+        if let t = trials, t > Self.maxTrials {
+            throw ValidationError("--trials: at most \(Self.maxTrials) trials a search, got \(t)")
+        }
         for (flag, r) in [("--lr-range", lrRange.values), ("--wd-range", wdRange.values)] {
             guard r.count == 2, r[0] < r[1], r.allSatisfy({ $0.isFinite && abs($0) < 30 }) else {
                 throw ValidationError(
@@ -193,6 +196,12 @@ struct PresetCommand: ParsableCommand {
         }
         if status != 0 { throw ExitCode(status) }
     }
+
+    /// The most trials one search (a round, a grid, a ladder) takes: each trial holds a network in
+    /// memory while its round runs, and a rung record lists every trial of its rung, which the
+    /// reader accepts up to `RangeCheck.binLimit` entries — a search must not write a record it
+    /// cannot read back.
+    static let maxTrials = RangeCheck.binLimit
 
     /// The `SearchOptions` flags each search preset reads.
     static func searchFlags(of preset: Preset) -> Set<String> {

@@ -89,7 +89,15 @@ struct SearchOptions: ParsableArguments {
             throw ValidationError("--space-file: cannot read '\(path)'")
         }
         defer { try? handle.close() }
-        let data = (try? handle.read(upToCount: 1 << 20 + 1)) ?? Data()
+        // A directory opens but does not read: that is the error to name, not an empty space.
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw ValidationError("--space-file: '\(path)' is a directory, not a file of knob=scale:bounds words")
+        }
+        let data: Data
+        do { data = try handle.read(upToCount: 1 << 20 + 1) ?? Data() } catch {
+            throw ValidationError("--space-file: cannot read '\(path)'")
+        }
         guard data.count <= 1 << 20 else {
             throw ValidationError("--space-file: '\(path)' is over 1 MiB; a space is a few knob=scale:bounds words")
         }
