@@ -173,7 +173,9 @@ import Testing
 
 /// `dlboard bench --json` on a small made-up dataset: every case reported, fractions sensible.
 @Suite(.serialized) struct BenchCommandTests {
-    @Test func benchReportsEveryCaseAgainstTheBound() throws {
+    /// Nineteen timed cases on one thread: under ThreadSanitizer this alone took eight minutes, the
+    /// floor of that whole suite's time, and timing code has no thread of its own to check.
+    @Test(.longTraining) func benchReportsEveryCaseAgainstTheBound() throws {
         let fx = CLIFixtures()
         defer { fx.remove() }
         fx.writeMNIST(train: 300, test: 20)
