@@ -26,8 +26,17 @@ struct SuccessiveHalvingRun {
             directory: directory, halving: search.halving)
         if let screen = Frontend.screen(headless: headless, glyphs: glyphs, instead: "running the search headless") {
             var model = SuccessiveHalvingScreen(search: search)
+            // The record grows as training does (on the main thread, which owns the log), so a
+            // killed session leaves what it had trained.
+            if let log {
+                model.record = { s in
+                    recorder.log(s)
+                    log.flushIfDue()
+                }
+            }
             search.start()
             let interrupted = ScreenLoop.run(&model, on: screen)
+            model.record = nil
             search.stop()
             // The record is complete before the terminal is touched: after a SIGHUP it is gone.
             let stop = StopSignal.install()
