@@ -85,15 +85,14 @@ import Testing
             }
         }
 
-        // The regret: of the kept-alive trials, how many finished in the top 3 of finishers ∪ kept.
+        // The regret: the kept-alive trials that ended above the weakest of the top min(3, finishers).
         let halving = try #require(out.records.compactMap { if case .halving(let h) = $0 { h } else { nil } }.first)
         let finishers = rungs.last!.ranked.map(\.run)
-        let finals = (finishers + kept).map { (run: $0, score: score($0, atEpoch: 4) ?? -1) }.sorted {
-            $0.score != $1.score ? $0.score > $1.score : $0.run < $1.run
-        }
-        let missed = finals.prefix(3).filter { kept.contains($0.run) }.count
-        #expect(halving.regretKept == 2 && halving.regretMissed == missed)
-        #expect(out.stdout.contains("pruning regret: \(missed) of 2 kept-alive pruned trials"))
+        #expect(halving.regretKept == 2 && halving.regretMissed == Self.missed(kept: kept, finishers: finishers, score))
+        #expect(out.stdout.contains("pruning regret: \(halving.regretMissed ?? -1) of 2 kept-alive pruned trials"))
+
+        // Every trial's values are what it trained: lr as its config holds it, no β for SGD.
+        for t in trials { #expect(t.values[.learningRate]?.number == t.learningRate && t.values[.beta] == nil) }
 
         // The budget: 12×1 + 6×1 + 3×2 = 24 epochs, the kept-alive trials counted up to their pruning.
         let pruneBudget = Dictionary(uniqueKeysWithValues: rungs.flatMap { r in r.kept.map { ($0, r.budget) } })
@@ -126,6 +125,95 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: csv) }
         let export = try BinaryRunner.run(["export", out.log, "--csv", csv])
         #expect(export.status == 0, "\(export.stderr)")
+    }
+
+    /// The kept-alive trials whose final score is finite and beats the weakest of the top
+    /// min(3, #finishers) finishers, worked out from the trials' own evaluations.
+    static func missed(kept: Set<Int>, finishers: [Int], _ score: (Int, Int) -> Double?) -> Int {
+        let full = 4
+        let top = finishers.map { score($0, full) ?? -.infinity }.sorted(by: >).prefix(3)
+        guard let bar = top.last else { return 0 }
+        return kept.filter { (score($0, full).map { $0.isFinite && $0 > bar }) ?? false }.count
+    }
+
+    /// Two finishers and one kept trial: the kept trial is a miss only when it beats the weaker
+    /// finisher, which three trials ranked together would hide (it is always in their top 3).
+    @Test func withTwoFinishersTheKeptTrialMustBeatTheWeakerOne() throws {
+        let out = try Self.run([
+            "successive-halving", "--trials", "6", "--epochs", "3", "--keep-pruned", "1", "--train-size", "500",
+        ])
+        let rungs = out.records.compactMap { if case .rung(let r) = $0 { r } else { nil } }
+        let halving = try #require(out.records.compactMap { if case .halving(let h) = $0 { h } else { nil } }.first)
+        var final: [Int: Double] = [:]
+        for case .eval(let e) in out.records where e.evaluation.epoch == 3 {
+            final[e.run ?? 0] = e.evaluation.validationAccuracy
+        }
+        let finishers = try #require(rungs.last).ranked.map(\.run)
+        let kept = Set(rungs.flatMap(\.kept))
+        #expect(finishers.count == 2 && kept.count == 1)
+        let k = try #require(kept.first)
+        let weaker = finishers.compactMap { final[$0] }.min() ?? .infinity
+        let expected = (final[k] ?? -1) > weaker ? 1 : 0
+        #expect(halving.regretMissed == expected && halving.regretKept == 1)
+        #expect(out.stdout.contains("pruning regret: \(expected) of 1 kept-alive"))
+    }
+
+    /// lr up to 1,000 diverges often: a diverged pruned trial is never drawn as kept alive, and when
+    /// too few others were pruned the ladder keeps fewer and says so.
+    @Test func aDivergedPrunedTrialIsNeverKeptAlive() throws {
+        let out = try Self.run([
+            "successive-halving", "--trials", "6", "--epochs", "3", "--keep-pruned", "4", "--train-size", "500",
+            "--space", "lr=log:-1,3",
+        ])
+        let rungs = out.records.compactMap { if case .rung(let r) = $0 { r } else { nil } }
+        let halving = try #require(out.records.compactMap { if case .halving(let h) = $0 { h } else { nil } }.first)
+        let kept = rungs.flatMap(\.kept)
+        for rung in rungs {
+            for run in rung.kept {
+                let entry = rung.ranked.first { $0.run == run }
+                #expect(entry?.score != nil, "kept trial \(run + 1) had not diverged at rung \(rung.rung)")
+            }
+        }
+        let divergedPruned = rungs.dropLast().flatMap { r in
+            r.ranked.filter { $0.score == nil && !r.promoted.contains($0.run) }
+        }
+        try #require(!divergedPruned.isEmpty, "the space makes some pruned trials diverge")
+        #expect(halving.regretKept == kept.count && kept.count < 4)
+        #expect(
+            out.stdout.contains(
+                "kept alive: \(kept.count) pruned trials, \(4 - kept.count) fewer than --keep-pruned asked"))
+        // A diverged comparison trial stops early: the line says what was planned and what trained.
+        let planned = halving.randomTrials * 3
+        if let trained = halving.randomBudget, trained != planned {
+            #expect(out.stdout.contains("= \(planned) epochs planned, \(trained) trained"), "\(out.stdout)")
+        }
+    }
+
+    /// SGD and AdaGrad have no β: the record leaves it out, and lr is the Float the trial trained.
+    @Test func theRecordHoldsTheValuesTheTrialsTrained() throws {
+        let out = try Self.run([
+            "successive-halving", "--trials", "3", "--epochs", "1", "--train-size", "500", "--space",
+            "lr=log:-2,-1", "beta=one-minus-log:-3,-1", "optimizer=choice:sgd,adagrad,momentum",
+        ])
+        let trials = out.records.compactMap { if case .trial(let t) = $0 { t } else { nil } }
+        #expect(trials.filter { $0.round == 1 }.count == 3, "3 ladder trials (and the comparison's)")
+        for t in trials {
+            #expect(t.values[.learningRate]?.number == t.learningRate, "trial \(t.run + 1)")
+            guard case .choice(let optimizer)? = t.values[.optimizer] else {
+                Issue.record("trial \(t.run + 1) has no optimizer")
+                continue
+            }
+            #expect(
+                (t.values[.beta] == nil) == ["sgd", "adagrad"].contains(optimizer), "trial \(t.run + 1): \(optimizer)")
+        }
+    }
+
+    @Test func anInfeasibleSpaceNamesTheFlagAndEntry() throws {
+        try BinaryErrorTests().expectOneLineFailure(
+            [
+                "preset", "successive-halving", "--space", "beta=one-minus-log:-30,-1", "optimizer=choice:momentum",
+                "--headless", "--trials", "3", "--epochs", "1", "--train-size", "500",
+            ], mentioning: "--space: 'beta=one-minus-log:-30,-1': a trial at beta 1 is refused")
     }
 
     @Test func badCombinationsAreOneLine() throws {

@@ -15,10 +15,10 @@ import Testing
         let data = try SessionTests.dataset().restricted(trainSize: nil, validationFraction: 0.2, seed: 1)
         let halving = try SuccessiveHalving(eta: 3, minimum: 1, maximum: 9)
         let space = SuccessiveHalvingRun.defaultSpace
-        let points = SuccessiveHalvingSearch.points(space, trials: 27, seed: 0)
         let base = TrainingConfig(
             network: NetworkConfig(inputSize: 16, hidden: [8], outputSize: 4), optimizer: .sgd, batchSize: 20,
             epochs: 9, seed: 0)
+        let points = SuccessiveHalvingSearch.points(space, trials: 27, seed: 0, base: base)
         let search = SuccessiveHalvingSearch(
             dataset: data, halving: halving, space: space, values: points,
             configs: points.map { SearchSpace.apply($0, to: base) }, keepPruned: 3, seed: 0)

@@ -42,12 +42,39 @@ import Testing
         #expect(last.promoted.isEmpty && last.cutoff == nil && last.budget == 9)
     }
 
-    @Test func regretCountsPrunedTrialsThatWouldHaveFinishedOnTop() {
+    @Test func regretCountsPrunedTrialsThatWouldHaveDisplacedATopFinisher() {
         let finals: [Int: Double] = [0: 0.97, 1: 0.95, 2: 0.99, 3: 0.90, 4: 0.96, 5: 0.80]
-        // Top 3: trials 2, 0, 4. Kept alive after pruning: 4 (in the top 3) and 5 (not).
+        // Finishers 0–3; their top 3 are 0.99, 0.97, 0.95. Kept alive: 4 (0.96 beats 0.95, a miss)
+        // and 5 (0.80, not).
         let r = SuccessiveHalving.pruningRegret(finalScores: finals, pruned: [4, 5])
         #expect(r?.missed == 1 && r?.kept == 2)
         #expect(SuccessiveHalving.pruningRegret(finalScores: finals, pruned: []) == nil)
+        // A tie with the weakest of the top 3 does not push it out.
+        #expect(
+            SuccessiveHalving.pruningRegret(finalScores: [0: 0.9, 1: 0.8, 2: 0.7, 3: 0.7], pruned: [3])?.missed == 0)
+    }
+
+    @Test func withFewFinishersAKeptTrialMustBeatTheWeakestOfThem() {
+        // Two finishers and one kept trial: top min(3, 2) = both finishers, so the kept trial must beat
+        // 0.90 — being among the "top 3" of three trials is not enough.
+        let finals: [Int: Double] = [0: 0.95, 1: 0.90, 2: 0.85]
+        #expect(SuccessiveHalving.pruningRegret(finalScores: finals, pruned: [2])?.missed == 0)
+        #expect(SuccessiveHalving.pruningRegret(finalScores: [0: 0.95, 1: 0.90, 2: 0.93], pruned: [2])?.missed == 1)
+        // One finisher: beating it is a miss.
+        #expect(SuccessiveHalving.pruningRegret(finalScores: [0: 0.9, 1: 0.91], pruned: [1])?.missed == 1)
+    }
+
+    @Test func aDivergedKeptTrialIsNeverAMissButADivergedFinisherIsBeaten() {
+        // Kept trial 2 diverged (NaN): counted as kept, never as missed, however few finishers.
+        let r = SuccessiveHalving.pruningRegret(finalScores: [0: 0.9, 1: 0.8, 2: .nan], pruned: [2])
+        #expect(r?.missed == 0 && r?.kept == 1)
+        // A kept trial with no final score at all is no miss either.
+        #expect(SuccessiveHalving.pruningRegret(finalScores: [0: 0.9], pruned: [5])?.missed == 0)
+        // Finisher 1 diverged: a finite kept trial beats it, even a poor one.
+        let s = SuccessiveHalving.pruningRegret(finalScores: [0: 0.9, 1: .nan, 2: 0.2], pruned: [2])
+        #expect(s?.missed == 1 && s?.kept == 1)
+        #expect(
+            SuccessiveHalving.pruningRegret(finalScores: [2: 0.9], pruned: [2])?.missed == 0, "no finisher to displace")
     }
 
     @Test func theBottomQuarterCopiesFromTheTopQuarter() throws {

@@ -70,17 +70,23 @@ public struct SuccessiveHalving: Sendable, Equatable {
         return total
     }
 
-    /// Of the pruned trials that were kept training to the full budget, the share that finished in the
-    /// top `top` of all trials' final scores: how often the pruning was wrong. nil when none was kept.
+    /// Of the pruned trials that were kept training to the full budget, how many the pruning got
+    /// wrong: a kept trial is a miss when its final score is finite and beats the weakest of the top
+    /// min(`top`, #finishers) finishers, so it would have pushed one of them out. `finalScores` holds
+    /// the finishers' and the kept trials' final scores (a missing one counts as NaN); a NaN
+    /// finisher (diverged) is beaten by any finite score, a NaN kept trial never misses. Without a
+    /// finisher there is nothing to displace. nil when none was kept.
     public static func pruningRegret(
         finalScores: [Int: Double], pruned keptAlive: Set<Int>, top: Int = 3
     ) -> (missed: Int, kept: Int)? {
         guard !keptAlive.isEmpty else { return nil }
-        let ranked = finalScores.sorted { a, b in
-            let (x, y) = (a.value.isNaN ? -Double.infinity : a.value, b.value.isNaN ? -Double.infinity : b.value)
-            return x != y ? x > y : a.key < b.key
+        let finishers = finalScores.filter { !keptAlive.contains($0.key) }
+            .map { $0.value.isNaN ? -Double.infinity : $0.value }.sorted(by: >)
+        guard let bar = finishers.prefix(max(0, top)).last else { return (0, keptAlive.count) }
+        let missed = keptAlive.filter { id in
+            guard let score = finalScores[id], score.isFinite else { return false }
+            return score > bar
         }
-        let best = Set(ranked.prefix(top).map(\.key))
-        return (keptAlive.filter { best.contains($0) }.count, keptAlive.count)
+        return (missed.count, keptAlive.count)
     }
 }

@@ -29,17 +29,21 @@ extension PresetCommand {
         let book = TrainingConfig(
             network: NetworkConfig(hidden: Array(repeating: 100, count: 6), activation: .relu, initializer: .he),
             optimizer: .sgd, batchSize: 100, epochs: maxEpochs, seed: seed)
-        let points = SuccessiveHalvingSearch.points(space, trials: trialCount, seed: seed)
+        // The data first, with the base alone: the space is checked against it (errors name the
+        // flag the space came from) before any point is drawn.
+        let (dataset, directory, fitted) = try loadData(
+            trainSize: 5000, validation: 0.2, usesTestSet: false, configs: [book])
+        let base = fitted[0]
+        try check(space, base: base, dataset: dataset)
+        let points = SuccessiveHalvingSearch.points(space, trials: trialCount, seed: seed, base: base)
         let configs = points.enumerated().map { i, point in
-            var c = SearchSpace.apply(point, to: book)
+            var c = SearchSpace.apply(point, to: base).fitted(to: dataset)
             c.seed = SuccessiveHalvingSearch.seed(ofTrial: i, base: seed)
             c.epochs = maxEpochs
             return c
         }
-        let (dataset, directory, fitted) = try loadData(
-            trainSize: 5000, validation: 0.2, usesTestSet: false, configs: configs)
         let engine = SuccessiveHalvingSearch(
-            dataset: dataset, halving: halving, space: space, values: points, configs: fitted,
+            dataset: dataset, halving: halving, space: space, values: points, configs: configs,
             keepPruned: search.keepPruned, seed: seed)
         return SuccessiveHalvingRun(
             search: engine, base: book, directory: directory, log: log, headless: headless, glyphs: screen.glyphs

@@ -53,7 +53,7 @@ struct PresetCommand: ParsableCommand {
     @Option(
         parsing: .unconditional,
         help:
-            "random-search: trials per round (the book: 100); grid-vs-random: trials of each search (16; the grid is ⌊√N⌋², random gets as many)."
+            "random-search: trials per round (the book: 100); grid-vs-random: trials of each search (16; the grid is ⌊√N⌋², random gets as many); successive-halving: trials drawn for the ladder (27)."
     )
     var trials: Int?
 

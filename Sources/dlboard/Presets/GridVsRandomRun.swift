@@ -23,8 +23,17 @@ struct GridVsRandomRun {
         let space = comparison.space
         if let screen = Frontend.screen(headless: headless, glyphs: glyphs, instead: "running both searches headless") {
             var model = GridVsRandomScreen(comparison: comparison)
+            // The record grows as training does (on the main thread, which owns the log), so a
+            // killed session leaves what it had trained.
+            if let log {
+                model.record = { s in
+                    recorder.record(s, space: space)
+                    log.flushIfDue()
+                }
+            }
             comparison.start()
             let interrupted = ScreenLoop.run(&model, on: screen)
+            model.record = nil
             search.stop()
             // The record is complete before the terminal is touched: after a SIGHUP it is gone.
             let stop = StopSignal.install()

@@ -13,6 +13,8 @@ struct GridVsRandomScreen: InteractiveScreen {
     var lastPoll = 0.0
     var showsHelp = false
     var showsOverlay: Bool { showsHelp }
+    /// Called with each polled snapshot on the main thread (the run record's writer).
+    var record: ((RandomSearch.Snapshot) -> Void)?
 
     init(comparison: GridVsRandom) { self.comparison = comparison }
 
@@ -44,6 +46,8 @@ struct GridVsRandomScreen: InteractiveScreen {
             s.trials.map(\.validationAccuracy.count) != snapshot.trials.map(\.validationAccuracy.count)
             || s.running != snapshot.running || s.round != snapshot.round
         snapshot = s
+        // Every poll, not only on a change: a trial's header is due as soon as it starts training.
+        record?(s)
         return changed
     }
 

@@ -26,8 +26,17 @@ struct SuccessiveHalvingRun {
             directory: directory, halving: search.halving)
         if let screen = Frontend.screen(headless: headless, glyphs: glyphs, instead: "running the search headless") {
             var model = SuccessiveHalvingScreen(search: search)
+            // The record grows as training does (on the main thread, which owns the log), so a
+            // killed session leaves what it had trained.
+            if let log {
+                model.record = { s in
+                    recorder.log(s)
+                    log.flushIfDue()
+                }
+            }
             search.start()
             let interrupted = ScreenLoop.run(&model, on: screen)
+            model.record = nil
             search.stop()
             // The record is complete before the terminal is touched: after a SIGHUP it is gone.
             let stop = StopSignal.install()
@@ -48,7 +57,7 @@ struct SuccessiveHalvingRun {
             "\(search.trialCount) trials from \(search.space.specs.joined(separator: " ")) · η \(h.eta) · rungs at \(h.budgets.map(String.init).joined(separator: ", ")) epochs · \(base.network.inputSize)-\(base.network.hidden.first ?? 0)×\(base.network.hidden.count)-10 · \(base.optimizer.rawValue) · batch \(base.batchSize) · seed \(search.seed)"
         )
         print(
-            "rung sizes \(h.rungSizes(trials: search.trialCount).map(String.init).joined(separator: ", ")) (the best ⌊n/η⌋ of a rung go on)"
+            "rung sizes \(h.rungSizes(trials: search.trialCount).map(String.init).joined(separator: ", ")) (the best ⌊n/η⌋ (at least 1) of a rung go on)"
         )
         if search.keepPruned > 0 {
             print(
@@ -119,8 +128,14 @@ struct SuccessiveHalvingRun {
                 + (v.keptBudget > 0 ? "; the kept-alive trials \(v.keptBudget) more (not counted)" : "")
         ]
         if let b = v.randomBudget {
+            let planned = v.randomTrials * full
+            let diverged = s.comparison.filter(\.diverged).count
+            // A diverged trial stops early: the product alone would not add up to what trained.
+            let spent =
+                b == planned
+                ? "\(b) epochs" : "\(planned) epochs planned, \(b) trained (\(diverged) diverged)"
             lines.append(
-                "random search with the same budget: \(v.randomTrials) trials × \(full) epochs = \(b) epochs (the first \(v.randomTrials) points of the same draw, same seeds)"
+                "random search with the same budget: \(v.randomTrials) trials × \(full) epochs = \(spent) (the first \(v.randomTrials) points of the same draw, same seeds)"
             )
         }
         let sh = v.best.map { String(format: "%.4f (trial %d)", $0.score, $0.run + 1) } ?? "–"
@@ -128,9 +143,14 @@ struct SuccessiveHalvingRun {
             v.randomBest.map { String(format: "%.4f (point %d)", $0.score, $0.run - s.trials.count + 1) }
             ?? (v.randomBudget == nil ? "not run" : "–")
         lines.append("best validation accuracy: successive halving \(sh) · random search \(rs)")
+        if s.keptShort > 0 {
+            lines.append(
+                "kept alive: \(s.kept.reduce(0) { $0 + $1.count }) pruned trials, \(s.keptShort) fewer than --keep-pruned asked (the others pruned had diverged)"
+            )
+        }
         if let r = v.regret {
             lines.append(
-                "pruning regret: \(r.missed) of \(r.kept) kept-alive pruned trials finished in the top 3 of the finishers"
+                "pruning regret: \(r.missed) of \(r.kept) kept-alive pruned trials would have displaced one of the top 3 finishers"
             )
         }
         return lines

@@ -16,6 +16,8 @@ struct SuccessiveHalvingScreen: InteractiveScreen {
     /// Whether the curves are the random search's trials instead of the ladder's (`r`).
     var showsRandom = false
     var showsOverlay: Bool { showsHelp }
+    /// Called with each polled snapshot on the main thread (the run record's writer).
+    var record: ((SuccessiveHalvingSearch.Snapshot) -> Void)?
 
     init(search: SuccessiveHalvingSearch) {
         self.search = search
@@ -51,6 +53,8 @@ struct SuccessiveHalvingScreen: InteractiveScreen {
             || s.decisions.count != snapshot.decisions.count || s.phase != snapshot.phase
             || s.running != snapshot.running
         snapshot = s
+        // Every poll, not only on a change: a trial's header is due as soon as it starts training.
+        record?(s)
         return changed
     }
 

@@ -14,7 +14,9 @@ import Synchronization
 /// Which pruned trials are kept alive: `keepPruned` of all the trials the ladder will prune, drawn
 /// uniformly (seeded by the base seed) — the slots are drawn first (rung k prunes
 /// sizes[k] − sizes[k+1] trials, known in advance), then within each rung which of its pruned
-/// trials fill its slots.
+/// trials fill its slots. Only a pruned trial with a finite score can fill one: a diverged trial
+/// never trains again, so keeping it would measure nothing. A rung with fewer such trials than slots
+/// keeps fewer (`Snapshot.keptShort`).
 ///
 /// The comparison: ⌊epochs spent / full budget⌋ trials trained to the full budget — the first
 /// points of the same draw with the same seeds (so trial j of the comparison is trial j of the
@@ -59,6 +61,9 @@ final class SuccessiveHalvingSearch: Sendable {
         var decisions: [RungDecision] = []
         /// Per decided rung, the pruned trials kept alive there.
         var kept: [[Int]] = []
+        /// Kept-alive slots left empty because their rung had too few pruned trials that had not
+        /// diverged.
+        var keptShort = 0
         var phase = Phase.rung(0)
         var running = false
         /// Stopped before the end (a quit or a signal).
@@ -132,10 +137,14 @@ final class SuccessiveHalvingSearch: Sendable {
         return g.next() >> 11
     }
 
-    /// The search's `trials` points, drawn in order from `space`.
-    static func points(_ space: SearchSpace, trials: Int, seed: UInt64) -> [[SearchKnob: SearchValue]] {
+    /// The search's `trials` points, drawn in order from `space`, each as `base` trains it
+    /// (`SearchSpace.applicable`: numbers as the Float config holds them, no β where the optimizer
+    /// has none), so a trial's record holds exactly what it trained with.
+    static func points(_ space: SearchSpace, trials: Int, seed: UInt64, base: TrainingConfig) -> [[SearchKnob:
+        SearchValue]]
+    {
         var g = SeededGenerator(seed: seed, stream: "successive-halving/points")
-        return (0..<trials).map { _ in space.sample(using: &g) }
+        return (0..<trials).map { _ in SearchSpace.applicable(space.sample(using: &g), to: base) }
     }
 
     /// How many of each rung's pruned trials stay alive: `keepPruned` slots drawn uniformly among
@@ -206,9 +215,13 @@ final class SuccessiveHalvingSearch: Sendable {
                 rung: k, scores: members.map { (trial: $0, score: scores[$0].score(atEpoch: budget)) })
             let last = k == halving.budgets.count - 1
             var kept: [Int] = []
+            var short = 0
             if !last, k < keep.count, keep[k] > 0 {
                 var g = SeededGenerator(seed: seed, stream: "successive-halving/keep rung \(k + 1)")
-                kept = Array(decision.pruned.shuffled(using: &g).prefix(keep[k])).sorted()
+                let finite = Set(decision.ranked.filter { !$0.score.isNaN }.map(\.trial))
+                let candidates = decision.pruned.filter { finite.contains($0) }
+                kept = Array(candidates.shuffled(using: &g).prefix(keep[k])).sorted()
+                short = keep[k] - kept.count
             }
             let pruned = last ? [] : decision.pruned
             for id in pruned where !kept.contains(id) {
@@ -218,6 +231,7 @@ final class SuccessiveHalvingSearch: Sendable {
             state.withLock { s in
                 s.decisions.append(decision)
                 s.kept.append(kept)
+                s.keptShort += short
                 for id in pruned { s.trials[id].prunedAt = k }
                 for id in kept { s.trials[id].keptAlive = true }
             }

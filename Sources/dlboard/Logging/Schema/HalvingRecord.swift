@@ -23,7 +23,8 @@ struct HalvingRecord: RecordLine, Equatable {
     var randomBudget: Int?
     var randomBestRun: Int?
     var randomBestValidation: Double?
-    /// Of the `regretKept` kept-alive trials, how many finished in the top 3 of the finishers.
+    /// Of the `regretKept` kept-alive trials, how many ended above the weakest of the top
+    /// min(3, finishers) finishers (`SuccessiveHalving.pruningRegret`).
     var regretMissed: Int?
     var regretKept: Int?
 
