@@ -59,6 +59,12 @@ import Testing
         #expect(runs.allSatisfy { $0.config.seed == 2 && $0.config.network.normalization == .batch })
         #expect(Set(runs.map(\.config.effectiveLearningRate)).count == 4, "each member its own lr")
         #expect(w.trials.map(\.run) == [0, 1, 2, 3] && w.trials.allSatisfy { $0.values.count == 2 })
+        // The values recorded are the ones each member trained with, not the unrounded draw.
+        for t in w.trials {
+            #expect(t.values[.learningRate] == .number(t.learningRate), "\(t)")
+            #expect(t.values[.weightDecay] == .number(t.weightDecay), "\(t)")
+            #expect(Float(t.learningRate) == runs[t.run ?? -1].config.effectiveLearningRate)
+        }
         // Generations at the ends of epochs 1–4, one exploit each (4 members, quantile 0.25).
         #expect(w.exploits.map(\.step) == [4, 8, 12, 16] && w.exploits.map(\.generation) == [1, 2, 3, 4])
         for e in w.exploits {
@@ -69,8 +75,8 @@ import Testing
             #expect(Float(e.weightDecayFrom) == Self.value(.weightDecay, of: donor, atStep: e.step))
             let f = try #require(e.learningRateFactor)
             let g = try #require(e.weightDecayFactor)
-            #expect(Float(e.learningRateFrom * f) == Float(e.learningRateTo))
-            #expect(Float(e.weightDecayFrom * g) == Float(e.weightDecayTo))
+            Self.expectExplored(e.learningRateFrom, f, e.learningRateTo, clamped: e.learningRateClamped, to: -3...0)
+            Self.expectExplored(e.weightDecayFrom, g, e.weightDecayTo, clamped: e.weightDecayClamped, to: -6...(-2))
             #expect(Self.value(.learningRate, of: member, atStep: e.step) == Float(e.learningRateTo))
             #expect(Self.value(.weightDecay, of: member, atStep: e.step) == Float(e.weightDecayTo))
             let kinds = member.events.filter { $0.event.step == e.step }.map(\.event.kind)
@@ -90,6 +96,83 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: csv) }
         let export = try BinaryRunner.run(["export", w.path, "--csv", csv])
         #expect(export.status == 0 && !export.crashed, "\(export.stderr)")
+    }
+
+    /// New = donor's × factor, unless the record says that left the space (exponents `bounds`):
+    /// then it is the bound it passed.
+    static func expectExplored(
+        _ from: Double, _ factor: Double, _ to: Double, clamped: Bool, to bounds: ClosedRange<Double>,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) {
+        let (low, high) = (pow(10, bounds.lowerBound), pow(10, bounds.upperBound))
+        let explored = from * factor
+        if clamped {
+            let edge = explored > high ? high : low
+            #expect(!(low...high).contains(explored), sourceLocation: sourceLocation)
+            #expect(Float(to) == Float(edge), "\(from) × \(factor) → \(to)", sourceLocation: sourceLocation)
+        } else {
+            #expect(Float(explored) == Float(to), "\(from) × \(factor) → \(to)", sourceLocation: sourceLocation)
+        }
+    }
+
+    /// A space so narrow that ×0.8 or ×1.2 of any member's values leaves it: every explore is set
+    /// to the bound it passed, the record says so, and the schedule still re-trains bit for bit.
+    @Test func exploreIsClampedToTheSpaceAndTheRecordSaysSo() throws {
+        let w = try Self.run(["--space", "lr=log:-2,-1.9", "wd=log:-6,-5.9"])
+        defer { try? FileManager.default.removeItem(atPath: w.path) }
+        #expect(w.exploits.count == 4)
+        for e in w.exploits {
+            #expect(e.learningRateClamped && e.weightDecayClamped, "\(e)")
+            Self.expectExplored(
+                e.learningRateFrom, try #require(e.learningRateFactor), e.learningRateTo,
+                clamped: e.learningRateClamped, to: -2...(-1.9))
+            Self.expectExplored(
+                e.weightDecayFrom, try #require(e.weightDecayFactor), e.weightDecayTo,
+                clamped: e.weightDecayClamped, to: -6...(-5.9))
+        }
+        #expect(w.stdout.contains(", clamped"), "\(w.stdout)")
+        let check = try BinaryRunner.run(["preset", "population", "--check-record", w.path], timeout: 120)
+        #expect(check.status == 0 && check.stdout.contains("losses bit-identical"), "\(check.stdout)\n\(check.stderr)")
+    }
+
+    /// Records `--check-record` must refuse at once, in one line, rather than train on them: a
+    /// step far past its header's plan, a missing step, no exploits, members of different seeds.
+    @Test func aCraftedRecordIsRefusedInOneLineWithoutTraining() throws {
+        let w = try Self.run()
+        defer { try? FileManager.default.removeItem(atPath: w.path) }
+        let lines = try String(contentsOfFile: w.path, encoding: .utf8).split(separator: "\n").map(String.init)
+        let far = try RecordEncoder.line(StepRecord(run: 0, step: 1_000_000_000_000, epoch: 1, t: 1, loss: 0.5))
+        var seedChanged = false
+        let crafted: [(String, [String], String)] = [
+            ("past its plan", lines + [far], "past the 20 its header plans"),
+            (
+                "missing a step", lines.filter { !($0.contains("\"type\":\"step\",\"run\":2,\"step\":7,")) },
+                "member 3 has 19 step losses"
+            ),
+            ("no exploits", lines.filter { !$0.contains("\"type\":\"exploit\"") }, "holds no population"),
+            (
+                "two seeds",
+                lines.map { line in
+                    guard !seedChanged, line.contains("\"type\":\"config\""), line.contains("\"run\":1") else {
+                        return line
+                    }
+                    seedChanged = true
+                    return line.replacingOccurrences(of: "\"seed\":2", with: "\"seed\":3")
+                }, "do not share one seed"
+            ),
+        ]
+        for (name, text, message) in crafted {
+            let path = w.path + ".\(name.replacingOccurrences(of: " ", with: "-")).jsonl"
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            try (text.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+            let start = Date()
+            let r = try BinaryRunner.run(["preset", "population", "--check-record", path], timeout: 30)
+            #expect(Date().timeIntervalSince(start) < 10, "\(name)")
+            #expect(r.status == 64 && !r.crashed && r.stdout.isEmpty, "\(name): \(r.stdout)\n\(r.stderr)")
+            let errors = r.stderr.split(separator: "\n")
+            #expect(errors.count == 1 && r.stderr.contains(message), "\(name): \(r.stderr)")
+        }
+        #expect(seedChanged)
     }
 
     /// In a process of its own (the OpenBLAS kernel is the binary's), from the record alone: the
@@ -169,5 +252,14 @@ import Testing
         try errors.expectOneLineFailure(["preset", "random-search", "--members", "4"], mentioning: "--members")
         try errors.expectOneLineFailure(
             ["preset", "population", "--check-record", "/nonexistent/record.jsonl"], mentioning: "--check-record")
+        for flag in [
+            ["--epochs", "3"], ["--members", "4"], ["--space", "lr=log:-3,0", "wd=log:-6,-2"], ["--seed", "4"],
+        ] {
+            try errors.expectOneLineFailure(
+                ["preset", "population", "--check-record", "/nonexistent/record.jsonl"] + flag, mentioning: flag[0])
+        }
+        // Every step's loss of every member is kept: a run past the cap is refused before it starts.
+        try errors.expectOneLineFailure(
+            ["preset", "population", "--headless", "--epochs", "1000000"], mentioning: "member-steps")
     }
 }

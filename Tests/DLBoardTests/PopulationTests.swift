@@ -197,6 +197,7 @@ import Testing
         for (field, bad) in [
             ("\"score\":0.5", "\"score\":1.5"), ("\"step\":8", "\"step\":-8"), ("\"lr_to\":0.12", "\"lr_to\":0"),
             ("\"wd_to\":8e-05", "\"wd_to\":-1"), ("\"lr_factor\":1.2", "\"lr_factor\":-1.2"),
+            ("\"wd_factor\":0.8,", "\"wd_factor\":null,\"wd_clamped\":true,"),
         ] {
             #expect(good.contains(field), "\(good)")
             let line = good.replacingOccurrences(of: field, with: bad)
@@ -204,5 +205,39 @@ import Testing
                 try JSONDecoder().decode(DecodedRecord.self, from: Data(line.utf8))
             }
         }
+    }
+
+    @Test func exploreStaysInsideTheSpaceAndAFiniteFloat() throws {
+        let space = try SearchSpace(parsing: ["lr=log:-2,-1", "wd=log:-6,-2"])
+        let lr = space.dimension(of: .learningRate)
+        // Inside: untouched, as donor × factor rounds to Float.
+        #expect(Population.bounded(0.05 * 1.2, in: lr) == (Float(0.05 * 1.2), false))
+        // Past either edge: that edge.
+        #expect(Population.bounded(0.1 * 1.2, in: lr) == (Float(0.1), true))
+        #expect(Population.bounded(0.01 * 0.8, in: lr) == (Float(0.01), true))
+        // With no bounds to keep: still a positive, finite Float.
+        #expect(Population.bounded(1e300, in: nil) == (.greatestFiniteMagnitude, true))
+        #expect(Population.bounded(1e-300, in: nil) == (.leastNormalMagnitude, true))
+    }
+
+    @Test func theFinalRankingPutsADivergedMemberLastSoRankOneIsTheBest() {
+        func member(_ id: Int, _ score: Double, diverged: Bool = false) -> Population.Member {
+            var m = Population.Member(
+                id: id, values: [:], initialLearningRate: 0.1, initialWeightDecay: 0, learningRate: 0.1,
+                weightDecay: 0)
+            m.evaluations = [
+                SessionOutput.Evaluation(
+                    step: 8, epoch: 1, meanLoss: nil, trainAccuracy: score, testAccuracy: nil,
+                    validationAccuracy: score, trainSeconds: 0, samplesPerSecond: 0)
+            ]
+            m.diverged = diverged
+            return m
+        }
+        // Member 0 diverged after a good evaluation: its 0.9 is stale.
+        let members = [member(0, 0.9, diverged: true), member(1, 0.5), member(2, 0.7), member(3, 0.7)]
+        #expect(Population.ranking(members).map(\.id) == [2, 3, 1, 0])
+        var s = Population.Snapshot()
+        s.members = members
+        #expect(s.best == Population.ranking(members).first?.id)
     }
 }

@@ -151,7 +151,7 @@ import Testing
                 member: 3, step: 80, generation: 10, donor: 1, score: 0.8125, donorScore: 0.9, learningRateFrom: 0.0625,
                 learningRateTo: Double(Float(0.0625 * 1.2)), learningRateFactor: 1.2, weightDecayFrom: 1e-5,
                 weightDecayTo: 3.3e-4, weightDecayFactor: nil, digest: "00ff00ff00ff00ff",
-                donorDigest: "00ff00ff00ff00ff"))
+                donorDigest: "00ff00ff00ff00ff", learningRateClamped: true))
         records.append(
             ExploitRecord(
                 member: 0, step: 8, generation: 1, donor: 2, score: .nan, donorScore: 0.5, learningRateFrom: 1,
@@ -255,7 +255,7 @@ import Testing
             .exploit: [
                 "type", "member", "step", "generation", "donor", "score", "donor_score", "lr_from", "lr_to",
                 "lr_factor",
-                "wd_from", "wd_to", "wd_factor", "digest", "donor_digest",
+                "wd_from", "wd_to", "wd_factor", "digest", "donor_digest", "lr_clamped", "wd_clamped",
             ],
         ]
         var seen: [RecordType: Set<String>] = [:]

@@ -14,6 +14,16 @@ extension PresetCommand {
             if log != nil {
                 throw ValidationError("--check-record: reads a record; it writes none (no --metrics-out/--save)")
             }
+            // The record says how it trained: a flag that would say otherwise is refused, not ignored.
+            let given =
+                [
+                    ("--epochs", epochs != nil), ("--steps", steps != nil), ("--trials", trials != nil),
+                    ("--scales", scales != nil), ("--train-size", trainSize != nil), ("--test-size", testSize != nil),
+                    ("--seed", seed != 0),
+                ].filter(\.1).map(\.0) + search.givenFlags.filter { $0 != "--check-record" }
+            if let flag = given.first {
+                throw ValidationError("--check-record: takes its settings from the record; drop \(flag)")
+            }
             return try PopulationRecordCheck(path: path, dataDirectory: source.data).run()
         }
         for (flag, given) in [("--steps", steps != nil), ("--trials", trials != nil), ("--scales", scales != nil)]
@@ -43,7 +53,13 @@ extension PresetCommand {
         let (dataset, directory, fitted) = try loadData(
             trainSize: 1000, validation: 0.2, usesTestSet: false, configs: [base])
         let perEpoch = max(1, dataset.train.count / fitted[0].batchSize)
-        let total = fitted[0].epochs * perEpoch
+        let (total, overflow) = fitted[0].epochs.multipliedReportingOverflow(by: perEpoch)
+        let (memberSteps, overflow2) = total.multipliedReportingOverflow(by: search.members)
+        if overflow || overflow2 || memberSteps > Population.memberStepLimit {
+            throw ValidationError(
+                "--epochs: \(fitted[0].epochs) epochs of \(perEpoch) steps × \(search.members) members is \(overflow || overflow2 ? "far" : "\(memberSteps)") member-steps, more than the \(Population.memberStepLimit) whose every loss a population keeps; give fewer --epochs or a smaller --train-size"
+            )
+        }
         if let k = search.exploitEvery, k >= total {
             throw ValidationError(
                 "--exploit-every: \(k) steps leaves no generation in a run of \(total) steps (\(fitted[0].epochs) epochs of \(perEpoch)); give fewer or more --epochs"

@@ -217,7 +217,8 @@ final class MetricsLog {
                 donorScore: e.donorScore, learningRateFrom: Double(e.learningRateFrom),
                 learningRateTo: Double(e.learningRateTo), learningRateFactor: e.learningRateFactor,
                 weightDecayFrom: Double(e.weightDecayFrom), weightDecayTo: Double(e.weightDecayTo),
-                weightDecayFactor: e.weightDecayFactor, digest: e.digest.hex, donorDigest: e.donorDigest.hex))
+                weightDecayFactor: e.weightDecayFactor, digest: e.digest.hex, donorDigest: e.donorDigest.hex,
+                learningRateClamped: e.learningRateClamped, weightDecayClamped: e.weightDecayClamped))
     }
 
     /// One record per hidden layer: the histogram the dashboard draws, with its range and moments.

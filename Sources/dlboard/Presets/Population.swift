@@ -56,6 +56,9 @@ final class Population: Sendable {
         /// The member's state right after the copy, and the donor's at that step.
         var digest: StateDigest
         var donorDigest: StateDigest
+        /// Whether donor × factor left the space and was set to its nearest bound instead.
+        var learningRateClamped = false
+        var weightDecayClamped = false
     }
 
     /// One column of the lineage strip: the scores the generation ranked, and what each member
@@ -126,10 +129,11 @@ final class Population: Sendable {
         }
     }
 
-    /// Member `id`'s draw from the space, from a stream of its own.
+    /// Member `id`'s draw from the space, from a stream of its own: the values as the member
+    /// trains with them (Float-rounded, as `config` holds them), so its record's `values` are its lr.
     static func draw(member id: Int, base: TrainingConfig, space: SearchSpace) -> Member {
         var g = SeededGenerator(seed: base.seed, stream: "population/member \(id + 1)")
-        let values = space.sample(using: &g)
+        let values = SearchSpace.applicable(space.sample(using: &g), to: base)
         let c = SearchSpace.apply(values, to: base)
         return Member(
             id: id, values: values, initialLearningRate: c.effectiveLearningRate,
@@ -281,8 +285,8 @@ final class Population: Sendable {
                 Double(lrFrom), dimension: settings.space.dimension(of: .learningRate), using: &g)
             let wd = settings.scheduler.explore(
                 Double(wdFrom), dimension: settings.space.dimension(of: .weightDecay), using: &g)
-            let lrTo = Float(lr.value)
-            let wdTo = Float(wd.value)
+            let (lrTo, lrClamped) = Self.bounded(lr.value, in: settings.space.dimension(of: .learningRate))
+            let (wdTo, wdClamped) = Self.bounded(wd.value, in: settings.space.dimension(of: .weightDecay))
             drivers[d.member].apply(.setLearningRate(lrTo))
             drivers[d.member].apply(.setWeightDecay(wdTo))
             donors[d.member] = d.donor
@@ -291,7 +295,10 @@ final class Population: Sendable {
                     step: step, generation: number, member: d.member, donor: d.donor, score: scores[d.member],
                     donorScore: scores[d.donor], learningRateFrom: lrFrom, learningRateTo: lrTo,
                     learningRateFactor: lr.factor, weightDecayFrom: wdFrom, weightDecayTo: wdTo,
-                    weightDecayFactor: wd.factor, digest: digest, donorDigest: donorDigest))
+                    weightDecayFactor: wd.factor, digest: digest, donorDigest: donorDigest,
+                    // A resample is drawn inside the space: at most Float's rounding moves it.
+                    learningRateClamped: lrClamped && lr.factor != nil,
+                    weightDecayClamped: wdClamped && wd.factor != nil))
         }
         let column = Generation(
             number: number, step: step, scores: scores, learningRates: drivers.map(\.trainer.baseLearningRate),
@@ -299,6 +306,37 @@ final class Population: Sendable {
         state.withLock { s in
             s.exploits += exploits
             s.generations.append(column)
+        }
+    }
+}
+
+extension Population {
+    /// The most member-steps a population trains: every step's loss of every member is kept for
+    /// the screen's curves, the lineage and the record (16 bytes each, and the screen's snapshot
+    /// copies them), so this bounds that history to a few hundred MB.
+    static let memberStepLimit = 10_000_000
+
+    /// An explored value as a member can train with it: inside the space's bounds (a perturbation
+    /// past an edge is set to that edge, as Ray Tune's and Optuna's PBT do, so ×1.2 again and
+    /// again cannot walk off to a rate the space never meant, or past Float's range), then a
+    /// positive, finite Float. `clamped`: the bounds changed it.
+    static func bounded(_ value: Double, in dimension: SearchDimension?) -> (value: Float, clamped: Bool) {
+        var v = value
+        if case .logUniform(let low, let high)? = dimension {
+            let (lo, hi) = (pow(10, low), pow(10, high))
+            if !(v >= lo) { v = lo } else if v > hi { v = hi }
+        }
+        var f = Float(v)
+        if !(f > 0) { f = .leastNormalMagnitude } else if !f.isFinite { f = .greatestFiniteMagnitude }
+        return (f, v != value || Double(f) != Double(Float(value)))
+    }
+
+    /// The final ranking: by latest validation accuracy (ties: the lower number), a diverged
+    /// member last whatever its stale score — so rank 1 is `Snapshot.best`.
+    static func ranking(_ members: [Member]) -> [Member] {
+        members.sorted { a, b in
+            if a.diverged != b.diverged { return !a.diverged }
+            return a.latestScore != b.latestScore ? a.latestScore > b.latestScore : a.id < b.id
         }
     }
 }

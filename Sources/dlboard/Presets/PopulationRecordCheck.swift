@@ -57,20 +57,29 @@ struct PopulationRecordCheck {
                         donorScore: e.donorScore, learningRateFrom: Float(e.learningRateFrom),
                         learningRateTo: Float(e.learningRateTo), learningRateFactor: e.learningRateFactor,
                         weightDecayFrom: Float(e.weightDecayFrom), weightDecayTo: Float(e.weightDecayTo),
-                        weightDecayFactor: e.weightDecayFactor, digest: digest, donorDigest: donorDigest))
+                        weightDecayFactor: e.weightDecayFactor, digest: digest, donorDigest: donorDigest,
+                        learningRateClamped: e.learningRateClamped, weightDecayClamped: e.weightDecayClamped))
             default: break
             }
         }
         return c
     }
 
-    /// Prints the schedule and the verdict; returns 0 when bit-identical, 1 when not.
+    /// Prints the schedule and the verdict; returns 0 when bit-identical, 1 when not, 130 or 141
+    /// when stopped.
     func run() throws -> Int32 {
         let c = try Self.read(path)
         let ids = c.members.keys.sorted()
         guard ids == Array(0..<ids.count), ids.count >= 2, let first = c.headers[0] else {
             throw ValidationError("--check-record: '\(path)' holds no population (members numbered 0, 1, …)")
         }
+        // Lock-step members share one seed, and a population that ran a generation exploited.
+        guard Set(ids.map { c.headers[$0]?.config.seed }).count == 1, !c.exploits.isEmpty else {
+            throw ValidationError(
+                "--check-record: '\(path)' holds no population (\(c.exploits.isEmpty ? "no exploit records" : "its runs do not share one seed"))"
+            )
+        }
+        try Self.checkSteps(c, path: path)
         // Member ids of exploits index the members: a record naming others is not one of ours.
         guard c.exploits.allSatisfy({ ids.contains($0.member) && ids.contains($0.donor) }) else {
             throw ValidationError("--check-record: '\(path)' has an exploit naming a member it does not hold")
@@ -86,15 +95,48 @@ struct PopulationRecordCheck {
         else { throw ValidationError("--check-record: '\(path)' holds no population") }
         let lineage = PopulationLineage.trace(member: best, upTo: c.steps, exploits: c.exploits, members: members)
         let dataset = try loadData(first)
+        let stop = StopSignal.install()
         print(
             "check of \(path): \(ids.count) members, \(c.steps) steps, \(c.exploits.count) exploits"
                 + (c.skipped > 0 ? ", \(c.skipped) unreadable lines skipped" : ""))
         for line in PopulationRun.scheduleLines(lineage, members: members) { print(line) }
+        // Seen before the re-training starts, which takes as long as the lineage trained.
+        fflush(nil)
         let recorded = PopulationLineage.losses(of: lineage, members: members)
         let base = c.headers[lineage.root]?.config ?? first.config
-        let result = PopulationReplay.run(lineage, base: base, dataset: dataset, recordedLoss: { recorded[$0] })
+        let result = PopulationReplay.run(
+            lineage, base: base, dataset: dataset, recordedLoss: { recorded[$0] }, stop: { stop.isRequested })
+        if result.stopped {
+            Console.say("interrupted")
+            return stop.exitStatus
+        }
         print(result.summary)
         return result.identical ? 0 : 1
+    }
+
+    /// Refuses a record whose steps the re-training cannot follow: every member's steps are 1…n,
+    /// each once, the same n for all (they step in lock-step), and n within what its header plans
+    /// (epochs × steps per epoch) — a crafted step far past the plan would otherwise be trained to.
+    static func checkSteps(_ c: Contents, path: String) throws(ValidationError) {
+        for (id, m) in c.members.sorted(by: { $0.key < $1.key }) {
+            guard let h = c.headers[id] else { continue }
+            let perEpoch = max(1, h.trainSize / max(1, h.config.batchSize))
+            let (planned, overflow) = h.config.epochs.multipliedReportingOverflow(by: perEpoch)
+            let last = m.losses.map(\.step).max() ?? 0
+            if !overflow && last > planned {
+                throw ValidationError(
+                    "--check-record: '\(path)': member \(id + 1) has step \(last), past the \(planned) its header plans (\(h.config.epochs) epochs of \(perEpoch))"
+                )
+            }
+        }
+        for (id, m) in c.members.sorted(by: { $0.key < $1.key }) {
+            // The count first: it is bounded by the file, the steps are not.
+            guard m.losses.count == c.steps, m.losses.map(\.step).sorted() == Array(1...max(1, c.steps)) else {
+                throw ValidationError(
+                    "--check-record: '\(path)': member \(id + 1) has \(m.losses.count) step losses, not each of steps 1…\(c.steps) once"
+                )
+            }
+        }
     }
 
     /// The training and validation images the header describes: its folder (or `--data`), the

@@ -99,9 +99,7 @@ struct PopulationRun {
             return stop.exitStatus
         }
         print(" rank  member  val    train  lr         weight decay")
-        let ranked = s.members.sorted { a, b in
-            a.latestScore != b.latestScore ? a.latestScore > b.latestScore : a.id < b.id
-        }
+        let ranked = Population.ranking(s.members)
         for (i, m) in ranked.enumerated() {
             print(
                 String(
@@ -155,13 +153,17 @@ struct PopulationRun {
             lines.append(
                 String(
                     format: "  step %5d  lr %.3e  wd %.3e  (m%d ← m%d, lr %@, wd %@)", c.step, c.learningRate,
-                    c.weightDecay, e.member + 1, e.donor + 1, factorText(e.learningRateFactor),
-                    factorText(e.weightDecayFactor)))
+                    c.weightDecay, e.member + 1, e.donor + 1,
+                    factorText(e.learningRateFactor, clamped: e.learningRateClamped),
+                    factorText(e.weightDecayFactor, clamped: e.weightDecayClamped)))
         }
         return lines
     }
 
-    static func factorText(_ f: Double?) -> String { f.map { "×\(LineChart.label($0))" } ?? "resampled" }
+    /// "×1.2", "resampled", and ", clamped" when the space's bound set the value instead.
+    static func factorText(_ f: Double?, clamped: Bool = false) -> String {
+        (f.map { "×\(LineChart.label($0))" } ?? "resampled") + (clamped ? ", clamped" : "")
+    }
 
     /// Prints the generations from index `from` on; returns the next index to print.
     private func printGenerations(_ s: Population.Snapshot, from: Int) -> Int {
@@ -180,8 +182,8 @@ struct PopulationRun {
                         String(
                             format: "m%d ← m%d (%@ < %.3f) lr %.2e %@ wd %.2e %@", e.member + 1, e.donor + 1,
                             e.score.isNaN ? "NaN" : String(format: "%.3f", e.score), e.donorScore,
-                            e.learningRateTo, Self.factorText(e.learningRateFactor), e.weightDecayTo,
-                            Self.factorText(e.weightDecayFactor))
+                            e.learningRateTo, Self.factorText(e.learningRateFactor, clamped: e.learningRateClamped),
+                            e.weightDecayTo, Self.factorText(e.weightDecayFactor, clamped: e.weightDecayClamped))
                     }.joined(separator: "; ")
             print(line)
         }
