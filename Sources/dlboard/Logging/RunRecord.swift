@@ -11,6 +11,22 @@ struct RunRecord {
     var runs: [RecordedRun]
     /// What was skipped on the way (a torn last line after `kill -9`, unreadable lines).
     var warnings: [String]
+    /// A search's records, in file order: each trial's drawn values, successive halving's rung
+    /// decisions and its verdict (the last `halving` record), population-based training's exploits.
+    /// Their run ids are the runs' `id`s (`number(ofRun:)` gives the 1-based number shown).
+    var trials: [TrialRecord] = []
+    var rungs: [RungRecord] = []
+    var halving: HalvingRecord?
+    var exploits: [ExploitRecord] = []
+
+    /// Whether the record holds any search record (a search preset wrote it).
+    var isSearch: Bool { !trials.isEmpty || !rungs.isEmpty || halving != nil || !exploits.isEmpty }
+
+    /// The 1-based number replay and export give the run with this id (its header's place in the
+    /// file); a run without a header gets id + 1, the number it would have had.
+    func number(ofRun id: Int) -> Int {
+        runs.firstIndex { $0.id == id }.map { $0 + 1 } ?? (id < Int.max ? id + 1 : id)
+    }
 
     /// One run's records, each with `t`, the seconds since the log was opened.
     struct RecordedRun {
