@@ -7,10 +7,20 @@ struct RecordExporter {
 
     static let csvHeader = "run,title,type,step,epoch,t,loss,train_acc,test_acc,val_acc,what,lr"
 
+    /// The columns a search record's table adds after `csvHeader`'s (see `searchRows`).
+    static let searchColumns =
+        "round,knob,value,rung,budget,score,fate,donor,donor_score,generation,lr_from,lr_to,lr_factor,"
+        + "wd_from,wd_to,wd_factor,digest,donor_digest"
+
     /// One row per step, evaluation and event of every run, in file order within each run; the
     /// `type` column holds the record's type, `lr` an evaluation's learning rate (as its step took it).
+    /// A search's record (it holds `trial`, `rung`, `halving` or `exploit` records) gets the
+    /// `searchColumns` too, and its search records as rows after the runs' (`searchRows`); any other
+    /// record's table is exactly `csvHeader`'s columns.
     func csv() -> String {
-        var out = Self.csvHeader + "\n"
+        let search = record.isSearch
+        let blank = search ? String(repeating: ",", count: Self.searchColumns.split(separator: ",").count) : ""
+        var out = Self.csvHeader + (search ? "," + Self.searchColumns : "") + "\n"
         for (n, run) in record.runs.enumerated() {
             let title = Self.field(run.title ?? "")
             let prefix = "\(n + 1),\(title)"
@@ -19,22 +29,106 @@ struct RecordExporter {
                 case .step(let k):
                     let s = run.steps[k]
                     out +=
-                        "\(prefix),\(RecordType.step.rawValue),\(s.step),\(s.epoch),\(s.t),\(Self.number(s.loss)),,,,,\n"
+                        "\(prefix),\(RecordType.step.rawValue),\(s.step),\(s.epoch),\(s.t),\(Self.number(s.loss)),,,,,\(blank)\n"
                 case .evaluation(let k):
                     let e = run.evaluations[k]
                     let v = e.evaluation
                     out +=
                         "\(prefix),\(RecordType.eval.rawValue),\(v.step),\(v.epoch),\(e.t),\(e.loss.map(Self.number) ?? ""),\(Self.number(v.trainAccuracy)),"
                         + "\(v.testAccuracy.map(Self.number) ?? ""),\(v.validationAccuracy.map(Self.number) ?? ""),,"
-                        + "\(v.learningRate.map { $0.isFinite ? "\($0)" : "" } ?? "")\n"
+                        + "\(v.learningRate.map { $0.isFinite ? "\($0)" : "" } ?? "")\(blank)\n"
                 case .event(let k):
                     let e = run.events[k]
                     out +=
-                        "\(prefix),\(RecordType.event.rawValue),\(e.event.step),,\(e.t),,,,,\(Self.field(e.event.label)),\n"
+                        "\(prefix),\(RecordType.event.rawValue),\(e.event.step),,\(e.t),,,,,\(Self.field(e.event.label)),\(blank)\n"
                 case .histogram, .layer:
                     break  // histograms go to TensorBoard, the layers to their own table (`layersCSV`)
                 }
             }
+        }
+        if search { out += searchRows() }
+        return out
+    }
+
+    /// The search's records as rows, `type` naming the record: a `trial` row per knob value a trial
+    /// drew (`round`, `knob`, `value`; a trial from before search spaces gives its lr and wd), a
+    /// `rung` row per trial a rung decided (`rung`, `budget` in epochs, `score` the validation
+    /// accuracy there, empty when the trial diverged, `fate` promoted/pruned/kept, where kept is a
+    /// pruned trial trained on to measure the regret; on the last rung the trials `finished`), an
+    /// `exploit` row per exploit (`run` the member, `step`, `donor` a run number, both scores, lr and
+    /// wd from → to with their factors, empty when drawn afresh, and both state digests), and a
+    /// `halving` row per number of the verdict (`knob` its name as in the record, `value`).
+    func searchRows() -> String {
+        let columns = Self.searchColumns.split(separator: ",").map(String.init)
+        var out = ""
+        func row(type: RecordType, run: Int?, step: Int? = nil, t: Double?, _ fields: [String: String]) {
+            let number = run.map { record.number(ofRun: $0) }
+            let title = number.flatMap { n in n <= record.runs.count ? record.runs[n - 1].title : nil } ?? ""
+            var line = [
+                number.map(String.init) ?? "", Self.field(title), type.rawValue, step.map(String.init) ?? "", "",
+                t.map(Self.number) ?? "", "", "", "", "", "", "",
+            ]
+            line += columns.map { fields[$0] ?? "" }
+            out += line.joined(separator: ",") + "\n"
+        }
+        func text(_ v: SearchValue) -> String {
+            switch v {
+            case .number(let x): Self.number(x)
+            case .integer(let i): "\(i)"
+            case .choice(let c): Self.field(c)
+            }
+        }
+        func opt(_ x: Double?) -> String { x.map(Self.number) ?? "" }
+        for trial in record.trials {
+            let values: [(String, String)] =
+                trial.values.isEmpty
+                ? [
+                    (SearchKnob.learningRate.rawValue, Self.number(trial.learningRate)),
+                    (SearchKnob.weightDecay.rawValue, Self.number(trial.weightDecay)),
+                ]
+                : trial.values.sorted { $0.key.rawValue < $1.key.rawValue }.map { ($0.key.rawValue, text($0.value)) }
+            for (knob, value) in values {
+                row(type: .trial, run: trial.run, t: nil, ["round": "\(trial.round)", "knob": knob, "value": value])
+            }
+        }
+        let lastRung = record.rungs.map(\.rung).max()
+        for rung in record.rungs {
+            for entry in rung.ranked {
+                let fate =
+                    rung.promoted.contains(entry.run)
+                    ? "promoted"
+                    : rung.kept.contains(entry.run) ? "kept" : rung.rung == lastRung ? "finished" : "pruned"
+                row(
+                    type: .rung, run: entry.run, t: rung.t,
+                    ["rung": "\(rung.rung)", "budget": "\(rung.budget)", "score": opt(entry.score), "fate": fate])
+            }
+        }
+        for e in record.exploits {
+            row(
+                type: .exploit, run: e.member, step: e.step, t: nil,
+                [
+                    "donor": "\(record.number(ofRun: e.donor))", "score": Self.number(e.score),
+                    "donor_score": Self.number(e.donorScore), "generation": "\(e.generation)",
+                    "lr_from": Self.number(e.learningRateFrom), "lr_to": Self.number(e.learningRateTo),
+                    "lr_factor": opt(e.learningRateFactor), "wd_from": Self.number(e.weightDecayFrom),
+                    "wd_to": Self.number(e.weightDecayTo), "wd_factor": opt(e.weightDecayFactor),
+                    "digest": Self.field(e.digest), "donor_digest": Self.field(e.donorDigest),
+                ])
+        }
+        if let h = record.halving {
+            func run(_ id: Int?) -> String { id.map { "\(record.number(ofRun: $0))" } ?? "" }
+            let numbers: [(String, String)] = [
+                ("trials", "\(h.trials)"), ("eta", "\(h.eta)"),
+                ("budgets", h.budgets.map(String.init).joined(separator: " ")),
+                ("budget_spent", "\(h.budgetSpent)"), ("full_budget", "\(h.fullBudget)"),
+                ("kept_budget", "\(h.keptBudget)"), ("best_run", run(h.bestRun)),
+                ("best_val_acc", opt(h.bestValidation)), ("random_trials", "\(h.randomTrials)"),
+                ("random_budget", h.randomBudget.map(String.init) ?? ""), ("random_best_run", run(h.randomBestRun)),
+                ("random_best_val_acc", opt(h.randomBestValidation)),
+                ("regret_missed", h.regretMissed.map(String.init) ?? ""),
+                ("regret_kept", h.regretKept.map(String.init) ?? ""),
+            ]
+            for (name, value) in numbers { row(type: .halving, run: nil, t: h.t, ["knob": name, "value": value]) }
         }
         return out
     }
@@ -134,7 +228,51 @@ struct RecordExporter {
                         wallTime: wall)
                 }
             }
+            searchScalars(of: run, into: writer, start: start)
             return writer
+        }
+    }
+
+    /// A search's records as scalars of the runs they are about (the writer has no text summaries):
+    /// at step 0 `search/<knob>` per numeric knob value the trial drew (a choice has no number:
+    /// it is in the CSV); per rung the trial reached, at the rung's budget in steps,
+    /// `search/rung_score` (when it did not diverge), `search/rung_cutoff` (when the rung promoted
+    /// anyone) and `search/promoted` (1 or 0); per exploit of the member, at its step,
+    /// `population/exploit_donor` (the donor's run number), `population/exploit_lr` and
+    /// `population/exploit_wd` (the values it went on with).
+    func searchScalars(of run: RunRecord.RecordedRun, into writer: TensorBoardWriter, start: Double) {
+        // A record without `t` at the step: the wall time of the first step record from there on.
+        func wall(atStep step: Int) -> Double {
+            start + (run.steps.first { $0.step >= step }?.t ?? run.steps.last?.t ?? run.headerTime)
+        }
+        for trial in record.trials where trial.run == run.id {
+            let values = trial.values.isEmpty ? [.learningRate: .number(trial.learningRate)] : trial.values
+            for (knob, value) in values.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+                guard let v = value.number, v.isFinite else { continue }
+                writer.scalar(tag: "search/\(knob.rawValue)", value: v, step: 0, wallTime: start + run.headerTime)
+            }
+        }
+        for rung in record.rungs {
+            guard let entry = rung.ranked.first(where: { $0.run == run.id }) else { continue }
+            let (step, overflow) = rung.budget.multipliedReportingOverflow(by: run.stepsPerEpoch)
+            guard !overflow else { continue }
+            let at = start + rung.t
+            if let score = entry.score {
+                writer.scalar(tag: "search/rung_score", value: score, step: step, wallTime: at)
+            }
+            if let cutoff = rung.cutoff {
+                writer.scalar(tag: "search/rung_cutoff", value: cutoff, step: step, wallTime: at)
+            }
+            let promoted = rung.promoted.contains(run.id)
+            writer.scalar(tag: "search/promoted", value: promoted ? 1 : 0, step: step, wallTime: at)
+        }
+        for e in record.exploits where e.member == run.id {
+            let at = wall(atStep: e.step)
+            writer.scalar(
+                tag: "population/exploit_donor", value: Double(record.number(ofRun: e.donor)), step: e.step,
+                wallTime: at)
+            writer.scalar(tag: "population/exploit_lr", value: e.learningRateTo, step: e.step, wallTime: at)
+            writer.scalar(tag: "population/exploit_wd", value: e.weightDecayTo, step: e.step, wallTime: at)
         }
     }
 
