@@ -161,6 +161,26 @@ import Testing
         #expect(Array(lines.suffix(expected.count)) == expected, "\(lines.suffix(4))")
     }
 
+    /// A rung naming a run the record has no header of (a record cut or merged by hand) is still
+    /// exported and replayed, under the number it would have had and with no other run's title.
+    @Test func aRungOfARunWithoutAHeaderKeepsItsOwnNumber() throws {
+        let w = try Self.write(["successive-halving", "--trials", "3", "--epochs", "1", "--train-size", "300"])
+        defer { try? FileManager.default.removeItem(atPath: w.path) }
+        let stray = RungRecord(
+            rung: 7, budget: 1, t: 0, ranked: [.init(run: 1, score: 0.5), .init(run: 999, score: nil)],
+            promoted: [1], cutoff: 0.5, kept: [])
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: w.path))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data((try RecordEncoder.line(stray) + "\n").utf8))
+        try handle.close()
+        let rows = try Self.exportCSV(w.path).rows("rung").filter { $0["rung"] == "7" }
+        #expect(rows.map { $0["run"] } == ["\(w.numbers[1]!)", "1000"])
+        #expect(rows.map { $0["fate"] } == ["promoted", "finished"])
+        #expect(rows[0]["title"]?.isEmpty == false && rows[1]["title"] == "" && rows[1]["score"] == "")
+        let lines = try Self.replayLines(w.path)
+        #expect(lines.contains("rung 7 at 1 epoch(s): 2 trial(s), promoted runs \(w.numbers[1]!), cutoff 0.5000"))
+    }
+
     @Test func aPopulationRecordExportsAndReplaysEveryExploit() throws {
         let w = try Self.write(["population", "--epochs", "3", "--train-size", "600"])
         defer { try? FileManager.default.removeItem(atPath: w.path) }

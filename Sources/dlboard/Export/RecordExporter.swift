@@ -60,10 +60,11 @@ struct RecordExporter {
     /// `halving` row per number of the verdict (`knob` its name as in the record, `value`).
     func searchRows() -> String {
         let columns = Self.searchColumns.split(separator: ",").map(String.init)
+        let runNumber = record.runNumbers
         var out = ""
         func row(type: RecordType, run: Int?, step: Int? = nil, t: Double?, _ fields: [String: String]) {
-            let number = run.map { record.number(ofRun: $0) }
-            let title = number.flatMap { n in n <= record.runs.count ? record.runs[n - 1].title : nil } ?? ""
+            let number = run.map { runNumber($0) }
+            let title = run.flatMap { runNumber.header($0) }.flatMap { record.runs[$0 - 1].title } ?? ""
             var line = [
                 number.map(String.init) ?? "", Self.field(title), type.rawValue, step.map(String.init) ?? "", "",
                 t.map(Self.number) ?? "", "", "", "", "", "", "",
@@ -93,11 +94,13 @@ struct RecordExporter {
         }
         let lastRung = record.rungs.map(\.rung).max()
         for rung in record.rungs {
+            let (promoted, kept) = (Set(rung.promoted), Set(rung.kept))
             for entry in rung.ranked {
                 let fate =
-                    rung.promoted.contains(entry.run)
+                    promoted.contains(entry.run)
                     ? "promoted"
-                    : rung.kept.contains(entry.run) ? "kept" : rung.rung == lastRung ? "finished" : "pruned"
+                    : kept.contains(entry.run)
+                        ? "kept" : rung.rung == lastRung ? "finished" : StopReason.pruned.rawValue
                 row(
                     type: .rung, run: entry.run, t: rung.t,
                     ["rung": "\(rung.rung)", "budget": "\(rung.budget)", "score": opt(entry.score), "fate": fate])
@@ -107,7 +110,7 @@ struct RecordExporter {
             row(
                 type: .exploit, run: e.member, step: e.step, t: nil,
                 [
-                    "donor": "\(record.number(ofRun: e.donor))", "score": Self.number(e.score),
+                    "donor": "\(runNumber(e.donor))", "score": Self.number(e.score),
                     "donor_score": Self.number(e.donorScore), "generation": "\(e.generation)",
                     "lr_from": Self.number(e.learningRateFrom), "lr_to": Self.number(e.learningRateTo),
                     "lr_factor": opt(e.learningRateFactor), "wd_from": Self.number(e.weightDecayFrom),
@@ -116,7 +119,7 @@ struct RecordExporter {
                 ])
         }
         if let h = record.halving {
-            func run(_ id: Int?) -> String { id.map { "\(record.number(ofRun: $0))" } ?? "" }
+            func run(_ id: Int?) -> String { id.map { "\(runNumber($0))" } ?? "" }
             let numbers: [(String, String)] = [
                 ("trials", "\(h.trials)"), ("eta", "\(h.eta)"),
                 ("budgets", h.budgets.map(String.init).joined(separator: " ")),
@@ -185,7 +188,8 @@ struct RecordExporter {
 
     /// Every run's event file, built in memory (nothing written yet).
     func tensorBoardRuns(in directory: String) -> [TensorBoardWriter] {
-        record.runs.enumerated().map { n, run in
+        let search = SearchIndex(record)
+        return record.runs.enumerated().map { n, run in
             let name = Self.folderName(number: n + 1, title: run.title)
             let start = (run.startDate ?? Date()).timeIntervalSince1970
             let writer = TensorBoardWriter(directory: "\(directory)/\(name)", wallTime: start + run.headerTime)
@@ -228,7 +232,7 @@ struct RecordExporter {
                         wallTime: wall)
                 }
             }
-            searchScalars(of: run, into: writer, start: start)
+            searchScalars(of: run, search, into: writer, start: start)
             return writer
         }
     }
@@ -240,39 +244,61 @@ struct RecordExporter {
     /// anyone) and `search/promoted` (1 or 0); per exploit of the member, at its step,
     /// `population/exploit_donor` (the donor's run number), `population/exploit_lr` and
     /// `population/exploit_wd` (the values it went on with).
-    func searchScalars(of run: RunRecord.RecordedRun, into writer: TensorBoardWriter, start: Double) {
-        // A record without `t` at the step: the wall time of the first step record from there on.
-        func wall(atStep step: Int) -> Double {
-            start + (run.steps.first { $0.step >= step }?.t ?? run.steps.last?.t ?? run.headerTime)
-        }
-        for trial in record.trials where trial.run == run.id {
+    func searchScalars(
+        of run: RunRecord.RecordedRun, _ search: SearchIndex, into writer: TensorBoardWriter, start: Double
+    ) {
+        for trial in search.trials[run.id] ?? [] {
             let values = trial.values.isEmpty ? [.learningRate: .number(trial.learningRate)] : trial.values
             for (knob, value) in values.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
                 guard let v = value.number, v.isFinite else { continue }
                 writer.scalar(tag: "search/\(knob.rawValue)", value: v, step: 0, wallTime: start + run.headerTime)
             }
         }
-        for rung in record.rungs {
-            guard let entry = rung.ranked.first(where: { $0.run == run.id }) else { continue }
-            let (step, overflow) = rung.budget.multipliedReportingOverflow(by: run.stepsPerEpoch)
+        for r in search.rungs[run.id] ?? [] {
+            let (step, overflow) = r.rung.budget.multipliedReportingOverflow(by: run.stepsPerEpoch)
             guard !overflow else { continue }
-            let at = start + rung.t
-            if let score = entry.score {
+            let at = start + r.rung.t
+            if let score = r.score {
                 writer.scalar(tag: "search/rung_score", value: score, step: step, wallTime: at)
             }
-            if let cutoff = rung.cutoff {
+            if let cutoff = r.rung.cutoff {
                 writer.scalar(tag: "search/rung_cutoff", value: cutoff, step: step, wallTime: at)
             }
-            let promoted = rung.promoted.contains(run.id)
-            writer.scalar(tag: "search/promoted", value: promoted ? 1 : 0, step: step, wallTime: at)
+            writer.scalar(tag: "search/promoted", value: r.promoted ? 1 : 0, step: step, wallTime: at)
         }
-        for e in record.exploits where e.member == run.id {
-            let at = wall(atStep: e.step)
+        // An exploit has no `t`: the wall time of the first step record from its step on (steps
+        // are recorded in order, so a binary search finds it).
+        let steps = run.steps
+        for e in search.exploits[run.id] ?? [] {
+            var (lo, hi) = (0, steps.count)
+            while lo < hi {
+                let mid = lo + (hi - lo) / 2
+                if steps[mid].step < e.step { lo = mid + 1 } else { hi = mid }
+            }
+            let at = start + (lo < steps.count ? steps[lo].t : steps.last?.t ?? run.headerTime)
             writer.scalar(
-                tag: "population/exploit_donor", value: Double(record.number(ofRun: e.donor)), step: e.step,
-                wallTime: at)
+                tag: "population/exploit_donor", value: Double(search.runNumber(e.donor)), step: e.step, wallTime: at)
             writer.scalar(tag: "population/exploit_lr", value: e.learningRateTo, step: e.step, wallTime: at)
             writer.scalar(tag: "population/exploit_wd", value: e.weightDecayTo, step: e.step, wallTime: at)
+        }
+    }
+
+    /// A search's records grouped by the run they are about, so each run's event file takes its
+    /// own without walking every record (a record may hold thousands of runs and rung entries).
+    struct SearchIndex {
+        var runNumber: RunRecord.RunNumbers
+        var trials: [Int: [TrialRecord]] = [:]
+        var rungs: [Int: [(rung: RungRecord, score: Double?, promoted: Bool)]] = [:]
+        var exploits: [Int: [ExploitRecord]] = [:]
+
+        init(_ record: RunRecord) {
+            runNumber = record.runNumbers
+            for t in record.trials { trials[t.run, default: []].append(t) }
+            for r in record.rungs {
+                let promoted = Set(r.promoted)
+                for e in r.ranked { rungs[e.run, default: []].append((r, e.score, promoted.contains(e.run))) }
+            }
+            for e in record.exploits { exploits[e.member, default: []].append(e) }
         }
     }
 
