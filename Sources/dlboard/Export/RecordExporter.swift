@@ -7,10 +7,20 @@ struct RecordExporter {
 
     static let csvHeader = "run,title,type,step,epoch,t,loss,train_acc,test_acc,val_acc,what,lr"
 
+    /// The columns a search record's table adds after `csvHeader`'s (see `searchRows`).
+    static let searchColumns =
+        "round,knob,value,rung,budget,score,fate,donor,donor_score,generation,lr_from,lr_to,lr_factor,"
+        + "wd_from,wd_to,wd_factor,digest,donor_digest"
+
     /// One row per step, evaluation and event of every run, in file order within each run; the
     /// `type` column holds the record's type, `lr` an evaluation's learning rate (as its step took it).
+    /// A search's record (it holds `trial`, `rung`, `halving` or `exploit` records) gets the
+    /// `searchColumns` too, and its search records as rows after the runs' (`searchRows`); any other
+    /// record's table is exactly `csvHeader`'s columns.
     func csv() -> String {
-        var out = Self.csvHeader + "\n"
+        let search = record.isSearch
+        let blank = search ? String(repeating: ",", count: Self.searchColumns.split(separator: ",").count) : ""
+        var out = Self.csvHeader + (search ? "," + Self.searchColumns : "") + "\n"
         for (n, run) in record.runs.enumerated() {
             let title = Self.field(run.title ?? "")
             let prefix = "\(n + 1),\(title)"
@@ -19,22 +29,109 @@ struct RecordExporter {
                 case .step(let k):
                     let s = run.steps[k]
                     out +=
-                        "\(prefix),\(RecordType.step.rawValue),\(s.step),\(s.epoch),\(s.t),\(Self.number(s.loss)),,,,,\n"
+                        "\(prefix),\(RecordType.step.rawValue),\(s.step),\(s.epoch),\(s.t),\(Self.number(s.loss)),,,,,\(blank)\n"
                 case .evaluation(let k):
                     let e = run.evaluations[k]
                     let v = e.evaluation
                     out +=
                         "\(prefix),\(RecordType.eval.rawValue),\(v.step),\(v.epoch),\(e.t),\(e.loss.map(Self.number) ?? ""),\(Self.number(v.trainAccuracy)),"
                         + "\(v.testAccuracy.map(Self.number) ?? ""),\(v.validationAccuracy.map(Self.number) ?? ""),,"
-                        + "\(v.learningRate.map { $0.isFinite ? "\($0)" : "" } ?? "")\n"
+                        + "\(v.learningRate.map { $0.isFinite ? "\($0)" : "" } ?? "")\(blank)\n"
                 case .event(let k):
                     let e = run.events[k]
                     out +=
-                        "\(prefix),\(RecordType.event.rawValue),\(e.event.step),,\(e.t),,,,,\(Self.field(e.event.label)),\n"
+                        "\(prefix),\(RecordType.event.rawValue),\(e.event.step),,\(e.t),,,,,\(Self.field(e.event.label)),\(blank)\n"
                 case .histogram, .layer:
                     break  // histograms go to TensorBoard, the layers to their own table (`layersCSV`)
                 }
             }
+        }
+        if search { out += searchRows() }
+        return out
+    }
+
+    /// The search's records as rows, `type` naming the record: a `trial` row per knob value a trial
+    /// drew (`round`, `knob`, `value`; a trial from before search spaces gives its lr and wd), a
+    /// `rung` row per trial a rung decided (`rung`, `budget` in epochs, `score` the validation
+    /// accuracy there, empty when the trial diverged, `fate` promoted/pruned/kept, where kept is a
+    /// pruned trial trained on to measure the regret; on the last rung the trials `finished`), an
+    /// `exploit` row per exploit (`run` the member, `step`, `donor` a run number, both scores, lr and
+    /// wd from → to with their factors, empty when drawn afresh, and both state digests), and a
+    /// `halving` row per number of the verdict (`knob` its name as in the record, `value`).
+    func searchRows() -> String {
+        let columns = Self.searchColumns.split(separator: ",").map(String.init)
+        let runNumber = record.runNumbers
+        var out = ""
+        func row(type: RecordType, run: Int?, step: Int? = nil, t: Double?, _ fields: [String: String]) {
+            let number = run.map { runNumber($0) }
+            let title = run.flatMap { runNumber.header($0) }.flatMap { record.runs[$0 - 1].title } ?? ""
+            var line = [
+                number.map(String.init) ?? "", Self.field(title), type.rawValue, step.map(String.init) ?? "", "",
+                t.map(Self.number) ?? "", "", "", "", "", "", "",
+            ]
+            line += columns.map { fields[$0] ?? "" }
+            out += line.joined(separator: ",") + "\n"
+        }
+        func text(_ v: SearchValue) -> String {
+            switch v {
+            case .number(let x): Self.number(x)
+            case .integer(let i): "\(i)"
+            case .choice(let c): Self.field(c)
+            }
+        }
+        func opt(_ x: Double?) -> String { x.map(Self.number) ?? "" }
+        for trial in record.trials {
+            let values: [(String, String)] =
+                trial.values.isEmpty
+                ? [
+                    (SearchKnob.learningRate.rawValue, Self.number(trial.learningRate)),
+                    (SearchKnob.weightDecay.rawValue, Self.number(trial.weightDecay)),
+                ]
+                : trial.values.sorted { $0.key.rawValue < $1.key.rawValue }.map { ($0.key.rawValue, text($0.value)) }
+            for (knob, value) in values {
+                row(type: .trial, run: trial.run, t: nil, ["round": "\(trial.round)", "knob": knob, "value": value])
+            }
+        }
+        let lastRung = record.rungs.map(\.rung).max()
+        for rung in record.rungs {
+            let (promoted, kept) = (Set(rung.promoted), Set(rung.kept))
+            for entry in rung.ranked {
+                let fate =
+                    promoted.contains(entry.run)
+                    ? "promoted"
+                    : kept.contains(entry.run)
+                        ? "kept" : rung.rung == lastRung ? "finished" : StopReason.pruned.rawValue
+                row(
+                    type: .rung, run: entry.run, t: rung.t,
+                    ["rung": "\(rung.rung)", "budget": "\(rung.budget)", "score": opt(entry.score), "fate": fate])
+            }
+        }
+        for e in record.exploits {
+            row(
+                type: .exploit, run: e.member, step: e.step, t: nil,
+                [
+                    "donor": "\(runNumber(e.donor))", "score": Self.number(e.score),
+                    "donor_score": Self.number(e.donorScore), "generation": "\(e.generation)",
+                    "lr_from": Self.number(e.learningRateFrom), "lr_to": Self.number(e.learningRateTo),
+                    "lr_factor": opt(e.learningRateFactor), "wd_from": Self.number(e.weightDecayFrom),
+                    "wd_to": Self.number(e.weightDecayTo), "wd_factor": opt(e.weightDecayFactor),
+                    "digest": Self.field(e.digest), "donor_digest": Self.field(e.donorDigest),
+                ])
+        }
+        if let h = record.halving {
+            func run(_ id: Int?) -> String { id.map { "\(runNumber($0))" } ?? "" }
+            let numbers: [(String, String)] = [
+                ("trials", "\(h.trials)"), ("eta", "\(h.eta)"),
+                ("budgets", h.budgets.map(String.init).joined(separator: " ")),
+                ("budget_spent", "\(h.budgetSpent)"), ("full_budget", "\(h.fullBudget)"),
+                ("kept_budget", "\(h.keptBudget)"), ("best_run", run(h.bestRun)),
+                ("best_val_acc", opt(h.bestValidation)), ("random_trials", "\(h.randomTrials)"),
+                ("random_budget", h.randomBudget.map(String.init) ?? ""), ("random_best_run", run(h.randomBestRun)),
+                ("random_best_val_acc", opt(h.randomBestValidation)),
+                ("regret_missed", h.regretMissed.map(String.init) ?? ""),
+                ("regret_kept", h.regretKept.map(String.init) ?? ""),
+            ]
+            for (name, value) in numbers { row(type: .halving, run: nil, t: h.t, ["knob": name, "value": value]) }
         }
         return out
     }
@@ -91,7 +188,8 @@ struct RecordExporter {
 
     /// Every run's event file, built in memory (nothing written yet).
     func tensorBoardRuns(in directory: String) -> [TensorBoardWriter] {
-        record.runs.enumerated().map { n, run in
+        let search = SearchIndex(record)
+        return record.runs.enumerated().map { n, run in
             let name = Self.folderName(number: n + 1, title: run.title)
             let start = (run.startDate ?? Date()).timeIntervalSince1970
             let writer = TensorBoardWriter(directory: "\(directory)/\(name)", wallTime: start + run.headerTime)
@@ -134,7 +232,73 @@ struct RecordExporter {
                         wallTime: wall)
                 }
             }
+            searchScalars(of: run, search, into: writer, start: start)
             return writer
+        }
+    }
+
+    /// A search's records as scalars of the runs they are about (the writer has no text summaries):
+    /// at step 0 `search/<knob>` per numeric knob value the trial drew (a choice has no number:
+    /// it is in the CSV); per rung the trial reached, at the rung's budget in steps,
+    /// `search/rung_score` (when it did not diverge), `search/rung_cutoff` (when the rung promoted
+    /// anyone) and `search/promoted` (1 or 0); per exploit of the member, at its step,
+    /// `population/exploit_donor` (the donor's run number), `population/exploit_lr` and
+    /// `population/exploit_wd` (the values it went on with).
+    func searchScalars(
+        of run: RunRecord.RecordedRun, _ search: SearchIndex, into writer: TensorBoardWriter, start: Double
+    ) {
+        for trial in search.trials[run.id] ?? [] {
+            let values = trial.values.isEmpty ? [.learningRate: .number(trial.learningRate)] : trial.values
+            for (knob, value) in values.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+                guard let v = value.number, v.isFinite else { continue }
+                writer.scalar(tag: "search/\(knob.rawValue)", value: v, step: 0, wallTime: start + run.headerTime)
+            }
+        }
+        for r in search.rungs[run.id] ?? [] {
+            let (step, overflow) = r.rung.budget.multipliedReportingOverflow(by: run.stepsPerEpoch)
+            guard !overflow else { continue }
+            let at = start + r.rung.t
+            if let score = r.score {
+                writer.scalar(tag: "search/rung_score", value: score, step: step, wallTime: at)
+            }
+            if let cutoff = r.rung.cutoff {
+                writer.scalar(tag: "search/rung_cutoff", value: cutoff, step: step, wallTime: at)
+            }
+            writer.scalar(tag: "search/promoted", value: r.promoted ? 1 : 0, step: step, wallTime: at)
+        }
+        // An exploit has no `t`: the wall time of the first step record from its step on (steps
+        // are recorded in order, so a binary search finds it).
+        let steps = run.steps
+        for e in search.exploits[run.id] ?? [] {
+            var (lo, hi) = (0, steps.count)
+            while lo < hi {
+                let mid = lo + (hi - lo) / 2
+                if steps[mid].step < e.step { lo = mid + 1 } else { hi = mid }
+            }
+            let at = start + (lo < steps.count ? steps[lo].t : steps.last?.t ?? run.headerTime)
+            writer.scalar(
+                tag: "population/exploit_donor", value: Double(search.runNumber(e.donor)), step: e.step, wallTime: at)
+            writer.scalar(tag: "population/exploit_lr", value: e.learningRateTo, step: e.step, wallTime: at)
+            writer.scalar(tag: "population/exploit_wd", value: e.weightDecayTo, step: e.step, wallTime: at)
+        }
+    }
+
+    /// A search's records grouped by the run they are about, so each run's event file takes its
+    /// own without walking every record (a record may hold thousands of runs and rung entries).
+    struct SearchIndex {
+        var runNumber: RunRecord.RunNumbers
+        var trials: [Int: [TrialRecord]] = [:]
+        var rungs: [Int: [(rung: RungRecord, score: Double?, promoted: Bool)]] = [:]
+        var exploits: [Int: [ExploitRecord]] = [:]
+
+        init(_ record: RunRecord) {
+            runNumber = record.runNumbers
+            for t in record.trials { trials[t.run, default: []].append(t) }
+            for r in record.rungs {
+                let promoted = Set(r.promoted)
+                for e in r.ranked { rungs[e.run, default: []].append((r, e.score, promoted.contains(e.run))) }
+            }
+            for e in record.exploits { exploits[e.member, default: []].append(e) }
         }
     }
 

@@ -11,6 +11,35 @@ struct RunRecord {
     var runs: [RecordedRun]
     /// What was skipped on the way (a torn last line after `kill -9`, unreadable lines).
     var warnings: [String]
+    /// A search's records, in file order: each trial's drawn values, successive halving's rung
+    /// decisions and its verdict (the last `halving` record), population-based training's exploits.
+    /// Their run ids are the runs' `id`s (`runNumbers` gives the 1-based numbers shown).
+    var trials: [TrialRecord] = []
+    var rungs: [RungRecord] = []
+    var halving: HalvingRecord?
+    var exploits: [ExploitRecord] = []
+
+    /// Whether the record holds any search record (a search preset wrote it).
+    var isSearch: Bool { !trials.isEmpty || !rungs.isEmpty || halving != nil || !exploits.isEmpty }
+
+    /// Run ids → the 1-based numbers replay and export give them, built once for many lookups.
+    var runNumbers: RunNumbers { RunNumbers(runs) }
+
+    /// The number of a run is its header's place in the file (the last header of an id, which its
+    /// records go to, as the reader files them); a run
+    /// without a header gets id + 1, the number it would have had.
+    struct RunNumbers {
+        private var byID: [Int: Int] = [:]
+
+        init(_ runs: [RecordedRun]) {
+            for (n, run) in runs.enumerated() { byID[run.id] = n + 1 }
+        }
+
+        func callAsFunction(_ id: Int) -> Int { byID[id] ?? (id < Int.max ? id + 1 : id) }
+
+        /// The number of the run with this id when the record has its header.
+        func header(_ id: Int) -> Int? { byID[id] }
+    }
 
     /// One run's records, each with `t`, the seconds since the log was opened.
     struct RecordedRun {

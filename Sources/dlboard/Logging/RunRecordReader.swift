@@ -113,6 +113,23 @@ enum RunRecordReader {
                             .addingTimeInterval(-header.t)))
                 continue
             }
+            // A search's records name the runs they are about (which may come later in the file):
+            // kept at the record's level, in file order.
+            switch decoded {
+            case .trial(let t):
+                record.trials.append(t)
+                continue
+            case .rung(let r):
+                record.rungs.append(r)
+                continue
+            case .halving(let h):
+                record.halving = h
+                continue
+            case .exploit(let e):
+                record.exploits.append(e)
+                continue
+            default: break
+            }
             guard let i = index[decoded.run] else {
                 switch decoded {
                 case .step, .eval, .event, .hist, .layer: orphans += 1
@@ -140,8 +157,7 @@ enum RunRecordReader {
                 record.runs[i].hasSummary = true
                 record.runs[i].stopped = s.stopped
             case .config, .trial, .report, .rung, .halving, .exploit, .unknown:
-                // A trial's values are in its header, an exploit's changes in its run's events;
-                // reports and unknown kinds are not replayed.
+                // Reports and unknown kinds are not replayed (the others are taken above).
                 break
             }
         }

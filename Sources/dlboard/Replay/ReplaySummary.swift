@@ -59,6 +59,48 @@ enum ReplaySummary {
                 }
                 RecordText.say(end)
             }
+            for line in searchLines(record) { RecordText.say(line) }
         }
+    }
+
+    /// A search's decisions after its runs: a line per rung decision (its budget, the runs that
+    /// went on and the cutoff, the kept-alive ones), per exploit (member ← donor, lr and wd from →
+    /// to), and successive halving's verdict. Runs are numbered as in the lines above.
+    static func searchLines(_ record: RunRecord) -> [String] {
+        var lines: [String] = []
+        let number = record.runNumbers
+        func runs(_ ids: [Int]) -> String {
+            ids.isEmpty ? "none" : ids.map { "\(number($0))" }.joined(separator: ", ")
+        }
+        func score(_ x: Double?) -> String { x.map { String(format: "%.4f", $0) } ?? "-" }
+        for r in record.rungs {
+            var line =
+                "rung \(r.rung) at \(r.budget) epoch(s): \(r.ranked.count) trial(s), promoted runs \(runs(r.promoted))"
+                + ", cutoff \(score(r.cutoff))"
+            if !r.kept.isEmpty { line += ", kept alive \(runs(r.kept))" }
+            lines.append(line)
+        }
+        for e in record.exploits {
+            func factor(_ f: Double?) -> String { f.map { " (×\(Format.number(Float($0))))" } ?? " (drawn)" }
+            lines.append(
+                "exploit at step \(e.step) (generation \(e.generation)): run \(number(e.member))"
+                    + " ← run \(number(e.donor)) (val \(score(e.score.isNaN ? nil : e.score))"
+                    + " ← \(score(e.donorScore.isNaN ? nil : e.donorScore))), lr \(Format.number(Float(e.learningRateFrom)))"
+                    + " → \(Format.number(Float(e.learningRateTo)))\(factor(e.learningRateFactor)), wd"
+                    + " \(Format.number(Float(e.weightDecayFrom))) → \(Format.number(Float(e.weightDecayTo)))"
+                    + factor(e.weightDecayFactor))
+        }
+        if let h = record.halving {
+            var line =
+                "halving: \(h.trials) trials, η \(h.eta), budget \(h.budgetSpent) of \(h.fullBudget) epochs"
+                + " · best \(h.bestRun.map { "run \(number($0))" } ?? "none") at val \(score(h.bestValidation))"
+                + " · random search with the same budget: \(h.randomTrials) trial(s)"
+                + ", best \(h.randomBestRun.map { "run \(number($0))" } ?? "none") at val \(score(h.randomBestValidation))"
+            if let missed = h.regretMissed, let kept = h.regretKept {
+                line += " · pruning regret \(missed) of \(kept)"
+            }
+            lines.append(line)
+        }
+        return lines
     }
 }
