@@ -33,9 +33,18 @@ import Testing
         t.start(
             width: 120, height: 36, command: TmuxEndToEndTests().presetCommand(args + " --metrics-out " + screenLog))
         t.waitFor(done, seconds: 90)
-        // Still on screen: the trials' headers and evaluations are in the file already.
-        let live = try Self.typesPerRun(screenLog)
+        // Still on screen: the trials' headers and evaluations reach the file within the log's
+        // flush interval (a second), not only at exit. A short search can finish inside the first
+        // second, so wait for the flush rather than read at once.
+        var live: [Int: [String]] = [:]
+        let deadline = Date().addingTimeInterval(10)
+        repeat {
+            live = (try? Self.typesPerRun(screenLog)) ?? [:]
+            if live.values.contains(where: { $0.contains("trial") && $0.contains("eval") }) { break }
+            usleep(100_000)
+        } while Date() < deadline
         #expect(live.values.contains { $0.contains("trial") && $0.contains("eval") }, "\(live)")
+        #expect(t.screen().contains(done), "still on screen while the record was read")
         t.keys("q")
         t.waitFor("Quit dlboard?")
         t.keys("q")
