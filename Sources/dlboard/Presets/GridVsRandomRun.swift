@@ -54,23 +54,10 @@ struct GridVsRandomRun {
         for round in [GridVsRandom.gridRound, GridVsRandom.randomRound] {
             if round == GridVsRandom.randomRound { comparison.advance() }
             print("\(GridVsRandom.searchName(round: round)): \(roundText(round))")
-            while search.snapshot().running {
-                if stop.isRequested {
-                    search.stop()
-                    break
-                }
-                recorder.record(search.snapshot(), space: space)
-                usleep(50_000)
-            }
-            recorder.record(search.snapshot(), space: space)
-            log?.flush()
-            let trials = search.snapshot().trials.filter { $0.round == round }
-            for line in RandomSearchRun.leaderboardLines(trials, space: space) { print(line) }
-            fflush(nil)
-            if stop.isRequested {
-                Console.say("interrupted")
-                recorder.finish(search.snapshot(), stopReason: stop.recordReason)
-                return stop.exitStatus
+            if let status = RandomSearchRun.finishRound(
+                round, of: search, recorder: &recorder, space: space, stop: stop)
+            {
+                return status
             }
         }
         let verdict = GridVsRandomVerdict(

@@ -54,23 +54,8 @@ struct RandomSearchRun {
         for round in 1...rounds {
             print("round \(round): \(current.rangesText)")
             search.startRound(current)
-            while search.snapshot().running {
-                if stop.isRequested {
-                    search.stop()
-                    break
-                }
-                recorder.record(search.snapshot(), space: space)
-                usleep(50_000)
-            }
-            recorder.record(search.snapshot(), space: space)
-            log?.flush()
-            let trials = search.snapshot().trials.filter { $0.round == round }
-            for line in Self.leaderboardLines(trials, space: space) { print(line) }
-            fflush(nil)
-            if stop.isRequested {
-                Console.say("interrupted")
-                recorder.finish(search.snapshot(), stopReason: stop.recordReason)
-                return stop.exitStatus
+            if let status = Self.finishRound(round, of: search, recorder: &recorder, space: space, stop: stop) {
+                return status
             }
             guard round < rounds else { break }
             guard let next = search.narrowed() else {
@@ -81,6 +66,32 @@ struct RandomSearchRun {
         }
         recorder.finish(search.snapshot(), stopReason: nil)
         return 0
+    }
+
+    /// Headless: follows the running `round` to its end (or a stop), writing the record as it
+    /// trains, then prints the round's leaderboard. Returns the exit status when a stop ended it
+    /// (the record then closed with the stop's reason), nil when the round finished.
+    static func finishRound(
+        _ round: Int, of search: RandomSearch, recorder: inout RandomSearchRecorder, space: SearchSpace,
+        stop: StopSignal
+    ) -> Int32? {
+        while search.snapshot().running {
+            if stop.isRequested {
+                search.stop()
+                break
+            }
+            recorder.record(search.snapshot(), space: space)
+            usleep(50_000)
+        }
+        recorder.record(search.snapshot(), space: space)
+        recorder.log?.flush()
+        let trials = search.snapshot().trials.filter { $0.round == round }
+        for line in leaderboardLines(trials, space: space) { print(line) }
+        fflush(nil)
+        guard stop.isRequested else { return nil }
+        Console.say("interrupted")
+        recorder.finish(search.snapshot(), stopReason: stop.recordReason)
+        return stop.exitStatus
     }
 
     /// A headless leaderboard of `trials`, best first, up to `limit` rows: rank, trial number,
