@@ -12,7 +12,7 @@ struct DLBoard: ParsableCommand {
             "Watch how training techniques behave: the networks of \"Deep Learning from Scratch\", chapter 6, on MNIST.",
         subcommands: [
             DashboardCommand.self, TrainCommand.self, CompareCommand.self, PresetCommand.self, ReplayCommand.self,
-            ExportCommand.self, BenchCommand.self, GradcheckCommand.self,
+            ExportCommand.self, BenchCommand.self, GradcheckCommand.self, TrialCommand.self, WatchCommand.self,
         ],
         defaultSubcommand: DashboardCommand.self
     )

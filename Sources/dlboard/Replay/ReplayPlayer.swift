@@ -189,7 +189,8 @@ struct ReplayPlayer {
         case .diverged: run.diverged = true
         case .restart: run.diverged = false
         // An exploit's new lr and weight decay come as their own events at the same step.
-        case .fork, .forked, .exploit: break
+        // A restore's changed lr and weight decay, too; a checkpoint changes nothing.
+        case .fork, .forked, .exploit, .checkpoint, .restore: break
         case .optimizer:
             if let k = e.to.flatMap(OptimizerKind.init(rawValue:)) {
                 run.config.optimizer = k

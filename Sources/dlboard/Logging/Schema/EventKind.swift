@@ -30,5 +30,9 @@ enum EventKind: String, Codable, Sendable, CaseIterable {
     /// Population-based training: the run took over another's state (`from` the donor's run id);
     /// the lr and weight-decay events of its explore follow at the same step.
     case exploit
+    /// `dlboard trial --checkpoint-dir`: a checkpoint written at this step (`to`: its state digest).
+    case checkpoint
+    /// `dlboard trial --restore`: the run goes on from a checkpoint (`from`: its state digest).
+    case restore
     case diverged
 }

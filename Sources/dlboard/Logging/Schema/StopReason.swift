@@ -12,6 +12,8 @@ enum StopReason: String, Codable, Sendable, CaseIterable, CustomStringConvertibl
     case stdoutClosed = "stdout closed"
     /// A search's scheduler stopped the trial early (successive halving's rung cutoff).
     case pruned
+    /// `dlboard trial` asked to stop by its scheduler (SIGTERM, or end of input under `--paced`).
+    case terminated
 
     /// The record's text, as `replay --headless` prints it.
     var description: String { rawValue }
