@@ -236,14 +236,15 @@ def run_pbt(common, storage):
 def run_watch(binary, storage, trial_dirs):
     """Check 4; returns a status word."""
     command = [binary, "watch", "--headless", "--once", storage]
+    usage = subprocess.run([binary, "watch", "--help"], capture_output=True, text=True, timeout=60)
+    if "--headless" not in usage.stdout + usage.stderr:
+        print("SKIP: this dlboard has no `watch --headless` yet; the watch listing is not checked")
+        return "skipped (no dlboard watch in this binary)"
     try:
         out = subprocess.run(command, capture_output=True, text=True, timeout=120)
     except subprocess.TimeoutExpired:
         check(False, f"{' '.join(command)} did not end in 120 s")
         return "failed"
-    if out.returncode != 0 and "not built yet" in out.stderr:
-        print("SKIP: dlboard watch is not in this binary yet (its placeholder answered); trial listing not checked")
-        return "skipped"
     if not check(out.returncode == 0, f"dlboard watch exited {out.returncode}: {out.stderr.strip()}"):
         return "failed"
     missing = [d for d in trial_dirs if os.path.basename(d) not in out.stdout]
