@@ -334,6 +334,9 @@ def build_parser():
     p.add_argument("--grace", type=int, default=1, help="ASHA: epochs before a trial may be stopped.")
     p.add_argument("--reduction", type=float, default=2, help="ASHA: reduction factor.")
     p.add_argument("--perturbation-interval", type=int, default=2, help="PBT: epochs between exploits.")
+    p.add_argument("--synch", action="store_true",
+                   help="PBT: every trial waits at each perturbation for the others (else each decides on the "
+                        "results at hand, and a fast trial may pass a perturbation alone).")
     p.add_argument("--mutate", nargs="+", default=None,
                    help="PBT: the knobs it perturbs and resamples from --space (default: lr and wd when drawn). "
                         "Only lr and wd can change at a restore.")
@@ -398,7 +401,7 @@ def run_search(args, param_space=None):
             raise SystemExit("--mutate: PBT needs lr or wd in --space")
         scheduler = PopulationBasedTraining(time_attr="training_iteration",
                                             perturbation_interval=args.perturbation_interval,
-                                            hyperparam_mutations=mutations)
+                                            hyperparam_mutations=mutations, synch=args.synch)
     trainable = tune.with_resources(tune.with_parameters(dlboard_trainable, settings=settings),
                                     {"cpu": args.cpus_per_trial})
     tuner = tune.Tuner(
