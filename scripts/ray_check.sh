@@ -23,6 +23,7 @@ installed=$(date +%s)
 # Ray keeps its sockets under the temp folder, and a Unix socket path has at most 107 bytes:
 # a deep checkout gets a short folder in /tmp instead of one in .build.
 ray_tmp="$PWD/.build/ray-tmp"
+rm -rf "$ray_tmp"    # the last run's session: logs, and what a worker Ray ended left behind
 if [ ${#ray_tmp} -gt 40 ]; then
     ray_tmp=$(mktemp -d /tmp/dlboard-ray.XXXXXX)
 fi

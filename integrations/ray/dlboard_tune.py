@@ -259,8 +259,10 @@ def dlboard_trainable(config, settings):
     spec_path = record[: -len(".jsonl")] + ".spec.json"
     with open(spec_path, "w") as f:
         json.dump(trial_spec(config, settings["base"]), f, indent=1)
-    # A folder of this process's own: Tune copies each checkpoint out of it at the report.
-    checkpoints = tempfile.mkdtemp(prefix="dlboard-ckpt-")
+    # A folder of this process's own: Tune copies each checkpoint out of it at the report. It is
+    # made in the trial's working folder (Tune's cwd, inside the Ray session's temp folder and not
+    # synced to storage), so that one left behind by a worker Ray ended goes with Ray's temp files.
+    checkpoints = tempfile.mkdtemp(prefix="dlboard-ckpt-", dir=os.getcwd())
     command = [settings["binary"], "trial", "--spec", spec_path, "--metrics-out", record,
                "--checkpoint-dir", checkpoints, "--paced", "--log-every", str(settings["log_every"])]
     command += settings["data_flags"]
