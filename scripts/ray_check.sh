@@ -24,8 +24,10 @@ installed=$(date +%s)
 # a deep checkout gets a short folder in /tmp instead of one in .build.
 ray_tmp="$PWD/.build/ray-tmp"
 rm -rf "$ray_tmp"    # the last run's session: logs, and what a worker Ray ended left behind
+short_tmp=""
 if [ ${#ray_tmp} -gt 40 ]; then
     ray_tmp=$(mktemp -d /tmp/dlboard-ray.XXXXXX)
+    short_tmp=$ray_tmp
 fi
 mkdir -p "$ray_tmp"
 
@@ -37,8 +39,9 @@ export RAY_AUTH_TOKEN
 port=$("$venv/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 export RAY_ADDRESS="127.0.0.1:$port"
 
-# Stops this cluster (--force: also when a trial is still running) whatever ends the script.
-trap '"$venv/bin/ray" stop --force >/dev/null 2>&1 || true' EXIT
+# Stops this cluster (--force: also when a trial is still running) whatever ends the script, and
+# removes a temp folder made in /tmp.
+trap '"$venv/bin/ray" stop --force >/dev/null 2>&1 || true; if [ -n "$short_tmp" ]; then rm -rf "$short_tmp"; fi' EXIT
 "$venv/bin/ray" start --head --port="$port" --node-ip-address=127.0.0.1 --num-cpus=2 \
     --include-dashboard=false --object-store-memory=100000000 --temp-dir="$ray_tmp" --disable-usage-stats >/dev/null
 
