@@ -80,4 +80,8 @@ final class StopSignal: Sendable {
 
     /// The process exit status after a stop.
     var exitStatus: Int32 { stoppedBy == SIGPIPE ? 141 : 130 }
+
+    /// SIGTERM asked for the stop: how schedulers (Ray Tune, Slurm) end a trial they are done with,
+    /// so `dlboard trial` ends it as a normal end ("terminated", exit 0) rather than an interruption.
+    var isTermination: Bool { stoppedBy == SIGTERM }
 }
