@@ -72,12 +72,16 @@ struct TrialRun {
         }
         publish()
         log.announceFailure()
-        let ending: Ending =
-            if driver.diverged { .diverged } else if endOfInput || stop.isTermination {
-                .terminated
-            } else if stop
-                .stoppedBy != nil
-            { .interrupted } else { .finished }
+        let ending: Ending
+        if driver.diverged {
+            ending = .diverged
+        } else if endOfInput || stop.isTermination {
+            ending = .terminated
+        } else if stop.stoppedBy != nil {
+            ending = .interrupted
+        } else {
+            ending = .finished
+        }
         let reason: StopReason? =
             switch ending {
             case .finished, .diverged: nil
