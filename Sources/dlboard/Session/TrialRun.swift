@@ -75,6 +75,9 @@ struct TrialRun {
         let ending: Ending
         if driver.diverged {
             ending = .diverged
+        } else if driver.reachedTarget {
+            // A stop that came after the last step stopped nothing.
+            ending = .finished
         } else if endOfInput || stop.isTermination {
             ending = .terminated
         } else if stop.stoppedBy != nil {
