@@ -17,8 +17,9 @@ struct TrialCommand: ParsableCommand {
 
     @Option(
         help:
-            "The configuration as JSON: a record's config object or a whole config record line; - reads standard input. Flags given as well override its fields."
-    )
+            ArgumentHelp(
+                "The configuration as JSON: a record's config object or a whole config record line; - reads standard input. Flags given as well override its fields.",
+                valueName: "FILE"))
     var spec: String?
 
     @Option(
@@ -28,10 +29,15 @@ struct TrialCommand: ParsableCommand {
 
     @Option(
         name: .customLong("checkpoint-dir"),
-        help: "At each evaluation write a checkpoint, DIR/dlboard.ckpt (atomically), before the evaluation's line.")
+        help: ArgumentHelp(
+            "At each evaluation write a checkpoint into DIR (atomically), before the evaluation's line.",
+            valueName: "DIR"))
     var checkpointDir: String?
 
-    @Option(help: "Go on from DIR/dlboard.ckpt; only --lr and --weight-decay may differ from its configuration.")
+    @Option(
+        help: ArgumentHelp(
+            "Go on from the checkpoint in DIR; only --lr and --weight-decay may differ from its configuration.",
+            valueName: "DIR"))
     var restore: String?
 
     @Flag(help: "After each evaluation, wait for a line on standard input before training on; end of input stops.")
@@ -92,7 +98,9 @@ struct TrialCommand: ParsableCommand {
             driver.trainingSeconds = restored.trainingSeconds
             driver.layerStatisticsOrigin = trainer.steps
             driver.pendingEvents.append(
-                .init(step: trainer.steps, label: "restore", kind: .restore, from: trainer.stateDigest().hex))
+                .init(
+                    step: trainer.steps, label: EventKind.restore.rawValue, kind: .restore,
+                    from: trainer.stateDigest().hex))
             // The changes a restore may make, as ordinary events at the restore step.
             if fitted[0].effectiveLearningRate != trainer.config.effectiveLearningRate {
                 driver.apply(.setLearningRate(fitted[0].effectiveLearningRate))

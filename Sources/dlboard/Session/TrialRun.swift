@@ -115,6 +115,8 @@ struct TrialRun {
             throw Failure(flag: "--checkpoint-dir \(RecordText.printable(directory))", error)
         }
         driver.pendingEvents.append(
-            .init(step: driver.trainer.steps, label: "checkpoint", kind: .checkpoint, to: checkpoint.digest.hex))
+            .init(
+                step: driver.trainer.steps, label: EventKind.checkpoint.rawValue, kind: .checkpoint,
+                to: checkpoint.digest.hex))
     }
 }

@@ -173,14 +173,15 @@ struct TrialSpec {
         case .dataCorrupted(let c):
             let field = path(c.codingPath)
             var detail = RecordText.printable(c.debugDescription)
+            let isOptimizer = detail.contains("Cannot initialize \(OptimizerKind.self) ")
             // A plain enum's own wording ("Cannot initialize OptimizerKind from invalid String
             // value adamx") said as the other spelled values say it.
             let marker = "from invalid String value "
             if detail.hasPrefix("Cannot initialize "), let range = detail.range(of: marker) {
                 detail = "unknown value '\(detail[range.upperBound...])'"
             }
-            if field == "optimizer" {
-                return "optimizer: \(detail) (one of \(OptimizerKind.allCases.map(\.rawValue).joined(separator: ", ")))"
+            if isOptimizer {
+                detail += " (one of \(OptimizerKind.allCases.map(\.rawValue).joined(separator: ", ")))"
             }
             return field.isEmpty ? detail : "\(field): \(detail)"
         case .typeMismatch(let type, let c):
