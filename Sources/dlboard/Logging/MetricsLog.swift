@@ -188,6 +188,8 @@ final class MetricsLog {
     func announceFailure() {
         guard let failure, !failureAnnounced else { return }
         failureAnnounced = true
+        // The record was stdout and its reader is gone: that is the stop, said as such by the command.
+        if isStandardOutput && StopSignal.process.stoppedBy == SIGPIPE { return }
         Console.error("dlboard: warning: \(failure); training goes on, metrics after that point are not saved")
     }
 

@@ -93,6 +93,10 @@ struct TrialRun {
             }
         recorder.finish(seconds: RunDriver.now() - started, stopReason: reason)
         log.announceFailure()
+        if ending == .interrupted && stop.stoppedBy == SIGPIPE {
+            // Nobody reads stdout any more; stderr may still reach the user.
+            Console.error("dlboard: standard output closed: stopped at step \(driver.trainer.steps)")
+        }
         return (ending, ending == .interrupted ? stop.exitStatus : 0)
     }
 
