@@ -57,14 +57,20 @@ struct StateReader {
         guard count >= 0, count <= remaining / 4 else { return nil }
         let start = offset
         offset += 4 * count
-        return bytes.withUnsafeBufferPointer { b in
+        return bytes.withUnsafeBytes { b in
             [Float](unsafeUninitializedCapacity: count) { out, initialized in
-                for i in 0..<count {
-                    let p = start + 4 * i
-                    let bits =
-                        UInt32(b[p]) | UInt32(b[p + 1]) << 8 | UInt32(b[p + 2]) << 16 | UInt32(b[p + 3]) << 24
-                    out[i] = Float(bitPattern: bits)
-                }
+                #if _endian(little)
+                    // The file's layout is the host's: one copy.
+                    UnsafeMutableRawBufferPointer(out).copyMemory(
+                        from: UnsafeRawBufferPointer(rebasing: b[start..<(start + 4 * count)]))
+                #else
+                    for i in 0..<count {
+                        let p = start + 4 * i
+                        let bits =
+                            UInt32(b[p]) | UInt32(b[p + 1]) << 8 | UInt32(b[p + 2]) << 16 | UInt32(b[p + 3]) << 24
+                        out[i] = Float(bitPattern: bits)
+                    }
+                #endif
                 initialized = count
             }
         }

@@ -25,7 +25,12 @@ struct StateWriter {
 
     /// Each float's bits, in order (the count is the caller's to write).
     mutating func append(floats: UnsafeBufferPointer<Float>) {
-        for f in floats { append(f.bitPattern) }
+        #if _endian(little)
+            // The host's layout is the file's: one copy instead of four appends per float.
+            bytes.append(contentsOf: UnsafeRawBufferPointer(floats))
+        #else
+            for f in floats { append(f.bitPattern) }
+        #endif
     }
 
     mutating func append(words: [UInt64]) {
