@@ -6,7 +6,7 @@
 /// - `sampler`: count, batch size, policy, position; `sampler.generator`, `sampler.permutation`;
 /// - `parameter/<name>`: every weight, bias and γ/β; `batchNorm/<name>/mean` and `/variance`;
 /// - `dropout/<name>`: each Dropout's mask stream; `network.init`, `network.dropoutGeneration`;
-/// - `optimizer`: kind, buffers per parameter, Adam's step count; `optimizer/<name>/<i>`: buffer i
+/// - `optimizer.kind`: kind, buffers per parameter, Adam's step count; `optimizer/<name>/<i>`: buffer i
 ///   of the parameter named `name`.
 /// Generators are six words (see `SeededGenerator.stateWords`); indices and counters are words.
 struct TrainerState: Sendable, Equatable {
@@ -58,7 +58,7 @@ struct TrainerState: Sendable, Equatable {
         e["network.dropoutGeneration"] = words([switches.dropoutGeneration])
         let kind = OptimizerKind.allCases.firstIndex(of: t.optimizer.kind) ?? 0
         let slots = optimizerSlots(of: t.optimizer)
-        e["optimizer"] = words([kind, slots?.buffersPerParameter ?? 0, (t.optimizer as? Adam)?.step ?? 0])
+        e["optimizer.kind"] = words([kind, slots?.buffersPerParameter ?? 0, (t.optimizer as? Adam)?.step ?? 0])
         for (name, buffers) in slots?.all ?? [] {
             for (i, m) in buffers.enumerated() { e["optimizer/\(name)/\(i)"] = floats(m) }
         }
@@ -163,7 +163,7 @@ struct TrainerState: Sendable, Equatable {
             initGenerator: try generator("network.init"),
             dropoutGeneration: try counts("network.dropoutGeneration", 1)[0])
 
-        let o = try counts("optimizer", 3)
+        let o = try counts("optimizer.kind", 3)
         let slots = optimizerSlots(of: t.optimizer)
         guard o[0] == OptimizerKind.allCases.firstIndex(of: t.optimizer.kind), o[1] == slots?.buffersPerParameter ?? 0
         else { throw Mismatch(reason: "another optimizer than its configuration's") }
