@@ -218,6 +218,111 @@ import Testing
         #expect(Self.isTornOrUnreadable(Self.resealed(tag)), "an unknown tag")
     }
 
+    /// The bytes with the JSON header replaced by `change`'s version of it, length and CRC fixed:
+    /// a file made up to pass every check but the values' own.
+    static func withHeader(_ bytes: [UInt8], _ change: (inout [String: Any]) -> Void) throws -> [UInt8] {
+        let size = Int(bytes[12]) | Int(bytes[13]) << 8 | Int(bytes[14]) << 16 | Int(bytes[15]) << 24
+        var header = try #require(
+            try JSONSerialization.jsonObject(with: Data(bytes[16..<(16 + size)])) as? [String: Any])
+        change(&header)
+        let json = [UInt8](try JSONSerialization.data(withJSONObject: header))
+        var b = Array(bytes[..<12])
+        for k in 0..<4 { b.append(UInt8(truncatingIfNeeded: json.count >> (8 * k))) }
+        b += json + bytes[(16 + size)...]
+        return resealed(b)
+    }
+
+    static func network(_ h: inout [String: Any], _ change: (inout [String: Any]) -> Void) {
+        var config = h["config"] as? [String: Any] ?? [:]
+        var network = config["network"] as? [String: Any] ?? [:]
+        change(&network)
+        config["network"] = network
+        h["config"] = config
+    }
+
+    static func unreadableReason(_ bytes: [UInt8]) -> String? {
+        do {
+            let c = try TrainerCheckpoint(decoding: bytes, path: "x")
+            _ = try Trainer.restoring(c, data: Self.data, path: "x")
+            return nil
+        } catch {
+            if case .unreadable(_, let reason) = error { return reason }
+            return nil
+        }
+    }
+
+    /// Headers made up to pass the CRC, each asking for something the state does not hold or no
+    /// trainer can be: refused in one line, before a trainer (and its allocations) is made.
+    @Test func aCraftedHeaderIsUnreadableNotACrash() throws {
+        let bytes = Self.sample()
+        #expect(try Self.withHeader(bytes) { _ in }.count == bytes.count)
+        #expect(Self.unreadableReason(try Self.withHeader(bytes) { _ in }) == nil, "the unchanged header")
+        let changes: [(String, (inout [String: Any]) -> Void)] = [
+            ("a huge layer", { h in Self.network(&h) { $0["hidden"] = [100_000_000, 8] } }),
+            (
+                "a huge layer, shape to match",
+                {
+                    h in
+                    Self.network(&h) { $0["hidden"] = [100_000_000, 8] }
+                    h["shape"] = "16-100000000-8-4"
+                }
+            ),
+            (
+                "more layers",
+                {
+                    h in
+                    Self.network(&h) { $0["hidden"] = [12, 8, 8] }
+                    h["shape"] = "16-12-8-8-4"
+                }
+            ),
+            (
+                "a huge batch",
+                {
+                    h in
+                    var c = h["config"] as? [String: Any] ?? [:]
+                    c["batchSize"] = 1 << 40
+                    h["config"] = c
+                }
+            ),
+            (
+                "a negative rate",
+                {
+                    h in
+                    var c = h["config"] as? [String: Any] ?? [:]
+                    c["learningRate"] = -1
+                    h["config"] = c
+                }
+            ),
+            (
+                "another optimizer",
+                {
+                    h in
+                    var c = h["config"] as? [String: Any] ?? [:]
+                    c["optimizer"] = "momentum"
+                    h["config"] = c
+                }
+            ),
+            ("another step", { $0["steps"] = 999 }),
+            ("negative steps", { $0["steps"] = -1 }),
+            ("no training images", { $0["trainCount"] = 0 }),
+            ("a digest that is not hex", { $0["digest"] = "zz" }),
+            ("no config", { $0["config"] = nil }),
+        ]
+        for (what, change) in changes {
+            let reason = Self.unreadableReason(try Self.withHeader(bytes, change))
+            #expect(reason != nil, "\(what)")
+        }
+    }
+
+    @Test func anotherFormatVersionIsUnreadable() {
+        var b = Self.sample()
+        b[8] = 2
+        #expect(
+            throws: CheckpointError.unreadable(
+                path: "x", reason: "it is of another format version than this dlboard reads")
+        ) { try TrainerCheckpoint(decoding: Self.resealed(b), path: "x") }
+    }
+
     @Test func aForeignFileIsUnreadable() {
         for junk in [Array("{\"type\":\"config\"}\n".utf8), [UInt8](repeating: 0, count: 100), [0x44]] {
             #expect(throws: CheckpointError.self) { try TrainerCheckpoint(decoding: junk, path: "x") }

@@ -83,6 +83,9 @@ extension Trainer {
         guard data.train.count == checkpoint.trainCount else {
             throw .dataMismatch(path: path, checkpoint: checkpoint.trainCount, given: data.train.count)
         }
+        guard checkpoint.state.holdsWeights(of: config.network),
+            config.batchSize <= max(checkpoint.trainCount, TrainerState.maximumBatchBeyondData)
+        else { throw .unreadable(path: path, reason: "its state does not fit its configuration") }
         let t = Trainer(config: config, data: data)
         do { try checkpoint.state.apply(to: t) } catch {
             throw .unreadable(path: path, reason: "its state does not fit its configuration: \(error.reason)")

@@ -232,3 +232,21 @@ extension TrainerState {
         }
     }
 }
+
+extension TrainerState {
+    /// The largest batch a restored configuration may ask for beyond its training set's size: a
+    /// batch is allocated at every step, so a made-up header must not ask for 2⁴⁰ images.
+    static let maximumBatchBeyondData = 1 << 16
+
+    /// Whether every Affine weight of `network` is stored with its shape: checked before a
+    /// trainer is built from a configuration read from a file, so the network it allocates is no
+    /// larger than the weights the file actually holds (a made-up header cannot ask for a
+    /// 10⁹-unit layer).
+    func holdsWeights(of network: NetworkConfig) -> Bool {
+        let sizes = network.sizes
+        return (0..<(sizes.count - 1)).allSatisfy { k in
+            guard case .floats(let rows, let cols, _) = entries["parameter/W\(k + 1)"] else { return false }
+            return rows == sizes[k] && cols == sizes[k + 1]
+        }
+    }
+}
