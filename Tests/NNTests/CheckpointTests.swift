@@ -114,6 +114,27 @@ import Testing
         #expect(Self.losses(r, 12) == Self.losses(t, 12))
     }
 
+    /// The header carries the configuration as JSON: every Float in it (rates, decay, ratios,
+    /// the optimizers' β, ρ, ε) must come back with the same bits, or a restored run would train
+    /// at a neighbouring rate.
+    @Test func configurationFloatsSurviveTheHeaderBitForBit() throws {
+        var g = SeededGenerator(seed: 99)
+        let t = Trainer(config: Setting.adam.config, data: Self.data)
+        let base = t.checkpoint()
+        for _ in 0..<300 {
+            var c = base
+            // Uniform over the exponents a rate or a decay has, and over every mantissa.
+            let rate = Float(sign: .plus, exponent: -g.nextInt(below: 30), significand: 1 + g.nextUniform())
+            c.config.learningRate = rate
+            c.config.network.weightDecay = rate / 3
+            c.config.optimizerParameters.beta2 = 1 - rate / 7
+            let d = try TrainerCheckpoint(decoding: c.encoded())
+            #expect(d.config.learningRate?.bitPattern == rate.bitPattern)
+            #expect(d.config.network.weightDecay.bitPattern == (rate / 3).bitPattern)
+            #expect(d.config.optimizerParameters.beta2.bitPattern == (1 - rate / 7).bitPattern)
+        }
+    }
+
     @Test func theHeaderIsKeptAndEncodingIsStable() throws {
         let t = Trainer(config: Setting.batchNorm.config, data: Self.data)
         for _ in 0..<7 { t.step() }
