@@ -61,6 +61,13 @@ struct WatchScreen: InteractiveScreen {
         return true
     }
 
+    /// A root as the second line names it: as given, or its last two folders when long.
+    static func shortened(_ path: String) -> String {
+        guard path.count > 40 else { return path }
+        let parts = path.split(separator: "/")
+        return "…/" + parts.suffix(2).joined(separator: "/")
+    }
+
     func render(width: Int, height: Int, glyphs: GlyphSet) -> Buffer {
         if let small = TooSmallScreen.buffer(width: width, height: height) { return small }
         var buffer = Buffer(width: width, height: height)
@@ -71,7 +78,7 @@ struct WatchScreen: InteractiveScreen {
             maxWidth: width)
         buffer.put(
             "following \(watcher.fileCount) file\(watcher.fileCount == 1 ? "" : "s") under "
-                + watcher.roots.joined(separator: ", "),
+                + watcher.roots.map(Self.shortened).joined(separator: ", "),
             x: 0, y: 1, style: .dim, maxWidth: width)
         let area = Rect(x: 0, y: 2, width: width, height: height - 3)
         if trials.isEmpty {
