@@ -31,7 +31,7 @@ struct WatchCurvesView {
             if isAccuracy && name != trainName, let train = r.trial.curves[trainName] {
                 series.append(ChartSeries(name: trainName, points: train, color: .palette(244)))
             }
-            var chart = LineChart(title: "#\(i + 1) \(r.trial.name) \(WatchBoard.value(r.last))", series: series)
+            var chart = LineChart(title: "#\(i + 1) \(r.trial.shortName) \(WatchBoard.value(r.last))", series: series)
             chart.glyphs = glyphs
             if isAccuracy { chart.yRange = 0...1 }
             chart.showsLegend = false

@@ -6,7 +6,7 @@ struct WatchLeaderboardView {
     var board: WatchBoard
 
     func render(in rect: Rect, into buffer: inout Buffer) {
-        let lines = board.lines()
+        let lines = board.lines(short: true)
         buffer.put(lines[0], in: rect, row: 0, style: .bold)
         for (i, line) in lines.dropFirst().prefix(max(0, rect.height - 1)).enumerated() {
             let row = board.rows[i]

@@ -12,7 +12,7 @@ struct WatchScatterView {
 
     func render(in rect: Rect, into buffer: inout Buffer) {
         guard rect.width >= Self.gutter + 6, rect.height >= 4 else { return }
-        buffer.put("lr × weight decay (log), colour = rank by \(board.metric.name)", in: rect, row: 0, style: .bold)
+        buffer.put("lr × wd (log), colour: rank by \(board.metric.name)", in: rect, row: 0, style: .bold)
         let plot = Rect(
             x: rect.x + Self.gutter, y: rect.y + 1, width: rect.width - Self.gutter, height: rect.height - 2)
         let placed = board.rows.enumerated().compactMap { i, r -> (Int, Double, Double?)? in

@@ -203,6 +203,7 @@ struct TrialWatcher {
             f.trials = [WatchTrial(name: Self.trialName(f.follower.path), path: f.follower.path, source: .ray)]
         }
         var t = f.trials[0]
+        if let id = result.trialID { t.trialID = id }
         if let lr = result.learningRate { t.learningRate = lr }
         if let wd = result.weightDecay { t.weightDecay = wd }
         let x = Double(result.iteration)

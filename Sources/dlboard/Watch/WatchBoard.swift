@@ -42,8 +42,10 @@ struct WatchBoard {
 
     /// The header and one line per trial, columns aligned: rank, name, epochs or iterations, the
     /// metric's best and last, lr, weight decay, state.
-    func lines() -> [String] {
-        let nameWidth = max(5, rows.map(\.trial.name.count).max() ?? 0)
+    /// `short`: names as `WatchTrial.shortName` (the screen's table).
+    func lines(short: Bool = false) -> [String] {
+        let names = rows.map { short ? $0.trial.shortName : $0.trial.name }
+        let nameWidth = max(5, names.map(\.count).max() ?? 0)
         let valueWidth = max(6, metric.name.count + 5)
         func pad(_ s: String, _ n: Int) -> String { s.padding(toLength: max(n, s.count), withPad: " ", startingAt: 0) }
         func left(_ s: String, _ n: Int) -> String { String(repeating: " ", count: max(0, n - s.count)) + s }
@@ -53,7 +55,7 @@ struct WatchBoard {
             + left("wd", 7) + "  state"
         return [header]
             + rows.enumerated().map { i, r in
-                left("\(i + 1)", 3) + "  " + pad(r.trial.name, nameWidth) + "  "
+                left("\(i + 1)", 3) + "  " + pad(names[i], nameWidth) + "  "
                     + left("\(r.trial.progressUnit) \(r.trial.progress)", 6) + "  "
                     + left(Self.value(r.best), valueWidth)
                     + "  " + left(Self.value(r.last), 7) + "  " + left(Self.rate(r.trial.learningRate), 7) + "  "

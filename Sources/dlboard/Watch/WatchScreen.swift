@@ -87,10 +87,16 @@ struct WatchScreen: InteractiveScreen {
                 style: .dim)
         } else {
             let (top, bottom) = area.splitRows(at: max(6, area.height / 2))
-            let tableWidth = min(board.lines().map(\.count).max() ?? 0, max(top.width / 2, top.width - 48)) + 2
-            let (left, right) = top.splitColumns(at: min(tableWidth, top.width), gap: 1)
+            // The table whole when it leaves the scatter 30 columns; on a wide screen the scatter
+            // keeps 36; on a narrow one the table takes the width.
+            let needed = (board.lines(short: true).map(\.count).max() ?? 0) + 2
+            let tableWidth =
+                top.width >= needed + 31 ? needed : top.width >= 100 ? top.width - 37 : top.width
+            let (left, right) = top.splitColumns(at: tableWidth, gap: 1)
             WatchLeaderboardView(board: board).render(in: left, into: &buffer)
-            WatchScatterView(board: board, glyphs: glyphs).render(in: right, into: &buffer)
+            if tableWidth < top.width {
+                WatchScatterView(board: board, glyphs: glyphs).render(in: right, into: &buffer)
+            }
             WatchCurvesView(board: board, glyphs: glyphs).render(in: bottom, into: &buffer)
         }
         let x = HintsBar(items: [("m", "next metric"), ("?", "help"), ("q", "quit")]).render(

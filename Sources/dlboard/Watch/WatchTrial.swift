@@ -26,6 +26,8 @@ struct WatchTrial: Equatable {
     }
 
     var name: String
+    /// Ray's id of the trial (`trial_id`), nil for a dlboard record.
+    var trialID: String?
     var path: String
     var source: Source
     /// The run's id within its record (a dlboard record may hold several runs).
@@ -37,6 +39,16 @@ struct WatchTrial: Equatable {
     /// The epochs (dlboard) or training iterations (Ray) reported so far.
     var progress = 0
     var state = State.running
+
+    /// The name as the screen's narrow columns show it: a Ray folder's name
+    /// (`trainable_1a2b3_00000_0_lr=…,weight_decay=…_date`) by its trial id, any other long name cut.
+    var shortName: String {
+        guard name.count > Self.shortLength else { return name }
+        if let id = trialID, name.contains(id) { return id }
+        return String(name.prefix(Self.shortLength - 1)) + "…"
+    }
+
+    static let shortLength = 24
 
     var isDone: Bool { state != .running }
     /// "ep" for a dlboard record's epochs, "it" for Ray's training iterations.
