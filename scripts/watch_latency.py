@@ -15,6 +15,7 @@ The record lines are dlboard's own: one short `dlboard train` run makes a templa
 import argparse
 import json
 import os
+import random
 import statistics
 import subprocess
 import sys
@@ -136,8 +137,9 @@ def latency(binary, config, evaluation, files, writes):
                 if seen is None:
                     sys.exit("the write to %s (epoch %d) was never printed" % (name, epoch))
                 samples.append((seen - written) * 1000)
-                # Spaced like evaluations, and past the watch's 0.2 s between two tables.
-                time.sleep(0.3)
+                # Spaced like evaluations, past the watch's 0.2 s between two tables, and at a
+                # random phase of its 0.1 s poll (a fixed spacing would keep hitting one phase).
+                time.sleep(0.3 + random.uniform(0, 0.1))
             return samples
         finally:
             watch.stop()

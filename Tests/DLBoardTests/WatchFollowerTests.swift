@@ -157,6 +157,17 @@ import Testing
         #expect(w.trials.count == 1 && w.trials[0].progress == 1 && w.trials[0].curves["val_acc"]?.map(\.y) == [0.1])
     }
 
+    @Test func headlessExitsWhenEveryTrialHasEnded() throws {
+        let f = Folder()
+        f.append("a.jsonl", Self.config() + Self.eval(epoch: 1, val: 0.4) + Self.summary(nil))
+        f.append("b.jsonl", Self.config(lr: 0.5) + Self.eval(epoch: 1, val: 0.6) + Self.summary(.terminated))
+        let r = try BinaryRunner.run(["watch", "--headless", "--exit-when-done", f.path], timeout: 30)
+        #expect(r.status == 0 && !r.timedOut, "\(r.stderr)")
+        let rows = r.stdout.split(separator: "\n").dropFirst(2)
+        #expect(rows.count == 2 && rows.first?.contains(" b ") == true && rows.first?.hasSuffix("terminated") == true)
+        #expect(rows.last?.hasSuffix("finished") == true)
+    }
+
     @Test func aMissingFolderIsOneLine() {
         #expect(throws: TrialWatcher.WatchError.self) { try TrialWatcher(roots: ["/nonexistent/dlboard-watch"]) }
         let e = try? TrialWatcher(roots: ["/dev/null"])

@@ -51,8 +51,7 @@ struct WatchBoard {
         func left(_ s: String, _ n: Int) -> String { String(repeating: " ", count: max(0, n - s.count)) + s }
         let header =
             left("#", 3) + "  " + pad("trial", nameWidth) + "  " + left("ep/it", 6) + "  "
-            + left(metric.name + " best", valueWidth) + "  " + left("last", 7) + "  " + left("lr", 7) + "  "
-            + left("wd", 7) + "  state"
+            + left(metric.name + " best", valueWidth) + "  " + left("last", 7) + "       lr       wd  state"
         return [header]
             + rows.enumerated().map { i, r in
                 left("\(i + 1)", 3) + "  " + pad(names[i], nameWidth) + "  "

@@ -18,7 +18,8 @@ struct WatchMetric: Equatable {
     /// A loss (or error) is better lower; anything else (an accuracy, a reward) higher.
     static func defaultMode(for name: String) -> Mode {
         let n = name.lowercased()
-        return n.contains("loss") || n.contains("error") || n.hasSuffix("_err") || n.contains("mse") ? .min : .max
+        return n.contains(EvalRecord.CodingKeys.loss.stringValue) || n.contains("error") || n.hasSuffix("_err")
+            || n.contains("mse") ? .min : .max
     }
 
     /// The default: the validation accuracy when any trial has it, else the test accuracy, else the
