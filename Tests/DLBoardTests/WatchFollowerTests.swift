@@ -157,6 +157,29 @@ import Testing
         #expect(w.trials.count == 1 && w.trials[0].progress == 1 && w.trials[0].curves["val_acc"]?.map(\.y) == [0.1])
     }
 
+    @Test func aRayResultGrowsAsItsTrial() throws {
+        let f = Folder()
+        func result(_ it: Int, _ acc: String, done: Bool = false) -> String {
+            #"{"val_acc": \#(acc), "training_iteration": \#(it), "trial_id": "abc_00001", "done": \#(done), "config": {"lr": 0.01, "weight_decay": 0.0001}}"#
+                + "\n"
+        }
+        f.append("exp/trial_abc_00001_1_lr=0.01/result.json", result(1, "0.5"))
+        var w = try TrialWatcher(roots: [f.path])
+        w.poll(now: 0)
+        #expect(w.trials.first?.progress == 1 && w.trials.first?.state == .running)
+        let line = result(2, "0.6")
+        f.append(
+            "exp/trial_abc_00001_1_lr=0.01/result.json",
+            result(2, "NaN").replacingOccurrences(of: "val_acc", with: "score") + String(line.prefix(10)))
+        w.poll(now: 0.1)
+        #expect(w.trials.first?.progress == 2 && w.trials.first?.curves["val_acc"]?.count == 1)
+        f.append("exp/trial_abc_00001_1_lr=0.01/result.json", String(line.dropFirst(10)) + result(3, "0.7", done: true))
+        w.poll(now: 0.2)
+        let t = try #require(w.trials.first)
+        #expect(t.name == "trial_abc_00001_1_lr=0.01" && t.shortName == "abc_00001", "by its trial id")
+        #expect(t.curves["val_acc"]?.map(\.y) == [0.5, 0.6, 0.7] && t.state == .finished && w.skippedLines == 0)
+    }
+
     @Test func headlessExitsWhenEveryTrialHasEnded() throws {
         let f = Folder()
         f.append("a.jsonl", Self.config() + Self.eval(epoch: 1, val: 0.4) + Self.summary(nil))
