@@ -81,3 +81,22 @@ extension SeededGenerator {
         d.add(spareNormal.map { UInt64($0.bitPattern) | 1 << 32 } ?? 0)
     }
 }
+
+extension SeededGenerator {
+    /// The generator's position as six words (its four state words, whether a normal deviate is
+    /// cached, and that deviate's bits), as a checkpoint stores it.
+    var stateWords: [UInt64] {
+        [s0, s1, s2, s3, spareNormal == nil ? 0 : 1, UInt64(spareNormal?.bitPattern ?? 0)]
+    }
+
+    /// A generator at the position `stateWords` gave; nil when `words` is not six words of that form.
+    init?(stateWords words: [UInt64]) {
+        guard words.count == 6, words[4] <= 1, words[5] <= UInt64(UInt32.max) else { return nil }
+        self.init(seed: 0)
+        s0 = words[0]
+        s1 = words[1]
+        s2 = words[2]
+        s3 = words[3]
+        spareNormal = words[4] == 1 ? Float(bitPattern: UInt32(words[5])) : nil
+    }
+}

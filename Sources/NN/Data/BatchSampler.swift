@@ -66,3 +66,24 @@ extension BatchSampler {
         for i in permutation { d.add(i) }
     }
 }
+
+extension BatchSampler {
+    /// The random stream, this epoch's permutation and the place in it, as a checkpoint stores them.
+    var checkpointState: (generator: SeededGenerator, permutation: [Int], position: Int) {
+        (generator, permutation, position)
+    }
+
+    /// Goes on from a stored position. Returns false (and changes nothing) when the permutation is
+    /// neither empty nor `count` indices below `count`, or the position lies outside it: a draw from
+    /// such a state could index out of range.
+    mutating func restore(generator: SeededGenerator, permutation: [Int], position: Int) -> Bool {
+        guard permutation.isEmpty || permutation.count == count,
+            permutation.allSatisfy({ (0..<count).contains($0) }),
+            (0...permutation.count).contains(position)
+        else { return false }
+        self.generator = generator
+        self.permutation = permutation
+        self.position = position
+        return true
+    }
+}

@@ -93,3 +93,8 @@ public final class Dropout: Layer {
 
     public func clone() -> any Layer { Dropout(copying: self) }
 }
+
+extension Dropout {
+    /// Continues the mask stream from a stored position (a checkpoint's).
+    func restoreGenerator(_ generator: SeededGenerator) { self.generator = generator }
+}

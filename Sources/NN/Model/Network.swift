@@ -255,3 +255,15 @@ public final class Network {
         inputDropout?.freezesMask = frozen
     }
 }
+
+extension Network {
+    /// The random state that only later switches read (a re-initialization's weights, a Dropout
+    /// rebuild's stream names), as a checkpoint stores it.
+    var switchState: (initGenerator: SeededGenerator, dropoutGeneration: Int) { (initGenerator, dropoutGeneration) }
+
+    func restoreSwitchState(initGenerator: SeededGenerator, dropoutGeneration: Int) {
+        precondition(dropoutGeneration >= 0, "dropout generation must be ≥ 0")
+        self.initGenerator = initGenerator
+        self.dropoutGeneration = dropoutGeneration
+    }
+}

@@ -127,3 +127,9 @@ public struct NetworkConfig: Sendable, Equatable, Codable {
     /// e.g. `784-100-100-10`.
     public var shapeDescription: String { sizes.map(String.init).joined(separator: "-") }
 }
+
+extension NetworkConfig {
+    /// The layer widths from input to output joined by "-", e.g. "784-100-100-10": how messages
+    /// name a network's shape.
+    public var shapeText: String { sizes.map(String.init).joined(separator: "-") }
+}

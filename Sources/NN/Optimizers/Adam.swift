@@ -48,3 +48,11 @@ public final class Adam: Optimizer {
         return c
     }
 }
+
+extension Adam {
+    /// Continues from a stored step count (a checkpoint's); the moments are restored through `state`.
+    func restoreStep(_ step: Int) {
+        precondition(step >= 0, "Adam's step count must be ≥ 0")
+        self.step = step
+    }
+}

@@ -59,3 +59,33 @@ final class OptimizerSlots {
     /// The state buffer `index` of the parameter named `name`, if it exists (tests read it).
     func buffer(_ name: String, _ index: Int) -> Matrix? { slots[name]?[index] }
 }
+
+extension OptimizerSlots {
+    /// How many buffers each parameter has.
+    var buffersPerParameter: Int { perParameter }
+
+    /// Every parameter's buffers, in name order (what a checkpoint stores).
+    var all: [(name: String, buffers: [Matrix])] { slots.keys.sorted().map { ($0, slots[$0] ?? []) } }
+
+    /// Sets the buffers of the parameter named `name` (a checkpoint's); false when they are not
+    /// `buffersPerParameter` matrices of one shape, which later updates could not use.
+    func restore(_ name: String, _ buffers: [Matrix]) -> Bool {
+        guard buffers.count == perParameter, let first = buffers.first,
+            buffers.allSatisfy({ $0.rows == first.rows && $0.cols == first.cols })
+        else { return false }
+        slots[name] = buffers
+        return true
+    }
+}
+
+/// The per-parameter state of `optimizer`, when its kind keeps one (plain SGD does not).
+func optimizerSlots(of optimizer: any Optimizer) -> OptimizerSlots? {
+    switch optimizer {
+    case let o as Momentum: o.state
+    case let o as Nesterov: o.state
+    case let o as AdaGrad: o.state
+    case let o as RMSprop: o.state
+    case let o as Adam: o.state
+    default: nil
+    }
+}

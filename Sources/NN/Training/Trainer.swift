@@ -292,3 +292,23 @@ public final class Trainer {
         return Double(correct) / Double(n)
     }
 }
+
+extension Trainer {
+    /// Where a restored run stands (a checkpoint's counters, sampler and base rate); the network's
+    /// and the optimizer's state are restored in place. The optimizer then trains at the rate of
+    /// the restored epoch.
+    func restorePosition(
+        steps: Int, samplesSeen: Int, epochSamples: Int, completedEpochs: Int, lastBatch: [Int],
+        sampler: BatchSampler, baseLearningRate: Float
+    ) {
+        checkLearningRate(baseLearningRate)
+        self.steps = steps
+        self.samplesSeen = samplesSeen
+        self.epochSamples = epochSamples
+        self.completedEpochs = completedEpochs
+        self.lastBatch = lastBatch
+        self.sampler = sampler
+        self.baseLearningRate = baseLearningRate
+        optimizer.learningRate = currentLearningRate
+    }
+}

@@ -5,7 +5,11 @@ import Foundation
 /// random streams, the batch sampler's position and RNG, and the step and sample counters; plus a
 /// few strings the app keeps beside them (`metadata`). One file, checked by a CRC on read, written
 /// atomically (temp + rename) so a torn checkpoint is never read.
-/// (API fixed on main; implemented on branch i16-checkpoint.)
+///
+/// The file: the magic "DLBDCKPT", a format version (UInt32), a JSON header (`CheckpointHeader`,
+/// its length first as UInt32), the state (`TrainerState`: named, length-prefixed Float and UInt64
+/// arrays), then the file's total length (UInt64) and a CRC-32C of every byte before the CRC; all
+/// numbers little-endian. A reader checks the length and CRC before it believes anything else.
 public struct TrainerCheckpoint: Sendable {
     /// The file inside a checkpoint directory.
     public static let fileName = "dlboard.ckpt"
@@ -19,24 +23,8 @@ public struct TrainerCheckpoint: Sendable {
     public var digest: StateDigest
     /// The app's own values (e.g. training seconds so far), kept verbatim.
     public var metadata: [String: String]
-
-    /// The checkpoint as bytes (header, state, CRC).
-    public func encoded() -> [UInt8] { [] }
-
-    /// A checkpoint read back; throws on a short, corrupt or foreign file.
-    public init(decoding bytes: [UInt8], path: String = "") throws(CheckpointError) {
-        throw .unreadable(path: path, reason: "not implemented yet")
-    }
-
-    /// Writes `directory/dlboard.ckpt` atomically (the directory is made if missing).
-    public func write(toDirectory directory: String) throws(CheckpointError) {
-        throw .unwritable(path: directory, reason: "not implemented yet")
-    }
-
-    /// Reads `directory/dlboard.ckpt`.
-    public static func read(fromDirectory directory: String) throws(CheckpointError) -> TrainerCheckpoint {
-        throw .unreadable(path: directory, reason: "not implemented yet")
-    }
+    /// Every number the digest covers, and what only later switches read.
+    var state: TrainerState
 }
 
 /// Why a checkpoint could not be written, read or continued; each one line naming the file.
@@ -68,31 +56,44 @@ extension Trainer {
     public func checkpoint(metadata: [String: String] = [:]) -> TrainerCheckpoint {
         TrainerCheckpoint(
             config: config, steps: steps, completedEpochs: completedEpochs, trainCount: data.train.count,
-            digest: stateDigest(), metadata: metadata)
-    }
-}
-
-extension TrainerCheckpoint {
-    init(
-        config: TrainingConfig, steps: Int, completedEpochs: Int, trainCount: Int, digest: StateDigest,
-        metadata: [String: String]
-    ) {
-        self.config = config
-        self.steps = steps
-        self.completedEpochs = completedEpochs
-        self.trainCount = trainCount
-        self.digest = digest
-        self.metadata = metadata
+            digest: stateDigest(), metadata: metadata, state: TrainerState(capturing: self))
     }
 }
 
 extension Trainer {
     /// A trainer that goes on from `checkpoint` exactly (same losses, step for step, as the run that
     /// wrote it), on `data`; `path` names the checkpoint in errors. Refuses a checkpoint whose
-    /// network does not fit the data's images or whose training set has another size.
+    /// network does not fit the data's images or whose training set has another size, and one
+    /// whose state, once restored, does not have the digest it was written with.
+    ///
+    /// The learning rate and weight decay are the checkpoint's `config`'s (change them there, or
+    /// afterwards with `setLearningRate` and `network.weightDecay`: both keep the optimizer state).
     public static func restoring(
         _ checkpoint: TrainerCheckpoint, data: Dataset, path: String = ""
     ) throws(CheckpointError) -> Trainer {
-        throw .unreadable(path: path, reason: "not implemented yet")
+        let config = checkpoint.config
+        do { try config.validate() } catch {
+            throw .unreadable(path: path, reason: "its configuration is invalid: \(error)")
+        }
+        guard config.network.inputSize == data.train.features else {
+            var requested = config.network
+            requested.inputSize = data.train.features
+            throw .shapeMismatch(path: path, checkpoint: config.network.shapeText, requested: requested.shapeText)
+        }
+        guard data.train.count == checkpoint.trainCount else {
+            throw .dataMismatch(path: path, checkpoint: checkpoint.trainCount, given: data.train.count)
+        }
+        guard checkpoint.state.holdsWeights(of: config.network),
+            config.batchSize <= max(checkpoint.trainCount, TrainerState.maximumBatchBeyondData)
+        else { throw .unreadable(path: path, reason: "its state does not fit its configuration") }
+        let t = Trainer(config: config, data: data)
+        do { try checkpoint.state.apply(to: t) } catch {
+            throw .unreadable(path: path, reason: "its state does not fit its configuration: \(error.reason)")
+        }
+        guard t.steps == checkpoint.steps, t.completedEpochs == checkpoint.completedEpochs else {
+            throw .unreadable(path: path, reason: "its header and its state disagree on the step")
+        }
+        guard t.stateDigest() == checkpoint.digest else { throw .torn(path: path) }
+        return t
     }
 }
