@@ -21,6 +21,13 @@ final class MetricsLog {
     /// An old record is at `path`: empty it when the first new line goes out (see `init`).
     private var truncateBeforeFirstWrite = false
     private var lastFlush = MetricsLog.now()
+    /// The record is standard output itself (`dlboard trial` without `--metrics-out`): never closed
+    /// here, never truncated, and a reader gone from it is a stop (`StopSignal`), not a warning.
+    private var isStandardOutput = false
+    /// Record types whose lines also go to standard output, byte for byte as in the file, once the
+    /// file has them (`dlboard trial --metrics-out`: a scheduler's progress stream). Empty: none.
+    var echoedTypes: Set<RecordType> = []
+    private var echoPending: [UInt8] = []
 
     /// Opens the record at `path`. An existing file is overwritten only if it is empty or a record
     /// dlboard wrote (it starts with `{"type":"`, as every record does — a run's `config` header, a
@@ -63,6 +70,17 @@ final class MetricsLog {
         fd = f
         pending.reserveCapacity(1 << 16)
     }
+
+    /// A record written to standard output (its `path` reads "standard output" in messages).
+    private init(standardOutputOnly: Void) {
+        path = "standard output"
+        fd = STDOUT_FILENO
+        isStandardOutput = true
+        pending.reserveCapacity(1 << 16)
+    }
+
+    /// The record on standard output, whole (nothing else may print there).
+    static func standardOutput() -> MetricsLog { MetricsLog(standardOutputOnly: ()) }
 
     /// A new record under `runs/<timestamp>-<name>/metrics.jsonl` (for `--save`). The folder is made
     /// with one mkdir that fails if it exists, then `-2`, `-3`, … are tried: runs started in the same
@@ -111,12 +129,35 @@ final class MetricsLog {
     func close() {
         guard fd >= 0 else { return }
         flush()
-        if Glibc.close(fd) != 0 { noteFailure() }
+        if !isStandardOutput && Glibc.close(fd) != 0 { noteFailure() }
         fd = -1
+    }
+
+    /// Writes all of `bytes` to `descriptor`; false on an error (errno says which).
+    private static func writeAll(_ bytes: [UInt8], to descriptor: Int32) -> Bool {
+        var offset = 0
+        return bytes.withUnsafeBytes { raw in
+            while offset < raw.count {
+                let n = Glibc.write(descriptor, raw.baseAddress! + offset, raw.count - offset)
+                if n < 0 && errno == EINTR { continue }
+                guard n > 0 else { return false }
+                offset += n
+            }
+            return true
+        }
+    }
+
+    /// The echoed lines since the last flush, after the file got them. A reader gone from stdout
+    /// stops the process as it does every command (`StopSignal`: "stdout closed", 141).
+    private func flushEcho() {
+        guard !echoPending.isEmpty else { return }
+        defer { echoPending.removeAll(keepingCapacity: true) }
+        if !Self.writeAll(echoPending, to: STDOUT_FILENO) && errno == EPIPE { StopSignal.process.request(SIGPIPE) }
     }
 
     func flush() {
         lastFlush = Self.now()
+        defer { flushEcho() }
         guard fd >= 0, failure == nil, !pending.isEmpty else {
             pending.removeAll(keepingCapacity: true)
             return
@@ -128,17 +169,10 @@ final class MetricsLog {
                 return
             }
         }
-        var offset = 0
-        pending.withUnsafeBytes { bytes in
-            while offset < bytes.count {
-                let n = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
-                if n < 0 && errno == EINTR { continue }
-                guard n > 0 else {
-                    noteFailure()
-                    return
-                }
-                offset += n
-            }
+        if !Self.writeAll(pending, to: fd) {
+            let error = errno
+            noteFailure()
+            if isStandardOutput && error == EPIPE { StopSignal.process.request(SIGPIPE) }
         }
         pending.removeAll(keepingCapacity: true)
     }
@@ -154,6 +188,8 @@ final class MetricsLog {
     func announceFailure() {
         guard let failure, !failureAnnounced else { return }
         failureAnnounced = true
+        // The record was stdout and its reader is gone: that is the stop, said as such by the command.
+        if isStandardOutput && StopSignal.process.stoppedBy == SIGPIPE { return }
         Console.error("dlboard: warning: \(failure); training goes on, metrics after that point are not saved")
     }
 
@@ -175,6 +211,10 @@ final class MetricsLog {
         }
         pending.append(contentsOf: line.utf8)
         pending.append(0x0A)
+        if echoedTypes.contains(R.type) {
+            echoPending.append(contentsOf: line.utf8)
+            echoPending.append(0x0A)
+        }
         if pending.count >= 1 << 18 { flush() }
     }
 

@@ -21,6 +21,9 @@ final class SessionRecorder {
     private var diverged: Set<Int> = []
     /// Runs forked during the session: they start in their parent's epoch, not in the first.
     private var forks: Set<Int> = []
+    /// The epoch of a run's first step when it does not start at step 0 (a trial restored from a
+    /// checkpoint after its epoch E starts in E + 1); runs not named here start in the first.
+    var firstEpochs: [Int: Int] = [:]
     private let checksum: String
 
     init(log: MetricsLog?, dataset: Dataset, dataDirectory: String, logEvery: Int, specs: [TrainingSession.RunSpec]) {
@@ -93,8 +96,9 @@ final class SessionRecorder {
                 if step % logEvery == 0 || !loss.isFinite {
                     // The epoch after the last evaluated one (every epoch's end is evaluated): epochs
                     // are counted in samples, and the steps an epoch change with the batch size.
-                    // Before any, the first — or for a fork, its step over the steps an epoch.
-                    let first = forks.contains(id) ? (step - 1) / perEpoch + 1 : 1
+                    // Before any, the first — or for a fork, its step over the steps an epoch; for a
+                    // restored run, the one after its checkpoint's.
+                    let first = firstEpochs[id] ?? (forks.contains(id) ? (step - 1) / perEpoch + 1 : 1)
                     let epoch = lastEvaluations[id].map { $0.epoch + 1 } ?? first
                     log?.writeStep(step: step, epoch: epoch, loss: Double(loss), run: run)
                 }

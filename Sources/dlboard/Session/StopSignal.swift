@@ -11,6 +11,8 @@ import Synchronization
 /// - standard output gone (the reader of a pipe quit, `| head -1`): 141, as a shell reports a
 ///   process killed by SIGPIPE; the record says "stdout closed". SIGPIPE itself is ignored for the
 ///   whole process (`DLBoard.main`), so a closed pipe is an EPIPE write error, never a silent kill.
+/// - `dlboard trial` alone reads SIGTERM as a scheduler's normal end of a trial (`isTermination`):
+///   "terminated", exit 0.
 ///
 /// One per process (`install()` returns the same object): the handlers are installed before the
 /// screen opens and a stop, once asked for, stays asked for.
@@ -80,4 +82,8 @@ final class StopSignal: Sendable {
 
     /// The process exit status after a stop.
     var exitStatus: Int32 { stoppedBy == SIGPIPE ? 141 : 130 }
+
+    /// SIGTERM asked for the stop: how schedulers (Ray Tune, Slurm) end a trial they are done with,
+    /// so `dlboard trial` ends it as a normal end ("terminated", exit 0) rather than an interruption.
+    var isTermination: Bool { stoppedBy == SIGTERM }
 }
