@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// `dlboard watch` in a real terminal while a background run writes its record into the watched
+/// `dlboard watch` in a real terminal while a background `dlboard trial` writes its record into the watched
 /// folder: the trial appears, its epochs, leaderboard row and curve grow on screen, its row is in
 /// an accuracy colour; at the end it reads finished, and `q` quits as on every screen.
 @Suite(.serialized) struct WatchTmuxTests {
@@ -25,10 +25,10 @@ import Testing
             t.kill()
             try? FileManager.default.removeItem(atPath: folder)
         }
-        // The run starts once the screen is up, so the trial appears while the watch runs; its
-        // record is flushed at least every second, a line per step and one per epoch.
+        // `dlboard trial` starts once the screen is up, so the trial appears while the watch runs;
+        // its record is flushed at each evaluation, a line per step and one per epoch.
         let train =
-            "(sleep 1; '\(BinaryRunner.executable.path)' train --train-size 3000 --hidden 100,100 --epochs 40 "
+            "(sleep 1; '\(BinaryRunner.executable.path)' trial --train-size 3000 --hidden 100,100 --epochs 40 "
             + "--validation 0.1 --log-every 1 --metrics-out '\(folder)/run.jsonl' >/dev/null 2>&1) & "
         let e2e = TmuxEndToEndTests()
         t.start(width: 120, height: 36, command: train + e2e.dlboard("watch '\(folder)'", environment: ""))
