@@ -4,14 +4,13 @@
 # (integrations/ray/check_ray.py says what is checked). Exits non-zero when a check fails.
 #
 # Installs Ray with pip into .build/ray-venv (kept and reused; delete it to reinstall), builds
-# .build/release/dlboard when it is missing, and stops the cluster on every way out.
+# .build/release/dlboard (incrementally), and stops the cluster on every way out.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 started=$(date +%s)
 
-if [ ! -x .build/release/dlboard ]; then
-    swift build -c release
-fi
+# Always (a no-op when it is up to date): a stale release binary would test old code.
+swift build -c release
 
 venv=.build/ray-venv
 if [ ! -x "$venv/bin/python" ]; then
