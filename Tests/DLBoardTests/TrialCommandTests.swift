@@ -347,4 +347,56 @@ import Testing
         #expect(checkpoints.compactMap { $0["step"] as? Int } == [5, 10])
         return checkpoints.first?["to"] as? String
     }
+
+    // MARK: Failures that end the trial
+
+    /// Runs the binary under `bash -c 'ulimit -f BLOCKS; exec …'` (a file-size limit, as a full
+    /// disk would be seen).
+    static func runLimited(blocks: Int, _ arguments: [String]) throws -> BinaryRunner.Result {
+        let quoted = ([BinaryRunner.executable.path] + arguments).map { "'" + $0 + "'" }.joined(separator: " ")
+        return try Subprocess.run(
+            "/bin/bash", ["-c", "ulimit -f \(blocks); exec \(quoted)"],
+            environment: ProcessInfo.processInfo.environment.merging(["SWIFT_BACKTRACE": "enable=no"]) { $1 },
+            timeout: 120)
+    }
+
+    /// A record that cannot be written whole ends the trial: one line naming the file, exit 1, and
+    /// stdout never carries a line the file lacks.
+    @Test(arguments: [8, 16])
+    func recordWriteFailureEndsTheTrial(blocks: Int) throws {
+        let s = Scratch()
+        defer { s.remove() }
+        let log = s.path("r.jsonl")
+        let r = try Self.runLimited(
+            blocks: blocks, ["trial"] + s.flags + ["--epochs", "8", "--log-every", "1", "--metrics-out", log])
+        #expect(!r.crashed && r.status == 1, "\(r.stderr)")
+        #expect(r.stderrLines.count == 1, "\(r.stderr)")
+        #expect(r.stderr.contains("writing '\(log)' failed"), "\(r.stderr)")
+        let file = Set(Self.lines(log))
+        let echoed = r.stdout.split(separator: "\n")
+        #expect(echoed.allSatisfy { file.contains($0) }, "stdout: \(echoed)")
+        #expect(Self.summary(log) == nil)
+    }
+
+    /// A checkpoint directory that cannot hold a checkpoint is refused before any training.
+    @Test func unwritableCheckpointDirectoryIsRefusedFirst() throws {
+        let s = Scratch()
+        defer { s.remove() }
+        let log = s.path("r.jsonl")
+        let limited = try Self.runLimited(
+            blocks: 100,
+            ["trial"] + s.flags + ["--epochs", "3", "--metrics-out", log, "--checkpoint-dir", s.path("ck")])
+        #expect(limited.status == 1 && limited.stderrLines.count == 1, "\(limited.stderr)")
+        #expect(limited.stderr.contains("--checkpoint-dir \(s.path("ck")): cannot hold a checkpoint"))
+        #expect(limited.stdout.isEmpty)
+        #expect(!Self.lines(log).contains { Self.type($0) == "step" }, "nothing trained")
+        #expect((try? FileManager.default.contentsOfDirectory(atPath: s.path("ck")))?.isEmpty == true)
+
+        try "x".write(toFile: s.path("plain"), atomically: true, encoding: .utf8)
+        let file = try BinaryRunner.run(
+            ["trial"] + s.flags + ["--epochs", "1", "--checkpoint-dir", s.path("plain/ck")])
+        #expect(file.status == 1 && file.stderrLines.count == 1, "\(file.stderr)")
+        #expect(file.stderr.contains("--checkpoint-dir \(s.path("plain/ck")): cannot create it"), "\(file.stderr)")
+        #expect(file.stdout.isEmpty)
+    }
 }

@@ -44,6 +44,9 @@ struct TrialCommand: ParsableCommand {
     var paced = false
 
     func validate() throws {
+        // As early as a subcommand can: a SIGTERM from here on ends the trial cleanly (a summary
+        // "terminated", exit 0) rather than killing it; `run` gets the same object.
+        _ = StopSignal.install()
         if let steps, steps < 1 { throw ValidationError("--steps: must be at least 1, got \(steps)") }
         if paced && spec == "-" {
             throw ValidationError("--paced and --spec -: standard input paces the trial; give the spec as a file")
@@ -114,6 +117,7 @@ struct TrialCommand: ParsableCommand {
                 id: 0, trainer: Trainer(config: fitted[0], data: dataset), title: "", paused: false,
                 stepTarget: steps, histogramInterval: 1e9, layerStatisticsInterval: statistics)
         }
+        if let checkpointDir { try TrialRun.probeCheckpointDirectory(checkpointDir, trainer: driver.trainer) }
         let recorder = SessionRecorder(
             log: log, dataset: dataset, dataDirectory: directory, logEvery: options.logEvery,
             specs: [TrainingSession.RunSpec(config: header)])
