@@ -1,4 +1,5 @@
 import Foundation
+import NN
 import Testing
 
 @testable import dlboard
@@ -398,5 +399,27 @@ import Testing
         #expect(file.status == 1 && file.stderrLines.count == 1, "\(file.stderr)")
         #expect(file.stderr.contains("--checkpoint-dir \(s.path("plain/ck")): cannot create it"), "\(file.stderr)")
         #expect(file.stdout.isEmpty)
+    }
+
+    /// A checkpoint whose header holds an invalid value (a negative learning rate) is the
+    /// checkpoint's fault, not a flag's: one line naming the file, exit 1.
+    @Test func invalidCheckpointConfigurationIsTheCheckpoints() throws {
+        let s = Scratch()
+        defer { s.remove() }
+        let r0 = try BinaryRunner.run(
+            ["trial"] + s.flags + ["--optimizer", "momentum", "--epochs", "1", "--checkpoint-dir", s.path("ck")])
+        #expect(r0.status == 0, "\(r0.stderr)")
+        var checkpoint = try TrainerCheckpoint.read(fromDirectory: s.path("ck"))
+        checkpoint.config.learningRate = -1
+        try checkpoint.write(toDirectory: s.path("bad"))
+        let r = try BinaryRunner.run(
+            ["trial"] + s.flags + ["--optimizer", "momentum", "--epochs", "2", "--restore", s.path("bad")])
+        #expect(r.status == 1 && r.stderrLines.count == 1, "\(r.stderr)")
+        #expect(
+            r.stderr.hasPrefix(
+                "dlboard: error: --restore \(s.path("bad")): checkpoint '\(s.path("bad"))/dlboard.ckpt' holds an invalid configuration: "
+            ), "\(r.stderr)")
+        #expect(r.stderr.contains("-1"), "\(r.stderr)")
+        #expect(!r.stderr.contains("--lr"), "\(r.stderr)")
     }
 }

@@ -66,6 +66,14 @@ struct TrialCommand: ParsableCommand {
         let restored = try restore.map { directory throws(TrialRun.Failure) in
             try TrialRestore.read(directory: directory)
         }
+        if let restored {
+            // Its values are the checkpoint's, not flags the user gave: said as the file's, exit 1.
+            do { try restored.checkpoint.config.validate() } catch {
+                throw TrialRun.Failure(
+                    "--restore \(RecordText.printable(restored.directory)): checkpoint '\(RecordText.printable(restored.path))' holds an invalid configuration: \(error.message)"
+                )
+            }
+        }
         let config = try requestedConfig(base: restored?.checkpoint.config)
         // The record is opened before the data loads, so an unwritable path fails first.
         let log: MetricsLog
