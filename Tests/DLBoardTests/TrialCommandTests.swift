@@ -152,6 +152,11 @@ import Testing
         (#"{"network":{"hidden":[0]}}"#, "hidden layer sizes"),
         (#"{"type":"step","step":1}"#, "only a config record is a spec"),
         ("[1, 2]", "expected a JSON object"),
+        (#"{"seed":-1}"#, "seed: -1 is not a whole number in 0…2^64−1"),
+        (#"{"seed":1.5}"#, "seed: 1.5 is not a whole number in 0…2^64−1"),
+        (#"{"seed":18446744073709551616}"#, "seed: 18446744073709551616 is not a whole number in 0…2^64−1"),
+        (#"{"batchSize":1e30}"#, "batchSize: 1e+30 is not a whole number in −2^63…2^63−1"),
+        (#"{"learningRate":1e39}"#, "learningRate: 1e+39 is out of range"),
         ("", "empty"),
     ])
     func badSpecsAreOneLine(spec: String, problem: String) throws {
