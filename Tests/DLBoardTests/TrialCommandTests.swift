@@ -157,6 +157,10 @@ import Testing
         (#"{"seed":18446744073709551616}"#, "seed: 18446744073709551616 is not a whole number in 0…2^64−1"),
         (#"{"batchSize":1e30}"#, "batchSize: 1e+30 is not a whole number in −2^63…2^63−1"),
         (#"{"learningRate":1e39}"#, "learningRate: 1e+39 is out of range"),
+        (
+            #"{"network":{"hidden":["# + Array(repeating: "1", count: 1001).joined(separator: ",") + "]}}",
+            "network.hidden: at most 1000 layers, got 1001"
+        ),
         ("", "empty"),
     ])
     func badSpecsAreOneLine(spec: String, problem: String) throws {

@@ -89,7 +89,16 @@ struct TrialSpec {
         }
         do {
             let data = try JSONSerialization.data(withJSONObject: merged)
-            return try JSONDecoder().decode(TrainingConfig.self, from: data)
+            let config = try JSONDecoder().decode(TrainingConfig.self, from: data)
+            // The flags' bound on depth (`--hidden WxN`): a spec of 200 000 one-unit layers takes
+            // seconds a step and would outlast a scheduler's grace period at SIGTERM.
+            let layers = config.network.hidden.count
+            if (fields["network"] as? [String: Any])?["hidden"] != nil && layers > HiddenLayers.maximumRepeat {
+                throw problem("network.hidden: at most \(HiddenLayers.maximumRepeat) layers, got \(layers)")
+            }
+            return config
+        } catch let error as Problem {
+            throw error
         } catch let error as DecodingError {
             throw problem(numberProblem(base: base) ?? Self.describe(error))
         } catch {
