@@ -431,4 +431,43 @@ import Testing
         #expect(r.stderr.contains("-1"), "\(r.stderr)")
         #expect(!r.stderr.contains("--lr"), "\(r.stderr)")
     }
+
+    // MARK: Budgets
+
+    /// With `--steps` past the spec's epochs, the header states the epochs that train.
+    @Test func stepBudgetSetsTheHeadersEpochs() throws {
+        let s = Scratch()
+        defer { s.remove() }
+        let log = s.path("s.jsonl")
+        let r = try BinaryRunner.run(["trial"] + s.flags + ["--steps", "12", "--metrics-out", log])
+        #expect(r.status == 0, "\(r.stderr)")
+        let config = try #require(Self.records(log).first?["config"] as? [String: Any])
+        #expect(config["epochs"] as? Int == 3, "12 steps of 5 an epoch: 3 epochs, the last partial")
+        #expect(Self.summary(log)?["steps"] as? Int == 12)
+    }
+
+    /// A restore whose budget is already reached trains nothing: one warning, and the record ends
+    /// with the checkpoint's evaluation (the one its run recorded) and a summary, exit 0.
+    @Test func restoreAtTheBudgetRecordsTheCheckpointsResult() throws {
+        let s = Scratch()
+        defer { s.remove() }
+        let first = try BinaryRunner.run(
+            ["trial"] + s.flags + [
+                "--epochs", "2", "--checkpoint-dir", s.path("ck"), "--metrics-out", s.path("a.jsonl"),
+            ])
+        #expect(first.status == 0, "\(first.stderr)")
+        let log = s.path("b.jsonl")
+        let r = try BinaryRunner.run(
+            ["trial"] + s.flags + ["--epochs", "2", "--restore", s.path("ck"), "--metrics-out", log])
+        #expect(r.status == 0 && r.stderrLines.count == 1, "\(r.stderr)")
+        #expect(r.stderr.contains("the checkpoint is at step 10 (epoch 2), the budget is 2 epochs: nothing to train"))
+        let before = try #require(Self.records(s.path("a.jsonl")).last { $0["type"] as? String == "eval" })
+        let evals = Self.records(log).filter { $0["type"] as? String == "eval" }
+        #expect(evals.count == 1 && evals.first?["step"] as? Int == 10)
+        #expect(evals.first?["test_acc"] as? Double == before["test_acc"] as? Double)
+        let summary = try #require(Self.summary(log))
+        #expect(summary["epochs"] as? Int == 2 && summary["steps"] as? Int == 10)
+        #expect(summary["test_acc"] as? Double == before["test_acc"] as? Double)
+        #expect(r.stdout.split(separator: "\n").count == 2, "the eval and the summary")
+    }
 }

@@ -120,10 +120,24 @@ struct TrialCommand: ParsableCommand {
                 driver.apply(.setWeightDecay(fitted[0].network.weightDecay))
             }
             firstEpoch = trainer.completedEpochs + 1
+            if driver.reachedTarget {
+                // Nothing to train: the result is the checkpoint's, evaluated once, so the record
+                // (and a scheduler reading stdout) still ends with an evaluation and a summary.
+                Console.error(
+                    "dlboard: warning: --restore \(RecordText.printable(restored.directory)): the checkpoint is at step \(trainer.steps) (epoch \(trainer.completedEpochs)), the budget is \(steps.map { "\($0) steps" } ?? "\(fitted[0].epochs) epochs"): nothing to train; recording its evaluation"
+                )
+                driver.evaluate()
+            }
         } else {
             driver = RunDriver(
                 id: 0, trainer: Trainer(config: fitted[0], data: dataset), title: "", paused: false,
                 stepTarget: steps, histogramInterval: 1e9, layerStatisticsInterval: statistics)
+        }
+        if let steps {
+            // The header states the epochs that train (the last one partial when the step target
+            // ends mid-epoch), not the spec's or the default's.
+            let perEpoch = driver.trainer.stepsPerEpoch
+            header.epochs = min(TrainingConfig.maximumEpochs, max(1, steps / perEpoch + (steps % perEpoch > 0 ? 1 : 0)))
         }
         if let checkpointDir { try TrialRun.probeCheckpointDirectory(checkpointDir, trainer: driver.trainer) }
         let recorder = SessionRecorder(
