@@ -1,4 +1,5 @@
 import Foundation
+import NN
 import Testing
 
 @testable import dlboard
@@ -151,6 +152,15 @@ import Testing
         (#"{"network":{"hidden":[0]}}"#, "hidden layer sizes"),
         (#"{"type":"step","step":1}"#, "only a config record is a spec"),
         ("[1, 2]", "expected a JSON object"),
+        (#"{"seed":-1}"#, "seed: -1 is not a whole number in 0…2^64−1"),
+        (#"{"seed":1.5}"#, "seed: 1.5 is not a whole number in 0…2^64−1"),
+        (#"{"seed":18446744073709551616}"#, "seed: 18446744073709551616 is not a whole number in 0…2^64−1"),
+        (#"{"batchSize":1e30}"#, "batchSize: 1e+30 is not a whole number in −2^63…2^63−1"),
+        (#"{"learningRate":1e39}"#, "learningRate: 1e+39 is out of range"),
+        (
+            #"{"network":{"hidden":["# + Array(repeating: "1", count: 1001).joined(separator: ",") + "]}}",
+            "network.hidden: at most 1000 layers, got 1001"
+        ),
         ("", "empty"),
     ])
     func badSpecsAreOneLine(spec: String, problem: String) throws {
@@ -346,5 +356,118 @@ import Testing
         let checkpoints = Self.events(log, "checkpoint")
         #expect(checkpoints.compactMap { $0["step"] as? Int } == [5, 10])
         return checkpoints.first?["to"] as? String
+    }
+
+    // MARK: Failures that end the trial
+
+    /// Runs the binary under `bash -c 'ulimit -f BLOCKS; exec …'` (a file-size limit, as a full
+    /// disk would be seen).
+    static func runLimited(blocks: Int, _ arguments: [String]) throws -> BinaryRunner.Result {
+        let quoted = ([BinaryRunner.executable.path] + arguments).map { "'" + $0 + "'" }.joined(separator: " ")
+        return try Subprocess.run(
+            "/bin/bash", ["-c", "ulimit -f \(blocks); exec \(quoted)"],
+            environment: ProcessInfo.processInfo.environment.merging(["SWIFT_BACKTRACE": "enable=no"]) { $1 },
+            timeout: 120)
+    }
+
+    /// A record that cannot be written whole ends the trial: one line naming the file, exit 1, and
+    /// stdout never carries a line the file lacks.
+    @Test(arguments: [8, 16])
+    func recordWriteFailureEndsTheTrial(blocks: Int) throws {
+        let s = Scratch()
+        defer { s.remove() }
+        let log = s.path("r.jsonl")
+        let r = try Self.runLimited(
+            blocks: blocks, ["trial"] + s.flags + ["--epochs", "8", "--log-every", "1", "--metrics-out", log])
+        #expect(!r.crashed && r.status == 1, "\(r.stderr)")
+        #expect(r.stderrLines.count == 1, "\(r.stderr)")
+        #expect(r.stderr.contains("writing '\(log)' failed"), "\(r.stderr)")
+        let file = Set(Self.lines(log))
+        let echoed = r.stdout.split(separator: "\n")
+        #expect(echoed.allSatisfy { file.contains($0) }, "stdout: \(echoed)")
+        #expect(Self.summary(log) == nil)
+    }
+
+    /// A checkpoint directory that cannot hold a checkpoint is refused before any training.
+    @Test func unwritableCheckpointDirectoryIsRefusedFirst() throws {
+        let s = Scratch()
+        defer { s.remove() }
+        let log = s.path("r.jsonl")
+        let limited = try Self.runLimited(
+            blocks: 100,
+            ["trial"] + s.flags + ["--epochs", "3", "--metrics-out", log, "--checkpoint-dir", s.path("ck")])
+        #expect(limited.status == 1 && limited.stderrLines.count == 1, "\(limited.stderr)")
+        #expect(limited.stderr.contains("--checkpoint-dir \(s.path("ck")): cannot hold a checkpoint"))
+        #expect(limited.stdout.isEmpty)
+        #expect(!Self.lines(log).contains { Self.type($0) == "step" }, "nothing trained")
+        #expect((try? FileManager.default.contentsOfDirectory(atPath: s.path("ck")))?.isEmpty == true)
+
+        try "x".write(toFile: s.path("plain"), atomically: true, encoding: .utf8)
+        let file = try BinaryRunner.run(
+            ["trial"] + s.flags + ["--epochs", "1", "--checkpoint-dir", s.path("plain/ck")])
+        #expect(file.status == 1 && file.stderrLines.count == 1, "\(file.stderr)")
+        #expect(file.stderr.contains("--checkpoint-dir \(s.path("plain/ck")): cannot create it"), "\(file.stderr)")
+        #expect(file.stdout.isEmpty)
+    }
+
+    /// A checkpoint whose header holds an invalid value (a negative learning rate) is the
+    /// checkpoint's fault, not a flag's: one line naming the file, exit 1.
+    @Test func invalidCheckpointConfigurationIsTheCheckpoints() throws {
+        let s = Scratch()
+        defer { s.remove() }
+        let r0 = try BinaryRunner.run(
+            ["trial"] + s.flags + ["--optimizer", "momentum", "--epochs", "1", "--checkpoint-dir", s.path("ck")])
+        #expect(r0.status == 0, "\(r0.stderr)")
+        var checkpoint = try TrainerCheckpoint.read(fromDirectory: s.path("ck"))
+        checkpoint.config.learningRate = -1
+        try checkpoint.write(toDirectory: s.path("bad"))
+        let r = try BinaryRunner.run(
+            ["trial"] + s.flags + ["--optimizer", "momentum", "--epochs", "2", "--restore", s.path("bad")])
+        #expect(r.status == 1 && r.stderrLines.count == 1, "\(r.stderr)")
+        #expect(
+            r.stderr.hasPrefix(
+                "dlboard: error: --restore \(s.path("bad")): checkpoint '\(s.path("bad"))/dlboard.ckpt' holds an invalid configuration: "
+            ), "\(r.stderr)")
+        #expect(r.stderr.contains("-1"), "\(r.stderr)")
+        #expect(!r.stderr.contains("--lr"), "\(r.stderr)")
+    }
+
+    // MARK: Budgets
+
+    /// With `--steps` past the spec's epochs, the header states the epochs that train.
+    @Test func stepBudgetSetsTheHeadersEpochs() throws {
+        let s = Scratch()
+        defer { s.remove() }
+        let log = s.path("s.jsonl")
+        let r = try BinaryRunner.run(["trial"] + s.flags + ["--steps", "12", "--metrics-out", log])
+        #expect(r.status == 0, "\(r.stderr)")
+        let config = try #require(Self.records(log).first?["config"] as? [String: Any])
+        #expect(config["epochs"] as? Int == 3, "12 steps of 5 an epoch: 3 epochs, the last partial")
+        #expect(Self.summary(log)?["steps"] as? Int == 12)
+    }
+
+    /// A restore whose budget is already reached trains nothing: one warning, and the record ends
+    /// with the checkpoint's evaluation (the one its run recorded) and a summary, exit 0.
+    @Test func restoreAtTheBudgetRecordsTheCheckpointsResult() throws {
+        let s = Scratch()
+        defer { s.remove() }
+        let first = try BinaryRunner.run(
+            ["trial"] + s.flags + [
+                "--epochs", "2", "--checkpoint-dir", s.path("ck"), "--metrics-out", s.path("a.jsonl"),
+            ])
+        #expect(first.status == 0, "\(first.stderr)")
+        let log = s.path("b.jsonl")
+        let r = try BinaryRunner.run(
+            ["trial"] + s.flags + ["--epochs", "2", "--restore", s.path("ck"), "--metrics-out", log])
+        #expect(r.status == 0 && r.stderrLines.count == 1, "\(r.stderr)")
+        #expect(r.stderr.contains("the checkpoint is at step 10 (epoch 2), the budget is 2 epochs: nothing to train"))
+        let before = try #require(Self.records(s.path("a.jsonl")).last { $0["type"] as? String == "eval" })
+        let evals = Self.records(log).filter { $0["type"] as? String == "eval" }
+        #expect(evals.count == 1 && evals.first?["step"] as? Int == 10)
+        #expect(evals.first?["test_acc"] as? Double == before["test_acc"] as? Double)
+        let summary = try #require(Self.summary(log))
+        #expect(summary["epochs"] as? Int == 2 && summary["steps"] as? Int == 10)
+        #expect(summary["test_acc"] as? Double == before["test_acc"] as? Double)
+        #expect(r.stdout.split(separator: "\n").count == 2, "the eval and the summary")
     }
 }

@@ -44,6 +44,9 @@ struct TrialCommand: ParsableCommand {
     var paced = false
 
     func validate() throws {
+        // As early as a subcommand can: a SIGTERM from here on ends the trial cleanly (a summary
+        // "terminated", exit 0) rather than killing it; `run` gets the same object.
+        _ = StopSignal.install()
         if let steps, steps < 1 { throw ValidationError("--steps: must be at least 1, got \(steps)") }
         if paced && spec == "-" {
             throw ValidationError("--paced and --spec -: standard input paces the trial; give the spec as a file")
@@ -62,6 +65,14 @@ struct TrialCommand: ParsableCommand {
         let stop = StopSignal.install()
         let restored = try restore.map { directory throws(TrialRun.Failure) in
             try TrialRestore.read(directory: directory)
+        }
+        if let restored {
+            // Its values are the checkpoint's, not flags the user gave: said as the file's, exit 1.
+            do { try restored.checkpoint.config.validate() } catch {
+                throw TrialRun.Failure(
+                    "--restore \(RecordText.printable(restored.directory)): checkpoint '\(RecordText.printable(restored.path))' holds an invalid configuration: \(error.message)"
+                )
+            }
         }
         let config = try requestedConfig(base: restored?.checkpoint.config)
         // The record is opened before the data loads, so an unwritable path fails first.
@@ -109,11 +120,26 @@ struct TrialCommand: ParsableCommand {
                 driver.apply(.setWeightDecay(fitted[0].network.weightDecay))
             }
             firstEpoch = trainer.completedEpochs + 1
+            if driver.reachedTarget {
+                // Nothing to train: the result is the checkpoint's, evaluated once, so the record
+                // (and a scheduler reading stdout) still ends with an evaluation and a summary.
+                Console.error(
+                    "dlboard: warning: --restore \(RecordText.printable(restored.directory)): the checkpoint is at step \(trainer.steps) (epoch \(trainer.completedEpochs)), the budget is \(steps.map { "\($0) steps" } ?? "\(fitted[0].epochs) epochs"): nothing to train; recording its evaluation"
+                )
+                driver.evaluate()
+            }
         } else {
             driver = RunDriver(
                 id: 0, trainer: Trainer(config: fitted[0], data: dataset), title: "", paused: false,
                 stepTarget: steps, histogramInterval: 1e9, layerStatisticsInterval: statistics)
         }
+        if let steps {
+            // The header states the epochs that train (the last one partial when the step target
+            // ends mid-epoch), not the spec's or the default's.
+            let perEpoch = driver.trainer.stepsPerEpoch
+            header.epochs = min(TrainingConfig.maximumEpochs, max(1, steps / perEpoch + (steps % perEpoch > 0 ? 1 : 0)))
+        }
+        if let checkpointDir { try TrialRun.probeCheckpointDirectory(checkpointDir, trainer: driver.trainer) }
         let recorder = SessionRecorder(
             log: log, dataset: dataset, dataDirectory: directory, logEvery: options.logEvery,
             specs: [TrainingSession.RunSpec(config: header)])

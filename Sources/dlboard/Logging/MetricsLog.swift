@@ -27,7 +27,11 @@ final class MetricsLog {
     /// Record types whose lines also go to standard output, byte for byte as in the file, once the
     /// file has them (`dlboard trial --metrics-out`: a scheduler's progress stream). Empty: none.
     var echoedTypes: Set<RecordType> = []
-    private var echoPending: [UInt8] = []
+    /// The echoed lines not on stdout yet, each with where it ends in `pending`: a line is echoed
+    /// only once the file holds all of it, so stdout never carries a line the record lacks.
+    private var echoPending: [(end: Int, line: [UInt8])] = []
+    /// The echoed lines whose file write is done, waiting for stdout.
+    private var echoReady: [UInt8] = []
 
     /// Opens the record at `path`. An existing file is overwritten only if it is empty or a record
     /// dlboard wrote (it starts with `{"type":"`, as every record does — a run's `config` header, a
@@ -133,35 +137,47 @@ final class MetricsLog {
         fd = -1
     }
 
-    /// Writes all of `bytes` to `descriptor`; false on an error (errno says which).
-    private static func writeAll(_ bytes: [UInt8], to descriptor: Int32) -> Bool {
+    /// Writes `bytes` to `descriptor`: how many bytes went out, and whether all did (on false,
+    /// errno says why the rest did not).
+    private static func writeAll(_ bytes: [UInt8], to descriptor: Int32) -> (written: Int, complete: Bool) {
         var offset = 0
         return bytes.withUnsafeBytes { raw in
             while offset < raw.count {
                 let n = Glibc.write(descriptor, raw.baseAddress! + offset, raw.count - offset)
                 if n < 0 && errno == EINTR { continue }
-                guard n > 0 else { return false }
+                guard n > 0 else { return (offset, false) }
                 offset += n
             }
-            return true
+            return (offset, true)
         }
     }
 
-    /// The echoed lines since the last flush, after the file got them. A reader gone from stdout
-    /// stops the process as it does every command (`StopSignal`: "stdout closed", 141).
+    /// The echoed lines the file holds, on stdout. A reader gone from stdout stops the process as
+    /// it does every command (`StopSignal`: "stdout closed", 141).
     private func flushEcho() {
-        guard !echoPending.isEmpty else { return }
-        defer { echoPending.removeAll(keepingCapacity: true) }
-        if !Self.writeAll(echoPending, to: STDOUT_FILENO) && errno == EPIPE { StopSignal.process.request(SIGPIPE) }
+        guard !echoReady.isEmpty else { return }
+        defer { echoReady.removeAll(keepingCapacity: true) }
+        if !Self.writeAll(echoReady, to: STDOUT_FILENO).complete && errno == EPIPE {
+            StopSignal.process.request(SIGPIPE)
+        }
+    }
+
+    /// Moves the echoed lines that end within the first `written` bytes of `pending` to stdout's
+    /// queue; the others are dropped with `pending` (the file never got them).
+    private func releaseEcho(written: Int) {
+        for entry in echoPending where entry.end <= written { echoReady.append(contentsOf: entry.line) }
+        echoPending.removeAll(keepingCapacity: true)
     }
 
     func flush() {
         lastFlush = Self.now()
         defer { flushEcho() }
-        guard fd >= 0, failure == nil, !pending.isEmpty else {
+        var written = 0
+        defer {
+            releaseEcho(written: written)
             pending.removeAll(keepingCapacity: true)
-            return
         }
+        guard fd >= 0, failure == nil, !pending.isEmpty else { return }
         if truncateBeforeFirstWrite {
             truncateBeforeFirstWrite = false
             guard ftruncate(fd, 0) == 0 else {
@@ -169,12 +185,13 @@ final class MetricsLog {
                 return
             }
         }
-        if !Self.writeAll(pending, to: fd) {
+        let result = Self.writeAll(pending, to: fd)
+        written = result.written
+        if !result.complete {
             let error = errno
             noteFailure()
             if isStandardOutput && error == EPIPE { StopSignal.process.request(SIGPIPE) }
         }
-        pending.removeAll(keepingCapacity: true)
     }
 
     /// Flushes when the last flush is a second old or more.
@@ -211,10 +228,7 @@ final class MetricsLog {
         }
         pending.append(contentsOf: line.utf8)
         pending.append(0x0A)
-        if echoedTypes.contains(R.type) {
-            echoPending.append(contentsOf: line.utf8)
-            echoPending.append(0x0A)
-        }
+        if echoedTypes.contains(R.type) { echoPending.append((pending.count, Array(line.utf8) + [0x0A])) }
         if pending.count >= 1 << 18 { flush() }
     }
 

@@ -46,6 +46,7 @@ struct TrialRun {
         let started = RunDriver.now()
         publish()
         log.flush()
+        try checkRecord()
         var endOfInput = false
         var sinceOutput = 0
         loop: while driver.isRunning && !driver.reachedTarget {
@@ -56,6 +57,7 @@ struct TrialRun {
                 try writeCheckpoint()
                 publish()
                 log.flush()
+                try checkRecord()
                 sinceOutput = 0
                 guard driver.isRunning, pacer != nil else { continue }
                 switch pacer!.awaitLine(stop: stop) {
@@ -67,11 +69,12 @@ struct TrialRun {
                 }
             } else if sinceOutput >= Self.outputSteps {
                 publish()
+                try checkRecord()
                 sinceOutput = 0
             }
         }
         publish()
-        log.announceFailure()
+        try checkRecord()
         let ending: Ending
         if driver.diverged {
             ending = .diverged
@@ -92,12 +95,22 @@ struct TrialRun {
             case .interrupted: stop.recordReason
             }
         recorder.finish(seconds: RunDriver.now() - started, stopReason: reason)
+        try checkRecord()
         log.announceFailure()
         if ending == .interrupted && stop.stoppedBy == SIGPIPE {
             // Nobody reads stdout any more; stderr may still reach the user.
             Console.error("dlboard: standard output closed: stopped at step \(driver.trainer.steps)")
         }
         return (ending, ending == .interrupted ? stop.exitStatus : 0)
+    }
+
+    /// Ends the trial when the record could not be written (disk full, `ulimit -f`): a trial whose
+    /// record stopped is not a result a scheduler may take, and stdout carries only what the file
+    /// holds, so going on would only report less than was trained. A record on stdout whose reader
+    /// left is a stop instead (`StopSignal`, 141), seen by the loop.
+    private func checkRecord() throws(Failure) {
+        guard let failure = log.failure, stop.stoppedBy != SIGPIPE else { return }
+        throw Failure("\(failure): the trial stops, its record is incomplete")
     }
 
     /// Hands everything the driver has produced since the last call to the recorder.
@@ -108,13 +121,43 @@ struct TrialRun {
         recorder.record(snapshot)
     }
 
+    /// Makes `directory` and writes (then removes) a file as large as a checkpoint of `trainer`
+    /// in it, so a directory that cannot hold the checkpoints (not writable, a full disk, a file
+    /// size limit) is refused before any training, not an epoch later.
+    static func probeCheckpointDirectory(_ directory: String, trainer: Trainer) throws(Failure) {
+        let flag = "--checkpoint-dir \(RecordText.printable(directory))"
+        if let problem = Folders.create(directory) { throw Failure("\(flag): cannot create it: \(problem)") }
+        let probe = directory + "/.dlboard.ckpt.probe-" + String(getpid())
+        let fd = open(probe, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw Failure("\(flag): cannot write in it: \(String(cString: strerror(errno)))") }
+        defer { unlink(probe) }
+        let bytes = [UInt8](repeating: 0, count: trainer.checkpoint(metadata: [:]).encoded().count)
+        var offset = 0
+        var problem: String?
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, bytes.count - offset) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else {
+                problem = String(cString: strerror(errno))
+                break
+            }
+            offset += n
+        }
+        if close(fd) != 0 && problem == nil { problem = String(cString: strerror(errno)) }
+        if let problem {
+            throw Failure("\(flag): cannot hold a checkpoint (\(bytes.count) bytes): \(problem)")
+        }
+    }
+
     /// `D/dlboard.ckpt` of the state now (right after an evaluation) and its event at this step.
     private mutating func writeCheckpoint() throws(Failure) {
         guard let directory = checkpointDirectory else { return }
         let checkpoint = driver.trainer.checkpoint(
             metadata: [TrialRestore.trainingSecondsKey: String(driver.trainingSeconds)])
         do { try checkpoint.write(toDirectory: directory) } catch {
-            // The scheduler would be told of a checkpoint that is not there: stop, say why.
+            // The scheduler would be told of a checkpoint that is not there: stop, say why — with
+            // the steps trained so far in the record.
+            publish()
             log.close()
             throw Failure(flag: "--checkpoint-dir \(RecordText.printable(directory))", error)
         }

@@ -89,12 +89,70 @@ struct TrialSpec {
         }
         do {
             let data = try JSONSerialization.data(withJSONObject: merged)
-            return try JSONDecoder().decode(TrainingConfig.self, from: data)
+            let config = try JSONDecoder().decode(TrainingConfig.self, from: data)
+            // The flags' bound on depth (`--hidden WxN`): a spec of 200 000 one-unit layers takes
+            // seconds a step and would outlast a scheduler's grace period at SIGTERM.
+            let layers = config.network.hidden.count
+            if (fields["network"] as? [String: Any])?["hidden"] != nil && layers > HiddenLayers.maximumRepeat {
+                throw problem("network.hidden: at most \(HiddenLayers.maximumRepeat) layers, got \(layers)")
+            }
+            return config
+        } catch let error as Problem {
+            throw error
         } catch let error as DecodingError {
-            throw problem(Self.describe(error))
+            throw problem(numberProblem(base: base) ?? Self.describe(error))
         } catch {
             throw problem("cannot be read as a configuration (\(error.localizedDescription))")
         }
+    }
+
+    // MARK: Numbers out of their field's range
+
+    /// A number the configuration's type cannot hold (a seed of -1 or 1.5, a batch size of 1e30)
+    /// fails the decoder without naming its field on every platform ("not valid JSON"). Found here
+    /// by decoding the base with one number of the spec at a time, the field's type told by which
+    /// probe values it takes; nil when no single number is at fault.
+    private func numberProblem(base: TrainingConfig) -> String? {
+        let object = Self.object(encoding: base)
+        func decodes(_ path: [String], _ value: Any) -> Bool {
+            let changed = Self.setting(object, path: path, to: value)
+            guard let data = try? JSONSerialization.data(withJSONObject: changed) else { return false }
+            return (try? JSONDecoder().decode(TrainingConfig.self, from: data)) != nil
+        }
+        for (path, value) in Self.leaves(fields) where value is NSNumber && !(value is Bool) {
+            guard !decodes(path, value) else { continue }
+            let given =
+                (try? JSONSerialization.data(withJSONObject: value, options: [.fragmentsAllowed]))
+                .map { String(decoding: $0, as: UTF8.self) } ?? "\(value)"
+            let expected =
+                if !decodes(path, 1.5) {
+                    "not a whole number in " + (decodes(path, -1) ? "−2^63…2^63−1" : "0…2^64−1")
+                } else {
+                    "out of range: " + (decodes(path, 1e39) ? "not a finite number" : "not within ±3.4e38 (a Float)")
+                }
+            return "\(path.joined(separator: ".")): \(given) is \(expected)"
+        }
+        return nil
+    }
+
+    /// The non-object values of `object`, each with its key path.
+    private static func leaves(_ object: [String: Any], at prefix: [String] = []) -> [([String], Any)] {
+        object.keys.sorted().flatMap { key -> [([String], Any)] in
+            if let nested = object[key] as? [String: Any] { return leaves(nested, at: prefix + [key]) }
+            return [(prefix + [key], object[key]!)]
+        }
+    }
+
+    /// `object` with the value at `path` replaced (objects on the way made as needed).
+    private static func setting(_ object: [String: Any], path: [String], to value: Any) -> [String: Any] {
+        guard let key = path.first else { return object }
+        var out = object
+        if path.count == 1 {
+            out[key] = value
+        } else {
+            out[key] = setting(object[key] as? [String: Any] ?? [:], path: Array(path.dropFirst()), to: value)
+        }
+        return out
     }
 
     // MARK: Field names
