@@ -335,6 +335,76 @@ import Testing
         }
     }
 
+    /// Counters past what a run record accepts (10¹² steps) are refused, in the header and in the
+    /// state: a restored run could not write a readable step line.
+    @Test func countersPastTheRecordsLimitAreRefused() throws {
+        let bytes = Self.sample()
+        let limit = TrainerCheckpoint.maximumCount
+        #expect(limit == 1_000_000_000_000)
+        for key in ["steps", "completedEpochs"] {
+            for v in [limit + 1, 1 << 53] {
+                #expect(
+                    throws: CheckpointError.unreadable(path: "x", reason: "its header's values are out of range"),
+                    "\(key) = \(v)"
+                ) { try TrainerCheckpoint(decoding: try Self.withHeader(bytes) { $0[key] = v }, path: "x") }
+            }
+        }
+        let t = Trainer(config: Setting.momentum.config, data: Self.data)
+        for _ in 0..<3 { t.step() }
+        var c = t.checkpoint()
+        var entries = c.state.entries
+        entries["trainer.counters"] = .words([UInt64(limit) + 1, 60, 60, 0, 20])
+        c.state = TrainerState(entries: entries)
+        #expect(
+            throws: CheckpointError.unreadable(
+                path: "x", reason: "its state does not fit its configuration: a malformed 'trainer.counters'")
+        ) {
+            try Trainer.restoring(c, data: Self.data, path: "x")
+        }
+    }
+
+    /// Optimizer buffers of another shape than their parameter's, or missing, are refused naming
+    /// the entry, rather than replaced with zeros on the next update.
+    @Test(arguments: [OptimizerKind.momentum, .adam])
+    func optimizerBuffersOfTheWrongShapeOrMissingAreRefused(kind: OptimizerKind) throws {
+        let t = Trainer(config: Synthetic.config(optimizer: kind, seed: 5), data: Self.data)
+        for _ in 0..<3 { t.step() }
+        let good = t.checkpoint()
+        func reason(_ change: (inout [String: TrainerState.Entry]) -> Void) -> String? {
+            var c = good
+            var e = c.state.entries
+            change(&e)
+            c.state = TrainerState(entries: e)
+            do {
+                _ = try Trainer.restoring(c, data: Self.data, path: "x")
+                return nil
+            } catch {
+                if case .unreadable(_, let r) = error { return r }
+                return "\(error)"
+            }
+        }
+        #expect(reason { _ in } == nil)
+        let prefix = "its state does not fit its configuration: "
+        #expect(
+            reason { $0["optimizer/W1/0"] = .floats(rows: 1, cols: 1, values: [0]) }
+                == prefix + "'optimizer/W1/0' is 1×1, the parameter's is 16×12")
+        #expect(
+            reason { $0["optimizer/W1/0"] = .floats(rows: 12, cols: 16, values: [Float](repeating: 0, count: 192)) }
+                == prefix + "'optimizer/W1/0' is 12×16, the parameter's is 16×12")
+        #expect(
+            reason { $0["optimizer/W1/0"] = .floats(rows: 0, cols: 0, values: []) }
+                == prefix + "'optimizer/W1/0' is 0×0, the parameter's is 16×12")
+        if kind == .adam {
+            #expect(
+                reason { e in
+                    e["optimizer/b2/0"] = .floats(rows: 2, cols: 2, values: [0, 0, 0, 0])
+                    e["optimizer/b2/1"] = .floats(rows: 2, cols: 2, values: [0, 0, 0, 0])
+                } == prefix + "'optimizer/b2/0' is 2×2, the parameter's is 1×8")
+        }
+        let missing = reason { e in for k in e.keys where k.hasPrefix("optimizer/W1/") { e[k] = nil } }
+        #expect(missing == prefix + "no 'optimizer/W1/…' (the optimizer's state of W1)")
+    }
+
     @Test func anotherFormatVersionIsUnreadable() {
         var b = Self.sample()
         b[8] = 2

@@ -58,7 +58,8 @@ extension TrainerCheckpoint {
         do { h = try JSONDecoder().decode(CheckpointHeader.self, from: Data(json)) } catch {
             throw .unreadable(path: path, reason: "its header is malformed")
         }
-        guard let digest = StateDigest(hex: h.digest), h.steps >= 0, h.completedEpochs >= 0, h.trainCount >= 1,
+        guard let digest = StateDigest(hex: h.digest), (0...Self.maximumCount).contains(h.steps),
+            (0...Self.maximumCount).contains(h.completedEpochs), h.trainCount >= 1,
             h.shape == h.config.network.shapeText
         else { throw .unreadable(path: path, reason: "its header's values are out of range") }
         guard let state = TrainerState.read(from: &r), r.isAtEnd else {

@@ -13,6 +13,10 @@ import Foundation
 public struct TrainerCheckpoint: Sendable {
     /// The file inside a checkpoint directory.
     public static let fileName = "dlboard.ckpt"
+    /// The largest step, sample or epoch count a checkpoint may hold (10¹²): what a run record
+    /// accepts for a step, so every line a restored run writes stays readable, and far below where
+    /// the counters could overflow while it goes on.
+    public static let maximumCount = 1_000_000_000_000
     /// What trained, as `Trainer.config` states it.
     public var config: TrainingConfig
     public var steps: Int
