@@ -407,7 +407,7 @@ import Testing
 
     @Test func anotherFormatVersionIsUnreadable() {
         var b = Self.sample()
-        b[8] = 2
+        b[8] = UInt8(TrainerCheckpoint.formatVersion + 1)
         #expect(
             throws: CheckpointError.unreadable(
                 path: "x", reason: "it is of another format version than this dlboard reads")
@@ -467,6 +467,40 @@ import Testing
             try Trainer.restoring(c, data: Synthetic.dataset(train: 150), path: "D/dlboard.ckpt")
         }
         #expect(NetworkConfig(inputSize: 784, hidden: [100, 100], outputSize: 10).shapeText == "784-100-100-10")
+    }
+
+    /// Another training set of the same size (other images, or the same images with a validation
+    /// split taken off a larger prefix) is refused by its checksum; the same images with another
+    /// test set are not.
+    @Test func otherTrainingImagesOfTheSameCountAreRefused() throws {
+        let t = Trainer(config: Setting.momentum.config, data: Self.data)
+        for _ in 0..<3 { t.step() }
+        let c = try TrainerCheckpoint(decoding: t.checkpoint().encoded(), path: "D/dlboard.ckpt")
+        #expect(c.trainChecksum == Self.data.trainingChecksum())
+        let others = Synthetic.dataset(seed: 9)
+        #expect(others.train.count == Self.data.train.count)
+        #expect(
+            throws: CheckpointError.dataChanged(
+                path: "D/dlboard.ckpt", checkpoint: Self.data.trainingChecksum(), given: others.trainingChecksum())
+        ) { try Trainer.restoring(c, data: others, path: "D/dlboard.ckpt") }
+        let split = try Synthetic.dataset(train: 250).restricted(trainSize: nil, validationFraction: 0.2, seed: 0)
+        #expect(split.train.count == 200)
+        #expect(throws: CheckpointError.self) { try Trainer.restoring(c, data: split, path: "D/dlboard.ckpt") }
+        let message = CheckpointError.dataChanged(path: "D/dlboard.ckpt", checkpoint: 0x5528_e8dc, given: 0xe353_00ad)
+            .description
+        #expect(
+            message
+                == "checkpoint 'D/dlboard.ckpt' was trained on other training images (checksum 5528e8dc, this trial's e35300ad); give the same --data/--train-size/--validation"
+        )
+        var sameTrain = Self.data
+        sameTrain.test = Synthetic.images(count: 30, seed: 77)
+        let r = try Trainer.restoring(c, data: sameTrain, path: "D/dlboard.ckpt")
+        #expect(Self.losses(r, 4) == Self.losses(t, 4))
+        // A header whose checksum is not 8 hex digits is not a checkpoint this reads.
+        for bad in ["", "5528e8d", "+528e8dc", "5528e8dcc", "zzzzzzzz"] {
+            let b = try Self.withHeader(Self.sample()) { $0["trainChecksum"] = bad }
+            #expect(Self.unreadableReason(b) == "its header's values are out of range", "\(bad)")
+        }
     }
 
     // MARK: Files

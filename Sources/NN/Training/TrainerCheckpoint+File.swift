@@ -3,7 +3,8 @@ import Glibc
 
 extension TrainerCheckpoint {
     static let magic = Array("DLBDCKPT".utf8)
-    static let formatVersion: UInt32 = 1
+    /// 2: the header holds `trainChecksum`.
+    static let formatVersion: UInt32 = 2
     /// The length and CRC at the end.
     static let trailerSize = 8 + 4
     /// The largest JSON header read (a configuration and a few strings are a few kB).
@@ -29,7 +30,8 @@ extension TrainerCheckpoint {
     private var header: CheckpointHeader {
         CheckpointHeader(
             shape: config.network.shapeText, config: config, steps: steps, completedEpochs: completedEpochs,
-            trainCount: trainCount, digest: digest.hex, metadata: metadata)
+            trainCount: trainCount, trainChecksum: String(format: "%08x", trainChecksum), digest: digest.hex,
+            metadata: metadata)
     }
 
     /// A checkpoint read back; throws on a short, corrupt or foreign file: `.torn` when the length
@@ -60,14 +62,16 @@ extension TrainerCheckpoint {
         }
         guard let digest = StateDigest(hex: h.digest), (0...Self.maximumCount).contains(h.steps),
             (0...Self.maximumCount).contains(h.completedEpochs), h.trainCount >= 1,
-            h.shape == h.config.network.shapeText
+            h.shape == h.config.network.shapeText, h.trainChecksum.utf8.count == 8,
+            h.trainChecksum.allSatisfy(\.isHexDigit),
+            let trainChecksum = UInt32(h.trainChecksum, radix: 16)
         else { throw .unreadable(path: path, reason: "its header's values are out of range") }
         guard let state = TrainerState.read(from: &r), r.isAtEnd else {
             throw .unreadable(path: path, reason: "its state is malformed")
         }
         self.init(
             config: h.config, steps: h.steps, completedEpochs: h.completedEpochs, trainCount: h.trainCount,
-            digest: digest, metadata: h.metadata, state: state)
+            trainChecksum: trainChecksum, digest: digest, metadata: h.metadata, state: state)
     }
 
     private static func foreign(_ path: String) -> CheckpointError {
