@@ -509,23 +509,41 @@ import Testing
         NSTemporaryDirectory() + "dlboard-ckpt-\(getpid())-\(UUID().uuidString)"
     }
 
-    @Test func aWriteIsAtomicAndALeftoverTemporaryFileIsIgnored() throws {
+    /// A process id that names no live process: a child that has exited and been reaped.
+    static func deadProcessID() throws -> Int32 {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/true")
+        try p.run()
+        p.waitUntilExit()
+        return p.processIdentifier
+    }
+
+    /// A write leaves only the checkpoint; a leftover temporary file of a writer that died is
+    /// ignored by a read and removed by the next write, while a live writer's (here the test
+    /// runner's parent's) and a file not named by a process id are left alone.
+    @Test func aWriteIsAtomicAndALeftoverTemporaryFileIsIgnoredThenRemoved() throws {
         let dir = Self.temporaryDirectory() + "/nested/run"
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let t = Trainer(config: Setting.shuffled.config, data: Self.data)
         for _ in 0..<6 { t.step() }
         try t.checkpoint().write(toDirectory: dir)
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["dlboard.ckpt"])
-        // A write that crashed half-way, from another process.
-        let leftover = dir + "/" + TrainerCheckpoint.temporaryPrefix + "999999"
-        FileManager.default.createFile(atPath: leftover, contents: Data(Self.sample().prefix(300)))
+        // Writes that crashed half-way, from processes now gone, one still alive, and a stranger.
+        let dead = try Self.deadProcessID()
+        #expect(kill(dead, 0) == -1 && errno == ESRCH)
+        let leftover = TrainerCheckpoint.temporaryPrefix + String(dead)
+        let live = TrainerCheckpoint.temporaryPrefix + String(getppid())
+        let stranger = TrainerCheckpoint.temporaryPrefix + "notes"
+        for name in [leftover, live, stranger] {
+            FileManager.default.createFile(atPath: dir + "/" + name, contents: Data(Self.sample().prefix(300)))
+        }
         let read = try TrainerCheckpoint.read(fromDirectory: dir)
         #expect(read.digest == t.stateDigest())
         for _ in 0..<4 { t.step() }
         try t.checkpoint().write(toDirectory: dir + "/")
         #expect(
             try FileManager.default.contentsOfDirectory(atPath: dir).sorted()
-                == [leftover.split(separator: "/").last.map(String.init)!, "dlboard.ckpt"].sorted())
+                == ["dlboard.ckpt", live, stranger].sorted())
         let r = try Trainer.restoring(try TrainerCheckpoint.read(fromDirectory: dir), data: Self.data)
         #expect(r.steps == 10)
         #expect(Self.losses(r, 6) == Self.losses(t, 6))

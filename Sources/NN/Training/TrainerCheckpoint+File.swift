@@ -88,6 +88,7 @@ extension TrainerCheckpoint {
         } catch {
             throw .unwritable(path: path, reason: "cannot make the directory '\(directory)'")
         }
+        Self.removeStaleTemporaries(in: directory)
         let temporary = directory + "/" + Self.temporaryPrefix + String(getpid())
         let bytes = encoded()
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
@@ -143,6 +144,23 @@ extension TrainerCheckpoint {
     /// What a write's temporary file is called (then the writer's process id): a leftover one is a
     /// write that did not finish, and no reader looks at it.
     public static let temporaryPrefix = ".dlboard.ckpt.tmp-"
+
+    /// Removes the temporary files in `directory` of writers that died mid-write (kill -9): each is
+    /// a whole checkpoint's size, and a scheduler that kills and restarts trials would pile them up.
+    /// Only a file whose process id names no live process goes; another writer's file, while it
+    /// lives, is left alone. (A writer in another pid namespace sharing the directory would look
+    /// dead: give such writers directories of their own.)
+    static func removeStaleTemporaries(in directory: String) {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
+        let own = getpid()
+        for name in names where name.hasPrefix(temporaryPrefix) {
+            let digits = name.dropFirst(temporaryPrefix.count)
+            guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }), let pid = Int32(digits),
+                pid > 0, pid != own
+            else { continue }
+            if kill(pid, 0) == -1 && errno == ESRCH { unlink(directory + "/" + name) }
+        }
+    }
 
     private static func lastError() -> String { String(cString: strerror(errno)) }
 }
