@@ -335,9 +335,79 @@ import Testing
         }
     }
 
+    /// Counters past what a run record accepts (10¹² steps) are refused, in the header and in the
+    /// state: a restored run could not write a readable step line.
+    @Test func countersPastTheRecordsLimitAreRefused() throws {
+        let bytes = Self.sample()
+        let limit = TrainerCheckpoint.maximumCount
+        #expect(limit == 1_000_000_000_000)
+        for key in ["steps", "completedEpochs"] {
+            for v in [limit + 1, 1 << 53] {
+                #expect(
+                    throws: CheckpointError.unreadable(path: "x", reason: "its header's values are out of range"),
+                    "\(key) = \(v)"
+                ) { try TrainerCheckpoint(decoding: try Self.withHeader(bytes) { $0[key] = v }, path: "x") }
+            }
+        }
+        let t = Trainer(config: Setting.momentum.config, data: Self.data)
+        for _ in 0..<3 { t.step() }
+        var c = t.checkpoint()
+        var entries = c.state.entries
+        entries["trainer.counters"] = .words([UInt64(limit) + 1, 60, 60, 0, 20])
+        c.state = TrainerState(entries: entries)
+        #expect(
+            throws: CheckpointError.unreadable(
+                path: "x", reason: "its state does not fit its configuration: a malformed 'trainer.counters'")
+        ) {
+            try Trainer.restoring(c, data: Self.data, path: "x")
+        }
+    }
+
+    /// Optimizer buffers of another shape than their parameter's, or missing, are refused naming
+    /// the entry, rather than replaced with zeros on the next update.
+    @Test(arguments: [OptimizerKind.momentum, .adam])
+    func optimizerBuffersOfTheWrongShapeOrMissingAreRefused(kind: OptimizerKind) throws {
+        let t = Trainer(config: Synthetic.config(optimizer: kind, seed: 5), data: Self.data)
+        for _ in 0..<3 { t.step() }
+        let good = t.checkpoint()
+        func reason(_ change: (inout [String: TrainerState.Entry]) -> Void) -> String? {
+            var c = good
+            var e = c.state.entries
+            change(&e)
+            c.state = TrainerState(entries: e)
+            do {
+                _ = try Trainer.restoring(c, data: Self.data, path: "x")
+                return nil
+            } catch {
+                if case .unreadable(_, let r) = error { return r }
+                return "\(error)"
+            }
+        }
+        #expect(reason { _ in } == nil)
+        let prefix = "its state does not fit its configuration: "
+        #expect(
+            reason { $0["optimizer/W1/0"] = .floats(rows: 1, cols: 1, values: [0]) }
+                == prefix + "'optimizer/W1/0' is 1×1, the parameter's is 16×12")
+        #expect(
+            reason { $0["optimizer/W1/0"] = .floats(rows: 12, cols: 16, values: [Float](repeating: 0, count: 192)) }
+                == prefix + "'optimizer/W1/0' is 12×16, the parameter's is 16×12")
+        #expect(
+            reason { $0["optimizer/W1/0"] = .floats(rows: 0, cols: 0, values: []) }
+                == prefix + "'optimizer/W1/0' is 0×0, the parameter's is 16×12")
+        if kind == .adam {
+            #expect(
+                reason { e in
+                    e["optimizer/b2/0"] = .floats(rows: 2, cols: 2, values: [0, 0, 0, 0])
+                    e["optimizer/b2/1"] = .floats(rows: 2, cols: 2, values: [0, 0, 0, 0])
+                } == prefix + "'optimizer/b2/0' is 2×2, the parameter's is 1×8")
+        }
+        let missing = reason { e in for k in e.keys where k.hasPrefix("optimizer/W1/") { e[k] = nil } }
+        #expect(missing == prefix + "no 'optimizer/W1/…' (the optimizer's state of W1)")
+    }
+
     @Test func anotherFormatVersionIsUnreadable() {
         var b = Self.sample()
-        b[8] = 2
+        b[8] = UInt8(TrainerCheckpoint.formatVersion + 1)
         #expect(
             throws: CheckpointError.unreadable(
                 path: "x", reason: "it is of another format version than this dlboard reads")
@@ -399,29 +469,81 @@ import Testing
         #expect(NetworkConfig(inputSize: 784, hidden: [100, 100], outputSize: 10).shapeText == "784-100-100-10")
     }
 
+    /// Another training set of the same size (other images, or the same images with a validation
+    /// split taken off a larger prefix) is refused by its checksum; the same images with another
+    /// test set are not.
+    @Test func otherTrainingImagesOfTheSameCountAreRefused() throws {
+        let t = Trainer(config: Setting.momentum.config, data: Self.data)
+        for _ in 0..<3 { t.step() }
+        let c = try TrainerCheckpoint(decoding: t.checkpoint().encoded(), path: "D/dlboard.ckpt")
+        #expect(c.trainChecksum == Self.data.trainingChecksum())
+        let others = Synthetic.dataset(seed: 9)
+        #expect(others.train.count == Self.data.train.count)
+        #expect(
+            throws: CheckpointError.dataChanged(
+                path: "D/dlboard.ckpt", checkpoint: Self.data.trainingChecksum(), given: others.trainingChecksum())
+        ) { try Trainer.restoring(c, data: others, path: "D/dlboard.ckpt") }
+        let split = try Synthetic.dataset(train: 250).restricted(trainSize: nil, validationFraction: 0.2, seed: 0)
+        #expect(split.train.count == 200)
+        #expect(throws: CheckpointError.self) { try Trainer.restoring(c, data: split, path: "D/dlboard.ckpt") }
+        let message = CheckpointError.dataChanged(path: "D/dlboard.ckpt", checkpoint: 0x5528_e8dc, given: 0xe353_00ad)
+            .description
+        #expect(
+            message
+                == "checkpoint 'D/dlboard.ckpt' was trained on other training images (checksum 5528e8dc, this trial's e35300ad); give the same --data/--train-size/--validation"
+        )
+        var sameTrain = Self.data
+        sameTrain.test = Synthetic.images(count: 30, seed: 77)
+        let r = try Trainer.restoring(c, data: sameTrain, path: "D/dlboard.ckpt")
+        #expect(Self.losses(r, 4) == Self.losses(t, 4))
+        // A header whose checksum is not 8 hex digits is not a checkpoint this reads.
+        for bad in ["", "5528e8d", "+528e8dc", "5528e8dcc", "zzzzzzzz"] {
+            let b = try Self.withHeader(Self.sample()) { $0["trainChecksum"] = bad }
+            #expect(Self.unreadableReason(b) == "its header's values are out of range", "\(bad)")
+        }
+    }
+
     // MARK: Files
 
     static func temporaryDirectory() -> String {
         NSTemporaryDirectory() + "dlboard-ckpt-\(getpid())-\(UUID().uuidString)"
     }
 
-    @Test func aWriteIsAtomicAndALeftoverTemporaryFileIsIgnored() throws {
+    /// A process id that names no live process: a child that has exited and been reaped.
+    static func deadProcessID() throws -> Int32 {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/true")
+        try p.run()
+        p.waitUntilExit()
+        return p.processIdentifier
+    }
+
+    /// A write leaves only the checkpoint; a leftover temporary file of a writer that died is
+    /// ignored by a read and removed by the next write, while a live writer's (here the test
+    /// runner's parent's) and a file not named by a process id are left alone.
+    @Test func aWriteIsAtomicAndALeftoverTemporaryFileIsIgnoredThenRemoved() throws {
         let dir = Self.temporaryDirectory() + "/nested/run"
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let t = Trainer(config: Setting.shuffled.config, data: Self.data)
         for _ in 0..<6 { t.step() }
         try t.checkpoint().write(toDirectory: dir)
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["dlboard.ckpt"])
-        // A write that crashed half-way, from another process.
-        let leftover = dir + "/" + TrainerCheckpoint.temporaryPrefix + "999999"
-        FileManager.default.createFile(atPath: leftover, contents: Data(Self.sample().prefix(300)))
+        // Writes that crashed half-way, from processes now gone, one still alive, and a stranger.
+        let dead = try Self.deadProcessID()
+        #expect(kill(dead, 0) == -1 && errno == ESRCH)
+        let leftover = TrainerCheckpoint.temporaryPrefix + String(dead)
+        let live = TrainerCheckpoint.temporaryPrefix + String(getppid())
+        let stranger = TrainerCheckpoint.temporaryPrefix + "notes"
+        for name in [leftover, live, stranger] {
+            FileManager.default.createFile(atPath: dir + "/" + name, contents: Data(Self.sample().prefix(300)))
+        }
         let read = try TrainerCheckpoint.read(fromDirectory: dir)
         #expect(read.digest == t.stateDigest())
         for _ in 0..<4 { t.step() }
         try t.checkpoint().write(toDirectory: dir + "/")
         #expect(
             try FileManager.default.contentsOfDirectory(atPath: dir).sorted()
-                == [leftover.split(separator: "/").last.map(String.init)!, "dlboard.ckpt"].sorted())
+                == ["dlboard.ckpt", live, stranger].sorted())
         let r = try Trainer.restoring(try TrainerCheckpoint.read(fromDirectory: dir), data: Self.data)
         #expect(r.steps == 10)
         #expect(Self.losses(r, 6) == Self.losses(t, 6))

@@ -38,7 +38,17 @@ extension Dataset {
     /// the files were called or how they were compressed. A function, not a property: it reads
     /// every byte (about 55 MB for MNIST), so a caller computes it once per record.
     public func checksum() -> String {
-        var crc: UInt = crc32(0, nil, 0)
+        let crc = [train, validation, test].compactMap { $0 }.reduce(crc32(0, nil, 0)) { Self.crc($1, $0) }
+        return String(format: "%08x", UInt32(truncatingIfNeeded: crc))
+    }
+
+    /// CRC-32 (zlib's) of the training images and labels only, in order: what a checkpoint is
+    /// continued on. Another `--data`, `--train-size` or validation split (which takes images out
+    /// of the training set) changes it, even when the image count stays the same.
+    public func trainingChecksum() -> UInt32 { UInt32(truncatingIfNeeded: Self.crc(train, crc32(0, nil, 0))) }
+
+    private static func crc(_ part: LabeledImages, _ start: UInt) -> UInt {
+        var crc = start
         func add(_ bytes: [UInt8]) {
             bytes.withUnsafeBufferPointer { b in
                 var offset = 0
@@ -50,10 +60,8 @@ extension Dataset {
                 }
             }
         }
-        for part in [train, validation, test].compactMap({ $0 }) {
-            add(part.pixels)
-            add(part.labels)
-        }
-        return String(format: "%08x", UInt32(truncatingIfNeeded: crc))
+        add(part.pixels)
+        add(part.labels)
+        return crc
     }
 }

@@ -7,6 +7,8 @@ struct CheckpointHeader: Codable, Equatable {
     var steps: Int
     var completedEpochs: Int
     var trainCount: Int
+    /// `Dataset.trainingChecksum()` of the training set, as 8 hex digits.
+    var trainChecksum: String
     /// `StateDigest.hex` of the state.
     var digest: String
     var metadata: [String: String]

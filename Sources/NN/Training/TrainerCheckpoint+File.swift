@@ -3,7 +3,8 @@ import Glibc
 
 extension TrainerCheckpoint {
     static let magic = Array("DLBDCKPT".utf8)
-    static let formatVersion: UInt32 = 1
+    /// 2: the header holds `trainChecksum`.
+    static let formatVersion: UInt32 = 2
     /// The length and CRC at the end.
     static let trailerSize = 8 + 4
     /// The largest JSON header read (a configuration and a few strings are a few kB).
@@ -29,7 +30,8 @@ extension TrainerCheckpoint {
     private var header: CheckpointHeader {
         CheckpointHeader(
             shape: config.network.shapeText, config: config, steps: steps, completedEpochs: completedEpochs,
-            trainCount: trainCount, digest: digest.hex, metadata: metadata)
+            trainCount: trainCount, trainChecksum: String(format: "%08x", trainChecksum), digest: digest.hex,
+            metadata: metadata)
     }
 
     /// A checkpoint read back; throws on a short, corrupt or foreign file: `.torn` when the length
@@ -58,15 +60,18 @@ extension TrainerCheckpoint {
         do { h = try JSONDecoder().decode(CheckpointHeader.self, from: Data(json)) } catch {
             throw .unreadable(path: path, reason: "its header is malformed")
         }
-        guard let digest = StateDigest(hex: h.digest), h.steps >= 0, h.completedEpochs >= 0, h.trainCount >= 1,
-            h.shape == h.config.network.shapeText
+        guard let digest = StateDigest(hex: h.digest), (0...Self.maximumCount).contains(h.steps),
+            (0...Self.maximumCount).contains(h.completedEpochs), h.trainCount >= 1,
+            h.shape == h.config.network.shapeText, h.trainChecksum.utf8.count == 8,
+            h.trainChecksum.allSatisfy(\.isHexDigit),
+            let trainChecksum = UInt32(h.trainChecksum, radix: 16)
         else { throw .unreadable(path: path, reason: "its header's values are out of range") }
         guard let state = TrainerState.read(from: &r), r.isAtEnd else {
             throw .unreadable(path: path, reason: "its state is malformed")
         }
         self.init(
             config: h.config, steps: h.steps, completedEpochs: h.completedEpochs, trainCount: h.trainCount,
-            digest: digest, metadata: h.metadata, state: state)
+            trainChecksum: trainChecksum, digest: digest, metadata: h.metadata, state: state)
     }
 
     private static func foreign(_ path: String) -> CheckpointError {
@@ -83,6 +88,7 @@ extension TrainerCheckpoint {
         } catch {
             throw .unwritable(path: path, reason: "cannot make the directory '\(directory)'")
         }
+        Self.removeStaleTemporaries(in: directory)
         let temporary = directory + "/" + Self.temporaryPrefix + String(getpid())
         let bytes = encoded()
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
@@ -138,6 +144,23 @@ extension TrainerCheckpoint {
     /// What a write's temporary file is called (then the writer's process id): a leftover one is a
     /// write that did not finish, and no reader looks at it.
     public static let temporaryPrefix = ".dlboard.ckpt.tmp-"
+
+    /// Removes the temporary files in `directory` of writers that died mid-write (kill -9): each is
+    /// a whole checkpoint's size, and a scheduler that kills and restarts trials would pile them up.
+    /// Only a file whose process id names no live process goes; another writer's file, while it
+    /// lives, is left alone. (A writer in another pid namespace sharing the directory would look
+    /// dead: give such writers directories of their own.)
+    static func removeStaleTemporaries(in directory: String) {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
+        let own = getpid()
+        for name in names where name.hasPrefix(temporaryPrefix) {
+            let digits = name.dropFirst(temporaryPrefix.count)
+            guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }), let pid = Int32(digits),
+                pid > 0, pid != own
+            else { continue }
+            if kill(pid, 0) == -1 && errno == ESRCH { unlink(directory + "/" + name) }
+        }
+    }
 
     private static func lastError() -> String { String(cString: strerror(errno)) }
 }

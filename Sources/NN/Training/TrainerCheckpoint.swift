@@ -13,12 +13,19 @@ import Foundation
 public struct TrainerCheckpoint: Sendable {
     /// The file inside a checkpoint directory.
     public static let fileName = "dlboard.ckpt"
+    /// The largest step, sample or epoch count a checkpoint may hold (10¹²): what a run record
+    /// accepts for a step, so every line a restored run writes stays readable, and far below where
+    /// the counters could overflow while it goes on.
+    public static let maximumCount = 1_000_000_000_000
     /// What trained, as `Trainer.config` states it.
     public var config: TrainingConfig
     public var steps: Int
     public var completedEpochs: Int
     /// The training images the sampler draws from (a different set cannot go on).
     public var trainCount: Int
+    /// `Dataset.trainingChecksum()` of those images and labels: another set of the same size (other
+    /// files, another `--train-size` prefix or validation split) cannot go on either.
+    public var trainChecksum: UInt32
     /// `Trainer.stateDigest()` at the checkpoint: what a restore must reproduce.
     public var digest: StateDigest
     /// The app's own values (e.g. training seconds so far), kept verbatim.
@@ -37,6 +44,8 @@ public enum CheckpointError: Error, Equatable, CustomStringConvertible {
     case shapeMismatch(path: String, checkpoint: String, requested: String)
     /// Trained on another number of training images than the data given.
     case dataMismatch(path: String, checkpoint: Int, given: Int)
+    /// Trained on as many training images as the data given, but other ones (their checksums).
+    case dataChanged(path: String, checkpoint: UInt32, given: UInt32)
 
     public var description: String {
         switch self {
@@ -47,8 +56,15 @@ public enum CheckpointError: Error, Equatable, CustomStringConvertible {
             "checkpoint '\(p)' is a \(c) network; this trial asks for \(r)"
         case .dataMismatch(let p, let c, let g):
             "checkpoint '\(p)' was trained on \(c) training images; this trial has \(g)"
+        case .dataChanged(let p, let c, let g):
+            "checkpoint '\(p)' was trained on other training images (checksum \(Self.hex(c)), this trial's "
+                + "\(Self.hex(g))); give the same --data/--train-size/--validation"
         }
     }
+}
+
+extension CheckpointError {
+    private static func hex(_ v: UInt32) -> String { String(format: "%08x", v) }
 }
 
 extension Trainer {
@@ -56,14 +72,15 @@ extension Trainer {
     public func checkpoint(metadata: [String: String] = [:]) -> TrainerCheckpoint {
         TrainerCheckpoint(
             config: config, steps: steps, completedEpochs: completedEpochs, trainCount: data.train.count,
-            digest: stateDigest(), metadata: metadata, state: TrainerState(capturing: self))
+            trainChecksum: data.trainingChecksum(), digest: stateDigest(), metadata: metadata,
+            state: TrainerState(capturing: self))
     }
 }
 
 extension Trainer {
     /// A trainer that goes on from `checkpoint` exactly (same losses, step for step, as the run that
     /// wrote it), on `data`; `path` names the checkpoint in errors. Refuses a checkpoint whose
-    /// network does not fit the data's images or whose training set has another size, and one
+    /// network does not fit the data's images or whose training set has another size or other images, and one
     /// whose state, once restored, does not have the digest it was written with.
     ///
     /// The learning rate and weight decay are the checkpoint's `config`'s (change them there, or
@@ -82,6 +99,10 @@ extension Trainer {
         }
         guard data.train.count == checkpoint.trainCount else {
             throw .dataMismatch(path: path, checkpoint: checkpoint.trainCount, given: data.train.count)
+        }
+        let checksum = data.trainingChecksum()
+        guard checksum == checkpoint.trainChecksum else {
+            throw .dataChanged(path: path, checkpoint: checkpoint.trainChecksum, given: checksum)
         }
         guard checkpoint.state.holdsWeights(of: config.network),
             config.batchSize <= max(checkpoint.trainCount, TrainerState.maximumBatchBeyondData)

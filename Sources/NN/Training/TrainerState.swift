@@ -25,9 +25,8 @@ struct TrainerState: Sendable, Equatable {
     /// The most entries, and the longest name, a state read from a file may have.
     static let maximumEntries = 1 << 20
     static let maximumNameLength = 1024
-    /// The largest counter a restored trainer accepts: far beyond any run (2⁵³ steps), and small
-    /// enough that the counters never overflow while it goes on.
-    static let maximumCounter: UInt64 = 1 << 53
+    /// The largest counter (step, sample, epoch, index) a restored trainer accepts.
+    static let maximumCounter = UInt64(TrainerCheckpoint.maximumCount)
 
     init(entries: [String: Entry]) { self.entries = entries }
 
@@ -168,15 +167,21 @@ struct TrainerState: Sendable, Equatable {
         guard o[0] == OptimizerKind.allCases.firstIndex(of: t.optimizer.kind), o[1] == slots?.buffersPerParameter ?? 0
         else { throw Mismatch(reason: "another optimizer than its configuration's") }
         if let adam = t.optimizer as? Adam { adam.restoreStep(o[2]) }
-        if let slots { try restoreBuffers(into: slots) }
+        if let slots { try restoreBuffers(into: slots, parameters: network.parameters) }
 
         t.restorePosition(
             steps: steps, samplesSeen: samplesSeen, epochSamples: epochSamples, completedEpochs: completedEpochs,
             lastBatch: lastBatch, sampler: sampler, baseLearningRate: t.baseLearningRate)
     }
 
-    /// The buffers of `optimizer/<name>/<i>`, grouped by name; each name must have all of 0..<k.
-    private func restoreBuffers(into slots: OptimizerSlots) throws(Mismatch) {
+    /// The buffers of `optimizer/<name>/<i>`, grouped by name; each name must have all of 0..<k,
+    /// each of its parameter's shape (an optimizer replaces a buffer of another shape with zeros on
+    /// its next update, which would silently not be a continuation). Either no parameter has
+    /// buffers (a fresh optimizer: none before its first update, or just after a switch made a new
+    /// one) or every weight and bias does: they exist from the start and every update gives them
+    /// state, while γ/β switched on since the last update have none yet, and state of γ/β switched
+    /// off is dropped at the next update.
+    private func restoreBuffers(into slots: OptimizerSlots, parameters: [Parameter]) throws(Mismatch) {
         var byName: [String: [Int: Matrix]] = [:]
         for (key, entry) in entries where key.hasPrefix("optimizer/") {
             let rest = key.dropFirst("optimizer/".count)
@@ -184,6 +189,24 @@ struct TrainerState: Sendable, Equatable {
                 case .floats(let rows, let cols, let values) = entry
             else { throw Mismatch(reason: "a malformed optimizer buffer '\(key)'") }
             byName[String(rest[..<slash]), default: [:]][i] = Matrix(rows: rows, cols: cols, values: values)
+        }
+        let shapes = Dictionary(parameters.map { ($0.name, ($0.value.rows, $0.value.cols)) }) { a, _ in a }
+        for (name, buffers) in byName {
+            guard let (rows, cols) = shapes[name] else { continue }
+            for i in buffers.keys.sorted() {
+                guard let m = buffers[i], m.rows != rows || m.cols != cols else { continue }
+                throw Mismatch(
+                    reason: "'optimizer/\(name)/\(i)' is \(m.rows)×\(m.cols), the parameter's is \(rows)×\(cols)")
+            }
+        }
+        if !byName.isEmpty {
+            // Affine's "W<k>" and "b<k>" (not "beta<k>").
+            let affine = parameters.filter { p in
+                p.name.first.map { "Wb".contains($0) } == true && p.name.dropFirst().allSatisfy(\.isNumber)
+            }
+            for p in affine where byName[p.name] == nil {
+                throw Mismatch(reason: "no 'optimizer/\(p.name)/…' (the optimizer's state of \(p.name))")
+            }
         }
         for (name, buffers) in byName {
             let ordered = (0..<buffers.count).compactMap { buffers[$0] }
