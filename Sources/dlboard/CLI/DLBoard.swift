@@ -27,6 +27,11 @@ struct DLBoard: ParsableCommand {
         // writes fail with EPIPE instead, and the run stops cleanly (`StopSignal`, `Console`).
         signal(SIGPIPE, SIG_IGN)
         TerminalGuard.rememberTerminal()  // the settings a crash on screen puts back
+        // A scheduler may stop a trial the moment it started: from here on a SIGTERM is the trial's
+        // "terminated", not the default kill (143, no record), also while the arguments are parsed.
+        if CommandLine.arguments.dropFirst().first == TrialCommand.configuration.commandName {
+            _ = StopSignal.install()
+        }
         do {
             var command = try parseAsRoot()
             try command.run()
