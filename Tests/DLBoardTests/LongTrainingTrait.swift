@@ -12,3 +12,15 @@ extension Trait where Self == ConditionTrait {
             "long single-threaded training; runs in the plain suite")
     }
 }
+
+extension Trait where Self == ConditionTrait {
+    /// For tests that run the binary under a file-size limit (`ulimit -f`, a full disk): under
+    /// ThreadSanitizer the runtime itself dies of SIGBUS at start-up under any such limit, before
+    /// dlboard runs a line (`ulimit -f 100; dlboard-built-with-tsan --help` shows it), so they run in
+    /// the plain suite only.
+    static var fileSizeLimited: Self {
+        .disabled(
+            if: ProcessInfo.processInfo.environment["DLBOARD_SANITIZED_SUITE"] != nil,
+            "ThreadSanitizer's runtime faults under a file-size limit; runs in the plain suite")
+    }
+}

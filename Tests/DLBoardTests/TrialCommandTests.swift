@@ -372,7 +372,7 @@ import Testing
 
     /// A record that cannot be written whole ends the trial: one line naming the file, exit 1, and
     /// stdout never carries a line the file lacks.
-    @Test(arguments: [8, 16])
+    @Test(.fileSizeLimited, arguments: [8, 16])
     func recordWriteFailureEndsTheTrial(blocks: Int) throws {
         let s = Scratch()
         defer { s.remove() }
@@ -389,7 +389,7 @@ import Testing
     }
 
     /// A checkpoint directory that cannot hold a checkpoint is refused before any training.
-    @Test func unwritableCheckpointDirectoryIsRefusedFirst() throws {
+    @Test(.fileSizeLimited) func unwritableCheckpointDirectoryIsRefusedFirst() throws {
         let s = Scratch()
         defer { s.remove() }
         let log = s.path("r.jsonl")
