@@ -72,7 +72,7 @@ extension Trainer {
     public func checkpoint(metadata: [String: String] = [:]) -> TrainerCheckpoint {
         TrainerCheckpoint(
             config: config, steps: steps, completedEpochs: completedEpochs, trainCount: data.train.count,
-            trainChecksum: data.trainingChecksum(), digest: stateDigest(), metadata: metadata,
+            trainChecksum: trainingChecksum, digest: stateDigest(), metadata: metadata,
             state: TrainerState(capturing: self))
     }
 }
