@@ -105,4 +105,11 @@ void dlboard_warp_image(const float *src, float *dst, size_t width, size_t heigh
 /// same key gives the same noise on every machine and every instruction set.
 void dlboard_add_noise(float *x, size_t n, unsigned int key, float std, float lo, float hi);
 
+// Kernels grouped by the layer or tool that calls them, each in its own header.
+#include "dropout_kernels.h"
+#include "affine_kernels.h"
+#include "normalization_kernels.h"
+#include "peak_kernels.h"
+#include "affinity.h"
+
 #endif

@@ -1,0 +1,7 @@
+#ifndef DLBOARD_DROPOUT_KERNELS_H
+#define DLBOARD_DROPOUT_KERNELS_H
+#include <stddef.h>
+
+// (declarations added by issue 17's work)
+
+#endif
