@@ -60,38 +60,55 @@ void dlboard_layernorm_forward(const float *restrict x, size_t n, size_t d, cons
     }
 }
 
-// dγ, dβ (down the columns) and the row's two means (across it, in lanes) in one pass.
+// Backward runs a block of rows at a time: first each row's two means, whose reductions end in a
+// chain of scalar adds and divisions, then the block's dx. The rows of a block are independent, so
+// the processor overlaps one row's scalar tail with the next row's vector work instead of waiting
+// on it before the dx pass (measured 0.92× the per-row loop's time at 100×100; the same blocking
+// made the forward slower, so it stays row by row).
+enum { LN_BLOCK = 8 };
+
+// dγ, dβ (down the columns) and the row's two means (across it, in lanes) in one pass over each
+// row of a block, then the block's dx.
 DLBOARD_CLONES
 void dlboard_layernorm_backward(const float *restrict dout, size_t n, size_t d, const float *restrict xn,
                                 const float *restrict inverseStd, const float *restrict gamma, float *restrict dgamma,
                                 float *restrict dbeta, float *restrict dx) {
     for (size_t j = 0; j < d; j++) { dgamma[j] = 0; dbeta[j] = 0; }
-    for (size_t r = 0; r < n; r++) {
-        const float *grow = dout + r * d, *zrow = xn + r * d;
-        float *orow = dx + r * d;
-        // mean(dxn) and mean(dxn·xn) over the row, dxn = γ·dout.
-        double a[LN_LANES] = {0}, b[LN_LANES] = {0};
-        size_t j = 0;
-        for (; j + LN_LANES <= d; j += LN_LANES)
-            for (int k = 0; k < LN_LANES; k++) {
-                float o = grow[j + k], z = zrow[j + k];
-                dbeta[j + k] += o;
-                dgamma[j + k] += z * o;
-                float g = gamma[j + k] * o;
+    for (size_t r0 = 0; r0 < n; r0 += LN_BLOCK) {
+        size_t rows = n - r0 < LN_BLOCK ? n - r0 : LN_BLOCK;
+        float meanG[LN_BLOCK], meanGZ[LN_BLOCK];
+        for (size_t i = 0; i < rows; i++) {
+            size_t r = r0 + i;
+            const float *grow = dout + r * d, *zrow = xn + r * d;
+            // mean(dxn) and mean(dxn·xn) over the row, dxn = γ·dout.
+            double a[LN_LANES] = {0}, b[LN_LANES] = {0};
+            size_t j = 0;
+            for (; j + LN_LANES <= d; j += LN_LANES)
+                for (int k = 0; k < LN_LANES; k++) {
+                    float o = grow[j + k], z = zrow[j + k];
+                    dbeta[j + k] += o;
+                    dgamma[j + k] += z * o;
+                    float g = gamma[j + k] * o;
+                    a[k] += (double)g;
+                    b[k] += (double)(g * z);
+                }
+            for (int k = 0; j < d; j++, k++) {
+                float o = grow[j], z = zrow[j];
+                dbeta[j] += o;
+                dgamma[j] += z * o;
+                float g = gamma[j] * o;
                 a[k] += (double)g;
                 b[k] += (double)(g * z);
             }
-        for (int k = 0; j < d; j++, k++) {
-            float o = grow[j], z = zrow[j];
-            dbeta[j] += o;
-            dgamma[j] += z * o;
-            float g = gamma[j] * o;
-            a[k] += (double)g;
-            b[k] += (double)(g * z);
+            meanG[i] = (float)(lanes_total(a) / (double)d);
+            meanGZ[i] = (float)(lanes_total(b) / (double)d);
         }
-        float meanG = (float)(lanes_total(a) / (double)d);
-        float meanGZ = (float)(lanes_total(b) / (double)d);
-        float inv = inverseStd[r];
-        for (j = 0; j < d; j++) orow[j] = (gamma[j] * grow[j] - meanG - zrow[j] * meanGZ) * inv;
+        for (size_t i = 0; i < rows; i++) {
+            size_t r = r0 + i;
+            const float *grow = dout + r * d, *zrow = xn + r * d;
+            float *orow = dx + r * d;
+            float s = inverseStd[r], mg = meanG[i], mgz = meanGZ[i];
+            for (size_t j = 0; j < d; j++) orow[j] = (gamma[j] * grow[j] - mg - zrow[j] * mgz) * s;
+        }
     }
 }

@@ -33,17 +33,6 @@ void dlboard_relu_backward(float *g, const float *y, size_t n);
 /// e^−87 rather than the true tiny value); NaN gives NaN.
 void dlboard_softplus_forward(const float *x, float *y, float *slope, size_t n);
 
-/// BatchNorm train-mode forward over an n×d batch; writes xc, xn, std (d), out and updates the running
-/// statistics. `mean` and `variance` are d doubles of scratch.
-void dlboard_batchnorm_forward(const float *x, size_t n, size_t d, const float *gamma, const float *beta, float eps,
-                               float momentum, float *runningMean, float *runningVariance, float *xc, float *xn,
-                               float *stdOut, float *out, double *mean, double *variance);
-
-/// BatchNorm backward; writes dgamma, dbeta (d each) and dx (n×d). The last three are d floats of scratch.
-void dlboard_batchnorm_backward(const float *dout, size_t n, size_t d, const float *xc, const float *xn, const float *stdv,
-                                const float *gamma, float *dgamma, float *dbeta, float *dx,
-                                float *dstd, float *dvarTimes2OverN, float *dmu);
-
 /// LayerNorm over each row of an n×d batch: out = γ·(x − μ_row)/√(σ²_row + eps) + β, the biased
 /// variance in double. `xn` (n×d) and `inverseStd` (n) receive what backward needs; both NULL in
 /// eval mode, which computes the same `out`.

@@ -21,7 +21,10 @@ public final class BatchNorm: Layer {
     public let runningMean: Matrix
     public let runningVariance: Matrix
 
-    private let xc = Matrix(rows: 0, cols: 0)
+    /// The last train-mode input, by reference as Affine keeps its own: x − μ is recomputed from it
+    /// (the same float subtraction) instead of being stored, one n×d stream less each way. The
+    /// layer below does not touch its output until its next forward.
+    private var input: Matrix?
     private let xn = Matrix(rows: 0, cols: 0)
     private let std = Matrix(rows: 0, cols: 0)
     private let out = Matrix(rows: 0, cols: 0)
@@ -71,7 +74,7 @@ public final class BatchNorm: Layer {
         switch mode {
         case .train:
             precondition(n >= 1, "\(name): empty batch")
-            xc.resize(rows: n, cols: d)
+            input = x
             xn.resize(rows: n, cols: d)
             std.resize(rows: 1, cols: d)
             if batchMean.count != d {
@@ -79,24 +82,19 @@ public final class BatchNorm: Layer {
                 batchVariance = [Double](repeating: 0, count: d)
             }
             // Column means and biased variances accumulated row by row in double, then
-            // xn = (x − μ)/√(σ² + ε) and γ·xn + β — in the C kernel, same operations in the same order.
+            // xn = (x − μ)/√(σ² + ε) and γ·xn + β, in strips of columns (see batchnorm.c).
             batchMean.withUnsafeMutableBufferPointer { mean in
                 batchVariance.withUnsafeMutableBufferPointer { variance in
-                    dlboard_batchnorm_forward(
+                    dlboard_bn_forward(
                         src, n, d, g, b, Self.epsilon, momentum, runningMean.pointer, runningVariance.pointer,
-                        xc.pointer, xn.pointer, std.pointer, o, mean.baseAddress!, variance.baseAddress!)
+                        xn.pointer, std.pointer, o, mean.baseAddress!, variance.baseAddress!)
                 }
             }
         case .eval:
-            let rm = runningMean.pointer
-            let rv = runningVariance.pointer
-            var scale = [Float](repeating: 0, count: d)
-            for j in 0..<d { scale[j] = 1 / (rv[j] + Self.epsilon).squareRoot() }
-            for r in 0..<n {
-                let row = src + r * d
-                let orow = o + r * d
-                for j in 0..<d { orow[j] = g[j] * ((row[j] - rm[j]) * scale[j]) + b[j] }
-            }
+            // scale = 1/√(running σ² + ε) into the layer's own scratch: no allocation per call.
+            scratch.resize(rows: 1, cols: d)
+            dlboard_bn_eval(
+                src, n, d, g, b, runningMean.pointer, runningVariance.pointer, Self.epsilon, scratch.pointer, o)
         }
         return out
     }
@@ -104,13 +102,16 @@ public final class BatchNorm: Layer {
     public func backward(_ dout: Matrix) -> Matrix {
         let n = dout.rows
         let d = dout.cols
-        precondition(n == xn.rows && d == xn.cols, "\(name): backward shape differs from the last train-mode forward")
+        guard let x = input, n == xn.rows && d == xn.cols && x.rows == n && x.cols == d else {
+            preconditionFailure("\(name): backward shape differs from the last train-mode forward")
+        }
         dx.resize(rows: n, cols: d)
-        scratch.resize(rows: 3, cols: d)
-        let sc = scratch.pointer
-        dlboard_batchnorm_backward(
-            dout.pointer, n, d, xc.pointer, xn.pointer, std.pointer, gamma.value.pointer,
-            gamma.gradient.pointer, beta.gradient.pointer, dx.pointer, sc, sc + d, sc + 2 * d)
+        scratch.resize(rows: 4, cols: d)
+        batchMean.withUnsafeBufferPointer { mean in
+            dlboard_bn_backward(
+                dout.pointer, x.pointer, n, d, mean.baseAddress!, xn.pointer, std.pointer, gamma.value.pointer,
+                gamma.gradient.pointer, beta.gradient.pointer, dx.pointer, scratch.pointer)
+        }
         return dx
     }
 
