@@ -1,3 +1,5 @@
+import CKernels
+
 /// Fully connected layer: `out = x·W + b`.
 ///
 /// Backward gives `dW = xᵀ·dout`, `db = Σ_rows dout`, `dx = dout·Wᵀ`. The network's first Affine
@@ -57,15 +59,7 @@ public final class Affine: Layer {
         outputGradient = dout
         weight.gradient.gemm(x, transposeA: true, dout)
         DeliberateFault.corrupt(weight.gradient, in: .affine)
-        let n = dout.rows
-        let d = dout.cols
-        let db = bias.gradient.pointer
-        let g = dout.pointer
-        db.update(repeating: 0, count: d)
-        for r in 0..<n {
-            let row = g + r * d
-            for j in 0..<d { db[j] += row[j] }
-        }
+        dlboard_column_sums_float(dout.pointer, dout.rows, dout.cols, bias.gradient.pointer)
         if computesInputGradient {
             dx.gemm(dout, weight.value, transposeB: true)
         } else {
