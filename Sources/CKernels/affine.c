@@ -1,11 +1,19 @@
 #include "CKernels.h"
 
-// Affine's bias gradient, and the momentum optimizers' updates: the operations of the Swift loops
+// Affine's bias broadcast and gradient, and the momentum optimizers' updates: the operations of the Swift loops
 // they replaced in the same order, no FMA contraction, so the bits are those loops' on every
 // instruction set (Swift is built for baseline x86-64 and did them 4 lanes at a time at best).
 #pragma clang fp contract(off)
 
 #include "clones.h"
+
+DLBOARD_CLONES
+void dlboard_broadcast_rows(const float *restrict bias, size_t cols, float *restrict out, size_t rows) {
+    for (size_t r = 0; r < rows; r++) {
+        float *row = out + r * cols;
+        for (size_t j = 0; j < cols; j++) row[j] = bias[j];
+    }
+}
 
 DLBOARD_CLONES
 void dlboard_column_sums_float(const float *restrict x, size_t rows, size_t cols, float *restrict sums) {

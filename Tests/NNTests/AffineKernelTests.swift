@@ -22,6 +22,17 @@ import Testing
         #expect(s == [0, 0, 0], "no rows: zeros")
     }
 
+    @Test func broadcastFillsEveryRow() {
+        for (rows, cols) in [(1, 1), (3, 17), (100, 10), (2, 100)] {
+            let b = Self.values(cols, seed: UInt64(cols))
+            var out = [Float](repeating: .nan, count: rows * cols + 3)
+            dlboard_broadcast_rows(b, cols, &out, rows)
+            #expect(Array(out.prefix(rows * cols)) == Array((0..<rows).map { _ in b }.joined()), "\(rows)×\(cols)")
+            let untouched = out.suffix(3).allSatisfy { $0.isNaN }
+            #expect(untouched, "nothing past the last row")
+        }
+    }
+
     @Test func columnSumsAddRowByRow() {
         for (rows, cols) in [(1, 1), (3, 17), (100, 10), (7, 100), (33, 65)] {
             let x = Self.values(rows * cols, seed: UInt64(rows * 1000 + cols))

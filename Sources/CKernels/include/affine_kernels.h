@@ -13,6 +13,10 @@ double dlboard_decay_gradient(float *g, const float *w, size_t n, float lambda);
 /// The same with g[i] = fma(λ, w[i], g[i]), one rounding: what an FMA saxpy computes.
 double dlboard_decay_gradient_fused(float *g, const float *w, size_t n, float lambda);
 
+/// Affine's bias into every row of a rows×cols row-major `out` (the forward's product then
+/// accumulates on top): one call for the batch instead of a copy call per row.
+void dlboard_broadcast_rows(const float *bias, size_t cols, float *out, size_t rows);
+
 /// Affine's bias gradient: sums[j] = Σ_r x[r][j] over a rows×cols row-major matrix, in float,
 /// added row by row from 0.
 void dlboard_column_sums_float(const float *x, size_t rows, size_t cols, float *sums);

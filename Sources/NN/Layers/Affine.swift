@@ -47,9 +47,7 @@ public final class Affine: Layer {
         let d = outputSize
         out.resize(rows: n, cols: d)
         // Broadcast the bias into every row, then accumulate the product on top (one pass less).
-        let b = bias.value.pointer
-        let o = out.pointer
-        for r in 0..<n { (o + r * d).update(from: b, count: d) }
+        dlboard_broadcast_rows(bias.value.pointer, d, out.pointer, n)
         out.gemm(x, weight.value, beta: 1)
         return out
     }
