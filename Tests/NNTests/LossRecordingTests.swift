@@ -29,8 +29,10 @@ import Testing
             #expect(after == pre.network.loss(x, labels: labels, mode: .eval), "the same batch, after the update")
             if after < before { below += 1 }
         }
-        // Early in training an update lowers the loss of the batch it was computed on.
-        #expect(below >= 25, "\(below) of 30 steps")
+        // Early in training an update lowers the loss of the batch it was computed on. With Dropout
+        // the loss before is that of one random mask, so fewer steps show it: 22–30 of 30 over seeds
+        // 1–12 (seed 5: 23), against 25 or more without.
+        #expect(below >= (regularized ? 20 : 25), "\(below) of 30 steps")
     }
 
     @Test func aForkKeepsTheRecording() {

@@ -1,3 +1,5 @@
+import CKernels
+
 /// Fully connected layer: `out = x·W + b`.
 ///
 /// Backward gives `dW = xᵀ·dout`, `db = Σ_rows dout`, `dx = dout·Wᵀ`. The network's first Affine
@@ -45,9 +47,7 @@ public final class Affine: Layer {
         let d = outputSize
         out.resize(rows: n, cols: d)
         // Broadcast the bias into every row, then accumulate the product on top (one pass less).
-        let b = bias.value.pointer
-        let o = out.pointer
-        for r in 0..<n { (o + r * d).update(from: b, count: d) }
+        dlboard_broadcast_rows(bias.value.pointer, d, out.pointer, n)
         out.gemm(x, weight.value, beta: 1)
         return out
     }
@@ -57,15 +57,7 @@ public final class Affine: Layer {
         outputGradient = dout
         weight.gradient.gemm(x, transposeA: true, dout)
         DeliberateFault.corrupt(weight.gradient, in: .affine)
-        let n = dout.rows
-        let d = dout.cols
-        let db = bias.gradient.pointer
-        let g = dout.pointer
-        db.update(repeating: 0, count: d)
-        for r in 0..<n {
-            let row = g + r * d
-            for j in 0..<d { db[j] += row[j] }
-        }
+        dlboard_column_sums_float(dout.pointer, dout.rows, dout.cols, bias.gradient.pointer)
         if computesInputGradient {
             dx.gemm(dout, weight.value, transposeB: true)
         } else {

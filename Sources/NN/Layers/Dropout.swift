@@ -1,6 +1,9 @@
+import CKernels
+
 /// Dropout in the book's form (the default) or the inverted one (`DropoutStyle`).
 ///
-/// Train mode draws a fresh random keep-mask (`U(0,1) > ratio`). In the book's form it multiplies
+/// Train mode draws a fresh random keep-mask (`U(0,1) > ratio`, U with 24 bits: a counter-based
+/// hash of a per-mask key from `generator` and the unit's index, see `dlboard_dropout_forward`). In the book's form it multiplies
 /// by that mask and does *not* rescale the kept units; eval mode multiplies every unit by
 /// `1 − ratio` instead. Inverted, the kept units are multiplied by `1 / (1 − ratio)` at train time
 /// and eval mode is the identity: same expectation, different train-time magnitudes. Backward is
@@ -52,28 +55,19 @@ public final class Dropout: Layer {
             let n = x.count
             if !freezesMask || mask.rows != x.rows || mask.cols != x.cols {
                 mask.resize(rows: x.rows, cols: x.cols)
-                let m = mask.pointer
-                let drop = ratio
-                let kept: Float = style == .book ? 1 : 1 / (1 - drop)
-                // The generator and the ratio in locals rather than the class's properties in the loop
-                // (an access check per unit; about 15 % of the loop measured), and one pass for mask
-                // and output. The same draws, in order.
-                var g = generator
-                for i in 0..<n {
-                    let k: Float = g.nextUniform() > drop ? kept : 0
-                    m[i] = k
-                    dst[i] = src[i] * k
-                }
-                generator = g
+                let kept: Float = style == .book ? 1 : 1 / (1 - ratio)
+                // One generator word per mask, the key of a counter-based stream (unit i's bits are a
+                // hash of key and i): the mask is generated many units at a time in the pass that
+                // writes the output, and the generator's position still says where the masks stand.
+                let key = generator.next()
+                dlboard_dropout_forward(src, mask.pointer, dst, n, key, ratio, kept)
             } else {
-                let m = mask.pointer
-                for i in 0..<n { dst[i] = src[i] * m[i] }
+                dlboard_multiply(src, mask.pointer, dst, n)
             }
         case .eval:
             switch style {
             case .book:
-                let keep = 1 - ratio
-                for i in 0..<x.count { dst[i] = src[i] * keep }
+                dlboard_scale_into(src, dst, x.count, 1 - ratio)
             case .inverted:
                 // A copy, not `x` itself: the output must stay this layer's buffer (see `Layer`).
                 out.assign(x)
@@ -84,9 +78,7 @@ public final class Dropout: Layer {
 
     /// Updates `dout` in place.
     public func backward(_ dout: Matrix) -> Matrix {
-        let g = dout.pointer
-        let m = mask.pointer
-        for i in 0..<dout.count { g[i] *= m[i] }
+        dlboard_multiply_in_place(dout.pointer, mask.pointer, dout.count)
         DeliberateFault.corrupt(dout, in: .dropout)
         return dout
     }

@@ -166,10 +166,11 @@ public final class Network {
         var d = lossLayer.backward()
         for layer in layers.reversed() { d = layer.backward(d) }
         let lambda = config.weightDecay
-        if lambda > 0 {
-            for a in affines { a.weight.gradient.add(a.weight.value, scaledBy: lambda) }
-        }
-        return data + weightDecayLoss
+        guard lambda > 0 else { return data }
+        // λW into each dW and ΣW² for the loss in one pass over W (the weights are not yet updated,
+        // so this is `weightDecayLoss`'s value).
+        let sum = affines.reduce(0) { $0 + $1.weight.gradient.addDecay(of: $1.weight.value, lambda: lambda) }
+        return data + 0.5 * Double(lambda) * sum
     }
 
     /// Number of rows of `x` whose highest score is the label.

@@ -1,3 +1,5 @@
+import CKernels
+
 /// Momentum SGD (Qian 1999): `v = a·v − lr·g; p += v`, with a = 0.9 and v starting at 0.
 public final class Momentum: Optimizer {
     public var kind: OptimizerKind { .momentum }
@@ -16,14 +18,8 @@ public final class Momentum: Optimizer {
         let a = momentum
         let lr = learningRate
         for p in parameters {
-            let v = state.buffers(for: p)[0].pointer
-            let w = p.value.pointer
-            let g = p.gradient.pointer
-            for i in 0..<p.value.count {
-                let nv = a * v[i] - lr * g[i]
-                v[i] = nv
-                w[i] += nv
-            }
+            dlboard_momentum_update(
+                p.value.pointer, p.gradient.pointer, state.buffers(for: p)[0].pointer, p.value.count, a, lr)
         }
     }
 

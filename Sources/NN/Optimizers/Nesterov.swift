@@ -1,3 +1,5 @@
+import CKernels
+
 /// Nesterov's accelerated gradient in the reformulation of Bengio et al. (arXiv 1212.0901), as the
 /// book's code has it since its 2021 fix: `p += a²·v_old; p −= (1+a)·lr·g; v = a·v_old − lr·g`.
 public final class Nesterov: Optimizer {
@@ -16,19 +18,9 @@ public final class Nesterov: Optimizer {
         state.prune(keeping: parameters)
         let a = momentum
         let lr = learningRate
-        let aa = a * a
-        let step = (1 + a) * lr
         for p in parameters {
-            let v = state.buffers(for: p)[0].pointer
-            let w = p.value.pointer
-            let g = p.gradient.pointer
-            for i in 0..<p.value.count {
-                let old = v[i]
-                let gi = g[i]
-                w[i] += aa * old
-                w[i] -= step * gi
-                v[i] = a * old - lr * gi
-            }
+            dlboard_nesterov_update(
+                p.value.pointer, p.gradient.pointer, state.buffers(for: p)[0].pointer, p.value.count, a, lr)
         }
     }
 

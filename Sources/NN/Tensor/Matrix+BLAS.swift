@@ -1,4 +1,5 @@
 import CBLAS
+import CKernels
 import Foundation
 
 extension Matrix {
@@ -48,16 +49,51 @@ extension Matrix {
         cblas_sscal(Int32(count), alpha, pointer, 1)
     }
 
-    /// Sum of squares of all elements, accumulated in Double for stability.
-    public func sumOfSquares() -> Double {
-        var s = 0.0
-        let p = pointer
-        for i in 0..<count {
-            let v = Double(p[i])
-            s += v * v
+    /// Sum of squares of all elements in Double, in 16 fixed interleaved lanes
+    /// (`dlboard_sum_of_squares`): the same bits on every instruction set.
+    public func sumOfSquares() -> Double { dlboard_sum_of_squares(pointer, count) }
+
+    /// Weight decay's gradient term and loss sum in one pass over `w`: `self += lambda * w`, with
+    /// the bits `add(w, scaledBy: lambda)` gives, and returns `w.sumOfSquares()`.
+    public func addDecay(of w: Matrix, lambda: Float) -> Double {
+        precondition(rows == w.rows && cols == w.cols, "addDecay: shape \(shapeDescription) ≠ \(w.shapeDescription)")
+        switch Self.axpyRounding {
+        case .separate: return dlboard_decay_gradient(pointer, w.pointer, count, lambda)
+        case .fused: return dlboard_decay_gradient_fused(pointer, w.pointer, count, lambda)
+        case .mixed:
+            add(w, scaledBy: lambda)
+            return w.sumOfSquares()
         }
-        return s
     }
+
+    /// How this process's `cblas_saxpy` rounds `y + α·x`: OpenBLAS's SSE kernels multiply and add
+    /// (two roundings), its AVX2 and AVX-512 ones use FMA (one). The decay kernel must round as
+    /// `add(_:scaledBy:)` does, so training computes the same bits whichever path runs.
+    enum AxpyRounding: Sendable { case separate, fused, mixed }
+
+    /// Measured once: α = x = 1 + 2⁻¹², y = −1, where the product's last bit (2⁻²⁴, a tie) is lost
+    /// by a separate multiply and kept by an FMA, at every position of an odd length (vector body
+    /// and remainder) and of a short one. Positions that disagree (never seen) give `mixed`: then
+    /// the decay keeps saxpy and sums in a second pass.
+    static let axpyRounding: AxpyRounding = {
+        let a: Float = 1 + 0x1p-12
+        var fused = 0
+        var separate = 0
+        for n in [1031, 5] {
+            let x = [Float](repeating: a, count: n)
+            var y = [Float](repeating: -1, count: n)
+            cblas_saxpy(Int32(n), a, x, 1, &y, 1)
+            for v in y {
+                if v == 0x1p-11 + 0x1p-24 {
+                    fused += 1
+                } else if v == 0x1p-11 {
+                    separate += 1
+                }
+            }
+        }
+        let total = 1031 + 5
+        return fused == total ? .fused : separate == total ? .separate : .mixed
+    }()
 }
 
 /// Process-wide OpenBLAS thread count. Two threads hardly help this network's small GEMMs on two
