@@ -15,19 +15,23 @@ import Testing
     }
 
     /// Every run's losses (bit patterns) of a session of `configs`, trained to the end.
-    func losses(_ configs: [TrainingConfig], layerStatisticsInterval: Int = 0) -> [[UInt32]] {
+    func losses(
+        _ configs: [TrainingConfig], layerStatisticsInterval: Int = 0,
+        scheduling: TrainingSession.Scheduling = .runs
+    ) -> [[UInt32]] {
         let s = TrainingSession(
             runs: configs.map { Spec(config: $0) }, dataset: SessionTests.dataset(), publishInterval: 0.001,
-            recordsBatches: true, layerStatisticsInterval: layerStatisticsInterval)
+            recordsBatches: true, layerStatisticsInterval: layerStatisticsInterval, scheduling: scheduling)
         s.start()
         let out = Collector(s).wait(until: finished)
         s.stop()
         return out.order.map { id in out.runs[id]!.losses.map(\.loss.bitPattern) }
     }
 
-    /// Five runs (on two cores: lanes of three and two, so runs share within a lane and some
-    /// pipelines differ) lose exactly what each loses alone.
-    @Test func eachRunOfALockStepSessionLosesWhatItLosesAlone() {
+    /// Five runs (on two cores, lanes of three and two: runs share within a lane, and some
+    /// pipelines differ) lose exactly what each loses alone, however the chunks are scheduled.
+    @Test(arguments: TrainingSession.Scheduling.allCases)
+    func eachRunOfALockStepSessionLosesWhatItLosesAlone(_ scheduling: TrainingSession.Scheduling) {
         let base = SessionTests.config
         var adam = base
         adam.optimizer = .adam
@@ -39,7 +43,7 @@ import Testing
         var slower = base
         slower.learningRate = 0.03
         let configs = [base, adam, shifted, standardized, slower]
-        let together = losses(configs, layerStatisticsInterval: 5)
+        let together = losses(configs, layerStatisticsInterval: 5, scheduling: scheduling)
         #expect(together.count == 5)
         for (k, config) in configs.enumerated() {
             let alone = losses([config], layerStatisticsInterval: 5)
@@ -51,11 +55,12 @@ import Testing
 
     /// Four runs of one config: one paused for a few steps falls behind and must gather its own
     /// batches from then on; all still end with the same losses, batches and steps.
-    @Test func aPausedRunOfFourStaysInLockStepWithItself() {
+    @Test(arguments: TrainingSession.Scheduling.allCases)
+    func aPausedRunOfFourStaysInLockStepWithItself(_ scheduling: TrainingSession.Scheduling) {
         let c = SessionTests.config
         let s = TrainingSession(
             runs: Array(repeating: Spec(config: c), count: 4), dataset: SessionTests.dataset(),
-            publishInterval: 0.001, recordsBatches: true)
+            publishInterval: 0.001, recordsBatches: true, scheduling: scheduling)
         s.start(paused: true)
         let col = Collector(s)
         col.wait { $0.order.count == 4 }

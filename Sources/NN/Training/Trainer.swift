@@ -243,7 +243,7 @@ public final class Trainer {
     /// One step on the next batch of this trainer's own sampler. Returns the batch loss.
     @discardableResult
     public func step() -> Double {
-        step(collectingStatistics: nil, sharingInputsWith: EmptyCollection())
+        step(collectingStatistics: nil, sharingInputsWith: [])
     }
 
     /// One step on the training images at `indices`. Returns the batch loss as `lossRecording` says
@@ -260,7 +260,7 @@ public final class Trainer {
     /// One step on the next batch of this trainer's own sampler, collecting statistics or not.
     @discardableResult
     public func step(collectingStatistics: Bool) -> Double {
-        step(collectingStatistics: collectingStatistics, sharingInputsWith: EmptyCollection())
+        step(collectingStatistics: collectingStatistics, sharingInputsWith: [])
     }
 
     /// One step on the next batch of this trainer's own sampler. When one of `donors` made its last
@@ -273,7 +273,7 @@ public final class Trainer {
     /// one after the other). A trainer whose own last step read someone else's inputs lends nothing:
     /// its batch buffer does not hold them.
     @discardableResult
-    public func step(collectingStatistics: Bool?, sharingInputsWith donors: some Sequence<Trainer>) -> Double {
+    public func step(collectingStatistics: Bool?, sharingInputsWith donors: ArraySlice<Trainer>) -> Double {
         sampler.next(into: &lastBatch)
         let donor = donors.first { donor in
             donor !== self

@@ -136,7 +136,7 @@ struct RunDriver {
     /// One step of the run. `donors`: trainers stepped just before on this thread whose inputs it
     /// may read instead of gathering its own (`Trainer.step(collectingStatistics:sharingInputsWith:)`
     /// checks they are the same numbers).
-    mutating func trainOneStep(sharingInputsWith donors: some Sequence<Trainer> = EmptyCollection()) {
+    mutating func trainOneStep(sharingInputsWith donors: ArraySlice<Trainer> = []) {
         let t0 = Self.now()
         epochSteps += 1
         let collect = collectsLayerStatistics(atStep: trainer.steps + 1)

@@ -61,6 +61,26 @@ final class TrainingSession: Sendable {
     /// 100,000 steps' worth, far more than any drain interval.
     static let maxUndrainedLayerSamples = 2_000
 
+    /// How lock-step chunks are spread over the cores (`DLBOARD_LOCKSTEP`, for measuring; see
+    /// `scripts/compare_scaling.sh`): `runs`, one `concurrentPerform` iteration per run (a free core
+    /// takes the next run and steps it through the chunk, each gathering its own batches); `lanes`,
+    /// one iteration per core, each stepping a fixed share of the runs in turn and gathering each
+    /// batch once; `pinned`, the same lanes on persistent worker threads pinned to one core each
+    /// (`LaneWorkers`). `runs` is the default because it measured fastest here: the gather is ~4 %
+    /// of a step (perf), so sharing saves ~2 % with two runs a core, while stepping the runs of a
+    /// lane in turn swaps their weights and buffers (~1.5 MB each) through the core's 2 MB L2 at
+    /// every step, and a lane fixed to a core cannot move off a core the VM's neighbours slow.
+    enum Scheduling: String, Sendable, CaseIterable {
+        case runs, lanes, pinned
+
+        static let chosen: Scheduling = {
+            ProcessInfo.processInfo.environment["DLBOARD_LOCKSTEP"].flatMap(Scheduling.init(rawValue:)) ?? .runs
+        }()
+    }
+
+    /// How this session's lock-step chunks are spread over the cores.
+    let scheduling: Scheduling
+
     private let commands = Mutex<[(run: Int?, command: SessionCommand)]>([])
     /// Whether `commands` holds any: lock-step workers read it after every step and end their
     /// chunk early, so a key's command applies after the step under way, not after ~30 ms of them.
@@ -82,8 +102,9 @@ final class TrainingSession: Sendable {
     init(
         runs: [RunSpec], dataset: Dataset, publishInterval: Double = 0.03, histogramInterval: Double = 0.25,
         maxRuns: Int = .max,
-        recordsBatches: Bool = false, layerStatisticsInterval: Int = 0
+        recordsBatches: Bool = false, layerStatisticsInterval: Int = 0, scheduling: Scheduling = .chosen
     ) {
+        self.scheduling = scheduling
         self.recordsBatches = recordsBatches
         self.layerStatisticsInterval = layerStatisticsInterval
         precondition(!runs.isEmpty, "a session needs at least one run")
@@ -201,26 +222,14 @@ private struct TrainingLoop {
     /// the measured step time.
     var chunk = 1
 
-    /// How lock-step chunks are spread over the cores (`DLBOARD_LOCKSTEP`, for measuring; see
-    /// `scripts/compare_scaling.sh`): `runs`, one `concurrentPerform` iteration per run (a free core
-    /// takes the next run, each gathers its own batches); `lanes`, one iteration per core, each
-    /// stepping a fixed share of the runs in turn and gathering each batch once; `pinned`, the same
-    /// lanes on persistent worker threads pinned to one core each (`LaneWorkers`).
-    enum Scheduling: String {
-        case runs, lanes, pinned
-
-        static let chosen: Scheduling = {
-            ProcessInfo.processInfo.environment["DLBOARD_LOCKSTEP"].flatMap(Scheduling.init(rawValue:)) ?? .lanes
-        }()
-    }
-
-    let scheduling = Scheduling.chosen
+    let scheduling: TrainingSession.Scheduling
     /// One lane per core.
     let laneCount = max(1, ProcessInfo.processInfo.activeProcessorCount)
     var workers: LaneWorkers?
 
     init(session: TrainingSession, paused: Bool) {
         self.session = session
+        scheduling = session.scheduling
         drivers = session.specs.enumerated().map { i, spec in
             var driver = RunDriver(
                 id: i, trainer: Trainer(config: spec.config, data: session.dataset), title: spec.title,
@@ -331,10 +340,13 @@ private struct TrainingLoop {
         _ lane: Int, of lanes: Int, _ running: [Int], steps: Int, _ runs: DisjointRuns, _ session: TrainingSession
     ) {
         let mine = stride(from: lane, to: running.count, by: lanes).map { running[$0] }
+        // The lane's trainers, for the donors' slice; a run's trainer changes only by commands and
+        // exploits, which never come inside a chunk.
+        let trainers = mine.map { runs.buffer[$0].trainer }
         for _ in 0..<steps {
             var stepped = false
             for (k, i) in mine.enumerated() where runs.buffer[i].isRunning {
-                runs.buffer[i].trainOneStep(sharingInputsWith: mine[..<k].lazy.map { runs.buffer[$0].trainer })
+                runs.buffer[i].trainOneStep(sharingInputsWith: trainers[..<k])
                 stepped = true
             }
             if !stepped || session.hasPendingCommands { return }
