@@ -93,6 +93,7 @@ def main():
     ap.add_argument("--width", type=int, default=120)
     ap.add_argument("--height", type=int, default=40)
     ap.add_argument("--args", default="", help="extra dlboard flags, e.g. '--hidden 100,100'")
+    ap.add_argument("--exe", default=EXE, help="the dlboard binary (default: the release build)")
     args = ap.parse_args()
     if args.key == "lr":
         keys = ("+", "-")
@@ -103,7 +104,7 @@ def main():
         pattern = re.compile(r"\b(SGD|Momentum|Nesterov|AdaGrad|RMSprop|Adam)\b")
 
     session = f"dlboard-keys-{os.getpid()}"
-    cmd = (f"env LANG=C.UTF-8 TERM=tmux-256color SWIFT_BACKTRACE=enable=no {EXE} --epochs 1000 {args.args}; "
+    cmd = (f"env LANG=C.UTF-8 TERM=tmux-256color SWIFT_BACKTRACE=enable=no {args.exe} --epochs 1000 {args.args}; "
            f"sleep 5")
     subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", str(args.width), "-y", str(args.height), cmd],
                    check=True, cwd=ROOT)
