@@ -53,11 +53,14 @@ def dashboard(args, log, view):
     try:
         deadline = time.time() + 300
         if view == "layers":
-            while time.time() < deadline and "step" not in capture(session):
+            # The status bar ("│ init …") is drawn by the dashboard itself: keys are read from then on.
+            while time.time() < deadline and "│ init " not in capture(session):
                 time.sleep(0.05)
             subprocess.run(["tmux", "send-keys", "-t", session, "L"])
-            time.sleep(0.5)
-            if "layers view" not in capture(session).lower() and "update:data" not in capture(session):
+            shown = time.time() + 3
+            while time.time() < shown and "update:data" not in capture(session):
+                time.sleep(0.05)
+            if "update:data" not in capture(session):
                 print("warning: the layers view did not show", file=sys.stderr)
         while time.time() < deadline:
             screen = capture(session)
@@ -79,6 +82,7 @@ def main():
     ap.add_argument("--views", default="charts,layers", help="dashboard views to measure: charts, layers")
     args = ap.parse_args()
     views = args.views.split(",")
+    print(f"load average before: {' '.join(open('/proc/loadavg').read().split()[:3])}")
     h, d = [], {v: [] for v in views}
     with tempfile.TemporaryDirectory() as tmp:
         for i in range(args.repeats):
