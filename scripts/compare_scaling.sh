@@ -1,24 +1,82 @@
 #!/usr/bin/env bash
-# Aggregate training throughput of a 4-run lock-step comparison against a single run, on this machine.
-# Same network (784-100x4-10 ReLU He, SGD, batch 100), training only (no evaluation inside the
-# measured steps), 1 BLAS thread per run. Runs are interleaved and repeated because this 2-core VM
-# is noisy; prints each pair, then medians and the ratio. Usage: scripts/compare_scaling.sh [reps]
+# Aggregate training throughput of 4 runs in lock-step against 1 run, on this machine, like with like:
+# the same network (the book's 784-100x4-10 ReLU He, SGD, batch 100), the same 600 steps of 60,000
+# images for every run, 1 BLAS thread per run, both headless, both measured the same way from their
+# run records (`--log-every 1`): the training samples of steps 100..500 over the wall time between
+# them (the publish that carries each step stamps it, every 30 ms, so the clock ends no eval is in
+# the window: the one evaluation comes at step 600). Each rep runs the variants back to back
+# (interleaved), and a rep's ratio is its 4-run aggregate over its own 1-run rate; prints each rep,
+# then medians with ranges. The machine's load average is printed before and after.
+#
+# Usage: scripts/compare_scaling.sh [reps]
+#   MODES=runs,lanes,pinned   lock-step schedulings to measure (DLBOARD_LOCKSTEP; default: the built-in)
+#   BASELINE=path/to/dlboard  another build measured the same way in each rep (A/B against it)
+#   NO_BUILD=1                use .build/release/dlboard as it is
 set -euo pipefail
 cd "$(dirname "$0")/.."
 reps=${1:-5}
-swift build -c release >/dev/null
-bin=.build/release/dlboard
-singles=(); fours=()
-for i in $(seq "$reps"); do
-  s=$($bin train --epochs 1 --train-size 40000 | awk '$1 == "1" { print $NF }')
-  f=$($bin compare --lrs 0.01,0.011,0.012,0.013 --steps 400 --train-size 60000 --headless \
-      | sed -n 's/.*= \([0-9]*\) samples\/s in all.*/\1/p')
-  echo "rep $i: 1 run $s samples/s · 4 runs $f samples/s in all"
-  singles+=("$s"); fours+=("$f")
-done
-python3 - "${singles[*]}" "${fours[*]}" <<'PY'
-import statistics, sys
-s = [float(x) for x in sys.argv[1].split()]; f = [float(x) for x in sys.argv[2].split()]
-ms, mf = statistics.median(s), statistics.median(f)
-print(f"median 1 run {ms:.0f} (range {min(s):.0f}-{max(s):.0f}) · 4 runs {mf:.0f} (range {min(f):.0f}-{max(f):.0f}) · aggregate ratio {mf/ms:.2f}x")
+[ -n "${NO_BUILD:-}" ] || swift build -c release >/dev/null
+bin=$PWD/.build/release/dlboard
+python3 - "$reps" "$bin" "${MODES:-}" "${BASELINE:-}" <<'PY'
+import json, os, statistics, subprocess, sys, tempfile
+
+reps, binary, modes, baseline = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
+common = ["--train-size", "60000", "--batch", "100", "--hidden", "100,100,100,100", "--optimizer", "sgd",
+          "--lr", "0.01", "--log-every", "1"]
+env = {k: v for k, v in os.environ.items() if k not in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")}
+env["OPENBLAS_NUM_THREADS"] = "1"
+
+def aggregate(path, first=100, last=500, batch=100):
+    """Training samples/s of all runs between steps `first` and `last`, from the step records."""
+    t0, t1, runs = {}, {}, set()
+    with open(path) as f:
+        for line in f:
+            if '"type":"step"' not in line:
+                continue
+            r = json.loads(line)
+            run = r.get("run", 0)
+            runs.add(run)
+            if r["step"] == first: t0[run] = r["t"]
+            if r["step"] == last: t1[run] = r["t"]
+    assert t0 and len(t0) == len(t1) == len(runs), f"{path}: steps {first} and {last} of every run"
+    return len(runs) * (last - first) * batch / (max(t1.values()) - min(t0.values()))
+
+def one(exe, log):
+    subprocess.run([exe, "train", "--epochs", "1", "--metrics-out", log] + common, check=True, env=env,
+                   stdout=subprocess.DEVNULL)
+    return aggregate(log)
+
+def four(exe, log, mode):
+    e = dict(env)
+    if mode: e["DLBOARD_LOCKSTEP"] = mode
+    subprocess.run([exe, "compare", "--lrs", "0.01,0.011,0.012,0.013", "--steps", "600", "--headless",
+                    "--metrics-out", log] + [a for a in common if a not in ("--lr", "0.01")], check=True, env=e,
+                   stdout=subprocess.DEVNULL)
+    return aggregate(log)
+
+builds = [("new", binary)] + ([("base", baseline)] if baseline else [])
+variants = []
+for name, exe in builds:
+    variants.append((name, exe, "1 run", None))
+    for mode in (modes.split(",") if modes and name == "new" else [""]):
+        variants.append((name, exe, f"4 runs{' ' + mode if mode else ''}", mode))
+print(f"load average before: {open('/proc/loadavg').read().split()[:3]}")
+rates = {(n, v): [] for n, _, v, _ in variants}
+ratios = {(n, v): [] for n, _, v, _ in variants if v != "1 run"}
+with tempfile.TemporaryDirectory() as tmp:
+    for rep in range(reps):
+        line = []
+        for i, (name, exe, label, mode) in enumerate(variants):
+            log = os.path.join(tmp, f"{rep}-{i}.jsonl")
+            r = one(exe, log) if label == "1 run" else four(exe, log, mode)
+            rates[(name, label)].append(r)
+            if label != "1 run":
+                ratios[(name, label)].append(r / rates[(name, "1 run")][-1])
+            line.append(f"{name} {label} {r:.0f}")
+        print(f"rep {rep + 1}: " + " · ".join(line), flush=True)
+print(f"load average after: {open('/proc/loadavg').read().split()[:3]}")
+for (name, label), rs in rates.items():
+    print(f"{name:4} {label:16} median {statistics.median(rs):8.0f} samples/s (range {min(rs):.0f}-{max(rs):.0f})")
+for (name, label), rs in ratios.items():
+    print(f"{name:4} {label:16} / 1 run: median {statistics.median(rs):.2f}x (range {min(rs):.2f}-{max(rs):.2f}x)")
 PY

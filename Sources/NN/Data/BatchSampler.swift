@@ -37,9 +37,19 @@ public struct BatchSampler: Sendable, Equatable {
     }
 
     public mutating func next() -> [Int] {
+        var batch: [Int] = []
+        next(into: &batch)
+        return batch
+    }
+
+    /// The next batch's indices into `batch` (its old contents replaced, its capacity kept): a
+    /// trainer draws every step into the same array, so a step allocates nothing here. The same
+    /// draws as `next()`, in the same order.
+    public mutating func next(into batch: inout [Int]) {
+        batch.removeAll(keepingCapacity: true)
         switch policy {
         case .withReplacement:
-            return (0..<batchSize).map { _ in generator.nextInt(below: count) }
+            for _ in 0..<batchSize { batch.append(generator.nextInt(below: count)) }
         case .shuffledEpochs:
             let size = min(batchSize, count)
             if position + size > permutation.count {
@@ -47,8 +57,8 @@ public struct BatchSampler: Sendable, Equatable {
                 permutation.shuffle(using: &generator)
                 position = 0
             }
-            defer { position += size }
-            return Array(permutation[position..<(position + size)])
+            batch.append(contentsOf: permutation[position..<(position + size)])
+            position += size
         }
     }
 }

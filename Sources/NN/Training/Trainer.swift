@@ -46,11 +46,31 @@ public final class Trainer {
     /// Epochs completed, counted in samples (see the type's comment).
     public private(set) var completedEpochs = 0
     /// The training-image indices of the last step's batch (what lock-step runs must agree on).
+    /// The sampler draws into this one array every step, so a step allocates no index array.
     public private(set) var lastBatch: [Int] = []
+    /// The stream position of the last batch's first sample (what its augmentation was drawn for)
+    /// and the augmentation it got: with `lastBatch`, what the last step's inputs were made of.
+    private var lastBatchPosition = 0
+    private var lastBatchAugmentation = Augmentation.none
+    /// Whether the last step's inputs are in this trainer's own `batch` (false: it trained on
+    /// another trainer's, `step(collectingStatistics:sharingInputsWith:)`, or has not stepped).
+    private var batchHoldsLastInputs = false
+    /// Whether the last step read another trainer's inputs instead of gathering its own.
+    public private(set) var lastStepSharedInputs = false
 
     /// The last step's inputs as the network saw them (augmented and scaled), row by row: what
-    /// lock-step runs must agree on when they augment. A copy, made only when asked for.
-    public var lastInputs: [Float] { Array(UnsafeBufferPointer(start: batch.pointer, count: batch.count)) }
+    /// lock-step runs must agree on when they augment. A copy, made only when asked for: built
+    /// again from the last batch's indices, position and augmentation, since the step may have
+    /// read another trainer's copy of them.
+    public var lastInputs: [Float] {
+        let x = Matrix(rows: 0, cols: 0)
+        var labels: [Int32] = []
+        var scratch: [Float] = []
+        prepare(
+            lastBatch, position: lastBatchPosition, augmentation: lastBatchAugmentation, into: x,
+            labels: &labels, scratch: &scratch)
+        return Array(UnsafeBufferPointer(start: x.pointer, count: x.count))
+    }
 
     /// Collect per-layer statistics on every `statisticsInterval`-th step (steps 1·N, 2·N, …);
     /// 0 (the default) never. A step that does not collect costs exactly what it did without them.
@@ -150,6 +170,8 @@ public final class Trainer {
         epochSamples = other.epochSamples
         completedEpochs = other.completedEpochs
         lastBatch = other.lastBatch
+        lastBatchPosition = other.lastBatchPosition
+        lastBatchAugmentation = other.lastBatchAugmentation
         statisticsInterval = other.statisticsInterval
         lastLayerStatistics = other.lastLayerStatistics
         lastLayerStatisticsStep = other.lastLayerStatisticsStep
@@ -221,7 +243,7 @@ public final class Trainer {
     /// One step on the next batch of this trainer's own sampler. Returns the batch loss.
     @discardableResult
     public func step() -> Double {
-        step(indices: sampler.next())
+        step(collectingStatistics: nil, sharingInputsWith: [])
     }
 
     /// One step on the training images at `indices`. Returns the batch loss as `lossRecording` says
@@ -231,16 +253,76 @@ public final class Trainer {
     /// weight, loss or random stream.
     @discardableResult
     public func step(indices: [Int], collectingStatistics: Bool? = nil) -> Double {
+        lastBatch = indices
+        return trainOnLastBatch(collectingStatistics: collectingStatistics, donor: nil)
+    }
+
+    /// One step on the next batch of this trainer's own sampler, collecting statistics or not.
+    @discardableResult
+    public func step(collectingStatistics: Bool) -> Double {
+        step(collectingStatistics: collectingStatistics, sharingInputsWith: [])
+    }
+
+    /// One step on the next batch of this trainer's own sampler. When one of `donors` made its last
+    /// step's inputs exactly as this step's would be made (the same images, the same augmentation
+    /// drawn for the same sample positions, the same input scaling, checked here), the network
+    /// reads that trainer's copy instead of gathering its own: lock-step runs on one core gather each
+    /// batch once. The numbers are the same either way, so the loss and every later bit are too.
+    ///
+    /// No donor may step, nor be switched, while this step runs (the caller steps them on one thread,
+    /// one after the other). A trainer whose own last step read someone else's inputs lends nothing:
+    /// its batch buffer does not hold them.
+    @discardableResult
+    public func step(collectingStatistics: Bool?, sharingInputsWith donors: ArraySlice<Trainer>) -> Double {
+        sampler.next(into: &lastBatch)
+        let donor = donors.first { donor in
+            donor !== self
+                && donor.lastInputsMatch(
+                    lastBatch, position: samplesSeen, augmentation: augmentation, seed: seed,
+                    transform: inputTransform, data: data)
+        }
+        return trainOnLastBatch(collectingStatistics: collectingStatistics, donor: donor)
+    }
+
+    /// Whether the inputs of this trainer's last step are, number for number, the inputs a step on
+    /// `indices` drawn at stream position `position` makes with `augmentation` (seeded `seed`),
+    /// `transform` and the training images of `data`.
+    private func lastInputsMatch(
+        _ indices: [Int], position: Int, augmentation: Augmentation, seed: UInt64, transform: InputTransform,
+        data other: Dataset
+    ) -> Bool {
+        guard batchHoldsLastInputs, lastBatch == indices, lastBatchAugmentation == augmentation,
+            inputTransform == transform, data.train.sharesStorage(with: other.train)
+        else { return false }
+        // Unaugmented inputs depend neither on the position in the stream nor on the seed.
+        return augmentation.isNone || (lastBatchPosition == position && self.seed == seed)
+    }
+
+    private func trainOnLastBatch(collectingStatistics: Bool?, donor: Trainer?) -> Double {
         let collect =
             collectingStatistics ?? (statisticsInterval > 0 && (steps + 1) % statisticsInterval == 0)
-        lastBatch = indices
-        data.train.gather(indices, into: batch, labels: &batchLabels)
-        // Each sample is augmented by its position in the stream of drawn samples, so lock-step
-        // runs, whatever their batch size, give sample p the same changes.
-        augmentation.apply(
-            to: batch, width: data.train.width, seed: seed, firstPosition: samplesSeen, scratch: &augmentationScratch)
-        inputTransform.apply(to: batch)
-        var loss = network.gradient(batch, labels: batchLabels)
+        let indices = lastBatch
+        lastBatchPosition = samplesSeen
+        lastBatchAugmentation = augmentation
+        let inputs: Matrix
+        let labels: [Int32]
+        if let donor {
+            inputs = donor.batch
+            labels = donor.batchLabels
+            batchHoldsLastInputs = false
+            lastStepSharedInputs = true
+        } else {
+            // Each sample is augmented by its position in the stream of drawn samples, so lock-step
+            // runs, whatever their batch size, give sample p the same changes.
+            prepare(
+                indices, position: samplesSeen, augmentation: augmentation, into: batch, labels: &batchLabels,
+                scratch: &augmentationScratch)
+            inputs = batch
+            labels = batchLabels
+            batchHoldsLastInputs = true
+            lastStepSharedInputs = false
+        }
+        var loss = network.gradient(inputs, labels: labels)
         if collect { copyWeightsBefore() }
         optimizer.learningRate = currentLearningRate
         optimizer.update(network.parameters)
@@ -258,15 +340,20 @@ public final class Trainer {
         // After the statistics, which read the train-mode pass's activations and gradients. The
         // activation histograms read afterwards are then of this pass, the one the loss is of.
         if lossRecording == .postUpdateInference {
-            loss = network.loss(batch, labels: batchLabels, mode: .eval)
+            loss = network.loss(inputs, labels: labels, mode: .eval)
         }
         return loss
     }
 
-    /// One step on the next batch of this trainer's own sampler, collecting statistics or not.
-    @discardableResult
-    public func step(collectingStatistics: Bool) -> Double {
-        step(indices: sampler.next(), collectingStatistics: collectingStatistics)
+    /// The training images at `indices` as the network gets them: unit pixels, augmented for the
+    /// stream positions from `position` on, then scaled.
+    private func prepare(
+        _ indices: [Int], position: Int, augmentation: Augmentation, into x: Matrix, labels: inout [Int32],
+        scratch: inout [Float]
+    ) {
+        data.train.gather(indices, into: x, labels: &labels)
+        augmentation.apply(to: x, width: data.train.width, seed: seed, firstPosition: position, scratch: &scratch)
+        inputTransform.apply(to: x)
     }
 
     private func copyWeightsBefore() {
@@ -310,6 +397,9 @@ extension Trainer {
         self.epochSamples = epochSamples
         self.completedEpochs = completedEpochs
         self.lastBatch = lastBatch
+        self.lastBatchPosition = samplesSeen - lastBatch.count
+        self.lastBatchAugmentation = augmentation
+        self.batchHoldsLastInputs = false
         self.sampler = sampler
         self.baseLearningRate = baseLearningRate
         optimizer.learningRate = currentLearningRate

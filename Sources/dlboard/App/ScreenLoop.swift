@@ -2,7 +2,8 @@ import Foundation
 import TUI
 
 /// The main-thread loop of every full-screen view: keys with a timeout (the frame clock), the
-/// screen's clock, at most 30 frames a second and only when something changed, `q` asking first
+/// screen's clock, at most 30 frames a second on the clock and only when something changed (a
+/// key's change is drawn at once, between frames), `q` asking first
 /// (`QuitConfirmation`), a clean stop on a stop signal (Ctrl-C, Ctrl-\\, SIGTERM, SIGHUP:
 /// `StopSignal`). It never waits for a background job (the trainer), and the job never waits for it.
 enum ScreenLoop {
@@ -35,26 +36,33 @@ enum ScreenLoop {
         }
         var dirty = true
         var lastDraw = -1.0
+        func draw(at t: Double) {
+            let (w, h) = screen.size
+            screen.present(model.render(width: w, height: h, glyphs: screen.glyphs))
+            lastDraw = t
+            dirty = false
+        }
         while !model.shouldQuit && !stop.isRequested {
             let before = now()
             // With something to draw, wake for the next frame; otherwise wait a whole frame for keys.
             let wait = dirty ? max(0, lastDraw + frameSeconds - before) : frameSeconds
             var key = screen.readKey(timeoutMilliseconds: Int(wait * 1000))
             var sawKey = false
+            var keyChanged = false
             while let k = key {
                 sawKey = true
-                if k == .resize || model.handle(k) { dirty = true }
+                if k == .resize || model.handle(k) { keyChanged = true }
                 if model.shouldQuit { break }
                 key = screen.readKey(timeoutMilliseconds: 0)
             }
+            // A key's effect is drawn at once, not at the next tick of the frame clock: the screen
+            // already shows the intended setting (the pane predicts it), so nothing waits for the
+            // trainer. Keys come in bursts at most as fast as a person types or a terminal repeats
+            // (every pending key is read first), so this adds no frames worth counting.
+            if keyChanged { draw(at: now()) }
             if model.tick(now: now()) { dirty = true }
             let t = now()
-            if dirty && t - lastDraw >= frameSeconds * 0.9 {
-                let (w, h) = screen.size
-                screen.present(model.render(width: w, height: h, glyphs: screen.glyphs))
-                lastDraw = t
-                dirty = false
-            }
+            if dirty && t - lastDraw >= frameSeconds * 0.9 { draw(at: t) }
             // At EOF wgetch returns at once: keep to the clock anyway, never spin.
             let elapsed = now() - before
             if !sawKey && elapsed < wait - 0.001 { usleep(UInt32((wait - elapsed) * 1e6)) }

@@ -133,12 +133,15 @@ struct RunDriver {
                 step: trainer.steps, label: "←\(donor.id + 1)", kind: .exploit, from: String(donor.id)))
     }
 
-    mutating func trainOneStep() {
+    /// One step of the run. `donors`: trainers stepped just before on this thread whose inputs it
+    /// may read instead of gathering its own (`Trainer.step(collectingStatistics:sharingInputsWith:)`
+    /// checks they are the same numbers).
+    mutating func trainOneStep(sharingInputsWith donors: ArraySlice<Trainer> = []) {
         let t0 = Self.now()
         epochSteps += 1
         let collect = collectsLayerStatistics(atStep: trainer.steps + 1)
         let samplesBefore = trainer.samplesSeen
-        let exactLoss = trainer.step(collectingStatistics: collect)
+        let exactLoss = trainer.step(collectingStatistics: collect, sharingInputsWith: donors)
         let loss = Float(exactLoss)
         let dt = Self.now() - t0
         let samples = trainer.samplesSeen - samplesBefore

@@ -61,7 +61,30 @@ final class TrainingSession: Sendable {
     /// 100,000 steps' worth, far more than any drain interval.
     static let maxUndrainedLayerSamples = 2_000
 
+    /// How lock-step chunks are spread over the cores (`DLBOARD_LOCKSTEP`, for measuring; see
+    /// `scripts/compare_scaling.sh`): `runs`, one `concurrentPerform` iteration per run (a free core
+    /// takes the next run and steps it through the chunk, each gathering its own batches); `lanes`,
+    /// one iteration per core, each stepping a fixed share of the runs in turn and gathering each
+    /// batch once; `pinned`, the same lanes on persistent worker threads pinned to one core each
+    /// (`LaneWorkers`). `runs` is the default because it measured fastest here: the gather is ~4 %
+    /// of a step (perf), so sharing saves ~2 % with two runs a core, while stepping the runs of a
+    /// lane in turn swaps their weights and buffers (~1.5 MB each) through the core's 2 MB L2 at
+    /// every step, and a lane fixed to a core cannot move off a core the VM's neighbours slow.
+    enum Scheduling: String, Sendable, CaseIterable {
+        case runs, lanes, pinned
+
+        static let chosen: Scheduling = {
+            ProcessInfo.processInfo.environment["DLBOARD_LOCKSTEP"].flatMap(Scheduling.init(rawValue:)) ?? .runs
+        }()
+    }
+
+    /// How this session's lock-step chunks are spread over the cores.
+    let scheduling: Scheduling
+
     private let commands = Mutex<[(run: Int?, command: SessionCommand)]>([])
+    /// Whether `commands` holds any: lock-step workers read it after every step and end their
+    /// chunk early, so a key's command applies after the step under way, not after ~30 ms of them.
+    private let commandsPending = Atomic<Bool>(false)
     private let output = Mutex(Snapshot())
     private let stopRequested = Atomic<Bool>(false)
     private let wake = DispatchSemaphore(value: 0)
@@ -79,8 +102,9 @@ final class TrainingSession: Sendable {
     init(
         runs: [RunSpec], dataset: Dataset, publishInterval: Double = 0.03, histogramInterval: Double = 0.25,
         maxRuns: Int = .max,
-        recordsBatches: Bool = false, layerStatisticsInterval: Int = 0
+        recordsBatches: Bool = false, layerStatisticsInterval: Int = 0, scheduling: Scheduling = .chosen
     ) {
+        self.scheduling = scheduling
         self.recordsBatches = recordsBatches
         self.layerStatisticsInterval = layerStatisticsInterval
         precondition(!runs.isEmpty, "a session needs at least one run")
@@ -102,7 +126,10 @@ final class TrainingSession: Sendable {
 
     /// Queues a command for one run (nil: the first); the trainer applies it before its next step.
     func send(_ command: SessionCommand, to run: Int? = nil) {
-        commands.withLock { $0.append((run, command)) }
+        commands.withLock {
+            $0.append((run, command))
+            commandsPending.store(true, ordering: .relaxed)
+        }
         wake.signal()
     }
 
@@ -139,8 +166,12 @@ final class TrainingSession: Sendable {
     // MARK: Used by the training loop
 
     fileprivate var isStopRequested: Bool { stopRequested.load(ordering: .relaxed) }
+    fileprivate var hasPendingCommands: Bool { commandsPending.load(ordering: .relaxed) }
     fileprivate func takeCommands() -> [(run: Int?, command: SessionCommand)] {
         commands.withLock { c in
+            // Cleared under the lock that `send` appends under, so a command sent now is either in
+            // what is taken or sets the flag again after this.
+            commandsPending.store(false, ordering: .relaxed)
             defer { c.removeAll() }
             return c
         }
@@ -191,8 +222,14 @@ private struct TrainingLoop {
     /// the measured step time.
     var chunk = 1
 
+    let scheduling: TrainingSession.Scheduling
+    /// One lane per core.
+    let laneCount = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    var workers: LaneWorkers?
+
     init(session: TrainingSession, paused: Bool) {
         self.session = session
+        scheduling = session.scheduling
         drivers = session.specs.enumerated().map { i, spec in
             var driver = RunDriver(
                 id: i, trainer: Trainer(config: spec.config, data: session.dataset), title: spec.title,
@@ -248,26 +285,71 @@ private struct TrainingLoop {
             }
             publish(force: running.contains { !drivers[$0].isRunning })
         }
+        workers?.stop()
         publish(force: true)
     }
 
-    /// `steps` steps of every running run (fewer for a run that finishes or diverges on the way),
-    /// the runs in parallel when there are several. Each run consumes its own copy of the batch
-    /// sequence, so the runs stay in lock-step on the batches whatever the chunking.
+    /// `steps` steps of every running run (fewer for a run that finishes or diverges on the way, and
+    /// for all when a command arrives: it applies after the step under way), the runs in parallel
+    /// when there are several. Each run consumes its own copy of the batch sequence, so the runs
+    /// stay in lock-step on the batches whatever the chunking.
     mutating func stepAll(_ running: [Int], steps: Int) {
+        let session = session
         if running.count == 1 {
-            for _ in 0..<steps where drivers[running[0]].isRunning { drivers[running[0]].trainOneStep() }
+            for _ in 0..<steps where drivers[running[0]].isRunning {
+                drivers[running[0]].trainOneStep()
+                if session.hasPendingCommands { break }
+            }
             return
         }
-        // One iteration per run: a free core takes the next run, so a core slowed by the VM's
-        // neighbours simply does fewer runs this chunk. The chunks are long (~30 ms), so a worker
-        // that wakes late costs little.
+        let lanes = min(running.count, laneCount)
+        let scheduling = scheduling
+        if scheduling == .pinned && workers == nil { workers = LaneWorkers(count: laneCount) }
+        let workers = workers
         drivers.withUnsafeMutableBufferPointer { buffer in
             let runs = DisjointRuns(buffer: buffer)
-            DispatchQueue.concurrentPerform(iterations: running.count) { k in
-                let i = running[k]
-                for _ in 0..<steps where runs.buffer[i].isRunning { runs.buffer[i].trainOneStep() }
+            switch scheduling {
+            case .runs:
+                // One iteration per run: a free core takes the next run, so a core slowed by the
+                // VM's neighbours simply does fewer runs this chunk.
+                DispatchQueue.concurrentPerform(iterations: running.count) { k in
+                    let i = running[k]
+                    for _ in 0..<steps where runs.buffer[i].isRunning {
+                        runs.buffer[i].trainOneStep()
+                        if session.hasPendingCommands { break }
+                    }
+                }
+            case .lanes:
+                DispatchQueue.concurrentPerform(iterations: lanes) { lane in
+                    Self.stepLane(lane, of: lanes, running, steps: steps, runs, session)
+                }
+            case .pinned:
+                workers!.perform { lane in
+                    guard lane < lanes else { return }
+                    Self.stepLane(lane, of: lanes, running, steps: steps, runs, session)
+                }
             }
+        }
+    }
+
+    /// Lane `lane`'s runs (every `lanes`-th of `running`), step by step in turn on this thread: each
+    /// run may read the inputs an earlier run of the lane gathered for this step (the same batch,
+    /// augmentation and scaling; `Trainer` checks), so the lane gathers each batch once, and the
+    /// batch is still in this core's cache when the next run reads it.
+    static func stepLane(
+        _ lane: Int, of lanes: Int, _ running: [Int], steps: Int, _ runs: DisjointRuns, _ session: TrainingSession
+    ) {
+        let mine = stride(from: lane, to: running.count, by: lanes).map { running[$0] }
+        // The lane's trainers, for the donors' slice; a run's trainer changes only by commands and
+        // exploits, which never come inside a chunk.
+        let trainers = mine.map { runs.buffer[$0].trainer }
+        for _ in 0..<steps {
+            var stepped = false
+            for (k, i) in mine.enumerated() where runs.buffer[i].isRunning {
+                runs.buffer[i].trainOneStep(sharingInputsWith: trainers[..<k])
+                stepped = true
+            }
+            if !stepped || session.hasPendingCommands { return }
         }
     }
 
@@ -312,14 +394,18 @@ private struct TrainingLoop {
     }
 }
 
-/// The drivers' buffer handed to `concurrentPerform`.
+/// The drivers' buffer handed to `concurrentPerform` or the lane workers.
 ///
 /// Why `@unchecked Sendable` is safe here: `running` holds distinct indices, so iteration *k* reads
 /// and writes only element `running[k]` — one `RunDriver` and the `Trainer` (network, optimizer,
-/// buffers) that it alone references; no two iterations share memory. The buffer outlives the
-/// call (`concurrentPerform` returns only when every iteration is done, inside
-/// `withUnsafeMutableBufferPointer`), and nothing else touches `drivers` meanwhile: the loop that
-/// owns them is blocked in that call. What is shared is read-only: the `Dataset` (immutable arrays).
+/// buffers) that it alone references; no two iterations share memory. A lane (`stepLane`) is one
+/// iteration over a set of runs no other lane has (every `lanes`-th index of `running`): it writes
+/// only those, and reads another trainer's batch only among them, on its own thread, between that
+/// trainer's steps. The buffer outlives the call (`concurrentPerform` and `LaneWorkers.perform`
+/// return only when every iteration is done, inside `withUnsafeMutableBufferPointer`; the
+/// semaphores they wait on order the workers' writes before the loop's next reads), and nothing
+/// else touches `drivers` meanwhile: the loop that owns them is blocked in that call. What is
+/// shared is read-only: the `Dataset` (immutable arrays).
 private struct DisjointRuns: @unchecked Sendable {
     let buffer: UnsafeMutableBufferPointer<RunDriver>
 }
