@@ -166,8 +166,10 @@ struct Benchmark {
             BLASThreads.set(t)
             // The bound is re-measured right before every timed repetition and each repetition's
             // step time is divided by its own bound: on a noisy VM the machine's speed drifts, and a
-            // bound taken minutes earlier would make the fraction meaningless.
-            let overall = GEMMBound.measureStepSeconds(config: network, batch: batch, repeats: 40, rounds: 25)
+            // bound taken minutes earlier would make the fraction meaningless. Rounds of 4 steps'
+            // products (~1 ms), many of them, like the FMA peak and the shapes: on a shared machine
+            // the best of short rounds is one the scheduler left alone; a long round rarely is.
+            let overall = GEMMBound.measureStepSeconds(config: network, batch: batch, repeats: 4, rounds: 250)
             boundGflops["\(t)"] = flops * Double(batch) / overall / 1e9
             bounds.append(
                 Bound(
@@ -190,7 +192,7 @@ struct Benchmark {
                 var fractions: [Double] = []
                 var bounds: [Double] = []
                 for _ in 0..<repeats {
-                    let bound = GEMMBound.measureStepSeconds(config: network, batch: batch, repeats: 20, rounds: 5)
+                    let bound = GEMMBound.measureStepSeconds(config: network, batch: batch, repeats: 4, rounds: 25)
                     let trainer = Trainer(config: config, data: dataset)
                     for _ in 0..<warmup { trainer.step() }
                     let t0 = DispatchTime.now().uptimeNanoseconds
@@ -363,7 +365,7 @@ extension Benchmark {
         var fractions = [[Double]](repeating: [], count: intervals.count)
         func median(_ v: [Double]) -> Double { v.sorted()[v.count / 2] }
         for round in 0..<repeats {
-            let bound = GEMMBound.measureStepSeconds(config: network, batch: batch, repeats: 20, rounds: 5)
+            let bound = GEMMBound.measureStepSeconds(config: network, batch: batch, repeats: 4, rounds: 25)
             let trainers = intervals.map { interval in
                 let t = Trainer(config: config, data: data)
                 t.statisticsInterval = interval
