@@ -11,19 +11,61 @@ public enum GEMMBound {
         public var description: String { "\(m)×\(k)\(transposeA ? "ᵀ" : "")·\(k)×\(n)\(transposeB ? "ᵀ" : "")" }
     }
 
-    /// The products of one step of `config` on a batch of `batch`: per Affine layer the forward
-    /// X·W, the weight gradient Xᵀ·dY and (except the first layer) the input gradient dY·Wᵀ.
-    public static func shapes(of config: NetworkConfig, batch: Int) -> [Shape] {
+    /// Which product of a layer a shape is.
+    public enum Product: String, Sendable, CaseIterable {
+        case forward = "X·W"
+        case weightGradient = "Xᵀ·dY"
+        case inputGradient = "dY·Wᵀ"
+    }
+
+    /// One product of a step: its shape, its Affine layer (1 = the first) and what it computes.
+    public struct Role: Sendable {
+        public var shape: Shape
+        public var layer: Int
+        public var product: Product
+    }
+
+    /// The products of one step of `config` on a batch of `batch`, in the order a step runs them
+    /// per layer: the forward X·W, the weight gradient Xᵀ·dY and (except the first layer, whose
+    /// input gradient nobody uses) the input gradient dY·Wᵀ.
+    public static func roles(of config: NetworkConfig, batch: Int) -> [Role] {
         let sizes = config.sizes
-        var shapes: [Shape] = []
+        var roles: [Role] = []
         for l in 0..<(sizes.count - 1) {
             let inSize = sizes[l]
             let outSize = sizes[l + 1]
-            shapes.append(Shape(m: batch, n: outSize, k: inSize, transposeA: false, transposeB: false))
-            shapes.append(Shape(m: inSize, n: outSize, k: batch, transposeA: true, transposeB: false))
-            if l > 0 { shapes.append(Shape(m: batch, n: inSize, k: outSize, transposeA: false, transposeB: true)) }
+            roles.append(
+                Role(
+                    shape: Shape(m: batch, n: outSize, k: inSize, transposeA: false, transposeB: false), layer: l + 1,
+                    product: .forward))
+            roles.append(
+                Role(
+                    shape: Shape(m: inSize, n: outSize, k: batch, transposeA: true, transposeB: false), layer: l + 1,
+                    product: .weightGradient))
+            if l > 0 {
+                roles.append(
+                    Role(
+                        shape: Shape(m: batch, n: inSize, k: outSize, transposeA: false, transposeB: true),
+                        layer: l + 1, product: .inputGradient))
+            }
         }
-        return shapes
+        return roles
+    }
+
+    public static func shapes(of config: NetworkConfig, batch: Int) -> [Shape] {
+        roles(of: config, batch: batch).map(\.shape)
+    }
+
+    /// The distinct shapes of a step in first-use order, each with every role it plays (the four
+    /// 100×100 hidden layers share theirs).
+    public static func distinctShapes(of config: NetworkConfig, batch: Int) -> [(shape: Shape, roles: [Role])] {
+        var order: [Shape] = []
+        var byShape: [Shape: [Role]] = [:]
+        for r in roles(of: config, batch: batch) {
+            if byShape[r.shape] == nil { order.append(r.shape) }
+            byShape[r.shape, default: []].append(r)
+        }
+        return order.map { ($0, byShape[$0]!) }
     }
 
     /// FLOP of one step's products per sample.
@@ -36,7 +78,16 @@ public enum GEMMBound {
     public static func measureStepSeconds(config: NetworkConfig, batch: Int, repeats: Int = 200, rounds: Int = 5)
         -> Double
     {
-        let shapes = shapes(of: config, batch: batch)
+        measureSeconds(of: shapes(of: config, batch: batch), repeats: repeats, rounds: rounds)
+    }
+
+    /// Seconds one `shape` takes alone, best of `rounds` rounds of `repeats` calls, its operands hot in
+    /// cache as in a step (a step's operands all fit in L2).
+    public static func measureSeconds(of shape: Shape, repeats: Int = 200, rounds: Int = 5) -> Double {
+        measureSeconds(of: [shape], repeats: repeats, rounds: rounds)
+    }
+
+    static func measureSeconds(of shapes: [Shape], repeats: Int, rounds: Int) -> Double {
         var g = SeededGenerator(seed: 7, stream: "gemm-bound")
         func random(_ r: Int, _ c: Int) -> Matrix {
             let m = Matrix(rows: r, cols: c)

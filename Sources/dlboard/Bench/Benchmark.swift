@@ -7,7 +7,9 @@ import TUI
 /// SGD, Leaky ReLU, SoftPlus, identity, the MSE loss, inverted Dropout, an input Dropout, the
 /// augmentation preset's shift/rotate/noise and standardized inputs), at each
 /// BLAS thread count, against the GEMM bound measured right before each repetition; the frame
-/// render time of the dashboard; the peak RSS. Printed as a table, or as one JSON object.
+/// render time of the dashboard; the peak RSS. Above them the `BenchHeader`: CPU, BLAS kernel and
+/// who chose it, the core's FMA peak, each GEMM shape's GFLOP/s. Printed as a table, or as one JSON
+/// object with all of it.
 struct Benchmark {
     var steps: Int
     var warmup: Int
@@ -39,12 +41,30 @@ struct Benchmark {
         var msPerFrame: Double
     }
 
+    /// The GEMM bound at one BLAS thread count, measured once before that count's cases (each
+    /// case's fraction uses bounds measured right before its own repetitions).
+    struct Bound: Codable {
+        var threads: Int
+        var msPerStep: Double
+        var gflops: Double
+        var samplesPerSecond: Double
+        /// The bound's GFLOP/s over the FMA peak of the cores it may use.
+        var fractionOfPeak: Double
+    }
+
     struct Report: Codable {
         var network: String
         var batch: Int
+        /// The core name alone, as before the header existed (scripts read it).
         var blasKernel: String
+        var kernel: KernelVerdict
+        var cpu: BenchHeader.CPU
+        var fmaPeak: FMAPeak
+        var shapes: [BenchHeader.ShapeRate]
+        var shapesSumMsPerStep: Double
         var gemmFlopsPerSample: Double
         var gemmBoundGflops: [String: Double]
+        var bounds: [Bound]
         var cases: [Case]
         var frames: [Frame]
         var statistics: [StatisticsCase]
@@ -72,6 +92,11 @@ struct Benchmark {
         say(
             "dlboard bench: \(network.shapeDescription) ReLU He, batch \(batch), \(name) from \(directory); BLAS kernel \(BLASThreads.coreName)"
         )
+        let header = BenchHeader.measure(network: network, batch: batch)
+        header.lines.forEach(say)
+        // Also where a --json reader's terminal shows it: a figure taken on the wrong kernel is
+        // worse than none.
+        if json, let w = header.kernel.warning { Console.error("dlboard bench: warning: \(w)") }
         say(
             "\(warmup) warm-up + \(steps) timed steps per case, median of \(repeats); GEMM: \(String(format: "%.2f", flops / 1e6)) MFLOP per sample"
         )
@@ -136,18 +161,27 @@ struct Benchmark {
         }
         var results: [Case] = []
         var boundGflops: [String: Double] = [:]
+        var bounds: [Bound] = []
         for t in threads {
             BLASThreads.set(t)
             // The bound is re-measured right before every timed repetition and each repetition's
             // step time is divided by its own bound: on a noisy VM the machine's speed drifts, and a
-            // bound taken minutes earlier would make the fraction meaningless.
-            let overall = GEMMBound.measureStepSeconds(config: network, batch: batch, repeats: 40, rounds: 25)
+            // bound taken minutes earlier would make the fraction meaningless. Rounds of 4 steps'
+            // products (~1 ms), many of them, like the FMA peak and the shapes: on a shared machine
+            // the best of short rounds is one the scheduler left alone; a long round rarely is.
+            let overall = GEMMBound.measureStepSeconds(config: network, batch: batch, repeats: 4, rounds: 250)
             boundGflops["\(t)"] = flops * Double(batch) / overall / 1e9
+            bounds.append(
+                Bound(
+                    threads: t, msPerStep: overall * 1e3, gflops: flops * Double(batch) / overall / 1e9,
+                    samplesPerSecond: Double(batch) / overall,
+                    fractionOfPeak: flops * Double(batch) / overall / 1e9
+                        / (header.fmaPeak.gflops * Double(min(t, header.cpu.cores)))))
             say(
                 String(
-                    format: "\n%d BLAS thread(s): GEMM bound %.3f ms/step (%.1f GFLOP/s) = %.0f samples/s", t,
-                    overall * 1e3,
-                    flops * Double(batch) / overall / 1e9, Double(batch) / overall))
+                    format:
+                        "\n%d BLAS thread(s): GEMM bound %.3f ms/step (%.1f GFLOP/s, %.2f of the FMA peak) = %.0f samples/s",
+                    t, overall * 1e3, bounds.last!.gflops, bounds.last!.fractionOfPeak, Double(batch) / overall))
             say("optimizer  variant             samples/s   (range)             ms/step  of GEMM bound")
             for (key, set) in cases {
                 var config = TrainingConfig(
@@ -158,7 +192,7 @@ struct Benchmark {
                 var fractions: [Double] = []
                 var bounds: [Double] = []
                 for _ in 0..<repeats {
-                    let bound = GEMMBound.measureStepSeconds(config: network, batch: batch, repeats: 20, rounds: 5)
+                    let bound = GEMMBound.measureStepSeconds(config: network, batch: batch, repeats: 4, rounds: 25)
                     let trainer = Trainer(config: config, data: dataset)
                     for _ in 0..<warmup { trainer.step() }
                     let t0 = DispatchTime.now().uptimeNanoseconds
@@ -212,7 +246,9 @@ struct Benchmark {
         if json {
             let report = Report(
                 network: network.shapeDescription, batch: batch, blasKernel: BLASThreads.coreName,
-                gemmFlopsPerSample: flops, gemmBoundGflops: boundGflops, cases: results, frames: frameTimes,
+                kernel: header.kernel, cpu: header.cpu, fmaPeak: header.fmaPeak, shapes: header.shapes,
+                shapesSumMsPerStep: header.shapesSumMsPerStep, gemmFlopsPerSample: flops,
+                gemmBoundGflops: boundGflops, bounds: bounds, cases: results, frames: frameTimes,
                 statistics: statisticsCases, peakRSSMegabytes: rss)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
@@ -294,6 +330,9 @@ extension Benchmark {
         /// ±10 %, mostly cancel.
         var ratioToOff: Double
         var ratioToOffRange: [Double]
+        /// The median over repetitions of the GEMM bound measured right before the repetition over
+        /// this interval's step time in it.
+        var fractionOfBound: Double
     }
 
     /// Off, the dashboard's rate (every 50th step, as `RunDriver` collects), then every 10th and
@@ -317,14 +356,16 @@ extension Benchmark {
         say(
             "\nper-layer statistics, SGD plain, 1 BLAS thread, \(blocks)×\(block) timed steps per case in turns of \(block), \(repeats) repetition(s):"
         )
-        say("collecting           samples/s   (range)             of off  (range)")
+        say("collecting           samples/s   (range)             of off  (range)          of GEMM bound")
         let intervals = statisticsIntervals
         var rates = [[Double]](repeating: [], count: intervals.count)
         // Per interval: off's block time over this one's, every turn; and each repetition's median.
         var turnRatios = [[Double]](repeating: [], count: intervals.count)
         var repeatRatios = [[Double]](repeating: [], count: intervals.count)
+        var fractions = [[Double]](repeating: [], count: intervals.count)
         func median(_ v: [Double]) -> Double { v.sorted()[v.count / 2] }
         for round in 0..<repeats {
+            let bound = GEMMBound.measureStepSeconds(config: network, batch: batch, repeats: 4, rounds: 25)
             let trainers = intervals.map { interval in
                 let t = Trainer(config: config, data: data)
                 t.statisticsInterval = interval
@@ -352,6 +393,7 @@ extension Benchmark {
             }
             for i in intervals.indices {
                 rates[i].append(Double(blocks * block * batch) / seconds[i])
+                fractions[i].append(bound / (seconds[i] / Double(blocks * block)))
                 turnRatios[i] += ratios[i]
                 repeatRatios[i].append(median(ratios[i]))
             }
@@ -360,14 +402,17 @@ extension Benchmark {
             let c = StatisticsCase(
                 interval: intervals[i], samplesPerSecond: median(rates[i]),
                 samplesPerSecondRange: [rates[i].min()!, rates[i].max()!], ratioToOff: median(turnRatios[i]),
-                ratioToOffRange: [repeatRatios[i].min()!, repeatRatios[i].max()!])
+                ratioToOffRange: [repeatRatios[i].min()!, repeatRatios[i].max()!],
+                fractionOfBound: median(fractions[i]))
             let label = intervals[i] == 0 ? "off" : intervals[i] == 1 ? "every step" : "every \(intervals[i]) steps"
             let range = String(format: "(%.0f–%.0f)", c.samplesPerSecondRange[0], c.samplesPerSecondRange[1])
             say(
                 label.padding(toLength: 18, withPad: " ", startingAt: 0)
                     + String(format: " %11.0f   ", c.samplesPerSecond)
                     + range.padding(toLength: 19, withPad: " ", startingAt: 0)
-                    + String(format: " %5.3f  (%.3f–%.3f)", c.ratioToOff, c.ratioToOffRange[0], c.ratioToOffRange[1]))
+                    + String(
+                        format: " %5.3f  (%.3f–%.3f)  %5.2f", c.ratioToOff, c.ratioToOffRange[0], c.ratioToOffRange[1],
+                        c.fractionOfBound))
             return c
         }
     }

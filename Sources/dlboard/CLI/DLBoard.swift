@@ -50,11 +50,15 @@ struct DLBoard: ParsableCommand {
     /// Restarts the process once with `OPENBLAS_CORETYPE` set when OpenBLAS fell back to a generic
     /// kernel on a CPU with AVX2/AVX-512 (see `BLASKernel`). The variable must be in the environment
     /// before OpenBLAS loads, hence the re-exec; a user's own `OPENBLAS_CORETYPE` is always kept.
+    /// `KernelVerdict.reexecMarker` records that dlboard set it, so `bench` can tell this choice
+    /// from a variable the user's environment forces.
     static func chooseBLASKernel() {
-        guard getenv("OPENBLAS_CORETYPE") == nil, BLASKernel.fallbackCores.contains(BLASThreads.coreName),
+        let pick = BLASThreads.coreName
+        guard getenv("OPENBLAS_CORETYPE") == nil, BLASKernel.fallbackCores.contains(pick),
             let core = BLASKernel.preferredCoreType(flags: BLASKernel.cpuFlags())
         else { return }
         setenv("OPENBLAS_CORETYPE", core, 1)
+        setenv(KernelVerdict.reexecMarker, KernelVerdict.marker(chosen: core, openBLASPick: pick), 1)
         var argv = CommandLine.arguments.map { strdup($0) } + [nil]
         // The resolved path, not /proc/self/exe: the process name (what `pkill dlboard` matches) is
         // taken from it.
