@@ -127,13 +127,16 @@ public final class Network {
         }
         list.append(affines[affines.count - 1])
         layers = list
+        parameters =
+            affines.flatMap(\.parameters) + batchNorms.flatMap(\.parameters) + layerNorms.flatMap(\.parameters)
     }
 
     /// Every learnable parameter, in the book's order: W1, b1, W2, …, then gamma1, beta1, … (or
     /// LayerNorm's lnGamma1, lnBeta1, …).
-    public var parameters: [Parameter] {
-        affines.flatMap(\.parameters) + batchNorms.flatMap(\.parameters) + layerNorms.flatMap(\.parameters)
-    }
+    ///
+    /// Kept, not rebuilt per call: every step hands it to the optimizer, and building it allocated
+    /// three arrays a step. Every change of the layers goes through `rebuildLayerList`, which sets it.
+    public private(set) var parameters: [Parameter] = []
 
     public var parameterCount: Int { parameters.reduce(0) { $0 + $1.value.count } }
 
