@@ -2,7 +2,7 @@
 # Every performance figure of the README in one run on this machine (about 8–10 minutes):
 # dlboard bench (CPU, BLAS kernel and who chose it, FMA peak, GFLOP/s per GEMM shape, speed vs the
 # GEMM bound for every case, statistics, frame times, RSS), dlboard vs NumPy and JAX, the
-# dashboard vs headless, 4 lock-step runs vs 1, and the time to the first output.
+# dashboard vs headless, 4 lock-step runs vs 1, key press to screen, and the time to the first output.
 #
 # Each side runs as a user would: OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE are removed for these
 # commands only (never in tests or CI), and every side prints the kernel it used.
@@ -64,5 +64,7 @@ echo; echo "== dashboard open vs headless"
 "${clean[@]}" python3 scripts/dashboard_throughput.py --repeats 2 --epochs 4
 echo; echo "== 4 lock-step runs vs 1"
 "${clean[@]}" scripts/compare_scaling.sh 5
+echo; echo "== key press to screen (tmux, the dashboard training)"
+"${clean[@]}" python3 scripts/key_latency.py --trials 30
 echo; echo "== time to first output"
 "${clean[@]}" python3 scripts/startup_time.py --repeats 5
