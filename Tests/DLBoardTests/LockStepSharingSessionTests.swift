@@ -75,4 +75,28 @@ import Testing
         }
         #expect(out.runs[0]!.losses.count == 30)
     }
+    /// A command that arrives mid-chunk ends it after the step under way, and every run at its own
+    /// step: the runs that had gone fewer steps catch up before it applies, so a pause of all runs
+    /// sent at once (P) stops them at one step, time after time, however the chunks are scheduled.
+    @Test(arguments: TrainingSession.Scheduling.allCases)
+    func pausingAllRunsMidChunkStopsThemAtOneStep(_ scheduling: TrainingSession.Scheduling) {
+        var c = SessionTests.config
+        c.epochs = 2_000
+        let s = TrainingSession(
+            runs: Array(repeating: Spec(config: c), count: 4), dataset: SessionTests.dataset(),
+            publishInterval: 0.001, scheduling: scheduling)
+        s.start()
+        let col = Collector(s)
+        col.wait { $0.order.count == 4 && $0.runs[3]?.status?.step ?? 0 > 0 }
+        for round in 0..<6 {
+            s.send((0..<4).map { (run: Int?($0), command: SessionCommand.pause) })
+            let out = col.wait { snap in (0..<4).allSatisfy { snap.runs[$0]?.status?.paused == true } }
+            let steps = (0..<4).map { out.runs[$0]!.status!.step }
+            #expect(Set(steps).count == 1, "round \(round): paused at steps \(steps)")
+            s.send((0..<4).map { (run: Int?($0), command: SessionCommand.resume) })
+            col.wait { snap in (0..<4).allSatisfy { snap.runs[$0]?.status?.paused == false } }
+            usleep(UInt32(2_000 + 3_000 * round))
+        }
+        s.stop()
+    }
 }

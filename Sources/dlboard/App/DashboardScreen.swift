@@ -41,7 +41,7 @@ struct DashboardScreen: InteractiveScreen {
     }
 
     mutating func handle(_ key: Key) -> Bool {
-        for (run, command) in state.handle(key) { session.send(command, to: run) }
+        session.send(state.handle(key).map { (run: Int?($0.run), command: $0.command) })
         return true
     }
 

@@ -126,8 +126,15 @@ final class TrainingSession: Sendable {
 
     /// Queues a command for one run (nil: the first); the trainer applies it before its next step.
     func send(_ command: SessionCommand, to run: Int? = nil) {
+        send([(run, command)])
+    }
+
+    /// Queues several commands at once: the trainer takes them together, between the same two
+    /// steps (P's pause of every run must stop them all at one step).
+    func send(_ batch: [(run: Int?, command: SessionCommand)]) {
+        guard !batch.isEmpty else { return }
         commands.withLock {
-            $0.append((run, command))
+            $0.append(contentsOf: batch.map { ($0.run, $0.command) })
             commandsPending.store(true, ordering: .relaxed)
         }
         wake.signal()
@@ -272,7 +279,9 @@ private struct TrainingLoop {
             let t0 = RunDriver.now()
             let before = running.reduce(0) { $0 + drivers[$1].trainer.steps }
             let samplesBefore = running.reduce(0) { $0 + drivers[$1].trainer.samplesSeen }
+            let stepsBefore = running.map { drivers[$0].trainer.steps }
             stepAll(running, steps: running.count > 1 ? chunk : 1)
+            evenOut(running, from: stepsBefore)
             let dt = RunDriver.now() - t0
             let taken = running.reduce(0) { $0 + drivers[$1].trainer.steps } - before
             steppingSeconds += dt
@@ -329,6 +338,19 @@ private struct TrainingLoop {
                     Self.stepLane(lane, of: lanes, running, steps: steps, runs, session)
                 }
             }
+        }
+    }
+
+    /// A command ends a chunk after the step under way, and each run (or lane) sees it at its own
+    /// step: runs that had gone fewer steps this chunk than the furthest catch up here, before the
+    /// command applies, so every run takes it at the same step and lock-step holds (a run that
+    /// finished or diverged on the way stays where it stopped). The lag is at most a chunk, run on
+    /// this thread.
+    mutating func evenOut(_ running: [Int], from stepsBefore: [Int]) {
+        guard running.count > 1 else { return }
+        let advance = zip(running, stepsBefore).map { drivers[$0].trainer.steps - $1 }.max() ?? 0
+        for (i, before) in zip(running, stepsBefore) {
+            while drivers[i].isRunning && drivers[i].trainer.steps < before + advance { drivers[i].trainOneStep() }
         }
     }
 
