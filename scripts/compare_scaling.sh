@@ -12,15 +12,17 @@
 #   MODES=runs,lanes,pinned   lock-step schedulings to measure (DLBOARD_LOCKSTEP; default: the built-in)
 #   BASELINE=path/to/dlboard  another build measured the same way in each rep (A/B against it)
 #   NO_BUILD=1                use .build/release/dlboard as it is
+#   PROCESSES=1               also two independent `train` processes at once (the ceiling)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 reps=${1:-5}
 [ -n "${NO_BUILD:-}" ] || swift build -c release >/dev/null
 bin=$PWD/.build/release/dlboard
-python3 - "$reps" "$bin" "${MODES:-}" "${BASELINE:-}" <<'PY'
+python3 - "$reps" "$bin" "${MODES:-}" "${BASELINE:-}" "${PROCESSES:-0}" <<'PY'
 import json, os, statistics, subprocess, sys, tempfile
 
 reps, binary, modes, baseline = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
+processes_too = sys.argv[5] == "1"
 common = ["--train-size", "60000", "--batch", "100", "--hidden", "100,100,100,100", "--optimizer", "sgd",
           "--lr", "0.01", "--log-every", "1"]
 env = {k: v for k, v in os.environ.items() if k not in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")}
@@ -62,12 +64,25 @@ def four(exe, log, mode):
                    stdout=subprocess.DEVNULL)
     return aggregate(log)
 
+def processes(exe, log):
+    """The ceiling lock-step is measured against: two independent `train` processes at once, each
+    on its own core's worth of the machine, their rates added (each measured like `one`)."""
+    logs = [f"{log}.{i}" for i in range(2)]
+    ps = [subprocess.Popen([exe, "train", "--epochs", str(EPOCHS), "--metrics-out", l] + common, env=env,
+                           stdout=subprocess.DEVNULL) for l in logs]
+    for p in ps:
+        if p.wait() != 0:
+            raise SystemExit(f"compare_scaling: train exited {p.returncode}")
+    return sum(aggregate(l) for l in logs)
+
 builds = [("new", binary)] + ([("base", baseline)] if baseline else [])
 variants = []
 for name, exe in builds:
     variants.append((name, exe, "1 run", None))
     for mode in (modes.split(",") if modes and name == "new" else [""]):
         variants.append((name, exe, f"4 runs{' ' + mode if mode else ''}", mode))
+    if processes_too and name == "new":
+        variants.append((name, exe, "2 processes", None))
 print(f"load average before: {open('/proc/loadavg').read().split()[:3]}")
 rates = {(n, v): [] for n, _, v, _ in variants}
 ratios = {(n, v): [] for n, _, v, _ in variants if v != "1 run"}
@@ -76,7 +91,8 @@ with tempfile.TemporaryDirectory() as tmp:
         line = []
         for i, (name, exe, label, mode) in enumerate(variants):
             log = os.path.join(tmp, f"{rep}-{i}.jsonl")
-            r = one(exe, log) if label == "1 run" else four(exe, log, mode)
+            r = (one(exe, log) if label == "1 run" else processes(exe, log) if label == "2 processes"
+                 else four(exe, log, mode))
             rates[(name, label)].append(r)
             if label != "1 run":
                 ratios[(name, label)].append(r / rates[(name, "1 run")][-1])

@@ -104,7 +104,10 @@ def main():
         pattern = re.compile(r"\b(SGD|Momentum|Nesterov|AdaGrad|RMSprop|Adam)\b")
 
     session = f"dlboard-keys-{os.getpid()}"
-    cmd = (f"env LANG=C.UTF-8 TERM=tmux-256color SWIFT_BACKTRACE=enable=no {args.exe} --epochs 1000 {args.args}; "
+    # The pane starts from the tmux server's environment, not this script's: a server already running
+    # (bench.sh inside tmux) may carry OPENBLAS_CORETYPE, so the pane removes them itself.
+    cmd = ("env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE -u DLBOARD_CHOSEN_CORETYPE "
+           f"LANG=C.UTF-8 TERM=tmux-256color SWIFT_BACKTRACE=enable=no {args.exe} --epochs 1000 {args.args}; "
            f"sleep 5")
     subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", str(args.width), "-y", str(args.height), cmd],
                    check=True, cwd=ROOT)

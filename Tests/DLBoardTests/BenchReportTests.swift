@@ -196,26 +196,27 @@ import Testing
         for s in report.shapes {
             #expect(s.gflops > 0 && s.microseconds > 0, "\(s)")
             #expect(abs(s.gflops - s.mflop * 1e6 / (s.microseconds * 1e-6) / 1e9) < 1e-6 * s.gflops, "\(s)")
-            // Generous: the peak and the shape are measured at different moments of a shared machine.
-            #expect(s.fractionOfPeak > 0 && s.fractionOfPeak < 3, "\(s)")
+            // No upper bound: the peak and the shape are timed at different moments of a shared
+            // machine, and a bound on a ratio of times would be a timed assertion.
+            #expect(s.fractionOfPeak > 0 && s.fractionOfPeak.isFinite, "\(s)")
             #expect(s.layers.count == s.usesPerStep && s.products.count == s.usesPerStep)
         }
         #expect(report.shapesSumMsPerStep > 0)
 
         #expect(report.bounds.count == 1 && report.bounds[0].threads == 1)
         let b = report.bounds[0]
-        #expect(b.msPerStep > 0 && b.gflops > 0 && b.fractionOfPeak > 0 && b.fractionOfPeak < 3)
+        #expect(b.msPerStep > 0 && b.gflops > 0 && b.fractionOfPeak > 0 && b.fractionOfPeak.isFinite)
         #expect(abs(b.gflops - report.gemmBoundGflops["1"]!) < 1e-9)
         #expect(report.gemmFlopsPerSample == 559_600)
 
         #expect(report.cases.count == 1 && report.cases[0].optimizer == "sgd" && report.cases[0].variant == "plain")
         for c in report.cases {
-            #expect(c.samplesPerSecond > 0 && c.fractionOfBound > 0 && c.fractionOfBound < 3, "\(c)")
+            #expect(c.samplesPerSecond > 0 && c.fractionOfBound > 0 && c.fractionOfBound.isFinite, "\(c)")
             #expect(c.gemmBoundMsPerStep > 0)
         }
         #expect(report.statistics.map(\.interval) == Benchmark.statisticsIntervals)
         for s in report.statistics {
-            #expect(s.samplesPerSecond > 0 && s.fractionOfBound > 0 && s.fractionOfBound < 3, "\(s)")
+            #expect(s.samplesPerSecond > 0 && s.fractionOfBound > 0 && s.fractionOfBound.isFinite, "\(s)")
         }
         #expect(report.frames.count == 5 && report.frames.allSatisfy { $0.msPerFrame > 0 })
         #expect(report.peakRSSMegabytes > 1)
