@@ -62,9 +62,11 @@ struct DLBoard: ParsableCommand {
         var argv = CommandLine.arguments.map { strdup($0) } + [nil]
         // The resolved path, not /proc/self/exe: the process name (what `pkill dlboard` matches) is
         // taken from it.
-        guard let path = realpath("/proc/self/exe", nil) else { return }
-        execv(path, &argv)
-        // exec failed: carry on with the slow kernel rather than not at all.
+        if let path = realpath("/proc/self/exe", nil) { execv(path, &argv) }
+        // exec failed: carry on with the slow kernel rather than not at all, and take both variables
+        // back, so neither this process's report nor a child's claims a kernel that is not in use.
+        unsetenv("OPENBLAS_CORETYPE")
+        unsetenv(KernelVerdict.reexecMarker)
     }
 
     /// `dlboard: error: <message>` on one line, whatever the error's origin.
