@@ -9,6 +9,7 @@
 #pragma clang fp contract(off)
 
 #include "clones.h"
+#include "hash32.h"
 
 void dlboard_pixel_sums(const unsigned char *restrict pixels, size_t count, size_t features,
                         unsigned long long *restrict sums, unsigned long long *restrict squares) {
@@ -147,24 +148,13 @@ void dlboard_warp_image(const float *restrict src, float *restrict dst, size_t w
     }
 }
 
-// Wellons' lowbias32: a 32-bit integer hash whose bits are close to independent, vectorizable
-// (32-bit multiplies only).
-static inline uint32_t hash32(uint32_t x) {
-    x ^= x >> 16;
-    x *= 0x7feb352dU;
-    x ^= x >> 15;
-    x *= 0x846ca68bU;
-    x ^= x >> 16;
-    return x;
-}
-
 DLBOARD_CLONES
 void dlboard_add_noise(float *restrict x, size_t n, unsigned int key, float std, float lo, float hi) {
     // √3 / 65536: four 16-bit uniforms summed have mean 2·65535/65536 ≈ 2 and variance 4/12.
     const float scale = std * 1.7320508f / 65536.0f;
     for (size_t i = 0; i < n; i++) {
-        uint32_t a = hash32(key ^ (uint32_t)(2 * i) * 0x9e3779b9U);
-        uint32_t b = hash32(key ^ (uint32_t)(2 * i + 1) * 0x9e3779b9U);
+        uint32_t a = dlboard_hash32(key ^ (uint32_t)(2 * i) * 0x9e3779b9U);
+        uint32_t b = dlboard_hash32(key ^ (uint32_t)(2 * i + 1) * 0x9e3779b9U);
         int32_t s = (int32_t)(a & 0xffff) + (int32_t)(a >> 16) + (int32_t)(b & 0xffff) + (int32_t)(b >> 16) - 131070;
         float v = x[i] + (float)s * scale;
         x[i] = v < lo ? lo : (v > hi ? hi : v);
