@@ -52,6 +52,43 @@ import Testing
         #expect(a.bias.gradient.values == [0.75, 2, 0])
     }
 
+    @Test func transposeMovesEveryValue() {
+        // Whole 8×8 tiles, edges on either side, a single row and column, the network's shapes.
+        for (rows, cols) in [(1, 1), (1, 9), (9, 1), (8, 8), (13, 29), (100, 10), (10, 100), (100, 100), (784, 100)] {
+            let x = Self.values(rows * cols, seed: UInt64(rows * 7919 + cols))
+            var t = [Float](repeating: .nan, count: rows * cols + 2)
+            dlboard_transpose(x, rows, cols, &t)
+            var expected = [Float](repeating: 0, count: rows * cols)
+            for r in 0..<rows { for c in 0..<cols { expected[c * rows + r] = x[r * cols + c] } }
+            #expect(Array(t.prefix(rows * cols)) == expected, "\(rows)×\(cols)")
+            #expect(t.suffix(2).allSatisfy { $0.isNaN }, "nothing past the end, \(rows)×\(cols)")
+        }
+    }
+
+    /// `dx = dout·Wᵀ` through the copy of Wᵀ, against the sum written out in Double; and the copy
+    /// follows W when the optimizer changes it between two backward passes.
+    @Test func affineInputGradientIsDoutTimesWTransposed() {
+        let (n, i, o) = (5, 13, 11)
+        let w = Matrix(rows: i, cols: o, values: Self.values(i * o, seed: 3))
+        let affine = Affine(index: 2, weight: w)
+        let x = Matrix(rows: n, cols: i, values: Self.values(n * i, seed: 4))
+        let dout = Matrix(rows: n, cols: o, values: Self.values(n * o, seed: 5))
+        for pass in 0..<2 {
+            _ = affine.forward(x, mode: .train)
+            let dx = affine.backward(dout)
+            #expect(dx.rows == n && dx.cols == i)
+            let wv = affine.weight.value
+            for r in 0..<n {
+                for c in 0..<i {
+                    var s = 0.0
+                    for k in 0..<o { s += Double(dout[r, k]) * Double(wv[c, k]) }
+                    #expect(abs(Double(dx[r, c]) - s) < 1e-5, "pass \(pass), dx[\(r), \(c)]")
+                }
+            }
+            affine.weight.value.add(affine.weight.gradient, scaledBy: -0.5)
+        }
+    }
+
     @Test func momentumUpdatesAsTheLoop() {
         for n in [1, 15, 16, 17, 100, 1001] {
             let g = Self.values(n, seed: UInt64(n))

@@ -187,6 +187,8 @@ import Testing
         #expect(shapes.count == 6 + 6 + 5)
         #expect(shapes[0] == .init(m: 100, n: 100, k: 784, transposeA: false, transposeB: false), "X·W1")
         #expect(shapes[1] == .init(m: 784, n: 100, k: 100, transposeA: true, transposeB: false), "Xᵀ·dY1")
+        // dY2·W2ᵀ, run as dY2 · (W2's transposed copy): no transposed operand left for sgemm.
+        #expect(shapes[4] == .init(m: 100, n: 100, k: 100, transposeA: false, transposeB: false), "dY·Wᵀ2")
         // Per sample: 2·(784·100 + 4·100·100 + 100·10) twice (forward, weight gradients) plus
         // 2·(4·100·100 + 100·10) for the input gradients = 559,600 FLOP.
         #expect(GEMMBound.flopsPerSample(of: net, batch: 100) == 559_600)

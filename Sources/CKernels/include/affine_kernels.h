@@ -28,4 +28,8 @@ void dlboard_momentum_update(float *w, const float *g, float *v, size_t n, float
 /// rounded once, as floats).
 void dlboard_nesterov_update(float *w, const float *g, float *v, size_t n, float a, float lr);
 
+/// dst (cols×rows, row-major) = srcᵀ for a rows×cols row-major src: Affine's Wᵀ, so that dout·Wᵀ
+/// runs as a plain product (see Affine.backward).
+void dlboard_transpose(const float *src, size_t rows, size_t cols, float *dst);
+
 #endif

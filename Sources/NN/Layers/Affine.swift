@@ -2,7 +2,7 @@ import CKernels
 
 /// Fully connected layer: `out = x·W + b`.
 ///
-/// Backward gives `dW = xᵀ·dout`, `db = Σ_rows dout`, `dx = dout·Wᵀ`. The network's first Affine
+/// Backward gives `dW = xᵀ·dout`, `db = Σ_rows dout`, `dx = dout·Wᵀ` (through a copy of Wᵀ). The network's first Affine
 /// skips `dx` (`computesInputGradient == false`): nothing consumes the gradient of the pixels, and it
 /// would cost as much as the layer's forward product.
 public final class Affine: Layer {
@@ -17,6 +17,8 @@ public final class Affine: Layer {
     public private(set) var outputGradient: Matrix?
     private let out = Matrix(rows: 0, cols: 0)
     private let dx = Matrix(rows: 0, cols: 0)
+    /// Wᵀ, refreshed by every `backward` (the optimizer changes W in between).
+    private let weightTransposed = Matrix(rows: 0, cols: 0)
 
     public var inputSize: Int { weight.value.rows }
     public var outputSize: Int { weight.value.cols }
@@ -59,7 +61,14 @@ public final class Affine: Layer {
         DeliberateFault.corrupt(weight.gradient, in: .affine)
         dlboard_column_sums_float(dout.pointer, dout.rows, dout.cols, bias.gradient.pointer)
         if computesInputGradient {
-            dx.gemm(dout, weight.value, transposeB: true)
+            // dout·Wᵀ as a plain product of a transposed copy: OpenBLAS's AVX-512 kernels
+            // (SkylakeX, Cooperlake) take a small-matrix path here whose NN form is ~1.2–1.6× its NT
+            // form at 100×100×100, and the 10k-value copy costs ~2–3 µs. Elsewhere (Haswell, Prescott)
+            // both forms run the same code, so the bits there are what NT gave.
+            let w = weight.value
+            weightTransposed.resize(rows: w.cols, cols: w.rows)
+            dlboard_transpose(w.pointer, w.rows, w.cols, weightTransposed.pointer)
+            dx.gemm(dout, weightTransposed)
         } else {
             dx.resize(rows: 0, cols: inputSize)
         }

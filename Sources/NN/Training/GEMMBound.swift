@@ -27,7 +27,8 @@ public enum GEMMBound {
 
     /// The products of one step of `config` on a batch of `batch`, in the order a step runs them
     /// per layer: the forward X·W, the weight gradient Xᵀ·dY and (except the first layer, whose
-    /// input gradient nobody uses) the input gradient dY·Wᵀ.
+    /// input gradient nobody uses) the input gradient dY·Wᵀ, which `Affine` runs as a plain product
+    /// of its copy of Wᵀ (the copy is not a product, so the bound leaves it out like the bias).
     public static func roles(of config: NetworkConfig, batch: Int) -> [Role] {
         let sizes = config.sizes
         var roles: [Role] = []
@@ -45,7 +46,7 @@ public enum GEMMBound {
             if l > 0 {
                 roles.append(
                     Role(
-                        shape: Shape(m: batch, n: inSize, k: outSize, transposeA: false, transposeB: true),
+                        shape: Shape(m: batch, n: inSize, k: outSize, transposeA: false, transposeB: false),
                         layer: l + 1, product: .inputGradient))
             }
         }
