@@ -10,7 +10,8 @@ import Synchronization
 /// barrier: it wakes every worker and returns when all have finished their lane.
 final class LaneWorkers: Sendable {
     let count: Int
-    /// The CPU each worker is pinned to (nil: pinning failed or was not possible, it floats).
+    /// The CPU each worker is asked to stay on (nil: it floats). A pin the kernel refuses (a CPU
+    /// gone from the mask since) leaves that worker floating too.
     let pinnedCPUs: [Int?]
 
     private struct Job: Sendable {
