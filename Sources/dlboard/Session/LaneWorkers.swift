@@ -10,7 +10,8 @@ import Synchronization
 /// barrier: it wakes every worker and returns when all have finished their lane.
 final class LaneWorkers: Sendable {
     let count: Int
-    /// The CPU each worker is pinned to (nil: pinning failed or was not possible, it floats).
+    /// The CPU each worker is asked to stay on (nil: it floats). A pin the kernel refuses (a CPU
+    /// gone from the mask since) leaves that worker floating too.
     let pinnedCPUs: [Int?]
 
     private struct Job: Sendable {
@@ -23,14 +24,14 @@ final class LaneWorkers: Sendable {
     private let done = DispatchSemaphore(value: 0)
     private let exited = DispatchSemaphore(value: 0)
 
-    /// `count` workers on the process's first `count` allowed CPUs (wrapping when there are fewer).
-    init(count: Int) {
+    /// `count` workers, worker *i* pinned to `cpus[i]` (`CPUBudget.pinnable`); the workers beyond
+    /// `cpus` float. Never two on one CPU: two lanes sharing a core would each go at half speed, and
+    /// the chunk's barrier waits for the slowest.
+    init(count: Int, pinningTo cpus: [Int]) {
         precondition(count >= 1, "at least one worker")
+        precondition(Set(cpus).count == cpus.count, "each CPU once")
         self.count = count
-        var cpus = [Int32](repeating: 0, count: 256)
-        let allowed = Int(dlboard_allowed_cpus(&cpus, Int32(cpus.count)))
-        let usable = Array(cpus.prefix(min(allowed, cpus.count))).map(Int.init)
-        pinnedCPUs = (0..<count).map { usable.isEmpty ? nil : usable[$0 % usable.count] }
+        pinnedCPUs = (0..<count).map { $0 < cpus.count ? cpus[$0] : nil }
         go = (0..<count).map { _ in DispatchSemaphore(value: 0) }
         for lane in 0..<count {
             let cpu = pinnedCPUs[lane]

@@ -62,6 +62,9 @@ struct RunDriver {
     /// How many commands `apply(_:)` has taken, published with the status: the screen shows its own
     /// prediction of the settings until the status has caught up with every command it sent.
     var appliedCommands = 0
+    /// Steps that read the inputs another run of the lane had gathered (`Trainer.lastStepSharedInputs`),
+    /// published with the status; a fork counts its own from 0.
+    var sharedInputSteps = 0
     /// The sum of the batch losses since the last evaluation (its mean goes into the evaluation).
     var epochLossSum = 0.0
     /// The label the screen gives this run (what differs from the first run, or a preset's name).
@@ -142,6 +145,7 @@ struct RunDriver {
         let collect = collectsLayerStatistics(atStep: trainer.steps + 1)
         let samplesBefore = trainer.samplesSeen
         let exactLoss = trainer.step(collectingStatistics: collect, sharingInputsWith: donors)
+        if trainer.lastStepSharedInputs { sharedInputSteps += 1 }
         let loss = Float(exactLoss)
         let dt = Self.now() - t0
         let samples = trainer.samplesSeen - samplesBefore
@@ -333,6 +337,7 @@ struct RunDriver {
         status.trainingSeconds = trainingSeconds
         status.trainSize = trainer.data.train.count
         status.samplesSeen = trainer.samplesSeen
+        status.sharedInputSteps = sharedInputSteps
         var out = SessionOutput()
         out.losses = pendingLosses
         out.evaluations = pendingEvaluations

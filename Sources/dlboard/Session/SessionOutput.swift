@@ -86,6 +86,9 @@ struct SessionOutput: Sendable {
         var trainSize = 0
         /// Training samples drawn so far (0 when not known).
         var samplesSeen = 0
+        /// Steps that read inputs another run gathered (lock-step lanes, `RunDriver.sharedInputSteps`);
+        /// 0 in a replay.
+        var sharedInputSteps = 0
 
         var epochProgress: Double { epochs ?? Double(step) / Double(max(1, stepsPerEpoch)) }
         /// The rate the next step trains with: the schedule at its epoch, from the base rate (the same

@@ -80,6 +80,11 @@ final class TrainingSession: Sendable {
 
     /// How this session's lock-step chunks are spread over the cores.
     let scheduling: Scheduling
+    /// How many lanes `lanes` and `pinned` split the runs into: one per CPU the process may use
+    /// (`CPUBudget`), unless given (tests force lanes of several runs on a machine of many cores).
+    let laneCount: Int
+    /// The wall time a lock-step chunk aims at (see `TrainingLoop.chunk`).
+    let chunkSeconds: Double
 
     private let commands = Mutex<[(run: Int?, command: SessionCommand)]>([])
     /// Whether `commands` holds any: lock-step workers read it after every step and end their
@@ -87,6 +92,9 @@ final class TrainingSession: Sendable {
     private let commandsPending = Atomic<Bool>(false)
     private let output = Mutex(Snapshot())
     private let stopRequested = Atomic<Bool>(false)
+    private let started = Atomic<Bool>(false)
+    /// Run-steps finished so far, counted as each ends, on whichever thread took it.
+    private let stepsFinished = Atomic<Int>(0)
     private let wake = DispatchSemaphore(value: 0)
     private let finished = DispatchSemaphore(value: 0)
     private let queue = DispatchQueue(label: "dlboard.training", qos: .userInitiated)
@@ -102,9 +110,14 @@ final class TrainingSession: Sendable {
     init(
         runs: [RunSpec], dataset: Dataset, publishInterval: Double = 0.03, histogramInterval: Double = 0.25,
         maxRuns: Int = .max,
-        recordsBatches: Bool = false, layerStatisticsInterval: Int = 0, scheduling: Scheduling = .chosen
+        recordsBatches: Bool = false, layerStatisticsInterval: Int = 0, scheduling: Scheduling = .chosen,
+        lanes: Int? = nil, chunkSeconds: Double = 0.03
     ) {
+        precondition(lanes ?? 1 >= 1, "at least one lane")
+        precondition(chunkSeconds > 0, "a chunk takes some time")
         self.scheduling = scheduling
+        self.laneCount = lanes ?? CPUBudget.current.lanes
+        self.chunkSeconds = chunkSeconds
         self.recordsBatches = recordsBatches
         self.layerStatisticsInterval = layerStatisticsInterval
         precondition(!runs.isEmpty, "a session needs at least one run")
@@ -117,6 +130,7 @@ final class TrainingSession: Sendable {
 
     /// Starts training (or, with `paused`, waits for `.resume` or `.stepOnce`).
     func start(paused: Bool = false) {
+        started.store(true, ordering: .relaxed)
         queue.async { [self] in
             var loop = TrainingLoop(session: self, paused: paused)
             loop.run()
@@ -163,16 +177,30 @@ final class TrainingSession: Sendable {
         }
     }
 
-    /// Stops the trainers after their current step and waits (at most `timeout` seconds).
-    func stop(timeout: Double = 5) {
+    /// Run-steps finished so far in all runs: read around a `stop`, it says how many steps the stop
+    /// let through.
+    var runStepsFinished: Int { stepsFinished.load(ordering: .relaxed) }
+
+    /// Stops every run after the step under way (a chunk ends there, whatever its length) and
+    /// returns when the training loop has ended: its `concurrentPerform` iterations have returned
+    /// and, with `.pinned`, its lane threads have exited, so nothing steps a trainer any more and
+    /// the next `drainAll` holds everything the runs did. The wait is the step under way, and the
+    /// evaluation it ends in at an epoch's end; there is no timeout, because returning earlier would
+    /// let the caller write the record's summary and exit the process while trainers still run.
+    /// A second stop, or a stop of a session never started, returns at once.
+    func stop() {
         stopRequested.store(true, ordering: .relaxed)
         wake.signal()
-        _ = finished.wait(timeout: .now() + timeout)
+        guard started.load(ordering: .relaxed) else { return }
+        finished.wait()
+        // For the next stop.
+        finished.signal()
     }
 
     // MARK: Used by the training loop
 
     fileprivate var isStopRequested: Bool { stopRequested.load(ordering: .relaxed) }
+    fileprivate func countStep() { stepsFinished.add(1, ordering: .relaxed) }
     fileprivate var hasPendingCommands: Bool { commandsPending.load(ordering: .relaxed) }
     fileprivate func takeCommands() -> [(run: Int?, command: SessionCommand)] {
         commands.withLock { c in
@@ -223,20 +251,20 @@ private struct TrainingLoop {
     var steppingSeconds = 0.0
     var runSteps = 0
     var runSamples = 0
-    /// Steps each run takes per parallel dispatch: enough for ~30 ms of work, so the cost of waking
+    /// Steps each run takes per parallel dispatch: enough for ~30 ms of work (`chunkSeconds`), so the cost of waking
     /// the workers and of waiting at the barrier for the slower core (on a shared VM one core is
     /// often slowed for a while) is paid rarely; commands still apply within a frame. Adapted from
     /// the measured step time.
     var chunk = 1
 
     let scheduling: TrainingSession.Scheduling
-    /// One lane per core.
-    let laneCount = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    let laneCount: Int
     var workers: LaneWorkers?
 
     init(session: TrainingSession, paused: Bool) {
         self.session = session
         scheduling = session.scheduling
+        laneCount = session.laneCount
         drivers = session.specs.enumerated().map { i, spec in
             var driver = RunDriver(
                 id: i, trainer: Trainer(config: spec.config, data: session.dataset), title: spec.title,
@@ -262,6 +290,7 @@ private struct TrainingLoop {
                 case .stepOnce:
                     if !drivers[i].diverged {
                         drivers[i].trainOneStep()
+                        session.countStep()
                         stepped = true
                     }
                 case .fork(let id):
@@ -290,7 +319,7 @@ private struct TrainingLoop {
             if running.count > 1 && taken > 0 {
                 // Per-run wall time per step, with the runs sharing the cores.
                 let perStep = dt / Double(max(1, taken / running.count))
-                chunk = max(1, min(64, Int(0.03 / max(perStep, 1e-6))))
+                chunk = max(1, min(64, Int(session.chunkSeconds / max(perStep, 1e-6))))
             }
             publish(force: running.contains { !drivers[$0].isRunning })
         }
@@ -299,21 +328,26 @@ private struct TrainingLoop {
     }
 
     /// `steps` steps of every running run (fewer for a run that finishes or diverges on the way, and
-    /// for all when a command arrives: it applies after the step under way), the runs in parallel
-    /// when there are several. Each run consumes its own copy of the batch sequence, so the runs
-    /// stay in lock-step on the batches whatever the chunking.
+    /// for all when a command arrives: it applies after the step under way; a stop ends each run's
+    /// chunk after its step under way, or before its first), the runs in parallel when there are
+    /// several. Each run consumes its own copy of the batch sequence, so the runs stay in lock-step
+    /// on the batches whatever the chunking.
     mutating func stepAll(_ running: [Int], steps: Int) {
         let session = session
         if running.count == 1 {
             for _ in 0..<steps where drivers[running[0]].isRunning {
+                if session.isStopRequested { break }
                 drivers[running[0]].trainOneStep()
+                session.countStep()
                 if session.hasPendingCommands { break }
             }
             return
         }
         let lanes = min(running.count, laneCount)
         let scheduling = scheduling
-        if scheduling == .pinned && workers == nil { workers = LaneWorkers(count: laneCount) }
+        if scheduling == .pinned && workers == nil {
+            workers = LaneWorkers(count: laneCount, pinningTo: CPUBudget.current.pinnable)
+        }
         let workers = workers
         drivers.withUnsafeMutableBufferPointer { buffer in
             let runs = DisjointRuns(buffer: buffer)
@@ -323,8 +357,12 @@ private struct TrainingLoop {
                 // VM's neighbours simply does fewer runs this chunk.
                 DispatchQueue.concurrentPerform(iterations: running.count) { k in
                     let i = running[k]
+                    // Checked before each step too: a run a busy core starts late takes no step
+                    // after a stop.
                     for _ in 0..<steps where runs.buffer[i].isRunning {
+                        if session.isStopRequested { break }
                         runs.buffer[i].trainOneStep()
+                        session.countStep()
                         if session.hasPendingCommands { break }
                     }
                 }
@@ -345,19 +383,25 @@ private struct TrainingLoop {
     /// step: runs that had gone fewer steps this chunk than the furthest catch up here, before the
     /// command applies, so every run takes it at the same step and lock-step holds (a run that
     /// finished or diverged on the way stays where it stopped). The lag is at most a chunk, run on
-    /// this thread.
+    /// this thread. Not after a stop: catching up would cost up to a chunk on one thread, for runs
+    /// that end anyway; they end up to a chunk apart, each where its last step left it (the record
+    /// has every run's own steps right).
     mutating func evenOut(_ running: [Int], from stepsBefore: [Int]) {
-        guard running.count > 1 else { return }
+        guard running.count > 1, !session.isStopRequested else { return }
         let advance = zip(running, stepsBefore).map { drivers[$0].trainer.steps - $1 }.max() ?? 0
         for (i, before) in zip(running, stepsBefore) {
-            while drivers[i].isRunning && drivers[i].trainer.steps < before + advance { drivers[i].trainOneStep() }
+            while drivers[i].isRunning && drivers[i].trainer.steps < before + advance {
+                drivers[i].trainOneStep()
+                session.countStep()
+            }
         }
     }
 
     /// Lane `lane`'s runs (every `lanes`-th of `running`), step by step in turn on this thread: each
     /// run may read the inputs an earlier run of the lane gathered for this step (the same batch,
     /// augmentation and scaling; `Trainer` checks), so the lane gathers each batch once, and the
-    /// batch is still in this core's cache when the next run reads it.
+    /// batch is still in this core's cache when the next run reads it. A command ends the chunk after
+    /// a whole round (the lane's runs stay at one step); a stop after the step under way.
     static func stepLane(
         _ lane: Int, of lanes: Int, _ running: [Int], steps: Int, _ runs: DisjointRuns, _ session: TrainingSession
     ) {
@@ -368,7 +412,9 @@ private struct TrainingLoop {
         for _ in 0..<steps {
             var stepped = false
             for (k, i) in mine.enumerated() where runs.buffer[i].isRunning {
+                if session.isStopRequested { return }
                 runs.buffer[i].trainOneStep(sharingInputsWith: trainers[..<k])
+                session.countStep()
                 stepped = true
             }
             if !stepped || session.hasPendingCommands { return }
