@@ -1,4 +1,5 @@
 import Foundation
+import NN
 import Testing
 
 /// `dlboard train` end to end on a small made-up dataset: the epoch lines and the JSONL log.
@@ -91,6 +92,25 @@ import Testing
         #expect(train == dashboard, "train \(train) vs dashboard \(dashboard)")
         // 10,000 of 12,000 images: a multiple of 1/10,000 (the whole set would give twelfths too).
         for a in train { #expect(abs(a * 10_000 - (a * 10_000).rounded()) < 1e-6, "\(a)") }
+    }
+
+    /// A kernel forced narrower than the CPU (the Haswell workaround some machines set globally)
+    /// halves every samples/s figure `train` prints: its header says so, as `bench`'s does.
+    @Test func aForcedNarrowKernelIsWarnedAbout() throws {
+        let fx = CLIFixtures()
+        defer { fx.remove() }
+        fx.writeMNIST(train: 100, test: 20)
+        let args = ["train", "--data", fx.directory, "--hidden", "8", "--epochs", "1", "--batch", "20"]
+        let forced = try BinaryRunner.run(args, environment: ["OPENBLAS_CORETYPE": "Haswell"])
+        #expect(forced.status == 0, "\(forced.stderr)")
+        let warning = forced.stdout.split(separator: "\n").first { $0.hasPrefix("warning: ") }
+        let cpuinfo = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)
+        if BLASKernel.isa(flags: BLASKernel.cpuFlags(cpuinfo: cpuinfo)) == .avx512 {
+            #expect(warning?.contains("OPENBLAS_CORETYPE=Haswell") == true, "\(forced.stdout)")
+            #expect(warning?.contains("half") == true, "\(forced.stdout)")
+        } else {
+            #expect(warning == nil, "AVX2 is all this CPU has: \(forced.stdout)")
+        }
     }
 
     /// OpenBLAS falls back to its SSE3 `Prescott` kernel on CPUs it does not know; dlboard restarts

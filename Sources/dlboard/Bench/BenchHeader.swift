@@ -61,9 +61,7 @@ struct BenchHeader: Codable {
     /// Measures on one BLAS thread (the peak is one core's); the caller restores its own count.
     static func measure(network: NetworkConfig, batch: Int) -> BenchHeader {
         let cpuinfo = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)
-        let kernel = KernelVerdict(
-            environment: ProcessInfo.processInfo.environment, flags: BLASKernel.cpuFlags(cpuinfo: cpuinfo),
-            coreName: BLASThreads.coreName)
+        let kernel = KernelVerdict.current()
         BLASThreads.set(1)
         let peak = FMAPeak.measure()
         var shapes: [ShapeRate] = []

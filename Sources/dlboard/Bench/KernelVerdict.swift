@@ -1,3 +1,4 @@
+import Foundation
 import NN
 
 /// Which OpenBLAS kernel runs, who chose it, and whether that costs speed on this CPU: the header of
@@ -41,6 +42,14 @@ struct KernelVerdict: Codable, Equatable {
     var warning: String?
     /// One line: the kernel and who chose it.
     var summary: String
+
+    /// This process's kernel, environment and CPU: what `bench`'s header and the headless reports say.
+    static func current() -> KernelVerdict {
+        let cpuinfo = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)
+        return KernelVerdict(
+            environment: ProcessInfo.processInfo.environment, flags: BLASKernel.cpuFlags(cpuinfo: cpuinfo),
+            coreName: BLASThreads.coreName)
+    }
 
     init(environment: [String: String], flags: Set<String>, coreName: String) {
         self.coreName = coreName

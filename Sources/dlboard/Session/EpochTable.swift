@@ -35,6 +35,8 @@ struct EpochTable: HeadlessReport {
                 + " · \(OptimizerText.describe(config)) · batch \(config.batchSize)"
                 + " · \(status.stepsPerEpoch) steps/epoch · seed \(config.seed) · \(BLASThreads.current) BLAS thread(s), kernel \(BLASThreads.coreName)"
         )
+        // A kernel narrower than the CPU halves every figure below; say so where they are printed.
+        if let warning = KernelVerdict.current().warning { say("warning: \(warning)") }
         validation = data.validation != nil
         say("epoch      loss   train    test\(validation ? "     val" : "")    time   samples/s")
     }

@@ -25,6 +25,8 @@ struct LockStepLines: HeadlessReport {
         say(
             "\(titles.count) runs in lock-step · \(c.network.shapeDescription) \(c.network.activation.displayName) · \(batches) · seed \(c.seed) · BLAS kernel \(BLASThreads.coreName)"
         )
+        // A kernel narrower than the CPU halves every figure below; say so where they are printed.
+        if let warning = KernelVerdict.current().warning { say("warning: \(warning)") }
         say("loss per step: \(c.lossRecording.label)")
         for (i, t) in titles.enumerated() { say("  run \(i + 1): \(t)") }
     }
