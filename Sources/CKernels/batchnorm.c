@@ -18,10 +18,15 @@
 //   column after the strips.
 // - x − μ is not stored: forward and backward recompute it from the layer's input and μ with the
 //   same float subtraction, so the forward writes xn and out only.
+// - The activation after the layer can run in the forward's last pass (out = activation(γ·xn + β),
+//   into the activation layer's own output) and its backward rule wherever backward reads dout
+//   (`fused_activation.h`): the activation layer's own pass over n×d each way is saved. Each body
+//   takes the activation as a constant (`kind`) and is instantiated once per kind.
 // - No FMA contraction (explicit or implied): every instruction-set version gives the same bits.
 #pragma clang fp contract(off)
 
 #include "clones.h"
+#include "fused_activation.h"
 
 enum { STRIP = 16 };
 
@@ -29,7 +34,7 @@ enum { STRIP = 16 };
 static inline __attribute__((always_inline)) void bn_forward_strip(
     const float *restrict x, size_t n, size_t d, size_t s, const float *restrict gamma,
     const float *restrict beta, float eps, float *restrict xn, float *restrict stdOut, float *restrict out,
-    double *restrict mean, double *restrict variance) {
+    double *restrict mean, double *restrict variance, int kind, float slope) {
     double sum[STRIP] = {0};
     for (size_t r = 0; r < n; r++) {
         const float *row = x + r * d + s;
@@ -64,7 +69,7 @@ static inline __attribute__((always_inline)) void bn_forward_strip(
         for (int k = 0; k < STRIP; k++) {
             float v = (row[k] - mu[k]) / sd[k];
             zrow[k] = v;
-            orow[k] = g[k] * v + b[k];
+            orow[k] = dlboard_fused_activate(g[k] * v + b[k], kind, slope);
         }
     }
 }
@@ -73,7 +78,7 @@ static inline __attribute__((always_inline)) void bn_forward_strip(
 static inline __attribute__((always_inline)) void bn_forward_columns(
     const float *restrict x, size_t n, size_t d, size_t s, size_t w, const float *restrict gamma,
     const float *restrict beta, float eps, float *restrict xn, float *restrict stdOut, float *restrict out,
-    double *restrict mean, double *restrict variance) {
+    double *restrict mean, double *restrict variance, int kind, float slope) {
     for (size_t j = s; j < s + w; j++) { mean[j] = 0; variance[j] = 0; }
     for (size_t r = 0; r < n; r++) {
         const float *row = x + r * d;
@@ -97,23 +102,23 @@ static inline __attribute__((always_inline)) void bn_forward_columns(
         for (size_t j = s; j < s + w; j++) {
             float v = (row[j] - (float)mean[j]) / stdOut[j];
             zrow[j] = v;
-            orow[j] = gamma[j] * v + beta[j];
+            orow[j] = dlboard_fused_activate(gamma[j] * v + beta[j], kind, slope);
         }
     }
 }
 
-DLBOARD_CLONES
-void dlboard_bn_forward(const float *restrict x, size_t n, size_t d, const float *restrict gamma,
-                        const float *restrict beta, float eps, float momentum, float *restrict runningMean,
-                        float *restrict runningVariance, float *restrict xn, float *restrict stdOut,
-                        float *restrict out, double *restrict mean, double *restrict variance) {
+static inline __attribute__((always_inline)) void bn_forward(
+    const float *restrict x, size_t n, size_t d, const float *restrict gamma, const float *restrict beta, float eps,
+    float momentum, float *restrict runningMean, float *restrict runningVariance, float *restrict xn,
+    float *restrict stdOut, float *restrict out, double *restrict mean, double *restrict variance, int kind,
+    float slope) {
     if (d >= STRIP) {
         for (size_t j = 0; j < d; j += STRIP) {
             size_t s = j + STRIP <= d ? j : d - STRIP;
-            bn_forward_strip(x, n, d, s, gamma, beta, eps, xn, stdOut, out, mean, variance);
+            bn_forward_strip(x, n, d, s, gamma, beta, eps, xn, stdOut, out, mean, variance, kind, slope);
         }
     } else {
-        bn_forward_columns(x, n, d, 0, d, gamma, beta, eps, xn, stdOut, out, mean, variance);
+        bn_forward_columns(x, n, d, 0, d, gamma, beta, eps, xn, stdOut, out, mean, variance, kind, slope);
     }
     for (size_t j = 0; j < d; j++) {
         runningMean[j] = momentum * runningMean[j] + (1 - momentum) * (float)mean[j];
@@ -121,13 +126,33 @@ void dlboard_bn_forward(const float *restrict x, size_t n, size_t d, const float
     }
 }
 
+#define BN_FORWARD(kind)                                                                                          \
+    bn_forward(x, n, d, gamma, beta, eps, momentum, runningMean, runningVariance, xn, stdOut, out, mean, variance, \
+               kind, slope)
+
+DLBOARD_CLONES
+void dlboard_bn_forward(const float *restrict x, size_t n, size_t d, const float *restrict gamma,
+                              const float *restrict beta, float eps, float momentum, float *restrict runningMean,
+                              float *restrict runningVariance, float *restrict xn, float *restrict stdOut,
+                              float *restrict out, double *restrict mean, double *restrict variance, int activation,
+                              float slope) {
+    switch (activation) {
+    case DLBOARD_FUSED_RELU: BN_FORWARD(DLBOARD_FUSED_RELU); break;
+    case DLBOARD_FUSED_LEAKY_RELU: BN_FORWARD(DLBOARD_FUSED_LEAKY_RELU); break;
+    default: BN_FORWARD(DLBOARD_FUSED_IDENTITY);
+    }
+}
+
 // Backward, one strip: dβ = Σ dout, dγ = Σ xn·dout, dstd = −Σ (γ·dout)·xc down the columns; then
 // per column dstd /= std², dvar = 0.5·dstd/std, k = (2/N)·dvar; then dx = (γ·dout)/std + xc·k with
-// dμ = Σ dx; then dx −= dμ/N. xc = x − (float)μ, recomputed.
+// dμ = Σ dx; then dx −= dμ/N. xc = x − (float)μ, recomputed. dout goes through the fused
+// activation's rule each time it is read (the second time the strip's rows of y are in L1), rather
+// than being stored back masked: no write, and a column of an overlapping strip is not masked twice.
 static inline __attribute__((always_inline)) void bn_backward_strip(
-    const float *restrict dout, const float *restrict x, size_t n, size_t d, size_t s,
+    const float *restrict dout, const float *restrict y, const float *restrict x, size_t n, size_t d, size_t s,
     const double *restrict mean, const float *restrict xn, const float *restrict stdv,
-    const float *restrict gamma, float *restrict dgamma, float *restrict dbeta, float *restrict dx) {
+    const float *restrict gamma, float *restrict dgamma, float *restrict dbeta, float *restrict dx, int kind,
+    float slope) {
     float mu[STRIP], g[STRIP], sd[STRIP];
     for (int k = 0; k < STRIP; k++) {
         mu[k] = (float)mean[s + k];
@@ -138,7 +163,7 @@ static inline __attribute__((always_inline)) void bn_backward_strip(
     for (size_t r = 0; r < n; r++) {
         const float *grow = dout + r * d + s, *row = x + r * d + s, *zrow = xn + r * d + s;
         for (int k = 0; k < STRIP; k++) {
-            float o = grow[k];
+            float o = dlboard_fused_gradient(grow[k], y, r * d + s + k, kind, slope);
             db[k] += o;
             dg[k] += zrow[k] * o;
             ds[k] -= g[k] * o * (row[k] - mu[k]);
@@ -157,7 +182,8 @@ static inline __attribute__((always_inline)) void bn_backward_strip(
         const float *grow = dout + r * d + s, *row = x + r * d + s;
         float *orow = dx + r * d + s;
         for (int k = 0; k < STRIP; k++) {
-            float v = g[k] * grow[k] / sd[k] + (row[k] - mu[k]) * c[k];
+            float o = dlboard_fused_gradient(grow[k], y, r * d + s + k, kind, slope);
+            float v = g[k] * o / sd[k] + (row[k] - mu[k]) * c[k];
             orow[k] = v;
             dm[k] += v;
         }
@@ -171,9 +197,10 @@ static inline __attribute__((always_inline)) void bn_backward_strip(
 
 // The same for a width below one strip, the sums in the caller's scratch (4·d floats).
 static inline __attribute__((always_inline)) void bn_backward_columns(
-    const float *restrict dout, const float *restrict x, size_t n, size_t d, const double *restrict mean,
-    const float *restrict xn, const float *restrict stdv, const float *restrict gamma, float *restrict dgamma,
-    float *restrict dbeta, float *restrict dx, float *restrict scratch) {
+    const float *restrict dout, const float *restrict y, const float *restrict x, size_t n, size_t d,
+    const double *restrict mean, const float *restrict xn, const float *restrict stdv, const float *restrict gamma,
+    float *restrict dgamma, float *restrict dbeta, float *restrict dx, float *restrict scratch, int kind,
+    float slope) {
     float *mu = scratch, *ds = scratch + d, *c = scratch + 2 * d, *dm = scratch + 3 * d;
     for (size_t j = 0; j < d; j++) {
         mu[j] = (float)mean[j];
@@ -185,7 +212,7 @@ static inline __attribute__((always_inline)) void bn_backward_columns(
     for (size_t r = 0; r < n; r++) {
         const float *grow = dout + r * d, *row = x + r * d, *zrow = xn + r * d;
         for (size_t j = 0; j < d; j++) {
-            float o = grow[j];
+            float o = dlboard_fused_gradient(grow[j], y, r * d + j, kind, slope);
             dbeta[j] += o;
             dgamma[j] += zrow[j] * o;
             ds[j] -= gamma[j] * o * (row[j] - mu[j]);
@@ -200,7 +227,8 @@ static inline __attribute__((always_inline)) void bn_backward_columns(
         const float *grow = dout + r * d, *row = x + r * d;
         float *orow = dx + r * d;
         for (size_t j = 0; j < d; j++) {
-            float v = gamma[j] * grow[j] / stdv[j] + (row[j] - mu[j]) * c[j];
+            float o = dlboard_fused_gradient(grow[j], y, r * d + j, kind, slope);
+            float v = gamma[j] * o / stdv[j] + (row[j] - mu[j]) * c[j];
             orow[j] = v;
             dm[j] += v;
         }
@@ -212,31 +240,62 @@ static inline __attribute__((always_inline)) void bn_backward_columns(
     }
 }
 
-DLBOARD_CLONES
-void dlboard_bn_backward(const float *restrict dout, const float *restrict x, size_t n, size_t d,
-                         const double *restrict mean, const float *restrict xn, const float *restrict stdv,
-                         const float *restrict gamma, float *restrict dgamma, float *restrict dbeta,
-                         float *restrict dx, float *restrict scratch) {
+static inline __attribute__((always_inline)) void bn_backward(
+    const float *restrict dout, const float *restrict y, const float *restrict x, size_t n, size_t d,
+    const double *restrict mean, const float *restrict xn, const float *restrict stdv, const float *restrict gamma,
+    float *restrict dgamma, float *restrict dbeta, float *restrict dx, float *restrict scratch, int kind,
+    float slope) {
     if (d >= STRIP) {
         for (size_t j = 0; j < d; j += STRIP) {
             size_t s = j + STRIP <= d ? j : d - STRIP;
-            bn_backward_strip(dout, x, n, d, s, mean, xn, stdv, gamma, dgamma, dbeta, dx);
+            bn_backward_strip(dout, y, x, n, d, s, mean, xn, stdv, gamma, dgamma, dbeta, dx, kind, slope);
         }
     } else {
-        bn_backward_columns(dout, x, n, d, mean, xn, stdv, gamma, dgamma, dbeta, dx, scratch);
+        bn_backward_columns(dout, y, x, n, d, mean, xn, stdv, gamma, dgamma, dbeta, dx, scratch, kind, slope);
+    }
+}
+
+#define BN_BACKWARD(kind) bn_backward(dout, y, x, n, d, mean, xn, stdv, gamma, dgamma, dbeta, dx, scratch, kind, slope)
+
+DLBOARD_CLONES
+void dlboard_bn_backward(const float *restrict dout, const float *restrict y, const float *restrict x, size_t n,
+                               size_t d, const double *restrict mean, const float *restrict xn,
+                               const float *restrict stdv, const float *restrict gamma, float *restrict dgamma,
+                               float *restrict dbeta, float *restrict dx, float *restrict scratch, int activation,
+                               float slope) {
+    switch (activation) {
+    case DLBOARD_FUSED_RELU: BN_BACKWARD(DLBOARD_FUSED_RELU); break;
+    case DLBOARD_FUSED_LEAKY_RELU: BN_BACKWARD(DLBOARD_FUSED_LEAKY_RELU); break;
+    default: BN_BACKWARD(DLBOARD_FUSED_IDENTITY);
     }
 }
 
 // Eval mode: scale = 1/√(running variance + ε) in float, out = γ·((x − running mean)·scale) + β —
 // the Swift loop's operations, with the scale in the caller's d floats instead of a fresh array.
-DLBOARD_CLONES
-void dlboard_bn_eval(const float *restrict x, size_t n, size_t d, const float *restrict gamma,
-                     const float *restrict beta, const float *restrict runningMean,
-                     const float *restrict runningVariance, float eps, float *restrict scale, float *restrict out) {
+static inline __attribute__((always_inline)) void bn_eval(
+    const float *restrict x, size_t n, size_t d, const float *restrict gamma, const float *restrict beta,
+    const float *restrict runningMean, const float *restrict runningVariance, float eps, float *restrict scale,
+    float *restrict out, int kind, float slope) {
     for (size_t j = 0; j < d; j++) scale[j] = 1 / __builtin_elementwise_sqrt(runningVariance[j] + eps);
     for (size_t r = 0; r < n; r++) {
         const float *row = x + r * d;
         float *orow = out + r * d;
-        for (size_t j = 0; j < d; j++) orow[j] = gamma[j] * ((row[j] - runningMean[j]) * scale[j]) + beta[j];
+        for (size_t j = 0; j < d; j++)
+            orow[j] =
+                dlboard_fused_activate(gamma[j] * ((row[j] - runningMean[j]) * scale[j]) + beta[j], kind, slope);
+    }
+}
+
+#define BN_EVAL(kind) bn_eval(x, n, d, gamma, beta, runningMean, runningVariance, eps, scale, out, kind, slope)
+
+DLBOARD_CLONES
+void dlboard_bn_eval(const float *restrict x, size_t n, size_t d, const float *restrict gamma,
+                           const float *restrict beta, const float *restrict runningMean,
+                           const float *restrict runningVariance, float eps, float *restrict scale,
+                           float *restrict out, int activation, float slope) {
+    switch (activation) {
+    case DLBOARD_FUSED_RELU: BN_EVAL(DLBOARD_FUSED_RELU); break;
+    case DLBOARD_FUSED_LEAKY_RELU: BN_EVAL(DLBOARD_FUSED_LEAKY_RELU); break;
+    default: BN_EVAL(DLBOARD_FUSED_IDENTITY);
     }
 }

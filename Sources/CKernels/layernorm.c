@@ -4,9 +4,12 @@
 // LayerNorm: the reductions run along a row (one sample's features), so each is split over a
 // fixed number of interleaved double lanes, added up in a fixed order: the loops vectorize without
 // reassociation, and every instruction-set version gives the same bits. No FMA contraction.
+// The activation after the layer can run in the forward's store and its backward rule wherever
+// backward reads dout (`fused_activation.h`, as in batchnorm.c), each body instantiated per kind.
 #pragma clang fp contract(off)
 
 #include "clones.h"
+#include "fused_activation.h"
 
 enum { LN_LANES = 8 };
 
@@ -18,10 +21,9 @@ static inline __attribute__((always_inline)) double lanes_total(const double *la
 
 // One pass for the row's sum and sum of squares, in double: a float's square is exact in a double
 // and d of them lose nothing that matters against ε, so σ² = Σx²/d − μ² needs no second pass.
-DLBOARD_CLONES
-void dlboard_layernorm_forward(const float *restrict x, size_t n, size_t d, const float *restrict gamma,
-                               const float *restrict beta, float eps, float *restrict xn, float *restrict inverseStd,
-                               float *restrict out) {
+static inline __attribute__((always_inline)) void layernorm_forward(
+    const float *restrict x, size_t n, size_t d, const float *restrict gamma, const float *restrict beta, float eps,
+    float *restrict xn, float *restrict inverseStd, float *restrict out, int kind, float slope) {
     for (size_t r = 0; r < n; r++) {
         const float *row = x + r * d;
         double sums[LN_LANES] = {0}, squares[LN_LANES] = {0};
@@ -49,12 +51,12 @@ void dlboard_layernorm_forward(const float *restrict x, size_t n, size_t d, cons
             for (j = 0; j < d; j++) {
                 float z = (row[j] - mu) * inv;
                 zrow[j] = z;
-                orow[j] = gamma[j] * z + beta[j];
+                orow[j] = dlboard_fused_activate(gamma[j] * z + beta[j], kind, slope);
             }
         } else {
             for (j = 0; j < d; j++) {
                 float z = (row[j] - mu) * inv;
-                orow[j] = gamma[j] * z + beta[j];
+                orow[j] = dlboard_fused_activate(gamma[j] * z + beta[j], kind, slope);
             }
         }
     }
@@ -68,11 +70,12 @@ void dlboard_layernorm_forward(const float *restrict x, size_t n, size_t d, cons
 enum { LN_BLOCK = 8 };
 
 // dγ, dβ (down the columns) and the row's two means (across it, in lanes) in one pass over each
-// row of a block, then the block's dx.
-DLBOARD_CLONES
-void dlboard_layernorm_backward(const float *restrict dout, size_t n, size_t d, const float *restrict xn,
-                                const float *restrict inverseStd, const float *restrict gamma, float *restrict dgamma,
-                                float *restrict dbeta, float *restrict dx) {
+// row of a block, then the block's dx. dout goes through the fused activation's rule each time it
+// is read (the block's rows of y are still in L1 the second time), rather than stored back.
+static inline __attribute__((always_inline)) void layernorm_backward(
+    const float *restrict dout, const float *restrict y, size_t n, size_t d, const float *restrict xn,
+    const float *restrict inverseStd, const float *restrict gamma, float *restrict dgamma, float *restrict dbeta,
+    float *restrict dx, int kind, float slope) {
     for (size_t j = 0; j < d; j++) { dgamma[j] = 0; dbeta[j] = 0; }
     for (size_t r0 = 0; r0 < n; r0 += LN_BLOCK) {
         size_t rows = n - r0 < LN_BLOCK ? n - r0 : LN_BLOCK;
@@ -85,7 +88,7 @@ void dlboard_layernorm_backward(const float *restrict dout, size_t n, size_t d, 
             size_t j = 0;
             for (; j + LN_LANES <= d; j += LN_LANES)
                 for (int k = 0; k < LN_LANES; k++) {
-                    float o = grow[j + k], z = zrow[j + k];
+                    float o = dlboard_fused_gradient(grow[j + k], y, r * d + j + k, kind, slope), z = zrow[j + k];
                     dbeta[j + k] += o;
                     dgamma[j + k] += z * o;
                     float g = gamma[j + k] * o;
@@ -93,7 +96,7 @@ void dlboard_layernorm_backward(const float *restrict dout, size_t n, size_t d, 
                     b[k] += (double)(g * z);
                 }
             for (int k = 0; j < d; j++, k++) {
-                float o = grow[j], z = zrow[j];
+                float o = dlboard_fused_gradient(grow[j], y, r * d + j, kind, slope), z = zrow[j];
                 dbeta[j] += o;
                 dgamma[j] += z * o;
                 float g = gamma[j] * o;
@@ -108,7 +111,37 @@ void dlboard_layernorm_backward(const float *restrict dout, size_t n, size_t d, 
             const float *grow = dout + r * d, *zrow = xn + r * d;
             float *orow = dx + r * d;
             float s = inverseStd[r], mg = meanG[i], mgz = meanGZ[i];
-            for (size_t j = 0; j < d; j++) orow[j] = (gamma[j] * grow[j] - mg - zrow[j] * mgz) * s;
+            for (size_t j = 0; j < d; j++) {
+                float o = dlboard_fused_gradient(grow[j], y, r * d + j, kind, slope);
+                orow[j] = (gamma[j] * o - mg - zrow[j] * mgz) * s;
+            }
         }
+    }
+}
+
+#define LN_FORWARD(kind) layernorm_forward(x, n, d, gamma, beta, eps, xn, inverseStd, out, kind, slope)
+
+DLBOARD_CLONES
+void dlboard_layernorm_forward(const float *restrict x, size_t n, size_t d, const float *restrict gamma,
+                                     const float *restrict beta, float eps, float *restrict xn,
+                                     float *restrict inverseStd, float *restrict out, int activation, float slope) {
+    switch (activation) {
+    case DLBOARD_FUSED_RELU: LN_FORWARD(DLBOARD_FUSED_RELU); break;
+    case DLBOARD_FUSED_LEAKY_RELU: LN_FORWARD(DLBOARD_FUSED_LEAKY_RELU); break;
+    default: LN_FORWARD(DLBOARD_FUSED_IDENTITY);
+    }
+}
+
+#define LN_BACKWARD(kind) layernorm_backward(dout, y, n, d, xn, inverseStd, gamma, dgamma, dbeta, dx, kind, slope)
+
+DLBOARD_CLONES
+void dlboard_layernorm_backward(const float *restrict dout, const float *restrict y, size_t n, size_t d,
+                                      const float *restrict xn, const float *restrict inverseStd,
+                                      const float *restrict gamma, float *restrict dgamma, float *restrict dbeta,
+                                      float *restrict dx, int activation, float slope) {
+    switch (activation) {
+    case DLBOARD_FUSED_RELU: LN_BACKWARD(DLBOARD_FUSED_RELU); break;
+    case DLBOARD_FUSED_LEAKY_RELU: LN_BACKWARD(DLBOARD_FUSED_LEAKY_RELU); break;
+    default: LN_BACKWARD(DLBOARD_FUSED_IDENTITY);
     }
 }

@@ -33,17 +33,6 @@ void dlboard_relu_backward(float *g, const float *y, size_t n);
 /// e^−87 rather than the true tiny value); NaN gives NaN.
 void dlboard_softplus_forward(const float *x, float *y, float *slope, size_t n);
 
-/// LayerNorm over each row of an n×d batch: out = γ·(x − μ_row)/√(σ²_row + eps) + β, the biased
-/// variance in double. `xn` (n×d) and `inverseStd` (n) receive what backward needs; both NULL in
-/// eval mode, which computes the same `out`.
-void dlboard_layernorm_forward(const float *x, size_t n, size_t d, const float *gamma, const float *beta, float eps,
-                               float *xn, float *inverseStd, float *out);
-
-/// LayerNorm backward; writes dgamma, dbeta (d each) and dx (n×d) from the train-mode forward's
-/// xn and inverseStd.
-void dlboard_layernorm_backward(const float *dout, size_t n, size_t d, const float *xn, const float *inverseStd,
-                                const float *gamma, float *dgamma, float *dbeta, float *dx);
-
 /// Moments of the finite values of x (when y is NULL) or of x[i] − y[i] (the float difference):
 /// how many are finite, their sum, sum of |·| and sum of squares in double, and the largest finite
 /// |·| (0 when none is). NaN and ±infinity are left out (a second pass, run only when the first,

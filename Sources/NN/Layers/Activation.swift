@@ -113,3 +113,12 @@ public protocol ActivationLayer: Layer {
     /// Output of the last forward pass.
     var output: Matrix { get }
 }
+
+/// An activation whose forward and backward a normalization kernel can apply element by element
+/// (`fused_activation.h` spells its rules as the layer's own code does): ReLU, Leaky ReLU, the
+/// identity. Sigmoid, tanh and SoftPlus are not: their exp runs in their own code, whose bits a
+/// C copy would have to reproduce.
+protocol FusableActivation: ActivationLayer {
+    /// The kernels' `DLBOARD_FUSED_*` for this activation, and Leaky ReLU's slope (0 for the others).
+    var fusedKernel: FusedKernel { get }
+}

@@ -11,7 +11,10 @@ import Foundation
 /// Backward is the book's graph-derived formula (dβ = Σ dout; dγ = Σ xn·dout; dxn = γ·dout;
 /// dxc = dxn/std; dstd = −Σ dxn·xc/std²; dvar = 0.5·dstd/std; dxc += (2/N)·xc·dvar; dμ = Σ dxc;
 /// dx = dxc − dμ/N).
-public final class BatchNorm: Layer {
+///
+/// Before a ReLU, Leaky ReLU or identity the network runs it fused with that activation
+/// (`ActivationFusing`): the same numbers, one pass over the batch less each way.
+public final class BatchNorm: Layer, ActivationFusing {
     public static let epsilon: Float = 1e-6
     public let index: Int
     public var name: String { "BatchNorm\(index)" }
@@ -63,14 +66,25 @@ public final class BatchNorm: Layer {
     public var parameters: [Parameter] { [gamma, beta] }
 
     public func forward(_ x: Matrix, mode: Mode) -> Matrix {
+        normalize(x, mode: mode, into: out, applying: .identity)
+        return out
+    }
+
+    func forward(_ x: Matrix, mode: Mode, through activation: any FusableActivation) -> Matrix {
+        normalize(x, mode: mode, into: activation.output, applying: activation.fusedKernel)
+        return activation.output
+    }
+
+    /// activation(γ·xn + β) into `output`, resized to the batch.
+    private func normalize(_ x: Matrix, mode: Mode, into output: Matrix, applying activation: FusedKernel) {
         let n = x.rows
         let d = x.cols
         precondition(d == features, "\(name): input has \(d) columns, expected \(features)")
-        out.resize(rows: n, cols: d)
+        output.resize(rows: n, cols: d)
         let g = gamma.value.pointer
         let b = beta.value.pointer
         let src = x.pointer
-        let o = out.pointer
+        let o = output.pointer
         switch mode {
         case .train:
             precondition(n >= 1, "\(name): empty batch")
@@ -87,30 +101,42 @@ public final class BatchNorm: Layer {
                 batchVariance.withUnsafeMutableBufferPointer { variance in
                     dlboard_bn_forward(
                         src, n, d, g, b, Self.epsilon, momentum, runningMean.pointer, runningVariance.pointer,
-                        xn.pointer, std.pointer, o, mean.baseAddress!, variance.baseAddress!)
+                        xn.pointer, std.pointer, o, mean.baseAddress!, variance.baseAddress!, activation.kind,
+                        activation.slope)
                 }
             }
         case .eval:
             // scale = 1/√(running σ² + ε) into the layer's own scratch: no allocation per call.
             scratch.resize(rows: 1, cols: d)
             dlboard_bn_eval(
-                src, n, d, g, b, runningMean.pointer, runningVariance.pointer, Self.epsilon, scratch.pointer, o)
+                src, n, d, g, b, runningMean.pointer, runningVariance.pointer, Self.epsilon, scratch.pointer, o,
+                activation.kind, activation.slope)
         }
-        return out
     }
 
     public func backward(_ dout: Matrix) -> Matrix {
+        backward(dout, activationOutput: nil, applying: .identity)
+    }
+
+    func backward(_ dout: Matrix, through activation: any FusableActivation) -> Matrix {
+        backward(dout, activationOutput: activation.output, applying: activation.fusedKernel)
+    }
+
+    /// `y` is the fused forward's output (nil when none was fused), whose rule `activation` gives.
+    private func backward(_ dout: Matrix, activationOutput y: Matrix?, applying activation: FusedKernel) -> Matrix {
         let n = dout.rows
         let d = dout.cols
         guard let x = input, n == xn.rows && d == xn.cols && x.rows == n && x.cols == d else {
             preconditionFailure("\(name): backward shape differs from the last train-mode forward")
         }
+        precondition(y.map { $0.rows == n && $0.cols == d } ?? true, "\(name): activation output has another shape")
         dx.resize(rows: n, cols: d)
         scratch.resize(rows: 4, cols: d)
         batchMean.withUnsafeBufferPointer { mean in
             dlboard_bn_backward(
-                dout.pointer, x.pointer, n, d, mean.baseAddress!, xn.pointer, std.pointer, gamma.value.pointer,
-                gamma.gradient.pointer, beta.gradient.pointer, dx.pointer, scratch.pointer)
+                dout.pointer, y?.pointer, x.pointer, n, d, mean.baseAddress!, xn.pointer, std.pointer,
+                gamma.value.pointer, gamma.gradient.pointer, beta.gradient.pointer, dx.pointer, scratch.pointer,
+                activation.kind, activation.slope)
         }
         return dx
     }

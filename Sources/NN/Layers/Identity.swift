@@ -1,7 +1,7 @@
 /// `out = x`; backward passes `dout` unchanged. The output is a copy (the histograms read it after
 /// later layers have reused the input's buffer). A network of identity layers is one linear map:
 /// the baseline that shows what the non-linearities add.
-public final class Identity: ActivationLayer {
+public final class Identity: ActivationLayer, FusableActivation {
     public let index: Int
     public var name: String { "Identity\(index)" }
     public let output = Matrix(rows: 0, cols: 0)
@@ -19,6 +19,8 @@ public final class Identity: ActivationLayer {
         DeliberateFault.corrupt(dout, in: .identity)
         return dout
     }
+
+    var fusedKernel: FusedKernel { .identity }
 
     public func clone() -> any Layer { Identity(index: index) }
 }

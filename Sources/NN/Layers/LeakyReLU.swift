@@ -2,7 +2,7 @@
 /// positive and scales it by `slope` elsewhere. With 0 < slope the output has the input's sign, so
 /// the output is all backward needs (at exactly 0 the slope is used, as ReLU's mask `x <= 0` does).
 /// No unit can die: a negative input still carries `slope` of the gradient.
-public final class LeakyReLU: ActivationLayer {
+public final class LeakyReLU: ActivationLayer, FusableActivation {
     public let index: Int
     public let slope: Float
     public var name: String { "LeakyReLU\(index)" }
@@ -37,6 +37,8 @@ public final class LeakyReLU: ActivationLayer {
         DeliberateFault.corrupt(dout, in: .leakyReLU)
         return dout
     }
+
+    var fusedKernel: FusedKernel { .leakyReLU(slope: slope) }
 
     public func clone() -> any Layer { LeakyReLU(index: index, slope: slope) }
 }

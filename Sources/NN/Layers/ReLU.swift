@@ -2,7 +2,7 @@ import CKernels
 
 /// `out = max(x, 0)`; backward passes the gradient where `x > 0` and zeroes it elsewhere
 /// (the book's mask is `x <= 0`, so the gradient at exactly 0 is 0).
-public final class ReLU: ActivationLayer {
+public final class ReLU: ActivationLayer, FusableActivation {
     public let index: Int
     public var name: String { "ReLU\(index)" }
     public let output = Matrix(rows: 0, cols: 0)
@@ -22,6 +22,8 @@ public final class ReLU: ActivationLayer {
         DeliberateFault.corrupt(dout, in: .relu)
         return dout
     }
+
+    var fusedKernel: FusedKernel { .relu }
 
     public func clone() -> any Layer { ReLU(index: index) }
 }

@@ -17,6 +17,10 @@
 /// - `weightDecay` can be assigned at any time and applies from the next gradient; `setLoss(_:)`
 ///   changes what the softmax is scored with from the next forward pass.
 /// Optimizer state lives in the optimizer, keyed by parameter name; see `Optimizer`.
+///
+/// A BatchNorm or LayerNorm followed by a ReLU, Leaky ReLU or identity runs as one stage
+/// (`ActivationFusing`): the normalization computes the activation in its own passes, the bits
+/// unchanged, and the two layers stay what the rest of the app reads.
 public final class Network {
     /// The configuration the network currently has (updated by the setters above).
     public private(set) var config: NetworkConfig
@@ -29,6 +33,20 @@ public final class Network {
     public private(set) var inputDropout: Dropout?
     /// All layers in forward order.
     public private(set) var layers: [any Layer] = []
+    /// `layers` as they run (set with them by `rebuildLayerList`).
+    private(set) var stages: [Stage] = []
+
+    /// One layer alone, or a normalization with the activation after it computed in its passes.
+    enum Stage {
+        case single(any Layer)
+        case fused(any ActivationFusing, any FusableActivation)
+    }
+
+    /// Whether a normalization runs fused with the activation after it (the default, same bits).
+    /// Off, every layer runs on its own: the reference `NormalizationFusionTests` compares with.
+    var fusesActivations = true {
+        didSet { rebuildStages() }
+    }
     public let lossLayer: SoftmaxWithLoss
 
     public var weightDecay: Float {
@@ -81,6 +99,7 @@ public final class Network {
         seed = o.seed
         initGenerator = o.initGenerator
         dropoutGeneration = o.dropoutGeneration
+        fusesActivations = o.fusesActivations
         affines = o.affines.map { $0.clone() as! Affine }
         batchNorms = o.batchNorms.map { $0.clone() as! BatchNorm }
         layerNorms = o.layerNorms.map { $0.clone() as! LayerNorm }
@@ -129,6 +148,30 @@ public final class Network {
         layers = list
         parameters =
             affines.flatMap(\.parameters) + batchNorms.flatMap(\.parameters) + layerNorms.flatMap(\.parameters)
+        rebuildStages()
+    }
+
+    private func rebuildStages() {
+        var fuses = fusesActivations
+        #if DEBUG
+            // A deliberately broken backward (the gradient checker's own test) lives in a layer's
+            // own backward, which a fused stage skips: every layer on its own then.
+            if DeliberateFault.active != nil { fuses = false }
+        #endif
+        var list: [Stage] = []
+        var i = 0
+        while i < layers.count {
+            if fuses, let norm = layers[i] as? any ActivationFusing, i + 1 < layers.count,
+                let activation = layers[i + 1] as? any FusableActivation
+            {
+                list.append(.fused(norm, activation))
+                i += 2
+            } else {
+                list.append(.single(layers[i]))
+                i += 1
+            }
+        }
+        stages = list
     }
 
     /// Every learnable parameter, in the book's order: W1, b1, W2, …, then gamma1, beta1, … (or
@@ -145,7 +188,12 @@ public final class Network {
     /// Class scores (before softmax) for each row of `x`.
     public func predict(_ x: Matrix, mode: Mode = .eval) -> Matrix {
         var h = x
-        for layer in layers { h = layer.forward(h, mode: mode) }
+        for stage in stages {
+            switch stage {
+            case .single(let layer): h = layer.forward(h, mode: mode)
+            case .fused(let norm, let activation): h = norm.forward(h, mode: mode, through: activation)
+            }
+        }
         return h
     }
 
@@ -167,7 +215,12 @@ public final class Network {
     public func gradient(_ x: Matrix, labels: [Int32]) -> Double {
         let data = lossLayer.forward(predict(x, mode: .train), labels: labels)
         var d = lossLayer.backward()
-        for layer in layers.reversed() { d = layer.backward(d) }
+        for stage in stages.reversed() {
+            switch stage {
+            case .single(let layer): d = layer.backward(d)
+            case .fused(let norm, let activation): d = norm.backward(d, through: activation)
+            }
+        }
         let lambda = config.weightDecay
         guard lambda > 0 else { return data }
         // λW into each dW and ΣW² for the loss in one pass over W (the weights are not yet updated,
