@@ -15,20 +15,21 @@ export TSAN_OPTIONS="suppressions=$PWD/scripts/tsan-suppressions.txt halt_on_err
 #   data-race checking compiles them; a global var would not build). Their code does run on the
 #   app's threads, and there it is checked: the session, search and end-to-end suites train
 #   through it.
-# - DLBoardTests: every suite, except the ones named in PURE below. Those call, on the test's own
-#   thread, code that never starts or meets another thread: views and screens rendered from values
-#   (a `TrainingSession.Snapshot` built by hand is a value, not a session), pane and dashboard
-#   state (`KeyStormStateTests`' session is never started: the keys' commands only queue up), the
+# - DLBoardTests: every suite, except what PURE below names. Those call, on the test's own thread,
+#   code that never starts or meets another thread: views and screens rendered from values (a
+#   `TrainingSession.Snapshot` built by hand is a value, not a session), pane and dashboard state
+#   (`KeyStormStateTests`' session is never started: the keys' commands only queue up), the
 #   run-record schema, reader, writer and exporters (`MetricsLog` writes on its caller's thread),
 #   flag parsing in-process, `RunDriver`/`Trainer` stepped synchronously, E3's and the
 #   weight-symmetry experiment's single-threaded runs; and the binary in modes that end before any
-#   thread of dlboard's starts (`BinaryErrorTests`, `SearchLimitTests`, `SearchSpaceErrorTests`: a
-#   refused flag, file or size is one line and exit; the few small runs among them that do train
-#   take the headless session path `TrainCommandTests` checks) or that start none (`gradcheck`: the
-#   checker on the main thread). A test of that kind inside a suite that trains is named alone
-#   (Suite/test). Everything that starts a `TrainingSession`, a search or a population, the screen
-#   loop, `StopSignal`, `dlboard trial` or `watch`, or runs the binary in tmux stays, and a new suite
-#   is checked by default.
+#   thread of dlboard's starts (`BinaryErrorTests`, `SearchLimitTests`, `SearchSpaceErrorTests`
+#   and the refusal tests named alone: a refused flag, spec, file or size is one line and exit; the
+#   few small runs in `BinaryErrorTests` that do train take the headless session path
+#   `TrainCommandTests` checks) or that start none (`gradcheck`: the checker on the main thread;
+#   `preset --list`). A test of that kind in a suite that trains is named alone (Suite/test).
+#   Everything that starts a `TrainingSession`, a search or a population, the screen loop,
+#   `StopSignal`, `dlboard trial` or `watch`, or runs the binary in tmux stays, and a new suite is
+#   checked by default.
 #   Adding to PURE: only if that holds for every test it names; one that starts any of those
 #   things must leave it.
 # Arguments replace the default, e.g. `scripts/tsan.sh --filter CheckpointTests`.
@@ -55,7 +56,9 @@ PURE=(
     OptimizerFlagTests
     OptimizerStatusTests
     PaneStateTests
+    PopulationPresetTests/badCombinationsAreOneLine
     PopupFocusTests
+    PresetTests/listGroupsTheExperimentsBySource
     PresetVerdictTests
     QuitConfirmationTests
     ReadmeKeysTests
@@ -67,6 +70,8 @@ PURE=(
     SearchLimitTests
     SearchSpaceErrorTests
     SharedViewTests
+    TrialCommandTests/badSpecsAreOneLine
+    TrialCommandTests/pacedRefusesTheSpecOnStandardInput
     WatchScreenTests
     WeightSymmetryPresetTests
     XAxisTests
