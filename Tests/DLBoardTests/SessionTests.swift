@@ -121,9 +121,11 @@ import Testing
             .map { "'\($0)'" }.joined(separator: " ")
         let script =
             "'\(BinaryRunner.executable.path)' \(args) 2>&1 | head -1 >/dev/null; echo \"status=${PIPESTATUS[0]}\""
-        let r = try Subprocess.run(
-            "/bin/bash", ["-c", script], environment: ["PATH": "/usr/bin:/bin", "SWIFT_BACKTRACE": "enable=no"],
-            timeout: 60)
+        var environment = ["PATH": "/usr/bin:/bin", "SWIFT_BACKTRACE": "enable=no"]
+        // Under scripts/tsan.sh the binary needs its suppressions like every other end-to-end run:
+        // without them the Mutex false positive tsan-suppressions.txt names ends it with TSan's 66.
+        environment["TSAN_OPTIONS"] = ProcessInfo.processInfo.environment["TSAN_OPTIONS"]
+        let r = try Subprocess.run("/bin/bash", ["-c", script], environment: environment, timeout: 60)
         #expect(r.stdout.contains("status=141"), "exit status: \(r.stdout)")
         let lines = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n")
         let records = lines.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
