@@ -69,17 +69,26 @@ import Testing
         #expect(shared == (shares(scheduling) ? [0, 0, 0, 0, 30] : [0, 0, 0, 0, 0]), "steps with shared inputs")
     }
 
+    /// `count` runs of `config` on `lanes` lanes, recording their batches, started paused: returns
+    /// once every run has published, so the test's steps start from step 0 for all of them.
+    static func pausedSession(_ count: Int, of config: TrainingConfig, _ scheduling: TrainingSession.Scheduling)
+        -> (TrainingSession, Collector)
+    {
+        let s = TrainingSession(
+            runs: Array(repeating: Spec(config: config), count: count), dataset: SessionTests.dataset(),
+            publishInterval: 0.001, recordsBatches: true, scheduling: scheduling, lanes: lanes)
+        s.start(paused: true)
+        let col = Collector(s)
+        col.wait { $0.order.count == count }
+        return (s, col)
+    }
+
     /// Four runs of one config: one paused for a few steps falls behind and must gather its own
     /// batches from then on; all still end with the same losses, batches and steps.
     @Test(arguments: TrainingSession.Scheduling.allCases)
     func aPausedRunOfFourStaysInLockStepWithItself(_ scheduling: TrainingSession.Scheduling) {
         let c = SessionTests.config
-        let s = TrainingSession(
-            runs: Array(repeating: Spec(config: c), count: 4), dataset: SessionTests.dataset(),
-            publishInterval: 0.001, recordsBatches: true, scheduling: scheduling, lanes: Self.lanes)
-        s.start(paused: true)
-        let col = Collector(s)
-        col.wait { $0.order.count == 4 }
+        let (s, col) = Self.pausedSession(4, of: c, scheduling)
         for _ in 0..<4 { s.send(.stepOnce, to: 2) }
         col.wait { $0.runs[2]?.status?.step == 4 }
         for id in 0..<4 { s.send(.resume, to: id) }
@@ -101,12 +110,7 @@ import Testing
         let c = SessionTests.config
         let switches: [Int: SessionCommand] = [2: .setLearningRate(0.03), 3: .setAugmentation(Augmentation(shift: 1))]
         func run(_ count: Int, switches: [Int: SessionCommand]) -> TrainingSession.Snapshot {
-            let s = TrainingSession(
-                runs: Array(repeating: Spec(config: c), count: count), dataset: SessionTests.dataset(),
-                publishInterval: 0.001, recordsBatches: true, scheduling: scheduling, lanes: Self.lanes)
-            s.start(paused: true)
-            let col = Collector(s)
-            col.wait { $0.order.count == count }
+            let (s, col) = Self.pausedSession(count, of: c, scheduling)
             s.send((0..<count).flatMap { id in (0..<3).map { _ in (run: Int?(id), command: SessionCommand.stepOnce) } })
             s.send(switches.sorted { $0.key < $1.key }.map { (run: Int?($0.key), command: $0.value) })
             // One batch: every run resumes at the same step, and no chunk ends early for a command.
@@ -136,12 +140,7 @@ import Testing
     @Test(arguments: TrainingSession.Scheduling.allCases)
     func aForkStaysInLockStepWithItsParent(_ scheduling: TrainingSession.Scheduling) {
         let c = SessionTests.config
-        let s = TrainingSession(
-            runs: Array(repeating: Spec(config: c), count: 3), dataset: SessionTests.dataset(),
-            publishInterval: 0.001, recordsBatches: true, scheduling: scheduling, lanes: Self.lanes)
-        s.start(paused: true)
-        let col = Collector(s)
-        col.wait { $0.order.count == 3 }
+        let (s, col) = Self.pausedSession(3, of: c, scheduling)
         s.send((0..<3).flatMap { id in (0..<3).map { _ in (run: Int?(id), command: SessionCommand.stepOnce) } })
         s.send([(run: 0, command: .fork(as: 3))])
         s.send([0, 1, 2, 3].map { (run: Int?($0), command: SessionCommand.resume) })
