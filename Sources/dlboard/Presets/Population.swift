@@ -162,11 +162,12 @@ final class Population: Sendable {
         }
     }
 
-    /// Stops after the current chunk of steps and waits (at most `timeout` seconds).
-    func stop(timeout: Double = 5) {
+    /// Stops after the current chunk of steps and waits until training and any replay have ended,
+    /// so the record written next is the whole of it. No timeout: every member and the replay check
+    /// the stop after each step, so this waits at most one step per member.
+    func stop() {
         stopRequested.store(true, ordering: .relaxed)
-        let deadline = Date().addingTimeInterval(timeout)
-        while (snapshot().running || snapshot().replaying) && Date() < deadline { usleep(5_000) }
+        waitUntilDone()
     }
 
     func waitUntilDone() {

@@ -151,11 +151,11 @@ final class RandomSearch: Sendable {
         return s.space.narrowed(around: best.map(\.point), margin: margin)
     }
 
-    /// Stops the running trials after their current step and waits (at most `timeout` seconds).
-    func stop(timeout: Double = 5) {
+    /// Stops the running trials after their current step and waits until they have ended, so the
+    /// record written next is the whole round. No timeout: every trial checks the stop each step.
+    func stop() {
         stopRequested.store(true, ordering: .relaxed)
-        let deadline = Date().addingTimeInterval(timeout)
-        while snapshot().running && Date() < deadline { usleep(5_000) }
+        waitForRound()
     }
 
     /// Waits for the running round to finish (or a stop).

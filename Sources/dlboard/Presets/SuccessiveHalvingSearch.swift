@@ -190,11 +190,12 @@ final class SuccessiveHalvingSearch: Sendable {
         }
     }
 
-    /// Stops the training trials after their current step and waits (at most `timeout` seconds).
-    func stop(timeout: Double = 5) {
+    /// Stops the training trials after their current step and waits until they have ended, so the
+    /// record written next is the whole ladder so far. No timeout: every trial checks the stop each
+    /// step.
+    func stop() {
         stopRequested.store(true, ordering: .relaxed)
-        let deadline = Date().addingTimeInterval(timeout)
-        while snapshot().running && Date() < deadline { usleep(5_000) }
+        waitUntilDone()
     }
 
     /// Waits until the search has finished (or stopped).
